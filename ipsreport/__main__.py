@@ -1,0 +1,5 @@
+"""``python -m ipsreport`` runs the command-line interface."""
+
+from ipsreport.cli import main
+
+raise SystemExit(main())

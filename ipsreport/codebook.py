@@ -1,0 +1,168 @@
+"""Read ``data/codebook.yml``, the one source of truth for the data.
+
+The codebook is plain YAML so an evaluator can read and edit it; this module
+turns it into small frozen dataclasses that the loaders, validators, the
+synthetic generator and the report's codebook appendix all share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ipsreport.paths import CODEBOOK_PATH
+
+#: Variable types the codebook may use.
+TYPES = ("id", "string", "date", "integer", "number", "category")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One column of a dataset, as described in the codebook."""
+
+    name: str
+    label: str
+    type: str
+    scale: str | None = None
+    values: dict[int, str] = field(default_factory=dict)
+    ordered: bool = False
+    range: tuple[float, float] | None = None
+    required: bool = False
+    required_if_asked: bool = False
+    asked_if: str | None = None
+    group: str | None = None
+    used_in: tuple[str, ...] = ()
+
+    @property
+    def codes(self) -> list[int]:
+        """Allowed integer codes in print order (categories only)."""
+        return list(self.values)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One data file (registry, baseline or followup)."""
+
+    name: str
+    label: str
+    description: str
+    id: str
+    variables: tuple[Variable, ...]
+
+    def __getitem__(self, name: str) -> Variable:
+        for var in self.variables:
+            if var.name == name:
+                return var
+        raise KeyError(f"{self.name} has no variable {name!r}")
+
+    @property
+    def names(self) -> list[str]:
+        return [v.name for v in self.variables]
+
+    def group(self, group: str) -> list[Variable]:
+        """Variables of a multi-item group (e.g. ``supports``), in codebook order."""
+        return [v for v in self.variables if v.group == group]
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """The whole codebook: datasets, value scales, scores and rules."""
+
+    path: Path
+    datasets: dict[str, Dataset]
+    scales: dict[str, dict[str, Any]]
+    scores: dict[str, dict[str, Any]]
+    rules: tuple[dict[str, str], ...]
+
+    def __getitem__(self, name: str) -> Dataset:
+        return self.datasets[name]
+
+    def labels(self, dataset: str, variable: str) -> dict[int, str]:
+        """Code -> Danish label mapping of a categorical variable."""
+        return dict(self.datasets[dataset][variable].values)
+
+    def rule(self, rule_id: str) -> str:
+        """Danish description of a validation rule."""
+        for rule in self.rules:
+            if rule["id"] == rule_id:
+                return rule["description"]
+        raise KeyError(rule_id)
+
+
+def _variable(raw: dict[str, Any], scales: dict[str, dict[str, Any]], where: str) -> Variable:
+    missing = {"name", "label", "type"} - set(raw)
+    if missing:
+        raise ValueError(f"{where}: variable is missing {sorted(missing)}")
+    if raw["type"] not in TYPES:
+        raise ValueError(f"{where}: unknown type {raw['type']!r}; use one of {TYPES}")
+    values: dict[int, str] = {}
+    ordered = False
+    if raw.get("scale"):
+        scale = scales.get(raw["scale"])
+        if scale is None:
+            raise ValueError(f"{where}: unknown scale {raw['scale']!r}")
+        values = {int(k): str(v) for k, v in scale["values"].items()}
+        ordered = bool(scale.get("ordered", False))
+    if raw["type"] == "category" and not values:
+        raise ValueError(f"{where}: a category needs a scale")
+    rng = raw.get("range")
+    return Variable(
+        name=raw["name"],
+        label=raw["label"],
+        type=raw["type"],
+        scale=raw.get("scale"),
+        values=values,
+        ordered=ordered,
+        range=(float(rng[0]), float(rng[1])) if rng else None,
+        required=bool(raw.get("required", False)),
+        required_if_asked=bool(raw.get("required_if_asked", False)),
+        asked_if=raw.get("asked_if"),
+        group=raw.get("group"),
+        used_in=tuple(raw.get("used_in", ())),
+    )
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path) -> Codebook:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    scales = raw.get("scales", {})
+    datasets = {}
+    for name, ds in raw["datasets"].items():
+        variables = tuple(
+            _variable(v, scales, f"{path.name}: datasets.{name}.variables[{i}]")
+            for i, v in enumerate(ds["variables"])
+        )
+        datasets[name] = Dataset(
+            name=name,
+            label=ds.get("label", name),
+            description=ds.get("description", ""),
+            id=ds.get("id", "id"),
+            variables=variables,
+        )
+    return Codebook(
+        path=path,
+        datasets=datasets,
+        scales=scales,
+        scores=raw.get("scores", {}),
+        rules=tuple(raw.get("rules", ())),
+    )
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Load and check the codebook.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Codebook file; defaults to ``data/codebook.yml`` of the project.
+
+    Returns
+    -------
+    Codebook
+        Cached per path: the file is parsed once per process.
+    """
+    return _load(Path(path or CODEBOOK_PATH).resolve())

@@ -1,0 +1,42 @@
+"""Filesystem locations, built from the package location.
+
+Quarto (and our own engine) execute chapter cells with the chapter's folder as
+working directory, so nothing in ipsreport may depend on the current working
+directory. Every path the package needs is derived here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The installed ``ipsreport`` package folder.
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The project checkout (the folder holding ``_quarto.yml``).
+PROJECT_DIR = PACKAGE_DIR.parent
+#: Data folder: codebook, the synthetic twin, case files.
+DATA_DIR = PROJECT_DIR / "data"
+CODEBOOK_PATH = DATA_DIR / "codebook.yml"
+SYNTHETIC_DIR = DATA_DIR / "synthetic"
+CASES_DIR = DATA_DIR / "cases"
+REPORT_DIR = PROJECT_DIR / "report"
+FIXTURES_DIR = PROJECT_DIR / "tests" / "fixtures"
+#: Package defaults for settings (see ``ipsreport.settings``).
+DEFAULTS_PATH = PACKAGE_DIR / "defaults.yml"
+#: The edition's own settings file, layered over the defaults.
+EDITION_SETTINGS_PATH = PROJECT_DIR / "ipsreport.yml"
+
+
+def default_data_dir() -> Path:
+    """Return the data folder for this process.
+
+    ``IPSREPORT_DATA`` (set by ``ipsreport render --data DIR``) wins, so that
+    chapter kernels started by any engine see the folder the user asked for;
+    otherwise the edition settings decide (see ``ipsreport.settings``).
+    """
+    env = os.environ.get("IPSREPORT_DATA")
+    if env:
+        return Path(env).expanduser().resolve()
+    from ipsreport.settings import get_settings
+
+    return get_settings().data_dir

@@ -1,0 +1,27 @@
+"""Tidy summaries behind every table, figure and number of the report.
+
+Split by chapter so each module stays one screenful:
+
+- ``target_group``  — chapter 4 (duration, background, status, supports)
+- ``pathways``      — chapter 5 (motivation, resources, evaluation, psychiatry,
+  placements, exit status)
+- ``mental_health`` — chapter 6 (paired start/end comparisons, WHO-5 bands)
+- ``supplementary`` — Bilag 5 charts
+
+Every ``summarise_*`` function takes an ``Edition`` and returns a pandas
+DataFrame whose values are tested; presentation lives in ``ipsreport.tables``
+and ``ipsreport.figures``.
+"""
+
+from ipsreport.summaries import mental_health, pathways, supplementary, target_group
+from ipsreport.summaries.mental_health import *  # noqa: F401,F403
+from ipsreport.summaries.pathways import *  # noqa: F401,F403
+from ipsreport.summaries.supplementary import *  # noqa: F401,F403
+from ipsreport.summaries.target_group import *  # noqa: F401,F403
+
+__all__ = [
+    *getattr(target_group, "__all__", []),
+    *getattr(pathways, "__all__", []),
+    *getattr(mental_health, "__all__", []),
+    *getattr(supplementary, "__all__", []),
+]

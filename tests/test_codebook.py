@@ -1,0 +1,63 @@
+"""The codebook is complete enough to drive loading, validation and generation."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from ipsreport.codebook import load_codebook
+
+
+@pytest.fixture(scope="module")
+def cb():
+    return load_codebook()
+
+
+def test_three_datasets_with_ids(cb):
+    assert list(cb.datasets) == ["registry", "baseline", "followup"]
+    for ds in cb.datasets.values():
+        assert ds.variables[0].name == ds.id == "id"
+        assert ds[ds.id].required
+
+
+def test_categories_have_labels_in_print_order(cb):
+    duration = cb["followup"]["duration"]
+    assert duration.codes == [1, 2, 3, 4, 5, 6, 7]
+    assert duration.values[1] == "Under 2 måneder"
+    who5 = cb["baseline"]["who5_1"]
+    assert who5.codes == [5, 4, 3, 2, 1, 0]  # printed from best to worst
+
+
+def test_every_variable_is_well_formed(cb):
+    for ds in cb.datasets.values():
+        names = ds.names
+        assert len(names) == len(set(names)), f"duplicate variable in {ds.name}"
+        for var in ds.variables:
+            assert var.label, var.name
+            if var.type == "category":
+                assert var.values
+            if var.asked_if:
+                referenced = {w for w in var.asked_if.replace("=", " ").split() if w.isidentifier()}
+                assert referenced <= set(names), f"{ds.name}.{var.name} asks on unknown {referenced - set(names)}"
+
+
+def test_repeated_measures_exist_in_both_surveys(cb):
+    for name in ["who5_1", "who5_5", "mastery_1", "mastery_3", "loneliness", "burden"]:
+        assert cb["baseline"][name].values == cb["followup"][name].values
+
+
+def test_rules_have_danish_descriptions(cb):
+    ids = {r["id"] for r in cb.rules}
+    assert {"unique_ids", "followup_in_baseline", "baseline_in_registry", "end_after_start", "exit_matches_end"} <= ids
+    assert cb.rule("unique_ids").startswith("Hvert")
+
+
+def test_unknown_scale_is_reported_with_location(tmp_path):
+    bad = {
+        "datasets": {"registry": {"variables": [{"name": "x", "label": "X", "type": "category", "scale": "nope"}]}},
+        "scales": {},
+    }
+    path = tmp_path / "codebook.yml"
+    path.write_text(yaml.safe_dump(bad), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"datasets.registry.variables\[0\]: unknown scale 'nope'"):
+        load_codebook(path)
