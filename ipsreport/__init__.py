@@ -9,6 +9,7 @@ cheap and a chapter only pays for what it uses.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 __version__ = "0.1.0"
 
@@ -28,6 +29,10 @@ _MODULES = (
 def __getattr__(name: str):
     if name.startswith("_"):
         raise AttributeError(name)
+    # `from ipsreport import scoring` asks for a submodule: import it rather
+    # than searching the public modules (which may import it in turn).
+    if importlib.util.find_spec(f"ipsreport.{name}") is not None:
+        return importlib.import_module(f"ipsreport.{name}")
     for module_name in _MODULES:
         try:
             module = importlib.import_module(module_name)

@@ -1,0 +1,304 @@
+"""Figures: what is drawn equals the tested summaries; one theme; Danish text.
+
+Each figure is built from a hand-made edition, from a seeded random edition
+and (when present) from the synthetic twin. Plotted values are read back
+from the matplotlib artists (found by ``gid``) and compared with the
+``summarise_*`` frames.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+
+import ipsreport.fmt as fmt
+from ipsreport import figures, theme
+from ipsreport.summaries.mental_health import (
+    summarise_paired,
+    summarise_paired_long,
+    summarise_who5_bands,
+)
+from ipsreport.summaries.supplementary import (
+    summarise_effect,
+    summarise_experience,
+    summarise_statements,
+)
+
+ALL = ["fig_mastery", "fig_loneliness", "fig_who5", "fig_burden", "fig_experience", "fig_statements", "fig_effect"]
+PAIRED = {"fig_mastery": "mastery", "fig_loneliness": "loneliness", "fig_who5": "who5", "fig_burden": "burden"}
+
+
+def _who5(total: int) -> dict:
+    items, left = [], total
+    for _ in range(5):
+        items.append(min(5, left))
+        left -= items[-1]
+    return {f"who5_{i + 1}": v for i, v in enumerate(items)}
+
+
+@pytest.fixture
+def small(make_edition):
+    """Hand-made edition: five pairs with known means, one without WHO-5 at the end."""
+    start = [
+        {**_who5(10), "mastery_1": 2, "mastery_2": 2, "mastery_3": 3, "loneliness": 4, "burden": 3},
+        {**_who5(12), "mastery_1": 3, "mastery_2": 3, "mastery_3": 3, "loneliness": 3, "burden": 4},
+        {**_who5(14), "mastery_1": 1, "mastery_2": 2, "mastery_3": 2, "loneliness": 5, "burden": 2},
+        {**_who5(20), "mastery_1": 4, "mastery_2": 3, "mastery_3": 4, "loneliness": 2, "burden": 1},
+        {**_who5(6), "mastery_1": 2, "mastery_2": 1, "mastery_3": 2, "loneliness": 4, "burden": 5},
+    ]
+    end = [
+        {**_who5(13), "mastery_1": 3, "mastery_2": 2, "mastery_3": 3, "loneliness": 3, "burden": 3,
+         "experience_overall": 1, "overall_effect": 1, "statement_clarity": 1, "meaning_social": 2},
+        {**_who5(12), "mastery_1": 3, "mastery_2": 4, "mastery_3": 3, "loneliness": 3, "burden": 4,
+         "experience_overall": 1, "overall_effect": 2, "statement_clarity": 2, "meaning_social": 2},
+        {**_who5(18), "mastery_1": 2, "mastery_2": 2, "mastery_3": 2, "loneliness": 4, "burden": 3,
+         "experience_overall": 2, "overall_effect": 2, "statement_clarity": 2, "meaning_social": 5},
+        {**_who5(21), "mastery_1": 4, "mastery_2": 4, "mastery_3": 4, "loneliness": 1, "burden": 1,
+         "experience_overall": 3, "overall_effect": 3, "statement_clarity": 5, "meaning_social": None},
+        {"who5_1": 2, "mastery_1": 2, "mastery_2": 2, "mastery_3": 2, "loneliness": 4, "burden": 4,
+         "experience_overall": None, "overall_effect": 1, "statement_clarity": 3, "meaning_social": 1},
+    ]
+    baseline = [{"id": f"p{i}", **r} for i, r in enumerate(start)]
+    followup = [{"id": f"p{i}", "still_enrolled": 0, **r} for i, r in enumerate(end)]
+    return make_edition(baseline=baseline, followup=followup)
+
+
+@pytest.fixture(params=["small", "fake", "ed"])
+def edition(request):
+    """Every figure test runs on the hand-made, the random and the synthetic edition."""
+    return request.getfixturevalue(request.param)
+
+
+def _by_gid(fig: Figure, gid: str, kind=object):
+    found = [a for a in fig.findobj(lambda a: a.get_gid() == gid) if isinstance(a, kind)]
+    assert found, f"no artist with gid {gid!r}"
+    return found
+
+
+def _texts(fig: Figure) -> list[str]:
+    fig.draw_without_rendering()  # resolves tick labels
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+
+
+def _note(fig: Figure) -> str:
+    return _by_gid(fig, "note", Text)[0].get_text().replace("\u00a0", " ").replace("\n", " ")
+
+
+def _check_paired(fig: Figure, ed, score: str) -> None:
+    row = summarise_paired(ed, score).iloc[0]
+    long = summarise_paired_long(ed, score)
+    means = _by_gid(fig, "means", Line2D)[0]
+    assert means.get_ydata() == pytest.approx([row["mean_start"], row["mean_end"]], nan_ok=True)
+    lines = _by_gid(fig, "individual", LineCollection)[0] if row["n"] else None
+    if lines is not None:
+        segs = lines.get_segments()
+        assert len(segs) == row["n"]
+        starts = sorted(float(s[0][1]) for s in segs)
+        assert starts == sorted(long.loc[long["time"] == "Start", "value"].tolist())
+        decimals = 0 if score == "who5" else 2
+        assert _by_gid(fig, "label_start", Text)[0].get_text() == fmt.num(row["mean_start"], decimals)
+        assert _by_gid(fig, "label_end", Text)[0].get_text() == fmt.num(row["mean_end"], decimals)
+    assert f"Baseret på de samme {row['n']} unge, der har besvaret spørgeskemaet både ved start og afslutning" in _note(fig)
+
+
+def _check_reader_rules(fig: Figure) -> None:
+    """Size, fonts, no titles, Danish numbers, nothing outside the page."""
+    assert fig.get_size_inches()[0] == pytest.approx(16 / 2.54)
+    texts = _texts(fig)
+    for t in fig.findobj(Text):
+        if t.get_visible() and t.get_text():
+            assert t.get_fontsize() >= 8, t.get_text()
+    assert all(ax.get_title() == "" for ax in fig.axes)
+    assert fig._suptitle is None
+    # Danish decimals: no "1.5"; percentages with a space ("12 %").
+    joined = " ".join(texts)
+    assert not re.search(r"\d\.\d", joined), joined
+    assert not re.search(r"\d%", joined), joined
+    bbox = fig.get_tightbbox(fig._get_renderer())
+    assert bbox.x0 >= -0.01 and bbox.x1 <= fig.get_size_inches()[0] + 0.01
+
+
+# --- chapter 6 -----------------------------------------------------------------
+
+def test_fig_mastery(edition):
+    fig = figures.fig_mastery(edition)
+    _check_paired(fig, edition, "mastery")
+    _check_reader_rules(fig)
+    ax = fig.axes[0]
+    assert ax.get_ylim()[0] < 3 <= ax.get_yticks()[0] and ax.get_yticks()[-1] == 12
+
+
+def test_fig_loneliness(edition):
+    fig = figures.fig_loneliness(edition)
+    _check_paired(fig, edition, "loneliness")
+    _check_reader_rules(fig)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[0].startswith("1 Aldrig") and labels[-1].startswith("5 Meget ofte")
+
+
+def test_fig_burden(edition):
+    fig = figures.fig_burden(edition)
+    _check_paired(fig, edition, "burden")
+    _check_reader_rules(fig)
+
+
+def test_fig_who5(edition):
+    fig = figures.fig_who5(edition)
+    _check_paired(fig, edition, "who5")
+    _check_reader_rules(fig)
+    ref = _by_gid(fig, "population_mean", Line2D)[0]
+    assert list(ref.get_ydata()) == [68, 68]
+    assert ref.get_linestyle() == "--"
+    assert "68" in _by_gid(fig, "population_label", Text)[0].get_text()
+    bands = summarise_who5_bands(edition)
+    for band in (1, 2, 3):
+        bars = _by_gid(fig, f"share_band_{band}", Rectangle)
+        expected = bands[bands["band"] == band].set_index("time").loc[["start", "end"], "pct"]
+        assert [p.get_height() for p in bars] == pytest.approx(np.nan_to_num(expected.to_numpy()))
+    labels = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert any("36-50" in lbl for lbl in labels)
+    # The shares are printed on the bars, e.g. "27,5 %".
+    texts = _texts(fig)
+    for p in bands["pct"]:
+        if np.isfinite(p) and p >= 6:
+            assert fmt.pct(p, 1, strip_zeros=True) in texts
+
+
+def test_fig_who5_small_known_values(small):
+    # Pairs with WHO-5 at both times: p0 40->52, p1 48->48, p2 56->72, p3 80->84
+    # (p4 misses items at the end). Means 56 -> 64.
+    fig = figures.fig_who5(small)
+    assert _by_gid(fig, "means", Line2D)[0].get_ydata() == pytest.approx([56, 64])
+    assert "de samme 4 unge" in _note(fig)
+    assert _by_gid(fig, "label_end", Text)[0].get_text() == "64"
+
+
+def test_fig_paired_no_pairs(make_edition):
+    ed = make_edition(baseline=[{"id": "a", "loneliness": 2}], followup=[])
+    fig = figures.fig_loneliness(ed)
+    assert "de samme 0 unge" in _note(fig)
+    assert "Ingen unge" in _by_gid(fig, "change", Text)[0].get_text()
+
+
+# --- Bilag 5 ---------------------------------------------------------------------
+
+def _check_single(fig: Figure, summary) -> None:
+    bars = _by_gid(fig, "bars", Rectangle)
+    assert [p.get_width() for p in bars] == pytest.approx(np.nan_to_num(summary["pct"].to_numpy()))
+    labels = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
+    assert labels == summary["category"].tolist()
+    base = summary["base"].iloc[0]
+    assert f"Baseret på svar fra {base} unge" in _note(fig)
+
+
+def test_fig_experience(edition):
+    fig = figures.fig_experience(edition)
+    _check_single(fig, summarise_experience(edition))
+    _check_reader_rules(fig)
+
+
+def test_fig_effect(edition):
+    fig = figures.fig_effect(edition)
+    _check_single(fig, summarise_effect(edition))
+    _check_reader_rules(fig)
+
+
+def test_fig_statements(edition):
+    fig = figures.fig_statements(edition)
+    summary = summarise_statements(edition)
+    items = list(dict.fromkeys(summary["variable"]))
+    left = np.zeros(len(items))
+    for code in summary["code"].unique():
+        pct = summary[summary["code"] == code].set_index("variable").loc[items, "pct"].to_numpy()
+        bars = _by_gid(fig, f"code_{code}", Rectangle)
+        assert [p.get_width() for p in bars] == pytest.approx(np.nan_to_num(pct))
+        assert [p.get_x() for p in bars] == pytest.approx(left)
+        left += np.nan_to_num(pct)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["I meget høj grad", "I høj grad", "I nogen grad", "I mindre grad", "Slet ikke"]
+    _check_reader_rules(fig)
+
+
+def test_fig_statements_small_known_values(small):
+    fig = figures.fig_statements(small)
+    # statement_clarity answers 1, 2, 2, 5, 3 -> "I høj grad" 40 %.
+    bars = _by_gid(fig, "code_2", Rectangle)
+    assert bars[0].get_width() == pytest.approx(40.0)
+    assert "40 %" in _texts(fig)
+
+
+# --- theme, object API, formatting, SVG --------------------------------------------
+
+def test_figures_do_not_use_pyplot(small):
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    for name in ALL:
+        fig = getattr(figures, name)(small)
+        assert isinstance(fig, Figure)
+    assert plt.get_fignums() == before
+
+
+def test_danish_number_formatter():
+    f = figures.danish_number_formatter()
+    assert (f(2.5), f(12.0), f(0.25), f(-1.5)) == ("2,5", "12", "0,25", "-1,5")
+    assert figures.danish_number_formatter(1)(3) == "3,0"
+
+
+def test_theme_palette_reads_in_greyscale():
+    # Sequential steps must differ clearly in lightness (greyscale print).
+    from matplotlib.colors import to_rgb
+
+    def grey(c):
+        r, g, b = to_rgb(c)
+        return 0.299 * r + 0.587 * g + 0.114 * b
+
+    greys = [grey(c) for c in theme.SEQUENTIAL]
+    assert all(b - a > 0.1 for a, b in zip(greys, greys[1:]))
+    assert grey(theme.START_COLOUR) - grey(theme.END_COLOUR) > 0.3
+    assert theme.sequential(3) == [theme.SEQUENTIAL[0], theme.SEQUENTIAL[2], theme.SEQUENTIAL[4]]
+
+
+def test_svg_keeps_danish_letters_through_typst(small, tmp_path):
+    """Glyphs are stored as outlines (no font fallback) and Typst renders the SVG."""
+    import typst
+
+    fig = figures.fig_who5(small)
+    svg = tmp_path / "who5.svg"
+    with theme.theme():
+        fig.savefig(svg, format="svg", metadata={"Date": None})
+    text = svg.read_text(encoding="utf-8")
+    assert "<text" not in text  # svg.fonttype = "path"
+    doc = tmp_path / "doc.typ"
+    doc.write_text('#set page(width: 18cm, height: auto)\n#image("who5.svg", width: 16cm)\n', encoding="utf-8")
+    pdf = typst.compile(str(doc))
+    assert pdf[:4] == b"%PDF" and len(pdf) > 10_000
+
+
+def test_alt_text(small):
+    row = summarise_paired(small, "who5").iloc[0]
+    text = figures.alt_text("fig_who5", small)
+    assert f"fra {fmt.num(row['mean_start'], 0)} ved start til {fmt.num(row['mean_end'], 0)}" in text
+    assert "de samme 4 unge" in text and "68" in text
+    assert figures.alt_text("fig-who5", small) == figures.alt_text("who5", small) == text
+    mastery = summarise_paired(small, "mastery").iloc[0]
+    assert fmt.num(mastery["mean_start"], 2) in figures.alt_text("fig_mastery", small)
+    exp = figures.alt_text("fig_experience", small)
+    assert "Meget godt 50 %" in exp and "4 unge" in exp
+    # statement_clarity answers 1, 2, 2, 5, 3: 60 % "i høj" or "i meget høj grad".
+    assert "hvad jeg vil med job og uddannelse: 60 %" in figures.alt_text("fig_statements", small)
+    with pytest.raises(KeyError, match="no figure"):
+        figures.alt_text("fig_nonsense", small)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_alt_text_every_figure(edition, name):
+    text = figures.alt_text(name, edition)
+    assert len(text) > 40 and not re.search(r"\d\.\d", text)
