@@ -1,0 +1,236 @@
+"""Tests of the case appendices (ipsreport.cases) and the shipped case files."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+import yaml
+
+from ipsreport import cases
+from ipsreport.cases import CaseError, case_appendix, case_vignette, fig_case_timeline, load_case, load_cases
+
+VALID = {
+    "pseudonym": "Ida",
+    "age": 21,
+    "written": "2024-05",
+    "consultant": "Bo",
+    "order": 1,
+    "focus": "Et testforløb",
+    "background": "Ida er en opdigtet ung.\nHun findes kun i testen.",
+    "vignette": "Ida var ny i IPS UNG.",
+    "highlight": "Ida kom i praktik.",
+    "timeline": [
+        {"date": "2024-01", "kind": "start", "text": "Start"},
+        {"date": dt.date(2024, 2, 14), "kind": "placement", "text": "Praktik i en butik"},
+        {"date": "2024-04", "kind": "job", "text": "Job", "approx": True},
+    ],
+    "supports": ["Samtaler"],
+    "quotes": [{"who": "Ida", "text": "Det var godt."}, {"who": "Bo", "text": "Hun klarede det."}],
+    "lessons": ["En lære"],
+    "story": [{"heading": "Forløbet", "text": "Første afsnit.\nAndet afsnit.\nHun sagde \"ja\" og \"måske\"."}],
+    "advice": "Prøv det.",
+}
+
+
+def write_case(folder, name="ida", **changes):
+    data = copy.deepcopy(VALID)
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key)
+        else:
+            data[key] = value
+    path = folder / f"{name}.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+# -- the shipped case files ---------------------------------------------------
+
+
+def test_shipped_cases_load_in_appendix_order():
+    loaded = load_cases()
+    assert list(loaded) == ["frederik", "katrine", "sofie", "tobias"]
+    assert [c.order for c in loaded.values()] == [1, 2, 3, 4]
+    assert loaded["frederik"].written == dt.date(2023, 10, 1)
+    assert loaded["katrine"].timeline[0].date == dt.date(2023, 3, 13)
+    assert loaded["katrine"].timeline[0].day_known
+    for case in loaded.values():
+        assert 2 <= len(case.quotes) <= 3
+        assert case.highlight or case.key == "tobias"
+
+
+def test_every_case_has_a_qmd_with_its_label():
+    from ipsreport.paths import REPORT_DIR
+
+    for case in load_cases().values():
+        qmd = REPORT_DIR / f"bilag-{case.order}-{case.key}.qmd"
+        text = qmd.read_text(encoding="utf-8")
+        assert f'ips.case_appendix("{case.key}")' in text
+        assert f"#| label: fig-case-{case.key}" in text
+        assert f"# Case {case.pseudonym} {{#sec-case-{case.key}}}" in text
+
+
+# -- validation -------------------------------------------------------------
+
+
+def test_valid_file_loads(tmp_path):
+    case = load_case(write_case(tmp_path))
+    assert case.key == "ida"
+    assert case.timeline[1].label == "14. februar 2024"
+    assert case.timeline[2].label == "ca. april 2024"
+    assert case.timeline[0].label == "januar 2024"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "rule"),
+    [
+        ({"advice": None}, "advice", "required field is missing"),
+        ({"hobby": "fodbold"}, "hobby", "unknown field"),
+        ({"age": "21"}, "age", "whole number"),
+        ({"age": 7}, "age", "between 10 and 40"),
+        ({"order": 0}, "order", "1 or more"),
+        ({"written": "maj 2024"}, "written", "YYYY-MM"),
+        ({"written": "2024-13"}, "written", "YYYY-MM"),
+        ({"focus": "  "}, "focus", "non-empty text"),
+        ({"timeline": []}, "timeline", "non-empty list"),
+        ({"timeline": [{"date": "2024/01", "kind": "start", "text": "x"}]}, "timeline[0].date", "YYYY-MM or YYYY-MM-DD"),
+        ({"timeline": [{"date": "2024-02-30", "kind": "start", "text": "x"}]}, "timeline[0].date", "YYYY-MM or YYYY-MM-DD"),
+        ({"timeline": [{"date": "2024-01", "kind": "ferie", "text": "x"}]}, "timeline[0].kind", "must be one of"),
+        ({"timeline": [{"date": "2024-01", "kind": "start"}]}, "timeline[0]", "missing key(s) ['text']"),
+        ({"timeline": [{"date": "2024-01", "kind": "start", "text": "x", "sted": "y"}]}, "timeline[0]", "unknown key(s) ['sted']"),
+        ({"timeline": [{"date": "2024-01", "kind": "start", "text": "x", "approx": "ja"}]}, "timeline[0].approx", "true or false"),
+        (
+            {"timeline": [{"date": "2024-03", "kind": "start", "text": "x"}, {"date": "2024-02", "kind": "job", "text": "y"}]},
+            "timeline[1].date",
+            "chronological order",
+        ),
+        ({"timeline": [{"date": "2024-06", "kind": "start", "text": "x"}]}, "timeline[0].date", "after the month the case was written"),
+        ({"quotes": [{"who": "Ida", "text": "x"}]}, "quotes", "2-3 quotes"),
+        ({"quotes": [{"who": "Ida", "text": "x"}, {"text": "y"}]}, "quotes[1]", "missing key(s) ['who']"),
+        ({"supports": []}, "supports", "at least 1 item"),
+        ({"story": [{"heading": "H"}]}, "story[0]", "missing key(s) ['text']"),
+    ],
+)
+def test_schema_errors_name_file_field_and_rule(tmp_path, changes, field, rule):
+    path = write_case(tmp_path, **changes)
+    with pytest.raises(CaseError) as info:
+        load_case(path)
+    message = str(info.value)
+    assert message.startswith(f"ida.yml: field '{field}':"), message
+    assert rule in message
+
+
+def test_not_a_mapping(tmp_path):
+    path = tmp_path / "x.yml"
+    path.write_text("- a\n- b\n", encoding="utf-8")
+    with pytest.raises(CaseError, match=r"x\.yml: expected a mapping"):
+        load_case(path)
+
+
+def test_duplicate_order_across_files(tmp_path):
+    write_case(tmp_path, "ida")
+    write_case(tmp_path, "jon", pseudonym="Jon")
+    with pytest.raises(CaseError, match=r"jon\.yml: field 'order': 1 is also used by ida\.yml"):
+        load_cases(tmp_path)
+
+
+# -- markdown ---------------------------------------------------------------
+
+
+def test_case_appendix_markdown(tmp_path):
+    write_case(tmp_path)
+    md = case_appendix("ida", tmp_path)
+    assert isinstance(md, str)
+    assert repr(md) == str(md)  # shows unquoted in a notebook
+    assert md.startswith("*Ida, 21 år. Casen er skrevet i maj 2024. IPS-konsulent: Bo")
+    headings = [line.removesuffix(" {.unlisted}") for line in md.splitlines() if line.startswith("#")]
+    assert all(line.endswith("{.unlisted}") for line in md.splitlines() if line.startswith("#"))  # kept out of the TOC
+    assert headings == [
+        "## Om Ida",
+        "## Forløbet i korte træk",
+        "## Forløbet",
+        "## Støtte undervejs",
+        "## Sagt i interviewene",
+        "## Læring fra forløbet",
+        "## Idas råd til andre unge i IPS UNG",
+    ]
+    assert "- **14. februar 2024** – *Virksomhedspraktik*: Praktik i en butik" in md
+    assert "Første afsnit.\n\nAndet afsnit." in md  # one paragraph per line of the text
+    assert "> »Hun klarede det.«\n>\n> — Bo" in md
+    assert md.rstrip().endswith("> »Prøv det.«")
+    assert "Hun sagde »ja« og »måske«." in md  # straight quotes become Danish guillemets
+
+
+def test_genitive_of_names_ending_in_s():
+    md = case_appendix("tobias")
+    assert "## Tobias' råd til andre unge i IPS UNG {.unlisted}" in md
+
+
+def test_case_vignette(tmp_path):
+    write_case(tmp_path)
+    assert case_vignette("ida", cases_dir=tmp_path) == "> **Case 1: Ida**\n>\n> Ida var ny i IPS UNG.\n"
+    assert "Ida kom i praktik." in case_vignette("ida", "highlight", tmp_path)
+    with pytest.raises(ValueError, match="intro"):
+        case_vignette("ida", "long", tmp_path)
+
+
+def test_highlight_is_needed_for_the_chapter_box(tmp_path):
+    write_case(tmp_path, highlight=None)
+    assert "Ida var ny" in case_vignette("ida", cases_dir=tmp_path)
+    with pytest.raises(CaseError, match="field 'highlight'"):
+        case_vignette("ida", "highlight", tmp_path)
+
+
+def test_unknown_case_name(tmp_path):
+    write_case(tmp_path)
+    with pytest.raises(KeyError, match="known cases: \\['ida'\\]"):
+        case_appendix("ole", tmp_path)
+
+
+def test_show_case_prints(tmp_path, capsys):
+    write_case(tmp_path)
+    cases.show_case("ida", tmp_path)
+    assert capsys.readouterr().out.startswith("*Ida, 21 år.")
+
+
+# -- timeline figure ------------------------------------------------------------
+
+
+def test_fig_case_timeline(tmp_path):
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    write_case(tmp_path)
+    before = plt.get_fignums()
+    fig = fig_case_timeline("ida", tmp_path)
+    assert isinstance(fig, Figure)
+    assert plt.get_fignums() == before  # object API: nothing left in pyplot
+    ax = fig.axes[0]
+    from matplotlib.collections import PathCollection
+
+    points = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert len(points) == 3
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert "jan\n2024" in ticks and "apr\n2024" in ticks
+    texts = [t.get_text() for t in ax.texts]
+    assert "14. februar 2024\nPraktik i en butik" in texts
+    assert any(t.startswith("ca. april 2024") for t in texts)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["Opstart", "Virksomhedspraktik", "Job", "Omtrentlig dato"]
+    # approximate dates are drawn hollow (white face)
+    faces = [tuple(c.get_facecolors()[0]) for c in points]
+    assert faces[2] == (1.0, 1.0, 1.0, 1.0) and faces[0] != (1.0, 1.0, 1.0, 1.0)
+
+
+def test_labels_do_not_overlap_on_shipped_cases():
+    for key in load_cases():
+        fig = fig_case_timeline(key)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        boxes = [t.get_window_extent(renderer) for t in fig.axes[0].texts]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                assert not a.overlaps(b), key
