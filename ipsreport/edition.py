@@ -1,0 +1,206 @@
+"""The data of one report edition, loaded and validated once per process.
+
+Every chapter starts with ``d = ips.edition()``. Loading and validating the
+three files costs far more than the chapter's own computations, and several
+chapters may share one kernel, so the result is cached per process, keyed on
+the resolved data folder, the SHA-256 of its files and the settings: editing a
+file (or pointing ``IPSREPORT_DATA`` elsewhere) gives a fresh load, calling
+again with unchanged data returns the very same :class:`Edition`.
+
+The frames are shared between callers: treat them as read-only (copy before
+modifying).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from ipsreport.codebook import Codebook, load_codebook
+from ipsreport.load import DATASETS, Source, Violation, file_sha256, find_data_files
+from ipsreport.settings import Settings, get_settings
+from ipsreport.validate import DataValidationError, validate_dir
+
+__all__ = ["edition", "Edition"]
+
+MANIFEST_NAME = "manifest.yml"
+
+
+@dataclass(frozen=True, eq=False)
+class Edition:
+    """Validated, typed data of one edition (see ``docs/CONTRACT.md``).
+
+    Attributes
+    ----------
+    registry, baseline, followup : DataFrame
+        One row per person (RangeIndex), codebook columns in codebook order.
+        Categories and integers are ``Int64`` codes, numbers ``Float64``,
+        dates ``datetime64[ns]``, ids and strings ``string``.
+    codebook : Codebook
+    settings : Settings
+        With ``data_dir`` equal to :attr:`data_dir`.
+    sources : list of Source
+        One per file: ``name, path, sha256, format`` (+ detected dialect).
+    synthetic : bool
+        True when the folder's ``manifest.yml`` says ``synthetic: true``.
+    manifest : dict
+        Contents of ``manifest.yml`` (empty when there is none).
+    data_dir : Path
+        The resolved data folder.
+    warnings : list of Violation
+        Validation warnings (e.g. unknown extra columns).
+    source_rows : dict
+        Dataset name -> array of the source-file row number of each frame
+        row (header = row 1 for CSV/XLSX), for pointing users back to a file.
+    """
+
+    registry: pd.DataFrame
+    baseline: pd.DataFrame
+    followup: pd.DataFrame
+    codebook: Codebook
+    settings: Settings
+    sources: list[Source]
+    synthetic: bool
+    manifest: dict[str, Any]
+    data_dir: Path
+    warnings: list[Violation] = field(default_factory=list)
+    source_rows: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The frame of dataset ``name`` (``registry``, ``baseline`` or ``followup``)."""
+        if name not in DATASETS:
+            raise KeyError(f"unknown dataset {name!r}; use one of {DATASETS}")
+        return getattr(self, name)
+
+    def __repr__(self) -> str:
+        rows = ", ".join(f"{n}={len(self.frame(n))}" for n in DATASETS)
+        kind = "synthetic" if self.synthetic else "real"
+        return f"Edition({self.data_dir}, {kind}, {rows})"
+
+
+_CACHE: dict[tuple, Edition] = {}
+_REPORTS: dict[tuple, Any] = {}
+
+
+def clear_cache() -> None:
+    """Forget every cached edition (for tests and long-running sessions)."""
+    _CACHE.clear()
+    _REPORTS.clear()
+
+
+def _read_manifest(folder: Path) -> tuple[dict[str, Any], str | None]:
+    path = folder / MANIFEST_NAME
+    if not path.is_file():
+        return {}, None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: manifestet kan ikke læses som YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: manifestet skal være en YAML-ordbog (nøgle: værdi)")
+    return data, file_sha256(path)
+
+
+def _resolve(data_dir: str | Path | None, settings: Settings | dict | None) -> tuple[Path, Settings]:
+    if isinstance(settings, Settings):
+        resolved_settings = settings
+    else:
+        resolved_settings = get_settings(overrides=settings or None)
+    if data_dir is not None:
+        folder = Path(data_dir).expanduser().resolve()
+    elif settings is not None:
+        # A Settings object, or overrides that may name their own data_dir
+        # (get_settings already lets IPSREPORT_DATA win).
+        folder = Path(resolved_settings.data_dir).expanduser().resolve()
+    else:
+        from ipsreport.paths import default_data_dir
+
+        folder = default_data_dir()
+    if resolved_settings.data_dir != folder:
+        resolved_settings = dataclasses.replace(resolved_settings, data_dir=folder)
+    return folder, resolved_settings
+
+
+def edition(data_dir: str | Path | None = None, settings: Settings | dict | None = None) -> Edition:
+    """Load, validate and type the data of an edition (cached per process).
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        Data folder; defaults to the ``data_dir`` of ``settings`` when given,
+        else to :func:`ipsreport.paths.default_data_dir` (``IPSREPORT_DATA``
+        or the edition settings).
+    settings : Settings or dict, optional
+        Resolved settings, or overrides passed to
+        :func:`ipsreport.settings.get_settings`.
+
+    Returns
+    -------
+    Edition
+
+    Raises
+    ------
+    ipsreport.validate.DataValidationError
+        When the data break any codebook rule; ``.report`` lists every problem.
+    """
+    folder, resolved_settings = _resolve(data_dir, settings)
+    codebook: Codebook = load_codebook()
+    files, _problems = find_data_files(folder)
+    manifest, manifest_sha = _read_manifest(folder) if folder.is_dir() else ({}, None)
+    data_key = (
+        str(folder),
+        tuple(sorted((name, str(path), file_sha256(path)) for name, path in files.items())),
+        manifest_sha,
+        str(codebook.path),
+    )
+    key = (data_key, resolved_settings)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    # Settings do not change the data: other settings reuse the validated frames.
+    loaded = _REPORTS.get(data_key)
+    if loaded is None:
+        report = validate_dir(folder, codebook)
+        if not report.ok:
+            raise DataValidationError(report)
+        loaded = (report, {name: report.frames[name].reset_index(drop=True) for name in DATASETS})
+        _REPORTS[data_key] = loaded
+    report, frames = loaded
+    result = Edition(
+        registry=frames["registry"],
+        baseline=frames["baseline"],
+        followup=frames["followup"],
+        codebook=codebook,
+        settings=resolved_settings,
+        sources=[report.sources[name] for name in DATASETS],
+        synthetic=manifest.get("synthetic") is True,
+        manifest=manifest,
+        data_dir=folder,
+        warnings=list(report.sorted_warnings()),
+        source_rows={name: report.frames[name].index.to_numpy() for name in DATASETS},
+    )
+    _CACHE[key] = result
+    return result
+
+
+class _CallableModule(types.ModuleType):
+    """Make ``ipsreport.edition`` (the module) callable like the function.
+
+    ``ipsreport/__init__.py`` resolves ``ips.edition`` lazily to the function,
+    but once anything has imported the submodule (``from ipsreport.edition
+    import Edition``), Python binds the *module* to ``ipsreport.edition`` and
+    the lazy lookup never runs. Chapters call ``ips.edition()`` either way.
+    """
+
+    def __call__(self, *args, **kwargs):
+        return edition(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
