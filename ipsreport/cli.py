@@ -1,0 +1,258 @@
+"""Command-line interface: ``ipsreport render | validate | synth``.
+
+Exit codes
+----------
+0  success
+1  render failed (a cell raised, pandoc or Typst failed)
+2  usage error (bad arguments, unknown setting, no project)
+3  invalid data (validation found errors; nothing was rendered)
+4  missing tool (e.g. ``--engine quarto`` but quarto is not installed)
+
+Progress is shown per chapter with rich on a terminal, and as plain lines
+when ``CI`` is set or output is not a terminal. Expected failures print a
+one-paragraph message without a Python traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+EXIT_OK = 0
+EXIT_RENDER = 1
+EXIT_USAGE = 2
+EXIT_DATA = 3
+EXIT_TOOL = 4
+
+_EPILOG = """exit codes:
+  0  success
+  1  render failed (cell error, pandoc or Typst error)
+  2  usage error
+  3  invalid data (nothing rendered)
+  4  missing tool (e.g. quarto requested but not installed)
+"""
+
+
+class UsageError(Exception):
+    """Bad command-line input (exit 2)."""
+
+
+def _parse_value(text: str) -> Any:
+    # JSON where it parses (numbers, true/false), else the plain string.
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
+    """Turn ``["key=value", ...]`` into a dict; raises :class:`UsageError`."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        if "=" not in item:
+            raise UsageError(f"--set expects key=value, got {item!r}")
+        key, value = item.split("=", 1)
+        if not key.strip():
+            raise UsageError(f"--set expects key=value, got {item!r}")
+        out[key.strip()] = _parse_value(value)
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs)."""
+    parser = argparse.ArgumentParser(
+        prog="ipsreport",
+        description="Reproducible report system of the IPS UNG evaluation.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    r = sub.add_parser(
+        "render", help="render the report to HTML and PDF", epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    r.add_argument("--data", type=Path, help="data folder (default: settings data_dir)")
+    r.add_argument("--output", type=Path, help="output folder (default: _book)")
+    r.add_argument("--engine", choices=["auto", "quarto", "pandoc"], default="auto")
+    r.add_argument("--to", choices=["html", "pdf", "all"], default="all")
+    r.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE", help="override a setting (repeatable)")
+    r.add_argument("--project", type=Path, help="project folder holding _quarto.yml")
+
+    v = sub.add_parser("validate", help="validate a data folder", epilog=_EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    v.add_argument("--data", type=Path, required=True)
+
+    s = sub.add_parser("synth", help="write the synthetic twin or a synthetic cohort", epilog=_EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--seed", type=int)
+    s.add_argument("--n", type=int, help="cohort size (synthetic cohort instead of the twin)")
+    s.add_argument("--sites", type=int, help="number of sites (with --n)")
+    return parser
+
+
+class _Reporter:
+    """Per-chapter progress: rich on a TTY, plain lines otherwise."""
+
+    def __init__(self) -> None:
+        self.plain = bool(os.environ.get("CI")) or not sys.stderr.isatty()
+        self.console = None
+        if not self.plain:
+            try:
+                from rich.console import Console
+
+                self.console = Console(stderr=True)
+            except ImportError:
+                self.plain = True
+
+    def __call__(self, event: str, detail: str) -> None:
+        words = {"cached": "cached  ", "executed": "executed", "write": "writing ", "unchanged": "unchanged"}
+        if self.console is not None:
+            style = {"cached": "dim", "executed": "green", "write": "cyan", "unchanged": "yellow"}.get(event, "")
+            self.console.print(f"[{style}]{words.get(event, event)}[/] {detail}", highlight=False)
+        else:
+            print(f"{words.get(event, event).strip()}: {detail}", file=sys.stderr, flush=True)
+
+    def message(self, text: str) -> None:
+        if self.console is not None:
+            self.console.print(text, highlight=False)
+        else:
+            print(text, file=sys.stderr)
+
+
+def _fail(code: int, text: str) -> int:
+    print(f"ipsreport: {text}", file=sys.stderr)
+    return code
+
+
+def _validate(data_dir: Path):
+    from ipsreport.validate import validate_dir  # lazy: heavy imports
+
+    return validate_dir(data_dir)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """``ipsreport validate --data DIR``."""
+    if not args.data.exists():
+        return _fail(EXIT_USAGE, f"data folder {args.data} does not exist.")
+    report = _validate(args.data)
+    print(report.format())
+    return EXIT_OK if report.ok else EXIT_DATA
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """``ipsreport render``: validate the data, then render with the chosen engine."""
+    from ipsreport import paths
+
+    overrides = parse_sets(args.sets)
+    project = (args.project or paths.PROJECT_DIR).resolve()
+    if not (project / "_quarto.yml").exists():
+        return _fail(EXIT_USAGE, f"{project} has no _quarto.yml; pass --project DIR.")
+    if args.data is not None and not args.data.exists():
+        return _fail(EXIT_USAGE, f"data folder {args.data} does not exist.")
+
+    from ipsreport.settings import SettingsError, get_settings
+
+    old = os.environ.get("IPSREPORT_DATA")
+    try:
+        if args.data is not None:
+            os.environ["IPSREPORT_DATA"] = str(args.data.resolve())
+        settings = get_settings(overrides)
+    except SettingsError as exc:
+        return _fail(EXIT_USAGE, str(exc))
+    finally:
+        if args.data is not None:
+            if old is None:
+                os.environ.pop("IPSREPORT_DATA", None)
+            else:
+                os.environ["IPSREPORT_DATA"] = old
+    data_dir = settings.data_dir
+
+    from ipsreport.render import engine
+
+    if args.engine == "quarto" and not engine.quarto_available():
+        return _fail(EXIT_TOOL, "quarto was requested (--engine quarto) but is not installed (not found on PATH).")
+
+    report = _validate(data_dir)
+    if not report.ok:
+        print(report.format(), file=sys.stderr)
+        return _fail(EXIT_DATA, f"the data in {data_dir} is invalid (see above); nothing was rendered.")
+
+    choice = args.engine
+    if choice == "auto":
+        choice = "quarto" if engine.quarto_available() else "pandoc"
+    reporter = _Reporter()
+    if choice == "quarto":
+        try:
+            code = engine.render_with_quarto(project, args.output, args.to, data_dir, overrides or None)
+        except engine.ToolMissingError as exc:
+            return _fail(EXIT_TOOL, str(exc))
+        return EXIT_OK if code == 0 else _fail(EXIT_RENDER, f"quarto render exited with code {code}.")
+    try:
+        result = engine.render_book(
+            project, output_dir=args.output, to=args.to, data_dir=data_dir,
+            overrides=overrides or None, progress=reporter,
+        )
+    except engine.RenderError as exc:
+        return _fail(EXIT_RENDER, f"render failed; the previous output was left unchanged.\n{exc}")
+    for w in result.warnings:
+        reporter.message(f"warning: {w}")
+    if result.unchanged:
+        reporter.message(f"unchanged: {result.output_dir} (nothing changed since the last render)")
+    else:
+        reporter.message(
+            f"rendered: {result.output_dir} ({len(result.executed)} chapters executed, {len(result.cached)} from cache)"
+        )
+    return EXIT_OK
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    """``ipsreport synth``: the synthetic twin, or a cohort with ``--n``."""
+    if args.n is None and args.sites is not None:
+        raise UsageError("--sites needs --n")
+    if args.n is not None:
+        from ipsreport.synth.sample import write_cohort
+
+        kwargs: dict[str, Any] = {"n": args.n, "sites": args.sites or 1}
+        if args.seed is not None:
+            kwargs["seed"] = args.seed
+        write_cohort(args.out, **kwargs)
+    else:
+        from ipsreport.synth.twin import write_twin
+
+        if args.seed is not None:
+            write_twin(args.out, args.seed)
+        else:
+            write_twin(args.out)
+    print(f"wrote {args.out}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (see module docstring)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or usage error (2)
+        return int(exc.code or 0)
+    handlers = {"render": cmd_render, "validate": cmd_validate, "synth": cmd_synth}
+    try:
+        return handlers[args.command](args)
+    except UsageError as exc:
+        return _fail(EXIT_USAGE, str(exc))
+    except KeyboardInterrupt:
+        return _fail(EXIT_RENDER, "interrupted.")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("ipsreport"):
+            return _fail(EXIT_TOOL, f"part of ipsreport is not installed yet: {exc.name}.")
+        raise
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

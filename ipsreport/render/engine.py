@@ -1,0 +1,496 @@
+"""Orchestrate a render: parse → execute (cached, parallel) → number → write.
+
+The pandoc engine (:func:`render_book`) needs no Quarto. The Quarto engine
+(:func:`quarto_command` / :func:`render_with_quarto`) runs ``quarto render``
+with the same environment. Output is written to a temporary folder next to
+the output folder and swapped in only when everything succeeded, so a failed
+render leaves the previous output untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from ipsreport import paths
+from ipsreport.render.config import Project, ProjectError, load_project
+from ipsreport.render.crossref import build_book
+from ipsreport.render.execute import CellError, ExecutedChapter, execute_chapters
+from ipsreport.render.pandoc import ASSETS_DIR, PandocError, pandoc_version, set_cache_dir
+from ipsreport.render.qmd import QmdError, read_qmd
+
+#: Bump when the engine's output format changes (invalidates caches).
+ENGINE_VERSION = "1"
+STAMP_FILE = ".ipsreport-stamp"
+TARGETS = ("html", "pdf", "all")
+
+Progress = Callable[[str, str], None]
+
+
+class RenderError(RuntimeError):
+    """A render failed; the message is a one-paragraph explanation."""
+
+
+class ToolMissingError(RenderError):
+    """A required external tool (quarto) is not installed."""
+
+
+@dataclass
+class RenderResult:
+    """What a render did.
+
+    Attributes
+    ----------
+    output_dir : Path
+    html_pages : list of Path
+    pdf : Path or None
+    executed : list of Path
+        Chapters whose cells ran in this render.
+    cached : list of Path
+        Chapters whose outputs came from the cache.
+    unchanged : bool
+        True when nothing changed since the last render and the output
+        folder was left as it was.
+    warnings : list of str
+    """
+
+    output_dir: Path
+    html_pages: list[Path] = field(default_factory=list)
+    pdf: Path | None = None
+    executed: list[Path] = field(default_factory=list)
+    cached: list[Path] = field(default_factory=list)
+    unchanged: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def _environ(values: dict[str, str]) -> Iterator[None]:
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def kernel_env(data_dir: Path | None, overrides: dict[str, Any] | None) -> dict[str, str]:
+    """Environment variables every engine passes to chapter code."""
+    env: dict[str, str] = {}
+    if data_dir is not None:
+        env["IPSREPORT_DATA"] = str(Path(data_dir).expanduser().resolve())
+    elif os.environ.get("IPSREPORT_DATA"):
+        env["IPSREPORT_DATA"] = os.environ["IPSREPORT_DATA"]
+    if overrides:
+        env["IPSREPORT_SETTINGS"] = json.dumps(overrides, sort_keys=True, default=str)
+    elif os.environ.get("IPSREPORT_SETTINGS"):
+        env["IPSREPORT_SETTINGS"] = os.environ["IPSREPORT_SETTINGS"]
+    return env
+
+
+def _hash_tree(h: "hashlib._Hash", root: Path, pattern: str = "*") -> None:
+    if not root.exists():
+        h.update(f"missing:{root}".encode())
+        return
+    files = [root] if root.is_file() else sorted(p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+    for p in files:
+        h.update(str(p.relative_to(root) if p != root else p.name).encode())
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+
+
+def code_key(package_dir: Path | None = None) -> str:
+    """Hash of every ``*.py`` source under the ipsreport package."""
+    h = hashlib.sha256()
+    _hash_tree(h, package_dir or paths.PACKAGE_DIR, "*.py")
+    return h.hexdigest()
+
+
+def inputs_key(data_dir: Path, settings_json: str) -> str:
+    """Hash of everything a chapter's outputs depend on besides its source.
+
+    Covers the data folder's bytes, ``data/codebook.yml``, ``data/cases/**``,
+    every ``ipsreport/**/*.py`` source (:func:`code_key`), the resolved
+    settings and the engine version.
+    """
+    h = hashlib.sha256()
+    h.update(f"engine:{ENGINE_VERSION}".encode())
+    h.update(b"data")
+    _hash_tree(h, data_dir)
+    h.update(b"codebook")
+    _hash_tree(h, paths.CODEBOOK_PATH)
+    h.update(b"cases")
+    _hash_tree(h, paths.CASES_DIR)
+    h.update(b"code")
+    h.update(code_key().encode())
+    h.update(settings_json.encode())
+    return h.hexdigest()
+
+
+def chapter_key(inputs: str, project: Project, path: Path) -> str:
+    """Cache key of one chapter: shared inputs + its path + its source."""
+    h = hashlib.sha256()
+    h.update(inputs.encode())
+    h.update(str(path.relative_to(project.root)).encode())
+    h.update(json.dumps(project.config.get("execute") or {}, sort_keys=True, default=str).encode())
+    h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _page_name(project: Project, path: Path, index: int) -> str:
+    if index == 0:
+        return "index.html"
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", path.stem) + ".html"
+
+
+def _settings_for(env: dict[str, str], overrides: dict[str, Any] | None):
+    from ipsreport.settings import get_settings
+
+    with _environ(env):
+        return get_settings(overrides)
+
+
+def render_book(
+    project_dir: Path | None = None,
+    output_dir: Path | None = None,
+    to: str = "all",
+    data_dir: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> RenderResult:
+    """Render a Quarto book project to HTML and/or PDF without Quarto.
+
+    Parameters
+    ----------
+    project_dir : Path, optional
+        Folder with ``_quarto.yml``; default: the ipsreport project.
+    output_dir : Path, optional
+        Default: ``project: output-dir`` (``_book``).
+    to : {"all", "html", "pdf"}
+    data_dir : Path, optional
+        Passed to chapter kernels as ``IPSREPORT_DATA``.
+    overrides : dict, optional
+        Settings overrides, passed as ``IPSREPORT_SETTINGS`` (JSON).
+    cache_dir : Path, optional
+        Default: ``<project>/.ipsreport-cache``.
+    workers : int, optional
+        Kernels run in parallel; default: number of cores.
+    progress : callable, optional
+        ``progress(event, detail)`` with events ``"cached"``, ``"executed"``,
+        ``"write"``, ``"unchanged"``.
+
+    Returns
+    -------
+    RenderResult
+
+    Raises
+    ------
+    RenderError
+        On any failure (cell error, pandoc or Typst error); the previous
+        output folder is left untouched.
+    """
+    if to not in TARGETS:
+        raise ValueError(f"to must be one of {TARGETS}, got {to!r}")
+    say = progress or (lambda event, detail: None)
+    try:
+        project = load_project(Path(project_dir or paths.PROJECT_DIR))
+    except ProjectError as exc:
+        raise RenderError(str(exc)) from None
+    out = Path(output_dir).resolve() if output_dir else project.output_dir
+    cache = Path(cache_dir) if cache_dir else project.root / ".ipsreport-cache"
+    env = kernel_env(data_dir, overrides)
+    settings = _settings_for(env, overrides)
+    settings_json = json.dumps(dataclasses.asdict(settings), sort_keys=True, default=str)
+    inputs = inputs_key(settings.data_dir, settings_json)
+
+    result = RenderResult(output_dir=out)
+    files = project.files
+    keys = {p: chapter_key(inputs, project, p) for p in files}
+
+    # Whole-book short cut: nothing changed since the output was written.
+    h = hashlib.sha256()
+    for p in files:
+        h.update(keys[p].encode())
+    h.update((project.root / "_quarto.yml").read_bytes())
+    _hash_tree(h, ASSETS_DIR)
+    h.update(f"{to}|{pandoc_version()}|{_typst_version()}".encode())
+    book_key = h.hexdigest()
+    stamp = out / STAMP_FILE
+    if stamp.exists() and stamp.read_text(encoding="utf-8").strip() == book_key:
+        result.unchanged = True
+        result.cached = list(files)
+        result.html_pages = sorted(out.glob("*.html"))
+        pdfs = sorted(out.glob("*.pdf"))
+        result.pdf = pdfs[0] if pdfs else None
+        say("unchanged", str(out))
+        return result
+
+    # Execute (or load) every chapter.
+    chapter_cache = cache / "chapters"
+    executed: dict[Path, ExecutedChapter] = {}
+    todo = []
+    for p in files:
+        cpath = chapter_cache / f"{p.stem}-{keys[p][:20]}.json"
+        if cpath.exists():
+            executed[p] = ExecutedChapter.from_json(cpath.read_text(encoding="utf-8"))
+            result.cached.append(p)
+            say("cached", str(p.relative_to(project.root)))
+        else:
+            try:
+                todo.append(read_qmd(p, project.config.get("execute") or None))
+            except QmdError as exc:
+                raise RenderError(str(exc)) from None
+
+    def done(doc, res: ExecutedChapter) -> None:
+        chapter_cache.mkdir(parents=True, exist_ok=True)
+        target = chapter_cache / f"{doc.path.stem}-{keys[doc.path][:20]}.json"
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(res.to_json(), encoding="utf-8")
+        tmp.replace(target)
+        # Drop older cache entries of the same chapter.
+        for old in chapter_cache.glob(f"{doc.path.stem}-*.json"):
+            if old != target:
+                old.unlink(missing_ok=True)
+        say("executed", str(doc.path.relative_to(project.root)))
+
+    try:
+        ran = execute_chapters(todo, env, workers=workers, on_done=done)
+    except CellError as exc:
+        rel = exc.path.relative_to(project.root) if exc.path.is_relative_to(project.root) else exc.path
+        raise RenderError(
+            f"Cell failed in {rel} at line {exc.line} (cell starting at line {exc.cell_line}): "
+            f"{exc.ename}: {exc.evalue}\n\n{exc.traceback}"
+        ) from None
+    executed.update(ran)
+    result.executed = [d.path for d in todo]
+
+    book = build_book(
+        [
+            (p, {"blocks": executed[p].blocks}, project.is_appendix(p), _page_name(project, p, i))
+            for i, p in enumerate(files)
+        ]
+    )
+    meta = {
+        "title": project.title or settings.title,
+        "subtitle": project.subtitle or settings.subtitle,
+        "edition": str(settings.edition_year),
+        "evaluator": settings.evaluator,
+        "funder": settings.funder,
+        "author": project.author,
+        "date": project.date,
+        "lang": project.lang,
+    }
+    # Avoid saying the same thing twice on the cover.
+    if meta["date"] == meta["edition"]:
+        meta["date"] = ""
+    if meta["author"] in (meta["evaluator"], meta["funder"]):
+        meta["author"] = ""
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; the output is meant to be published
+    try:
+        if to != "all" and out.exists():
+            # Partial render: keep the other target's files.
+            shutil.rmtree(tmp)
+            shutil.copytree(out, tmp)
+            (tmp / STAMP_FILE).unlink(missing_ok=True)
+            if to == "html":
+                for f in tmp.glob("*.html"):
+                    f.unlink()
+                shutil.rmtree(tmp / "assets", ignore_errors=True)
+            else:
+                for f in tmp.glob("*.pdf"):
+                    f.unlink()
+        set_cache_dir(cache / "pandoc")
+        try:
+            _write(book, project, tmp, to, meta, cache, result, say)
+        finally:
+            set_cache_dir(None)
+        result.warnings = list(dict.fromkeys(book.warnings))
+        (tmp / STAMP_FILE).write_text(book_key + "\n", encoding="utf-8")
+        _swap(tmp, out)
+    except (PandocError, RuntimeError) as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, RenderError):
+            raise
+        raise RenderError(str(exc)) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    result.html_pages = [out / p.name for p in result.html_pages]
+    result.pdf = out / result.pdf.name if result.pdf else None
+    return result
+
+
+def _typst_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("typst")
+    except Exception:  # noqa: BLE001
+        return "?"
+
+
+def _write(book, project: Project, tmp: Path, to: str, meta: dict[str, str], cache: Path, result: RenderResult, say) -> None:
+    from ipsreport.render import html as html_writer
+    from ipsreport.render import typst as typst_writer
+
+    # Figures: one SVG/PNG file per figure, shared by HTML and Typst.
+    fig_dir = tmp / "figures"
+    shutil.rmtree(fig_dir, ignore_errors=True)
+    figure_files: dict[tuple[int, int], str] = {}
+    for ci, ch in enumerate(book.chapters):
+        for fi, fl in enumerate(ch.floats):
+            if fl.mime not in ("svg", "png"):
+                continue
+            fig_dir.mkdir(parents=True, exist_ok=True)
+            name = f"{Path(ch.page).stem}-{fl.label or f'fig{fi + 1}'}.{fl.mime}"
+            target = fig_dir / name
+            if fl.mime == "svg":
+                target.write_text(fl.data, encoding="utf-8")
+            else:
+                import base64
+
+                target.write_bytes(base64.b64decode(fl.data))
+            figure_files[(ci, fi)] = f"figures/{name}"
+    _copy_local_images(book, project, tmp)
+
+    workers = max(1, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        html_jobs = []
+        if to in ("html", "all"):
+            say("write", "HTML")
+            html_writer.copy_assets(tmp)
+            for ci, ch in enumerate(book.chapters):
+                md = html_writer.chapter_markdown_html(book, ch, figure_files, ci)
+                html_jobs.append(pool.submit(html_writer.convert_chapter, md, str(ch.source)))
+        typ_jobs = []
+        if to in ("pdf", "all"):
+            for ci, ch in enumerate(book.chapters):
+                typ_jobs.append(
+                    pool.submit(
+                        lambda ci=ci, ch=ch: typst_writer.convert_chapter(
+                            typst_writer.chapter_markdown_typst(book, ch, figure_files, ci), str(ch.source)
+                        )
+                    )
+                )
+        for ci, job in enumerate(html_jobs):
+            body = job.result()
+            result.html_pages.append(
+                html_writer.write_page(tmp, book, ci, body, meta["title"], project.lang)
+            )
+        if typ_jobs:
+            chapters_typ = [j.result() for j in typ_jobs]
+            say("write", "PDF")
+            result.pdf = typst_writer.compile_book(
+                tmp, chapters_typ, meta, f"{project.output_file}.pdf", keep_dir=cache / "typst"
+            )
+    if to == "pdf" and not any(tmp.glob("*.html")):
+        # PDF only: the figure files were needed for Typst only.
+        shutil.rmtree(fig_dir, ignore_errors=True)
+
+
+_LOCAL_IMG = re.compile(r"(!\[[^\]]*\]\()(?P<src>[^)\s]+)")
+
+
+def _copy_local_images(book, project: Project, tmp: Path) -> None:
+    """Copy images referenced from prose (relative to the chapter) into media/."""
+    for ch in book.chapters:
+        def sub(m: re.Match) -> str:
+            src = m.group("src")
+            if re.match(r"^[a-z]+:", src) or src.startswith(("/", "figures/", "media/")):
+                return m.group(0)
+            path = (ch.source.parent / src).resolve()
+            if not path.exists():
+                book.warnings.append(f"{ch.source}: image not found: {src}")
+                return m.group(0)
+            media = tmp / "media"
+            media.mkdir(exist_ok=True)
+            name = f"{Path(ch.page).stem}-{path.name}"
+            shutil.copy2(path, media / name)
+            return f"{m.group(1)}media/{name}"
+
+        ch.markdown = _LOCAL_IMG.sub(sub, ch.markdown)
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Replace ``out`` by ``tmp`` with two renames (old copy removed last)."""
+    backup = None
+    if out.exists():
+        backup = out.with_name(f".{out.name}.old-{os.getpid()}")
+        if backup.exists():
+            shutil.rmtree(backup)
+        out.rename(backup)
+    tmp.rename(out)
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+# --- Quarto engine -----------------------------------------------------------
+
+
+def quarto_available() -> str | None:
+    """Path of ``quarto`` on PATH, or None."""
+    return shutil.which("quarto")
+
+
+def quarto_command(
+    project_dir: Path, to: str = "all", output_dir: Path | None = None, quarto: str = "quarto"
+) -> list[str]:
+    """Build the ``quarto render`` command line.
+
+    ``to="pdf"`` maps to Quarto's ``typst`` format; ``"all"`` renders every
+    format listed in ``_quarto.yml``.
+    """
+    cmd = [quarto, "render", str(project_dir)]
+    if to == "html":
+        cmd += ["--to", "html"]
+    elif to == "pdf":
+        cmd += ["--to", "typst"]
+    if output_dir is not None:
+        cmd += ["--output-dir", str(output_dir)]
+    return cmd
+
+
+def render_with_quarto(
+    project_dir: Path | None = None,
+    output_dir: Path | None = None,
+    to: str = "all",
+    data_dir: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> int:
+    """Run ``quarto render`` with ``IPSREPORT_DATA`` / ``IPSREPORT_SETTINGS`` set.
+
+    Returns
+    -------
+    int
+        Quarto's exit code.
+
+    Raises
+    ------
+    ToolMissingError
+        If quarto is not on PATH.
+    """
+    quarto = quarto_available()
+    if quarto is None:
+        raise ToolMissingError("quarto was requested but is not installed (not found on PATH).")
+    project = Path(project_dir or paths.PROJECT_DIR).resolve()
+    env = {**os.environ, **kernel_env(data_dir, overrides)}
+    cmd = quarto_command(project, to, output_dir, quarto)
+    return subprocess.run(cmd, env=env, cwd=project).returncode

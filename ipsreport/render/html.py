@@ -1,0 +1,134 @@
+"""Write the HTML site: one page per chapter, sidebar, page TOC, prev/next."""
+
+from __future__ import annotations
+
+import html as htmlmod
+import re
+import shutil
+from pathlib import Path
+from string import Template
+
+from ipsreport.render.crossref import Book, Chapter, Float, fill_placeholders, resolve_refs
+from ipsreport.render.gtable import html_for_page
+from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, run_pandoc
+
+_H = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _raw(content: str, fmt: str) -> str:
+    longest = max((len(m) for m in re.findall(r"`+", content)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"\n\n{fence}{{={fmt}}}\n{content}\n{fence}\n\n"
+
+
+def float_html(fl: Float, figure_src: str | None) -> str:
+    """HTML for one table or figure (caption carries "Tabel N:" / "Figur N:")."""
+    ident = f' id="{htmlmod.escape(fl.label)}"' if fl.label else ""
+    cap = fl.caption_text
+    figcap = f"<figcaption>{htmlmod.escape(cap)}</figcaption>" if cap else ""
+    if fl.mime in ("svg", "png"):
+        alt = fl.alt or fl.caption or ""
+        img = f'<img src="{figure_src}" alt="{htmlmod.escape(alt)}" loading="lazy">'
+        return f'<figure class="figure"{ident}>{img}{figcap}</figure>'
+    body = html_for_page(fl.data)
+    cls = "table" if fl.kind == "table" else "figure"
+    if fl.kind == "table":
+        return f'<figure class="{cls}"{ident}>{figcap}<div class="table-scroll">{body}</div></figure>'
+    return f'<figure class="{cls}"{ident}><div class="table-scroll">{body}</div>{figcap}</figure>'
+
+
+def chapter_markdown_html(book: Book, ch: Chapter, figure_files: dict[tuple[int, int], str], index: int) -> str:
+    """The chapter's markdown with refs resolved and floats as raw HTML."""
+    md = resolve_refs(ch.markdown, book, ch.page, "html", where=str(ch.source))
+    return fill_placeholders(md, lambda n: _raw(float_html(ch.floats[n], figure_files.get((index, n))), "html"))
+
+
+def convert_chapter(md: str, where: str) -> str:
+    """pandoc markdown → HTML fragment (callouts via the Lua filter)."""
+    return run_pandoc(md, "markdown", "html5", ["--lua-filter", str(CALLOUTS_LUA), "--mathml"], where=where)
+
+
+def _nav(book: Book, current: int) -> str:
+    items: list[str] = []
+    in_apx = False
+    items.append("<ol>")
+    for i, ch in enumerate(book.chapters):
+        if ch.appendix and not in_apx:
+            in_apx = True
+            items.append('</ol><div class="nav-section">Bilag</div><ol>')
+        cur = ' aria-current="page"' if i == current else ""
+        items.append(f'<li><a href="{ch.page}"{cur}>{htmlmod.escape(ch.display_title)}</a></li>')
+    items.append("</ol>")
+    return "\n".join(items)
+
+
+def _toc(body: str) -> str:
+    entries = []
+    for level, ident, text in _H.findall(body):
+        label = htmlmod.escape(htmlmod.unescape(_TAGS.sub("", text)).strip())
+        entries.append((int(level), f'<a href="#{ident}">{label}</a>'))
+    if len(entries) < 2:
+        return ""
+    out = ['<nav class="page-toc" aria-label="Indhold på siden"><strong>På denne side</strong><ul>']
+    depth = 2
+    for level, link in entries:
+        if level > depth:
+            out.append("<ul>")
+        elif level < depth:
+            out.append("</ul>")
+        depth = level
+        out.append(f"<li>{link}</li>")
+    if depth > 2:
+        out.append("</ul>")
+    out.append("</ul></nav>")
+    return "".join(out)
+
+
+def _with_toc(body: str) -> str:
+    """Place the page TOC right after the chapter title."""
+    toc = _toc(body)
+    if not toc:
+        return body
+    head, sep, rest = body.partition("</h1>")
+    return f"{head}{sep}\n{toc}{rest}" if sep else toc + body
+
+
+def write_page(
+    out_dir: Path, book: Book, index: int, body: str, book_title: str, lang: str
+) -> Path:
+    """Wrap a converted chapter in the page template and write it."""
+    ch = book.chapters[index]
+    template = Template((ASSETS_DIR / "page.html").read_text(encoding="utf-8"))
+    prev_next = []
+    if index > 0:
+        p = book.chapters[index - 1]
+        prev_next.append(f'<a class="prev" href="{p.page}" rel="prev"><small>Forrige</small>{htmlmod.escape(p.display_title)}</a>')
+    if index + 1 < len(book.chapters):
+        n = book.chapters[index + 1]
+        prev_next.append(f'<a class="next" href="{n.page}" rel="next"><small>Næste</small>{htmlmod.escape(n.display_title)}</a>')
+    page = template.substitute(
+        lang=htmlmod.escape(lang),
+        page_title=htmlmod.escape(f"{ch.display_title} – {book_title}" if ch.title else book_title),
+        book_title=htmlmod.escape(book_title),
+        nav=_nav(book, index),
+        toc="",
+        body=_with_toc(body),
+        prev_next="".join(prev_next),
+    )
+    path = out_dir / ch.page
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def copy_assets(out_dir: Path) -> None:
+    """Copy the stylesheet and the DejaVu fonts (shipped with matplotlib)."""
+    import matplotlib
+
+    dst = out_dir / "assets"
+    (dst / "fonts").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ASSETS_DIR / "style.css", dst / "style.css")
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSansMono.ttf"):
+        shutil.copy2(ttf / name, dst / "fonts" / name)
+    shutil.copy2(ttf / "LICENSE_DEJAVU", dst / "fonts" / "LICENSE_DEJAVU")

@@ -1,0 +1,122 @@
+"""Cross-reference numbering, Danish labels and Bilag numbering."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ipsreport.render.crossref import LABELS, build_book, resolve_refs
+from ipsreport.render.gtable import html_for_page, html_for_typst
+
+
+def md(text):
+    return {"kind": "markdown", "text": text, "line": 1}
+
+
+def cell(label=None, out_type="html", data="<table><tr><td>1</td></tr></table>", **opts):
+    options = {"label": label, "include": True, "output": True, "echo": False, **opts}
+    return {"kind": "cell", "line": 3, "source": "x", "options": options, "outputs": [{"type": out_type, "data": data}]}
+
+
+def make_book():
+    chapters = [
+        (Path("index.qmd"), {"blocks": [md("# Forord {.unnumbered}\n\nSe @tbl-a, @fig-b og @sec-bilag-x.")]}, False, "index.html"),
+        (
+            Path("01.qmd"),
+            {"blocks": [md("# Indledning {#sec-intro}\n\n## Baggrund {#sec-bag}\n\n::: {.callout-note}\n## Ikke et afsnit\n:::\n"), cell("tbl-a", **{"tbl-cap": "Status"})]},
+            False,
+            "01.html",
+        ),
+        (
+            Path("02.qmd"),
+            {"blocks": [md("# Resultater\n\n## Første\n\n### Under {#sec-under}"), cell("fig-b", "svg", "<svg/>", **{"fig-cap": "Søjler", "fig-alt": "alt"}), cell("tbl-c")]},
+            False,
+            "02.html",
+        ),
+        (Path("b1.qmd"), {"blocks": [md("# Frederik {#sec-bilag-x}\n\n## Forløb {#sec-forlob}")]}, True, "b1.html"),
+        (Path("b2.qmd"), {"blocks": [md("# Katrine"), cell("tbl-d")]}, True, "b2.html"),
+    ]
+    return build_book(chapters)
+
+
+def test_danish_labels():
+    assert LABELS["tbl"] == "Tabel" and LABELS["fig"] == "Figur" and LABELS["appendix"] == "Bilag"
+
+
+def test_numbering_in_document_order():
+    book = make_book()
+    t = book.targets
+    assert t["tbl-a"].text == "Tabel 1"
+    assert t["fig-b"].text == "Figur 1"
+    assert t["tbl-c"].text == "Tabel 2"
+    assert t["tbl-d"].text == "Tabel 3"  # report-wide, continues into appendices
+    assert t["sec-intro"].text == "kapitel 1"
+    assert t["sec-bag"].text == "afsnit 1.1"
+    assert t["sec-under"].text == "afsnit 2.1.1"
+    assert t["sec-bilag-x"].text == "Bilag 1"
+    assert t["sec-forlob"].text == "Bilag 1"
+    assert not book.warnings
+
+
+def test_chapter_titles_and_bilag_numbers():
+    book = make_book()
+    titles = [c.display_title for c in book.chapters]
+    assert titles == ["Forord", "1 Indledning", "2 Resultater", "Bilag 1: Frederik", "Bilag 2: Katrine"]
+    assert "# Bilag 2: Katrine" in book.chapters[4].markdown
+    assert "## 1.1 Baggrund {#sec-bag}" in book.chapters[1].markdown
+    # A heading inside a callout is the callout's title, not a section.
+    assert "## Ikke et afsnit" in book.chapters[1].markdown
+    assert [h.title for h in book.chapters[1].headings] == ["Indledning", "Baggrund"]
+
+
+def test_captions_carry_numbers():
+    book = make_book()
+    fl = book.chapters[1].floats[0]
+    assert fl.caption_text == "Tabel 1: Status"
+    assert book.chapters[2].floats[0].caption_text == "Figur 1: Søjler"
+    assert book.chapters[2].floats[0].alt == "alt"
+
+
+def test_resolve_refs_html_and_typst():
+    book = make_book()
+    html = resolve_refs("Se @tbl-a, @fig-b og @sec-bilag-x.", book, "index.html", "html")
+    assert html == "Se [Tabel 1](01.html#tbl-a), [Figur 1](02.html#fig-b) og [Bilag 1](b1.html#sec-bilag-x)."
+    typ = resolve_refs("@Sec-intro og [-@tbl-c] og `@tbl-a` og a@tbl-a.dk", book, "x", "typst")
+    assert typ == "[Kapitel 1](#sec-intro) og [2](#tbl-c) og `@tbl-a` og a@tbl-a.dk"
+
+
+def test_unknown_reference_is_flagged():
+    book = make_book()
+    out = resolve_refs("Se @tbl-findes-ikke.", book, "x", "html", where="k.qmd")
+    assert "?\\@tbl-findes-ikke" in out  # escaped: not a citation
+    assert any("tbl-findes-ikke" in w for w in book.warnings)
+
+
+GT_HTML = """<div id="abc"><style>#abc table { color: red; }</style>
+<table class="gt_table"><thead>
+<tr><th class="gt_col_heading gt_left" rowspan="2">Kategori</th><th class="gt_center" colspan="2"><span class="gt_column_spanner">Deltagere</span></th></tr>
+<tr><th class="gt_col_heading gt_right">Antal</th><th class="gt_col_heading gt_right">Andel</th></tr></thead>
+<tbody><tr><td class="gt_row gt_left">A</td><td class="gt_row gt_right">8<span class="gt_footnote_marks">1</span></td><td class="gt_row gt_right">19 %</td></tr></tbody>
+<tfoot><tr><td colspan="3">Kilde</td></tr></tfoot></table></div>"""
+
+
+def test_gt_html_for_page_drops_gt_css():
+    out = html_for_page(GT_HTML)
+    assert out.startswith("<table") and "<style" not in out
+
+
+def test_gt_html_to_typst_keeps_structure():
+    from ipsreport.render.pandoc import run_pandoc
+
+    typ = run_pandoc(html_for_typst(GT_HTML, "Tabel 4: Status", "tbl-x"), "html", "typst")
+    assert "caption: [Tabel 4: Status]" in typ
+    assert "<tbl-x>" in typ
+    assert "colspan: 2" in typ and "rowspan: 2" in typ  # spanner survives
+    assert "table.footer" in typ and "Kilde" in typ  # source note survives
+    assert "align: (left,right,right,)" in typ  # alignment survives
+    assert "#super[1]" in typ  # footnote mark
+
+
+def test_long_identifiers_may_wrap_in_typst_tables():
+    out = html_for_typst("<table><tr><td>baseline.support_other.n.1 og 1.234</td></tr></table>", None, None)
+    assert "baseline.\u200bsupport_\u200bother.\u200bn.\u200b1" in out
+    assert "1.234" in out  # numbers are left alone

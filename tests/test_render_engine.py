@@ -1,0 +1,190 @@
+"""End-to-end renders of tests/fixtures/minibook with the pandoc engine."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ipsreport.paths import FIXTURES_DIR
+from ipsreport.render import engine
+from ipsreport.render.engine import RenderError, quarto_command, render_book
+
+pytestmark = pytest.mark.render
+
+MINIBOOK = FIXTURES_DIR / "minibook"
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    """A copy of the minibook rendered once (cold) for the whole module.
+
+    The package-source part of the cache key is pinned: the minibook does not
+    import ipsreport, and other work on the package must not make these
+    cache assertions flaky (``test_code_key`` covers that part of the key).
+    """
+    root = tmp_path_factory.mktemp("mb") / "minibook"
+    shutil.copytree(MINIBOOK, root, ignore=shutil.ignore_patterns("_book", ".ipsreport-cache"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine, "code_key", lambda package_dir=None: "pinned")
+        result = render_book(root, data_dir=root / "data")
+        yield root, result
+
+
+def test_code_key(tmp_path):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "notes.txt").write_text("ignored\n")
+    first = engine.code_key(tmp_path)
+    (tmp_path / "notes.txt").write_text("changed\n")
+    assert engine.code_key(tmp_path) == first
+    (tmp_path / "a.py").write_text("x = 2\n")
+    assert engine.code_key(tmp_path) != first
+
+
+def test_pages_exist(book):
+    root, result = book
+    out = root / "_book"
+    names = sorted(p.name for p in result.html_pages)
+    assert names == ["01-tabeller.html", "02-figurer.html", "bilag-a.html", "index.html"]
+    assert all((out / n).exists() for n in names)
+    assert result.pdf == out / "minibog.pdf" and result.pdf.exists()
+    assert sorted(p.name for p in result.executed) == ["01-tabeller.qmd", "02-figurer.qmd", "bilag-a.qmd", "index.qmd"]
+
+
+def test_html_content(book):
+    root, _ = book
+    out = root / "_book"
+    t = (out / "01-tabeller.html").read_text(encoding="utf-8")
+    assert '<html lang="da">' in t
+    assert "Tabel 1: Antal pr. kategori" in t
+    assert "Der er 30 i alt, og mappen hedder kapitelmappe." in t  # inline, env, cwd
+    assert 'class="table-scroll"' in t
+    assert 'href="02-figurer.html"' in t and 'rel="next"' in t
+    assert 'class="callout callout-tip"' in t and "Godt at vide" in t
+    f = (out / "02-figurer.html").read_text(encoding="utf-8")
+    assert "Figur 1: Søjler for æøå" in f
+    imgs = re.findall(r"<img [^>]*>", f)
+    assert imgs and all('alt="' in i for i in imgs)
+    assert 'alt="Søjlediagram med tre søjler: a, b og c."' in f
+    assert "skal ikke vises" not in f  # warning: false
+    assert "Se også <a href=\"01-tabeller.html#tbl-counts\">Tabel 1</a>" in f
+    i = (out / "index.html").read_text(encoding="utf-8")
+    assert "kapitel 1" in i and "Bilag 1" in i and "footnote" in i
+    b = (out / "bilag-a.html").read_text(encoding="utf-8")
+    assert "Bilag 1: Supplerende" in b
+    assert "Case: Anna" in b and "<strong>" not in b.split("Case: Anna")[0][-5:]  # asis heading
+
+
+def test_html_offline(book):
+    root, _ = book
+    out = root / "_book"
+    for page in out.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for url in re.findall(r'(?:src|href)="([^"]+)"', text):
+            assert not re.match(r"^(https?:)?//", url), f"{page.name}: external {url}"
+    css = (out / "assets" / "style.css").read_text(encoding="utf-8")
+    assert "http" not in css and (out / "assets" / "fonts" / "DejaVuSans.ttf").exists()
+
+
+def test_pdf(book):
+    from pypdf import PdfReader
+
+    root, result = book
+    reader = PdfReader(result.pdf)
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595.28) < 1 and abs(float(box.height) - 841.89) < 1  # A4
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Minibog" in text and "Udgave" in text
+    assert "Indhold" in text  # table of contents
+    assert "æøå" in text
+    assert "Tabel 1: Antal pr. kategori" in text
+    assert "Figur 1: Søjler for æøå" in text
+    assert "Bilag 1: Supplerende" in text
+    assert "Kilde: testdata" in text and "Deltagere" in text  # GT footer and spanner
+    for page in reader.pages:
+        for font in page.get("/Resources", {}).get("/Font", {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            desc = descendants[0].get_object() if descendants else font
+            fd = desc.get("/FontDescriptor")
+            if fd is not None:
+                fd = fd.get_object()
+                assert any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")), font.get("/BaseFont")
+
+
+def test_second_render_is_unchanged(book):
+    root, _ = book
+    before = tree_digest(root / "_book")
+    again = render_book(root, data_dir=root / "data")
+    assert again.unchanged and not again.executed
+    assert tree_digest(root / "_book") == before
+
+
+def test_edit_reexecutes_only_that_chapter(book):
+    root, _ = book
+    chapter = root / "chapters" / "02-figurer.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nEkstra sætning.\n", encoding="utf-8")
+    result = render_book(root, data_dir=root / "data")
+    assert [p.name for p in result.executed] == ["02-figurer.qmd"]
+    assert sorted(p.name for p in result.cached) == ["01-tabeller.qmd", "bilag-a.qmd", "index.qmd"]
+    assert "Ekstra sætning." in (root / "_book" / "02-figurer.html").read_text(encoding="utf-8")
+
+
+def test_data_change_reexecutes(book):
+    root, _ = book
+    data = root / "data" / "numbers.csv"
+    data.write_text(data.read_text(encoding="utf-8") + "Ny,5\n", encoding="utf-8")
+    result = render_book(root, data_dir=root / "data", to="html")
+    assert len(result.executed) == 4
+    assert "Der er 35 i alt" in (root / "_book" / "01-tabeller.html").read_text(encoding="utf-8")
+    assert (root / "_book" / "minibog.pdf").exists()  # --to html keeps the PDF
+
+
+def test_failing_cell_leaves_output_untouched(book):
+    root, _ = book
+    render_book(root, data_dir=root / "data")
+    before = tree_digest(root / "_book")
+    chapter = root / "chapters" / "01-tabeller.qmd"
+    original = chapter.read_text(encoding="utf-8")
+    lines = original.splitlines()
+    at = lines.index("## Detaljer")
+    bad = ["", "```{python}", "#| label: tbl-bad", "x = 1", "y = x / 0", "```", ""]
+    chapter.write_text("\n".join(lines[:at] + bad + lines[at:]) + "\n", encoding="utf-8")
+    try:
+        with pytest.raises(RenderError) as info:
+            render_book(root, data_dir=root / "data")
+        msg = str(info.value)
+        assert "chapters/01-tabeller.qmd" in msg
+        assert f"line {at + 5}" in msg  # the `y = x / 0` line
+        assert f"cell starting at line {at + 2}" in msg
+        assert "ZeroDivisionError" in msg
+        assert tree_digest(root / "_book") == before
+        assert not list(root.glob("._book.tmp-*"))
+    finally:
+        chapter.write_text(original, encoding="utf-8")
+
+
+def test_quarto_command():
+    p = Path("/proj")
+    assert quarto_command(p) == ["quarto", "render", "/proj"]
+    assert quarto_command(p, "pdf", Path("/out")) == ["quarto", "render", "/proj", "--to", "typst", "--output-dir", "/out"]
+    assert quarto_command(p, "html", quarto="/x/quarto") == ["/x/quarto", "render", "/proj", "--to", "html"]
+
+
+def test_pdf_only_to_other_folder(book, tmp_path):
+    root, _ = book
+    out = tmp_path / "pdf-only"
+    result = render_book(root, output_dir=out, to="pdf", data_dir=root / "data")
+    assert result.pdf == out / "minibog.pdf" and result.pdf.exists()
+    assert not list(out.glob("*.html")) and not result.html_pages
