@@ -1,3 +1,161 @@
-"""Placeholder: filled in by the analysis work."""
+"""Chapter 5 summaries: motivation, goals, resources, evaluation, psychiatry,
+company placements, exit status and the registry's head counts."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+import pandas as pd
+
+from ipsreport.summaries.target_group import _pct, summarise_categories, summarise_multi
+
+__all__ = [
+    "SUCCESS_CODES",
+    "ACTIVE_CODE",
+    "summarise_motivation",
+    "summarise_goals",
+    "summarise_resources",
+    "summarise_evaluation",
+    "summarise_psychiatry",
+    "summarise_placement",
+    "summarise_no_placement_duration",
+    "summarise_exit",
+    "summarise_registry_counts",
+]
+
+#: Exit codes that count as success: job, flexjob, education.
+SUCCESS_CODES = (1, 2, 3)
+#: Exit code of those still enrolled when the evaluation closed.
+ACTIVE_CODE = 5
+#: Duration codes below four months ("Under 2 måneder", "2-4 måneder").
+_UNDER_4_MONTHS = (1, 2)
+
+
+def _group_names(ed, dataset: str, group: str) -> list[str]:
+    return [v.name for v in ed.codebook[dataset].group(group)]
+
+
+def summarise_motivation(ed) -> pd.DataFrame:
+    """Table 5: the three motivation items at start (``fits4`` scale)."""
+    return summarise_categories(ed, "baseline", _group_names(ed, "baseline", "motivation"))
+
+
+def summarise_goals(ed) -> pd.DataFrame:
+    """Goals of taking part, at start (several answers possible): one row per goal."""
+    return summarise_multi(ed, "baseline", "goals")
+
+
+def summarise_resources(ed) -> pd.DataFrame:
+    """Table 6: surplus in everyday life and belief in managing a job."""
+    return summarise_categories(ed, "baseline", _group_names(ed, "baseline", "resources"))
+
+
+def summarise_evaluation(ed) -> pd.DataFrame:
+    """Table 7: the three evaluation items at follow-up."""
+    return summarise_categories(ed, "followup", _group_names(ed, "followup", "evaluation"))
+
+
+def summarise_psychiatry(ed) -> pd.DataFrame:
+    """Psychiatry items at follow-up: ``psych_contact`` and the three
+    collaboration items (asked only of those with contact; each item's base
+    is the number who answered it)."""
+    names = ["psych_contact", *_group_names(ed, "followup", "psychiatry")]
+    return summarise_categories(ed, "followup", names)
+
+
+def summarise_placement(ed) -> pd.DataFrame:
+    """Company placement items at follow-up: ``had_placement`` and the four
+    items asked of those with a placement."""
+    names = ["had_placement", *_group_names(ed, "followup", "placement")]
+    return summarise_categories(ed, "followup", names)
+
+
+def summarise_no_placement_duration(ed) -> pd.DataFrame:
+    """Follow-up respondents without a placement, by time in the programme.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``n`` (answered ``had_placement == 0``), ``short_n`` (of
+        these, duration under four months), ``duration_base`` (of these,
+        duration answered).
+    """
+    fu = ed.followup
+    none = fu[fu["had_placement"] == 0]
+    duration = none["duration"].dropna().astype(int)
+    return pd.DataFrame(
+        {
+            "n": [int(len(none))],
+            "short_n": [int(duration.isin(_UNDER_4_MONTHS).sum())],
+            "duration_base": [int(duration.size)],
+        }
+    )
+
+
+def summarise_exit(ed) -> pd.DataFrame:
+    """Table 8: exit status of those who finished, from the registry.
+
+    Returns
+    -------
+    DataFrame
+        One row per finishing code (all codes but "Fortsat i forløb"):
+        ``variable, label, code, category, n, base, pct, success``; ``base`` is
+        the number who finished, ``success`` marks job, flexjob and education.
+    """
+    summary = summarise_categories(ed, "registry", "exit_status")
+    finished = summary[summary["code"] != ACTIVE_CODE].copy()
+    base = int(finished["n"].sum())
+    finished["base"] = base
+    finished["pct"] = [_pct(n, base) for n in finished["n"]]
+    finished["success"] = finished["code"].isin(SUCCESS_CODES)
+    return finished.reset_index(drop=True)
+
+
+def summarise_registry_counts(ed) -> pd.DataFrame:
+    """Head counts behind the report's prose, from the registry and the surveys.
+
+    Returns
+    -------
+    DataFrame
+        Index ``measure``; columns ``label`` (Danish), ``n``, ``base``,
+        ``pct`` (``n / base * 100``). Measures: ``registry``, ``finished``,
+        ``active``, ``success`` (of finished), ``placement_ever`` (of all),
+        ``placement_now`` (of active), ``psychiatry_contact`` (of all),
+        ``uu_guidance`` (of all), ``aktivitetsparat``, ``uddannelsesparat``
+        (of all), ``baseline``, ``followup`` (respondents; base = registry),
+        ``followup_of_baseline`` (follow-up respondents who answered at
+        start; base = baseline), ``followup_enrolled``,
+        ``followup_finished`` (base = followup).
+    """
+    reg, bl, fu = ed.registry, ed.baseline, ed.followup
+    total = len(reg)
+    active_mask = reg["exit_status"] == ACTIVE_CODE
+    finished_mask = reg["exit_status"].notna() & ~active_mask
+    finished = int(finished_mask.sum())
+    active = int(active_mask.sum())
+
+    def yes(frame, column, mask=None):
+        values = frame[column] if mask is None else frame.loc[mask, column]
+        return int((values == 1).sum())
+
+    rows = [
+        ("registry", "Unge i projektregistreringen", total, total),
+        ("finished", "Afsluttet i perioden", finished, total),
+        ("active", "Fortsat i forløb ved evalueringens afslutning", active, total),
+        ("success", "Afsluttet til job, fleksjob eller uddannelse",
+         int(reg.loc[finished_mask, "exit_status"].isin(SUCCESS_CODES).sum()), finished),
+        ("placement_ever", "Har været i virksomhedsforløb", yes(reg, "placement_ever"), total),
+        ("placement_now", "Er i virksomhedsforløb nu (aktive)", yes(reg, "placement_now", active_mask), active),
+        ("psychiatry_contact", "Kontakt til psykiatrien under forløbet", yes(reg, "psychiatry_contact"), total),
+        ("uu_guidance", "Uddannelsesvejledning fra UU-vejleder", yes(reg, "uu_guidance"), total),
+        ("aktivitetsparat", "Aktivitetsparat ved opstart", int((reg["referral_status"] == 1).sum()), total),
+        ("uddannelsesparat", "Uddannelsesparat ved opstart", int((reg["referral_status"] == 2).sum()), total),
+        ("baseline", "Besvaret spørgeskema ved opstart", len(bl), total),
+        ("followup", "Besvaret spørgeskema ved afslutning", len(fu), total),
+        ("followup_of_baseline", "Besvaret både ved opstart og afslutning",
+         int(fu["id"].isin(bl["id"]).sum()), len(bl)),
+        ("followup_enrolled", "Fortsat i forløb blandt besvarelser ved afslutning", yes(fu, "still_enrolled"), len(fu)),
+        ("followup_finished", "Afsluttet blandt besvarelser ved afslutning",
+         int((fu["still_enrolled"] == 0).sum()), len(fu)),
+    ]
+    out = pd.DataFrame(rows, columns=["measure", "label", "n", "base"])
+    out["pct"] = [_pct(n, b) for n, b in zip(out["n"], out["base"])]
+    return out.set_index("measure")

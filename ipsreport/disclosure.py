@@ -1,0 +1,141 @@
+"""Small-number protection (statistical disclosure control).
+
+With real microdata a count of one or two persons can identify someone. The
+setting ``min_cell`` (``ipsreport.settings``) switches the rule on:
+
+* ``0`` — off (default for the synthetic twin);
+* ``3`` — Danmarks Statistik's usual threshold;
+* ``5`` — Sundhedsdatastyrelsen's threshold.
+
+When on, every count ``n`` with ``0 < n < min_cell`` prints as ``"<3"`` (for
+``min_cell = 3``) and percentages derived from it print as ``"–"``. Zero
+counts are not suppressed: "nobody" is not a disclosure of a person, and it
+is how both agencies publish empty cells.
+
+Primary suppression is not enough where a table shows all categories of a
+variable together with their total or base: the hidden value would follow
+by subtraction. :func:`suppress` therefore also hides a complementary cell
+(secondary suppression): when exactly one cell of a group is hidden, the
+next-smallest other cell of the same group is hidden too.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ipsreport import fmt
+
+__all__ = [
+    "get_min_cell",
+    "is_small",
+    "suppress",
+    "fmt_count",
+    "fmt_pct",
+    "fmt_n_pct",
+    "fmt_n_of",
+    "describe_rule",
+]
+
+
+def get_min_cell(ed=None, settings=None) -> int:
+    """The ``min_cell`` in force: from ``ed.settings``, ``settings`` or the defaults."""
+    if settings is None and ed is not None:
+        settings = getattr(ed, "settings", None)
+    if settings is None:
+        from ipsreport.settings import get_settings
+
+        settings = get_settings()
+    return int(getattr(settings, "min_cell", 0) or 0)
+
+
+def is_small(n, min_cell: int) -> bool:
+    """True when ``n`` must be hidden: ``0 < n < min_cell`` (never when the rule is off)."""
+    if not min_cell or n is None or pd.isna(n):
+        return False
+    return 0 < float(n) < min_cell
+
+
+def suppress(frame: pd.DataFrame, min_cell: int, by: str | list[str] | None = "variable",
+             n: str = "n", complete: bool = True) -> pd.DataFrame:
+    """Mark the cells of a tidy count frame that must not be shown.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Long frame with a count column ``n`` (one row per cell).
+    min_cell : int
+        Threshold; ``0`` switches suppression off.
+    by : str or list of str, optional
+        Columns that define a group of cells shown with a common total or
+        base (a table row or column); ``None`` treats each row on its own.
+    n : str
+        Name of the count column.
+    complete : bool
+        Whether each group shows all of its categories (so that the base
+        minus the visible cells reveals a hidden one). Only then is a
+        complementary cell suppressed.
+
+    Returns
+    -------
+    DataFrame
+        A copy with a boolean column ``suppressed`` and a column
+        ``suppression`` (``"primary"``, ``"secondary"`` or ``""``).
+    """
+    out = frame.copy()
+    primary = out[n].map(lambda v: is_small(v, min_cell)).astype(bool)
+    out["suppressed"] = primary
+    out["suppression"] = primary.map({True: "primary", False: ""})
+    if not min_cell or not complete or by is None or out.empty:
+        return out
+    for _, idx in out.groupby(by, sort=False, dropna=False).groups.items():
+        group = out.loc[idx]
+        hidden = group["suppressed"]
+        if hidden.sum() != 1 or len(group) < 2:
+            continue
+        # The next-smallest visible cell protects the hidden one: both then
+        # lie in a range the reader cannot split.
+        candidates = group.loc[~hidden, n].astype(float)
+        target = candidates.idxmin()
+        out.loc[target, "suppressed"] = True
+        out.loc[target, "suppression"] = "secondary"
+    return out
+
+
+def _label(min_cell: int) -> str:
+    return f"<{min_cell}"
+
+
+def fmt_count(n, min_cell: int = 0, suppressed: bool | None = None) -> str:
+    """A count for print: ``"12"``, or ``"<3"`` when small, ``"–"`` when hidden as complement."""
+    if suppressed is None:
+        suppressed = is_small(n, min_cell)
+    if suppressed:
+        return _label(min_cell) if is_small(n, min_cell) else fmt.MISSING
+    return fmt.count(n)
+
+
+def fmt_pct(p, n=None, min_cell: int = 0, suppressed: bool | None = None, decimals: int = 0,
+            strip_zeros: bool = False) -> str:
+    """A percentage for print; ``"–"`` when its count ``n`` is hidden."""
+    if suppressed is None:
+        suppressed = n is not None and is_small(n, min_cell)
+    if suppressed:
+        return fmt.MISSING
+    return fmt.pct(p, decimals, strip_zeros)
+
+
+def fmt_n_pct(n, p, min_cell: int = 0, suppressed: bool | None = None) -> str:
+    """``"24 (44 %)"``, or ``"<3 (–)"`` / ``"– (–)"`` when hidden."""
+    if suppressed is None:
+        suppressed = is_small(n, min_cell)
+    return f"{fmt_count(n, min_cell, suppressed)} ({fmt_pct(p, suppressed=suppressed)})"
+
+
+def fmt_n_of(n, base, min_cell: int = 0) -> str:
+    """``"26 ud af 43"``, or ``"<3 ud af 43"`` when ``n`` is small."""
+    return f"{fmt_count(n, min_cell)} ud af {fmt_count(base, min_cell)}"
+
+
+def describe_rule(min_cell: int) -> str:
+    """The rule in force, for prose: ``"ikke anvendt"`` or ``"3"``."""
+    return "ikke anvendt" if not min_cell else fmt.count(min_cell)

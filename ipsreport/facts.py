@@ -1,0 +1,538 @@
+"""Danish-formatted numbers for the report's prose.
+
+Chapters write ``f = ips.facts(d)`` and then `` `{python} f.success_pct` ``.
+Every fact is a name from the CONTRACT "Facts" table (plus a few systematic
+extras, e.g. ``<term>_or`` for every Table 9 term); attribute access returns a
+ready-to-print ``str`` and :meth:`Facts.raw` the number behind it.
+
+Numbers come only from the ``summarise_*`` / ``fit_*`` functions; this module
+picks cells, pools categories with
+:func:`ipsreport.summaries.target_group.combine_codes` and formats. Facts are
+computed on first access and cached, and ``facts(ed)`` returns the same
+object for the same edition.
+
+With ``min_cell`` active (:mod:`ipsreport.disclosure`), counts below it print
+as ``"<3"`` and percentages of such counts as ``"–"``. A single category that
+its table hides as the complement of a small cell (secondary suppression)
+prints as ``"–"`` too, so prose and tables cannot be combined to recover a
+hidden count. Pooled categories (e.g. "høj + meget høj grad") are shown when
+their pooled count is not small. ``raw`` still returns the number (for
+computations, never for print).
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+import types
+import weakref
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ipsreport import disclosure, fmt
+
+__all__ = ["facts", "Facts"]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact: its raw value and how to print it."""
+
+    value: Any
+    kind: str  # "count", "pct", "of", "num", "text"
+    n: float | None = None  # the count behind a percentage (for suppression)
+    base: float | None = None
+    decimals: int = 0
+    strip_zeros: bool = False
+    text: str | None = None  # for kind "text"
+    share: float | None = None  # fraction 0-1 for share_words
+    hidden: bool = False  # a complementary cell of its table (secondary suppression)
+
+    def render(self, min_cell: int) -> str:
+        if self.kind == "count":
+            return disclosure.fmt_count(self.value, min_cell, suppressed=self.hidden or None)
+        if self.kind == "pct":
+            if self.hidden:
+                return fmt.MISSING
+            return disclosure.fmt_pct(self.value, self.n, min_cell, decimals=self.decimals,
+                                      strip_zeros=self.strip_zeros)
+        if self.kind == "of":
+            if self.hidden:
+                return f"{disclosure.fmt_count(self.n, min_cell, suppressed=True)} ud af {fmt.count(self.base)}"
+            return disclosure.fmt_n_of(self.n, self.base, min_cell)
+        if self.kind == "num":
+            return fmt.num(self.value, self.decimals, self.strip_zeros)
+        return str(self.text)
+
+
+def _pooled(p: dict, kind: str) -> Fact:
+    share = p["pct"] / 100 if p["base"] else None
+    hidden = bool(p.get("hidden", False))
+    if kind == "pct":
+        return Fact(p["pct"], "pct", n=p["n"], base=p["base"], share=share, hidden=hidden)
+    if kind == "n":
+        return Fact(p["n"], "count", n=p["n"], base=p["base"], share=share, hidden=hidden)
+    return Fact(p["n"], "of", n=p["n"], base=p["base"], share=share, hidden=hidden)
+
+
+#: Pooled categories of the degree5 scale (1 = i meget høj grad ... 5 = slet ikke).
+_DEGREE5 = {
+    "very_high": (1,),
+    "high_only": (2,),
+    "high": (1, 2),
+    "some": (3,),
+    "some_plus": (1, 2, 3),
+    "low": (4, 5),
+    "none": (5,),
+}
+_FITS4 = {"top": (1,), "second": (2,), "rest": (3, 4)}
+_EVAL = {"top": (1,), "second": (2,)}
+_MH_SCORES = ("who5", "mastery", "loneliness", "burden")
+_BANDS = {1: "low", 2: "mid", 3: "high"}
+_MULTI_SELECT = ("summarise_supports", "summarise_goals")
+
+
+class Facts:
+    """Lazily computed, cached facts of one edition (see module docstring)."""
+
+    def __init__(self, ed):
+        self._ed = ed
+        self._min_cell = disclosure.get_min_cell(ed)
+        self._facts: dict[str, Fact] = {}
+        self._summaries: dict[str, Any] = {}
+        self._defs: dict[str, Callable[[], Fact]] = self._definitions()
+
+    # -- public API ---------------------------------------------------------
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._get(name).render(self._min_cell)
+
+    def __dir__(self):
+        return sorted({*super().__dir__(), *self._defs})
+
+    def __repr__(self) -> str:
+        return f"<Facts: {len(self._defs)} names, min_cell={self._min_cell}>"
+
+    @property
+    def names(self) -> list[str]:
+        """All fact names, sorted."""
+        return sorted(self._defs)
+
+    def raw(self, name: str):
+        """The number behind a fact (a count for ``*_n``/``*_of``, 0-100 for ``*_pct``)."""
+        return self._get(name).value
+
+    def words(self, n) -> str:
+        """Danish word for a number or a count fact: ``f.words(1) == "én"``, ``f.words("edu_vocational_n")``."""
+        if isinstance(n, str):
+            fact = self._get(n)
+            if fact.kind == "count" and (fact.hidden or disclosure.is_small(fact.value, self._min_cell)):
+                return fact.render(self._min_cell)
+            n = fact.n if fact.kind == "of" else fact.value
+        return fmt.words(n)
+
+    def share_words(self, name: str, **kwargs) -> str:
+        """A share fact in words: ``f.share_words("success_pct") == "seks ud af ti"``."""
+        fact = self._get(name)
+        if fact.share is None:
+            raise ValueError(f"fact {name!r} is not a share")
+        if fact.hidden or (fact.n is not None and disclosure.is_small(fact.n, self._min_cell)):
+            return fmt.MISSING
+        return fmt.share_words(fact.share, **kwargs)
+
+    def as_dict(self) -> dict[str, str]:
+        """Every fact formatted (computes them all)."""
+        return {name: getattr(self, name) for name in self.names}
+
+    # -- internals ----------------------------------------------------------
+
+    def _get(self, name: str) -> Fact:
+        if name not in self._facts:
+            if name not in self._defs:
+                close = difflib.get_close_matches(name, self._defs, n=5, cutoff=0.6)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                raise AttributeError(f"unknown fact {name!r}{hint}")
+            self._facts[name] = self._defs[name]()
+        return self._facts[name]
+
+    def _summary(self, key: str, compute: Callable[[], Any]):
+        if key not in self._summaries:
+            self._summaries[key] = compute()
+        return self._summaries[key]
+
+    def _s(self, func_name: str, *args):
+        """Cached summary from ``ipsreport.summaries`` / ``ipsreport.models``."""
+        def compute():
+            if func_name == "fit_regression":
+                from ipsreport.models import fit_regression
+
+                return fit_regression(self._ed)
+            from ipsreport import summaries
+
+            return getattr(summaries, func_name)(self._ed, *args)
+
+        return self._summary(func_name + repr(args), compute)
+
+    def _pool(self, func_name: str, variable: str, codes) -> dict:
+        from ipsreport.summaries.target_group import combine_codes
+
+        pooled = combine_codes(self._s(func_name), variable, codes)
+        if self._min_cell and len(tuple(codes)) == 1:
+            # A single cell hidden as the complement of a small cell in its
+            # table must stay hidden in the prose too.
+            pooled["hidden"] = self._secondary(func_name, variable, codes[0])
+        return pooled
+
+    def _secondary(self, func_name: str, variable: str, code: int) -> bool:
+        # Multi-select items show only the "Ja" cell: no complement exists.
+        complete = func_name not in _MULTI_SELECT
+        marked = self._summary(
+            f"suppressed:{func_name}",
+            lambda: disclosure.suppress(self._s(func_name), self._min_cell, by="variable", complete=complete),
+        )
+        cell = marked[(marked["variable"] == variable) & (marked["code"] == code)]
+        return bool((cell["suppression"] == "secondary").any())
+
+    def _rc(self, measure: str) -> dict:
+        row = self._s("summarise_registry_counts").loc[measure]
+        return {"n": int(row["n"]), "base": int(row["base"]), "pct": float(row["pct"])}
+
+    def _definitions(self) -> dict[str, Callable[[], Fact]]:
+        d: dict[str, Callable[[], Fact]] = {}
+        cb = self._ed.codebook
+
+        def pooled(name, func, variable, codes, kind):
+            d[name] = lambda: _pooled(self._pool(func, variable, codes), kind)
+
+        # Head counts (registry and surveys).
+        for measure in ("registry", "finished", "active", "baseline", "followup", "followup_enrolled",
+                        "followup_finished", "placement_ever", "placement_now", "aktivitetsparat",
+                        "uddannelsesparat", "success", "uu_guidance"):
+            d[f"{measure}_n"] = (lambda m=measure: _pooled(self._rc(m), "n"))
+        for measure in ("placement_ever", "placement_now", "success", "uu_guidance", "aktivitetsparat",
+                        "uddannelsesparat"):
+            d[f"{measure}_pct"] = (lambda m=measure: _pooled(self._rc(m), "pct"))
+            d[f"{measure}_of"] = (lambda m=measure: _pooled(self._rc(m), "of"))
+        d["followup_share_of_registry_pct"] = lambda: _pooled(self._rc("followup"), "pct")
+        d["followup_share_of_registry_of"] = lambda: _pooled(self._rc("followup"), "of")
+        d["followup_share_of_baseline_pct"] = lambda: _pooled(self._rc("followup_of_baseline"), "pct")
+        d["followup_share_of_baseline_of"] = lambda: _pooled(self._rc("followup_of_baseline"), "of")
+        d["psychiatry_registry_of"] = lambda: _pooled(self._rc("psychiatry_contact"), "of")
+        d["psychiatry_registry_n"] = lambda: _pooled(self._rc("psychiatry_contact"), "n")
+        d["psychiatry_registry_pct"] = lambda: _pooled(self._rc("psychiatry_contact"), "pct")
+
+        # Table 1 and months enrolled.
+        for name, codes in (("over6", (4, 5, 6, 7)), ("over12", (7,)), ("under4", (1, 2))):
+            pooled(f"duration_{name}_pct", "summarise_duration", "duration", codes, "pct")
+            pooled(f"duration_{name}_n", "summarise_duration", "duration", codes, "n")
+        d["duration_mean_months"] = lambda: Fact(
+            float(self._s("summarise_duration_months")["mean"].iloc[0]), "num", decimals=0)
+
+        # Table 2.
+        for name, code in (("male", 1), ("female", 2), ("other_gender", 3)):
+            pooled(f"{name}_pct", "summarise_background", "gender", (code,), "pct")
+            pooled(f"{name}_n", "summarise_background", "gender", (code,), "n")
+        for stat in ("mean", "min", "max"):
+            d[f"age_{stat}"] = (lambda s=stat: Fact(float(self._s("summarise_age")[s].iloc[0]), "num"))
+        d["age_over20_n"] = lambda: self._age_over20("n")
+        d["age_over20_of"] = lambda: self._age_over20("of")
+        d["age_over20_pct"] = lambda: self._age_over20("pct")
+        for name, codes in (("not_primary", (1,)), ("primary", (2,)), ("upper_secondary", (3,)),
+                            ("vocational", (4,)), ("short_higher", (5,)), ("higher_mvu_lvu", (6, 7))):
+            for kind in ("pct", "n", "of"):
+                pooled(f"edu_{name}_{kind}", "summarise_background", "education", codes, kind)
+        for kind in ("pct", "n", "of"):
+            pooled(f"work_experience_{kind}", "summarise_background", "work_experience", (1,), kind)
+        d["work_experience_years_mean"] = lambda: Fact(
+            float(self._s("summarise_work_experience_years")["mean"].iloc[0]), "num", decimals=1)
+
+        # Table 4 and goals (multi-select: one row per item, code 1).
+        for var in cb["baseline"].group("supports"):
+            for kind in ("n", "pct", "of"):
+                pooled(f"{var.name}_{kind}", "summarise_supports", var.name, (1,), kind)
+        for var in cb["baseline"].group("goals"):
+            for kind in ("n", "pct", "of"):
+                pooled(f"{var.name}_{kind}", "summarise_goals", var.name, (1,), kind)
+
+        # Tables 5-7.
+        for var in cb["baseline"].group("motivation"):
+            for suffix, codes in _FITS4.items():
+                for kind in ("pct", "n"):
+                    pooled(f"{var.name}_{suffix}_{kind}", "summarise_motivation", var.name, codes, kind)
+        for var, prefix in (("surplus", "surplus"), ("belief_work", "belief")):
+            for suffix, codes in _DEGREE5.items():
+                for kind in ("pct", "n"):
+                    pooled(f"{prefix}_{suffix}_{kind}", "summarise_resources", var, codes, kind)
+        for var in cb["followup"].group("evaluation"):
+            for suffix, codes in _EVAL.items():
+                for kind in ("pct", "n"):
+                    pooled(f"{var.name}_{suffix}_{kind}", "summarise_evaluation", var.name, codes, kind)
+
+        # Psychiatry (follow-up).
+        for kind in ("n", "pct", "of"):
+            pooled(f"psych_contact_{kind}", "summarise_psychiatry", "psych_contact", (1,), kind)
+        for var in cb["followup"].group("psychiatry"):
+            for kind in ("pct", "of", "n"):
+                pooled(f"{var.name}_{kind}", "summarise_psychiatry", var.name, (1, 2), kind)
+
+        # Placements.
+        for kind in ("of", "n", "pct"):
+            pooled(f"had_placement_{kind}", "summarise_placement", "had_placement", (1,), kind)
+        pooled("no_placement_n", "summarise_placement", "had_placement", (0,), "n")
+        d["no_placement_short_n"] = lambda: Fact(
+            int(self._s("summarise_no_placement_duration")["short_n"].iloc[0]), "count")
+        for var in cb["followup"].group("placement"):
+            for suffix, codes in _DEGREE5.items():
+                for kind in ("pct", "n", "of"):
+                    pooled(f"{var.name}_{suffix}_{kind}", "summarise_placement", var.name, codes, kind)
+
+        # Table 8 and the success rate.
+        d["success_words"] = lambda: self._words_of(self._rc("success"))
+        d["success_target_met"] = self._target_met
+        for name, code in (("job", 1), ("flexjob", 2), ("education", 3), ("other", 4)):
+            d[f"exit_{name}_n"] = (lambda c=code: self._exit(c, "n"))
+            d[f"exit_{name}_pct"] = (lambda c=code: self._exit(c, "pct"))
+            d[f"exit_{name}_share_words"] = (lambda c=code: self._words_of(self._exit_pool(c)))
+        d["uu_guidance_share_words"] = lambda: self._words_of(self._rc("uu_guidance"))
+
+        # Chapter 6 (summaries/mental_health.py).
+        d["paired_n"] = lambda: Fact(int(self._paired("who5")["n"]), "count")
+        for score in _MH_SCORES:
+            d[f"{score}_paired_n"] = (lambda s=score: Fact(int(self._paired(s)["n"]), "count"))
+            d[f"{score}_start"] = (lambda s=score: self._mean(s, "mean_start"))
+            d[f"{score}_end"] = (lambda s=score: self._mean(s, "mean_end"))
+            d[f"{score}_direction"] = (lambda s=score: self._direction(s))
+            d[f"{score}_significance"] = (lambda s=score: self._significance(s))
+            d[f"{score}_change"] = (lambda s=score: self._change(s))
+            d[f"{score}_p_ttest"] = (lambda s=score: Fact(float(self._paired(s)["p_ttest"]), "text",
+                                                           text=fmt.pvalue(self._paired(s)["p_ttest"])))
+        d["any_mental_health_significant"] = self._any_significant
+        for band, word in _BANDS.items():
+            for time in ("start", "end"):
+                d[f"who5_band_{word}_{time}_pct"] = (lambda b=band, t=time: self._band(b, t))
+        d["who5_population_mean"] = lambda: Fact(
+            float(self._ed.codebook.scores["who5"]["population_mean"]), "num")
+
+        # Table 9.
+        d["regression_n"] = lambda: Fact(self._s("fit_regression").n, "count")
+        d["regression_events"] = lambda: Fact(self._s("fit_regression").events, "count")
+        d["regression_significant_terms"] = self._significant_terms
+        d["regression_significant_n"] = lambda: Fact(
+            int(self._s("fit_regression").terms["significant"].sum()), "count")
+        from ipsreport.spec import TERM_NAMES
+
+        for term in TERM_NAMES:
+            d[f"{term}_or"] = (lambda t=term: Fact(self._term(t)["odds_ratio"], "num", decimals=2))
+            d[f"{term}_p"] = (lambda t=term: Fact(self._term(t)["p"], "text", text=fmt.pvalue(self._term(t)["p"])))
+            d[f"{term}_ci"] = (lambda t=term: Fact(
+                (self._term(t)["ci_low"], self._term(t)["ci_high"]), "text",
+                text=fmt.ci(self._term(t)["ci_low"], self._term(t)["ci_high"])))
+
+        d["regression_nonsignificant_terms"] = lambda: self._terms_text(significant=False)
+
+        # Bilag 5 (summaries/supplementary.py).
+        for kind in ("pct", "n", "of"):
+            pooled(f"effect_positive_{kind}", "summarise_effect", "overall_effect", (1, 2), kind)
+            pooled(f"experience_good_{kind}", "summarise_experience", "experience_overall", (1, 2), kind)
+
+        # Settings and provenance, for the front matter and the appendices.
+        st = self._ed.settings
+        for key in ("municipality", "funder", "evaluator", "title", "subtitle"):
+            d[key] = (lambda k=key: Fact(getattr(st, k), "text", text=str(getattr(st, k))))
+        d["edition_year"] = lambda: Fact(int(st.edition_year), "text", text=str(int(st.edition_year)))
+        d["alpha"] = lambda: Fact(float(st.alpha), "num", decimals=2, strip_zeros=True)
+        d["success_target_pct"] = lambda: Fact(float(st.success_target_pct), "pct")
+        d["evaluation_end"] = lambda: Fact(st.evaluation_end, "text", text=fmt.date(st.evaluation_end))
+        d["synthetic_notice"] = self._synthetic_notice
+        d["package_version"] = lambda: Fact(None, "text", text=_package_version())
+        d["git_commit"] = lambda: Fact(None, "text", text=_git_commit())
+        d["render_date"] = lambda: Fact(_render_date(), "text", text=fmt.date(_render_date()))
+        d["min_cell"] = lambda: Fact(self._min_cell, "text", text=disclosure.describe_rule(self._min_cell))
+        return d
+
+    # -- helpers for composite facts -----------------------------------------
+
+    def _age_over20(self, kind: str) -> Fact:
+        age = self._s("summarise_age").iloc[0]
+        return _pooled({"n": int(age["over20_n"]), "base": int(age["n"]), "pct": float(age["over20_pct"])}, kind)
+
+    def _words_of(self, p: dict) -> Fact:
+        share = p["n"] / p["base"] if p["base"] else float("nan")
+        if disclosure.is_small(p["n"], self._min_cell) or p.get("hidden"):
+            text = fmt.MISSING
+        else:
+            text = fmt.share_words(share) if p["base"] else fmt.MISSING
+        return Fact(share, "text", n=p["n"], base=p["base"], text=text, share=share)
+
+    def _target_met(self) -> Fact:
+        p = self._rc("success")
+        target = float(self._ed.settings.success_target_pct)
+        met = bool(p["base"]) and p["pct"] >= target
+        return Fact(met, "text", text="er opfyldt" if met else "er ikke opfyldt")
+
+    def _exit_pool(self, code: int) -> dict:
+        return self._pool("summarise_exit", "exit_status", (code,))
+
+    def _exit(self, code: int, kind: str) -> Fact:
+        return _pooled(self._exit_pool(code), kind)
+
+    def _paired(self, score: str):
+        frame = self._s("summarise_paired")
+        return frame.set_index("score").loc[score]
+
+    def _decimals(self, score: str) -> int:
+        from ipsreport.summaries.mental_health import SCORES
+
+        return int(SCORES[score].decimals)
+
+    def _mean(self, score: str, column: str) -> Fact:
+        return Fact(float(self._paired(score)[column]), "num", decimals=self._decimals(score))
+
+    def _direction(self, score: str) -> Fact:
+        row = self._paired(score)
+        text = fmt.direction(row["mean_start"], row["mean_end"], self._decimals(score))
+        return Fact(float(row["mean_end"] - row["mean_start"]), "text", text=text)
+
+    def _significance(self, score: str) -> Fact:
+        row = self._paired(score)
+        sig = bool(row["significant"])
+        return Fact(sig, "text", text="statistisk signifikant" if sig else "ikke statistisk signifikant")
+
+    def _any_significant(self) -> Fact:
+        frame = self._s("summarise_paired")
+        sig = bool(frame["significant"].any())
+        return Fact(sig, "text", text="Nogle af ændringerne er" if sig else "Ingen af ændringerne er")
+
+    def _band(self, band: int, time: str) -> Fact:
+        frame = self._s("summarise_who5_bands")
+        row = frame[(frame["band"] == band) & (frame["time"] == time)].iloc[0]
+        return Fact(float(row["pct"]), "pct", n=int(row["n"]), base=int(row["base"]), decimals=1,
+                    strip_zeros=True, share=float(row["pct"]) / 100 if row["base"] else None)
+
+    def _term(self, term: str):
+        terms = self._s("fit_regression").terms
+        return terms.set_index("term").loc[term]
+
+    def _terms_text(self, significant: bool) -> Fact:
+        terms = self._s("fit_regression").terms
+        chosen = terms[terms["significant"] == significant]
+        # In-sentence form: lower-case first letter unless it starts an acronym (WHO-5).
+        labels = [lab[0].lower() + lab[1:] if lab[:2] != lab[:2].upper() else lab for lab in chosen["label"]]
+        text = fmt.join_words(labels) if labels else "ingen"
+        return Fact(list(chosen["term"]), "text", text=text)
+
+    def _significant_terms(self) -> Fact:
+        return self._terms_text(significant=True)
+
+    def _change(self, score: str) -> Fact:
+        """ "steg fra 49 til 51" / "faldt fra 2,83 til 2,70" / "var uændret på 3,10"."""
+        row = self._paired(score)
+        decimals = self._decimals(score)
+        start, end = fmt.num(row["mean_start"], decimals), fmt.num(row["mean_end"], decimals)
+        verb = fmt.direction(row["mean_start"], row["mean_end"], decimals)
+        text = f"var uændret på {start}" if verb == "var uændret" else f"{verb} fra {start} til {end}"
+        return Fact(float(row["mean_end"] - row["mean_start"]), "text", text=text)
+
+    def _synthetic_notice(self) -> Fact:
+        synthetic = bool(getattr(self._ed, "synthetic", False))
+        text = (
+            "**Bemærk:** Tallene i denne udgave er beregnet på et syntetisk datasæt, der er konstrueret, så det "
+            "genskaber de offentliggjorte tal fra 2025-evalueringen. Ingen rækker i datasættet beskriver "
+            "virkelige personer."
+            if synthetic else ""
+        )
+        return Fact(synthetic, "text", text=text)
+
+
+def _package_version() -> str:
+    import ipsreport
+
+    return str(getattr(ipsreport, "__version__", "ukendt"))
+
+
+def _git_commit() -> str:
+    """Short commit of the project checkout, read-only; says so when unknown or modified."""
+    import subprocess
+
+    from ipsreport.paths import PROJECT_DIR
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(PROJECT_DIR), *args], capture_output=True, text=True, timeout=10)
+
+    try:
+        head = git("rev-parse", "--short", "HEAD")
+        if head.returncode != 0:
+            return "ikke tilgængelig"
+        dirty = git("status", "--porcelain", "--untracked-files=no").stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "ikke tilgængelig"
+    return head.stdout.strip() + (" (med ændringer, der ikke er committet)" if dirty else "")
+
+
+def _render_date():
+    """The render date: ``IPSREPORT_RENDER_DATE`` (ISO date) when set, for byte-identical
+    re-renders; else a non-zero ``SOURCE_DATE_EPOCH``; else today.
+
+    ``SOURCE_DATE_EPOCH=0`` is ignored: the render engine sets it for
+    reproducible SVG metadata, and "1. januar 1970" is not a render date.
+    """
+    import datetime as dt
+    import os
+
+    fixed = os.environ.get("IPSREPORT_RENDER_DATE")
+    if fixed:
+        return dt.date.fromisoformat(fixed)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and int(epoch) > 0:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return dt.date.today()
+
+
+_CACHE: dict[int, tuple[weakref.ref | Any, Facts]] = {}
+
+
+def facts(ed) -> Facts:
+    """The :class:`Facts` of an edition; computed lazily, one object per edition.
+
+    Parameters
+    ----------
+    ed : Edition
+
+    Returns
+    -------
+    Facts
+        ``f.<name>`` → Danish string, ``f.raw(name)`` → number,
+        ``f.words(n)``, ``f.share_words(name)``.
+    """
+    key = id(ed)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        ref, cached = hit
+        target = ref() if isinstance(ref, weakref.ref) else ref
+        if target is ed:
+            return cached
+    made = Facts(ed)
+    try:
+        ref = weakref.ref(ed, lambda _r, k=key: _CACHE.pop(k, None))
+    except TypeError:  # objects without weakref support: keep a strong reference
+        ref = ed
+    _CACHE[key] = (ref, made)
+    return made
+
+
+class _CallableModule(types.ModuleType):
+    """``ipsreport.facts`` is both this module and the function :func:`facts`.
+
+    Once the submodule is imported, ``ipsreport.facts`` names the module (the
+    import system sets it on the package), so chapters calling
+    ``ips.facts(d)`` would get a module. Making the module callable keeps
+    ``ips.facts(d)`` working however the name was resolved.
+    """
+
+    def __call__(self, ed) -> Facts:
+        return facts(ed)
+
+
+sys.modules[__name__].__class__ = _CallableModule

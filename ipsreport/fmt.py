@@ -1,0 +1,290 @@
+"""Danish number formatting for tables and prose.
+
+Every number the report prints goes through this module so that one rule
+applies everywhere:
+
+* decimal comma and ``.`` as thousands separator (``1.234,5``);
+* a space before the percent sign (``"62 %"``);
+* **round half up** (``0,5 -> 1``, ``2,45 -> 2,5``), as Danish statistical
+  publications do, not Python's round-half-to-even. Rounding is done on the
+  decimal representation of the float (``Decimal(repr(x))``), so ``2.675``
+  rounds to ``2,68`` although its binary value is slightly below 2.675;
+* missing values print as an en dash (``"–"``).
+
+Percentages are passed on the 0-100 scale (as the summary frames hold them);
+shares for the wording helpers are fractions 0-1.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+__all__ = [
+    "MISSING",
+    "round_half_up",
+    "num",
+    "count",
+    "pct",
+    "n_of",
+    "ci",
+    "pvalue",
+    "words",
+    "share_words",
+    "direction",
+    "join_words",
+    "date",
+]
+
+#: What a missing or suppressed value prints as.
+MISSING = "–"
+
+
+def _is_missing(x) -> bool:
+    if x is None:
+        return True
+    try:
+        return bool(x != x)  # NaN
+    except TypeError:  # pd.NA refuses a boolean context
+        return True
+
+
+def round_half_up(x: float, decimals: int = 0) -> float:
+    """Round half away from zero on the decimal representation of ``x``.
+
+    Parameters
+    ----------
+    x : float
+        Value to round.
+    decimals : int
+        Number of decimals to keep.
+
+    Returns
+    -------
+    float
+        ``round_half_up(0.5) == 1``, ``round_half_up(2.5) == 3``,
+        ``round_half_up(-2.5) == -3``, ``round_half_up(14.545, 0) == 15``.
+    """
+    q = Decimal(1).scaleb(-decimals)
+    # Wide precision: huge values (e.g. odds ratios of a separated fit) must
+    # not raise InvalidOperation.
+    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP, context=Context(prec=1000)))
+
+
+def num(x, decimals: int = 0, strip_zeros: bool = False) -> str:
+    """Format a number the Danish way.
+
+    Parameters
+    ----------
+    x : float or int
+        Value; ``None``/NaN/``pd.NA`` give ``"–"``.
+    decimals : int
+        Decimals shown (rounded half up).
+    strip_zeros : bool
+        Drop trailing zero decimals (``25,0 -> 25``, ``27,50 -> 27,5``).
+
+    Returns
+    -------
+    str
+        E.g. ``num(1234.5, 1) == "1.234,5"``, ``num(7.849, 2) == "7,85"``.
+    """
+    if _is_missing(x):
+        return MISSING
+    x = float(x)
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    value = round_half_up(x, decimals)
+    if value == 0:
+        value = 0.0  # no "-0"
+    text = f"{abs(value):,.{decimals}f}"  # "1,234.50"
+    text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    if strip_zeros and "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return ("-" if value < 0 else "") + text
+
+
+def count(n) -> str:
+    """Format a count: whole number with ``.`` as thousands separator."""
+    return num(n, 0)
+
+
+def pct(x, decimals: int = 0, strip_zeros: bool = False) -> str:
+    """Format a percentage given on the 0-100 scale: ``pct(62.3) == "62 %"``.
+
+    ``strip_zeros=True`` prints one decimal only where needed
+    (``pct(27.5, 1, True) == "27,5 %"``, ``pct(25, 1, True) == "25 %"``).
+    """
+    if _is_missing(x):
+        return MISSING
+    return f"{num(x, decimals, strip_zeros)} %"
+
+
+def n_of(n, base) -> str:
+    """``n_of(26, 43) == "26 ud af 43"``."""
+    return f"{count(n)} ud af {count(base)}"
+
+
+def ci(lo, hi, decimals: int = 2) -> str:
+    """Confidence interval as printed in Table 9: ``"[0,48; 3,04]"``."""
+    return f"[{num(lo, decimals)}; {num(hi, decimals)}]"
+
+
+def pvalue(p, decimals: int = 3) -> str:
+    """P-value: ``"0,053"``; below ``10**-decimals`` as ``"<0,001"``."""
+    if _is_missing(p):
+        return MISSING
+    floor = 10.0**-decimals
+    if float(p) < floor:
+        return f"<{num(floor, decimals)}"
+    return num(p, decimals)
+
+
+_WORDS = {
+    0: "nul",
+    1: "én",
+    2: "to",
+    3: "tre",
+    4: "fire",
+    5: "fem",
+    6: "seks",
+    7: "syv",
+    8: "otte",
+    9: "ni",
+    10: "ti",
+    11: "elleve",
+    12: "tolv",
+}
+
+
+def words(n, neuter: bool = False) -> str:
+    """Danish word for a whole number up to twelve, else digits.
+
+    Parameters
+    ----------
+    n : int
+        The number.
+    neuter : bool
+        ``True`` gives "ét" instead of "én" (ét job, én deltager).
+
+    Returns
+    -------
+    str
+        ``words(1) == "én"``, ``words(9) == "ni"``, ``words(13) == "13"``.
+    """
+    if _is_missing(n):
+        return MISSING
+    value = float(n)
+    if value.is_integer() and int(value) in _WORDS:
+        if int(value) == 1 and neuter:
+            return "ét"
+        return _WORDS[int(value)]
+    return num(value, 0) if value.is_integer() else num(value, 2, strip_zeros=True)
+
+
+#: Named fractions used in prose, tried before the "x ud af ti" fallback.
+_NAMED_SHARES = (
+    (0.0, "ingen"),
+    (1 / 5, "hver femte"),
+    (1 / 4, "en fjerdedel"),
+    (1 / 3, "en tredjedel"),
+    (1 / 2, "halvdelen"),
+    (2 / 3, "to ud af tre"),
+    (3 / 4, "tre ud af fire"),
+    (1.0, "alle"),
+)
+_TENTHS = {1: "én", 2: "to", 3: "tre", 4: "fire", 5: "fem", 6: "seks", 7: "syv", 8: "otte", 9: "ni"}
+
+
+def share_words(share, base=None, tolerance: float = 0.02) -> str:
+    """Describe a share in words, as the report's prose does.
+
+    Rules, in order:
+
+    1. within ``tolerance`` of a named fraction (0, 1/5, 1/4, 1/3, 1/2, 2/3,
+       3/4, 1): "ingen", "hver femte", "en fjerdedel", "en tredjedel",
+       "halvdelen", "to ud af tre", "tre ud af fire", "alle";
+    2. strictly between one half and 0.6: "over halvdelen";
+       strictly between 0.4 and one half: "knap halvdelen";
+    3. otherwise the nearest tenth: "seks ud af ti" (tenths rounded half up);
+       below 0.05 "under én ud af ti", above 0.95 "næsten alle".
+
+    Parameters
+    ----------
+    share : float
+        Fraction 0-1, or a count when ``base`` is given.
+    base : float, optional
+        Denominator; ``share_words(26, 43) == share_words(26 / 43)``.
+    tolerance : float
+        How close a share must be to a named fraction.
+
+    Returns
+    -------
+    str
+        ``share_words(0.6) == "seks ud af ti"``, ``share_words(14 / 43) == "en tredjedel"``.
+    """
+    if base is not None:
+        if _is_missing(base) or float(base) == 0:
+            return MISSING
+        share = float(share) / float(base)
+    if _is_missing(share):
+        return MISSING
+    x = float(share)
+    if not 0 <= x <= 1:
+        raise ValueError(f"a share must lie between 0 and 1, got {x}")
+    for value, phrase in _NAMED_SHARES:
+        if abs(x - value) <= tolerance:
+            return phrase
+    if 0.5 < x < 0.6:
+        return "over halvdelen"
+    if 0.4 < x < 0.5:
+        return "knap halvdelen"
+    if x < 0.05:
+        return "under én ud af ti"
+    if x > 0.95:
+        return "næsten alle"
+    tenths = int(round_half_up(x * 10, 0))
+    return f"{_TENTHS[tenths]} ud af ti"
+
+
+def direction(start, end, decimals: int | None = None) -> str:
+    """Danish verb for a change: "steg", "faldt" or "var uændret".
+
+    Parameters
+    ----------
+    start, end : float
+        The two values.
+    decimals : int, optional
+        Compare the values as printed (rounded half up to ``decimals``), so
+        the prose never says "steg" about two equal printed numbers.
+    """
+    if _is_missing(start) or _is_missing(end):
+        return MISSING
+    a, b = float(start), float(end)
+    if decimals is not None:
+        a, b = round_half_up(a, decimals), round_half_up(b, decimals)
+    if b > a:
+        return "steg"
+    if b < a:
+        return "faldt"
+    return "var uændret"
+
+
+def join_words(items, last: str = "og") -> str:
+    """``join_words(["a", "b", "c"]) == "a, b og c"``; empty list gives ``""``."""
+    items = [str(i) for i in items]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+           "november", "december")
+
+
+def date(d) -> str:
+    """Danish long date: ``date(datetime.date(2025, 5, 1)) == "1. maj 2025"``."""
+    if _is_missing(d):
+        return MISSING
+    return f"{d.day}. {_MONTHS[d.month - 1]} {d.year}"

@@ -1,0 +1,168 @@
+"""Shared fixtures.
+
+* ``ed`` — the shipped synthetic edition (skips when it is not there yet);
+* ``make_edition`` — a factory for tiny hand-made editions: any object with
+  ``registry/baseline/followup/codebook/settings`` works for the summaries,
+  models, tables and facts, so tests can pin answers they work out by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from ipsreport.codebook import load_codebook
+from ipsreport.paths import SYNTHETIC_DIR
+from ipsreport.settings import get_settings
+
+_DTYPES = {"id": "string", "string": "string", "date": "datetime64[ns]", "integer": "Int64",
+           "number": "Float64", "category": "Int64"}
+
+
+def _typed(dataset, rows: list[dict] | pd.DataFrame | None) -> pd.DataFrame:
+    """A frame with every codebook column of ``dataset`` in its contract dtype."""
+    frame = pd.DataFrame(rows if rows is not None else [])
+    n = len(frame)
+    out = {}
+    for var in dataset.variables:
+        dtype = _DTYPES[var.type]
+        if var.name in frame:
+            col = frame[var.name]
+            out[var.name] = pd.to_datetime(col) if var.type == "date" else col.astype(dtype)
+        else:
+            out[var.name] = pd.Series([pd.NA] * n if var.type != "date" else [pd.NaT] * n, dtype=dtype)
+    return pd.DataFrame(out, index=pd.RangeIndex(n))
+
+
+def build_edition(registry=None, baseline=None, followup=None, **settings) -> SimpleNamespace:
+    """Edition-like object from lists of row dicts (missing columns are empty).
+
+    ``id`` values are generated (``"p1"``, ``"p2"``, ...) when not given.
+    """
+    codebook = load_codebook()
+    frames = {}
+    for name, rows in (("registry", registry), ("baseline", baseline), ("followup", followup)):
+        rows = [dict(r) for r in (rows or [])]
+        for i, row in enumerate(rows, start=1):
+            row.setdefault("id", f"p{i}")
+        frames[name] = _typed(codebook[name], rows)
+    return SimpleNamespace(
+        **frames,
+        codebook=codebook,
+        settings=get_settings(overrides=settings or None),
+        sources=[],
+        synthetic=True,
+        manifest={},
+        data_dir=Path("."),
+    )
+
+
+def fake_edition(seed: int = 2025, n_registry: int = 66, n_baseline: int = 55, n_followup: int = 43,
+                 **settings) -> SimpleNamespace:
+    """A seeded random edition that respects the codebook (codes, ``asked_if``).
+
+    Not calibrated to anything: it only gives every table and fact realistic
+    shapes (missing answers, empty categories) independent of the synthetic
+    twin, so the table snapshots change only when the formatting does.
+    """
+    import numpy as np
+
+    codebook = load_codebook()
+    rng = np.random.default_rng(seed)
+
+    def pick(name, dataset, p_missing=0.0):
+        codes = list(codebook[dataset][name].values)
+        if p_missing and rng.random() < p_missing:
+            return None
+        return int(rng.choice(codes))
+
+    registry = []
+    start0 = dt.date(2023, 3, 1)
+    for i in range(n_registry):
+        exit_status = int(rng.choice([1, 2, 3, 4, 5], p=[0.15, 0.05, 0.2, 0.25, 0.35]))
+        start = start0 + dt.timedelta(days=int(rng.integers(0, 600)))
+        end = None if exit_status == 5 else start + dt.timedelta(days=int(rng.integers(30, 400)))
+        registry.append({
+            "id": f"r{i + 1:03d}", "site": "Jobcenter", "consultant": f"K{i % 3 + 1}",
+            "start_date": start, "end_date": end, "referral_status": int(rng.integers(1, 3)),
+            "exit_status": exit_status, "placement_ever": int(rng.random() < 0.7),
+            "placement_now": int(rng.random() < 0.8) if exit_status == 5 else None,
+            "psychiatry_contact": int(rng.random() < 0.5), "uu_guidance": int(rng.random() < 0.33),
+        })
+    baseline = []
+    bl_vars = [v for v in codebook["baseline"].variables if v.type == "category"]
+    for row in registry[:n_baseline]:
+        b = {"id": row["id"], "age": int(rng.integers(16, 30))}
+        for var in bl_vars:
+            b[var.name] = pick(var.name, "baseline", 0.01)
+        if b["gender"] is None:
+            b["gender"] = 2
+        b["work_experience_years"] = float(round(rng.uniform(0, 8), 1)) if b["work_experience"] == 1 else None
+        baseline.append(b)
+    followup = []
+    fu_vars = [v for v in codebook["followup"].variables if v.type == "category"]
+    for b in baseline[:n_followup]:
+        f = {"id": b["id"]}
+        for var in fu_vars:
+            f[var.name] = pick(var.name, "followup", 0.01)
+        f["still_enrolled"] = int(rng.random() < 0.2)
+        # Some signal so that Table 9 is estimable: mastery helps.
+        mastery = sum(f[f"mastery_{i}"] or 2 for i in (1, 2, 3))
+        f["in_job_education"] = int(rng.random() < 0.25 + 0.05 * (mastery - 3))
+        for var in fu_vars:
+            # asked_if is pandas query syntax; a missing answer never satisfies it.
+            row = pd.DataFrame([{k: (-1 if v is None else v) for k, v in f.items() if k != "id"}])
+            if var.asked_if and not bool(row.eval(var.asked_if).iloc[0]):
+                f[var.name] = None
+        followup.append(f)
+    return build_edition(registry, baseline, followup, **settings)
+
+
+@pytest.fixture(scope="session")
+def fake():
+    """A seeded random edition (see :func:`fake_edition`)."""
+    return fake_edition()
+
+
+@pytest.fixture
+def make_fake():
+    """Factory for :func:`fake_edition` with other sizes or settings."""
+    return fake_edition
+
+
+@pytest.fixture
+def make_edition():
+    """Factory: ``make_edition(registry=[...], baseline=[...], followup=[...], min_cell=3)``."""
+    return build_edition
+
+
+@pytest.fixture(scope="session")
+def ed():
+    """The shipped synthetic twin, loaded and validated once per test session."""
+    if not (SYNTHETIC_DIR / "registry.csv").exists() and not any(SYNTHETIC_DIR.glob("registry.*")):
+        pytest.skip("synthetic edition not generated yet (data/synthetic/)")
+    try:
+        from ipsreport.edition import edition
+    except ImportError:
+        pytest.skip("ipsreport.edition not available yet")
+    return edition(SYNTHETIC_DIR)
+
+
+@pytest.fixture(scope="session")
+def published():
+    """``tests/fixtures/published.yml`` as ``{key: entry}`` (skips when absent)."""
+    import yaml
+
+    from ipsreport.paths import FIXTURES_DIR
+
+    path = FIXTURES_DIR / "published.yml"
+    if not path.exists():
+        pytest.skip("tests/fixtures/published.yml not written yet")
+    return {e["key"]: e for e in yaml.safe_load(path.read_text(encoding="utf-8"))}
+
+
+__all__ = ["build_edition", "fake_edition"]

@@ -1,0 +1,162 @@
+"""Danish number formatting: hand-made values and edge cases."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from ipsreport import fmt
+
+
+@pytest.mark.parametrize(
+    ("x", "decimals", "expected"),
+    [
+        (0.5, 0, 1.0),  # half up, not Python's banker's rounding (round(0.5) == 0)
+        (1.5, 0, 2.0),
+        (2.5, 0, 3.0),  # round(2.5) == 2 in Python
+        (-2.5, 0, -3.0),  # half away from zero
+        (2.45, 1, 2.5),
+        (2.675, 2, 2.68),  # decimal representation, not the binary 2.67499...
+        (14.545454, 0, 15.0),
+        (0.49999, 0, 0.0),
+    ],
+)
+def test_round_half_up(x, decimals, expected):
+    assert fmt.round_half_up(x, decimals) == expected
+
+
+@pytest.mark.parametrize(
+    ("x", "decimals", "expected"),
+    [
+        (1234.5, 1, "1.234,5"),
+        (1234567, 0, "1.234.567"),
+        (7.849, 2, "7,85"),
+        (3.1, 2, "3,10"),
+        (0, 0, "0"),
+        (-0.001, 2, "0,00"),  # no negative zero
+        (-1.25, 1, "-1,3"),
+        (22.5, 0, "23"),
+    ],
+)
+def test_num(x, decimals, expected):
+    assert fmt.num(x, decimals) == expected
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA])
+def test_missing_values_print_as_dash(missing):
+    assert fmt.num(missing) == "–"
+    assert fmt.pct(missing) == "–"
+    assert fmt.pvalue(missing) == "–"
+
+
+def test_infinity_and_huge_values():
+    assert fmt.num(math.inf, 2) == "∞"
+    assert fmt.num(1.6e92, 2).startswith("160.000")
+
+
+def test_pct():
+    assert fmt.pct(62.3) == "62 %"
+    assert fmt.pct(0) == "0 %"
+    assert fmt.pct(100) == "100 %"
+    assert fmt.pct(12.5) == "13 %"  # half up
+    assert fmt.pct(60.465, 1) == "60,5 %"
+
+
+def test_pct_strip_zeros_one_decimal_only_where_needed():
+    assert fmt.pct(27.5, 1, strip_zeros=True) == "27,5 %"
+    assert fmt.pct(25.0, 1, strip_zeros=True) == "25 %"
+    assert fmt.pct(17.5, 1, strip_zeros=True) == "17,5 %"
+
+
+def test_count_and_n_of():
+    assert fmt.count(1234) == "1.234"
+    assert fmt.n_of(26, 43) == "26 ud af 43"
+
+
+def test_ci_as_table_9():
+    assert fmt.ci(0.4849, 3.0449) == "[0,48; 3,04]"
+    assert fmt.ci(1.155, 5.27) == "[1,16; 5,27]"
+
+
+def test_pvalue():
+    assert fmt.pvalue(0.0531) == "0,053"
+    assert fmt.pvalue(0.0005) == "<0,001"
+    assert fmt.pvalue(0.001) == "0,001"
+    assert fmt.pvalue(1.0) == "1,000"
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [(0, "nul"), (1, "én"), (2, "to"), (9, "ni"), (12, "tolv"), (13, "13"), (1500, "1.500"), (2.5, "2,5")],
+)
+def test_words(n, expected):
+    assert fmt.words(n) == expected
+
+
+def test_words_neuter():
+    assert fmt.words(1, neuter=True) == "ét"
+
+
+@pytest.mark.parametrize(
+    ("share", "expected"),
+    [
+        (0.6, "seks ud af ti"),
+        (26 / 43, "seks ud af ti"),
+        (14 / 43, "en tredjedel"),
+        (22 / 66, "en tredjedel"),
+        (10 / 43, "en fjerdedel"),  # 23 %: "cirka en fjerdedel"
+        (8 / 43, "hver femte"),  # 19 %
+        (0.5, "halvdelen"),
+        (0.55, "over halvdelen"),
+        (0.45, "knap halvdelen"),
+        (2 / 3, "to ud af tre"),
+        (0.75, "tre ud af fire"),
+        (0.0, "ingen"),
+        (1.0, "alle"),
+        (0.1, "én ud af ti"),
+        (0.85, "ni ud af ti"),  # tenths rounded half up: 8.5 -> 9
+        (0.03, "under én ud af ti"),
+        (0.97, "næsten alle"),
+    ],
+)
+def test_share_words(share, expected):
+    assert fmt.share_words(share) == expected
+
+
+def test_share_words_from_count_and_base():
+    assert fmt.share_words(26, 43) == "seks ud af ti"
+    assert fmt.share_words(1, 0) == "–"
+
+
+def test_share_words_rejects_percentages():
+    with pytest.raises(ValueError):
+        fmt.share_words(60)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "decimals", "expected"),
+    [
+        (49, 51, None, "steg"),
+        (2.83, 2.70, None, "faldt"),
+        (3.1, 3.1, None, "var uændret"),
+        (7.851, 7.849, 2, "var uændret"),  # equal as printed
+        (7.851, 7.849, None, "faldt"),
+    ],
+)
+def test_direction(start, end, decimals, expected):
+    assert fmt.direction(start, end, decimals) == expected
+
+
+def test_join_words():
+    assert fmt.join_words([]) == ""
+    assert fmt.join_words(["a"]) == "a"
+    assert fmt.join_words(["a", "b"]) == "a og b"
+    assert fmt.join_words(["a", "b", "c"]) == "a, b og c"
+
+
+def test_date():
+    import datetime as dt
+
+    assert fmt.date(dt.date(2025, 5, 1)) == "1. maj 2025"
+    assert fmt.date(dt.date(2026, 12, 24)) == "24. december 2026"
+    assert fmt.date(None) == "–"
