@@ -436,13 +436,24 @@ class Facts:
         return Fact(float(row["mean_end"] - row["mean_start"]), "text", text=text)
 
     def _synthetic_notice(self) -> Fact:
+        # The twin is calibrated to the 2025 figures; a cohort drawn by the
+        # sampler is not, and the notice must not claim it is.
         synthetic = bool(getattr(self._ed, "synthetic", False))
-        text = (
-            "**Bemærk:** Tallene i denne udgave er beregnet på et syntetisk datasæt, der er konstrueret, så det "
-            "genskaber de offentliggjorte tal fra 2025-evalueringen. Ingen rækker i datasættet beskriver "
-            "virkelige personer."
-            if synthetic else ""
-        )
+        manifest = getattr(self._ed, "manifest", None) or {}
+        if not synthetic:
+            text = ""
+        elif str(manifest.get("generator", "")).startswith("ipsreport.synth.twin"):
+            text = (
+                "**Bemærk:** Tallene i denne udgave er beregnet på et syntetisk datasæt, der er konstrueret, så det "
+                "genskaber de offentliggjorte tal fra 2025-evalueringen. Ingen rækker i datasættet beskriver "
+                "virkelige personer."
+            )
+        else:
+            text = (
+                "**Bemærk:** Tallene i denne udgave er beregnet på et syntetisk datasæt, der er trukket tilfældigt "
+                "efter kodebogen. Tallene beskriver ingen virkelige personer og kan ikke sammenlignes med "
+                "offentliggjorte resultater."
+            )
         return Fact(synthetic, "text", text=text)
 
 

@@ -291,3 +291,12 @@ def test_synthetic_notice(make_edition):
     assert "syntetisk" in facts(ed).synthetic_notice
     ed.synthetic = False
     assert Facts(ed).synthetic_notice == ""
+
+
+def test_synthetic_notice_claims_calibration_only_for_the_twin(make_edition):
+    ed = make_edition()
+    ed.manifest = {"synthetic": True, "generator": "ipsreport.synth.twin"}
+    assert "genskaber de offentliggjorte tal" in Facts(ed).synthetic_notice
+    ed.manifest = {"synthetic": True, "generator": "ipsreport.synth.sample.write_cohort"}
+    notice = Facts(ed).synthetic_notice
+    assert "trukket tilfældigt" in notice and "genskaber" not in notice

@@ -1,0 +1,257 @@
+"""The rendered report, checked as its readers would check it.
+
+One render of the shipped (synthetic) edition with the pandoc engine, then:
+
+* the PDF a funder receives: A4, text-searchable, fonts embedded, every
+  chapter and Bilag in the outline, every table caption present;
+* the HTML a reviewer reads, opened in a real browser (Playwright driving
+  Debian's Chromium): pages load without console errors, no request leaves
+  the machine, the 2025 edition's tables and figures are present and numbered
+  as there (Tabel 1-9, Figur 1-4), internal links resolve, every image has
+  alt text, and a phone-width viewport needs no horizontal scrolling.
+
+Browser checks skip on a machine without Chromium, but never in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from ipsreport.paths import PROJECT_DIR, SYNTHETIC_DIR
+
+pytestmark = pytest.mark.render
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+#: The 2025 edition's numbered tables, in order, by label.
+TABLES = [
+    "tbl-duration",
+    "tbl-background",
+    "tbl-status",
+    "tbl-supports",
+    "tbl-motivation",
+    "tbl-resources",
+    "tbl-evaluation",
+    "tbl-exit",
+    "tbl-regression",
+]
+FIGURES = ["fig-mastery", "fig-loneliness", "fig-who5", "fig-burden"]
+CHAPTER_TITLES = [
+    "Indledning",
+    "Konklusion",
+    "Evalueringen",
+    "målgruppen",
+    "arbejde og uddannelse",
+    "mentale sundhed",
+    "virksomme elementer",
+]
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("book")
+    cmd = [sys.executable, "-m", "ipsreport", "render", "--data", str(SYNTHETIC_DIR), "--output", str(out)]
+    proc = subprocess.run(cmd, cwd=PROJECT_DIR, capture_output=True, text=True, env={**os.environ, "CI": "true"})
+    assert proc.returncode == 0, f"render failed:\n{proc.stdout}\n{proc.stderr}"
+    return out
+
+
+@pytest.fixture(scope="module")
+def pdf_path(book) -> Path:
+    pdfs = sorted(book.glob("*.pdf"))
+    assert len(pdfs) == 1, f"expected one PDF in {book}, found {pdfs}"
+    return pdfs[0]
+
+
+@pytest.fixture(scope="module")
+def pages(book) -> list[Path]:
+    found = sorted(book.glob("**/*.html"))
+    assert (book / "index.html").exists()
+    return found
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def test_pdf_is_a4_and_text_searchable(pdf_path):
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf_path)
+    assert len(reader.pages) > 20
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2, (width, height)
+    text = "".join(page.extract_text() or "" for page in reader.pages[:5])
+    assert "IPS UNG" in text
+    assert any(ch in text for ch in "æøå")
+
+
+def test_pdf_fonts_are_embedded(pdf_path):
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf_path)
+    unembedded = set()
+    for page in reader.pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for ref in fonts.values():
+            font = ref.get_object()
+            descriptors = [font.get("/FontDescriptor")]
+            for desc in font.get("/DescendantFonts") or []:
+                descriptors.append(desc.get_object().get("/FontDescriptor"))
+            descriptors = [d.get_object() for d in descriptors if d is not None]
+            if descriptors and not any(
+                k in d for d in descriptors for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            ):
+                unembedded.add(str(font.get("/BaseFont")))
+    assert not unembedded
+
+
+def _outline_titles(reader) -> list[str]:
+    titles = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(reader.outline)
+    return titles
+
+
+def test_pdf_outline_lists_every_chapter_and_bilag(pdf_path):
+    from pypdf import PdfReader
+
+    titles = " | ".join(_outline_titles(PdfReader(pdf_path)))
+    for word in CHAPTER_TITLES:
+        assert word.lower() in titles.lower(), f"{word!r} missing from PDF outline: {titles}"
+    for n in range(1, 8):
+        assert f"Bilag {n}" in titles, f"Bilag {n} missing from PDF outline: {titles}"
+
+
+def test_pdf_has_every_table_and_figure_caption(pdf_path):
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf_path).pages)
+    for n in range(1, len(TABLES) + 1):
+        assert re.search(rf"Tabel {n}\s*:", text), f"Tabel {n} caption missing in PDF"
+    for n in range(1, len(FIGURES) + 1):
+        assert re.search(rf"Figur {n}\s*:", text), f"Figur {n} caption missing in PDF"
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def test_html_pages_declare_danish_and_need_nothing_external(pages):
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert re.search(r'<html[^>]*lang="da"', html), page.name
+        for attr in re.findall(r'(?:src|href)="([^"]+)"', html):
+            if attr.startswith(("http://", "https://", "//")):
+                # Links a reader may follow are fine; resources loaded by the page are not.
+                tag = html[: html.find(attr)].rsplit("<", 1)[-1]
+                assert tag.startswith("a "), f"{page.name} loads external resource {attr}"
+
+
+def test_html_internal_links_resolve(pages, book):
+    ids_by_page = {
+        p.resolve(): set(re.findall(r'\bid="([^"]+)"', p.read_text(encoding="utf-8"))) for p in pages
+    }
+    broken = []
+    for page in pages:
+        for href in re.findall(r'<a[^>]+href="([^"]+)"', page.read_text(encoding="utf-8")):
+            url = urlparse(href)
+            if url.scheme or href.startswith("mailto:"):
+                continue
+            target = (page.parent / unquote(url.path)).resolve() if url.path else page.resolve()
+            if not target.exists():
+                broken.append(f"{page.name}: {href} (no such file)")
+            elif url.fragment and target.suffix == ".html" and url.fragment not in ids_by_page.get(target, set()):
+                broken.append(f"{page.name}: {href} (no such anchor)")
+    assert not broken, "\n".join(broken)
+
+
+def test_html_numbers_tables_and_figures_as_the_2025_edition(pages):
+    text = "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    for n, label in enumerate(TABLES, start=1):
+        block = re.search(rf'id="{label}".{{0,6000}}', text, flags=re.S)
+        assert block, f"{label} missing from the HTML"
+        assert re.search(rf"Tabel&nbsp;{n}|Tabel {n}", block.group(0)), f"{label} is not Tabel {n}"
+    for n, label in enumerate(FIGURES, start=1):
+        block = re.search(rf'id="{label}".{{0,200000}}', text, flags=re.S)
+        assert block, f"{label} missing from the HTML"
+        assert re.search(rf"Figur&nbsp;{n}|Figur {n}", block.group(0)), f"{label} is not Figur {n}"
+
+
+# ---------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI (.ci/run installs Debian's chromium)")
+        pytest.skip("Chromium not installed: `apt-get install chromium` to run the browser checks")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.mark.browser
+def test_pages_load_cleanly_offline_with_alt_text(browser, pages):
+    context = browser.new_context()
+    external = []
+    context.route(
+        "**/*",
+        lambda route: (route.continue_() if route.request.url.startswith("file:") else (external.append(route.request.url), route.abort())),
+    )
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    for path in pages:
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        missing_alt = page.eval_on_selector_all("img", "els => els.filter(e => !(e.getAttribute('alt') || '').trim()).map(e => e.src)")
+        problems += [f"{path.name}: image without alt text: {src}" for src in missing_alt]
+        # Images below the fold load lazily; ask for all of them as a reader scrolling would.
+        broken_img = page.evaluate(
+            """() => Promise.all([...document.images].map(img => {
+                   img.loading = 'eager';
+                   return img.decode().then(() => null, () => img.src);
+               })).then(r => r.filter(Boolean))"""
+        )
+        problems += [f"{path.name}: image did not load: {src}" for src in broken_img]
+    context.close()
+    assert not external, f"requests to other sites: {external}"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_phone_width_needs_no_horizontal_scroll(browser, pages):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    wide = []
+    for path in pages:
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        if scroll > client + 1:
+            wide.append(f"{path.name}: page is {scroll}px wide at a {client}px viewport")
+    context.close()
+    assert not wide, "\n".join(wide)
