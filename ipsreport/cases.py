@@ -532,6 +532,7 @@ def fig_case_timeline(name: str, cases_dir: Path | str | None = None):
                 [x], [y], s=46, marker=_MARKERS[event.kind], zorder=3,
                 facecolors="white" if event.approx else colour, edgecolors=colour, linewidths=1.2,
             )
+        _crop_timeline(fig, ax, placed, renderer)
         ax.yaxis.set_visible(False)
         ax.spines["left"].set_visible(False)
         span_months = (max(dates) - min(dates)) / 30.4
@@ -546,8 +547,39 @@ def fig_case_timeline(name: str, cases_dir: Path | str | None = None):
             handles.append(
                 Line2D([], [], linestyle="", marker="o", markersize=6, markerfacecolor="white", markeredgecolor="#6b6b6b", label="Omtrentlig dato")
             )
-        fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=min(len(handles), 4))
+        # One legend row when it fits the page width, else two even rows.
+        ncols = len(handles) if len(handles) <= 5 else -(-len(handles) // 2)
+        fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=ncols)
     return fig
+
+
+def _crop_timeline(fig, ax, placed: list, renderer) -> None:
+    """Shrink the timeline to the rows of labels actually used.
+
+    The labels are placed on a fixed grid of rows (up to three above and
+    three below the axis); most cases use only one or two, which would leave
+    a tall empty band between the labels and the month axis. The figure is
+    made shorter by exactly the unused part, so the scale of the drawing (and
+    every label's position relative to its neighbours) stays the same.
+    """
+    to_data = ax.transData.inverted()
+    ys = [0.0]
+    for box in placed:
+        (_, y0), (_, y1) = to_data.transform([(box.x0, box.y0), (box.x1, box.y1)])
+        ys += [y0, y1]
+    y_low, y_high = ax.get_ylim()
+    low = max(y_low, min(ys) - 0.5)
+    high = min(y_high, max(ys) + 0.3)
+    if high - low >= 0.95 * (y_high - y_low):
+        return
+    height = fig.get_figheight()
+    pos = ax.get_position()
+    bottom_in, axes_in, top_in = pos.y0 * height, pos.height * height, (1 - pos.y1) * height
+    new_axes_in = axes_in * (high - low) / (y_high - y_low)
+    new_height = bottom_in + new_axes_in + top_in
+    fig.set_figheight(new_height)
+    ax.set_position((pos.x0, bottom_in / new_height, pos.width, new_axes_in / new_height))
+    ax.set_ylim(low, high)
 
 
 def _overlap_area(a, b) -> float:

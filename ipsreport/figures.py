@@ -104,23 +104,62 @@ def paired_note(n: int) -> str:
     return f"Note: Baseret på de samme {fmt.count(n)} unge, der har besvaret spørgeskemaet både ved start og afslutning."
 
 
-def _new_figure(height_in: float, note_lines: int = 1) -> Figure:
-    """A figure with a band at the bottom kept free for a note of ``note_lines`` lines.
+def _new_figure(height_in: float, note: str | None = None) -> Figure:
+    """A figure with a band at the bottom kept free for ``note``.
 
-    Built inside :func:`ipsreport.theme.theme` by the callers. The layout
-    engine places the axes above the band; :func:`_add_note` writes into it.
+    Built inside :func:`ipsreport.theme.theme` by the callers. The note is
+    wrapped to the figure width first (:func:`_wrap_to_width`), so the band
+    is as tall as the wrapped note; the layout engine places the axes above
+    the band and :func:`_add_note` writes into it.
     """
     fig = Figure(figsize=(th.WIDTH_IN, height_in), layout="constrained")
-    band_in = _NOTE_PAD_IN + _NOTE_LINE_IN * note_lines if note_lines else 0.0
+    lines = len(_note_lines(note, th.WIDTH_IN)) if note else 0
+    band_in = _NOTE_PAD_IN + _NOTE_LINE_IN * lines if lines else 0.0
     band = min(band_in / height_in, 0.35)
     fig.get_layout_engine().set(rect=(0, band, 1, 1 - band), h_pad=0.04, w_pad=0.04)
     return fig
 
 
-def _add_note(fig: Figure, text: str) -> None:
+def _text_width_in(text: str, fontsize: float) -> float:
+    """Width of ``text`` set in the theme's font at ``fontsize`` (inches)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(family=th.rc_params()["font.sans-serif"][0], size=fontsize)
+    width, _height, _descent = TextToPath().get_text_width_height_descent(text, prop, ismath=False)
+    return width / 72.0
+
+
+def _wrap_to_width(text: str, width_in: float, fontsize: float) -> list[str]:
+    """Greedy word wrap of ``text`` so no line is wider than ``width_in``.
+
+    Measures the real glyph widths (not a character count), so a note with
+    many wide letters or digits still stays inside the figure.
+    """
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if current and _text_width_in(candidate, fontsize) > width_in:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _note_lines(text: str, fig_width_in: float) -> list[str]:
+    """The note as it is printed: non-breaking spaces set, wrapped to the figure."""
     # Keep "12 %" and "p = 0,05" together when the note wraps.
     text = text.replace(" %", "\u00a0%").replace("p = ", "p\u00a0=\u00a0")
-    wrapped = textwrap.fill(text, width=110, break_on_hyphens=False)
+    # A little short of the full width: the note starts at a small inset.
+    return _wrap_to_width(text, fig_width_in * 0.97, th.SMALL_SIZE)
+
+
+def _add_note(fig: Figure, text: str) -> None:
+    wrapped = "\n".join(_note_lines(text, fig.get_figwidth()))
     fig.text(0.005, 0.01, wrapped, ha="left", va="bottom", fontsize=th.SMALL_SIZE, gid="note")
 
 
@@ -207,13 +246,14 @@ def _paired_figure(ed, score: str) -> Figure:
     row = summarise_paired(ed, score).iloc[0]
     long = summarise_paired_long(ed, score)
     with th.theme():
-        fig = _new_figure(PAIRED_HEIGHT_IN)
+        note = paired_note(int(row["n"]))
+        fig = _new_figure(PAIRED_HEIGHT_IN, note)
         ax, side = fig.subplots(1, 2, width_ratios=[3, 1.9])
         _draw_paired(ax, ed, score, row, long)
         side.set_axis_off()
         side.text(0.0, 0.5, _change_text(row, SCORES[score].decimals), ha="left", va="center",
                   fontsize=th.FONT_SIZE, linespacing=1.35, transform=side.transAxes, gid="change")
-        _add_note(fig, paired_note(int(row["n"])))
+        _add_note(fig, note)
     return fig
 
 
@@ -284,7 +324,8 @@ def fig_who5(ed) -> Figure:
     band_labels = bands.drop_duplicates("band").set_index("band")["label"]
     population = float((ed.codebook.scores.get("who5") or {}).get("population_mean", scoring.WHO5_POPULATION_MEAN))
     with th.theme():
-        fig = _new_figure(10.5 * th.CM, note_lines=3)
+        note = paired_note(int(row["n"])) + " " + _who5_change_sentence(row)
+        fig = _new_figure(10.5 * th.CM, note)
         left, right = fig.subplots(1, 2, width_ratios=[2.6, 2.4])
         # Bands behind everything: boundaries halfway between attainable
         # scores (multiples of 4), so 36 and 52 sit inside their band.
@@ -339,7 +380,7 @@ def fig_who5(ed) -> Figure:
         right.legend(handles[::-1], [_wrap(lbl, 20) for lbl in labels[::-1]], loc="upper left",
                      bbox_to_anchor=(1.0, 1.0), fontsize=th.SMALL_SIZE, handlelength=1.4, labelspacing=0.9,
                      borderaxespad=0.2)
-        _add_note(fig, paired_note(int(row["n"])) + " " + _who5_change_sentence(row))
+        _add_note(fig, note)
     return fig
 
 
@@ -375,7 +416,7 @@ def _single_item_bars(summary: pd.DataFrame) -> Figure:
     pct = summary["pct"].to_numpy(dtype=float)
     n = summary["n"].to_numpy()
     with th.theme():
-        fig = _new_figure(max(5.5, 1.2 + 0.75 * len(cats)) * th.CM)
+        fig = _new_figure(max(5.5, 1.2 + 0.75 * len(cats)) * th.CM, _base_note(summary))
         ax = fig.subplots()
         y = np.arange(len(cats))
         ax.barh(y, np.nan_to_num(pct), height=0.62, color=th.END_COLOUR, gid="bars")
@@ -445,7 +486,7 @@ def fig_statements(ed) -> Figure:
     cats = summary.drop_duplicates("code")[["code", "category"]]
     colours = th.sequential(len(cats))
     with th.theme():
-        fig = _new_figure((2.4 + 1.25 * len(items)) * th.CM)
+        fig = _new_figure((2.4 + 1.25 * len(items)) * th.CM, _base_note(summary))
         ax = fig.subplots()
         y = np.arange(len(items))
         left = np.zeros(len(items))

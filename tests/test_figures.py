@@ -302,3 +302,40 @@ def test_alt_text(small):
 def test_alt_text_every_figure(edition, name):
     text = figures.alt_text(name, edition)
     assert len(text) > 40 and not re.search(r"\d\.\d", text)
+
+
+# --- notes and labels stay inside the figure -------------------------------------
+
+
+def test_long_note_wraps_to_the_figure_width():
+    # A note far longer than one line: every printed line is narrower than
+    # the figure (measured in the real font), and the words are all kept.
+    text = "Note: " + " ".join(["Ændring i gennemsnit: +2,0 point (95 %-konfidensinterval: -6,1 til 10,1)"] * 4)
+    lines = figures._note_lines(text, theme.WIDTH_IN)
+    assert len(lines) >= 3
+    for line in lines:
+        assert figures._text_width_in(line, theme.SMALL_SIZE) <= theme.WIDTH_IN
+    assert " ".join(lines).replace("\u00a0", " ") == text
+
+
+def test_text_width_is_measured_not_counted():
+    # 40 "W" are much wider than 40 "i": a character count would treat them alike.
+    wide = figures._text_width_in("W" * 40, theme.SMALL_SIZE)
+    narrow = figures._text_width_in("i" * 40, theme.SMALL_SIZE)
+    assert wide > 2.5 * narrow
+
+
+def test_fig_who5_note_and_labels_fit(edition):
+    fig = figures.fig_who5(edition)
+    fig.draw_without_rendering()  # runs the layout engine
+    renderer = fig._get_renderer()
+    note = _by_gid(fig, "note", Text)[0].get_window_extent(renderer)
+    assert note.x0 >= 0 and note.x1 <= fig.bbox.x1  # not cut at the right edge
+    # The note lies below everything drawn in the axes (tick labels included).
+    for ax in fig.axes:
+        assert note.y1 <= ax.get_tightbbox(renderer).y0 + 1
+    # The population label does not touch the band names on the right axis.
+    label = _by_gid(fig, "population_label", Text)[0].get_window_extent(renderer)
+    band_axis = next(ax for ax in fig.axes if ax.get_gid() == "band_labels")
+    for tick in band_axis.get_yticklabels():
+        assert not label.overlaps(tick.get_window_extent(renderer)), tick.get_text()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
 
 from ipsreport.render.crossref import LABELS, build_book, resolve_refs
 from ipsreport.render.gtable import html_for_page, html_for_typst
@@ -120,3 +123,92 @@ def test_long_identifiers_may_wrap_in_typst_tables():
     out = html_for_typst("<table><tr><td>baseline.support_other.n.1 og 1.234</td></tr></table>", None, None)
     assert "baseline.\u200bsupport_\u200bother.\u200bn.\u200b1" in out
     assert "1.234" in out  # numbers are left alone
+
+
+def test_checksums_and_sums_may_wrap():
+    sha = "b1186aa2cb971d725c6bd0db2a1cd4e677e38d5f59e3e460b5ae4d983ad602cb"
+    out = html_for_typst(f"<table><tr><td>{sha}</td><td>n.21+22+23</td><td>2025</td></tr></table>", None, None)
+    assert "b1186aa2\u200bcb971d72\u200b" in out and out.count("\u200b") >= 7 + 2
+    assert "21+\u200b22+\u200b23" in out
+    assert ">2025<" in out  # short numbers are left alone
+    page = html_for_page(f"<table><tr><td>baseline.age.n</td><td>{sha}</td></tr></table>")
+    assert "baseline.<wbr>age.<wbr>n" in page and "b1186aa2<wbr>cb971d72" in page
+    assert "\u200b" not in page  # copying a key from the web page gives the key
+
+
+def test_wide_reference_tables_are_recognised():
+    from ipsreport.render.gtable import is_wide_table
+
+    def table(columns: int, text: str, rows: int = 3) -> str:
+        row = "<tr>" + "".join(f"<td>{text}</td>" for _ in range(columns)) + "</tr>"
+        return f"<table><thead><tr><th>x</th></tr></thead><tbody>{row * rows}</tbody></table>"
+
+    assert is_wide_table(table(5, "x" * 30))  # 5 × 30 characters per row
+    assert not is_wide_table(table(5, "12 %"))  # a percentage grid fits a phone
+    assert not is_wide_table(table(2, "x" * 80))  # two columns wrap well enough
+    assert not is_wide_table("<table></table>")
+
+
+def test_chart_floats_only_after_the_first_section():
+    from ipsreport.render.crossref import Float
+    from ipsreport.render.typst import book_arguments, float_typst
+
+    fl = Float("figure", "fig-a", "Søjler", "alt", "svg", "<svg/>", number=2)
+    assert "placement: auto" in float_typst(fl, "figures/a.svg", "x", floating=True)
+    assert "placement" not in float_typst(fl, "figures/a.svg", "x")
+    book = make_book()
+    from ipsreport.render.typst import chapter_markdown_typst
+
+    # Chapter "Resultater": the figure comes after "## Første", so it may float.
+    typ = chapter_markdown_typst(book, book.chapters[2], {(2, 0): "figures/b.svg"}, 2)
+    assert "placement: auto" in typ
+    assert book_arguments({"title": "T", "data_note": "Syntetiske data", "unknown": "x"}) == {
+        "title": "T",
+        "data-note": "Syntetiske data",
+    }
+
+
+def test_narrow_pdf_columns_are_widened_for_their_longest_word():
+    from ipsreport.render.gtable import fit_column_widths
+
+    table = (
+        '<table><colgroup><col style="width:10%;"/><col style="width:5%;"/><col style="width:85%;"/></colgroup>'
+        "<tbody><tr><td>id</td><td>kategori</td><td>kort tekst</td></tr>"
+        '<tr><td colspan="3">Projektregistreringens_meget_lange_gruppeoverskrift</td></tr></tbody></table>'
+    )
+    widths = [float(w) for w in re.findall(r"width:([\d.]+)%", fit_column_widths(table))]
+    # "kategori" (8 letters at 8 pt, plus the cell insets) needs about 10 % of
+    # the A4 text column; the room comes from the widest column; the total
+    # stays 100 %; a heading spanning all columns does not count.
+    assert 9.5 <= widths[1] <= 11.5
+    assert widths[0] == 10.0
+    assert sum(widths) == pytest.approx(100.0)
+    assert widths[2] < 85.0
+    # Tables without fixed widths, or already wide enough, are left alone.
+    auto = "<table><colgroup><col/><col/></colgroup><tbody><tr><td>a</td><td>b</td></tr></tbody></table>"
+    assert fit_column_widths(auto) == auto
+    roomy = table.replace("width:5%", "width:20%").replace("width:85%", "width:70%")
+    assert fit_column_widths(roomy) == roomy
+
+
+def test_identifiers_after_brackets_may_wrap():
+    out = html_for_typst("<table><tr><td>followup[still_enrolled==1].duration.min</td></tr></table>", None, None)
+    assert "].\u200bduration.\u200bmin" in out
+
+
+def test_short_tables_float_long_tables_stay():
+    from ipsreport.render.crossref import Float
+    from ipsreport.render.typst import FLOAT_MAX_ROWS, float_typst
+
+    def table(rows: int) -> str:
+        return "<table><tbody>" + "<tr><td>a</td><td>1</td></tr>" * rows + "</tbody></table>"
+
+    short = Float("table", "tbl-s", "Kort", None, "html", table(3), number=1)
+    typ = float_typst(short, None, "x", floating=True)
+    # pandoc's #block wrapper is gone (a float inside a block cannot let the
+    # text flow past it) and the label sits on the figure itself.
+    assert not typ.lstrip().startswith("#block")
+    assert "placement: auto" in typ and typ.rstrip().endswith("<tbl-s>")
+    assert "#block" in float_typst(short, None, "x")  # not floating: unchanged
+    long = Float("table", "tbl-l", "Lang", None, "html", table(FLOAT_MAX_ROWS + 1), number=2)
+    assert "placement" not in float_typst(long, None, "x", floating=True)

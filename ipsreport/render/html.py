@@ -9,7 +9,7 @@ from pathlib import Path
 from string import Template
 
 from ipsreport.render.crossref import Book, Chapter, Float, fill_placeholders, resolve_refs
-from ipsreport.render.gtable import html_for_page
+from ipsreport.render.gtable import html_for_page, is_wide_table
 from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, run_pandoc
 
 _H = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
@@ -30,11 +30,14 @@ def float_html(fl: Float, figure_src: str | None) -> str:
     if fl.mime in ("svg", "png"):
         alt = fl.alt or fl.caption or ""
         img = f'<img src="{figure_src}" alt="{htmlmod.escape(alt)}" loading="lazy">'
-        return f'<figure class="figure"{ident}>{img}{figcap}</figure>'
+        # The chart on its own page lets a phone reader zoom into the labels.
+        link = f'<a class="figure-link" href="{figure_src}" title="Åbn figuren i fuld størrelse">{img}</a>'
+        return f'<figure class="figure"{ident}>{link}{figcap}</figure>'
     body = html_for_page(fl.data)
     cls = "table" if fl.kind == "table" else "figure"
+    scroll = "table-scroll table-wide" if is_wide_table(body) else "table-scroll"
     if fl.kind == "table":
-        return f'<figure class="{cls}"{ident}>{figcap}<div class="table-scroll">{body}</div></figure>'
+        return f'<figure class="{cls}"{ident}>{figcap}<div class="{scroll}">{body}</div></figure>'
     return f'<figure class="{cls}"{ident}><div class="table-scroll">{body}</div>{figcap}</figure>'
 
 

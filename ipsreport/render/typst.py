@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
-from ipsreport.render.crossref import Book, Chapter, Float, fill_placeholders, resolve_refs
+from ipsreport.render.crossref import _PLACEHOLDER_RE, Book, Chapter, Float, fill_placeholders, resolve_refs
 from ipsreport.render.gtable import html_for_typst
 from ipsreport.render.html import _raw
 from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, run_pandoc
+
+
+#: A level-2 heading in pandoc markdown (the chapter's first section).
+_FIRST_SECTION = re.compile(r"^## ", re.M)
 
 
 class TypstCompileError(RuntimeError):
@@ -20,26 +25,61 @@ def typst_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def float_typst(fl: Float, figure_src: str | None, where: str) -> str:
-    """Typst for one table or figure; tables go through pandoc's HTML reader."""
+def float_typst(fl: Float, figure_src: str | None, where: str, floating: bool = False) -> str:
+    """Typst for one table or figure; tables go through pandoc's HTML reader.
+
+    With ``floating``, a chart may move to the top or bottom of the page (or
+    the next page) so that the text fills the page instead of leaving a gap.
+    """
     cap = fl.caption_text
     label = f" <{fl.label}>" if fl.label else ""
     if fl.mime in ("svg", "png"):
         alt = fl.alt or fl.caption or ""
         kind = "table" if fl.kind == "table" else "image"
         caption = f", caption: [#{typst_string(cap)}]" if cap else ""
+        placement = ", placement: auto" if floating else ""
         return (
-            f'#figure(image({typst_string(figure_src)}, alt: {typst_string(alt)}, width: 100%), kind: {kind}{caption})'
+            f'#figure(image({typst_string(figure_src)}, alt: {typst_string(alt)}, width: 100%), kind: {kind}{caption}{placement})'
             f"{label}"
         )
-    return run_pandoc(html_for_typst(fl.data, cap, fl.label), "html", "typst", where=where)
+    typ = run_pandoc(html_for_typst(fl.data, cap, fl.label), "html", "typst", where=where)
+    if floating and fl.data.lower().count("<tr") <= FLOAT_MAX_ROWS:
+        typ = _floating_table(typ)
+    return typ
+
+
+#: Tables with at most this many rows may float like charts; longer ones
+#: stay in the text and break across pages.
+FLOAT_MAX_ROWS = 30
+_WRAPPED_FIGURE = re.compile(r"\A\s*#block\[\s*(#figure\(.*\))\s*\]\s*(<[^>\s]+>)\s*\Z", re.S)
+
+
+def _floating_table(typ: str) -> str:
+    """Let a short table float: unwrap pandoc's ``#block[...]`` and add ``placement: auto``.
+
+    A float inside a block would float within that block only, so the text
+    after it could not fill the page; the label moves onto the figure.
+    """
+    m = _WRAPPED_FIGURE.match(typ)
+    if not m or not m.group(1).rstrip().endswith(")"):
+        return typ
+    figure = m.group(1).rstrip()
+    return f"{figure[:-1].rstrip()}\n  , placement: auto\n  ) {m.group(2)}\n"
 
 
 def chapter_markdown_typst(book: Book, ch: Chapter, figure_files: dict[tuple[int, int], str], index: int) -> str:
     """The chapter's markdown with refs resolved and floats as raw Typst."""
     md = resolve_refs(ch.markdown, book, ch.page, "typst", where=str(ch.source))
+    # Charts before the chapter's first section heading stay in the text:
+    # on the opening page a float would go above the chapter title.
+    first_section = _FIRST_SECTION.search(md)
+    opening_end = first_section.start() if first_section else len(md)
+    floating = {int(m.group(1)): m.start() > opening_end for m in _PLACEHOLDER_RE.finditer(md)}
     return fill_placeholders(
-        md, lambda n: _raw(float_typst(ch.floats[n], figure_files.get((index, n)), str(ch.source)), "typst")
+        md,
+        lambda n: _raw(
+            float_typst(ch.floats[n], figure_files.get((index, n)), str(ch.source), floating.get(n, False)), "typst"
+        ),
     )
 
 
@@ -55,6 +95,25 @@ def font_dir() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
+#: Named parameters of ``book()`` in ``assets/book.typ``.
+BOOK_PARAMS = ("title", "subtitle", "edition", "evaluator", "funder", "author", "date", "lang", "toc-title", "data-note")
+
+
+def book_arguments(meta: dict[str, str]) -> dict[str, str]:
+    """The book metadata as ``book()`` arguments.
+
+    Python-style keys become Typst names (``data_note`` → ``data-note``);
+    keys the template does not know are left out rather than failing the
+    compile, so the engine may carry more metadata than the cover shows.
+    """
+    out = {}
+    for key, value in meta.items():
+        name = key.replace("_", "-")
+        if name in BOOK_PARAMS and value is not None:
+            out[name] = str(value)
+    return out
+
+
 def compile_book(
     out_dir: Path, chapters_typ: list[str], meta: dict[str, str], pdf_name: str, keep_dir: Path | None = None
 ) -> Path:
@@ -67,7 +126,9 @@ def compile_book(
     chapters_typ : list of str
         Converted chapters in book order.
     meta : dict
-        ``title, subtitle, edition, evaluator, funder, author, date, lang``.
+        ``title, subtitle, edition, evaluator, funder, author, date, lang``
+        and optionally ``data_note`` (a plain line for the cover, e.g. that
+        the figures come from synthetic data); see :func:`book_arguments`.
     pdf_name : str
         Output file name.
     keep_dir : Path, optional
@@ -76,8 +137,10 @@ def compile_book(
     import typst
 
     shutil.copy2(ASSETS_DIR / "book.typ", out_dir / "book.typ")
-    args = ", ".join(f"{k}: {typst_string(str(v))}" for k, v in meta.items())
-    main = '#import "book.typ": *\n' f"#show: book.with({args})\n\n" + "\n\n".join(chapters_typ)
+    args = ", ".join(f"{name}: {typst_string(str(v))}" for name, v in book_arguments(meta).items())
+    # Figures still waiting for room (floats) are printed before the next
+    # chapter starts, never on its opening page.
+    main = '#import "book.typ": *\n' f"#show: book.with({args})\n\n" + "\n\n#place.flush()\n\n".join(chapters_typ)
     main_path = out_dir / "main.typ"
     main_path.write_text(main, encoding="utf-8")
     pdf = out_dir / pdf_name
