@@ -6,6 +6,11 @@ edition with a *key* saying how to compute it from the data (grammar in
 on an edition; :func:`summarise_audit` evaluates them all and compares them
 with the printed values.
 
+The paired keys come from :func:`ipsreport.summaries.mental_health.summarise_paired`
+and ``summarise_who5_bands``, and the regression keys from
+:func:`ipsreport.models.fit_regression`: the audit checks the numbers the
+report prints, not a second implementation of them.
+
 Key grammar
 -----------
 * ``<dataset>.n`` — rows; ``<dataset>.<var>.base`` — non-missing answers;
@@ -114,75 +119,62 @@ def _cached(ed, what: str, compute):
     return value
 
 
-def _score(frame: pd.DataFrame, score: str) -> pd.Series:
-    from ipsreport.scoring import mastery_index, who5_score
+def _as_edition(ed):
+    """``ed`` as something the summaries accept: frames as attributes and
+    ``settings`` (package defaults when a plain dict of frames is given)."""
+    if not isinstance(ed, dict) and hasattr(ed, "settings"):
+        return ed
+    from types import SimpleNamespace
 
-    if score == "who5":
-        return who5_score(frame)
-    if score == "mastery":
-        return mastery_index(frame)
-    if score in ("loneliness", "burden"):
-        return frame[score].astype("Float64")
-    raise KeyError(f"unknown paired score {score!r}; use one of {_SCORES}")
+    from ipsreport.codebook import load_codebook
+    from ipsreport.settings import get_settings
+
+    return SimpleNamespace(
+        **{n: _frame(ed, n) for n in _DATASETS}, settings=get_settings(), codebook=load_codebook()
+    )
 
 
-def _paired(ed, score: str) -> pd.DataFrame:
-    def compute():
-        bl = _frame(ed, "baseline").set_index("id")
-        fu = _frame(ed, "followup").set_index("id")
-        start = _score(bl, score)
-        end = _score(fu, score)
-        both = pd.DataFrame({"start": start.reindex(fu.index), "end": end}).dropna()
-        return both.astype(float)
+def _paired(ed) -> pd.DataFrame:
+    """The chapter 6 paired comparison, one row per score (indexed by score).
 
-    return _cached(ed, f"paired:{score}", compute)
+    The same function that prints Figures 1-4 and their notes, so the audit
+    checks what the report shows rather than a second implementation.
+    """
+    from ipsreport.summaries.mental_health import summarise_paired
+
+    return _cached(ed, "paired", lambda: summarise_paired(_as_edition(ed)).set_index("score"))
+
+
+def _who5_bands(ed) -> pd.DataFrame:
+    from ipsreport.summaries.mental_health import summarise_who5_bands
+
+    return _cached(ed, "who5_bands", lambda: summarise_who5_bands(_as_edition(ed)))
 
 
 def _paired_stat(ed, score: str, stat: str, arg: str | None) -> float:
-    from scipy import stats
+    if stat in ("band_pct_start", "band_pct_end"):
+        if score != "who5" or arg is None:
+            raise KeyError("bands exist for who5 only, as band_pct_start.<k> / band_pct_end.<k>")
+        bands = _who5_bands(ed)
+        time = "start" if stat.endswith("start") else "end"
+        hit = bands[(bands["time"] == time) & (bands["band"] == int(arg))]
+        if hit.empty:
+            raise KeyError(f"unknown WHO-5 band {arg!r}")
+        return float(hit["pct"].iloc[0])
+    if stat not in ("n", "mean_start", "mean_end", "p_ttest", "p_wilcoxon"):
+        raise KeyError(f"unknown paired statistic {stat!r}")
+    return float(_paired(ed).loc[score, stat])
 
-    from ipsreport.scoring import who5_band
 
-    both = _paired(ed, score)
-    if stat == "n":
-        return float(len(both))
-    if stat == "mean_start":
-        return float(both["start"].mean())
-    if stat == "mean_end":
-        return float(both["end"].mean())
-    if stat == "p_ttest":
-        return float(stats.ttest_rel(both["end"], both["start"]).pvalue)
-    if stat == "p_wilcoxon":
-        return float(stats.wilcoxon(both["end"], both["start"]).pvalue)
-    if stat in ("band_pct_start", "band_pct_end") and score == "who5" and arg is not None:
-        col = "start" if stat.endswith("start") else "end"
-        bands = who5_band(both[col].astype("Float64"))
-        return float(100 * (bands == int(arg)).sum() / len(bands))
-    raise KeyError(f"unknown paired statistic {stat!r}")
+#: Audit statistic -> column of ``RegressionResult.terms``.
+_REGRESSION_COLUMNS = {"or": "odds_ratio", "ci_low": "ci_low", "ci_high": "ci_high", "p": "p"}
 
 
 def _regression(ed):
-    def compute():
-        import statsmodels.api as sm
+    """Table 9 as the report prints it (:func:`ipsreport.models.fit_regression`)."""
+    from ipsreport.models import fit_regression
 
-        from ipsreport.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
-
-        frame = regression_frame(_frame(ed, "baseline"), _frame(ed, "followup"))
-        y = frame[REGRESSION_OUTCOME]
-        X = sm.add_constant(frame[list(TERM_NAMES)], has_constant="add")
-        result = sm.Logit(y, X).fit(disp=0, maxiter=200)
-        ci = result.conf_int()
-        table = pd.DataFrame(
-            {
-                "or": np.exp(result.params),
-                "ci_low": np.exp(ci[0]),
-                "ci_high": np.exp(ci[1]),
-                "p": result.pvalues,
-            }
-        ).drop(index="const")
-        return {"n": float(len(frame)), "events": float(y.sum()), "terms": table}
-
-    return _cached(ed, "regression", compute)
+    return _cached(ed, "regression", lambda: fit_regression(_as_edition(ed)))
 
 
 # ---------------------------------------------------------------------------
@@ -228,9 +220,10 @@ def compute_key(ed, key: str) -> float:
         from ipsreport.spec import TERM_NAMES
 
         if len(parts) == 2 and parts[1] in ("n", "events"):
-            return _regression(ed)[parts[1]]
-        if len(parts) == 3 and parts[1] in TERM_NAMES and parts[2] in ("or", "ci_low", "ci_high", "p"):
-            return float(_regression(ed)["terms"].loc[parts[1], parts[2]])
+            return float(getattr(_regression(ed), parts[1]))
+        if len(parts) == 3 and parts[1] in TERM_NAMES and parts[2] in _REGRESSION_COLUMNS:
+            terms = _regression(ed).terms.set_index("term")
+            return float(terms.loc[parts[1], _REGRESSION_COLUMNS[parts[2]]])
         raise KeyError(f"bad regression key {key!r}")
     match = _HEAD.match(head)
     if match is None or match.group(1) not in _DATASETS:

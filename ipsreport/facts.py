@@ -50,19 +50,38 @@ class Fact:
 
     def render(self, min_cell: int) -> str:
         if self.kind == "count":
+            if self.hidden and not disclosure.is_small(self.value, min_cell):
+                return HIDDEN_COUNT
             return disclosure.fmt_count(self.value, min_cell, suppressed=self.hidden or None)
         if self.kind == "pct":
             if self.hidden:
-                return fmt.MISSING
-            return disclosure.fmt_pct(self.value, self.n, min_cell, decimals=self.decimals,
-                                      strip_zeros=self.strip_zeros)
+                return HIDDEN_SHARE
+            if self.n is not None and disclosure.is_small(self.n, min_cell):
+                return _small_people(min_cell)
+            return fmt.pct(self.value, self.decimals, self.strip_zeros)
         if self.kind == "of":
-            if self.hidden:
-                return f"{disclosure.fmt_count(self.n, min_cell, suppressed=True)} ud af {fmt.count(self.base)}"
+            if self.hidden and not disclosure.is_small(self.n, min_cell):
+                return f"{HIDDEN_COUNT} ud af {fmt.count(self.base)}"
             return disclosure.fmt_n_of(self.n, self.base, min_cell)
         if self.kind == "num":
             return fmt.num(self.value, self.decimals, self.strip_zeros)
         return str(self.text)
+
+
+#: Prose for a value hidden as the complement of a small cell (secondary
+#: suppression). A table shows "–" with a note; a sentence needs words.
+HIDDEN_SHARE = "en skjult andel"
+HIDDEN_COUNT = "et skjult antal"
+
+
+def _small_people(min_cell: int) -> str:
+    """Prose for a share whose count is below ``min_cell``: ``"<5 unge"``.
+
+    The count label rather than "–", so the sentence still reads
+    ("og <5 unge angiver et andet køn"); "unge" keeps it from being read
+    as a percentage ("andelen var <5 unge").
+    """
+    return f"<{fmt.count(min_cell)} unge"
 
 
 def _pooled(p: dict, kind: str) -> Fact:
@@ -130,6 +149,9 @@ class Facts:
             fact = self._get(n)
             if fact.kind == "count" and (fact.hidden or disclosure.is_small(fact.value, self._min_cell)):
                 return fact.render(self._min_cell)
+            if fact.kind == "of" and (fact.hidden or disclosure.is_small(fact.n, self._min_cell)):
+                return HIDDEN_COUNT if fact.hidden and not disclosure.is_small(fact.n, self._min_cell) \
+                    else disclosure.fmt_count(fact.n, self._min_cell)
             n = fact.n if fact.kind == "of" else fact.value
         return fmt.words(n)
 
@@ -138,9 +160,11 @@ class Facts:
         fact = self._get(name)
         if fact.share is None:
             raise ValueError(f"fact {name!r} is not a share")
-        if fact.hidden or (fact.n is not None and disclosure.is_small(fact.n, self._min_cell)):
-            return fmt.MISSING
-        return fmt.share_words(fact.share, **kwargs)
+        if fact.hidden:
+            return HIDDEN_SHARE
+        if fact.n is not None and disclosure.is_small(fact.n, self._min_cell):
+            return _small_people(self._min_cell)
+        return _share_phrase(fact.share, fact.n, fact.base, **kwargs)
 
     def as_dict(self) -> dict[str, str]:
         """Every fact formatted (computes them all)."""
@@ -331,6 +355,16 @@ class Facts:
                 text=fmt.ci(self._term(t)["ci_low"], self._term(t)["ci_high"])))
 
         d["regression_nonsignificant_terms"] = lambda: self._terms_text(significant=False)
+        d["regression_finding"] = self._regression_finding
+        d["regression_others_sentence"] = self._regression_others
+        d["regression_significant_or_sentence"] = self._significant_or_sentence
+        d["who5_end_vs_population"] = self._who5_vs_population
+        d["placement_now_vs_ever"] = self._placement_now_vs_ever
+
+        # Bilag 7: the reproduction audit.
+        d["audit_total_n"] = lambda: Fact(len(self._audit()), "count")
+        d["audit_within_n"] = lambda: Fact(int(self._audit()["within"].sum()), "count")
+        d["audit_result_sentence"] = self._audit_sentence
 
         # Bilag 5 (summaries/supplementary.py).
         for kind in ("pct", "n", "of"):
@@ -360,10 +394,12 @@ class Facts:
 
     def _words_of(self, p: dict) -> Fact:
         share = p["n"] / p["base"] if p["base"] else float("nan")
-        if disclosure.is_small(p["n"], self._min_cell) or p.get("hidden"):
-            text = fmt.MISSING
+        if p.get("hidden") and not disclosure.is_small(p["n"], self._min_cell):
+            text = HIDDEN_SHARE
+        elif disclosure.is_small(p["n"], self._min_cell):
+            text = _small_people(self._min_cell)
         else:
-            text = fmt.share_words(share) if p["base"] else fmt.MISSING
+            text = _share_phrase(share, p["n"], p["base"]) if p["base"] else fmt.MISSING
         return Fact(share, "text", n=p["n"], base=p["base"], text=text, share=share)
 
     def _target_met(self) -> Fact:
@@ -419,8 +455,8 @@ class Facts:
         terms = self._s("fit_regression").terms
         chosen = terms[terms["significant"] == significant]
         # In-sentence form: lower-case first letter unless it starts an acronym (WHO-5).
-        labels = [lab[0].lower() + lab[1:] if lab[:2] != lab[:2].upper() else lab for lab in chosen["label"]]
-        text = fmt.join_words(labels) if labels else "ingen"
+        labels = [_in_sentence(lab) for lab in chosen["label"]]
+        text = _join(labels) if labels else "ingen"
         return Fact(list(chosen["term"]), "text", text=text)
 
     def _significant_terms(self) -> Fact:
@@ -434,6 +470,90 @@ class Facts:
         verb = fmt.direction(row["mean_start"], row["mean_end"], decimals)
         text = f"var uændret på {start}" if verb == "var uændret" else f"{verb} fra {start} til {end}"
         return Fact(float(row["mean_end"] - row["mean_start"]), "text", text=text)
+
+    # -- result-dependent wording (the prose must hold for any data) --------
+
+    def _regression(self):
+        return self._s("fit_regression")
+
+    def _regression_finding(self) -> Fact:
+        """Verb phrase after "Analysen ...": which factors are significant, if any.
+
+        The chapter sentence says what the association is with (being in job
+        or education at the end); this phrase only says with which factors.
+        """
+        result = self._regression()
+        chosen = result.terms[result.terms["significant"]]
+        if result.model is None:
+            text = "kunne ikke gennemføres på disse data (se noten under tabellen)"
+        elif chosen.empty:
+            text = "finder ingen statistisk signifikant sammenhæng med nogen af de målte faktorer"
+        else:
+            text = f"finder en statistisk signifikant sammenhæng med følgende faktorer: {self._terms_text(True).text}"
+        return Fact(list(chosen["term"]), "text", text=text)
+
+    def _regression_others(self) -> Fact:
+        """Sentence on the factors without a significant association."""
+        result = self._regression()
+        others = self._terms_text(significant=False)
+        n_sig = int(result.terms["significant"].sum())
+        if result.model is None:
+            text = ""
+        elif n_sig == 0:
+            text = f"De målte faktorer er {others.text}."
+        elif not others.value:
+            text = "Alle de målte faktorer har altså en påviselig sammenhæng med udfaldet."
+        else:
+            text = f"For de øvrige faktorer – {others.text} – er der ingen påviselig sammenhæng."
+        return Fact(others.value, "text", text=text)
+
+    def _significant_or_sentence(self) -> Fact:
+        """ "Odds ratioen er 2,12 for ... og 0,55 for ..." over the significant terms (empty if none)."""
+        terms = self._regression().terms
+        chosen = terms[terms["significant"]]
+        parts = [f"{fmt.num(row['odds_ratio'], 2)} for {_in_sentence(row['label'])}" for _, row in chosen.iterrows()]
+        text = f"Odds ratioen er {_join(parts)}." if parts else ""
+        return Fact(list(chosen["term"]), "text", text=text)
+
+    def _who5_vs_population(self) -> Fact:
+        """ "under" / "over" / "på niveau med": the end mean against the population mean (whole points)."""
+        end = round(float(self._paired("who5")["mean_end"]))
+        population = round(float(self._ed.codebook.scores["who5"]["population_mean"]))
+        text = "under" if end < population else "over" if end > population else "på niveau med"
+        return Fact(end - population, "text", text=text)
+
+    def _placement_now_vs_ever(self) -> Fact:
+        """Share in a placement among the still enrolled compared with all enrolled (whole percent)."""
+        now, ever = self._rc("placement_now"), self._rc("placement_ever")
+        if not now["base"] or not ever["base"]:
+            return Fact(None, "text", text=fmt.MISSING)
+        a, b = fmt.round_half_up(now["pct"]), fmt.round_half_up(ever["pct"])
+        if a > b:
+            text = "højere blandt de aktive end blandt alle deltagere"
+        elif a < b:
+            text = "lavere blandt de aktive end blandt alle deltagere"
+        else:
+            text = "den samme blandt de aktive som blandt alle deltagere"
+        return Fact(a - b, "text", text=text)
+
+    def _audit(self):
+        from ipsreport.audit import summarise_audit
+
+        return self._summary("audit", lambda: summarise_audit(self._ed))
+
+    def _audit_sentence(self) -> Fact:
+        audit = self._audit()
+        within, total = int(audit["within"].sum()), len(audit)
+        if within == total:
+            text = (f"Alle {fmt.count(total)} tal er genskabt inden for tolerancen. Hvor tolerancen er større "
+                    "end afrundingen, er årsagen forklaret i tabellen.")
+        else:
+            text = (f"{fmt.count(within)} af de {fmt.count(total)} tal er genskabt inden for tolerancen. "
+                    "Tal, der ikke er genskabt, er markeret med »Nej«. Er rapporten dannet på andre data end "
+                    "dem bag 2025-udgaven, er afvigelser ventede: så viser tabellen blot, hvordan tallene "
+                    "adskiller sig fra 2025-udgaven. Hvor tolerancen er større end afrundingen, er årsagen "
+                    "forklaret i tabellen.")
+        return Fact(within, "text", text=text)
 
     def _synthetic_notice(self) -> Fact:
         # The twin is calibrated to the 2025 figures; a cohort drawn by the
@@ -455,6 +575,41 @@ class Facts:
                 "offentliggjorte resultater."
             )
         return Fact(synthetic, "text", text=text)
+
+
+def _in_sentence(label: str) -> str:
+    """A Table 9 label inside a sentence: lower-case first letter unless it starts an acronym (WHO-5)."""
+    return label[0].lower() + label[1:] if label[:2] != label[:2].upper() else label
+
+
+def _join(items) -> str:
+    """Danish list; "samt" before the last item when one of the last two
+    contains "og" ("vurdering af forløbets betydning samt selvværd og mestring")."""
+    items = list(items)
+    last = "samt" if len(items) > 1 and any(" og " in x for x in items[-2:]) else "og"
+    return fmt.join_words(items, last=last)
+
+
+def _share_phrase(share, n=None, base=None, **kwargs) -> str:
+    """:func:`ipsreport.fmt.share_words`, kept true at the ends of the scale.
+
+    The named fractions are matched within a tolerance, so 1 of 60 would
+    read "ingen" and 59 of 60 "alle"; with the count at hand those become
+    "under én ud af ti" and "næsten alle". Shares of 0.95 and more that are
+    not all read "næsten alle" too.
+    """
+    if share is None or share != share:
+        return fmt.MISSING
+    some = n is not None and n > 0
+    all_ = n is not None and base is not None and n >= base
+    if share >= 0.95 and not all_ and (n is not None or share < 1):
+        return "næsten alle"
+    phrase = fmt.share_words(share, **kwargs)
+    if phrase == "ingen" and some:
+        return "under én ud af ti"
+    if phrase == "alle" and n is not None and not all_:
+        return "næsten alle"
+    return phrase
 
 
 def _package_version() -> str:

@@ -429,10 +429,11 @@ def tab_audit(ed) -> GT:
         }
     )
     table = _gt(frame, "audit", first_width=None)
-    table = table.cols_label(where="Sted", key="Nøgletal", printed="Trykt 2025", reproduced="Beregnet",
+    # Short headers in columns wide enough that none of them is hyphenated in the PDF.
+    table = table.cols_label(where="Sted", key="Nøgle", printed="Trykt 2025", reproduced="Beregnet",
                              within="Genskabt", reason="Forklaring")
-    table = table.cols_width({"where": "11%", "key": "21%", "printed": "16%", "reproduced": "10%",
-                              "within": "9%", "reason": "33%"})
+    table = table.cols_width({"where": "10%", "key": "19%", "printed": "17%", "reproduced": "11%",
+                              "within": "11%", "reason": "32%"})
     table = table.cols_align("right", columns=["reproduced"])
     table = table.tab_style(style.text(font="monospace", size="10px"), loc.body(columns=["key"]))
     table = table.opt_css("#gt-audit td.gt_row:nth-child(2) { word-break: break-all; }")

@@ -234,3 +234,24 @@ def test_labels_do_not_overlap_on_shipped_cases():
         for i, a in enumerate(boxes):
             for b in boxes[i + 1 :]:
                 assert not a.overlaps(b), key
+
+
+def test_timeline_is_cropped_to_the_rows_it_uses(tmp_path):
+    # Three events on one year: one label row above and one below the axis,
+    # so the unused rows are cut away and the figure is shorter than 11 cm;
+    # every label and the legend still lie inside the figure.
+    write_case(tmp_path)
+    fig = fig_case_timeline("ida", tmp_path)
+    assert fig.get_figheight() < 11 / 2.54 - 0.5
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    frame = fig.bbox
+    for artist in [*fig.axes[0].texts, fig.legends[0]]:
+        box = artist.get_window_extent(renderer)
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, artist
+        assert frame.y0 - 1 <= box.y0 and box.y1 <= frame.y1 + 1, artist
+    # The legend sits below the month labels, not on top of them.
+    ticks = [t.get_window_extent(renderer) for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    legend = fig.legends[0].get_window_extent(renderer)
+    assert all(legend.y1 <= t.y0 + 1 for t in ticks)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Opstart", "Virksomhedspraktik", "Job", "Omtrentlig dato"]

@@ -99,17 +99,22 @@ def test_target_not_met(make_edition):
 def test_min_cell_hides_small_counts(make_edition):
     f = facts(hand_made(make_edition, min_cell=3))
     assert f.exit_flexjob_n == "<3"
-    assert f.exit_flexjob_pct == "–"
-    assert f.psych_dialogue_of == "<3 ud af 5" and f.psych_dialogue_pct == "–"
+    # A share of a small count reads as a count of people in a sentence, never
+    # as a percentage ("andelen var <3" would read as under 3 %).
+    assert f.exit_flexjob_pct == "<3 unge"
+    assert f.psych_dialogue_of == "<3 ud af 5" and f.psych_dialogue_pct == "<3 unge"
     assert f.exit_job_n == "6"  # not small
     # Table 8's complement of the hidden 2 is the next-smallest exit (4 to
-    # education): the prose must not print it either.
-    assert f.exit_education_n == "–" and f.exit_education_pct == "–"
-    assert f.exit_education_share_words == "–"
+    # education): the prose must not print it either, but must still read.
+    assert f.exit_education_n == "et skjult antal" and f.exit_education_pct == "en skjult andel"
+    assert f.exit_education_share_words == "en skjult andel"
+    assert f.words("exit_education_n") == "et skjult antal"
+    assert "4" not in f.exit_education_n + f.exit_education_pct + f.exit_education_share_words
     assert f.success_n == "12"  # pooled counts that are not small stay visible
     assert f.min_cell == "3"
     assert f.words("exit_flexjob_n") == "<3"
-    assert f.share_words("exit_flexjob_pct") == "–"
+    assert f.share_words("exit_flexjob_pct") == "<3 unge"
+    assert f.exit_flexjob_share_words == "<3 unge"
     assert f.raw("exit_flexjob_n") == 2  # raw stays the number, never print it
 
 
@@ -300,3 +305,86 @@ def test_synthetic_notice_claims_calibration_only_for_the_twin(make_edition):
     ed.manifest = {"synthetic": True, "generator": "ipsreport.synth.sample.write_cohort"}
     notice = Facts(ed).synthetic_notice
     assert "trukket tilfældigt" in notice and "genskaber" not in notice
+
+
+# --------------------------------------------------------------------------- result-dependent wording
+
+
+def _with_regression(ed, significant, model=True):
+    """Facts whose Table 9 fit is replaced by one with the given significant terms."""
+    import pandas as pd
+
+    from ipsreport.models import RegressionResult
+
+    terms = pd.DataFrame({
+        "term": ["age", "mastery", "meaning"],
+        "label": ["Alder", "Selvværd og mestring", "Vurdering af forløbets betydning"],
+        "odds_ratio": [0.5, 2.0, 1.25], "p": [0.5, 0.5, 0.5],
+    })
+    terms["significant"] = terms["term"].isin(significant)
+    f = Facts(ed)
+    f._summaries["fit_regression()"] = RegressionResult(terms, 30, 15, [], object() if model else None)
+    return f
+
+
+@pytest.mark.parametrize(
+    ("significant", "finding", "others"),
+    [
+        ([], "finder ingen statistisk signifikant sammenhæng",
+         "De målte faktorer er alder, selvværd og mestring samt vurdering af forløbets betydning."),
+        (["mastery", "meaning"], "følgende faktorer: selvværd og mestring samt vurdering af forløbets betydning",
+         "For de øvrige faktorer – alder – er der ingen påviselig sammenhæng."),
+        (["age", "mastery", "meaning"], "følgende faktorer: alder, selvværd og mestring samt vurdering",
+         "Alle de målte faktorer har altså en påviselig sammenhæng med udfaldet."),
+    ],
+)
+def test_regression_sentences_follow_the_result(make_edition, significant, finding, others):
+    f = _with_regression(hand_made(make_edition), significant)
+    assert finding in f.regression_finding
+    assert f.regression_others_sentence == others
+
+
+def test_regression_or_sentence_names_only_significant_terms(make_edition):
+    f = _with_regression(hand_made(make_edition), ["age", "meaning"])
+    assert f.regression_significant_or_sentence == (
+        "Odds ratioen er 0,50 for alder og 1,25 for vurdering af forløbets betydning.")
+    assert _with_regression(hand_made(make_edition), []).regression_significant_or_sentence == ""
+
+
+def test_regression_that_could_not_be_fitted(make_edition):
+    f = _with_regression(hand_made(make_edition), [], model=False)
+    assert f.regression_finding.startswith("kunne ikke gennemføres")
+    assert f.regression_others_sentence == ""
+
+
+def test_who5_and_placement_comparisons(make_edition, monkeypatch):
+    import pandas as pd
+
+    f = Facts(hand_made(make_edition))
+    pop = float(f._ed.codebook.scores["who5"]["population_mean"])
+    for end, word in ((pop - 10, "under"), (pop + 0.4, "på niveau med"), (pop + 3, "over")):
+        f = Facts(hand_made(make_edition))
+        f._summaries["summarise_paired()"] = pd.DataFrame(
+            {"score": ["who5"], "mean_start": [50.0], "mean_end": [end], "significant": [False]})
+        assert f.who5_end_vs_population == word
+    # Registry: 10 of 10 still enrolled are in a placement, 20 of 30 ever were.
+    f = Facts(hand_made(make_edition))
+    assert f.placement_now_pct == "100 %" and f.placement_ever_pct == "67 %"
+    assert f.placement_now_vs_ever == "højere blandt de aktive end blandt alle deltagere"
+
+
+def test_share_phrase_is_true_at_the_ends():
+    from ipsreport.facts import _share_phrase
+
+    assert _share_phrase(1 / 60, 1, 60) == "under én ud af ti"  # never "ingen" for one person
+    assert _share_phrase(59 / 60, 59, 60) == "næsten alle"  # never "alle" when one is missing
+    assert _share_phrase(0.95, 19, 20) == "næsten alle"
+    assert _share_phrase(0.0, 0, 20) == "ingen" and _share_phrase(1.0, 20, 20) == "alle"
+    assert _share_phrase(26 / 43, 26, 43) == "seks ud af ti"
+
+
+def test_audit_sentence(make_edition, ed):
+    assert facts(ed).audit_result_sentence.startswith(f"Alle {facts(ed).audit_total_n} tal er genskabt")
+    f = facts(hand_made(make_edition))  # not the 2025 data: most numbers differ
+    assert int(f.audit_within_n) < int(f.audit_total_n)
+    assert "er afvigelser ventede" in f.audit_result_sentence

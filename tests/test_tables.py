@@ -226,7 +226,7 @@ def test_tab_audit(make_edition, monkeypatch):
 
     monkeypatch.setattr(ipsreport.audit, "summarise_audit", lambda ed: audit_frame())
     text = text_of(tables.tab_audit(make_edition()))
-    assert "Sted Nøgletal Trykt 2025 Beregnet Genskabt Forklaring" in text
+    assert "Sted Nøgle Trykt 2025 Beregnet Genskabt Forklaring" in text
     assert "Tabel 1 followup.duration.pct.1 2 (5%) 4,65 Ja" in text
     assert "Figur 4 paired.burden.mean_end 3,22 3,23 Nej 3,22 kan ikke opnås med 40 svar" in text
     assert "1 af 2 offentliggjorte tal er genskabt" in text
