@@ -183,14 +183,12 @@ def words(n, neuter: bool = False) -> str:
 
 #: Named fractions used in prose, tried before the "x ud af ti" fallback.
 _NAMED_SHARES = (
-    (0.0, "ingen"),
     (1 / 5, "hver femte"),
     (1 / 4, "en fjerdedel"),
     (1 / 3, "en tredjedel"),
     (1 / 2, "halvdelen"),
     (2 / 3, "to ud af tre"),
     (3 / 4, "tre ud af fire"),
-    (1.0, "alle"),
 )
 _TENTHS = {1: "én", 2: "to", 3: "tre", 4: "fire", 5: "fem", 6: "seks", 7: "syv", 8: "otte", 9: "ni"}
 
@@ -200,13 +198,15 @@ def share_words(share, base=None, tolerance: float = 0.02) -> str:
 
     Rules, in order:
 
-    1. within ``tolerance`` of a named fraction (0, 1/5, 1/4, 1/3, 1/2, 2/3,
-       3/4, 1): "ingen", "hver femte", "en fjerdedel", "en tredjedel",
-       "halvdelen", "to ud af tre", "tre ud af fire", "alle";
+    0. exactly 0 or 1: "ingen" / "alle" (never by tolerance: one person in
+       sixty is not "ingen");
+    1. within ``tolerance`` of a named fraction (1/5, 1/4, 1/3, 1/2, 2/3,
+       3/4): "hver femte", "en fjerdedel", "en tredjedel", "halvdelen",
+       "to ud af tre", "tre ud af fire";
     2. strictly between one half and 0.6: "over halvdelen";
        strictly between 0.4 and one half: "knap halvdelen";
     3. otherwise the nearest tenth: "seks ud af ti" (tenths rounded half up);
-       below 0.05 "under én ud af ti", above 0.95 "næsten alle".
+       below 0.05 "under én ud af ti", from 0.95 "næsten alle".
 
     Parameters
     ----------
@@ -231,6 +231,10 @@ def share_words(share, base=None, tolerance: float = 0.02) -> str:
     x = float(share)
     if not 0 <= x <= 1:
         raise ValueError(f"a share must lie between 0 and 1, got {x}")
+    if x == 0:
+        return "ingen"
+    if x == 1:
+        return "alle"
     for value, phrase in _NAMED_SHARES:
         if abs(x - value) <= tolerance:
             return phrase
@@ -240,7 +244,7 @@ def share_words(share, base=None, tolerance: float = 0.02) -> str:
         return "knap halvdelen"
     if x < 0.05:
         return "under én ud af ti"
-    if x > 0.95:
+    if x >= 0.95:
         return "næsten alle"
     tenths = int(round_half_up(x * 10, 0))
     return f"{_TENTHS[tenths]} ud af ti"

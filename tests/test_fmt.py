@@ -160,3 +160,18 @@ def test_date():
     assert fmt.date(dt.date(2025, 5, 1)) == "1. maj 2025"
     assert fmt.date(dt.date(2026, 12, 24)) == "24. december 2026"
     assert fmt.date(None) == "–"
+
+
+@pytest.mark.parametrize(
+    "share,base,expected",
+    [
+        (0, 60, "ingen"),
+        (1, 60, "under én ud af ti"),  # one person is not "ingen"
+        (59, 60, "næsten alle"),  # and 59 of 60 is not "alle"
+        (60, 60, "alle"),
+        (0.95, None, "næsten alle"),  # used to look up a tenth that does not exist
+        (0.949, None, "ni ud af ti"),
+    ],
+)
+def test_share_words_ends_of_the_scale(share, base, expected):
+    assert fmt.share_words(share, base) == expected
