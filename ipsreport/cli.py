@@ -8,6 +8,9 @@ Exit codes
 3  invalid data (validation found errors; nothing was rendered)
 4  missing tool (e.g. ``--engine quarto`` but quarto is not installed)
 
+``render --by site`` renders one report per site (pandoc engine) into
+``OUTPUT/<site>/`` in parallel.
+
 Progress is shown per chapter with rich on a terminal, and as plain lines
 when ``CI`` is set or output is not a terminal. Expected failures print a
 one-paragraph message without a Python traceback.
@@ -83,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--to", choices=["html", "pdf", "all"], default="all")
     r.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE", help="override a setting (repeatable)")
     r.add_argument("--project", type=Path, help="project folder holding _quarto.yml")
+    r.add_argument(
+        "--by", choices=["site"],
+        help="one report per site (pandoc engine) into OUTPUT/<site>/, rendered in parallel",
+    )
+    r.add_argument("--workers", type=int, help="kernels run in parallel (default: number of cores)")
 
     v = sub.add_parser("validate", help="validate a data folder", epilog=_EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -132,9 +140,23 @@ def _fail(code: int, text: str) -> int:
 
 
 def _validate(data_dir: Path):
-    from ipsreport.validate import validate_dir  # lazy: heavy imports
+    """Validate a data folder; a folder already found valid is not re-checked.
 
-    return validate_dir(data_dir)
+    The verdict is remembered per content (data bytes, codebook, package
+    source) in ``$IPSREPORT_CACHE_DIR`` or the project's ``.ipsreport-cache``
+    (``validated/``), which saves the pandas/pandera import and the
+    validation (~1.3 s) on every re-render. Invalid data are never cached.
+    """
+    from ipsreport import paths
+    from ipsreport.render.engine import validate_cached
+
+    cache = os.environ.get("IPSREPORT_CACHE_DIR") or paths.PROJECT_DIR / ".ipsreport-cache"
+    try:
+        return validate_cached(Path(data_dir), Path(cache))
+    except OSError:  # read-only install: validate without remembering
+        from ipsreport.validate import validate_dir
+
+        return validate_dir(data_dir)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -185,6 +207,10 @@ def cmd_render(args: argparse.Namespace) -> int:
         return _fail(EXIT_DATA, f"the data in {data_dir} is invalid (see above); nothing was rendered.")
 
     choice = args.engine
+    if args.by is not None:
+        if choice == "quarto":
+            raise UsageError("--by site needs the pandoc engine (--engine pandoc or auto)")
+        return _render_by_site(args, project, data_dir, overrides)
     if choice == "auto":
         choice = "quarto" if engine.quarto_available() else "pandoc"
     reporter = _Reporter()
@@ -197,7 +223,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     try:
         result = engine.render_book(
             project, output_dir=args.output, to=args.to, data_dir=data_dir,
-            overrides=overrides or None, progress=reporter,
+            overrides=overrides or None, progress=reporter, workers=args.workers,
         )
     except engine.RenderError as exc:
         return _fail(EXIT_RENDER, f"render failed; the previous output was left unchanged.\n{exc}")
@@ -209,6 +235,27 @@ def cmd_render(args: argparse.Namespace) -> int:
         reporter.message(
             f"rendered: {result.output_dir} ({len(result.executed)} chapters executed, {len(result.cached)} from cache)"
         )
+    return EXIT_OK
+
+
+def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, overrides: dict[str, Any]) -> int:
+    """``ipsreport render --by site``: one report per site, in parallel."""
+    from ipsreport.render import engine
+    from ipsreport.render.sites import render_by_site
+
+    reporter = _Reporter()
+    try:
+        results = render_by_site(
+            project, data_dir, output_dir=args.output, to=args.to, overrides=overrides or None,
+            workers=args.workers, progress=reporter,
+        )
+    except ValueError as exc:
+        return _fail(EXIT_DATA, f"{exc}\nnothing was rendered.")
+    except engine.RenderError as exc:
+        return _fail(EXIT_RENDER, f"render failed; the previous output was left unchanged.\n{exc}")
+    for site, result in results.items():
+        state = "unchanged" if result.unchanged else f"{len(result.executed)} chapters executed, {len(result.cached)} from cache"
+        reporter.message(f"rendered: {site} -> {result.output_dir} ({state})")
     return EXIT_OK
 
 

@@ -17,18 +17,21 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ipsreport import paths
 from ipsreport.render.config import Project, ProjectError, load_project
 from ipsreport.render.crossref import build_book
-from ipsreport.render.execute import CellError, ExecutedChapter, execute_chapters
 from ipsreport.render.pandoc import ASSETS_DIR, PandocError, pandoc_version, set_cache_dir
 from ipsreport.render.qmd import QmdError, read_qmd
+
+if TYPE_CHECKING:  # the kernel machinery (nbclient) is imported only when needed
+    from ipsreport.render.execute import CellError, ExecutedChapter
 
 #: Bump when the engine's output format changes (invalidates caches).
 ENGINE_VERSION = "1"
@@ -150,6 +153,111 @@ def chapter_key(inputs: str, project: Project, path: Path) -> str:
     return h.hexdigest()
 
 
+class _CachedReport:
+    """A validation outcome read back from the cache (only valid data are cached)."""
+
+    ok = True
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def format(self) -> str:
+        return self._text
+
+
+def validation_key(data_dir: Path) -> str:
+    """Hash of what a validation depends on: the data, the codebook, the code."""
+    h = hashlib.sha256()
+    h.update(f"engine:{ENGINE_VERSION}".encode())
+    _hash_tree(h, Path(data_dir))
+    h.update(b"codebook")
+    _hash_tree(h, paths.CODEBOOK_PATH)
+    h.update(code_key().encode())
+    return h.hexdigest()
+
+
+def validate_cached(data_dir: Path, cache_dir: Path):
+    """Validate ``data_dir``, or reuse the verdict on the very same bytes.
+
+    Only successful validations are remembered (in ``cache_dir/validated``),
+    keyed by :func:`validation_key`; invalid data are validated every time so
+    the full report is always printed.
+
+    Returns
+    -------
+    ValidationReport or an object with ``ok`` (True) and ``format()``.
+    """
+    stamp = Path(cache_dir) / "validated" / validation_key(data_dir)
+    if stamp.exists():
+        return _CachedReport(stamp.read_text(encoding="utf-8"))
+    from ipsreport.validate import validate_dir  # heavy: pandas + pandera
+
+    report = validate_dir(Path(data_dir))
+    if report.ok:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        tmp = stamp.with_name(f"{stamp.name}.{os.getpid()}.tmp")
+        tmp.write_text(report.format(), encoding="utf-8")
+        tmp.replace(stamp)
+        _prune(stamp.parent, _KEEP_VERDICTS)
+    return report
+
+
+_KEEP_VERDICTS = 32
+_KEEP_EDITIONS = 8
+
+#: Environment variable naming the folder where kernels keep validated data.
+EDITION_CACHE_ENV = "IPSREPORT_EDITION_CACHE"
+
+
+def validate_dir_cached(data_dir=None, codebook=None, *, cache_dir):
+    """:func:`ipsreport.validate.validate_dir` that keeps valid results on disk.
+
+    Every kernel of a render (and of the renders after it) would otherwise
+    load and validate the same files again; with this, the first one pickles
+    its :class:`~ipsreport.validate.ValidationReport` and the others read it
+    back. The key covers the folder's path, the data bytes, the codebook and
+    the package source (:func:`validation_key`), so any change revalidates.
+    Invalid data are never cached. Installed in each kernel by the engine.
+    """
+    import pickle
+
+    from ipsreport.validate import validate_dir
+
+    if data_dir is None or (codebook is not None and Path(getattr(codebook, "path", "")) != paths.CODEBOOK_PATH):
+        return validate_dir(data_dir, codebook)
+    folder = Path(data_dir).expanduser().resolve()
+    key = hashlib.sha256(f"{validation_key(folder)}|{folder}".encode()).hexdigest()
+    target = Path(cache_dir) / f"{key}.pickle"
+    if target.exists():
+        try:
+            return pickle.loads(target.read_bytes())
+        except Exception:  # noqa: BLE001 - a damaged or outdated pickle: validate again
+            pass
+    report = validate_dir(folder, codebook)
+    if report.ok:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(target)
+            _prune(target.parent, _KEEP_EDITIONS)
+        except OSError:
+            pass
+    return report
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Delete all but the ``keep`` newest files of ``folder`` (each code or data change adds one)."""
+    stamped = []
+    for p in folder.iterdir():
+        try:
+            stamped.append((p.stat().st_mtime, p))
+        except OSError:  # removed meanwhile by another render
+            continue
+    for _, p in sorted(stamped, reverse=True)[keep:]:
+        p.unlink(missing_ok=True)
+
+
 def _page_name(project: Project, path: Path, index: int) -> str:
     if index == 0:
         return "index.html"
@@ -161,6 +269,114 @@ def _settings_for(env: dict[str, str], overrides: dict[str, Any] | None):
 
     with _environ(env):
         return get_settings(overrides)
+
+
+@dataclass
+class _Plan:
+    """One render prepared: keys computed, cached chapters loaded, the rest parsed."""
+
+    project: Project
+    out: Path
+    to: str
+    cache: Path
+    env: dict[str, str]
+    settings: Any
+    keys: dict[Path, str]
+    book_key: str
+    result: RenderResult
+    label: str | None = None
+    executed: dict[Path, ExecutedChapter] = field(default_factory=dict)
+    todo: list = field(default_factory=list)
+
+
+def _plan(
+    project_dir: Path | None,
+    output_dir: Path | None,
+    to: str,
+    data_dir: Path | None,
+    overrides: dict[str, Any] | None,
+    cache_dir: Path | None,
+    say: Progress,
+    label: str | None = None,
+) -> _Plan:
+    """Everything before execution; ``plan.result.unchanged`` short-cuts the rest."""
+    if to not in TARGETS:
+        raise ValueError(f"to must be one of {TARGETS}, got {to!r}")
+    try:
+        project = load_project(Path(project_dir or paths.PROJECT_DIR))
+    except ProjectError as exc:
+        raise RenderError(str(exc)) from None
+    out = Path(output_dir).resolve() if output_dir else project.output_dir
+    cache = Path(cache_dir) if cache_dir else project.root / ".ipsreport-cache"
+    env = kernel_env(data_dir, overrides)
+    settings = _settings_for(env, overrides)
+    env[EDITION_CACHE_ENV] = str(cache / "editions")
+    settings_json = json.dumps(dataclasses.asdict(settings), sort_keys=True, default=str)
+    inputs = inputs_key(settings.data_dir, settings_json)
+
+    result = RenderResult(output_dir=out)
+    files = project.files
+    keys = {p: chapter_key(inputs, project, p) for p in files}
+
+    # Whole-book short cut: nothing changed since the output was written.
+    h = hashlib.sha256()
+    for p in files:
+        h.update(keys[p].encode())
+    h.update((project.root / "_quarto.yml").read_bytes())
+    _hash_tree(h, ASSETS_DIR)
+    h.update(f"{to}|{pandoc_version()}|{_typst_version()}|{label or ''}".encode())
+    book_key = h.hexdigest()
+    plan = _Plan(project, out, to, cache, env, settings, keys, book_key, result, label=label)
+    stamp = out / STAMP_FILE
+    if stamp.exists() and stamp.read_text(encoding="utf-8").strip() == book_key:
+        result.unchanged = True
+        result.cached = list(files)
+        result.html_pages = sorted(out.glob("*.html"))
+        pdfs = sorted(out.glob("*.pdf"))
+        result.pdf = pdfs[0] if pdfs else None
+        say("unchanged", str(out))
+        return plan
+
+    # Load cached chapters; parse the others.
+    from ipsreport.render.execute import ExecutedChapter as _Executed
+
+    chapter_cache = cache / "chapters"
+    for p in files:
+        cpath = chapter_cache / f"{p.stem}-{keys[p][:20]}.json"
+        if cpath.exists():
+            plan.executed[p] = _Executed.from_json(cpath.read_text(encoding="utf-8"))
+            result.cached.append(p)
+            say("cached", str(p.relative_to(project.root)))
+        else:
+            try:
+                plan.todo.append(read_qmd(p, project.config.get("execute") or None))
+            except QmdError as exc:
+                raise RenderError(str(exc)) from None
+    return plan
+
+
+def _store(plan: _Plan, doc, res: "ExecutedChapter", say: Progress) -> None:
+    """Write one executed chapter to the cache (atomically) and report it."""
+    chapter_cache = plan.cache / "chapters"
+    chapter_cache.mkdir(parents=True, exist_ok=True)
+    target = chapter_cache / f"{doc.path.stem}-{plan.keys[doc.path][:20]}.json"
+    tmp = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    tmp.write_text(res.to_json(), encoding="utf-8")
+    tmp.replace(target)
+    # Drop older cache entries of the same chapter.
+    for old in chapter_cache.glob(f"{doc.path.stem}-*.json"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    say("executed", str(doc.path.relative_to(plan.project.root)))
+
+
+def _cell_error(plan: _Plan, exc: "CellError") -> RenderError:
+    root = plan.project.root
+    rel = exc.path.relative_to(root) if exc.path.is_relative_to(root) else exc.path
+    return RenderError(
+        f"Cell failed in {rel} at line {exc.line} (cell starting at line {exc.cell_line}): "
+        f"{exc.ename}: {exc.evalue}\n\n{exc.traceback}"
+    )
 
 
 def render_book(
@@ -204,81 +420,122 @@ def render_book(
         On any failure (cell error, pandoc or Typst error); the previous
         output folder is left untouched.
     """
-    if to not in TARGETS:
-        raise ValueError(f"to must be one of {TARGETS}, got {to!r}")
     say = progress or (lambda event, detail: None)
-    try:
-        project = load_project(Path(project_dir or paths.PROJECT_DIR))
-    except ProjectError as exc:
-        raise RenderError(str(exc)) from None
-    out = Path(output_dir).resolve() if output_dir else project.output_dir
-    cache = Path(cache_dir) if cache_dir else project.root / ".ipsreport-cache"
-    env = kernel_env(data_dir, overrides)
-    settings = _settings_for(env, overrides)
-    settings_json = json.dumps(dataclasses.asdict(settings), sort_keys=True, default=str)
-    inputs = inputs_key(settings.data_dir, settings_json)
-
-    result = RenderResult(output_dir=out)
-    files = project.files
-    keys = {p: chapter_key(inputs, project, p) for p in files}
-
-    # Whole-book short cut: nothing changed since the output was written.
-    h = hashlib.sha256()
-    for p in files:
-        h.update(keys[p].encode())
-    h.update((project.root / "_quarto.yml").read_bytes())
-    _hash_tree(h, ASSETS_DIR)
-    h.update(f"{to}|{pandoc_version()}|{_typst_version()}".encode())
-    book_key = h.hexdigest()
-    stamp = out / STAMP_FILE
-    if stamp.exists() and stamp.read_text(encoding="utf-8").strip() == book_key:
-        result.unchanged = True
-        result.cached = list(files)
-        result.html_pages = sorted(out.glob("*.html"))
-        pdfs = sorted(out.glob("*.pdf"))
-        result.pdf = pdfs[0] if pdfs else None
-        say("unchanged", str(out))
-        return result
-
-    # Execute (or load) every chapter.
-    chapter_cache = cache / "chapters"
-    executed: dict[Path, ExecutedChapter] = {}
-    todo = []
-    for p in files:
-        cpath = chapter_cache / f"{p.stem}-{keys[p][:20]}.json"
-        if cpath.exists():
-            executed[p] = ExecutedChapter.from_json(cpath.read_text(encoding="utf-8"))
-            result.cached.append(p)
-            say("cached", str(p.relative_to(project.root)))
-        else:
-            try:
-                todo.append(read_qmd(p, project.config.get("execute") or None))
-            except QmdError as exc:
-                raise RenderError(str(exc)) from None
-
-    def done(doc, res: ExecutedChapter) -> None:
-        chapter_cache.mkdir(parents=True, exist_ok=True)
-        target = chapter_cache / f"{doc.path.stem}-{keys[doc.path][:20]}.json"
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(res.to_json(), encoding="utf-8")
-        tmp.replace(target)
-        # Drop older cache entries of the same chapter.
-        for old in chapter_cache.glob(f"{doc.path.stem}-*.json"):
-            if old != target:
-                old.unlink(missing_ok=True)
-        say("executed", str(doc.path.relative_to(project.root)))
+    plan = _plan(project_dir, output_dir, to, data_dir, overrides, cache_dir, say)
+    if plan.result.unchanged:
+        return plan.result
+    from ipsreport.render.execute import CellError, execute_chapters
 
     try:
-        ran = execute_chapters(todo, env, workers=workers, on_done=done)
+        ran = execute_chapters(plan.todo, plan.env, workers=workers, on_done=lambda doc, res: _store(plan, doc, res, say))
     except CellError as exc:
-        rel = exc.path.relative_to(project.root) if exc.path.is_relative_to(project.root) else exc.path
-        raise RenderError(
-            f"Cell failed in {rel} at line {exc.line} (cell starting at line {exc.cell_line}): "
-            f"{exc.ename}: {exc.evalue}\n\n{exc.traceback}"
-        ) from None
-    executed.update(ran)
-    result.executed = [d.path for d in todo]
+        raise _cell_error(plan, exc) from None
+    plan.executed.update(ran)
+    plan.result.executed = [d.path for d in plan.todo]
+    return _finish(plan, say)
 
+
+@dataclass
+class BookSpec:
+    """One book of a :func:`render_books` call (see :func:`render_book` for the fields)."""
+
+    output_dir: Path
+    data_dir: Path | None = None
+    overrides: dict[str, Any] | None = None
+    cache_dir: Path | None = None
+    #: Shown after the title (e.g. the site's name); part of the book's key.
+    label: str | None = None
+
+
+def render_books(
+    specs: list[BookSpec],
+    project_dir: Path | None = None,
+    to: str = "all",
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> list[RenderResult]:
+    """Render the same project several times (e.g. one report per site) at once.
+
+    All chapters of all books run on one pool of ``workers`` kernels, so the
+    kernel start and the report's imports are paid once per kernel rather than
+    once per book; the books are then written (pandoc, Typst) in parallel.
+    Each book keeps its own output folder, stamp and chapter cache, exactly as
+    if :func:`render_book` had rendered it alone.
+
+    Parameters
+    ----------
+    specs : list of BookSpec
+    project_dir : Path, optional
+    to : {"all", "html", "pdf"}
+    workers : int, optional
+        Kernels (and parallel writers); default: number of cores.
+    progress : callable, optional
+        As for :func:`render_book`; the detail is prefixed with the output
+        folder's name.
+
+    Returns
+    -------
+    list of RenderResult
+        In the order of ``specs``.
+
+    Raises
+    ------
+    RenderError
+        On the first failure; books already written stay written, the failing
+        one keeps its previous output.
+    """
+    say = progress or (lambda event, detail: None)
+    plans = []
+    for spec in specs:
+        name = Path(spec.output_dir).name
+
+        def tagged(event: str, detail: str, name=name) -> None:
+            say(event, f"{name}: {detail}")
+
+        plans.append(
+            (
+                _plan(project_dir, spec.output_dir, to, spec.data_dir, spec.overrides, spec.cache_dir, tagged, spec.label),
+                tagged,
+            )
+        )
+    from ipsreport.render.execute import CellError, Job, execute_jobs
+
+    jobs = []
+    for i, (plan, _) in enumerate(plans):
+        if plan.result.unchanged:
+            continue
+        # Every variable is given (None clears it) so no book inherits another's.
+        env = {"IPSREPORT_DATA": plan.env.get("IPSREPORT_DATA"), "IPSREPORT_SETTINGS": plan.env.get("IPSREPORT_SETTINGS")}
+        jobs.extend(Job((i, doc.path), doc, env) for doc in plan.todo)
+    base_env = plans[0][0].env if plans else {}
+    try:
+        ran = execute_jobs(
+            jobs, base_env, workers=workers,
+            on_done=lambda job, res: _store(plans[job.key[0]][0], job.doc, res, plans[job.key[0]][1]),
+        )
+    except CellError as exc:
+        failed = plans[exc.job_key[0]][0] if exc.job_key is not None else plans[0][0]
+        err = _cell_error(failed, exc)
+        if failed.label:
+            err = RenderError(f"[{failed.label}] {err}")
+        raise err from None
+    for (i, path), res in ran.items():
+        plans[i][0].executed[path] = res
+    for plan, _ in plans:
+        plan.result.executed = [d.path for d in plan.todo]
+    pending = [(plan, tagged) for plan, tagged in plans if not plan.result.unchanged]
+    n = max(1, min(workers or os.cpu_count() or 1, len(pending) or 1))
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        for fut in [pool.submit(_finish, plan, tagged) for plan, tagged in pending]:
+            fut.result()
+    return [plan.result for plan, _ in plans]
+
+
+def _finish(plan: _Plan, say: Progress) -> RenderResult:
+    """Number, cross-reference and write the book; swap it into place."""
+    project, settings, result, out, to, cache = plan.project, plan.settings, plan.result, plan.out, plan.to, plan.cache
+    files = project.files
+    executed = plan.executed
     book = build_book(
         [
             (p, {"blocks": executed[p].blocks}, project.is_appendix(p), _page_name(project, p, i))
@@ -300,6 +557,8 @@ def render_book(
         meta["date"] = ""
     if meta["author"] in (meta["evaluator"], meta["funder"]):
         meta["author"] = ""
+    if plan.label:
+        meta["title"] = f"{meta['title']} – {plan.label}"
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -317,13 +576,19 @@ def render_book(
             else:
                 for f in tmp.glob("*.pdf"):
                     f.unlink()
-        set_cache_dir(cache / "pandoc")
+        # The pandoc memo is content-addressed, so books written at the same
+        # time may share one folder.
+        with _PANDOC_CACHE_LOCK:
+            _PANDOC_CACHE_USERS.append(cache / "pandoc")
+            set_cache_dir(_PANDOC_CACHE_USERS[0])
         try:
             _write(book, project, tmp, to, meta, cache, result, say)
         finally:
-            set_cache_dir(None)
+            with _PANDOC_CACHE_LOCK:
+                _PANDOC_CACHE_USERS.remove(cache / "pandoc")
+                set_cache_dir(_PANDOC_CACHE_USERS[0] if _PANDOC_CACHE_USERS else None)
         result.warnings = list(dict.fromkeys(book.warnings))
-        (tmp / STAMP_FILE).write_text(book_key + "\n", encoding="utf-8")
+        (tmp / STAMP_FILE).write_text(plan.book_key + "\n", encoding="utf-8")
         _swap(tmp, out)
     except (PandocError, RuntimeError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -336,6 +601,10 @@ def render_book(
     result.html_pages = [out / p.name for p in result.html_pages]
     result.pdf = out / result.pdf.name if result.pdf else None
     return result
+
+
+_PANDOC_CACHE_LOCK = threading.Lock()
+_PANDOC_CACHE_USERS: list[Path] = []
 
 
 def _typst_version() -> str:

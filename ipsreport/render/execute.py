@@ -3,11 +3,20 @@
 Kernels are expensive to start and the report's imports (pandas,
 statsmodels, matplotlib) dominate, so a :class:`KernelWorker` keeps one
 kernel alive and runs several chapters in it one after the other. Between
-chapters the user namespace is reset (``%reset -f``), open figures are closed,
-matplotlib settings are restored and the working directory is changed to the
-chapter's folder; imported modules (and the per-process ``ips.edition()``
-cache, which depends only on the data folder and settings shared by the whole
-render) are kept. :func:`execute_chapters` runs one worker per core.
+chapters the user namespace is reset (as ``%reset -f``, minus its full
+``gc.collect()``, which alone cost ~0.3 s per chapter), open figures are
+closed, matplotlib settings are restored and the working directory is changed
+to the chapter's folder; imported modules (and the per-process
+``ips.edition()`` cache, keyed on the data folder and settings) are kept.
+Validated data are also shared between kernels and renders through a disk
+cache (:func:`ipsreport.render.engine.validate_dir_cached`). :func:`execute_chapters` runs one worker per core;
+:func:`execute_jobs` does the same for chapters of several renders at once
+(one report per site), switching ``IPSREPORT_DATA`` / ``IPSREPORT_SETTINGS``
+per chapter so that kernels and their imports are shared by all of them.
+
+Round trips to the kernel cost ~10 ms each, so the inline expressions of a
+prose block are evaluated in one round trip, and ``warning: false`` is applied
+by a one-line prefix plus a ``post_run_cell`` hook instead of two extra cells.
 """
 
 from __future__ import annotations
@@ -46,11 +55,85 @@ try:
     import ipsreport, pandas  # warm the import cache shared by all chapters
 except Exception:
     pass
+# Validated data are shared through a disk cache by all kernels of a render
+# (see ipsreport.render.engine.validate_dir_cached).
+if os.environ.get("IPSREPORT_EDITION_CACHE"):
+    try:
+        import functools
+        import ipsreport.edition
+        from ipsreport.render.engine import validate_dir_cached
+        if hasattr(sys.modules["ipsreport.edition"], "validate_dir"):
+            sys.modules["ipsreport.edition"].validate_dir = functools.partial(
+                validate_dir_cached, cache_dir=os.environ["IPSREPORT_EDITION_CACHE"]
+            )
+    except Exception:
+        pass
+# Helpers live in their own module: functions defined in a cell would see the
+# user namespace as their globals, which `%reset -f` empties between chapters.
+import builtins, types
+__ips_helpers = types.ModuleType("_ipsreport_kernel_helpers")
+exec(compile('''
+import contextlib, io, json, warnings
+from IPython import get_ipython
+
+_stack = []
+
+def reset():
+    # `%reset -f` without its gc.collect(): a full collection of a heap
+    # holding pandas/statsmodels/matplotlib costs ~0.3 s per chapter, and
+    # the interpreter's own collector frees the same cycles later anyway.
+    import gc
+    real = gc.collect
+    gc.collect = lambda *args, **kwargs: 0
+    try:
+        get_ipython().reset(new_session=False)
+    finally:
+        gc.collect = real
+
+def warn_off():
+    ctx = warnings.catch_warnings()
+    ctx.__enter__()
+    warnings.simplefilter("ignore")
+    _stack.append(ctx)
+
+def warn_restore(*_):
+    while _stack:
+        _stack.pop().__exit__(None, None, None)
+
+def inline_batch(exprs):
+    ns = get_ipython().user_ns
+    out = []
+    for i, expr in enumerate(exprs):
+        buf = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(buf):
+                value = eval(compile(expr, "<inline>", "eval"), ns)
+                print(str(value), end="")
+        except BaseException:
+            # The caller re-runs this expression on its own for the error.
+            print(json.dumps({"values": out, "failed": i}))
+            return
+        out.append(buf.getvalue())
+    print(json.dumps({"values": out, "failed": None}))
+''', "<ipsreport-kernel>", "exec"), __ips_helpers.__dict__)
+sys.modules[__ips_helpers.__name__] = __ips_helpers
+# Builtins survive `%reset -f`; the hook closes the catch_warnings() opened by
+# a `warning: false` cell's first line once the cell has run.
+builtins.__ips_warn_off = __ips_helpers.warn_off
+builtins.__ips_reset = __ips_helpers.reset
+builtins.__ips_inline_batch = __ips_helpers.inline_batch
+get_ipython().events.register("post_run_cell", __ips_helpers.warn_restore)
 """
 
-#: Run before each chapter (cwd is formatted in).
+#: Run before each chapter (cwd and the environment are formatted in).
 _CHAPTER_SETUP = r"""
-get_ipython().run_line_magic("reset", "-f")
+__ips_reset()
+import os as __ips_os
+for __ips_k, __ips_v in {env!r}.items():
+    if __ips_v is None:
+        __ips_os.environ.pop(__ips_k, None)
+    else:
+        __ips_os.environ[__ips_k] = __ips_v
 import os as __ips_os, matplotlib as __ips_mpl, warnings as __ips_warnings
 import matplotlib.pyplot as __ips_plt
 __ips_plt.close("all")
@@ -63,8 +146,11 @@ def __ips_inline(value):
     print(str(value), end="")
 """
 
-_WARN_OFF = "__ips_wctx = __ips_warnings.catch_warnings(); __ips_wctx.__enter__(); __ips_warnings.simplefilter('ignore')"
-_WARN_ON = "__ips_wctx.__exit__(None, None, None)"
+#: First line of a ``warning: false`` cell (undone by the post_run_cell hook).
+_WARN_OFF_LINE = "__ips_warn_off()\n"
+
+#: Variables a chapter's environment may set or clear in a shared kernel.
+ENV_KEYS = ("IPSREPORT_DATA", "IPSREPORT_SETTINGS")
 
 
 class CellError(RuntimeError):
@@ -77,6 +163,8 @@ class CellError(RuntimeError):
         self.ename = ename
         self.evalue = evalue
         self.traceback = traceback
+        #: Set by :func:`execute_jobs`: the key of the failing job.
+        self.job_key: Any = None
         super().__init__(
             f"{self.path}:{line}: {ename}: {evalue} (cell starting at line {cell_line})\n{traceback}"
         )
@@ -203,8 +291,16 @@ class KernelWorker:
         self.client.execute_cell(cell, 0, store_history=True)
         return cell
 
-    def run_chapter(self, doc: QmdDoc) -> ExecutedChapter:
+    def run_chapter(self, doc: QmdDoc, env: dict[str, str | None] | None = None) -> ExecutedChapter:
         """Execute one parsed chapter and return its reduced outputs.
+
+        Parameters
+        ----------
+        doc : QmdDoc
+        env : dict, optional
+            Environment for this chapter (``IPSREPORT_DATA``,
+            ``IPSREPORT_SETTINGS``; ``None`` removes a variable). Needed when
+            one kernel serves chapters of several renders.
 
         Raises
         ------
@@ -212,32 +308,17 @@ class KernelWorker:
             If a cell or inline expression raises.
         """
         path = doc.path
-        self._run(_CHAPTER_SETUP.format(cwd=str(path.parent)))
+        chapter_env = {k: (env or {}).get(k) for k in ENV_KEYS} if env is not None else {}
+        self._run(_CHAPTER_SETUP.format(cwd=str(path.parent), env=chapter_env))
         blocks: list[dict[str, Any]] = []
         for block in doc.blocks:
             if isinstance(block, Markdown):
-                parts: list[str] = []
-                offset = 0
-                for piece in split_inline(block.text):
-                    if isinstance(piece, str):
-                        parts.append(piece)
-                        offset += piece.count("\n")
-                        continue
-                    expr = piece[0]
-                    line = block.line + offset
-                    cell = self._exec(path, f"__ips_inline({expr})", line, line, inline=expr)
-                    text = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
-                    parts.append(text)
-                blocks.append({"kind": "markdown", "text": "".join(parts), "line": block.line})
+                blocks.append({"kind": "markdown", "text": self._fill_inline(path, block), "line": block.line})
                 continue
             assert isinstance(block, Cell)
-            if not block.options.get("warning", True):
-                self._run(_WARN_OFF)
-            try:
-                cell = self._exec(path, block.source, block.code_line, block.line)
-            finally:
-                if not block.options.get("warning", True):
-                    self._run(_WARN_ON)
+            quiet = not block.options.get("warning", True)
+            source = (_WARN_OFF_LINE + block.source) if quiet else block.source
+            cell = self._exec(path, source, block.code_line, block.line, prefix=1 if quiet else 0)
             asis = block.options.get("output") == "asis"
             blocks.append(
                 {
@@ -250,7 +331,41 @@ class KernelWorker:
             )
         return ExecutedChapter(str(path), doc.front_matter, blocks)
 
-    def _exec(self, path: Path, source: str, code_line: int, cell_line: int, inline: str | None = None):
+    def _fill_inline(self, path: Path, block: Markdown) -> str:
+        """The block's prose with every inline expression replaced by its value.
+
+        All expressions of the block are evaluated in one round trip; if one
+        raises, it is run again on its own so the error (line, traceback) is
+        reported exactly as for a cell.
+        """
+        pieces = split_inline(block.text)
+        exprs: list[tuple[str, int]] = []
+        offset = 0
+        for piece in pieces:
+            if isinstance(piece, str):
+                offset += piece.count("\n")
+            else:
+                exprs.append((piece[0], block.line + offset))
+        values: list[str] = []
+        if exprs:
+            cell = self._exec(path, f"__ips_inline_batch({[e for e, _ in exprs]!r})", block.line, block.line)
+            text = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
+            reply = json.loads(text.strip().splitlines()[-1])
+            values = reply["values"]
+            if reply["failed"] is not None:
+                expr, line = exprs[reply["failed"]]
+                # Raises CellError with the expression's own traceback.
+                self._exec(path, f"__ips_inline({expr})", line, line, inline=expr)
+                raise CellError(path, line, line, "Error", f"inline expression `{{python}} {expr}` failed", "")
+        parts: list[str] = []
+        it = iter(values)
+        for piece in pieces:
+            parts.append(piece if isinstance(piece, str) else next(it))
+        return "".join(parts)
+
+    def _exec(
+        self, path: Path, source: str, code_line: int, cell_line: int, inline: str | None = None, prefix: int = 0
+    ):
         try:
             return self._run(source)
         except CellExecutionError as exc:
@@ -258,7 +373,7 @@ class KernelWorker:
             line = code_line
             m = _CELL_LINE.search(tb)
             if m and inline is None:
-                line = code_line + int(m.group(1)) - 1
+                line = code_line + int(m.group(1)) - 1 - prefix
             ename = getattr(exc, "ename", "Error")
             evalue = getattr(exc, "evalue", "")
             if inline is not None:
@@ -298,33 +413,83 @@ def execute_chapters(
     CellError
         The first failure; remaining chapters are abandoned.
     """
-    if not docs:
+    jobs = [Job(doc.path, doc, None) for doc in docs]
+    done = (lambda job, res: on_done(job.doc, res)) if on_done else None
+    return execute_jobs(jobs, env, workers=workers, on_done=done)
+
+
+@dataclass
+class Job:
+    """One chapter to execute: a key for the result, the chapter, its environment.
+
+    ``env`` None means "the kernel's own environment"; a dict sets (or, for
+    ``None`` values, clears) ``IPSREPORT_DATA`` / ``IPSREPORT_SETTINGS`` for
+    this chapter only.
+    """
+
+    key: Any
+    doc: QmdDoc
+    env: dict[str, str | None] | None = None
+
+
+def execute_jobs(
+    jobs: list[Job],
+    env: dict[str, str],
+    workers: int | None = None,
+    on_done: Callable[[Job, ExecutedChapter], None] | None = None,
+) -> dict[Any, ExecutedChapter]:
+    """Execute chapters (possibly of several renders) on shared kernels.
+
+    Parameters
+    ----------
+    jobs : list of Job
+    env : dict
+        Environment the kernels start with.
+    workers : int, optional
+        Number of kernels; default: number of cores, at most ``len(jobs)``.
+    on_done : callable, optional
+        Called as ``on_done(job, result)`` after each chapter (worker thread).
+
+    Returns
+    -------
+    dict
+        ``job.key`` -> :class:`ExecutedChapter`.
+
+    Raises
+    ------
+    CellError
+        The first failure; remaining chapters are abandoned.
+    """
+    if not jobs:
         return {}
-    n = max(1, min(workers or os.cpu_count() or 1, len(docs)))
+    n = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     # Longest chapters first so the parallel schedule stays balanced.
-    todo: "queue.Queue[QmdDoc]" = queue.Queue()
-    for doc in sorted(docs, key=lambda d: -len(d.cells)):
-        todo.put(doc)
-    results: dict[Path, ExecutedChapter] = {}
+    todo: "queue.Queue[Job]" = queue.Queue()
+    for job in sorted(jobs, key=lambda j: -len(j.doc.cells)):
+        todo.put(job)
+    results: dict[Any, ExecutedChapter] = {}
     errors: list[BaseException] = []
     lock = threading.Lock()
     stop = threading.Event()
 
     def work() -> None:
         worker = None
+        job = None
         try:
-            worker = KernelWorker(env, docs[0].path.parent)
+            worker = KernelWorker(env, jobs[0].doc.path.parent)
             while not stop.is_set():
                 try:
-                    doc = todo.get_nowait()
+                    job = todo.get_nowait()
                 except queue.Empty:
                     return
-                result = worker.run_chapter(doc)
+                result = worker.run_chapter(job.doc, job.env)
                 with lock:
-                    results[doc.path] = result
+                    results[job.key] = result
                 if on_done:
-                    on_done(doc, result)
+                    on_done(job, result)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            if isinstance(exc, CellError) and job is not None:
+                exc.job_key = job.key  # which render the failing chapter belongs to
             with lock:
                 errors.append(exc)
             stop.set()

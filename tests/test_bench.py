@@ -1,0 +1,80 @@
+"""Smoke test of the benchmark code (benchmarks/run.py) on tiny sizes; nothing is timed."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import pytest
+
+from ipsreport.paths import PROJECT_DIR, SYNTHETIC_DIR
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("ipsreport_bench", PROJECT_DIR / "benchmarks" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    yield module
+    sys.modules.pop(spec.name, None)
+
+
+def test_stat(bench):
+    s = bench.Stat("x", [3.0, 1.0, 2.0, 10.0, 4.0], cpu=[1.0, 2.0, 3.0])
+    assert (s.median, s.min, s.max) == (3.0, 1.0, 10.0)
+    assert s.cell() == "3.00 (1.00–10.00)"
+    assert s.cpu_cell() == "2.0"
+    calls = []
+    r = bench.repeat("y", 3, lambda: (len(calls) + 0.5, 0.25), before=lambda: calls.append(1))
+    assert r.values == [1.5, 2.5, 3.5] and r.cpu == [0.25] * 3
+
+
+def test_machine_info(bench):
+    info = bench.machine_info()
+    assert info["cores"] >= 1 and info["python"].count(".") == 2
+    assert info["libraries"]["pandas"][0].isdigit()
+
+
+def test_copy_project(bench, tmp_path):
+    dest = bench.copy_project(tmp_path / "p")
+    assert (dest / "_quarto.yml").exists() and (dest / bench.EDIT_CHAPTER).exists()
+    (dest / "_book").mkdir()
+    bench.clean_project(dest)
+    assert not (dest / "_book").exists()
+
+
+def test_compute_items_cover_the_report(bench):
+    names = {name for name, _ in bench._compute_items()}
+    for expected in ("tab_duration", "tab_regression", "fig_who5", "fit_regression", "summarise_paired",
+                     "summarise_paired_long[who5]", "facts"):
+        assert expected in names
+
+
+def test_compute_on_the_twin_and_results(bench, tmp_path):
+    res = bench.bench_compute(1, tmp_path, sizes=(66,))
+    r = res[66]
+    assert r["rows"] == {"registry": 66, "baseline": 55, "followup": 43}
+    assert r["peak"].median > 50  # MiB: pandas alone needs more
+    assert "load + validate" in r["steps"] and "facts" in r["steps"]
+    render = {k: bench.Stat(k, [1.0, 2.0], cpu=[1.0, 1.0]) for k in ("cold", "warm", "edit")}
+    floor = {k: bench.Stat(k, [0.5, 0.5], cpu=[0.2, 0.2]) for k in ("pandoc", "typst", "kernel", "floor")}
+    sites = {"single": bench.Stat("one report", [2.0]), 3: bench.Stat("3 site reports", [3.0]),
+             12: bench.Stat("12 site reports", [9.0])}
+    info = bench.machine_info()
+    out = tmp_path / "RESULTS.md"
+    text = bench.write_results(out, info, 2, render, floor, res, sites,
+                               baseline={"render": {"cold": {"values": [4.0, 6.0], "cpu": [3.0]}}})
+    assert out.read_text(encoding="utf-8") == text
+    for heading in ("## Machine", "## Full render", "### Before and after", "## The floor",
+                    "## Compute only", "## One report per site"):
+        assert heading in text
+    assert "Cold render / floor = **3.0 ×**" in text  # 1.5 / 0.5
+    assert "5.00 (4.00–6.00)" in text  # the baseline's cold median
+    assert "< 12 × single = 24.0 s" in text
+
+
+def test_make_cohort(bench, tmp_path):
+    assert bench.make_cohort(66, tmp_path) == SYNTHETIC_DIR
+    data = bench.make_cohort(30, tmp_path, sites=2)
+    assert (data / "registry.csv").read_text(encoding="utf-8").count("\n") == 31
