@@ -94,6 +94,14 @@ def test_pdf_is_a4_and_text_searchable(pdf_path):
     assert any(ch in text for ch in "æøå")
 
 
+def test_pdf_cover_says_the_data_are_synthetic(pdf_path):
+    from pypdf import PdfReader
+
+    cover = PdfReader(pdf_path).pages[0].extract_text() or ""
+    assert "Syntetiske data" in cover
+    assert "udfyldes" not in cover  # no placeholder reaches a funder
+
+
 def test_pdf_fonts_are_embedded(pdf_path):
     from pypdf import PdfReader
 

@@ -531,6 +531,24 @@ def render_books(
     return [plan.result for plan, _ in plans]
 
 
+def _data_note(data_dir: Path) -> str:
+    """The cover line a funder must not miss: the numbers rest on synthetic data.
+
+    Read from the data folder's ``manifest.yml`` (``synthetic: true``), the
+    same marker ``Edition.synthetic`` uses, so cover and text agree.
+    """
+    import yaml
+
+    manifest = data_dir / "manifest.yml"
+    try:
+        synthetic = bool((yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get("synthetic"))
+    except (OSError, yaml.YAMLError, AttributeError):
+        synthetic = False
+    if not synthetic:
+        return ""
+    return "Syntetiske data: tallene i denne udgave beskriver ingen virkelige personer."
+
+
 def _finish(plan: _Plan, say: Progress) -> RenderResult:
     """Number, cross-reference and write the book; swap it into place."""
     project, settings, result, out, to, cache = plan.project, plan.settings, plan.result, plan.out, plan.to, plan.cache
@@ -552,6 +570,7 @@ def _finish(plan: _Plan, say: Progress) -> RenderResult:
         "date": project.date,
         "lang": project.lang,
     }
+    meta["data_note"] = _data_note(Path(plan.env.get("IPSREPORT_DATA") or settings.data_dir))
     # Avoid saying the same thing twice on the cover.
     if meta["date"] == meta["edition"]:
         meta["date"] = ""
