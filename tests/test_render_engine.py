@@ -188,3 +188,18 @@ def test_pdf_only_to_other_folder(book, tmp_path):
     result = render_book(root, output_dir=out, to="pdf", data_dir=root / "data")
     assert result.pdf == out / "minibog.pdf" and result.pdf.exists()
     assert not list(out.glob("*.html")) and not result.html_pages
+
+
+def test_inputs_key_follows_the_published_numbers(tmp_path, monkeypatch):
+    """Bilag 7 compares with published.yml, so editing it must re-execute chapters."""
+    from ipsreport import paths
+    from ipsreport.render.engine import inputs_key
+
+    monkeypatch.setattr(paths, "FIXTURES_DIR", tmp_path)
+    (tmp_path / "published.yml").write_text("- key: registry.n\n  value: 66\n", encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    before = inputs_key(data, "{}")
+    assert inputs_key(data, "{}") == before
+    (tmp_path / "published.yml").write_text("- key: registry.n\n  value: 67\n", encoding="utf-8")
+    assert inputs_key(data, "{}") != before
