@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,8 @@ _DATASETS = ("registry", "baseline", "followup")
 _SCORES = ("who5", "mastery", "loneliness", "burden")
 #: Small slack for floating point when comparing with a tolerance.
 _EPS = 1e-9
+#: Edition -> {(published.yml path, mtime, size): audit table}; see summarise_audit.
+_AUDIT_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 # ---------------------------------------------------------------------------
@@ -312,7 +315,30 @@ def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
         Columns ``key, where, printed, published, reproduced, difference,
         tolerance, within, reason``; ``within`` is true when
         ``|reproduced - published| <= tolerance``.
+
+    Notes
+    -----
+    Memoised per Edition object and ``published.yml`` (path, modification
+    time, size); each call returns a copy, so callers may modify it.
     """
+    resolved = Path(path or PUBLISHED_PATH).resolve()
+    stat = resolved.stat()
+    # The table, the appendix facts and the benchmark all ask for the same
+    # audit; computing every published key is costly on large cohorts, so it
+    # is made once per edition (and published.yml version). Keyed weakly on the
+    # Edition object; plain dicts of frames cannot be weakly referenced and
+    # are computed afresh.
+    key = (str(resolved), stat.st_mtime_ns, stat.st_size)
+    try:
+        per_edition = _AUDIT_CACHE.setdefault(ed, {})
+    except TypeError:
+        return _summarise_audit(ed, resolved)
+    if key not in per_edition:
+        per_edition[key] = _summarise_audit(ed, resolved)
+    return per_edition[key].copy()
+
+
+def _summarise_audit(ed, path: Path) -> pd.DataFrame:
     rows = []
     for entry in load_published(path):
         try:

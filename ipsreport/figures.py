@@ -25,6 +25,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
@@ -199,6 +200,65 @@ def _scale_ticks(ed, score: str):
     return ticks, None
 
 
+def _paired_trajectories(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (start, end) pairs and how many respondents have each.
+
+    Parameters
+    ----------
+    start, end : ndarray
+        Paired values, one per respondent.
+
+    Returns
+    -------
+    pairs : ndarray, shape (k, 2)
+        Distinct ``(start, end)`` pairs, least frequent first (so the
+        frequent ones are drawn on top), ties in value order.
+    counts : ndarray, shape (k,)
+        Respondents per pair; sums to ``len(start)``.
+
+    Notes
+    -----
+    The scores are discrete (at most a few hundred distinct pairs), so the
+    figures draw one line per pair instead of one per respondent: the
+    drawing no longer grows with the cohort.
+    """
+    pairs, counts = np.unique(np.column_stack([start, end]), axis=0, return_counts=True)
+    order = np.argsort(counts, kind="stable")
+    return pairs[order], counts[order]
+
+
+#: Most opaque an individual trajectory gets, so the means stay in front even
+#: when thousands of respondents share a trajectory.
+_TRAJECTORY_MAX_OPACITY = 0.75
+#: Line width (pt) of a trajectory: one respondent, and the most frequent one.
+_TRAJECTORY_WIDTHS = (0.9, 2.6)
+
+
+def _trajectory_style(counts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """RGBA colours and line widths of the distinct trajectories.
+
+    Each respondent's line used to be drawn with opacity ``a`` (between
+    0.12 and 0.4, lower for larger groups); ``k`` identical lines on top of
+    each other show as opacity ``1 - (1 - a)**k``, which is what one line per
+    pair gets (up to 0.75), so small groups look as before. Past that
+    opacity can no longer tell pairs apart, so the counts beyond it widen the
+    line instead (0.9 pt up to 2.6 pt, by the square root of the excess
+    relative to the most frequent pair).
+    """
+    alpha = float(np.clip(6.0 / n, 0.12, 0.4))
+    counts = np.asarray(counts, dtype=float)
+    colours = np.tile(np.array(to_rgba(th.INDIVIDUAL_COLOUR)), (len(counts), 1))
+    colours[:, 3] = np.minimum(1.0 - (1.0 - alpha) ** counts, _TRAJECTORY_MAX_OPACITY)
+    # Number of stacked lines that reaches the opacity cap.
+    saturated = np.log(1.0 - _TRAJECTORY_MAX_OPACITY) / np.log(1.0 - alpha)
+    excess = np.clip(counts - saturated, 0.0, None)
+    thin, thick = _TRAJECTORY_WIDTHS
+    widths = np.full(len(counts), thin)
+    if len(counts) and excess.max() > 0:
+        widths = widths + (thick - thin) * np.sqrt(excess / excess.max())
+    return colours, widths
+
+
 def _draw_paired(ax, ed, score: str, row: pd.Series, long: pd.DataFrame) -> None:
     """Faint individual lines plus the two means on ``ax``."""
     spec = SCORES[score]
@@ -206,11 +266,12 @@ def _draw_paired(ax, ed, score: str, row: pd.Series, long: pd.DataFrame) -> None
     wide = long.pivot(index="id", columns="time", values="value")
     n = len(wide)
     if n:
-        segments = [[(0.0, s), (1.0, e)] for s, e in zip(wide["Start"], wide["Afslutning"])]
-        # Overlapping lines add up, so frequent trajectories look darker.
-        alpha = float(np.clip(6.0 / n, 0.12, 0.4))
+        pairs, counts = _paired_trajectories(wide["Start"].to_numpy(dtype=float), wide["Afslutning"].to_numpy(dtype=float))
+        colours, widths = _trajectory_style(counts, n)
+        segments = np.stack([np.column_stack([np.zeros(len(pairs)), pairs[:, 0]]),
+                             np.column_stack([np.ones(len(pairs)), pairs[:, 1]])], axis=1)
         ax.add_collection(
-            LineCollection(segments, colors=th.INDIVIDUAL_COLOUR, linewidths=0.9, alpha=alpha, gid="individual", zorder=1)
+            LineCollection(segments, colors=colours, linewidths=widths, gid="individual", zorder=1)
         )
     means = [row["mean_start"], row["mean_end"]]
     ax.plot([0, 1], means, color=th.END_COLOUR, linewidth=2.2, zorder=3, gid="means", label="Gennemsnit")

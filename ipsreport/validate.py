@@ -29,10 +29,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from ipsreport.codebook import Codebook, Dataset, Variable, load_codebook
 from ipsreport.load import (
@@ -45,6 +44,9 @@ from ipsreport.load import (
     load_raw,
     raw_from_frames,
 )
+
+if TYPE_CHECKING:  # pandera is imported where schemas are built (it costs ~0.4 s)
+    import pandera.pandas as pa
 
 __all__ = [
     "Violation",
@@ -226,6 +228,10 @@ def build_schema(
         ``(column or None, check_number) -> (rule id, column)``, mapping
         pandera's failure cases back to codebook rules.
     """
+    # Imported here, not at module level: a process that only loads already
+    # validated data (cached verdicts) never pays for importing pandera.
+    import pandera.pandas as pa
+
     columns: dict[str, pa.Column] = {}
     rules: dict[tuple[str | None, int], tuple[str, str | None]] = {}
     for var in dataset.variables:
@@ -472,10 +478,11 @@ def validate(data: RawData | TypedData | Mapping[str, pd.DataFrame], codebook: C
             if parent_frame is not None and parent_id in parent_frame.columns:
                 parent_ids = parent_frame[parent_id]
         schema, rules = build_schema(dataset, parent_ids)
+        from pandera import errors as pandera_errors  # loaded by build_schema already
         messages = _Messages(name, dataset, raw, frame, raw.sources)
         try:
             schema.validate(frame, lazy=True)
-        except pa.errors.SchemaErrors as exc:
+        except pandera_errors.SchemaErrors as exc:
             failures = exc.failure_cases
             # Wide (row) checks list every column of a failing row; keep one
             # case per row (the rule map knows which column the check is about).

@@ -214,3 +214,32 @@ def test_summarise_audit_on_the_edition():
         pytest.skip("data/synthetic has not been generated")
     table = audit.summarise_audit(edition.edition(SYNTHETIC_DIR))
     assert table["within"].all(), table.loc[~table["within"], ["key", "published", "reproduced"]]
+
+
+def test_summarise_audit_is_computed_once_per_edition(monkeypatch, tmp_path):
+    """The table, the facts and the benchmark share one audit per edition."""
+    import dataclasses
+
+    edition = pytest.importorskip("ipsreport.edition")
+    if not (SYNTHETIC_DIR / "registry.csv").exists():
+        pytest.skip("data/synthetic has not been generated")
+    # A fresh Edition object, so nothing is cached for it yet.
+    ed = dataclasses.replace(edition.edition(SYNTHETIC_DIR))
+    path = tmp_path / "p.yml"
+    path.write_text("- {key: registry.n, where: x, printed: '67', value: 67, tolerance: 0, reason: null}\n",
+                    encoding="utf-8")
+    calls = []
+    real = audit.compute_key
+    monkeypatch.setattr(audit, "compute_key", lambda e, key: calls.append(key) or real(e, key))
+    first = audit.summarise_audit(ed, path)
+    first.loc[0, "reproduced"] = -5.0  # a caller's change must not reach the cache
+    second = audit.summarise_audit(ed, path)
+    assert calls == ["registry.n"]
+    assert second.loc[0, "reproduced"] == len(ed.registry)
+    # Another edition object, or an edited published.yml, is audited afresh.
+    audit.summarise_audit(dataclasses.replace(ed), path)
+    assert len(calls) == 2
+    path.write_text("- {key: registry.n, where: x, printed: '66', value: 66, tolerance: 0, reason: 'changed'}\n",
+                    encoding="utf-8")
+    assert audit.summarise_audit(ed, path)["reason"].tolist() == ["changed"]
+    assert len(calls) == 3

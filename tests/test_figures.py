@@ -9,10 +9,12 @@ from the matplotlib artists (found by ``gid``) and compared with the
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 import pytest
 from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
@@ -98,14 +100,23 @@ def _check_paired(fig: Figure, ed, score: str) -> None:
     assert means.get_ydata() == pytest.approx([row["mean_start"], row["mean_end"]], nan_ok=True)
     lines = _by_gid(fig, "individual", LineCollection)[0] if row["n"] else None
     if lines is not None:
+        # One line per distinct (start, end) trajectory, its opacity that of
+        # as many stacked respondent lines (alpha per respondent as before).
+        wide = long.pivot(index="id", columns="time", values="value")
+        expected = Counter(zip(wide["Start"], wide["Afslutning"]))
+        assert sum(expected.values()) == row["n"]
         segs = lines.get_segments()
-        assert len(segs) == row["n"]
-        starts = sorted(float(s[0][1]) for s in segs)
-        assert starts == sorted(long.loc[long["time"] == "Start", "value"].tolist())
+        drawn = [(float(s[0][1]), float(s[1][1])) for s in segs]
+        assert all(s[0][0] == 0 and s[1][0] == 1 for s in segs)
+        assert sorted(drawn) == sorted(expected)
+        alpha = float(np.clip(6.0 / row["n"], 0.12, 0.4))
+        opacity = dict(zip(drawn, lines.get_colors()[:, 3]))
+        for pair, count in expected.items():
+            assert opacity[pair] == pytest.approx(min(1 - (1 - alpha) ** count, 0.75))
         decimals = 0 if score == "who5" else 2
         assert _by_gid(fig, "label_start", Text)[0].get_text() == fmt.num(row["mean_start"], decimals)
         assert _by_gid(fig, "label_end", Text)[0].get_text() == fmt.num(row["mean_end"], decimals)
-    assert f"Baseret på de samme {row['n']} unge, der har besvaret spørgeskemaet både ved start og afslutning" in _note(fig)
+    assert f"Baseret på de samme {fmt.count(row['n'])} unge, der har besvaret spørgeskemaet både ved start og afslutning" in _note(fig)
 
 
 def _check_reader_rules(fig: Figure) -> None:
@@ -185,6 +196,44 @@ def test_fig_paired_no_pairs(make_edition):
     fig = figures.fig_loneliness(ed)
     assert "de samme 0 unge" in _note(fig)
     assert "Ingen unge" in _by_gid(fig, "change", Text)[0].get_text()
+
+
+def test_paired_trajectories_counts_distinct_pairs():
+    pairs, counts = figures._paired_trajectories(np.array([1.0, 2, 1, 1, 3, 2]), np.array([2.0, 2, 2, 2, 1, 2]))
+    # (1, 2) x3, (2, 2) x2, (3, 1) x1; least frequent first.
+    assert pairs.tolist() == [[3, 1], [2, 2], [1, 2]]
+    assert counts.tolist() == [1, 2, 3]
+
+
+def test_trajectory_style_matches_stacked_lines_for_small_groups():
+    colours, widths = figures._trajectory_style(np.array([1, 2, 3]), n=20)
+    # One respondent line had alpha 6/20 = 0.3; k stacked lines 1 - 0.7**k.
+    assert colours[:, 3] == pytest.approx([0.3, 0.51, 0.657])
+    assert widths.tolist() == [0.9, 0.9, 0.9]  # below saturation: no widening
+    assert colours[0, :3] == pytest.approx(np.array(to_rgba(theme.INDIVIDUAL_COLOUR))[:3])
+
+
+def test_trajectory_style_widens_saturated_pairs():
+    # alpha 0.12 (floor) reaches the 0.75 cap after log(0.25)/log(0.88) ~ 10.8 lines.
+    colours, widths = figures._trajectory_style(np.array([5, 10, 500, 5000]), n=10_000)
+    assert widths[0] == widths[1] == 0.9
+    assert 0.9 < widths[2] < widths[3]
+    assert widths[3] == pytest.approx(2.6)
+    assert colours[:, 3] == pytest.approx([1 - 0.88**5, 1 - 0.88**10, 0.75, 0.75])
+
+
+def test_fig_paired_draws_distinct_trajectories_for_a_large_cohort(make_edition):
+    rng = np.random.default_rng(7)
+    n = 1200
+    start, end = rng.integers(1, 6, n).tolist(), rng.integers(1, 6, n).tolist()
+    big = make_edition(
+        baseline=[{"id": f"p{i}", "loneliness": s} for i, s in enumerate(start)],
+        followup=[{"id": f"p{i}", "still_enrolled": 0, "loneliness": e} for i, e in enumerate(end)],
+    )
+    fig = figures.fig_loneliness(big)
+    _check_paired(fig, big, "loneliness")
+    # Loneliness is 1-5 at both times: at most 25 lines, however many respondents.
+    assert len(_by_gid(fig, "individual", LineCollection)[0].get_segments()) <= 25
 
 
 # --- Bilag 5 ---------------------------------------------------------------------

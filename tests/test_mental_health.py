@@ -12,6 +12,8 @@ from scipy import stats
 from ipsreport.scoring import mastery_index, who5_score
 from ipsreport.summaries.mental_health import (
     PAIRED_COLUMNS,
+    SCORES,
+    _paired_values,
     summarise_paired,
     summarise_paired_long,
     summarise_paired_means,
@@ -256,3 +258,48 @@ def test_summarise_who5_bands_synthetic_matches_2025_report(ed):
                 ("end", 1): 25.0, ("end", 2): 17.5, ("end", 3): 57.5}
     for key, value in expected.items():
         assert got[key] == pytest.approx(value)
+
+
+def _paired_by_string_merge(ed, score: str) -> pd.DataFrame:
+    """The join as first written (merge on the string ids), as an oracle."""
+    spec = SCORES[score]
+    base = pd.DataFrame({"id": ed.baseline["id"], "start": spec.compute(ed.baseline).to_numpy()})
+    follow = pd.DataFrame({"id": ed.followup["id"], "end": spec.compute(ed.followup).to_numpy()})
+    joined = follow.merge(base, on="id", how="inner", validate="one_to_one")
+    joined = joined.dropna(subset=["start", "end"]).set_index("id").sort_index()
+    return joined[["start", "end"]].astype("Float64")
+
+
+@pytest.mark.parametrize("score", ["who5", "mastery", "loneliness", "burden"])
+def test_paired_values_match_a_string_merge(make_fake, score):
+    # Follow-up ids in another order than the baseline's, some baseline rows unpaired.
+    ed = make_fake(seed=11, n_registry=80, n_baseline=70, n_followup=50)
+    ed.followup = ed.followup.iloc[::-1].reset_index(drop=True)
+    pd.testing.assert_frame_equal(_paired_values(ed, score), _paired_by_string_merge(ed, score))
+
+
+def test_paired_values_are_joined_once_per_edition(ed, monkeypatch):
+    import dataclasses
+
+    import ipsreport.summaries.mental_health as mh
+
+    fresh = dataclasses.replace(ed)  # a new Edition object: nothing cached yet
+    calls = []
+    real = mh._join_positions
+    monkeypatch.setattr(mh, "_join_positions", lambda e: calls.append(e) or real(e))
+    first = summarise_paired(fresh)
+    again = summarise_paired(fresh)
+    summarise_paired_long(fresh, "who5")
+    summarise_who5_bands(fresh)
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(first, again)
+    for score in SCORES:
+        pd.testing.assert_frame_equal(_paired_values(fresh, score), _paired_by_string_merge(fresh, score))
+    # Callers get a copy: changing it does not reach the cache.
+    pairs = _paired_values(fresh, "burden")
+    pairs["start"] = 0.0
+    assert (_paired_values(fresh, "burden")["start"] > 0).all()
+    # Another edition (fewer follow-up rows) is joined afresh, not served stale.
+    fewer = dataclasses.replace(ed, followup=ed.followup.iloc[:10].reset_index(drop=True))
+    assert summarise_paired(fewer, "burden")["n"].iloc[0] <= 10
+    assert len(calls) == 2

@@ -20,6 +20,7 @@ give 3-12, and that is what the frames and labels say.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Callable
 
@@ -135,19 +136,62 @@ def _spec(score: str) -> ScoreSpec:
         raise KeyError(f"unknown score {score!r}; use one of {list(SCORES)}") from None
 
 
+#: Per-edition cache of the baseline/follow-up join and of each score's
+#: pairs. Keyed weakly on the Edition object itself (not ``id(ed)``, which a
+#: later edition may reuse), so the entry goes with its edition. Editions are
+#: frozen; code that edits an edition's frames in place after use must build
+#: a new Edition.
+_PAIRED_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _join_positions(ed) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions in ``ed.followup`` and ``ed.baseline`` of the same ``id``.
+
+    Follow-up respondents are the anchor (only they can be compared); the
+    join is on factorized integer ids, which is much cheaper than merging on
+    the string ids.
+    """
+    follow_ids = ed.followup["id"]
+    base_ids = ed.baseline["id"]
+    # A missing id gets its own code (not -1), so it pairs exactly as it
+    # did when merging on the strings (pandas matches missing keys).
+    codes, _ = pd.factorize(pd.concat([follow_ids, base_ids], ignore_index=True), use_na_sentinel=False)
+    follow = pd.DataFrame({"code": codes[: len(follow_ids)], "fpos": np.arange(len(follow_ids))})
+    base = pd.DataFrame({"code": codes[len(follow_ids):], "bpos": np.arange(len(base_ids))})
+    joined = follow.merge(base, on="code", how="inner", validate="one_to_one")
+    return joined["fpos"].to_numpy(), joined["bpos"].to_numpy()
+
+
+def _compute_paired_values(ed, score: str, positions: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
+    spec = _spec(score)
+    fpos, bpos = positions
+    start = spec.compute(ed.baseline).array.take(bpos)
+    end = spec.compute(ed.followup).array.take(fpos)
+    ids = ed.followup["id"].array.take(fpos)
+    joined = pd.DataFrame({"start": start, "end": end}, index=pd.Index(ids, name="id"))
+    joined = joined.dropna(subset=["start", "end"]).sort_index()
+    return joined[["start", "end"]].astype("Float64")
+
+
 def _paired_values(ed, score: str) -> pd.DataFrame:
     """Start and end values of ``score`` for respondents with both.
 
     Returns a frame indexed by ``id`` (sorted) with Float64 columns
-    ``start`` and ``end``; no missing values.
+    ``start`` and ``end``; no missing values. The join is made once per
+    edition and each score's pairs once per edition (a copy is returned).
     """
-    spec = _spec(score)
-    base = pd.DataFrame({"id": ed.baseline["id"], "start": spec.compute(ed.baseline).to_numpy()})
-    follow = pd.DataFrame({"id": ed.followup["id"], "end": spec.compute(ed.followup).to_numpy()})
-    # Follow-up respondents are the anchor: only they can be compared.
-    joined = follow.merge(base, on="id", how="inner", validate="one_to_one")
-    joined = joined.dropna(subset=["start", "end"]).set_index("id").sort_index()
-    return joined[["start", "end"]].astype("Float64")
+    _spec(score)
+    try:
+        entry = _PAIRED_CACHE.get(ed)
+    except TypeError:  # not weak-referenceable (a stand-in object): no cache
+        return _compute_paired_values(ed, score, _join_positions(ed))
+    if entry is None:
+        entry = {"positions": _join_positions(ed), "scores": {}}
+        _PAIRED_CACHE[ed] = entry
+    scores = entry["scores"]
+    if score not in scores:
+        scores[score] = _compute_paired_values(ed, score, entry["positions"])
+    return scores[score].copy()
 
 
 def _mean_diff_ci(diffs: np.ndarray, level: float = 0.95) -> tuple[float, float]:
