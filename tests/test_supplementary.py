@@ -11,7 +11,6 @@ from ipsreport.summaries.supplementary import (
     summarise_experience,
     summarise_statements,
 )
-from ipsreport.summaries.supplementary import _summarise_categories
 
 COLUMNS = ["variable", "label", "code", "category", "n", "base", "pct"]
 
@@ -71,7 +70,7 @@ def test_summarise_categories_rejects_codes_outside_scale(make_edition):
     ed = _followup(make_edition, [{"experience_overall": 1}])
     ed.followup.loc[0, "experience_overall"] = 9
     with pytest.raises(ValueError, match="outside its scale"):
-        _summarise_categories(ed, "followup", ["experience_overall"])
+        summarise_experience(ed)
 
 
 def test_summarise_statements_counts_match_raw_data(fake):

@@ -68,7 +68,8 @@ def summarise_categories(ed, dataset: str, variables: str | list[str]) -> pd.Dat
         counts = answers.value_counts()
         unknown = set(counts.index) - set(var.values)
         if unknown:
-            raise ValueError(f"{dataset}.{name}: codes {sorted(unknown)} are not in the codebook")
+            # Validation should have caught this; never drop answers silently.
+            raise ValueError(f"{dataset}.{name}: codes {sorted(unknown)} are not in the codebook (outside its scale)")
         for code, category in var.values.items():
             n = int(counts.get(code, 0))
             rows.append((name, var.label, code, category, n, base, _pct(n, base)))
