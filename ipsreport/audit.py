@@ -270,6 +270,51 @@ def compute_key(ed, key: str) -> float:
     raise KeyError(f"bad key {key!r}")
 
 
+def key_counts(ed, key: str) -> list[float]:
+    """The head counts a key's value rests on, for the small-number rule.
+
+    A value may be shown only when none of these counts is small
+    (:func:`ipsreport.disclosure.is_small`): a count and its base for
+    counts and shares, the number of answers for means, half of it for
+    youngest/oldest values (one person's own value each), the number of pairs
+    for paired statistics, and the smaller outcome group for Table 9.
+
+    Parameters
+    ----------
+    ed : Edition or dict
+    key : str
+        As for :func:`compute_key`.
+
+    Returns
+    -------
+    list of float
+        Empty when the key cannot be computed.
+    """
+    parts = key.split(".")
+    try:
+        if parts[0] == "paired":
+            return [compute_key(ed, f"paired.{parts[1]}.n")]
+        if parts[0] == "regression":
+            result = _regression(ed)
+            return [float(result.n), float(min(result.events, result.n - result.events))]
+        head = parts[0]
+        if len(parts) == 2 and parts[1] == "n":
+            return [compute_key(ed, key)]
+        if len(parts) == 3 and parts[1] == "share_of":
+            return [compute_key(ed, f"{head}.n"), compute_key(ed, f"{parts[2]}.n")]
+        if head == "registry" and len(parts) == 3 and parts[1] in ("finished", "success"):
+            return [compute_key(ed, "registry.success.n"), compute_key(ed, "registry.finished.n")]
+        base = compute_key(ed, f"{head}.{parts[1]}.base")
+        stat = parts[2]
+        if stat in ("n", "pct") and len(parts) == 4:
+            return [compute_key(ed, f"{head}.{parts[1]}.n.{parts[3]}"), base]
+        if stat in ("min", "max"):
+            return [base / 2]
+        return [base]
+    except (KeyError, ValueError, ZeroDivisionError, IndexError):
+        return []
+
+
 # ---------------------------------------------------------------------------
 # published.yml
 # ---------------------------------------------------------------------------
@@ -313,7 +358,7 @@ def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
     -------
     DataFrame
         Columns ``key, where, printed, published, reproduced, difference,
-        tolerance, within, reason``; ``within`` is true when
+        tolerance, within, reason, counts`` (:func:`key_counts`); ``within`` is true when
         ``|reproduced - published| <= tolerance``.
 
     Notes
@@ -358,7 +403,9 @@ def _summarise_audit(ed, path: Path) -> pd.DataFrame:
                 "tolerance": float(entry["tolerance"]),
                 "within": bool(np.isfinite(diff) and abs(diff) <= float(entry["tolerance"]) + _EPS),
                 "reason": entry["reason"],
+                "counts": key_counts(ed, entry["key"]),
             }
         )
-    columns = ["key", "where", "printed", "published", "reproduced", "difference", "tolerance", "within", "reason"]
+    columns = ["key", "where", "printed", "published", "reproduced", "difference", "tolerance", "within", "reason",
+               "counts"]
     return pd.DataFrame(rows, columns=columns)

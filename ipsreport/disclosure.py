@@ -3,9 +3,16 @@
 With real microdata a count of one or two persons can identify someone. The
 setting ``min_cell`` (``ipsreport.settings``) switches the rule on:
 
-* ``0`` — off (default for the synthetic twin);
+* ``auto`` (the default) — ``3`` for every data folder except the verified
+  synthetic twin (:func:`resolve_min_cell`), so real data are protected
+  unless somebody explicitly turns the rule off;
+* ``0`` — off (printed as a warning on every render of real data);
 * ``3`` — Danmarks Statistik's usual threshold;
 * ``5`` — Sundhedsdatastyrelsen's threshold.
+
+The rule is applied once, to the tidy summaries, by
+:mod:`ipsreport.disclosed`; tables, figures, facts and appendices read only
+what that layer hands them.
 
 When on, every count ``n`` with ``0 < n < min_cell`` prints as ``"<3"`` (for
 ``min_cell = 3``) and percentages derived from it print as ``"–"``. Zero
@@ -26,6 +33,8 @@ import pandas as pd
 from ipsreport import fmt
 
 __all__ = [
+    "AUTO_MIN_CELL",
+    "resolve_min_cell",
     "get_min_cell",
     "is_small",
     "suppress",
@@ -34,18 +43,53 @@ __all__ = [
     "fmt_n_pct",
     "fmt_n_of",
     "describe_rule",
+    "cell_count",
+    "cell_pct",
+    "cell_n_pct",
 ]
 
 
+#: The rule applied when ``min_cell`` is ``auto`` and the data are not the twin.
+AUTO_MIN_CELL = 3
+
+
+def resolve_min_cell(setting: int | None, twin: bool) -> int:
+    """The rule in force for a data folder.
+
+    Parameters
+    ----------
+    setting : int or None
+        The ``min_cell`` setting; ``None`` means ``auto``.
+    twin : bool
+        The folder is the verified synthetic twin
+        (:attr:`ipsreport.manifest.ManifestCheck.twin`): its numbers are the
+        2025 edition's published ones and describe no person.
+
+    Returns
+    -------
+    int
+        ``setting`` when given explicitly; else ``0`` for the twin and
+        :data:`AUTO_MIN_CELL` for anything else.
+    """
+    if setting is not None:
+        return int(setting)
+    return 0 if twin else AUTO_MIN_CELL
+
+
 def get_min_cell(ed=None, settings=None) -> int:
-    """The ``min_cell`` in force: from ``ed.settings``, ``settings`` or the defaults."""
+    """The ``min_cell`` in force: from ``ed.settings``, ``settings`` or the defaults.
+
+    An unresolved ``auto`` (an edition not built by :func:`ipsreport.edition.edition`)
+    counts as :data:`AUTO_MIN_CELL`: when in doubt, protect.
+    """
     if settings is None and ed is not None:
         settings = getattr(ed, "settings", None)
     if settings is None:
         from ipsreport.settings import get_settings
 
         settings = get_settings()
-    return int(getattr(settings, "min_cell", 0) or 0)
+    value = getattr(settings, "min_cell", None)
+    return AUTO_MIN_CELL if value is None else int(value)
 
 
 def is_small(n, min_cell: int) -> bool:
@@ -139,3 +183,27 @@ def fmt_n_of(n, base, min_cell: int = 0) -> str:
 def describe_rule(min_cell: int) -> str:
     """The rule in force, for prose: ``"ikke anvendt"`` or ``"3"``."""
     return "ikke anvendt" if not min_cell else fmt.count(min_cell)
+
+
+# --- cells already protected by ipsreport.disclosed --------------------------
+
+
+def cell_count(n, suppression: str, min_cell: int) -> str:
+    """A protected count for print: ``"12"``; ``"<3"`` for a small count; ``"–"`` otherwise hidden."""
+    if suppression == "primary":
+        return _label(min_cell)
+    if suppression or n is None or pd.isna(n):
+        return fmt.MISSING
+    return fmt.count(n)
+
+
+def cell_pct(p, suppression: str, decimals: int = 0, strip_zeros: bool = False) -> str:
+    """A protected percentage for print; ``"–"`` when its cell is hidden."""
+    if suppression or p is None or pd.isna(p):
+        return fmt.MISSING
+    return fmt.pct(p, decimals, strip_zeros)
+
+
+def cell_n_pct(n, p, suppression: str, min_cell: int) -> str:
+    """``"24 (44 %)"``, ``"<3 (–)"`` or ``"– (–)"`` for a protected cell."""
+    return f"{cell_count(n, suppression, min_cell)} ({cell_pct(p, suppression)})"

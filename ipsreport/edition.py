@@ -24,6 +24,8 @@ import pandas as pd
 import yaml
 
 from ipsreport.codebook import Codebook, load_codebook
+from ipsreport.disclosure import resolve_min_cell
+from ipsreport.manifest import check_manifest
 from ipsreport.load import DATASETS, Source, Violation, file_sha256, find_data_files
 from ipsreport.settings import Settings, get_settings
 from ipsreport.validate import DataValidationError, validate_dir
@@ -49,9 +51,16 @@ class Edition:
     sources : list of Source
         One per file: ``name, path, sha256, format`` (+ detected dialect).
     synthetic : bool
-        True when the folder's ``manifest.yml`` says ``synthetic: true``.
+        True only when the folder's ``manifest.yml`` says ``synthetic: true``
+        *and* its checksums match every data file
+        (:func:`ipsreport.manifest.check_manifest`).
+    twin : bool
+        The verified calibrated twin; the only data rendered without the
+        small-number rule by default.
     manifest : dict
         Contents of ``manifest.yml`` (empty when there is none).
+    manifest_problems : list of str
+        Why a manifest's claim of synthetic data was not believed (Danish).
     data_dir : Path
         The resolved data folder.
     warnings : list of Violation
@@ -71,6 +80,8 @@ class Edition:
     manifest: dict[str, Any]
     data_dir: Path
     warnings: list[Violation] = field(default_factory=list)
+    twin: bool = False
+    manifest_problems: list[str] = field(default_factory=list)
     source_rows: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def frame(self, name: str) -> pd.DataFrame:
@@ -173,6 +184,11 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
         loaded = (report, {name: report.frames[name].reset_index(drop=True) for name in DATASETS})
         _REPORTS[data_key] = loaded
     report, frames = loaded
+    check = check_manifest(folder)
+    # The small-number rule is decided here, once, for everything downstream.
+    min_cell = resolve_min_cell(resolved_settings.min_cell, twin=check.twin)
+    if resolved_settings.min_cell != min_cell:
+        resolved_settings = dataclasses.replace(resolved_settings, min_cell=min_cell)
     result = Edition(
         registry=frames["registry"],
         baseline=frames["baseline"],
@@ -180,8 +196,10 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
         codebook=codebook,
         settings=resolved_settings,
         sources=[report.sources[name] for name in DATASETS],
-        synthetic=manifest.get("synthetic") is True,
+        synthetic=check.synthetic,
         manifest=manifest,
+        twin=check.twin,
+        manifest_problems=list(check.problems),
         data_dir=folder,
         warnings=list(report.sorted_warnings()),
         source_rows={name: report.frames[name].index.to_numpy() for name in DATASETS},

@@ -5,19 +5,19 @@ Every fact is a name from the CONTRACT "Facts" table (plus a few systematic
 extras, e.g. ``<term>_or`` for every Table 9 term); attribute access returns a
 ready-to-print ``str`` and :meth:`Facts.raw` the number behind it.
 
-Numbers come only from the ``summarise_*`` / ``fit_*`` functions; this module
-picks cells, pools categories with
-:func:`ipsreport.summaries.target_group.combine_codes` and formats. Facts are
+Numbers come only from :mod:`ipsreport.disclosed` (the ``summarise_*`` /
+``fit_*`` results with the small-number rule already applied); this module
+picks cells, pools categories with :func:`ipsreport.disclosed.pool_cells` and
+formats. Facts are
 computed on first access and cached, and ``facts(ed)`` returns the same
 object for the same edition.
 
-With ``min_cell`` active (:mod:`ipsreport.disclosure`), counts below it print
-as ``"<3"`` and percentages of such counts as ``"–"``. A single category that
-its table hides as the complement of a small cell (secondary suppression)
-prints as ``"–"`` too, so prose and tables cannot be combined to recover a
-hidden count. Pooled categories (e.g. "høj + meget høj grad") are shown when
-their pooled count is not small. ``raw`` still returns the number (for
-computations, never for print).
+With ``min_cell`` active (:mod:`ipsreport.disclosure`), a count below it
+prints as ``"<3"`` and a share of it as ``"<3 unge"``. A value its table hides
+as the complement of a small cell (secondary suppression), or a pool of
+categories that includes a hidden one, prints as ``"et skjult antal"`` /
+``"en skjult andel"``, so prose and tables cannot be combined to recover a
+hidden count. ``raw`` returns the protected number (missing when hidden).
 """
 
 from __future__ import annotations
@@ -29,7 +29,10 @@ import weakref
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import pandas as pd
+
 from ipsreport import disclosure, fmt
+from ipsreport.disclosed import disclosed, pool_cells
 
 __all__ = ["facts", "Facts"]
 
@@ -46,23 +49,29 @@ class Fact:
     strip_zeros: bool = False
     text: str | None = None  # for kind "text"
     share: float | None = None  # fraction 0-1 for share_words
-    hidden: bool = False  # a complementary cell of its table (secondary suppression)
+    #: How the disclosure layer hid the value: "primary" (a small count),
+    #: "secondary"/"pooled" (hidden to protect another), "base" (its base is small).
+    suppression: str = ""
 
     def render(self, min_cell: int) -> str:
         if self.kind == "count":
-            if self.hidden and not disclosure.is_small(self.value, min_cell):
-                return HIDDEN_COUNT
-            return disclosure.fmt_count(self.value, min_cell, suppressed=self.hidden or None)
+            if self.suppression == "primary":
+                return _label(min_cell)
+            return HIDDEN_COUNT if self.suppression else fmt.count(self.value)
         if self.kind == "pct":
-            if self.hidden:
-                return HIDDEN_SHARE
-            if self.n is not None and disclosure.is_small(self.n, min_cell):
+            if self.suppression == "primary":
                 return _small_people(min_cell)
+            if self.suppression:
+                return HIDDEN_SHARE
             return fmt.pct(self.value, self.decimals, self.strip_zeros)
         if self.kind == "of":
-            if self.hidden and not disclosure.is_small(self.n, min_cell):
+            if self.suppression == "base":
+                return f"{HIDDEN_COUNT} ud af under {fmt.count(min_cell)}"
+            if self.suppression == "primary":
+                return f"{_label(min_cell)} ud af {fmt.count(self.base)}"
+            if self.suppression:
                 return f"{HIDDEN_COUNT} ud af {fmt.count(self.base)}"
-            return disclosure.fmt_n_of(self.n, self.base, min_cell)
+            return f"{fmt.count(self.n)} ud af {fmt.count(self.base)}"
         if self.kind == "num":
             return fmt.num(self.value, self.decimals, self.strip_zeros)
         return str(self.text)
@@ -72,6 +81,14 @@ class Fact:
 #: suppression). A table shows "–" with a note; a sentence needs words.
 HIDDEN_SHARE = "en skjult andel"
 HIDDEN_COUNT = "et skjult antal"
+#: Prose for a comparison that has nothing to compare (too few or no answers).
+NOT_COMPUTED = "kunne ikke beregnes"
+#: Prose for a share of nobody: an optional question nobody answered.
+NO_ANSWERS = "ingen svar"
+
+
+def _label(min_cell: int) -> str:
+    return f"<{fmt.count(min_cell)}"
 
 
 def _small_people(min_cell: int) -> str:
@@ -85,13 +102,14 @@ def _small_people(min_cell: int) -> str:
 
 
 def _pooled(p: dict, kind: str) -> Fact:
-    share = p["pct"] / 100 if p["base"] else None
-    hidden = bool(p.get("hidden", False))
+    """A fact from a pooled cell of :func:`ipsreport.disclosed.pool_cells` (``n, base, pct, suppression``)."""
+    suppression = p.get("suppression", "")
+    share = p["pct"] / 100 if not suppression and p["base"] else None
     if kind == "pct":
-        return Fact(p["pct"], "pct", n=p["n"], base=p["base"], share=share, hidden=hidden)
+        return Fact(p["pct"], "pct", n=p["n"], base=p["base"], share=share, suppression=suppression)
     if kind == "n":
-        return Fact(p["n"], "count", n=p["n"], base=p["base"], share=share, hidden=hidden)
-    return Fact(p["n"], "of", n=p["n"], base=p["base"], share=share, hidden=hidden)
+        return Fact(p["n"], "count", n=p["n"], base=p["base"], share=share, suppression=suppression)
+    return Fact(p["n"], "of", n=p["n"], base=p["base"], share=share, suppression=suppression)
 
 
 #: Pooled categories of the degree5 scale (1 = i meget høj grad ... 5 = slet ikke).
@@ -108,7 +126,29 @@ _FITS4 = {"top": (1,), "second": (2,), "rest": (3, 4)}
 _EVAL = {"top": (1,), "second": (2,)}
 _MH_SCORES = ("who5", "mastery", "loneliness", "burden")
 _BANDS = {1: "low", 2: "mid", 3: "high"}
-_MULTI_SELECT = ("summarise_supports", "summarise_goals")
+#: Summary name -> the disclosure-controlled frame it is read from.
+_DISCLOSED = {
+    "summarise_duration": lambda d: d.duration,
+    "summarise_duration_months": lambda d: d.duration_months,
+    "summarise_background": lambda d: d.background,
+    "summarise_age": lambda d: d.age,
+    "summarise_work_experience_years": lambda d: d.work_experience_years,
+    "summarise_supports": lambda d: d.supports,
+    "summarise_goals": lambda d: d.goals,
+    "summarise_motivation": lambda d: d.motivation,
+    "summarise_resources": lambda d: d.resources,
+    "summarise_evaluation": lambda d: d.evaluation,
+    "summarise_psychiatry": lambda d: d.psychiatry,
+    "summarise_placement": lambda d: d.placement,
+    "summarise_no_placement_duration": lambda d: d.no_placement_duration,
+    "summarise_exit": lambda d: d.exit,
+    "summarise_registry_counts": lambda d: d.registry_counts,
+    "summarise_paired": lambda d: d.paired(),
+    "summarise_who5_bands": lambda d: d.who5_bands,
+    "summarise_effect": lambda d: d.effect,
+    "summarise_experience": lambda d: d.experience,
+    "fit_regression": lambda d: d.regression.result,
+}
 
 
 class Facts:
@@ -116,7 +156,8 @@ class Facts:
 
     def __init__(self, ed):
         self._ed = ed
-        self._min_cell = disclosure.get_min_cell(ed)
+        self._disclosed = disclosed(ed)
+        self._min_cell = self._disclosed.min_cell
         self._facts: dict[str, Fact] = {}
         self._summaries: dict[str, Any] = {}
         self._defs: dict[str, Callable[[], Fact]] = self._definitions()
@@ -147,23 +188,27 @@ class Facts:
         """Danish word for a number or a count fact: ``f.words(1) == "én"``, ``f.words("edu_vocational_n")``."""
         if isinstance(n, str):
             fact = self._get(n)
-            if fact.kind == "count" and (fact.hidden or disclosure.is_small(fact.value, self._min_cell)):
-                return fact.render(self._min_cell)
-            if fact.kind == "of" and (fact.hidden or disclosure.is_small(fact.n, self._min_cell)):
-                return HIDDEN_COUNT if fact.hidden and not disclosure.is_small(fact.n, self._min_cell) \
-                    else disclosure.fmt_count(fact.n, self._min_cell)
+            if fact.suppression:
+                # "<3", or "et skjult antal": never a number in words.
+                return fact.render(self._min_cell) if fact.kind == "count" else (
+                    _label(self._min_cell) if fact.suppression == "primary" else HIDDEN_COUNT)
             n = fact.n if fact.kind == "of" else fact.value
         return fmt.words(n)
 
     def share_words(self, name: str, **kwargs) -> str:
-        """A share fact in words: ``f.share_words("success_pct") == "seks ud af ti"``."""
+        """A share fact in words: ``f.share_words("success_pct") == "seks ud af ti"``.
+
+        A share of no answers reads ``"ingen svar"``; a hidden one as its fact renders.
+        """
         fact = self._get(name)
-        if fact.share is None:
+        if fact.kind not in ("pct", "of", "text") and fact.share is None:
             raise ValueError(f"fact {name!r} is not a share")
-        if fact.hidden:
-            return HIDDEN_SHARE
-        if fact.n is not None and disclosure.is_small(fact.n, self._min_cell):
+        if fact.suppression == "primary":
             return _small_people(self._min_cell)
+        if fact.suppression:
+            return HIDDEN_SHARE
+        if fact.share is None or fact.share != fact.share:
+            return NO_ANSWERS
         return _share_phrase(fact.share, fact.n, fact.base, **kwargs)
 
     def as_dict(self) -> dict[str, str]:
@@ -186,42 +231,16 @@ class Facts:
             self._summaries[key] = compute()
         return self._summaries[key]
 
-    def _s(self, func_name: str, *args):
-        """Cached summary from ``ipsreport.summaries`` / ``ipsreport.models``."""
-        def compute():
-            if func_name == "fit_regression":
-                from ipsreport.models import fit_regression
-
-                return fit_regression(self._ed)
-            from ipsreport import summaries
-
-            return getattr(summaries, func_name)(self._ed, *args)
-
-        return self._summary(func_name + repr(args), compute)
+    def _s(self, func_name: str):
+        """A disclosure-controlled summary (see :data:`_DISCLOSED`)."""
+        return self._summary(func_name + "()", lambda: _DISCLOSED[func_name](self._disclosed))
 
     def _pool(self, func_name: str, variable: str, codes) -> dict:
-        from ipsreport.summaries.target_group import combine_codes
-
-        pooled = combine_codes(self._s(func_name), variable, codes)
-        if self._min_cell and len(tuple(codes)) == 1:
-            # A single cell hidden as the complement of a small cell in its
-            # table must stay hidden in the prose too.
-            pooled["hidden"] = self._secondary(func_name, variable, codes[0])
-        return pooled
-
-    def _secondary(self, func_name: str, variable: str, code: int) -> bool:
-        # Multi-select items show only the "Ja" cell: no complement exists.
-        complete = func_name not in _MULTI_SELECT
-        marked = self._summary(
-            f"suppressed:{func_name}",
-            lambda: disclosure.suppress(self._s(func_name), self._min_cell, by="variable", complete=complete),
-        )
-        cell = marked[(marked["variable"] == variable) & (marked["code"] == code)]
-        return bool((cell["suppression"] == "secondary").any())
+        return pool_cells(self._s(func_name), variable, codes)
 
     def _rc(self, measure: str) -> dict:
         row = self._s("summarise_registry_counts").loc[measure]
-        return {"n": int(row["n"]), "base": int(row["base"]), "pct": float(row["pct"])}
+        return {"n": row["n"], "base": row["base"], "pct": float(row["pct"]), "suppression": row["suppression"]}
 
     def _definitions(self) -> dict[str, Callable[[], Fact]]:
         d: dict[str, Callable[[], Fact]] = {}
@@ -305,8 +324,8 @@ class Facts:
         for kind in ("of", "n", "pct"):
             pooled(f"had_placement_{kind}", "summarise_placement", "had_placement", (1,), kind)
         pooled("no_placement_n", "summarise_placement", "had_placement", (0,), "n")
-        d["no_placement_short_n"] = lambda: Fact(
-            int(self._s("summarise_no_placement_duration")["short_n"].iloc[0]), "count")
+        d["no_placement_short_n"] = lambda: self._protected_count(
+            self._s("summarise_no_placement_duration")["short_n"].iloc[0])
         for var in cb["followup"].group("placement"):
             for suffix, codes in _DEGREE5.items():
                 for kind in ("pct", "n", "of"):
@@ -388,25 +407,31 @@ class Facts:
 
     # -- helpers for composite facts -----------------------------------------
 
+    def _protected_count(self, n) -> Fact:
+        """A count the disclosure layer left missing (small) or kept."""
+        if n is None or pd.isna(n):
+            return Fact(None, "count", suppression="primary")
+        return Fact(int(n), "count")
+
     def _age_over20(self, kind: str) -> Fact:
         age = self._s("summarise_age").iloc[0]
-        return _pooled({"n": int(age["over20_n"]), "base": int(age["n"]), "pct": float(age["over20_pct"])}, kind)
+        return _pooled({"n": age["over20_n"], "base": int(age["n"]), "pct": float(age["over20_pct"]),
+                        "suppression": age["over20_suppression"]}, kind)
 
     def _words_of(self, p: dict) -> Fact:
+        suppression = p.get("suppression", "")
+        if suppression == "primary":
+            return Fact(None, "text", text=_small_people(self._min_cell), suppression=suppression)
+        if suppression:
+            return Fact(None, "text", text=HIDDEN_SHARE, suppression=suppression)
         share = p["n"] / p["base"] if p["base"] else float("nan")
-        if p.get("hidden") and not disclosure.is_small(p["n"], self._min_cell):
-            text = HIDDEN_SHARE
-        elif disclosure.is_small(p["n"], self._min_cell):
-            text = _small_people(self._min_cell)
-        else:
-            text = _share_phrase(share, p["n"], p["base"]) if p["base"] else fmt.MISSING
+        text = _share_phrase(share, p["n"], p["base"]) if p["base"] else NO_ANSWERS
         return Fact(share, "text", n=p["n"], base=p["base"], text=text, share=share)
 
     def _target_met(self) -> Fact:
-        p = self._rc("success")
-        target = float(self._ed.settings.success_target_pct)
-        met = bool(p["base"]) and p["pct"] >= target
-        return Fact(met, "text", text="er opfyldt" if met else "er ikke opfyldt")
+        met = self._disclosed.success_target_met()
+        text = {True: "er opfyldt", False: "er ikke opfyldt", None: "kan ikke vurderes på så få afsluttede"}[met]
+        return Fact(met, "text", text=text)
 
     def _exit_pool(self, code: int) -> dict:
         return self._pool("summarise_exit", "exit_status", (code,))
@@ -517,7 +542,10 @@ class Facts:
 
     def _who5_vs_population(self) -> Fact:
         """ "under" / "over" / "på niveau med": the end mean against the population mean (whole points)."""
-        end = round(float(self._paired("who5")["mean_end"]))
+        end = float(self._paired("who5")["mean_end"])
+        if end != end:
+            return Fact(None, "text", text=NOT_COMPUTED)
+        end = round(end)
         population = round(float(self._ed.codebook.scores["who5"]["population_mean"]))
         text = "under" if end < population else "over" if end > population else "på niveau med"
         return Fact(end - population, "text", text=text)

@@ -35,7 +35,9 @@ class Settings:
     funder: str
     municipality: str
     success_target_pct: float
-    min_cell: int
+    #: ``None`` (written ``auto``) until an Edition resolves it, see
+    #: :func:`ipsreport.disclosure.resolve_min_cell`.
+    min_cell: int | None
     alpha: float
     evaluation_end: dt.date
 
@@ -62,6 +64,8 @@ def _coerce(key: str, value: Any, source: str) -> Any:
             return (path if path.is_absolute() else PROJECT_DIR / path).resolve()
         if kind == "int":
             return int(value)
+        if kind == "int | None":
+            return None if value is None or str(value).strip().lower() == "auto" else int(value)
         if kind == "float":
             return float(value)
         if kind == "dt.date":

@@ -1,9 +1,10 @@
 """Every table of the report, as great-tables ``GT`` objects.
 
-Formatting only: the numbers come from the ``summarise_*`` / ``fit_*``
-functions and are turned into Danish strings by :mod:`ipsreport.fmt` (round
-half up, decimal comma, ``"12 %"``) and :mod:`ipsreport.disclosure` (small
-numbers). Conventions, following the 2025 edition:
+Formatting only: the numbers come from :mod:`ipsreport.disclosed` (the
+``summarise_*`` / ``fit_*`` results with the small-number rule already
+applied) and are turned into Danish strings by :mod:`ipsreport.fmt` (round
+half up, decimal comma, ``"12 %"``). A table whose whole base is below the
+rule is replaced by a one-line note. Conventions, following the 2025 edition:
 
 * no ``tab_header``: the chapter's ``tbl-cap`` is the title;
 * the base is shown in a spanner above the data columns (``"N: 43"``);
@@ -17,12 +18,13 @@ numbers). Conventions, following the 2025 edition:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 from great_tables import GT, loc, style
 
 from ipsreport import disclosure, fmt
-from ipsreport.summaries import pathways as pw
-from ipsreport.summaries import target_group as tg
+from ipsreport.disclosed import disclosed
 
 __all__ = [
     "tab_duration",
@@ -44,6 +46,8 @@ REGISTRY_NOTE = "* De viste data er baseret på IPS UNGs egne projektregistrerin
 MULTI_NOTE = "* Det har været muligt at markere flere svar."
 SUPPRESSION_NOTE = ("Antal under {m} vises som »<{m}«, og andele beregnet på dem vises ikke (»–«). "
                     "Hvor en skjult værdi kunne udledes af totalen, er også den næstmindste værdi skjult (»–«).")
+WITHHELD_NOTE = ("Tabellen vises ikke, fordi den bygger på færre end {m} unge. Små tal kan afsløre, "
+                 "hvem de handler om (diskretionsreglen, se afsnittet om data og metode).")
 
 
 NBSP = "\u00a0"
@@ -56,8 +60,8 @@ def _keep(text: str) -> str:
 
 
 def base_label(base, prefix: str = "N") -> str:
-    """``"N: 43"``; a range ``"N: 41–43"`` when rows rest on different bases."""
-    bases = sorted({int(b) for b in pd.Series(base).dropna()})
+    """``"N: 43"``; a range ``"N: 41–43"`` when rows rest on different bases (hidden bases left out)."""
+    bases = sorted({int(b) for b in pd.Series(base, dtype="Float64").dropna()})
     if not bases:
         return f"{prefix}: 0"
     if len(bases) == 1:
@@ -100,31 +104,46 @@ def _suppression_note(min_cell: int, frame: pd.DataFrame) -> str | None:
     return None
 
 
-def _n_pct_cells(summary: pd.DataFrame, min_cell: int, by="variable", complete: bool = True) -> pd.DataFrame:
-    marked = disclosure.suppress(summary, min_cell, by=by, complete=complete)
+def withheld_table(stem: str, min_cell: int) -> GT:
+    """The note that stands in for a table whose base is below the rule."""
+    frame = pd.DataFrame({"note": [WITHHELD_NOTE.format(m=fmt.count(min_cell))]})
+    return _gt(frame, stem, first_width=None).cols_label(note="")
+
+
+def _all_withheld(marked: pd.DataFrame) -> bool:
+    """Every base of the table is hidden: nothing in it may be shown."""
+    return bool(len(marked)) and bool(marked["base_suppressed"].all())
+
+
+def _n_pct_cells(marked: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    marked = marked.copy()
     marked["cell"] = [
-        _keep(disclosure.fmt_n_pct(n, p, min_cell, suppressed=s))
-        for n, p, s in zip(marked["n"], marked["pct"], marked["suppressed"])
+        _keep(disclosure.cell_n_pct(n, p, s, min_cell))
+        for n, p, s in zip(marked["n"], marked["pct"], marked["suppression"])
     ]
     return marked
 
 
-def _count_table(summary: pd.DataFrame, stem: str, first_label: str, min_cell: int, notes=(),
-                 data_label: str = "Total", by="variable", complete: bool = True) -> GT:
-    marked = _n_pct_cells(summary, min_cell, by=by, complete=complete)
+def _count_table(protected: pd.DataFrame, stem: str, first_label: str, min_cell: int, notes=(),
+                 data_label: str = "Total") -> GT:
+    if _all_withheld(protected):
+        return withheld_table(stem, min_cell)
+    marked = _n_pct_cells(protected, min_cell)
     frame = pd.DataFrame({"category": marked["category"].astype(str), "cell": marked["cell"]})
     table = _gt(frame, stem, first_width="65%")
     table = table.cols_label(category=first_label, cell=data_label)
-    table = table.tab_spanner(_keep(base_label(summary["base"])), columns=["cell"])
+    table = table.tab_spanner(_keep(base_label(marked["base"])), columns=["cell"])
     table = table.cols_align("right", columns=["cell"])
     return _notes(table, [*notes, _suppression_note(min_cell, marked)])
 
 
-def _grid_table(summary: pd.DataFrame, stem: str, min_cell: int, notes=()) -> GT:
+def _grid_table(protected: pd.DataFrame, stem: str, min_cell: int, notes=()) -> GT:
     """Likert items as a percentage grid: one row per item, one column per category."""
-    marked = disclosure.suppress(summary, min_cell, by="variable", complete=True)
+    if _all_withheld(protected):
+        return withheld_table(stem, min_cell)
+    marked = protected.copy()
     marked["cell"] = [
-        _keep(disclosure.fmt_pct(p, suppressed=s)) for p, s in zip(marked["pct"], marked["suppressed"])
+        _keep(disclosure.cell_pct(p, s)) for p, s in zip(marked["pct"], marked["suppression"])
     ]
     order = list(dict.fromkeys(marked["variable"]))
     codes = list(dict.fromkeys(marked["code"]))
@@ -138,9 +157,9 @@ def _grid_table(summary: pd.DataFrame, stem: str, min_cell: int, notes=()) -> GT
         frame[col] = wide[code].to_numpy()
         columns.append(col)
     bases = labels.loc[order, "base"]
-    if bases.nunique() > 1:
+    if bases.nunique(dropna=False) > 1:
         # Items rest on different numbers of answers: show each item's base.
-        frame["base"] = [fmt.count(b) for b in bases]
+        frame["base"] = [fmt.MISSING if pd.isna(b) else fmt.count(b) for b in bases]
         columns.append("base")
     table = _gt(frame, stem, first_width="36%")
     table = table.cols_label(item="", **{f"c{c}": cat_labels[c] for c in codes})
@@ -156,26 +175,30 @@ def _grid_table(summary: pd.DataFrame, stem: str, min_cell: int, notes=()) -> GT
 
 def tab_duration(ed) -> GT:
     """Tabel 1: duration of the programme (follow-up), ``"n (x %)"``."""
-    return _count_table(tg.summarise_duration(ed), "duration", "Varighed", _min_cell(ed))
+    return _count_table(disclosed(ed).duration, "duration", "Varighed", _min_cell(ed))
 
 
 def tab_background(ed) -> GT:
     """Tabel 2: gender, age, education and work experience at start."""
     min_cell = _min_cell(ed)
-    summary = tg.summarise_background(ed)
+    summary = disclosed(ed).background
     n_respondents = len(ed.baseline)
-    counts = summary[summary["code"].notna()].copy()
-    counts["n"] = counts["n"].astype("int64")
+    if disclosure.is_small(n_respondents, min_cell):
+        return withheld_table("background", min_cell)
+    counts = summary[summary["code"].notna()]
     marked = _n_pct_cells(counts, min_cell)
     cells = summary["category"].astype(str).to_frame()
     cells["cell"] = ""
     cells.loc[marked.index, "cell"] = marked["cell"]
     ages = summary["code"].isna()
-    cells.loc[ages, "cell"] = [f"{fmt.num(v, 0)} år" for v in summary.loc[ages, "value"]]
+    cells.loc[ages, "cell"] = [fmt.MISSING if pd.isna(v) else f"{fmt.num(v, 0)} år" for v in summary.loc[ages, "value"]]
     groups = []
     for section, base in zip(summary["section"], summary["base"]):
         # Say so where a section rests on fewer answers than the table's N.
-        groups.append(section if int(base) == n_respondents else f"{section} (besvaret af {fmt.count(base)})")
+        if pd.isna(base):
+            groups.append(f"{section} (besvaret af under {fmt.count(min_cell)})")
+        else:
+            groups.append(section if int(base) == n_respondents else f"{section} (besvaret af {fmt.count(base)})")
     cells["section"] = groups
     table = _gt(cells, "background", first_width="65%", rowname_col="category", groupname_col="section")
     table = table.cols_label(cell="Total").tab_stubhead("Baggrundsforhold")
@@ -186,18 +209,16 @@ def tab_background(ed) -> GT:
 
 def tab_status(ed) -> GT:
     """Tabel 3: referral status at start, from the project's registry."""
-    return _count_table(tg.summarise_status(ed), "status", "Status ved opstart*", _min_cell(ed),
+    return _count_table(disclosed(ed).status, "status", "Status ved opstart*", _min_cell(ed),
                         notes=[REGISTRY_NOTE])
 
 
 def tab_supports(ed) -> GT:
     """Tabel 4: supports at start; several answers possible."""
-    summary = tg.summarise_supports(ed)
+    summary = disclosed(ed).supports
     summary = summary.assign(category=summary["label"])
-    # Only the "Ja" count of each item is shown, so no complement can be derived.
     return _count_table(summary, "supports", "Indsatser*", _min_cell(ed),
-                        notes=["* Det har været muligt at markere flere samtidige indsatser."],
-                        by=None, complete=False)
+                        notes=["* Det har været muligt at markere flere samtidige indsatser."])
 
 
 # --- Chapter 5 -------------------------------------------------------------
@@ -205,31 +226,33 @@ def tab_supports(ed) -> GT:
 
 def tab_motivation(ed) -> GT:
     """Tabel 5: the three motivation items at start, percentage grid."""
-    return _grid_table(pw.summarise_motivation(ed), "motivation", _min_cell(ed))
+    return _grid_table(disclosed(ed).motivation, "motivation", _min_cell(ed))
 
 
 def tab_resources(ed) -> GT:
     """Tabel 6: surplus in everyday life and belief in work, percentage grid."""
-    return _grid_table(pw.summarise_resources(ed), "resources", _min_cell(ed))
+    return _grid_table(disclosed(ed).resources, "resources", _min_cell(ed))
 
 
 def tab_evaluation(ed) -> GT:
     """Tabel 7: the young people's evaluation of the programme, percentage grid."""
-    return _grid_table(pw.summarise_evaluation(ed), "evaluation", _min_cell(ed))
+    return _grid_table(disclosed(ed).evaluation, "evaluation", _min_cell(ed))
 
 
 def tab_exit(ed) -> GT:
     """Tabel 8: exit to job, flexjob or education among those who finished (registry)."""
     min_cell = _min_cell(ed)
-    summary = pw.summarise_exit(ed)
-    marked = disclosure.suppress(summary, min_cell, by="variable", complete=True)
+    marked = disclosed(ed).exit
+    if _all_withheld(marked):
+        return withheld_table("exit", min_cell)
     shown = marked[marked["success"]]
-    cells = [disclosure.fmt_count(n, min_cell, s) for n, s in zip(shown["n"], shown["suppressed"])]
-    total = int(shown["n"].sum())
-    # The total of the success rows, subtracted from N, gives the "other
-    # reason" row: hide it when that row is hidden.
-    other_hidden = bool(marked.loc[~marked["success"], "suppressed"].any())
-    total_cell = fmt.MISSING if other_hidden else disclosure.fmt_count(total, min_cell)
+    cells = [disclosure.cell_count(n, s, min_cell) for n, s in zip(shown["n"], shown["suppression"])]
+    # The total of the success rows is N minus the "other reason" row, so
+    # it is shown exactly when that row is (hidden success cells stay hidden).
+    other = marked[~marked["success"]]
+    other_hidden = bool(other["suppressed"].any())
+    total = None if other_hidden else int(marked["base"].iloc[0]) - int(other["n"].sum())
+    total_cell = fmt.MISSING if other_hidden else disclosure.cell_count(total, "", min_cell)
     frame = pd.DataFrame(
         {
             "category": [*shown["category"].astype(str), "I alt i job, fleksjob eller uddannelse"],
@@ -238,7 +261,7 @@ def tab_exit(ed) -> GT:
     )
     table = _gt(frame, "exit", first_width="65%")
     table = table.cols_label(category="Afslutningsstatus*", cell="Antal unge")
-    table = table.tab_spanner(_keep(f"{base_label(summary['base'])} afsluttede"), columns=["cell"])
+    table = table.tab_spanner(_keep(f"{base_label(marked['base'])} afsluttede"), columns=["cell"])
     table = table.cols_align("right", columns=["cell"])
     table = table.tab_style(style.text(weight="bold"), loc.body(rows=[len(frame) - 1]))
     return _notes(table, [REGISTRY_NOTE, _suppression_note(min_cell, marked)])
@@ -273,8 +296,11 @@ def tab_regression(ed, ci_method: str | None = None) -> GT:
     """
     from ipsreport.models import fit_regression
 
-    result = fit_regression(ed, ci_method=ci_method)
-    counts = pw.summarise_registry_counts(ed)
+    protected = disclosed(ed).regression
+    min_cell = _min_cell(ed)
+    if protected.withheld:
+        return withheld_table("regression", min_cell)
+    result = protected.result if ci_method is None else fit_regression(ed, ci_method=ci_method)
     terms = result.terms
     labels = [f"{lab}¹" if term == "meaning" else lab for term, lab in zip(terms["term"], terms["label"])]
     odds = [
@@ -290,14 +316,18 @@ def tab_regression(ed, ci_method: str | None = None) -> GT:
         }
     )
     alpha = fmt.num(result.alpha, 2, strip_zeros=True)
-    enrolled = int(counts.loc["followup_enrolled", "n"])
+    enrolled = disclosed(ed).registry_counts.loc["followup_enrolled"]
+    if enrolled["suppression"]:
+        excluded = ("Unge, der fortsat var i forløb ved evalueringens afslutning, men har udfyldt et afsluttende "
+                    "spørgeskema, indgår ikke.")
+    else:
+        excluded = (f"De {fmt.words(int(enrolled['n']))}, der fortsat var i forløb ved evalueringens afslutning, "
+                    "men har udfyldt et afsluttende spørgeskema, indgår ikke.")
     notes = [
         f"Anm.: * = p < 0,05, ** = p < 0,01, *** = p < 0,001. »n.s.« betyder »ikke signifikant« (p ≥ {alpha}); "
         f"odds ratio vises kun for signifikante variable. {_CI_NOTES[result.ci_method]}",
         f"Analysen omfatter {fmt.count(result.n)} afsluttede unge med fuldstændige svar, "
-        f"heraf {fmt.count(result.events)} i job eller uddannelse ved afslutning. "
-        f"De {fmt.words(enrolled)}, der fortsat var i forløb ved evalueringens afslutning, men har udfyldt "
-        "et afsluttende spørgeskema, indgår ikke.",
+        f"heraf {fmt.count(result.events)} i job eller uddannelse ved afslutning. {excluded}",
         _MEANING_NOTE,
         *[f"Bemærk: {w}" for w in result.warnings],
     ]
@@ -373,11 +403,13 @@ def tab_sources(ed) -> GT:
 
     rows = []
     for src in getattr(ed, "sources", []) or []:
-        path = getattr(src, "path", "")
+        path = Path(getattr(src, "path", ""))
+        # Inside the project the path says which shipped file it is; outside
+        # it is somebody's local folder, which has no place in a publication.
         try:
             shown = str(path.resolve().relative_to(PROJECT_DIR))
-        except (AttributeError, ValueError):
-            shown = str(path)
+        except (OSError, ValueError):
+            shown = path.name
         name = getattr(src, "name", "")
         data = getattr(ed, name, None)
         rows.append(
@@ -415,16 +447,15 @@ def tab_audit(ed) -> GT:
     where the number is printed, as printed, as reproduced from the data,
     whether that is within the tolerance, and the reason for any difference.
     """
-    from ipsreport.audit import summarise_audit
-
-    audit = summarise_audit(ed)
+    audit = disclosed(ed).audit
     frame = pd.DataFrame(
         {
             "where": audit["where"].astype(str),
             "key": audit["key"].astype(str),
             "printed": audit["printed"].astype(str),
             "reproduced": [_audit_number(v) for v in audit["reproduced"]],
-            "within": ["Ja" if w else "Nej" for w in audit["within"]],
+            "within": [fmt.MISSING if hidden else ("Ja" if w else "Nej")
+                       for w, hidden in zip(audit["within"], audit["suppressed"])],
             "reason": ["" if r is None or (isinstance(r, float) and pd.isna(r)) else str(r) for r in audit["reason"]],
         }
     )
@@ -439,6 +470,8 @@ def tab_audit(ed) -> GT:
     table = table.opt_css("#gt-audit td.gt_row:nth-child(2) { word-break: break-all; }")
     table = table.tab_options(table_font_size="11px")
     n_within = int(audit["within"].sum())
+    hidden = ("Beregnede tal, der hviler på færre end {m} unge, vises ikke (»–«)."
+              .format(m=fmt.count(_min_cell(ed))) if audit["suppressed"].any() else None)
     return _notes(table, [f"{fmt.count(n_within)} af {fmt.count(len(audit))} offentliggjorte tal er genskabt "
                           "(»Genskabt: Ja«): det beregnede tal ligger inden for tolerancen, dvs. afrundingen af det "
-                          "trykte tal eller afstanden til nærmeste mulige værdi."])
+                          "trykte tal eller afstanden til nærmeste mulige værdi.", hidden])

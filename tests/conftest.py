@@ -42,7 +42,11 @@ def build_edition(registry=None, baseline=None, followup=None, **settings) -> Si
     """Edition-like object from lists of row dicts (missing columns are empty).
 
     ``id`` values are generated (``"p1"``, ``"p2"``, ...) when not given.
+    The small-number rule is off unless ``min_cell`` is given: these
+    editions test computations, and :func:`ipsreport.edition.edition` is what
+    resolves ``auto`` for real folders.
     """
+    settings.setdefault("min_cell", 0)
     codebook = load_codebook()
     frames = {}
     for name, rows in (("registry", registry), ("baseline", baseline), ("followup", followup)):

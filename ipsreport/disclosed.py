@@ -1,0 +1,421 @@
+"""The disclosure layer: every summary an output may read, with the small-number rule applied once.
+
+``summarise_*`` and ``fit_*`` return the true numbers (tested as such).
+Tables, figures, facts and appendices never call them: they read a
+:class:`Disclosed` object, whose frames already have every value that the
+rule ``min_cell`` (:mod:`ipsreport.disclosure`) forbids replaced by a missing
+value. A formatter that forgets the rule can therefore only print a gap, never
+a small count; ``tests/test_disclosed.py`` checks that no output module
+imports the summaries directly.
+
+What the layer does, when ``min_cell`` is on (``m``):
+
+* counts ``0 < n < m`` are hidden (``suppression == "primary"``, printed
+  ``"<m"``), with a complementary cell of the same group
+  (``"secondary"``, printed ``"–"``) where the group shows its total;
+* a group whose base is below the rule is hidden whole (``"base"``), and its
+  base too: its N would itself be a small count;
+* youngest and oldest age (each one person's value) are shown only when at
+  least ``2 m`` answered, means only when at least ``m`` did;
+* paired comparisons rest on at least ``m`` pairs, and a paired figure
+  draws no trajectory that fewer than ``m`` persons share;
+* Table 9 is fitted only when both outcome groups hold at least ``m``;
+* the audit's computed column (Bilag 7) hides values resting on small counts.
+
+With ``min_cell == 0`` (the verified twin) every frame is returned as the
+summaries made it, so the twin's report is unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from ipsreport import disclosure
+from ipsreport.summaries import mental_health as mh
+from ipsreport.summaries import pathways as pw
+from ipsreport.summaries import supplementary as sp
+from ipsreport.summaries import target_group as tg
+
+__all__ = ["Disclosed", "disclosed", "protect_counts", "pool_cells", "DisclosedRegression"]
+
+
+def protect_counts(frame: pd.DataFrame, min_cell: int, by: str | list[str] | None = "variable",
+                   complete: bool = True) -> pd.DataFrame:
+    """Apply the rule to a tidy count frame (columns ``n``, optionally ``base`` and ``pct``).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per cell.
+    min_cell : int
+        The rule; ``0`` returns the frame with ``suppressed``/``suppression``
+        columns and every value kept.
+    by, complete
+        As for :func:`ipsreport.disclosure.suppress`.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``suppressed`` (bool), ``suppression`` (``"primary"``,
+        ``"secondary"``, ``"base"`` or ``""``) and ``base_suppressed``;
+        hidden ``n``/``pct``/``base`` values are missing (``<NA>``/``NaN``).
+    """
+    out = disclosure.suppress(frame, min_cell, by=by, complete=complete)
+    out["base_suppressed"] = False
+    if not min_cell:
+        return out
+    if "base" in out:
+        small_base = out["base"].map(lambda b: disclosure.is_small(b, min_cell)).astype(bool)
+        out.loc[small_base & ~out["suppressed"], "suppression"] = "base"
+        out.loc[small_base, "suppressed"] = True
+        out["base_suppressed"] = small_base
+        out["base"] = out["base"].astype("Int64").mask(small_base)
+    hidden = out["suppressed"].to_numpy(dtype=bool)
+    out["n"] = out["n"].astype("Int64").mask(hidden)
+    if "pct" in out:
+        out["pct"] = out["pct"].astype(float).mask(hidden)
+    return out
+
+
+def pool_cells(protected: pd.DataFrame, variable: str, codes) -> dict:
+    """Pool categories of a protected frame: e.g. "høj + meget høj grad".
+
+    Parameters
+    ----------
+    protected : DataFrame
+        A frame from :func:`protect_counts`.
+    variable : str
+    codes : int or iterable of int
+
+    Returns
+    -------
+    dict
+        ``n, base, pct`` of the pool (the percentage of the pooled count, not
+        a sum of rounded percentages) and ``suppression``: ``""`` when every
+        pooled cell is visible; the cell's own suppression for a single hidden
+        cell; ``"pooled"`` when a pool includes a hidden cell (its sum would
+        reveal it); ``"base"`` when the variable's base is hidden.
+
+    Raises
+    ------
+    KeyError
+        For an unknown variable or code.
+    """
+    codes = [codes] if isinstance(codes, int) else list(codes)
+    rows = protected[protected["variable"] == variable]
+    if rows.empty:
+        raise KeyError(f"summary has no variable {variable!r}")
+    missing = set(codes) - set(rows["code"])
+    if missing:
+        raise KeyError(f"{variable}: codes {sorted(missing)} not in summary")
+    if bool(rows["base_suppressed"].any()):
+        return {"n": pd.NA, "base": pd.NA, "pct": float("nan"), "suppression": "base"}
+    cells = rows[rows["code"].isin(codes)]
+    base = int(rows["base"].iloc[0])
+    hidden = [x for x in cells["suppression"] if x]
+    if hidden:
+        # One hidden cell pooled with empty ones is that cell: "<3" still holds.
+        alone = len(hidden) == 1 and bool((cells.loc[cells["suppression"] == "", "n"] == 0).all())
+        return {"n": pd.NA, "base": base, "pct": float("nan"),
+                "suppression": hidden[0] if alone else "pooled"}
+    n = int(cells["n"].sum())
+    return {"n": n, "base": base, "pct": n / base * 100 if base else float("nan"), "suppression": ""}
+
+
+def _hide_stats(frame: pd.DataFrame, n_column: str, columns, threshold: int) -> pd.DataFrame:
+    """Missing ``columns`` in rows resting on fewer than ``threshold`` persons."""
+    out = frame.copy()
+    if threshold:
+        small = out[n_column].astype(float) < threshold
+        for column in columns:
+            out[column] = out[column].astype(float).mask(small)
+    return out
+
+
+@dataclass(frozen=True)
+class DisclosedRegression:
+    """Table 9 as outputs may show it.
+
+    Attributes
+    ----------
+    result : RegressionResult
+        The fit; its ``terms`` hold no estimates when ``withheld``.
+    withheld : bool
+        An outcome group is below the rule: the model is not shown.
+    """
+
+    result: object
+    withheld: bool
+
+
+#: Pairs of registry counts that add up to their common base (the second
+#: follows from the first): the rule hides both when one is small.
+_REGISTRY_GROUPS = {
+    "finished": "status", "active": "status",
+    "followup_enrolled": "followup_status", "followup_finished": "followup_status",
+}
+
+
+class Disclosed:
+    """The disclosure-controlled summaries of one edition.
+
+    Parameters
+    ----------
+    ed : Edition
+        Its ``settings.min_cell`` is the rule (resolved by
+        :func:`ipsreport.edition.edition`).
+    """
+
+    def __init__(self, ed) -> None:
+        self.ed = ed
+        self.min_cell = disclosure.get_min_cell(ed)
+        self._paired: dict[str | None, pd.DataFrame] = {}
+
+    def _counts(self, frame: pd.DataFrame, by="variable", complete: bool = True) -> pd.DataFrame:
+        return protect_counts(frame, self.min_cell, by=by, complete=complete)
+
+    # -- chapter 4 ----------------------------------------------------------
+
+    @cached_property
+    def duration(self) -> pd.DataFrame:
+        """Table 1 (:func:`~ipsreport.summaries.target_group.summarise_duration`)."""
+        return self._counts(tg.summarise_duration(self.ed))
+
+    @cached_property
+    def duration_months(self) -> pd.DataFrame:
+        """Months enrolled; the mean only with at least ``min_cell`` persons."""
+        frame = tg.summarise_duration_months(self.ed)
+        frame = _hide_stats(frame, "n", ["mean", "median"], self.min_cell)
+        frame = _hide_stats(frame, "n", ["min", "max"], 2 * self.min_cell)
+        return _hide_stats(frame, "n_finished", ["mean_finished"], self.min_cell)
+
+    @cached_property
+    def age(self) -> pd.DataFrame:
+        """Age at start: mean with ``min_cell`` answers, youngest/oldest with ``2 min_cell``."""
+        frame = tg.summarise_age(self.ed)
+        frame = _hide_stats(frame, "n", ["mean"], self.min_cell)
+        frame = _hide_stats(frame, "n", ["min", "max"], 2 * self.min_cell)
+        over = protect_counts(frame.rename(columns={"over20_n": "n_", "n": "base"})
+                              .rename(columns={"n_": "n", "over20_pct": "pct"}), self.min_cell, by=None)
+        frame["over20_n"] = over["n"].to_numpy()
+        frame["over20_pct"] = over["pct"].to_numpy()
+        frame["over20_suppression"] = over["suppression"].to_numpy()
+        return frame
+
+    @cached_property
+    def background(self) -> pd.DataFrame:
+        """Table 2: counts protected by variable, age rows as :attr:`age`."""
+        frame = tg.summarise_background(self.ed)
+        counts = frame[frame["code"].notna()].copy()
+        counts["n"] = counts["n"].astype("int64")
+        marked = self._counts(counts)
+        out = frame.copy()
+        out["suppressed"] = False
+        out["suppression"] = ""
+        out["base_suppressed"] = False
+        out["base"] = out["base"].astype("Int64")
+        for column in ("n", "pct", "suppressed", "suppression", "base", "base_suppressed"):
+            out.loc[marked.index, column] = marked[column]
+        ages = out["code"].isna()
+        age = self.age.iloc[0]
+        out.loc[ages, "value"] = [age["min"], age["max"], age["mean"]]
+        if disclosure.is_small(age["n"], self.min_cell):
+            out.loc[ages, "base"] = pd.NA
+            out.loc[ages, "base_suppressed"] = True
+        return out
+
+    @cached_property
+    def work_experience_years(self) -> pd.DataFrame:
+        """Mean years of experience, only with at least ``min_cell`` persons."""
+        return _hide_stats(tg.summarise_work_experience_years(self.ed), "n", ["mean", "median"], self.min_cell)
+
+    @cached_property
+    def status(self) -> pd.DataFrame:
+        """Table 3."""
+        return self._counts(tg.summarise_status(self.ed))
+
+    @cached_property
+    def supports(self) -> pd.DataFrame:
+        """Table 4: only the "Ja" cell of each item is shown, so no complement exists."""
+        return self._counts(tg.summarise_supports(self.ed), by=None, complete=False)
+
+    @cached_property
+    def goals(self) -> pd.DataFrame:
+        """Goals at start (multi-select, as :attr:`supports`)."""
+        return self._counts(pw.summarise_goals(self.ed), by=None, complete=False)
+
+    # -- chapter 5 ----------------------------------------------------------
+
+    @cached_property
+    def motivation(self) -> pd.DataFrame:
+        """Table 5."""
+        return self._counts(pw.summarise_motivation(self.ed))
+
+    @cached_property
+    def resources(self) -> pd.DataFrame:
+        """Table 6."""
+        return self._counts(pw.summarise_resources(self.ed))
+
+    @cached_property
+    def evaluation(self) -> pd.DataFrame:
+        """Table 7."""
+        return self._counts(pw.summarise_evaluation(self.ed))
+
+    @cached_property
+    def psychiatry(self) -> pd.DataFrame:
+        """Contact with psychiatry (follow-up)."""
+        return self._counts(pw.summarise_psychiatry(self.ed))
+
+    @cached_property
+    def placement(self) -> pd.DataFrame:
+        """Placements (follow-up)."""
+        return self._counts(pw.summarise_placement(self.ed))
+
+    @cached_property
+    def no_placement_duration(self) -> pd.DataFrame:
+        """Respondents without a placement and how many of them were short in the programme."""
+        frame = pw.summarise_no_placement_duration(self.ed).copy()
+        if self.min_cell:
+            for column in ("n", "short_n"):
+                frame[column] = frame[column].astype("Int64").mask(
+                    frame[column].map(lambda v: disclosure.is_small(v, self.min_cell)).astype(bool))
+        return frame
+
+    @cached_property
+    def exit(self) -> pd.DataFrame:
+        """Table 8: exit status of those who finished."""
+        return self._counts(pw.summarise_exit(self.ed))
+
+    @cached_property
+    def registry_counts(self) -> pd.DataFrame:
+        """Head counts for the prose, each row on its own (pairs that add up protected together)."""
+        frame = pw.summarise_registry_counts(self.ed)
+        grouped = frame.assign(group=[_REGISTRY_GROUPS.get(m, m) for m in frame.index])
+        return protect_counts(grouped, self.min_cell, by="group", complete=True)
+
+    def success_target_met(self) -> bool | None:
+        """Whether the share of finished in job, flex job or education reaches ``success_target_pct``.
+
+        ``None`` when nobody finished or the finished are fewer than the rule
+        (with two finished, "met" would tell what happened to both).
+        """
+        if bool(self.registry_counts.loc["success", "base_suppressed"]):
+            return None
+        raw = pw.summarise_registry_counts(self.ed).loc["success"]
+        if not raw["base"]:
+            return None
+        return bool(raw["pct"] >= float(self.ed.settings.success_target_pct))
+
+    # -- chapter 6 ----------------------------------------------------------
+
+    def paired(self, score: str | None = None) -> pd.DataFrame:
+        """Paired start/end comparisons; every statistic hidden below ``min_cell`` pairs."""
+        if score not in self._paired:
+            frame = mh.summarise_paired(self.ed, score)
+            stats = ["mean_start", "mean_end", "diff", "ci_low", "ci_high", "t", "p_ttest", "w", "p_wilcoxon"]
+            frame = _hide_stats(frame, "n", stats, self.min_cell)
+            frame["withheld"] = frame["n"].map(lambda v: 0 < v < self.min_cell if self.min_cell else False)
+            frame.loc[frame["withheld"], "significant"] = False
+            self._paired[score] = frame
+        return self._paired[score]
+
+    def paired_pairs(self, score: str) -> pd.DataFrame:
+        """Distinct (start, end) trajectories of a paired figure and how many share each.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``start, end, n``, least frequent first; trajectories
+            shared by fewer than ``min_cell`` persons are left out (and the
+            frame's ``attrs["hidden"]`` is True when any was).
+        """
+        long = mh.summarise_paired_long(self.ed, score)
+        wide = long.pivot(index="id", columns="time", values="value")
+        if wide.empty:
+            out = pd.DataFrame({"start": [], "end": [], "n": []})
+            out.attrs["hidden"] = False
+            return out
+        pairs, counts = np.unique(
+            np.column_stack([wide["Start"].to_numpy(dtype=float), wide["Afslutning"].to_numpy(dtype=float)]),
+            axis=0, return_counts=True,
+        )
+        order = np.argsort(counts, kind="stable")
+        out = pd.DataFrame({"start": pairs[order, 0], "end": pairs[order, 1], "n": counts[order]})
+        keep = out["n"] >= self.min_cell if self.min_cell else pd.Series(True, index=out.index)
+        shown = out[keep].reset_index(drop=True)
+        shown.attrs["hidden"] = bool((~keep).any())
+        return shown
+
+    @cached_property
+    def who5_bands(self) -> pd.DataFrame:
+        """WHO-5 bands at start and end, protected per time point."""
+        return self._counts(mh.summarise_who5_bands(self.ed), by="time")
+
+    # -- chapter 7 and Bilag 5 ---------------------------------------------
+
+    @cached_property
+    def regression(self) -> DisclosedRegression:
+        """Table 9; withheld when either outcome group is below the rule."""
+        from ipsreport.models import fit_regression
+
+        result = fit_regression(self.ed)
+        small = self.min_cell and min(result.events, result.n - result.events) < self.min_cell
+        if small:
+            terms = result.terms.copy()
+            for column in ("coef", "se", "odds_ratio", "ci_low", "ci_high", "p"):
+                terms[column] = np.nan
+            terms["stars"] = ""
+            terms["significant"] = False
+            result = type(result)(terms, result.n, result.events, [], None, result.alpha, result.ci_method)
+        return DisclosedRegression(result, bool(small))
+
+    @cached_property
+    def experience(self) -> pd.DataFrame:
+        """Bilag 5: experience of the programme."""
+        return self._counts(sp.summarise_experience(self.ed))
+
+    @cached_property
+    def statements(self) -> pd.DataFrame:
+        """Bilag 5: statements."""
+        return self._counts(sp.summarise_statements(self.ed))
+
+    @cached_property
+    def effect(self) -> pd.DataFrame:
+        """Bilag 5: overall effect."""
+        return self._counts(sp.summarise_effect(self.ed))
+
+    # -- Bilag 7 --------------------------------------------------------------
+
+    @cached_property
+    def audit(self) -> pd.DataFrame:
+        """The reproduction audit; computed values resting on small counts are missing."""
+        from ipsreport.audit import summarise_audit
+
+        frame = summarise_audit(self.ed)
+        if not self.min_cell:
+            frame["suppressed"] = False
+            return frame
+        small = [any(disclosure.is_small(c, self.min_cell) for c in counts) for counts in frame["counts"]]
+        frame["suppressed"] = small
+        for column in ("reproduced", "difference"):
+            frame[column] = frame[column].astype(float).mask(frame["suppressed"])
+        return frame
+
+
+_CACHE: dict[int, tuple[object, Disclosed]] = {}
+
+
+def disclosed(ed) -> Disclosed:
+    """The :class:`Disclosed` summaries of ``ed`` (one object per edition and rule)."""
+    hit = _CACHE.get(id(ed))
+    if hit is not None and hit[0] is ed and hit[1].min_cell == disclosure.get_min_cell(ed):
+        return hit[1]
+    if len(_CACHE) > 32:
+        _CACHE.clear()
+    made = Disclosed(ed)
+    _CACHE[id(ed)] = (ed, made)
+    return made
