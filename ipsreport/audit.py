@@ -270,7 +270,7 @@ def compute_key(ed, key: str) -> float:
     raise KeyError(f"bad key {key!r}")
 
 
-def key_counts(ed, key: str) -> list[float]:
+def key_counts(ed, key: str, value: float | None = None) -> list[float]:
     """The head counts a key's value rests on, for the small-number rule.
 
     A value may be shown only when none of these counts is small
@@ -284,6 +284,8 @@ def key_counts(ed, key: str) -> list[float]:
     ed : Edition or dict
     key : str
         As for :func:`compute_key`.
+    value : float, optional
+        The key's value when already computed (a head count is its own basis).
 
     Returns
     -------
@@ -299,7 +301,7 @@ def key_counts(ed, key: str) -> list[float]:
             return [float(result.n), float(min(result.events, result.n - result.events))]
         head = parts[0]
         if len(parts) == 2 and parts[1] == "n":
-            return [compute_key(ed, key)]
+            return [compute_key(ed, key) if value is None else value]
         if len(parts) == 3 and parts[1] == "share_of":
             return [compute_key(ed, f"{head}.n"), compute_key(ed, f"{parts[2]}.n")]
         if head == "registry" and len(parts) == 3 and parts[1] in ("finished", "success"):
@@ -403,7 +405,7 @@ def _summarise_audit(ed, path: Path) -> pd.DataFrame:
                 "tolerance": float(entry["tolerance"]),
                 "within": bool(np.isfinite(diff) and abs(diff) <= float(entry["tolerance"]) + _EPS),
                 "reason": entry["reason"],
-                "counts": key_counts(ed, entry["key"]),
+                "counts": key_counts(ed, entry["key"], reproduced),
             }
         )
     columns = ["key", "where", "printed", "published", "reproduced", "difference", "tolerance", "within", "reason",

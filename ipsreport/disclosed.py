@@ -40,7 +40,7 @@ from ipsreport.summaries import pathways as pw
 from ipsreport.summaries import supplementary as sp
 from ipsreport.summaries import target_group as tg
 
-__all__ = ["Disclosed", "disclosed", "protect_counts", "pool_cells", "DisclosedRegression"]
+__all__ = ["Disclosed", "disclosed", "protect_counts", "pool_cells", "paired_trajectories", "DisclosedRegression"]
 
 
 def protect_counts(frame: pd.DataFrame, min_cell: int, by: str | list[str] | None = "variable",
@@ -124,6 +124,33 @@ def pool_cells(protected: pd.DataFrame, variable: str, codes) -> dict:
                 "suppression": hidden[0] if alone else "pooled"}
     n = int(cells["n"].sum())
     return {"n": n, "base": base, "pct": n / base * 100 if base else float("nan"), "suppression": ""}
+
+
+def paired_trajectories(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (start, end) pairs and how many respondents have each.
+
+    Parameters
+    ----------
+    start, end : ndarray
+        Paired values, one per respondent.
+
+    Returns
+    -------
+    pairs : ndarray, shape (k, 2)
+        Distinct ``(start, end)`` pairs, least frequent first (so the
+        frequent ones are drawn on top), ties in value order.
+    counts : ndarray, shape (k,)
+        Respondents per pair; sums to ``len(start)``.
+
+    Notes
+    -----
+    The scores are discrete (at most a few hundred distinct pairs), so the
+    figures draw one line per pair instead of one per respondent: the
+    drawing no longer grows with the cohort.
+    """
+    pairs, counts = np.unique(np.column_stack([start, end]), axis=0, return_counts=True)
+    order = np.argsort(counts, kind="stable")
+    return pairs[order], counts[order]
 
 
 def _hide_stats(frame: pd.DataFrame, n_column: str, columns, threshold: int) -> pd.DataFrame:
@@ -339,12 +366,8 @@ class Disclosed:
             out = pd.DataFrame({"start": [], "end": [], "n": []})
             out.attrs["hidden"] = False
             return out
-        pairs, counts = np.unique(
-            np.column_stack([wide["Start"].to_numpy(dtype=float), wide["Afslutning"].to_numpy(dtype=float)]),
-            axis=0, return_counts=True,
-        )
-        order = np.argsort(counts, kind="stable")
-        out = pd.DataFrame({"start": pairs[order, 0], "end": pairs[order, 1], "n": counts[order]})
+        pairs, counts = paired_trajectories(wide["Start"].to_numpy(dtype=float), wide["Afslutning"].to_numpy(dtype=float))
+        out = pd.DataFrame({"start": pairs[:, 0], "end": pairs[:, 1], "n": counts})
         keep = out["n"] >= self.min_cell if self.min_cell else pd.Series(True, index=out.index)
         shown = out[keep].reset_index(drop=True)
         shown.attrs["hidden"] = bool((~keep).any())

@@ -3,8 +3,10 @@
 Each ``fig_*`` function takes the :class:`~ipsreport.edition.Edition` and
 returns a :class:`matplotlib.figure.Figure` made with the object API (no
 ``pyplot``), so Jupyter shows it exactly once and no state leaks from one
-figure to the next. Numbers come from ``ipsreport.summaries``; this module
-only draws them. Styling comes from :mod:`ipsreport.theme`; Danish number
+figure to the next. Numbers come from :mod:`ipsreport.disclosed` (the
+summaries with the small-number rule applied); this module only draws them.
+A figure whose base is below the rule is replaced by a note, and a paired
+figure draws no trajectory fewer persons than the rule share. Styling comes from :mod:`ipsreport.theme`; Danish number
 formatting from :mod:`ipsreport.fmt`.
 
 Chapter 6 (Figur 1-4) compares the *same* young people at start and end:
@@ -32,18 +34,10 @@ from matplotlib.ticker import FixedLocator, FuncFormatter
 import ipsreport.fmt as fmt
 import ipsreport.scoring as scoring
 import ipsreport.theme as th
-from ipsreport.summaries.mental_health import (
-    SCORES,
-    summarise_paired,
-    summarise_paired_long,
-    summarise_who5_bands,
-)
-from ipsreport.summaries.supplementary import (
-    BILAG5_QUESTIONS,
-    summarise_effect,
-    summarise_experience,
-    summarise_statements,
-)
+from ipsreport import disclosure
+from ipsreport.disclosed import disclosed
+from ipsreport.summaries.mental_health import SCORES
+from ipsreport.summaries.supplementary import BILAG5_QUESTIONS
 
 __all__ = [
     "fig_mastery",
@@ -100,9 +94,25 @@ def _pct_formatter() -> FuncFormatter:
     return FuncFormatter(lambda x, _pos=None: fmt.pct(x, 0))
 
 
-def paired_note(n: int) -> str:
+def paired_note(n: int, hidden_lines: bool = False, min_cell: int = 0) -> str:
     """The note under Figur 1-4: how many respondents the figure rests on."""
-    return f"Note: Baseret på de samme {fmt.count(n)} unge, der har besvaret spørgeskemaet både ved start og afslutning."
+    text = f"Note: Baseret på de samme {fmt.count(n)} unge, der har besvaret spørgeskemaet både ved start og afslutning."
+    if hidden_lines:
+        text += f" Forløb, som færre end {fmt.count(min_cell)} unge har til fælles, er ikke tegnet."
+    return text
+
+
+WITHHELD_FIGURE = ("Figuren vises ikke, fordi den bygger på færre end {m} unge. Små tal kan afsløre, "
+                   "hvem de handler om (diskretionsreglen).")
+
+
+def withheld_figure(min_cell: int) -> Figure:
+    """The small figure that stands in for one whose base is below the rule."""
+    with th.theme():
+        fig = Figure(figsize=(th.WIDTH_IN, 2.0 * th.CM))
+        fig.text(0.5, 0.5, _wrap(WITHHELD_FIGURE.format(m=fmt.count(min_cell)), 90), ha="center", va="center",
+                 fontsize=th.SMALL_SIZE, gid="withheld")
+    return fig
 
 
 def _new_figure(height_in: float, note: str | None = None) -> Figure:
@@ -200,33 +210,6 @@ def _scale_ticks(ed, score: str):
     return ticks, None
 
 
-def _paired_trajectories(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct (start, end) pairs and how many respondents have each.
-
-    Parameters
-    ----------
-    start, end : ndarray
-        Paired values, one per respondent.
-
-    Returns
-    -------
-    pairs : ndarray, shape (k, 2)
-        Distinct ``(start, end)`` pairs, least frequent first (so the
-        frequent ones are drawn on top), ties in value order.
-    counts : ndarray, shape (k,)
-        Respondents per pair; sums to ``len(start)``.
-
-    Notes
-    -----
-    The scores are discrete (at most a few hundred distinct pairs), so the
-    figures draw one line per pair instead of one per respondent: the
-    drawing no longer grows with the cohort.
-    """
-    pairs, counts = np.unique(np.column_stack([start, end]), axis=0, return_counts=True)
-    order = np.argsort(counts, kind="stable")
-    return pairs[order], counts[order]
-
-
 #: Most opaque an individual trajectory gets, so the means stay in front even
 #: when thousands of respondents share a trajectory.
 _TRAJECTORY_MAX_OPACITY = 0.75
@@ -259,14 +242,18 @@ def _trajectory_style(counts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarra
     return colours, widths
 
 
-def _draw_paired(ax, ed, score: str, row: pd.Series, long: pd.DataFrame) -> None:
-    """Faint individual lines plus the two means on ``ax``."""
+def _draw_paired(ax, ed, score: str, row: pd.Series, trajectories: pd.DataFrame) -> None:
+    """Faint individual lines plus the two means on ``ax``.
+
+    ``trajectories`` is :meth:`ipsreport.disclosed.Disclosed.paired_pairs`:
+    distinct (start, end) pairs with the number of persons sharing each.
+    """
     spec = SCORES[score]
     decimals = spec.decimals
-    wide = long.pivot(index="id", columns="time", values="value")
-    n = len(wide)
-    if n:
-        pairs, counts = _paired_trajectories(wide["Start"].to_numpy(dtype=float), wide["Afslutning"].to_numpy(dtype=float))
+    n = int(row["n"])
+    if len(trajectories):
+        pairs = trajectories[["start", "end"]].to_numpy(dtype=float)
+        counts = trajectories["n"].to_numpy()
         colours, widths = _trajectory_style(counts, n)
         segments = np.stack([np.column_stack([np.zeros(len(pairs)), pairs[:, 0]]),
                              np.column_stack([np.ones(len(pairs)), pairs[:, 1]])], axis=1)
@@ -304,13 +291,16 @@ def _draw_paired(ax, ed, score: str, row: pd.Series, long: pd.DataFrame) -> None
 
 
 def _paired_figure(ed, score: str) -> Figure:
-    row = summarise_paired(ed, score).iloc[0]
-    long = summarise_paired_long(ed, score)
+    protected = disclosed(ed)
+    row = protected.paired(score).iloc[0]
+    if row["withheld"]:
+        return withheld_figure(protected.min_cell)
+    trajectories = protected.paired_pairs(score)
     with th.theme():
-        note = paired_note(int(row["n"]))
+        note = paired_note(int(row["n"]), trajectories.attrs.get("hidden", False), protected.min_cell)
         fig = _new_figure(PAIRED_HEIGHT_IN, note)
         ax, side = fig.subplots(1, 2, width_ratios=[3, 1.9])
-        _draw_paired(ax, ed, score, row, long)
+        _draw_paired(ax, ed, score, row, trajectories)
         side.set_axis_off()
         side.text(0.0, 0.5, _change_text(row, SCORES[score].decimals), ha="left", va="center",
                   fontsize=th.FONT_SIZE, linespacing=1.35, transform=side.transAxes, gid="change")
@@ -379,13 +369,17 @@ def fig_who5(ed) -> Figure:
     -------
     Figure
     """
-    row = summarise_paired(ed, "who5").iloc[0]
-    long = summarise_paired_long(ed, "who5")
-    bands = summarise_who5_bands(ed)
+    protected = disclosed(ed)
+    row = protected.paired("who5").iloc[0]
+    if row["withheld"]:
+        return withheld_figure(protected.min_cell)
+    trajectories = protected.paired_pairs("who5")
+    bands = protected.who5_bands
     band_labels = bands.drop_duplicates("band").set_index("band")["label"]
     population = float((ed.codebook.scores.get("who5") or {}).get("population_mean", scoring.WHO5_POPULATION_MEAN))
     with th.theme():
-        note = paired_note(int(row["n"])) + " " + _who5_change_sentence(row)
+        note = (paired_note(int(row["n"]), trajectories.attrs.get("hidden", False), protected.min_cell)
+                + " " + _who5_change_sentence(row))
         fig = _new_figure(10.5 * th.CM, note)
         left, right = fig.subplots(1, 2, width_ratios=[2.6, 2.4])
         # Bands behind everything: boundaries halfway between attainable
@@ -395,7 +389,7 @@ def fig_who5(ed) -> Figure:
             left.axhspan(edges[i], edges[i + 1], facecolor=th.BAND_COLOURS[i], alpha=_BAND_ALPHA[i],
                          hatch=th.BAND_HATCHES[i], edgecolor="none", zorder=0, gid=f"band_{i + 1}")
 
-        _draw_paired(left, ed, "who5", row, long)
+        _draw_paired(left, ed, "who5", row, trajectories)
         left.set_ylim(0, 100)
         left.grid(False)
         left.axhline(population, color=th.REFERENCE_COLOUR, linestyle=(0, (4, 2.5)), linewidth=1.2,
@@ -465,24 +459,32 @@ def _who5_change_sentence(row: pd.Series) -> str:
 # Bilag 5
 # --------------------------------------------------------------------------
 def _base_note(summary: pd.DataFrame) -> str:
-    bases = summary.drop_duplicates("variable")["base"]
+    bases = summary.drop_duplicates("variable")["base"].astype("Float64").dropna()
+    if bases.empty:
+        return "Note: Ingen har besvaret spørgsmålet."
     lo, hi = int(bases.min()), int(bases.max())
     who = fmt.count(lo) if lo == hi else f"{fmt.count(lo)}-{fmt.count(hi)}"
     return f"Note: Baseret på svar fra {who} unge i spørgeskemaet ved afslutning."
 
 
-def _single_item_bars(summary: pd.DataFrame) -> Figure:
+def _withheld(summary: pd.DataFrame) -> bool:
+    return bool(len(summary)) and bool(summary["base_suppressed"].all())
+
+
+def _single_item_bars(summary: pd.DataFrame, min_cell: int) -> Figure:
     """Horizontal bars, one per category (codebook order top to bottom)."""
+    if _withheld(summary):
+        return withheld_figure(min_cell)
     cats = summary["category"].tolist()
     pct = summary["pct"].to_numpy(dtype=float)
-    n = summary["n"].to_numpy()
+    labels = [f"{disclosure.cell_pct(p, s)} ({disclosure.cell_count(k, s, min_cell)})"
+              for p, k, s in zip(summary["pct"], summary["n"], summary["suppression"])]
     with th.theme():
         fig = _new_figure(max(5.5, 1.2 + 0.75 * len(cats)) * th.CM, _base_note(summary))
         ax = fig.subplots()
         y = np.arange(len(cats))
         ax.barh(y, np.nan_to_num(pct), height=0.62, color=th.END_COLOUR, gid="bars")
-        for yi, p, k in zip(y, pct, n):
-            label = f"{fmt.pct(p)} ({fmt.count(k)})" if np.isfinite(p) else fmt.MISSING
+        for yi, p, label in zip(y, pct, labels):
             ax.text(np.nan_to_num(p) + 1.2, yi, label, va="center", ha="left", fontsize=th.SMALL_SIZE)
         ax.set_yticks(y, [_wrap(c, 28) for c in cats])
         ax.invert_yaxis()
@@ -510,7 +512,8 @@ def fig_experience(ed) -> Figure:
     -------
     Figure
     """
-    return _single_item_bars(summarise_experience(ed))
+    protected = disclosed(ed)
+    return _single_item_bars(protected.experience, protected.min_cell)
 
 
 def fig_effect(ed) -> Figure:
@@ -524,7 +527,8 @@ def fig_effect(ed) -> Figure:
     -------
     Figure
     """
-    return _single_item_bars(summarise_effect(ed))
+    protected = disclosed(ed)
+    return _single_item_bars(protected.effect, protected.min_cell)
 
 
 def fig_statements(ed) -> Figure:
@@ -542,7 +546,10 @@ def fig_statements(ed) -> Figure:
     -------
     Figure
     """
-    summary = summarise_statements(ed)
+    protected = disclosed(ed)
+    summary = protected.statements
+    if _withheld(summary):
+        return withheld_figure(protected.min_cell)
     items = summary.drop_duplicates("variable")[["variable", "label"]]
     cats = summary.drop_duplicates("code")[["code", "category"]]
     colours = th.sequential(len(cats))
@@ -579,9 +586,9 @@ def fig_statements(ed) -> Figure:
 # --------------------------------------------------------------------------
 _PAIRED_FIGS = {"fig_mastery": "mastery", "fig_loneliness": "loneliness", "fig_who5": "who5", "fig_burden": "burden"}
 _BILAG5_FIGS = {
-    "fig_experience": ("experience", summarise_experience),
-    "fig_statements": ("statements", summarise_statements),
-    "fig_effect": ("effect", summarise_effect),
+    "fig_experience": ("experience", lambda d: d.experience),
+    "fig_statements": ("statements", lambda d: d.statements),
+    "fig_effect": ("effect", lambda d: d.effect),
 }
 
 
@@ -592,8 +599,11 @@ def _normalise_name(name: str) -> str:
 
 def _paired_alt(ed, score: str) -> str:
     spec = SCORES[score]
-    row = summarise_paired(ed, score).iloc[0]
+    protected = disclosed(ed)
+    row = protected.paired(score).iloc[0]
     n = int(row["n"])
+    if row["withheld"]:
+        return WITHHELD_FIGURE.format(m=fmt.count(protected.min_cell))
     if n == 0:
         return f"Figur uden data: ingen unge har en {spec.short} både ved start og afslutning."
     d = spec.decimals
@@ -612,7 +622,7 @@ def _paired_alt(ed, score: str) -> str:
         f"{change} for de samme {fmt.count(n)} unge; tynde linjer viser hver enkelt ung.{sig_text}"
     )
     if score == "who5":
-        bands = summarise_who5_bands(ed)
+        bands = protected.who5_bands
         high = bands[bands["band"] == 3].set_index("time")["pct"]
         low = bands[bands["band"] == 1].set_index("time")["pct"]
         population = (ed.codebook.scores.get("who5") or {}).get("population_mean", scoring.WHO5_POPULATION_MEAN)
@@ -627,7 +637,10 @@ def _paired_alt(ed, score: str) -> str:
 
 
 def _bilag5_alt(ed, key: str, summarise) -> str:
-    summary = summarise(ed)
+    protected = disclosed(ed)
+    summary = summarise(protected)
+    if _withheld(summary):
+        return WITHHELD_FIGURE.format(m=fmt.count(protected.min_cell))
     question = BILAG5_QUESTIONS[key]
     if key == "statements":
         top = summary[summary["code"].isin([1, 2])].groupby("variable", sort=False)["pct"].sum()
@@ -637,7 +650,8 @@ def _bilag5_alt(ed, key: str, summarise) -> str:
             f"Stablet søjlediagram med svar på spørgsmålet »{question}« ({_base_note(summary)[6:-1].lower()}). "
             f"Andel, der svarer i høj eller meget høj grad: {'; '.join(parts)}."
         )
-    parts = [f"{c} {fmt.pct(p)}" for c, p in zip(summary["category"], summary["pct"])]
+    parts = [f"{c} {disclosure.cell_pct(p, s)}"
+             for c, p, s in zip(summary["category"], summary["pct"], summary["suppression"])]
     return (
         f"Søjlediagram med svar på spørgsmålet »{question}« ({_base_note(summary)[6:-1].lower()}): "
         f"{fmt.join_words(parts)}."

@@ -72,7 +72,7 @@ def _coerce(key: str, value: Any, source: str) -> Any:
             return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
         return str(value)
     except (TypeError, ValueError) as exc:
-        raise SettingsError(f"{source}: {key}={value!r} is not a valid {kind}") from exc
+        raise SettingsError(f"{source}: {key}={value!r} is not a valid {kind.replace(' | None', '')}") from exc
 
 
 def get_settings(overrides: dict[str, Any] | None = None, edition_file: Path | None = None) -> Settings:

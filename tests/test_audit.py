@@ -187,6 +187,7 @@ def test_summarise_audit_on_the_twin(twin_frames):
     table = audit.summarise_audit(twin_frames)
     assert list(table.columns) == [
         "key", "where", "printed", "published", "reproduced", "difference", "tolerance", "within", "reason",
+        "counts",
     ]
     assert len(table) == len(PUBLISHED)
     assert table["within"].all(), table.loc[~table["within"], ["key", "published", "reproduced"]]

@@ -199,7 +199,9 @@ def test_fig_paired_no_pairs(make_edition):
 
 
 def test_paired_trajectories_counts_distinct_pairs():
-    pairs, counts = figures._paired_trajectories(np.array([1.0, 2, 1, 1, 3, 2]), np.array([2.0, 2, 2, 2, 1, 2]))
+    from ipsreport.disclosed import paired_trajectories
+
+    pairs, counts = paired_trajectories(np.array([1.0, 2, 1, 1, 3, 2]), np.array([2.0, 2, 2, 2, 1, 2]))
     # (1, 2) x3, (2, 2) x2, (3, 1) x1; least frequent first.
     assert pairs.tolist() == [[3, 1], [2, 2], [1, 2]]
     assert counts.tolist() == [1, 2, 3]

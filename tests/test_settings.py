@@ -19,7 +19,7 @@ def _clean_env(monkeypatch):
 def test_defaults_resolve_relative_data_dir_from_project(tmp_path):
     s = get_settings(edition_file=tmp_path / "absent.yml")
     assert s.data_dir == (PROJECT_DIR / "data" / "synthetic").resolve()
-    assert s.min_cell == 0
+    assert s.min_cell is None  # auto: resolved per data folder by ipsreport.edition
 
 
 def test_edition_file_overrides_defaults(tmp_path):
