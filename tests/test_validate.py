@@ -580,3 +580,45 @@ def test_build_schema_is_codebook_driven():
 def test_violation_is_a_plain_record():
     v = Violation("a.csv", 2, "x", "1", "interval", "a.csv, række 2, kolonne x: ...")
     assert str(v) == v.message
+
+
+# --------------------------------------------------------------------------- many duplicate ids
+
+
+def test_many_duplicate_ids_list_the_first_and_count_the_rest(monkeypatch):
+    from ipsreport import validate as validate_module
+
+    calls = []
+    original = pd.Series.duplicated
+
+    def spy(self, *args, **kwargs):
+        calls.append(len(self))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pd.Series, "duplicated", spy)
+    frames = tiny()
+    n = 30_000
+    # Rows 2..n+1 alternate between ids A and B: every row after the first two repeats an id.
+    frames["registry"] = pd.concat([frames["registry"]] * (n // 2), ignore_index=True)
+    report = validate({"registry": frames["registry"]})
+    unique_errors = [v for v in report.errors if v.rule == "unique_ids"]
+    limit = validate_module.MAX_LISTED_DUPLICATES
+    assert len(unique_errors) == limit + 1
+    listed = [v for v in unique_errors if v.row is not None]
+    assert [v.row for v in listed] == list(range(4, 4 + limit))
+    assert listed[0].message == 'registry, række 4, kolonne id: værdien "A" forekommer også i række 2 (regel: unique_ids)'
+    assert listed[1].message == 'registry, række 5, kolonne id: værdien "B" forekommer også i række 3 (regel: unique_ids)'
+    summary, = [v for v in unique_errors if v.row is None]
+    assert f"i alt {n - 2} rækker gentager et id" in summary.message
+    assert f"kun de første {limit} er vist" in summary.message
+    # One vectorised pass over the whole id column, not one scan per repeated row.
+    assert n in calls
+
+
+def test_few_duplicate_ids_have_no_summary():
+    frames = tiny()
+    frames["registry"] = pd.concat([frames["registry"], frames["registry"].iloc[[0]]], ignore_index=True)
+    errors = [v for v in validate({"registry": frames["registry"]}).errors if v.rule == "unique_ids"]
+    assert [v.message for v in errors] == [
+        'registry, række 4, kolonne id: værdien "A" forekommer også i række 2 (regel: unique_ids)'
+    ]
