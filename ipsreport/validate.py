@@ -9,6 +9,9 @@ The checks are generated from ``data/codebook.yml``:
 * unique ids (``unique_ids``), outside pandera and in linear time
   (:func:`duplicate_ids`): the first :data:`MAX_LISTED_DUPLICATES` repeated
   ids are listed with the row of their first occurrence, the rest counted;
+* across two files (codebook ``rules:`` with ``forbidden``, e.g.
+  ``enrolled_matches_registry``): :func:`cross_rule_errors` joins the files on
+  the id and reports everyone for whom the forbidden condition holds;
 * per row (pandera wide checks): ``asked_if`` (a question asked only under a
   condition must be empty when the condition is false), ``required_if_asked``
   (rule ``påkrævet_hvis_spurgt``; it must be answered when the condition is
@@ -35,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ipsreport.codebook import Codebook, Dataset, Variable, load_codebook
+from ipsreport.codebook import Codebook, CrossRule, Dataset, Variable, load_codebook
 from ipsreport.load import (
     DATASETS,
     RawData,
@@ -450,6 +453,57 @@ def duplicate_ids(frame: pd.DataFrame, dataset: Dataset, file: str,
     return out
 
 
+def cross_rule_errors(rule: CrossRule, codebook: Codebook, typed: TypedData) -> list[Violation]:
+    """Check one two-file rule of the codebook (``forbidden`` with ``join``).
+
+    The rule's dataset is joined with the joined file on the id (the first
+    row of a repeated id in either file; repeats are reported by
+    ``unique_ids``) and the
+    ``forbidden`` condition evaluated per person, vectorised. Where a
+    variable in it is empty the condition is unknown and nothing is reported.
+
+    Returns
+    -------
+    list of Violation
+        One per person for whom the condition holds, located at the rule's
+        dataset file, row and first variable in the condition, naming the row
+        and values in the joined file.
+    """
+    if rule.dataset not in typed.frames or rule.join not in typed.frames:
+        return []
+    own, other = rule.columns(codebook)
+    ds, jn = codebook[rule.dataset], codebook[rule.join]
+    left, right = typed.frames[rule.dataset], typed.frames[rule.join]
+    if not {ds.id, *own} <= set(left.columns) or not {jn.id, *other} <= set(right.columns):
+        return []
+    prefix = f"{rule.join}__"
+    joined = right[[jn.id, *other]].reset_index()
+    joined = joined[joined[jn.id].notna() & ~joined[jn.id].duplicated()]
+    joined = joined.rename(columns={jn.id: ds.id, **{c: prefix + c for c in [*other, "row"]}})
+    mine = left[[ds.id, *own]].reset_index()
+    mine = mine[~mine[ds.id].duplicated()]  # a repeated id is already an error of its own
+    merged = mine.merge(joined, on=ds.id, how="inner")
+    expr = rule.forbidden.replace(f"{rule.join}.", prefix)
+    hit = (_condition(merged, expr) == True).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    if not hit.any():
+        return []
+    raw, sources = typed.raw, typed.raw.sources
+    own_msgs = _Messages(rule.dataset, ds, raw, left, sources)
+    join_msgs = _Messages(rule.join, jn, raw, right, sources)
+    column = own[0] if own else ds.id
+    out = []
+    for _, case in merged[hit].iterrows():
+        row, join_row = int(case["row"]), int(case[prefix + "row"])
+        value = own_msgs.text(row, column)
+        here = ", ".join(f"{c} = {join_msgs.text(join_row, c) or 'tom'}" for c in other)
+        out.append(own_msgs.cell(
+            row, column, rule.id,
+            f"værdien \"{value}\" modsiger {join_msgs.file}, række {join_row} ({here}) – {rule.description} "
+            f"Ret den fil, der er forkert (regel: {rule.id})", value,
+        ))
+    return out
+
+
 def _label_warnings(source: Source, dataset: Dataset) -> list[Violation]:
     """Warn where an SPSS file's value labels disagree with the codebook."""
     out = []
@@ -566,6 +620,8 @@ def validate(data: RawData | TypedData | Mapping[str, pd.DataFrame], codebook: C
                     continue  # wide checks report every column of a failing row
                 seen.add(key)
                 report.errors.append(messages.build(rule, column, row, fc["failure_case"]))
+    for cross in codebook.cross_rules:
+        report.errors.extend(cross_rule_errors(cross, codebook, typed))
     return report
 
 
