@@ -43,7 +43,7 @@ _EPILOG = """exit codes:
   0  success
   1  render failed (cell error, pandoc or Typst error)
   2  usage error
-  3  invalid data (nothing rendered)
+  3  invalid data, settings that contradict the data, or warnings with --strict (nothing rendered)
   4  missing tool (e.g. quarto requested but not installed)
 """
 
