@@ -5,7 +5,8 @@ Exit codes
 0  success
 1  render failed (a cell raised, pandoc or Typst failed)
 2  usage error (bad arguments, unknown setting, no project)
-3  invalid data (validation found errors; nothing was rendered)
+3  invalid data (validation found errors, the settings contradict the data,
+   or warnings under ``--strict``; nothing was rendered)
 4  missing tool (e.g. ``--engine quarto`` but quarto is not installed)
 
 ``render --by site`` renders one report per site (pandoc engine) into
@@ -13,7 +14,12 @@ Exit codes
 
 Progress is shown per chapter with rich on a terminal, and as plain lines
 when ``CI`` is set or output is not a terminal. Expected failures print a
-one-paragraph message without a Python traceback.
+one-paragraph Danish message without a Python traceback; an unexpected error
+does too (exit 1), unless ``IPSREPORT_DEBUG`` is set.
+
+Validation warnings (e.g. SPSS value labels that contradict the codebook) are
+printed by ``render`` (the count and the first few); ``--strict`` on
+``render`` and ``validate`` turns them into errors (exit 3).
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from ipsreport.settings import SettingsError
+
 EXIT_OK = 0
 EXIT_RENDER = 1
 EXIT_USAGE = 2
@@ -35,7 +43,7 @@ _EPILOG = """exit codes:
   0  success
   1  render failed (cell error, pandoc or Typst error)
   2  usage error
-  3  invalid data (nothing rendered)
+  3  invalid data, settings that contradict the data, or warnings with --strict (nothing rendered)
   4  missing tool (e.g. quarto requested but not installed)
 """
 
@@ -57,10 +65,10 @@ def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for item in items or []:
         if "=" not in item:
-            raise UsageError(f"--set expects key=value, got {item!r}")
+            raise UsageError(f"--set skal have formen nøgle=værdi (fx --set min_cell=3), men fik {item!r}.")
         key, value = item.split("=", 1)
         if not key.strip():
-            raise UsageError(f"--set expects key=value, got {item!r}")
+            raise UsageError(f"--set skal have formen nøgle=værdi (fx --set min_cell=3), men fik {item!r}.")
         out[key.strip()] = _parse_value(value)
     return out
 
@@ -91,10 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="one report per site (pandoc engine) into OUTPUT/<site>/, rendered in parallel",
     )
     r.add_argument("--workers", type=int, help="kernels run in parallel (default: number of cores)")
+    r.add_argument("--strict", action="store_true", help="treat validation warnings as errors (exit 3)")
 
     v = sub.add_parser("validate", help="validate a data folder", epilog=_EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     v.add_argument("--data", type=Path, required=True)
+    v.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE",
+                   help="override a setting (checked against the data, e.g. evaluation_end)")
+    v.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 3)")
 
     s = sub.add_parser("synth", help="write the synthetic twin or a synthetic cohort", epilog=_EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -142,30 +154,89 @@ def _fail(code: int, text: str) -> int:
 def _validate(data_dir: Path):
     """Validate a data folder; a folder already found valid is not re-checked.
 
-    The verdict is remembered per content (data bytes, codebook, package
-    source) in ``$IPSREPORT_CACHE_DIR`` or the project's ``.ipsreport-cache``
-    (``validated/``), which saves the pandas/pandera import and the
-    validation (~1.3 s) on every re-render. Invalid data are never cached.
+    The full report (typed frames and warnings, which the settings check and
+    the warning summary need) is remembered per content (data bytes,
+    codebook, package source) in ``$IPSREPORT_CACHE_DIR`` or the project's
+    ``.ipsreport-cache`` (``editions/``, shared with the chapter kernels), so
+    a re-render skips the pandera import and the validation. Invalid data are
+    never cached.
     """
     from ipsreport import paths
-    from ipsreport.render.engine import validate_cached
+    from ipsreport.render.engine import validate_dir_cached
 
     cache = os.environ.get("IPSREPORT_CACHE_DIR") or paths.PROJECT_DIR / ".ipsreport-cache"
     try:
-        return validate_cached(Path(data_dir), Path(cache))
-    except OSError:  # read-only install: validate without remembering
+        return validate_dir_cached(Path(data_dir), cache_dir=Path(cache) / "editions")
+    except OSError:  # read-only install or an unreadable file: validate without remembering
         from ipsreport.validate import validate_dir
 
         return validate_dir(data_dir)
 
 
+#: Warnings shown by ``render`` before it points to ``ipsreport validate``.
+SHOWN_WARNINGS = 5
+
+
+def _check_data(report: Any, settings: Any, data_dir: Path, strict: bool, show_warnings: bool) -> int | None:
+    """Settings-vs-data check and warnings after a successful validation.
+
+    Returns
+    -------
+    int or None
+        The exit code when the run must stop (3), else None.
+    """
+    frames = getattr(report, "frames", None)
+    if frames:
+        from ipsreport.consistency import check_against_settings
+
+        problems = check_against_settings(report, settings)
+        if problems:
+            lines = [f"  - {v.message}" for v in problems]
+            return _fail(EXIT_DATA, "indstillingerne passer ikke med data i "
+                         f"{data_dir}; intet blev lavet.\n" + "\n".join(lines))
+    sorter = getattr(report, "sorted_warnings", None)
+    warnings = list(sorter() if callable(sorter) else getattr(report, "warnings", None) or [])
+    if show_warnings and warnings:
+        word = "advarsel" if len(warnings) == 1 else "advarsler"
+        shown = [f"  - {w}" for w in warnings[:SHOWN_WARNINGS]]
+        more = f"  ... og {len(warnings) - SHOWN_WARNINGS} mere\n" if len(warnings) > SHOWN_WARNINGS else ""
+        print(f"ipsreport: data i {data_dir} har {len(warnings)} {word}:\n" + "\n".join(shown) + "\n" + more
+              + f"  (se alle med ipsreport validate --data {data_dir})", file=sys.stderr)
+    if strict and warnings:
+        return _fail(EXIT_DATA, f"--strict: data i {data_dir} har {len(warnings)} "
+                     f"{'advarsel' if len(warnings) == 1 else 'advarsler'}, som behandles som fejl; intet blev lavet. "
+                     "Ret det, advarslerne peger på, eller kør uden --strict.")
+    return None
+
+
+def _settings(overrides: dict[str, Any], data: Path | None):
+    """Resolve the settings with ``--data`` taking the place of ``data_dir``."""
+    from ipsreport.settings import get_settings
+
+    old = os.environ.get("IPSREPORT_DATA")
+    try:
+        if data is not None:
+            os.environ["IPSREPORT_DATA"] = str(data.resolve())
+        return get_settings(overrides)
+    finally:
+        if data is not None:
+            if old is None:
+                os.environ.pop("IPSREPORT_DATA", None)
+            else:
+                os.environ["IPSREPORT_DATA"] = old
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    """``ipsreport validate --data DIR``."""
+    """``ipsreport validate --data DIR``: codebook rules, then the settings against the data."""
     if not args.data.exists():
-        return _fail(EXIT_USAGE, f"data folder {args.data} does not exist.")
+        return _fail(EXIT_USAGE, f"datamappen {args.data} findes ikke; angiv en eksisterende mappe med --data.")
+    settings = _settings(parse_sets(args.sets), args.data)
     report = _validate(args.data)
     print(report.format())
-    return EXIT_OK if report.ok else EXIT_DATA
+    if not report.ok:
+        return EXIT_DATA
+    stop = _check_data(report, settings, args.data, args.strict, show_warnings=False)
+    return EXIT_OK if stop is None else stop
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -175,41 +246,32 @@ def cmd_render(args: argparse.Namespace) -> int:
     overrides = parse_sets(args.sets)
     project = (args.project or paths.PROJECT_DIR).resolve()
     if not (project / "_quarto.yml").exists():
-        return _fail(EXIT_USAGE, f"{project} has no _quarto.yml; pass --project DIR.")
+        return _fail(EXIT_USAGE, f"mappen {project} har ingen _quarto.yml og er ikke et rapportprojekt; "
+                     "angiv projektmappen med --project MAPPE.")
     if args.data is not None and not args.data.exists():
-        return _fail(EXIT_USAGE, f"data folder {args.data} does not exist.")
-
-    from ipsreport.settings import SettingsError, get_settings
-
-    old = os.environ.get("IPSREPORT_DATA")
-    try:
-        if args.data is not None:
-            os.environ["IPSREPORT_DATA"] = str(args.data.resolve())
-        settings = get_settings(overrides)
-    except SettingsError as exc:
-        return _fail(EXIT_USAGE, str(exc))
-    finally:
-        if args.data is not None:
-            if old is None:
-                os.environ.pop("IPSREPORT_DATA", None)
-            else:
-                os.environ["IPSREPORT_DATA"] = old
+        return _fail(EXIT_USAGE, f"datamappen {args.data} findes ikke; angiv en eksisterende mappe med --data.")
+    settings = _settings(overrides, args.data)
     data_dir = settings.data_dir
 
     from ipsreport.render import engine
 
     if args.engine == "quarto" and not engine.quarto_available():
-        return _fail(EXIT_TOOL, "quarto was requested (--engine quarto) but is not installed (not found on PATH).")
+        return _fail(EXIT_TOOL, "quarto blev valgt (--engine quarto), men er ikke installeret (findes ikke på PATH); "
+                     "installer Quarto eller brug --engine pandoc.")
 
     report = _validate(data_dir)
     if not report.ok:
         print(report.format(), file=sys.stderr)
-        return _fail(EXIT_DATA, f"the data in {data_dir} is invalid (see above); nothing was rendered.")
+        return _fail(EXIT_DATA, f"data i {data_dir} er ikke gyldige (se ovenfor); intet blev lavet. "
+                     f"Ret fejlene og kør igen, eller se dem med ipsreport validate --data {data_dir}.")
+    stop = _check_data(report, settings, data_dir, args.strict, show_warnings=True)
+    if stop is not None:
+        return stop
 
     choice = args.engine
     if args.by is not None:
         if choice == "quarto":
-            raise UsageError("--by site needs the pandoc engine (--engine pandoc or auto)")
+            raise UsageError("--by site kræver pandoc-motoren (--engine pandoc eller auto).")
         return _render_by_site(args, project, data_dir, overrides)
     if choice == "auto":
         choice = "quarto" if engine.quarto_available() else "pandoc"
@@ -217,16 +279,17 @@ def cmd_render(args: argparse.Namespace) -> int:
     if choice == "quarto":
         try:
             code = engine.render_with_quarto(project, args.output, args.to, data_dir, overrides or None)
-        except engine.ToolMissingError as exc:
-            return _fail(EXIT_TOOL, str(exc))
-        return EXIT_OK if code == 0 else _fail(EXIT_RENDER, f"quarto render exited with code {code}.")
+        except engine.ToolMissingError:
+            return _fail(EXIT_TOOL, "quarto er ikke installeret (findes ikke på PATH); installer Quarto eller brug "
+                         "--engine pandoc.")
+        return EXIT_OK if code == 0 else _fail(EXIT_RENDER, f"quarto render stoppede med kode {code} (se ovenfor).")
     try:
         result = engine.render_book(
             project, output_dir=args.output, to=args.to, data_dir=data_dir,
             overrides=overrides or None, progress=reporter, workers=args.workers,
         )
     except engine.RenderError as exc:
-        return _fail(EXIT_RENDER, f"render failed; the previous output was left unchanged.\n{exc}")
+        return _fail(EXIT_RENDER, f"rapporten kunne ikke laves; den tidligere udgave er uændret.\n{exc}")
     for w in result.warnings:
         reporter.message(f"warning: {w}")
     if result.unchanged:
@@ -250,9 +313,9 @@ def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, ove
             workers=args.workers, progress=reporter,
         )
     except ValueError as exc:
-        return _fail(EXIT_DATA, f"{exc}\nnothing was rendered.")
+        return _fail(EXIT_DATA, f"{exc}\nintet blev lavet.")
     except engine.RenderError as exc:
-        return _fail(EXIT_RENDER, f"render failed; the previous output was left unchanged.\n{exc}")
+        return _fail(EXIT_RENDER, f"rapporten kunne ikke laves; den tidligere udgave er uændret.\n{exc}")
     for site, result in results.items():
         state = "unchanged" if result.unchanged else f"{len(result.executed)} chapters executed, {len(result.cached)} from cache"
         reporter.message(f"rendered: {site} -> {result.output_dir} ({state})")
@@ -277,7 +340,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
             write_twin(args.out, args.seed)
         else:
             write_twin(args.out)
-    print(f"wrote {args.out}")
+    print(f"skrev {args.out}")
     return EXIT_OK
 
 
@@ -294,11 +357,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         return _fail(EXIT_USAGE, str(exc))
     except KeyboardInterrupt:
-        return _fail(EXIT_RENDER, "interrupted.")
+        return _fail(EXIT_RENDER, "afbrudt (Ctrl+C); intet nyt blev lavet færdigt.")
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("ipsreport"):
-            return _fail(EXIT_TOOL, f"part of ipsreport is not installed yet: {exc.name}.")
-        raise
+            return _fail(EXIT_TOOL, f"en del af ipsreport er ikke installeret endnu ({exc.name}); kør make install.")
+        return _unexpected(exc)
+    except SettingsError as exc:  # ipsreport.yml, --set, or settings that contradict the data
+        from ipsreport.consistency import DataSettingsError
+
+        return _fail(EXIT_DATA if isinstance(exc, DataSettingsError) else EXIT_USAGE, str(exc))
+    except Exception as exc:  # noqa: BLE001 - no traceback for the user; IPSREPORT_DEBUG shows it
+        return _unexpected(exc)
+
+
+def _unexpected(exc: BaseException) -> int:
+    """One Danish paragraph for an error nobody foresaw (exit 1); the traceback with IPSREPORT_DEBUG=1."""
+    if os.environ.get("IPSREPORT_DEBUG"):
+        raise exc
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return _fail(EXIT_RENDER, f"uventet fejl ({detail}); intet nyt blev lavet færdigt. Kør igen med "
+                 "IPSREPORT_DEBUG=1 for de tekniske detaljer, og send dem til den, der vedligeholder ipsreport.")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ synthetic generator and the report's codebook appendix all share.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -68,6 +69,49 @@ class Dataset:
         return [v for v in self.variables if v.group == group]
 
 
+_NAME = re.compile(r"\b(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)\b")
+_WORDS = {"and", "or", "not", "in", "True", "False"}
+
+
+@dataclass(frozen=True)
+class CrossRule:
+    """A rule across two files, joined on the id (``rules:`` entries with ``forbidden``).
+
+    Attributes
+    ----------
+    id, description : str
+    dataset : str
+        File whose rows are checked and reported.
+    join : str
+        File joined on the id; its variables are written ``join.variable``.
+    forbidden : str
+        Condition (pandas query syntax) that must not hold for any person.
+        Where a variable in it is missing, the rule does not apply.
+    """
+
+    id: str
+    description: str
+    dataset: str
+    join: str
+    forbidden: str
+
+    def names(self) -> list[tuple[str | None, str]]:
+        """``(prefix or None, variable)`` of every variable in :attr:`forbidden`, in order."""
+        out = []
+        for prefix, name in _NAME.findall(self.forbidden):
+            key = (prefix or None, name)
+            if name in _WORDS or key in out:
+                continue
+            out.append(key)
+        return out
+
+    def columns(self, codebook: Codebook) -> tuple[list[str], list[str]]:
+        """Variables of :attr:`dataset` and of :attr:`join` used by the condition."""
+        own = [n for p, n in self.names() if p is None]
+        other = [n for p, n in self.names() if p == self.join]
+        return own, other
+
+
 @dataclass(frozen=True)
 class Codebook:
     """The whole codebook: datasets, value scales, scores and rules."""
@@ -77,6 +121,7 @@ class Codebook:
     scales: dict[str, dict[str, Any]]
     scores: dict[str, dict[str, Any]]
     rules: tuple[dict[str, str], ...]
+    cross_rules: tuple[CrossRule, ...] = ()
 
     def __getitem__(self, name: str) -> Dataset:
         return self.datasets[name]
@@ -126,6 +171,22 @@ def _variable(raw: dict[str, Any], scales: dict[str, dict[str, Any]], where: str
     )
 
 
+def _cross_rule(raw: dict[str, Any], datasets: dict[str, Dataset], where: str) -> CrossRule:
+    missing = {"id", "description", "dataset", "join", "forbidden"} - set(raw)
+    if missing:
+        raise ValueError(f"{where}: a cross-file rule needs {sorted(missing)}")
+    rule = CrossRule(raw["id"], raw["description"], raw["dataset"], raw["join"], raw["forbidden"])
+    for name in (rule.dataset, rule.join):
+        if name not in datasets:
+            raise ValueError(f"{where}: unknown dataset {name!r}")
+    for prefix, name in rule.names():
+        owner = rule.dataset if prefix is None else prefix
+        if owner not in (rule.dataset, rule.join) or name not in datasets[owner].names:
+            shown = name if prefix is None else f"{prefix}.{name}"
+            raise ValueError(f"{where}: unknown variable {shown}")
+    return rule
+
+
 @lru_cache(maxsize=8)
 def _load(path: Path) -> Codebook:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -143,12 +204,17 @@ def _load(path: Path) -> Codebook:
             id=ds.get("id", "id"),
             variables=variables,
         )
+    rules = tuple(raw.get("rules", ()))
+    cross = tuple(
+        _cross_rule(r, datasets, f"{path.name}: rules[{r.get('id')}]") for r in rules if "forbidden" in r
+    )
     return Codebook(
         path=path,
         datasets=datasets,
         scales=scales,
         scores=raw.get("scores", {}),
-        rules=tuple(raw.get("rules", ())),
+        rules=rules,
+        cross_rules=cross,
     )
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 import yaml
 
 from ipsreport.codebook import Codebook, load_codebook
+from ipsreport.consistency import require_consistent
 from ipsreport.disclosure import resolve_min_cell
 from ipsreport.manifest import check_manifest
 from ipsreport.load import DATASETS, Source, Violation, file_sha256, find_data_files
@@ -160,6 +161,9 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
     ------
     ipsreport.validate.DataValidationError
         When the data break any codebook rule; ``.report`` lists every problem.
+    ipsreport.consistency.DataSettingsError
+        When the settings contradict the data (a date after
+        ``evaluation_end``, an ``edition_year`` before the data's last year).
     """
     folder, resolved_settings = _resolve(data_dir, settings)
     codebook: Codebook = load_codebook()
@@ -184,6 +188,8 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
         loaded = (report, {name: report.frames[name].reset_index(drop=True) for name in DATASETS})
         _REPORTS[data_key] = loaded
     report, frames = loaded
+    # Settings that contradict the data (e.g. dates after evaluation_end) stop the chapter too.
+    require_consistent(report, resolved_settings, codebook)
     check = check_manifest(folder)
     # The small-number rule is decided here, once, for everything downstream.
     min_cell = resolve_min_cell(resolved_settings.min_cell, twin=check.twin)

@@ -679,7 +679,15 @@ def load_raw(data_dir: str | Path, codebook: Codebook | None = None) -> RawData:
             continue
         path = files[name]
         fmt = FORMATS[path.suffix.lower()]
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:  # no read permission, locked by Excel on Windows, vanished, ...
+            raw.sources[name] = Source(name, path, None, fmt)
+            raw.errors.append(_file_problem(
+                path.name, "ulæselig_fil",
+                f"filen kan ikke åbnes ({exc.strerror or exc}); luk den, hvis den er åben i et andet program, "
+                "og tjek at du har adgang til at læse den"))
+            continue
         sha = hashlib.sha256(data).hexdigest()
         if not data:
             raw.sources[name] = Source(name, path, sha, fmt)

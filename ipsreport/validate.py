@@ -4,9 +4,14 @@ The checks are generated from ``data/codebook.yml``:
 
 * per column (pandera ``Column``): type (after :func:`ipsreport.load.convert`),
   allowed codes (``tilladte_værdier``), ranges (``interval``), ``required``
-  (``påkrævet``), presence of the column (``påkrævet_kolonne``), unique ids
-  (``unique_ids``), ids present in the parent file (``baseline_in_registry``,
-  ``followup_in_baseline``);
+  (``påkrævet``), presence of the column (``påkrævet_kolonne``), ids present in
+  the parent file (``baseline_in_registry``, ``followup_in_baseline``);
+* unique ids (``unique_ids``), outside pandera and in linear time
+  (:func:`duplicate_ids`): the first :data:`MAX_LISTED_DUPLICATES` repeated
+  ids are listed with the row of their first occurrence, the rest counted;
+* across two files (codebook ``rules:`` with ``forbidden``, e.g.
+  ``enrolled_matches_registry``): :func:`cross_rule_errors` joins the files on
+  the id and reports everyone for whom the forbidden condition holds;
 * per row (pandera wide checks): ``asked_if`` (a question asked only under a
   condition must be empty when the condition is false), ``required_if_asked``
   (rule ``påkrævet_hvis_spurgt``; it must be answered when the condition is
@@ -33,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ipsreport.codebook import Codebook, Dataset, Variable, load_codebook
+from ipsreport.codebook import Codebook, CrossRule, Dataset, Variable, load_codebook
 from ipsreport.load import (
     DATASETS,
     RawData,
@@ -73,6 +78,8 @@ _PARENT = {"baseline": ("baseline_in_registry", "registry"), "followup": ("follo
 #: Conditional columns whose asked_if/required_if_asked pair is a named codebook rule.
 _NAMED_CONDITION_RULES = {("registry", "end_date"): "exit_matches_end"}
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: Repeated ids listed one by one (with the row of the first occurrence); the rest are counted.
+MAX_LISTED_DUPLICATES = 20
 
 
 # --------------------------------------------------------------------------- report
@@ -253,8 +260,6 @@ def build_schema(
             checks=checks,
             nullable=not var.required,
             required=True,
-            unique=var.name == dataset.id,
-            report_duplicates="exclude_first",
         )
     frame_checks = []
     for var in dataset.variables:
@@ -353,11 +358,6 @@ class _Messages:
                              f"(tilladt: {_num_text(lo)}-{_num_text(hi)}; regel: {rule})", value)
         if rule == "påkrævet":
             return self.cell(row, column, rule, f"værdien mangler, men skal altid udfyldes (regel: {rule})", None)
-        if rule == "unique_ids":
-            ids = self.typed[column]
-            first = ids.index[ids == ids.loc[row]].min()
-            return self.cell(row, column, rule,
-                             f"værdien \"{value}\" forekommer også i række {first} (regel: {rule})", value)
         if rule in ("baseline_in_registry", "followup_in_baseline"):
             parent = _PARENT[self.name][1]
             parent_file = self.sources[parent].file if parent in self.sources else parent
@@ -388,8 +388,6 @@ def _pandera_rule(fc: pd.Series, rules: dict) -> tuple[str, str | None]:
         return "påkrævet_kolonne", column
     if check == "not_nullable":
         return "påkrævet", column
-    if check == "field_uniqueness":
-        return "unique_ids", column
     number = fc["check_number"]
     if pd.isna(number):
         return "datatype", column
@@ -399,6 +397,111 @@ def _pandera_rule(fc: pd.Series, rules: dict) -> tuple[str, str | None]:
 
 
 # --------------------------------------------------------------------------- validate
+
+
+def duplicate_ids(frame: pd.DataFrame, dataset: Dataset, file: str,
+                  raw: pd.DataFrame | None = None, limit: int = MAX_LISTED_DUPLICATES) -> list[Violation]:
+    """Rule ``unique_ids`` in linear time: list the first repeats, count the rest.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Typed frame (index = source row number).
+    dataset : Dataset
+        Codebook entry; its ``id`` column is checked.
+    file : str
+        File name used in the messages.
+    raw : DataFrame, optional
+        Text frame, for quoting the id exactly as written.
+    limit : int
+        Repeated rows listed one by one; one more violation counts the rest.
+
+    Returns
+    -------
+    list of Violation
+        One per listed repeat (``række R ... forekommer også i række F``), plus
+        a summary without a row when more than ``limit`` rows repeat an id.
+    """
+    column = dataset.id
+    if column not in frame.columns:
+        return []
+    ids = frame[column]
+    present = ids.notna().to_numpy()
+    repeated = ids.duplicated(keep="first").to_numpy() & present  # vectorised: hash-based, O(n)
+    total = int(repeated.sum())
+    if not total:
+        return []
+    firsts = ids[present & ~repeated]
+    first_row = pd.Series(firsts.index, index=firsts.to_numpy())
+    out = []
+    for row, value in ids[repeated].iloc[:limit].items():
+        text = value
+        if raw is not None and column in raw.columns and row in raw.index:
+            text = str(raw.at[row, column]).strip()
+        out.append(Violation(
+            file, int(row), column, text, "unique_ids",
+            f"{file}, række {row}, kolonne {column}: værdien \"{text}\" forekommer også i række "
+            f"{first_row[value]} (regel: unique_ids)",
+        ))
+    if total > limit:
+        out.append(Violation(
+            file, None, column, None, "unique_ids",
+            f"{file}, kolonne {column}: i alt {total} rækker gentager et id, der allerede står længere oppe i filen; "
+            f"kun de første {limit} er vist hver for sig. Hvert id må kun forekomme én gang – fjern de gentagne rækker "
+            "(regel: unique_ids)",
+        ))
+    return out
+
+
+def cross_rule_errors(rule: CrossRule, codebook: Codebook, typed: TypedData) -> list[Violation]:
+    """Check one two-file rule of the codebook (``forbidden`` with ``join``).
+
+    The rule's dataset is joined with the joined file on the id (the first
+    row of a repeated id in either file; repeats are reported by
+    ``unique_ids``) and the
+    ``forbidden`` condition evaluated per person, vectorised. Where a
+    variable in it is empty the condition is unknown and nothing is reported.
+
+    Returns
+    -------
+    list of Violation
+        One per person for whom the condition holds, located at the rule's
+        dataset file, row and first variable in the condition, naming the row
+        and values in the joined file.
+    """
+    if rule.dataset not in typed.frames or rule.join not in typed.frames:
+        return []
+    own, other = rule.columns(codebook)
+    ds, jn = codebook[rule.dataset], codebook[rule.join]
+    left, right = typed.frames[rule.dataset], typed.frames[rule.join]
+    if not {ds.id, *own} <= set(left.columns) or not {jn.id, *other} <= set(right.columns):
+        return []
+    prefix = f"{rule.join}__"
+    joined = right[[jn.id, *other]].reset_index()
+    joined = joined[joined[jn.id].notna() & ~joined[jn.id].duplicated()]
+    joined = joined.rename(columns={jn.id: ds.id, **{c: prefix + c for c in [*other, "row"]}})
+    mine = left[[ds.id, *own]].reset_index()
+    mine = mine[~mine[ds.id].duplicated()]  # a repeated id is already an error of its own
+    merged = mine.merge(joined, on=ds.id, how="inner")
+    expr = rule.forbidden.replace(f"{rule.join}.", prefix)
+    hit = (_condition(merged, expr) == True).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    if not hit.any():
+        return []
+    raw, sources = typed.raw, typed.raw.sources
+    own_msgs = _Messages(rule.dataset, ds, raw, left, sources)
+    join_msgs = _Messages(rule.join, jn, raw, right, sources)
+    column = own[0] if own else ds.id
+    out = []
+    for _, case in merged[hit].iterrows():
+        row, join_row = int(case["row"]), int(case[prefix + "row"])
+        value = own_msgs.text(row, column)
+        here = ", ".join(f"{c} = {join_msgs.text(join_row, c) or 'tom'}" for c in other)
+        out.append(own_msgs.cell(
+            row, column, rule.id,
+            f"værdien \"{value}\" modsiger {join_msgs.file}, række {join_row} ({here}) – {rule.description} "
+            f"Ret den fil, der er forkert (regel: {rule.id})", value,
+        ))
+    return out
 
 
 def _label_warnings(source: Source, dataset: Dataset) -> list[Violation]:
@@ -470,6 +573,7 @@ def validate(data: RawData | TypedData | Mapping[str, pd.DataFrame], codebook: C
                 f"{source.file}: kolonnen {col} findes ikke i kodebogen og bliver ikke brugt (regel: ukendt_kolonne)",
             ))
         report.warnings.extend(_label_warnings(source, dataset))
+        report.errors.extend(duplicate_ids(frame, dataset, source.file, raw.frames.get(name)))
         parent_ids = None
         if name in _PARENT:
             parent = _PARENT[name][1]
@@ -516,6 +620,8 @@ def validate(data: RawData | TypedData | Mapping[str, pd.DataFrame], codebook: C
                     continue  # wide checks report every column of a failing row
                 seen.add(key)
                 report.errors.append(messages.build(rule, column, row, fc["failure_case"]))
+    for cross in codebook.cross_rules:
+        report.errors.extend(cross_rule_errors(cross, codebook, typed))
     return report
 
 

@@ -61,3 +61,16 @@ def test_unknown_scale_is_reported_with_location(tmp_path):
     path.write_text(yaml.safe_dump(bad), encoding="utf-8")
     with pytest.raises(ValueError, match=r"datasets.registry.variables\[0\]: unknown scale 'nope'"):
         load_codebook(path)
+
+
+def test_cross_file_rules_are_parsed_and_checked(cb, tmp_path):
+    rule, = [r for r in cb.cross_rules if r.id == "enrolled_matches_registry"]
+    assert (rule.dataset, rule.join) == ("followup", "registry")
+    assert rule.columns(cb) == (["still_enrolled"], ["exit_status"])
+    bad = yaml.safe_load(cb.path.read_text(encoding="utf-8"))
+    bad["rules"].append({"id": "x", "description": "X", "dataset": "followup", "join": "registry",
+                         "forbidden": "registry.nope == 1"})
+    path = tmp_path / "codebook.yml"
+    path.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"rules\[x\]: unknown variable registry.nope"):
+        load_codebook(path)

@@ -148,3 +148,16 @@ def test_package_level_edition_is_callable(data_dir):
 def test_missing_folder_raises_a_clear_error(tmp_path):
     with pytest.raises(DataValidationError, match="datamappen findes ikke"):
         edition(tmp_path / "nowhere")
+
+
+def test_settings_that_contradict_the_data_stop_the_chapter(data_dir):
+    from ipsreport.consistency import DataSettingsError
+
+    latest = edition(data_dir).registry["end_date"].max()  # valid with the defaults; now cached
+    early = (latest - pd.Timedelta(days=1)).date().isoformat()
+    with pytest.raises(DataSettingsError) as info:
+        edition(data_dir, settings={"evaluation_end": early})
+    assert {v.rule for v in info.value.violations} >= {"evaluation_end"}
+    assert "registry.csv, række" in str(info.value) and "evaluation_end" in str(info.value)
+    with pytest.raises(DataSettingsError, match="edition_year = 2000"):
+        edition(data_dir, settings={"edition_year": 2000})

@@ -302,3 +302,22 @@ def test_sav_codes_are_read_not_labels(tmp_path):
     assert list(raw.frames["baseline"]["gender"]) == ["1", "2"]
     assert list(raw.frames["baseline"]["age"]) == ["20", ""]
     assert raw.sources["baseline"].value_labels == {"gender": {1: "Mand", 2: "Kvinde"}}
+
+
+def test_unreadable_file_is_a_violation_not_an_exception(tmp_path, monkeypatch):
+    from pathlib import Path as _Path
+
+    (tmp_path / "registry.csv").write_text("id\nA\n", encoding="utf-8")
+    real = _Path.read_bytes
+
+    def deny(self):
+        if self.name == "registry.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(_Path, "read_bytes", deny)
+    raw = load_raw(tmp_path)
+    problem, = [v for v in raw.errors if v.file == "registry.csv"]
+    assert problem.rule == "ulæselig_fil"
+    assert problem.message.startswith("registry.csv: filen kan ikke åbnes (Permission denied)")
+    assert "registry" not in raw.frames

@@ -508,6 +508,7 @@ RULE_CASES = [
         ("followup", "in_job_education", 1, 0, "asked_if"),
         ("baseline", "age", 1, "24 år", "datatype"),
         ("registry", "start_date", 0, "15/01/2024", "datatype"),
+        ("followup", "still_enrolled", 1, 0, "enrolled_matches_registry"),
 ]
 
 
@@ -580,3 +581,86 @@ def test_build_schema_is_codebook_driven():
 def test_violation_is_a_plain_record():
     v = Violation("a.csv", 2, "x", "1", "interval", "a.csv, række 2, kolonne x: ...")
     assert str(v) == v.message
+
+
+# --------------------------------------------------------------------------- many duplicate ids
+
+
+def test_many_duplicate_ids_list_the_first_and_count_the_rest(monkeypatch):
+    from ipsreport import validate as validate_module
+
+    calls = []
+    original = pd.Series.duplicated
+
+    def spy(self, *args, **kwargs):
+        calls.append(len(self))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pd.Series, "duplicated", spy)
+    frames = tiny()
+    n = 30_000
+    # Rows 2..n+1 alternate between ids A and B: every row after the first two repeats an id.
+    frames["registry"] = pd.concat([frames["registry"]] * (n // 2), ignore_index=True)
+    report = validate({"registry": frames["registry"]})
+    unique_errors = [v for v in report.errors if v.rule == "unique_ids"]
+    limit = validate_module.MAX_LISTED_DUPLICATES
+    assert len(unique_errors) == limit + 1
+    listed = [v for v in unique_errors if v.row is not None]
+    assert [v.row for v in listed] == list(range(4, 4 + limit))
+    assert listed[0].message == 'registry, række 4, kolonne id: værdien "A" forekommer også i række 2 (regel: unique_ids)'
+    assert listed[1].message == 'registry, række 5, kolonne id: værdien "B" forekommer også i række 3 (regel: unique_ids)'
+    summary, = [v for v in unique_errors if v.row is None]
+    assert f"i alt {n - 2} rækker gentager et id" in summary.message
+    assert f"kun de første {limit} er vist" in summary.message
+    # One vectorised pass over the whole id column, not one scan per repeated row.
+    assert n in calls
+
+
+def test_few_duplicate_ids_have_no_summary():
+    frames = tiny()
+    frames["registry"] = pd.concat([frames["registry"], frames["registry"].iloc[[0]]], ignore_index=True)
+    errors = [v for v in validate({"registry": frames["registry"]}).errors if v.rule == "unique_ids"]
+    assert [v.message for v in errors] == [
+        'registry, række 4, kolonne id: værdien "A" forekommer også i række 2 (regel: unique_ids)'
+    ]
+
+
+# --------------------------------------------------------------------------- registry vs follow-up
+
+
+def test_registry_enrolled_but_followup_finished_in_job():
+    # B is still enrolled in the registry, but the follow-up says finished and in a job.
+    frames = tiny()
+    frames["followup"]["in_job_education"] = frames["followup"]["in_job_education"].astype(object)
+    frames["followup"].loc[1, ["still_enrolled", "in_job_education"]] = [0, 1]
+    report = validate(frames)
+    assert [v.message for v in report.errors] == [
+        'followup, række 3, kolonne still_enrolled: værdien "0" modsiger registry, række 3 (exit_status = 5) – '
+        "Fortsat i forløb i followup (still_enrolled) skal passe med registry: still_enrolled = 1 netop når "
+        "exit_status = 5 (Fortsat i forløb). Ret den fil, der er forkert (regel: enrolled_matches_registry)"
+    ]
+
+
+def test_registry_finished_but_followup_still_enrolled():
+    frames = tiny()
+    frames["followup"]["in_job_education"] = frames["followup"]["in_job_education"].astype(object)
+    frames["followup"].loc[0, ["still_enrolled", "in_job_education"]] = [1, None]
+    report = validate(frames)
+    assert [(v.file, v.row, v.column, v.value, v.rule) for v in report.errors] == [
+        ("followup", 2, "still_enrolled", "1", "enrolled_matches_registry")
+    ]
+
+
+def test_cross_file_rule_is_skipped_without_the_joined_file():
+    frames = tiny()
+    frames["followup"].loc[1, "still_enrolled"] = 0
+    frames["followup"].loc[1, "in_job_education"] = 1
+    del frames["registry"]
+    assert validate(frames).ok
+
+
+@pytest.mark.parametrize("folder", ["twin", "cohort"])
+def test_shipped_data_agree_between_registry_and_followup(folder, valid_dir):
+    path = SYNTHETIC_DIR if folder == "twin" else valid_dir
+    report = validate_dir(path)
+    assert not [v for v in report.errors if v.rule == "enrolled_matches_registry"]
