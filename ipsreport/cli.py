@@ -7,6 +7,11 @@ Exit codes
 2  usage error (bad arguments, unknown setting, no project)
 3  invalid data (validation found errors; nothing was rendered)
 4  missing tool (e.g. ``--engine quarto`` but quarto is not installed)
+5  the output folder was refused; nothing was touched (it holds other
+   files, is or holds the data or project folder, is a file, or cannot be
+   written; see ``ipsreport.render.outdir``)
+130  stopped by Ctrl-C (SIGINT) during a render; 143  stopped by SIGTERM.
+   The kernels are killed, temporary folders removed, the previous output kept.
 
 ``render --by site`` renders one report per site (pandoc engine) into
 ``OUTPUT/<site>/`` in parallel.
@@ -25,11 +30,14 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from ipsreport.render.signals import Interrupted
+
 EXIT_OK = 0
 EXIT_RENDER = 1
 EXIT_USAGE = 2
 EXIT_DATA = 3
 EXIT_TOOL = 4
+EXIT_OUTPUT = 5
 
 _EPILOG = """exit codes:
   0  success
@@ -37,6 +45,8 @@ _EPILOG = """exit codes:
   2  usage error
   3  invalid data (nothing rendered)
   4  missing tool (e.g. quarto requested but not installed)
+  5  the output folder was refused; nothing was touched
+  130/143  stopped by Ctrl-C/SIGTERM (previous output kept)
 """
 
 
@@ -197,6 +207,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     data_dir = settings.data_dir
 
     from ipsreport.render import engine
+    from ipsreport.render.outdir import OutputRefused
 
     if args.engine == "quarto" and not engine.quarto_available():
         return _fail(EXIT_TOOL, "quarto was requested (--engine quarto) but is not installed (not found on PATH).")
@@ -225,6 +236,8 @@ def cmd_render(args: argparse.Namespace) -> int:
             project, output_dir=args.output, to=args.to, data_dir=data_dir,
             overrides=overrides or None, progress=reporter, workers=args.workers,
         )
+    except OutputRefused as exc:
+        return _fail(EXIT_OUTPUT, str(exc))
     except engine.RenderError as exc:
         return _fail(EXIT_RENDER, f"render failed; the previous output was left unchanged.\n{exc}")
     for w in result.warnings:
@@ -241,6 +254,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, overrides: dict[str, Any]) -> int:
     """``ipsreport render --by site``: one report per site, in parallel."""
     from ipsreport.render import engine
+    from ipsreport.render.outdir import OutputRefused
     from ipsreport.render.sites import render_by_site
 
     reporter = _Reporter()
@@ -251,6 +265,8 @@ def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, ove
         )
     except ValueError as exc:
         return _fail(EXIT_DATA, f"{exc}\nnothing was rendered.")
+    except OutputRefused as exc:
+        return _fail(EXIT_OUTPUT, str(exc))
     except engine.RenderError as exc:
         return _fail(EXIT_RENDER, f"render failed; the previous output was left unchanged.\n{exc}")
     for site, result in results.items():
@@ -293,6 +309,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handlers[args.command](args)
     except UsageError as exc:
         return _fail(EXIT_USAGE, str(exc))
+    except Interrupted as exc:  # SIGINT/SIGTERM during a render
+        return _fail(exc.exit_code, str(exc))
     except KeyboardInterrupt:
         return _fail(EXIT_RENDER, "interrupted.")
     except ModuleNotFoundError as exc:
