@@ -423,3 +423,19 @@ def test_cached_verdict_names_the_folder_validated(tmp_path, monkeypatch):
     text = again.format()
     assert again.ok and str(copy.resolve()) in text and str(first.resolve()) not in text
     assert engine.validate_cached(first, cache).format() == report.format()
+
+
+def test_by_site_root_may_hold_previous_site_reports_only(book, tmp_path):
+    from ipsreport.render.outdir import OutputRefused, check_output
+
+    root = tmp_path / "steder"
+    shutil.copytree(book / "_book", root / "sted-a")
+    (root / ".sted-b.tmp-abc123").mkdir()  # left by a render that was killed (SIGKILL)
+    check_output(root, collection=True)
+    (root / "sted-a" / "budget.xlsx").write_bytes(b"x")
+    with pytest.raises(OutputRefused, match="sted-a"):
+        check_output(root, collection=True)
+    (root / "sted-a" / "budget.xlsx").unlink()
+    shutil.copy2(book / "_book" / engine.STAMP_FILE, root / engine.STAMP_FILE)
+    with pytest.raises(OutputRefused, match="samlet rapport"):
+        check_output(root, collection=True)

@@ -736,7 +736,7 @@ def _write(book, project: Project, tmp: Path, to: str, meta: dict[str, str], cac
     _copy_local_images(book, project, tmp)
 
     workers = max(1, os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with _pool(workers) as pool:
         html_jobs = []
         if to in ("html", "all"):
             say("write", "HTML")
@@ -768,6 +768,18 @@ def _write(book, project: Project, tmp: Path, to: str, meta: dict[str, str], cac
     if to == "pdf" and not any(tmp.glob("*.html")):
         # PDF only: the figure files were needed for Typst only.
         shutil.rmtree(fig_dir, ignore_errors=True)
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[ThreadPoolExecutor]:
+    """A thread pool that drops its queued jobs when the block fails or is interrupted."""
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 _LOCAL_IMG = re.compile(r"(!\[[^\]]*\]\()(?P<src>[^)\s]+)")

@@ -171,6 +171,12 @@ def check_output(
                 f"{_RULE} Vælg en mappe som {project / '_book'} med --output."
             )
     if out.is_dir():
+        if collection and (out / STAMP_FILE).is_file():
+            raise OutputRefused(
+                f"{what} {out} rummer allerede en samlet rapport (den har ipsreport's mærkefil "
+                f"{STAMP_FILE}), ikke rapporter pr. sted. {_RULE} Vælg en anden mappe til "
+                "rapporterne pr. sted med --output, fx _sites."
+            )
         if collection:
             foreign = [
                 e.name + ("/" if e.is_dir() else "")
