@@ -9,7 +9,7 @@ closed, matplotlib settings are restored and the working directory is changed
 to the chapter's folder; imported modules (and the per-process
 ``ips.edition()`` cache, keyed on the data folder and settings) are kept.
 Validated data are also shared between kernels and renders through a disk
-cache (:func:`ipsreport.render.engine.validate_dir_cached`). :func:`execute_chapters` runs one worker per core;
+cache (:func:`ipsreport.render.verdicts.validate_dir_cached`). :func:`execute_chapters` runs one worker per core;
 :func:`execute_jobs` does the same for chapters of several renders at once
 (one report per site), switching ``IPSREPORT_DATA`` / ``IPSREPORT_SETTINGS``
 per chapter so that kernels and their imports are shared by all of them.
@@ -57,12 +57,12 @@ try:
 except Exception:
     pass
 # Validated data are shared through a disk cache by all kernels of a render
-# (see ipsreport.render.engine.validate_dir_cached).
+# (see ipsreport.render.verdicts.validate_dir_cached).
 if os.environ.get("IPSREPORT_EDITION_CACHE"):
     try:
         import functools
         import ipsreport.edition
-        from ipsreport.render.engine import validate_dir_cached
+        from ipsreport.render.verdicts import validate_dir_cached
         if hasattr(sys.modules["ipsreport.edition"], "validate_dir"):
             sys.modules["ipsreport.edition"].validate_dir = functools.partial(
                 validate_dir_cached, cache_dir=os.environ["IPSREPORT_EDITION_CACHE"]

@@ -21,7 +21,8 @@ from typing import Any
 
 import yaml
 
-from ipsreport.render.engine import BookSpec, Progress, RenderResult, render_books, validate_cached
+from ipsreport.render.engine import BookSpec, Progress, RenderResult, render_books
+from ipsreport.render.verdicts import validate_cached
 
 #: Registry column that names the site.
 SITE_COLUMN = "site"
