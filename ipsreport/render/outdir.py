@@ -58,6 +58,17 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or path.is_relative_to(folder)
 
 
+def _relation(out: Path, folder: Path, name: str) -> str | None:
+    """How ``out`` overlaps ``folder`` in words, or None when it does not."""
+    if out == folder:
+        return f"er selve {name} {folder}"
+    if out.is_relative_to(folder):
+        return f"ligger inde i {name} {folder}"
+    if folder.is_relative_to(out):
+        return f"indeholder {name} {folder}"
+    return None
+
+
 def _files(folder: Path) -> Iterable[str]:
     """Every file (and symlink, not followed) under ``folder``, ``/``-separated."""
     for top, dirs, files in os.walk(folder):
@@ -158,17 +169,18 @@ def check_output(
         raise OutputRefused(f"{what} {out} er en fil, ikke en mappe. {_RULE} Vælg en anden mappe med --output.")
     if data_dir is not None:
         data = Path(data_dir).expanduser().resolve()
-        if _inside(out, data) or _inside(data, out):
+        overlap = _relation(out, data, "datamappen")
+        if overlap:
             raise OutputRefused(
-                f"{what} {out} er datamappen {data}, ligger i den eller indeholder den. "
-                f"{_RULE} Dataeksporten må aldrig overskrives: vælg en mappe uden for datamappen med --output."
+                f"{what} {out} {overlap}. {_RULE} Dataeksporten må aldrig overskrives: "
+                "vælg en mappe uden for datamappen med --output."
             )
     if project_dir is not None:
         project = Path(project_dir).expanduser().resolve()
         if _inside(project, out):
+            overlap = _relation(out, project, "projektmappen")
             raise OutputRefused(
-                f"{what} {out} er projektmappen {project} eller indeholder den. "
-                f"{_RULE} Vælg en mappe som {project / '_book'} med --output."
+                f"{what} {out} {overlap}. {_RULE} Vælg en mappe som {project / '_book'} med --output."
             )
     if out.is_dir():
         if collection and (out / STAMP_FILE).is_file():
@@ -188,14 +200,15 @@ def check_output(
             foreign = _foreign(out)
         if foreign:
             raise OutputRefused(
-                f"{what} {out} indeholder {len(foreign)} fil(er), som ipsreport ikke har lavet "
+                f"{what} {out} indeholder {len(foreign)} {'fil' if len(foreign) == 1 else 'filer'}, "
+                "som ipsreport ikke har lavet "
                 f"({_name_some(sorted(foreign))}). {_RULE} Flyt filerne et andet sted hen, "
                 "eller vælg en ny eller tom mappe med --output."
             )
     reason = _writable(out)
     if reason is not None:
         raise OutputRefused(
-            f"Kan ikke skrive {what.lower()} {out} (systemets besked: {reason}). Intet er ændret. "
+            f"Kan ikke skrive til {what.lower()} {out} (systemets besked: {reason}). Intet er ændret. "
             "Vælg en mappe, du har skriveadgang til, med --output, eller bed om adgang til mappen."
         )
 
