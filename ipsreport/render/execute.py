@@ -13,6 +13,9 @@ cache (:func:`ipsreport.render.verdicts.validate_dir_cached`). :func:`execute_ch
 :func:`execute_jobs` does the same for chapters of several renders at once
 (one report per site), switching ``IPSREPORT_DATA`` / ``IPSREPORT_SETTINGS``
 per chapter so that kernels and their imports are shared by all of them.
+When the waiting main thread is interrupted (Ctrl-C, or SIGTERM through
+:mod:`ipsreport.render.signals`), the kernels are killed at once rather than
+left to finish their chapters.
 
 Round trips to the kernel cost ~10 ms each, so the inline expressions of a
 prose block are evaluated in one round trip, and ``warning: false`` is applied
