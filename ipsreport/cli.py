@@ -8,6 +8,11 @@ Exit codes
 3  invalid data (validation found errors, the settings contradict the data,
    or warnings under ``--strict``; nothing was rendered)
 4  missing tool (e.g. ``--engine quarto`` but quarto is not installed)
+5  the output folder was refused; nothing was touched (it holds other
+   files, is or holds the data or project folder, is a file, or cannot be
+   written; see ``ipsreport.render.outdir``)
+130  stopped by Ctrl-C (SIGINT) during a render; 143  stopped by SIGTERM.
+   The kernels are killed, temporary folders removed, the previous output kept.
 
 ``render --by site`` renders one report per site (pandoc engine) into
 ``OUTPUT/<site>/`` in parallel.
@@ -31,6 +36,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from ipsreport.render.signals import Interrupted
 from ipsreport.settings import SettingsError
 
 EXIT_OK = 0
@@ -38,6 +44,7 @@ EXIT_RENDER = 1
 EXIT_USAGE = 2
 EXIT_DATA = 3
 EXIT_TOOL = 4
+EXIT_OUTPUT = 5
 
 _EPILOG = """exit codes:
   0  success
@@ -45,6 +52,8 @@ _EPILOG = """exit codes:
   2  usage error
   3  invalid data, settings that contradict the data, or warnings with --strict (nothing rendered)
   4  missing tool (e.g. quarto requested but not installed)
+  5  the output folder was refused; nothing was touched
+  130/143  stopped by Ctrl-C/SIGTERM (previous output kept)
 """
 
 
@@ -254,6 +263,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     data_dir = settings.data_dir
 
     from ipsreport.render import engine
+    from ipsreport.render.outdir import OutputRefused
 
     if args.engine == "quarto" and not engine.quarto_available():
         return _fail(EXIT_TOOL, "quarto blev valgt (--engine quarto), men er ikke installeret (findes ikke på PATH); "
@@ -288,6 +298,8 @@ def cmd_render(args: argparse.Namespace) -> int:
             project, output_dir=args.output, to=args.to, data_dir=data_dir,
             overrides=overrides or None, progress=reporter, workers=args.workers,
         )
+    except OutputRefused as exc:
+        return _fail(EXIT_OUTPUT, str(exc))
     except engine.RenderError as exc:
         return _fail(EXIT_RENDER, f"rapporten kunne ikke laves; den tidligere udgave er uændret.\n{exc}")
     for w in result.warnings:
@@ -304,6 +316,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, overrides: dict[str, Any]) -> int:
     """``ipsreport render --by site``: one report per site, in parallel."""
     from ipsreport.render import engine
+    from ipsreport.render.outdir import OutputRefused
     from ipsreport.render.sites import render_by_site
 
     reporter = _Reporter()
@@ -314,6 +327,8 @@ def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, ove
         )
     except ValueError as exc:
         return _fail(EXIT_DATA, f"{exc}\nintet blev lavet.")
+    except OutputRefused as exc:
+        return _fail(EXIT_OUTPUT, str(exc))
     except engine.RenderError as exc:
         return _fail(EXIT_RENDER, f"rapporten kunne ikke laves; den tidligere udgave er uændret.\n{exc}")
     for site, result in results.items():
@@ -356,6 +371,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handlers[args.command](args)
     except UsageError as exc:
         return _fail(EXIT_USAGE, str(exc))
+    except Interrupted as exc:  # SIGINT/SIGTERM during a render
+        return _fail(exc.exit_code, str(exc))
     except KeyboardInterrupt:
         return _fail(EXIT_RENDER, "afbrudt (Ctrl+C); intet nyt blev lavet færdigt.")
     except ModuleNotFoundError as exc:

@@ -4,7 +4,10 @@ The pandoc engine (:func:`render_book`) needs no Quarto. The Quarto engine
 (:func:`quarto_command` / :func:`render_with_quarto`) runs ``quarto render``
 with the same environment. Output is written to a temporary folder next to
 the output folder and swapped in only when everything succeeded, so a failed
-render leaves the previous output untouched.
+render leaves the previous output untouched. Only a folder that is absent,
+empty or a previous ipsreport output is ever replaced
+(:mod:`ipsreport.render.outdir`), and SIGTERM/SIGINT stop a render cleanly
+(:mod:`ipsreport.render.signals`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,12 @@ from ipsreport.render.config import Project, ProjectError, load_project
 from ipsreport.render.crossref import build_book
 from ipsreport.render.pandoc import ASSETS_DIR, PandocError, pandoc_version, set_cache_dir
 from ipsreport.render.qmd import QmdError, read_qmd
+from ipsreport.render.verdicts import (  # noqa: F401 - re-exported: the CLI and kernels use them from here
+    EDITION_CACHE_ENV,
+    validate_cached,
+    validate_dir_cached,
+    validation_key,
+)
 
 if TYPE_CHECKING:  # the kernel machinery (nbclient) is imported only when needed
     from ipsreport.render.execute import CellError, ExecutedChapter
@@ -157,111 +166,6 @@ def chapter_key(inputs: str, project: Project, path: Path) -> str:
     return h.hexdigest()
 
 
-class _CachedReport:
-    """A validation outcome read back from the cache (only valid data are cached)."""
-
-    ok = True
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-
-    def format(self) -> str:
-        return self._text
-
-
-def validation_key(data_dir: Path) -> str:
-    """Hash of what a validation depends on: the data, the codebook, the code."""
-    h = hashlib.sha256()
-    h.update(f"engine:{ENGINE_VERSION}".encode())
-    _hash_tree(h, Path(data_dir))
-    h.update(b"codebook")
-    _hash_tree(h, paths.CODEBOOK_PATH)
-    h.update(code_key().encode())
-    return h.hexdigest()
-
-
-def validate_cached(data_dir: Path, cache_dir: Path):
-    """Validate ``data_dir``, or reuse the verdict on the very same bytes.
-
-    Only successful validations are remembered (in ``cache_dir/validated``),
-    keyed by :func:`validation_key`; invalid data are validated every time so
-    the full report is always printed.
-
-    Returns
-    -------
-    ValidationReport or an object with ``ok`` (True) and ``format()``.
-    """
-    stamp = Path(cache_dir) / "validated" / validation_key(data_dir)
-    if stamp.exists():
-        return _CachedReport(stamp.read_text(encoding="utf-8"))
-    from ipsreport.validate import validate_dir  # heavy: pandas + pandera
-
-    report = validate_dir(Path(data_dir))
-    if report.ok:
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        tmp = stamp.with_name(f"{stamp.name}.{os.getpid()}.tmp")
-        tmp.write_text(report.format(), encoding="utf-8")
-        tmp.replace(stamp)
-        _prune(stamp.parent, _KEEP_VERDICTS)
-    return report
-
-
-_KEEP_VERDICTS = 32
-_KEEP_EDITIONS = 8
-
-#: Environment variable naming the folder where kernels keep validated data.
-EDITION_CACHE_ENV = "IPSREPORT_EDITION_CACHE"
-
-
-def validate_dir_cached(data_dir=None, codebook=None, *, cache_dir):
-    """:func:`ipsreport.validate.validate_dir` that keeps valid results on disk.
-
-    Every kernel of a render (and of the renders after it) would otherwise
-    load and validate the same files again; with this, the first one pickles
-    its :class:`~ipsreport.validate.ValidationReport` and the others read it
-    back. The key covers the folder's path, the data bytes, the codebook and
-    the package source (:func:`validation_key`), so any change revalidates.
-    Invalid data are never cached. Installed in each kernel by the engine.
-    """
-    import pickle
-
-    from ipsreport.validate import validate_dir
-
-    if data_dir is None or (codebook is not None and Path(getattr(codebook, "path", "")) != paths.CODEBOOK_PATH):
-        return validate_dir(data_dir, codebook)
-    folder = Path(data_dir).expanduser().resolve()
-    key = hashlib.sha256(f"{validation_key(folder)}|{folder}".encode()).hexdigest()
-    target = Path(cache_dir) / f"{key}.pickle"
-    if target.exists():
-        try:
-            return pickle.loads(target.read_bytes())
-        except Exception:  # noqa: BLE001 - a damaged or outdated pickle: validate again
-            pass
-    report = validate_dir(folder, codebook)
-    if report.ok:
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(target)
-            _prune(target.parent, _KEEP_EDITIONS)
-        except OSError:
-            pass
-    return report
-
-
-def _prune(folder: Path, keep: int) -> None:
-    """Delete all but the ``keep`` newest files of ``folder`` (each code or data change adds one)."""
-    stamped = []
-    for p in folder.iterdir():
-        try:
-            stamped.append((p.stat().st_mtime, p))
-        except OSError:  # removed meanwhile by another render
-            continue
-    for _, p in sorted(stamped, reverse=True)[keep:]:
-        p.unlink(missing_ok=True)
-
-
 def _page_name(project: Project, path: Path, index: int) -> str:
     if index == 0:
         return "index.html"
@@ -291,6 +195,10 @@ class _Plan:
     label: str | None = None
     executed: dict[Path, ExecutedChapter] = field(default_factory=dict)
     todo: list = field(default_factory=list)
+    #: Folders the output must keep clear of (see :func:`outdir.check_output`).
+    guard: dict[str, Path] = field(default_factory=dict)
+    #: Set when a render of several books is stopped: no book is swapped in.
+    cancel: threading.Event | None = None
 
 
 def _plan(
@@ -315,6 +223,10 @@ def _plan(
     env = kernel_env(data_dir, overrides)
     settings = _settings_for(env, overrides)
     env[EDITION_CACHE_ENV] = str(cache / "editions")
+    from ipsreport.render.outdir import check_output, stamp_key
+
+    guard = {"data_dir": Path(env.get("IPSREPORT_DATA") or settings.data_dir), "project_dir": project.root}
+    check_output(out, **guard)  # before anything is written
     settings_json = json.dumps(dataclasses.asdict(settings), sort_keys=True, default=str)
     inputs = inputs_key(settings.data_dir, settings_json)
 
@@ -330,9 +242,8 @@ def _plan(
     _hash_tree(h, ASSETS_DIR)
     h.update(f"{to}|{pandoc_version()}|{_typst_version()}|{label or ''}".encode())
     book_key = h.hexdigest()
-    plan = _Plan(project, out, to, cache, env, settings, keys, book_key, result, label=label)
-    stamp = out / STAMP_FILE
-    if stamp.exists() and stamp.read_text(encoding="utf-8").strip() == book_key:
+    plan = _Plan(project, out, to, cache, env, settings, keys, book_key, result, label=label, guard=guard)
+    if stamp_key(out) == book_key:
         result.unchanged = True
         result.cached = list(files)
         result.html_pages = sorted(out.glob("*.html"))
@@ -423,20 +334,29 @@ def render_book(
     RenderError
         On any failure (cell error, pandoc or Typst error); the previous
         output folder is left untouched.
+    ipsreport.render.outdir.OutputRefused
+        If ``output_dir`` may not be replaced (see :mod:`ipsreport.render.outdir`);
+        raised before anything is written.
+    ipsreport.render.signals.Interrupted
+        On SIGTERM/SIGINT (when called from the main thread): the kernels
+        are killed, the temporary folder removed, the previous output kept.
     """
-    say = progress or (lambda event, detail: None)
-    plan = _plan(project_dir, output_dir, to, data_dir, overrides, cache_dir, say)
-    if plan.result.unchanged:
-        return plan.result
-    from ipsreport.render.execute import CellError, execute_chapters
+    from ipsreport.render.signals import stop_on_signals
 
-    try:
-        ran = execute_chapters(plan.todo, plan.env, workers=workers, on_done=lambda doc, res: _store(plan, doc, res, say))
-    except CellError as exc:
-        raise _cell_error(plan, exc) from None
-    plan.executed.update(ran)
-    plan.result.executed = [d.path for d in plan.todo]
-    return _finish(plan, say)
+    say = progress or (lambda event, detail: None)
+    with stop_on_signals():
+        plan = _plan(project_dir, output_dir, to, data_dir, overrides, cache_dir, say)
+        if plan.result.unchanged:
+            return plan.result
+        from ipsreport.render.execute import CellError, execute_chapters
+
+        try:
+            ran = execute_chapters(plan.todo, plan.env, workers=workers, on_done=lambda doc, res: _store(plan, doc, res, say))
+        except CellError as exc:
+            raise _cell_error(plan, exc) from None
+        plan.executed.update(ran)
+        plan.result.executed = [d.path for d in plan.todo]
+        return _finish(plan, say)
 
 
 @dataclass
@@ -486,9 +406,19 @@ def render_books(
     ------
     RenderError
         On the first failure; books already written stay written, the failing
-        one keeps its previous output.
+        one keeps its previous output. :class:`~ipsreport.render.outdir.OutputRefused`
+        (any book's folder may not be replaced) is raised before anything is
+        written, and :class:`~ipsreport.render.signals.Interrupted` on
+        SIGTERM/SIGINT, after which no further book is swapped in.
     """
-    say = progress or (lambda event, detail: None)
+    from ipsreport.render.signals import stop_on_signals
+
+    with stop_on_signals():
+        return _render_books(specs, project_dir, to, workers, progress or (lambda event, detail: None))
+
+
+def _render_books(specs, project_dir, to, workers, say: Progress) -> list[RenderResult]:
+    cancel = threading.Event()
     plans = []
     for spec in specs:
         name = Path(spec.output_dir).name
@@ -502,6 +432,7 @@ def render_books(
                 tagged,
             )
         )
+        plans[-1][0].cancel = cancel
     from ipsreport.render.execute import CellError, Job, execute_jobs
 
     jobs = []
@@ -529,9 +460,19 @@ def render_books(
         plan.result.executed = [d.path for d in plan.todo]
     pending = [(plan, tagged) for plan, tagged in plans if not plan.result.unchanged]
     n = max(1, min(workers or os.cpu_count() or 1, len(pending) or 1))
-    with ThreadPoolExecutor(max_workers=n) as pool:
+    pool = ThreadPoolExecutor(max_workers=n)
+    try:
         for fut in [pool.submit(_finish, plan, tagged) for plan, tagged in pending]:
             fut.result()
+    except Exception:
+        pool.shutdown(wait=True)  # one book failed: the others are still written
+        raise
+    except BaseException:
+        # Stopped by a signal: books not yet swapped in stay as they were.
+        cancel.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return [plan.result for plan, _ in plans]
 
 
@@ -583,10 +524,18 @@ def _finish(plan: _Plan, say: Progress) -> RenderResult:
     if plan.label:
         meta["title"] = f"{meta['title']} – {plan.label}"
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private; the output is meant to be published
+    from ipsreport.render.outdir import OutputRefused, swap, write_stamp
+
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as exc:
+        raise OutputRefused(
+            f"Kan ikke oprette en mappe ved siden af outputmappen {out} (systemets besked: "
+            f"{exc.strerror or exc}). Intet er ændret. Vælg en mappe, du har skriveadgang til, med --output."
+        ) from None
+    try:
+        tmp.chmod(0o755)  # mkdtemp makes it private; the output is meant to be published
         if to != "all" and out.exists():
             # Partial render: keep the other target's files.
             shutil.rmtree(tmp)
@@ -611,13 +560,21 @@ def _finish(plan: _Plan, say: Progress) -> RenderResult:
                 _PANDOC_CACHE_USERS.remove(cache / "pandoc")
                 set_cache_dir(_PANDOC_CACHE_USERS[0] if _PANDOC_CACHE_USERS else None)
         result.warnings = list(dict.fromkeys(book.warnings))
-        (tmp / STAMP_FILE).write_text(plan.book_key + "\n", encoding="utf-8")
-        _swap(tmp, out)
+        write_stamp(tmp, plan.book_key)
+        if plan.cancel is not None and plan.cancel.is_set():
+            raise RenderError("stopped before this book was put in place")
+        swap(tmp, out, **plan.guard)
     except (PandocError, RuntimeError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, RenderError):
             raise
         raise RenderError(str(exc)) from None
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise RenderError(
+            f"Kunne ikke skrive rapporten i {tmp.parent} ({exc.filename or out}: {exc.strerror or exc}). "
+            f"Det tidligere output i {out} er uændret. Tjek at der er plads på disken og skriveadgang til mappen."
+        ) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -664,7 +621,7 @@ def _write(book, project: Project, tmp: Path, to: str, meta: dict[str, str], cac
     _copy_local_images(book, project, tmp)
 
     workers = max(1, os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with _pool(workers) as pool:
         html_jobs = []
         if to in ("html", "all"):
             say("write", "HTML")
@@ -698,6 +655,18 @@ def _write(book, project: Project, tmp: Path, to: str, meta: dict[str, str], cac
         shutil.rmtree(fig_dir, ignore_errors=True)
 
 
+@contextmanager
+def _pool(workers: int) -> Iterator[ThreadPoolExecutor]:
+    """A thread pool that drops its queued jobs when the block fails or is interrupted."""
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
 _LOCAL_IMG = re.compile(r"(!\[[^\]]*\]\()(?P<src>[^)\s]+)")
 
 
@@ -719,19 +688,6 @@ def _copy_local_images(book, project: Project, tmp: Path) -> None:
             return f"{m.group(1)}media/{name}"
 
         ch.markdown = _LOCAL_IMG.sub(sub, ch.markdown)
-
-
-def _swap(tmp: Path, out: Path) -> None:
-    """Replace ``out`` by ``tmp`` with two renames (old copy removed last)."""
-    backup = None
-    if out.exists():
-        backup = out.with_name(f".{out.name}.old-{os.getpid()}")
-        if backup.exists():
-            shutil.rmtree(backup)
-        out.rename(backup)
-    tmp.rename(out)
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
 
 
 # --- Quarto engine -----------------------------------------------------------

@@ -9,10 +9,13 @@ closed, matplotlib settings are restored and the working directory is changed
 to the chapter's folder; imported modules (and the per-process
 ``ips.edition()`` cache, keyed on the data folder and settings) are kept.
 Validated data are also shared between kernels and renders through a disk
-cache (:func:`ipsreport.render.engine.validate_dir_cached`). :func:`execute_chapters` runs one worker per core;
+cache (:func:`ipsreport.render.verdicts.validate_dir_cached`). :func:`execute_chapters` runs one worker per core;
 :func:`execute_jobs` does the same for chapters of several renders at once
 (one report per site), switching ``IPSREPORT_DATA`` / ``IPSREPORT_SETTINGS``
 per chapter so that kernels and their imports are shared by all of them.
+When the waiting main thread is interrupted (Ctrl-C, or SIGTERM through
+:mod:`ipsreport.render.signals`), the kernels are killed at once rather than
+left to finish their chapters.
 
 Round trips to the kernel cost ~10 ms each, so the inline expressions of a
 prose block are evaluated in one round trip, and ``warning: false`` is applied
@@ -27,6 +30,7 @@ import queue
 import subprocess
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -56,12 +60,12 @@ try:
 except Exception:
     pass
 # Validated data are shared through a disk cache by all kernels of a render
-# (see ipsreport.render.engine.validate_dir_cached).
+# (see ipsreport.render.verdicts.validate_dir_cached).
 if os.environ.get("IPSREPORT_EDITION_CACHE"):
     try:
         import functools
         import ipsreport.edition
-        from ipsreport.render.engine import validate_dir_cached
+        from ipsreport.render.verdicts import validate_dir_cached
         if hasattr(sys.modules["ipsreport.edition"], "validate_dir"):
             sys.modules["ipsreport.edition"].validate_dir = functools.partial(
                 validate_dir_cached, cache_dir=os.environ["IPSREPORT_EDITION_CACHE"]
@@ -255,9 +259,16 @@ class KernelWorker:
         Working directory the kernel starts in.
     timeout : int
         Seconds one cell may run.
+    on_start : callable, optional
+        Called with the worker once its kernel process exists, before the
+        kernel's set-up runs (so that :meth:`kill` can reach it early); may
+        raise to abandon the worker, whose kernel is then shut down.
     """
 
-    def __init__(self, env: dict[str, str], cwd: Path, timeout: int = 600):
+    def __init__(
+        self, env: dict[str, str], cwd: Path, timeout: int = 600,
+        on_start: Callable[["KernelWorker"], None] | None = None,
+    ):
         nb = nbformat.v4.new_notebook()
         self.client = NotebookClient(nb, kernel_name="python3", timeout=timeout, allow_errors=False)
         self.client.km = self.client.create_kernel_manager()
@@ -269,9 +280,31 @@ class KernelWorker:
         # The kernel's own log chatter (transport warnings) is noise here;
         # errors reach us through the execution replies.
         self.client.start_new_kernel(env=full_env, cwd=str(cwd), stderr=subprocess.DEVNULL)
-        self.client.start_new_kernel_client()
         self._count = 0
-        self._run(_KERNEL_SETUP)
+        try:
+            if on_start is not None:
+                on_start(self)
+            self.client.start_new_kernel_client()
+            self._run(_KERNEL_SETUP)
+        except BaseException:
+            self.kill()
+            self.close()
+            raise
+
+    def kill(self) -> None:
+        """Kill the kernel process at once (safe from any thread).
+
+        The cell it is running stops immediately; the thread waiting for
+        that cell sees a dead kernel within about a second (nbclient checks
+        every second) and should then :meth:`close` the worker.
+        """
+        process = getattr(getattr(self.client.km, "provisioner", None), "process", None)
+        if process is None:
+            return
+        try:
+            process.kill()  # Popen.kill: does nothing once the process was reaped
+        except OSError:
+            pass
 
     def close(self) -> None:
         """Shut the kernel down."""
@@ -471,12 +504,20 @@ def execute_jobs(
     errors: list[BaseException] = []
     lock = threading.Lock()
     stop = threading.Event()
+    live: list[KernelWorker] = []
+
+    def started(worker: KernelWorker) -> None:
+        # Under the lock: a worker is either killed by _stop_all or sees stop here.
+        with lock:
+            if stop.is_set():
+                raise _Stopped()
+            live.append(worker)
 
     def work() -> None:
         worker = None
         job = None
         try:
-            worker = KernelWorker(env, jobs[0].doc.path.parent)
+            worker = KernelWorker(env, jobs[0].doc.path.parent, on_start=started)
             while not stop.is_set():
                 try:
                     job = todo.get_nowait()
@@ -491,17 +532,40 @@ def execute_jobs(
             if isinstance(exc, CellError) and job is not None:
                 exc.job_key = job.key  # which render the failing chapter belongs to
             with lock:
-                errors.append(exc)
+                if not stop.is_set():
+                    errors.append(exc)
             stop.set()
         finally:
             if worker is not None:
                 worker.close()
 
-    threads = [threading.Thread(target=work, name=f"ipsreport-kernel-{i}") for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    # Daemon threads: a thread still closing its kernel never holds up the exit.
+    threads = [threading.Thread(target=work, name=f"ipsreport-kernel-{i}", daemon=True) for i in range(n)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM): kill the kernels rather than letting
+        # the chapters run on, then give the threads a moment to close them.
+        with lock:
+            stop.set()
+            for worker in live:
+                worker.kill()
+        deadline = time.monotonic() + _STOP_GRACE
+        for t in threads:
+            if t.ident is not None:
+                t.join(max(0.0, deadline - time.monotonic()))
+        raise
     if errors:
         raise errors[0]
     return results
+
+
+#: Seconds :func:`execute_jobs` waits for its threads after killing the kernels.
+_STOP_GRACE = 3.0
+
+
+class _Stopped(Exception):
+    """A kernel finished starting after the run was stopped."""

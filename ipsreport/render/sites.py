@@ -21,7 +21,8 @@ from typing import Any
 
 import yaml
 
-from ipsreport.render.engine import BookSpec, Progress, RenderResult, render_books, validate_cached
+from ipsreport.render.engine import BookSpec, Progress, RenderResult, render_books
+from ipsreport.render.verdicts import validate_cached
 
 #: Registry column that names the site.
 SITE_COLUMN = "site"
@@ -214,13 +215,19 @@ def render_by_site(
     ------
     ValueError
         If a site's data fail validation (nothing is rendered).
+    ipsreport.render.outdir.OutputRefused
+        If ``output_dir`` holds anything but previous site reports, or is
+        (inside or around) the data or project folder; nothing is written.
     ipsreport.render.engine.RenderError
         If a render fails.
     """
     from ipsreport.render.config import load_project
+    from ipsreport.render.outdir import check_output
 
     project = load_project(Path(project_dir))
     out = Path(output_dir).resolve() if output_dir else project.output_dir
+    # The folder of the sites' folders; each of those is checked by render_books.
+    check_output(out, data_dir=Path(data_dir), project_dir=project.root, collection=True)
     cache_root = project.root / ".ipsreport-cache" / "sites"
     sites = split_by_site(data_dir, cache_root / "data")
     if validate:
