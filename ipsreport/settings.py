@@ -38,6 +38,7 @@ class Settings:
     min_cell: int
     alpha: float
     evaluation_end: dt.date
+    fidelity_caseload_max: int
 
 
 class SettingsError(ValueError):
