@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.dates import AutoDateLocator, date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 import ipsreport.fmt as fmt
 import ipsreport.theme as th
@@ -70,6 +70,14 @@ def _date_formatter() -> FuncFormatter:
         return str(day.year) if day.month == 1 else f"{_MONTHS_SHORT[day.month - 1]}. {day.year}"
 
     return FuncFormatter(label)
+
+
+def _tick_step(top: int) -> int:
+    """A round tick step giving at most six ticks up to ``top`` (5 for the default limit of 25)."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if top / step <= 6:
+            return step
+    return 10 ** len(str(int(top)))
 
 
 def _grid(n: int) -> tuple[int, int]:
@@ -126,7 +134,7 @@ def fig_caseload(ed) -> Figure:
             ax.set_visible(False)
         first = axes[0]
         first.set_ylim(0, max(top * 1.18, top + 3))
-        first.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        first.yaxis.set_major_locator(MultipleLocator(_tick_step(top)))
         first.yaxis.set_major_formatter(FuncFormatter(lambda y, _p=None: fmt.count(y)))
         days = frame["date"]
         first.set_xlim(date2num(days.min()), date2num(days.max()))
@@ -136,15 +144,15 @@ def fig_caseload(ed) -> Figure:
             if i % ncols == 0:
                 ax.set_ylabel("Unge ad gangen")
             ax.tick_params(axis="x", labelbottom=i >= len(labels) - ncols)
-        handles = [
-            Patch(facecolor=_AREA, edgecolor=_LINE, label="Unge ad gangen"),
-            Patch(facecolor=_ABOVE, hatch=_ABOVE_HATCH, edgecolor="white", label="Over grænsen"),
-            first.plot([], [], color=th.REFERENCE_COLOUR, linestyle="--", linewidth=1.0,
-                       label=f"Grænse: højst {fmt.count(limit)}")[0],
-            first.plot([], [], color=_ABOVE, marker="o", linestyle="none", markersize=4,
-                       label="Højeste antal")[0],
-        ]
-        fig.legend(handles=handles, loc="outside upper center", ncols=4, fontsize=th.SMALL_SIZE,
+        handles = [Patch(facecolor=_AREA, edgecolor=_LINE, label="Unge ad gangen")]
+        if (frame["shown"] > limit).any():
+            handles.append(Patch(facecolor=_ABOVE, hatch=_ABOVE_HATCH, edgecolor="white", label="Over grænsen"))
+        handles.append(first.plot([], [], color=th.REFERENCE_COLOUR, linestyle="--", linewidth=1.0,
+                                  label=f"Grænse: højst {fmt.count(limit)}")[0])
+        if any(p > 0 and not disclosure.is_small(p, min_cell) for p in per["peak"]):
+            handles.append(first.plot([], [], color=_ABOVE, marker="o", linestyle="none", markersize=4,
+                                      label="Højeste antal")[0])
+        fig.legend(handles=handles, loc="outside upper center", ncols=len(handles), fontsize=th.SMALL_SIZE,
                    handlelength=1.6, columnspacing=1.2)
         fig.supxlabel("\n".join(textwrap.wrap(note, 100)), x=0.005, ha="left", fontsize=th.SMALL_SIZE)
     return fig
