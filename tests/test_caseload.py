@@ -144,8 +144,8 @@ def test_limit_exceeded(make_edition):
     f = facts(ed)
     assert f.caseload_met == "er ikke opfyldt"
     assert f.caseload_limit == "2" and f.caseload_peak_n == "3" and f.caseload_consultants_above_n == "1"
-    assert f.caseload_finding == ("Én af de to konsulenter havde i perioder flere end 2 unge ad gangen: det gjaldt "
-                                  "1 af 12 konsulentdage (8,3 %), på én dag, 3. januar 2024.")
+    assert f.caseload_finding == ("Én af de to konsulenter var i perioder over grænsen på 2 unge ad gangen: det "
+                                  "gjaldt 1 af 12 konsulentdage (8,3 %), på én dag, 3. januar 2024.")
 
 
 def test_limit_met_at_the_limit(make_edition):
@@ -153,15 +153,15 @@ def test_limit_met_at_the_limit(make_edition):
     ed = spells(make_edition, [("Mette Hansen", "2024-01-01", None)] * 2, fidelity_caseload_max=2)
     f = facts(ed)
     assert f.caseload_met == "er opfyldt" and f.caseload_above_pct == "0 %"
-    assert f.caseload_finding == "Konsulenten havde på intet tidspunkt flere end 2 unge ad gangen."
+    assert f.caseload_finding == "Konsulenten var på intet tidspunkt over grænsen."
 
 
 def test_finding_names_first_and_last_day_and_all_consultants():
     values = {"consultants": 3, "consultants_above": 3, "limit": 25, "days_above": 40, "days": 900,
               "share_above_pct": 40 / 9, "first_above": dt.date(2024, 3, 3), "last_above": dt.date(2025, 5, 1)}
     assert caseload_finding(values) == (
-        "Alle tre konsulenter havde i perioder flere end 25 unge ad gangen: det gjaldt 40 af 900 konsulentdage "
-        "(4,4 %), første gang 3. marts 2024 og senest 1. maj 2025.")
+        "Alle tre konsulenter var i perioder over grænsen på 25 unge ad gangen: det gjaldt 40 af 900 "
+        "konsulentdage (4,4 %), første gang 3. marts 2024 og senest 1. maj 2025.")
 
 
 def test_labels_in_order_of_first_start_then_name(make_edition):
@@ -281,6 +281,7 @@ def test_twin_summary(ed):
     f = facts(ed)
     assert f.caseload_consultants_n == "4" and f.caseload_limit == "25"
     assert f.caseload_met == "er opfyldt"
+    assert f.caseload_finding == "Ingen af konsulenterne var på noget tidspunkt over grænsen."
     assert f.caseload_peak_n == str(int(summary["peak"].max()))
     assert f.caseload_period_end == "1. maj 2025"
 
@@ -309,7 +310,7 @@ def test_crowded_cohort_is_not_met(crowded):
     f = facts(crowded)
     assert f.caseload_met == "er ikke opfyldt"
     assert f.caseload_consultants_n == "3"
-    assert "havde i perioder flere end 25 unge ad gangen" in f.caseload_finding
+    assert "var i perioder over grænsen på 25 unge ad gangen" in f.caseload_finding
     text = tab_caseload(crowded).as_raw_html()
     assert f"Over grænsen på 25" in text.replace("\u00a0", " ")
     fig = fig_caseload(crowded)

@@ -296,20 +296,20 @@ def caseload_finding(values: dict) -> str:
     Returns
     -------
     str
-        E.g. ``"Ingen af konsulenterne havde på noget tidspunkt flere end 25
-        unge ad gangen."`` or ``"To af de fire konsulenter havde i perioder
-        flere end 25 unge ad gangen: det gjaldt 140 af 3.031 konsulentdage
-        (5 %), første gang 3. marts 2024 og senest 1. maj 2025."``. Counts of
+        E.g. ``"Ingen af konsulenterne var på noget tidspunkt over
+        grænsen."`` or ``"To af de fire konsulenter var i perioder over
+        grænsen på 25 unge ad gangen: det gjaldt 140 af 3.031 konsulentdage
+        (4,6 %), første gang 3. marts 2024 og senest 1. maj 2025."``. Counts of
         days and consultants, not of young people, so no small-number rule
         applies.
     """
-    n, k, limit = values["consultants"], values["consultants_above"], fmt.count(values["limit"])
+    n, k = values["consultants"], values["consultants_above"]
     if not n:
         return "Projektregistreringen rummer ingen forløb i evalueringsperioden, så kriteriet kan ikke vurderes."
     if not k:
-        who = "Konsulenten" if n == 1 else "Ingen af konsulenterne"
-        never = "havde på intet tidspunkt" if n == 1 else "havde på noget tidspunkt"
-        return f"{who} {never} flere end {limit} unge ad gangen."
+        if n == 1:
+            return "Konsulenten var på intet tidspunkt over grænsen."
+        return "Ingen af konsulenterne var på noget tidspunkt over grænsen."
     if n == 1:
         who = "Konsulenten"
     elif k == n:
@@ -319,5 +319,6 @@ def caseload_finding(values: dict) -> str:
     days, total = values["days_above"], values["days"]
     when = (f"på én dag, {fmt.date(values['first_above'])}" if values["first_above"] == values["last_above"]
             else f"første gang {fmt.date(values['first_above'])} og senest {fmt.date(values['last_above'])}")
-    return (f"{who} havde i perioder flere end {limit} unge ad gangen: det gjaldt {fmt.count(days)} af "
-            f"{fmt.count(total)} konsulentdage ({fmt.pct(values['share_above_pct'], 1, strip_zeros=True)}), {when}.")
+    return (f"{who} var i perioder over grænsen på {fmt.count(values['limit'])} unge ad gangen: det gjaldt "
+            f"{fmt.count(days)} af {fmt.count(total)} konsulentdage "
+            f"({fmt.pct(values['share_above_pct'], 1, strip_zeros=True)}), {when}.")
