@@ -33,8 +33,9 @@ _ABOVE = th.SEQUENTIAL[0]
 _ABOVE_HATCH = "////"
 #: Short Danish month names for the time axis ("jan", "feb", …), from fmt.date.
 _MONTHS_SHORT = tuple(fmt.date(dt.date(2000, m, 1)).split()[1][:3] for m in range(1, 13))
-#: Panel height bounds and the total height the panels may take (cm).
-_PANEL_CM = (2.6, 4.4)
+#: Panel height bounds and the total height the panels may take (cm): 36 consultants
+#: (9 rows of 4) still fit an A4 text column with caption.
+_PANEL_CM = (2.2, 4.4)
 _PANELS_MAX_CM = 19.0
 #: Characters per line of the note at 8 pt across the 16 cm figure (DejaVu Sans, Danish text with digits).
 _NOTE_CHARS = 104

@@ -312,7 +312,7 @@ def test_crowded_cohort_is_not_met(crowded):
     assert f.caseload_consultants_n == "3"
     assert "var i perioder over grænsen på 25 unge ad gangen" in f.caseload_finding
     text = tab_caseload(crowded).as_raw_html()
-    assert f"Over grænsen på 25" in text.replace("\u00a0", " ")
+    assert "Over grænsen på 25" in text.replace("\u00a0", " ")
     fig = fig_caseload(crowded)
     assert [t.get_text() for t in fig.legends[0].get_texts()] == [
         "Unge ad gangen", "Over grænsen", "Grænse: højst 25", "Højeste antal"]
