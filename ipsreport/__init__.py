@@ -19,6 +19,7 @@ _MODULES = (
     "ipsreport.facts",
     "ipsreport.tables",
     "ipsreport.figures",
+    "ipsreport.tables_fidelity", "ipsreport.figures_fidelity",
     "ipsreport.summaries",
     "ipsreport.models",
     "ipsreport.cases",

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ipsreport import disclosure
+from ipsreport.summaries import caseload as cl
 from ipsreport.summaries import mental_health as mh
 from ipsreport.summaries import pathways as pw
 from ipsreport.summaries import supplementary as sp
@@ -410,6 +411,41 @@ class Disclosed:
     def effect(self) -> pd.DataFrame:
         """Bilag 5: overall effect."""
         return self._counts(sp.summarise_effect(self.ed))
+
+    # -- fidelity appendix ----------------------------------------------------
+
+    @cached_property
+    def caseload(self) -> pd.DataFrame:
+        """Caseloads per consultant; a peak below the rule (and that consultant's mean) is missing.
+
+        Consultants and consultant-days are staff and days, not young people:
+        they are not counts the rule applies to.
+        """
+        frame = cl.summarise_caseload(self.ed).copy()
+        small = frame["peak"].map(lambda v: disclosure.is_small(v, self.min_cell)).astype(bool)
+        frame["peak"] = frame["peak"].astype("Int64").mask(small)
+        frame["mean"] = frame["mean"].astype(float).mask(small)
+        frame["peak_suppressed"] = small
+        return frame
+
+    @cached_property
+    def caseload_daily(self) -> pd.DataFrame:
+        """Daily caseloads; a day with 1 to ``min_cell - 1`` young people is missing."""
+        frame = cl.summarise_caseload_daily(self.ed).copy()
+        small = frame["caseload"].map(lambda v: disclosure.is_small(v, self.min_cell)).astype(bool)
+        frame["caseload"] = frame["caseload"].astype("Int64").mask(small)
+        return frame
+
+    @cached_property
+    def caseload_facts(self) -> dict:
+        """The fidelity prose's values; ``peak`` is None (``peak_suppression`` "primary") when small."""
+        values = dict(cl.summarise_caseload_facts(self.ed))
+        small = disclosure.is_small(values["peak"], self.min_cell)
+        values["peak_suppression"] = "primary" if small else ""
+        if small:
+            values["peak"] = None
+            values["mean"] = float("nan")
+        return values
 
     # -- Bilag 7 --------------------------------------------------------------
 

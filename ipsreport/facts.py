@@ -148,6 +148,7 @@ _DISCLOSED = {
     "summarise_effect": lambda d: d.effect,
     "summarise_experience": lambda d: d.experience,
     "fit_regression": lambda d: d.regression.result,
+    "summarise_caseload_facts": lambda d: d.caseload_facts,
 }
 
 
@@ -379,6 +380,29 @@ class Facts:
         d["regression_significant_or_sentence"] = self._significant_or_sentence
         d["who5_end_vs_population"] = self._who5_vs_population
         d["placement_now_vs_ever"] = self._placement_now_vs_ever
+
+        # Fidelity appendix: consultants' caseloads (summaries/caseload.py). Consultants and
+        # consultant-days are not counts of young people (no small-number rule); the peak caseload is.
+        def caseload(key=None):
+            from ipsreport.summaries.caseload import caseload_finding
+
+            values = self._s("summarise_caseload_facts")
+            return caseload_finding(values) if key is None else values[key]
+
+        d["caseload_limit"] = lambda: Fact(caseload("limit"), "text", text=fmt.count(caseload("limit")))
+        d["caseload_consultants_n"] = lambda: Fact(caseload("consultants"), "text",
+                                                   text=fmt.count(caseload("consultants")))
+        d["caseload_consultants_above_n"] = lambda: Fact(caseload("consultants_above"), "text",
+                                                         text=fmt.count(caseload("consultants_above")))
+        d["caseload_peak_n"] = lambda: Fact(caseload("peak"), "count", suppression=caseload("peak_suppression"))
+        d["caseload_mean"] = lambda: Fact(caseload("mean"), "num", decimals=1)
+        d["caseload_above_pct"] = lambda: Fact(caseload("share_above_pct"), "pct", decimals=1, strip_zeros=True)
+        d["caseload_met"] = lambda: Fact(caseload("met"), "text", text={
+            True: "er opfyldt", False: "er ikke opfyldt", None: "kan ikke vurderes"}[caseload("met")])
+        d["caseload_finding"] = lambda: Fact(caseload("met"), "text", text=caseload())
+        d["caseload_period_start"] = lambda: Fact(caseload("period_start"), "text",
+                                                  text=fmt.date(caseload("period_start")))
+        d["caseload_period_end"] = lambda: Fact(caseload("period_end"), "text", text=fmt.date(caseload("period_end")))
 
         # Bilag 7: the reproduction audit.
         d["audit_total_n"] = lambda: Fact(len(self._audit()), "count")

@@ -85,6 +85,7 @@ class Settings:
     min_cell: int | None = _ranged(0, 20)
     alpha: float = _ranged(0, 0.5, open_low=True, open_high=True)
     evaluation_end: dt.date = _ranged(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+    fidelity_caseload_max: int = _ranged(1, 200)
 
 
 def setting_ranges() -> dict[str, Range]:

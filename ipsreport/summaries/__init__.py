@@ -7,13 +7,15 @@ Split by chapter so each module stays one screenful:
   placements, exit status)
 - ``mental_health`` — chapter 6 (paired start/end comparisons, WHO-5 bands)
 - ``supplementary`` — Bilag 5 charts
+- ``caseload``      — fidelity appendix (consultants' caseloads)
 
 Every ``summarise_*`` function takes an ``Edition`` and returns a pandas
 DataFrame whose values are tested; presentation lives in ``ipsreport.tables``
 and ``ipsreport.figures``.
 """
 
-from ipsreport.summaries import mental_health, pathways, supplementary, target_group
+from ipsreport.summaries import caseload, mental_health, pathways, supplementary, target_group
+from ipsreport.summaries.caseload import *  # noqa: F401,F403
 from ipsreport.summaries.mental_health import *  # noqa: F401,F403
 from ipsreport.summaries.pathways import *  # noqa: F401,F403
 from ipsreport.summaries.supplementary import *  # noqa: F401,F403
@@ -24,4 +26,5 @@ __all__ = [
     *getattr(pathways, "__all__", []),
     *getattr(mental_health, "__all__", []),
     *getattr(supplementary, "__all__", []),
+    *getattr(caseload, "__all__", []),
 ]

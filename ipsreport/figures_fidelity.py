@@ -1,0 +1,180 @@
+"""Figures of the fidelity appendix.
+
+Built like :mod:`ipsreport.figures`: object API (no ``pyplot``), the report
+theme of :mod:`ipsreport.theme`, Danish number formatting, no title inside
+the figure (the chapter's caption is the title).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import textwrap
+
+import numpy as np
+import pandas as pd
+from matplotlib.dates import AutoDateLocator, date2num, num2date
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+import ipsreport.fmt as fmt
+import ipsreport.theme as th
+from ipsreport.disclosed import disclosed
+
+__all__ = ["fig_caseload", "caseload_plot_frame"]
+
+#: Colours: the caseload as a light area with a dark outline; days above
+#: the limit dark and hatched (readable without colour); the limit dashed grey.
+_AREA = th.SEQUENTIAL[3]
+_LINE = th.SEQUENTIAL[1]
+_ABOVE = th.SEQUENTIAL[0]
+_ABOVE_HATCH = "////"
+#: Short Danish month names for the time axis ("jan", "feb", …), from fmt.date.
+_MONTHS_SHORT = tuple(fmt.date(dt.date(2000, m, 1)).split()[1][:3] for m in range(1, 13))
+#: Panel height bounds and the total height the panels may take (cm): 36 consultants
+#: (9 rows of 4) still fit an A4 text column with caption.
+_PANEL_CM = (2.2, 4.4)
+_PANELS_MAX_CM = 19.0
+#: Characters per line of the note at 8 pt across the 16 cm figure (DejaVu Sans, Danish text with digits).
+_NOTE_CHARS = 104
+
+
+def caseload_plot_frame(ed) -> pd.DataFrame:
+    """The daily caseloads as drawn: masked outside each consultant's active days and by the small-number rule.
+
+    A count of young people between 1 and ``min_cell - 1`` is never shown,
+    neither as a number nor as a point on a line (the table prints those
+    counts as ``"<3"``); such days, and days outside the consultant's active
+    span, become NaN, so the line has a gap there. Zero is shown: "nobody"
+    identifies no one.
+
+    Parameters
+    ----------
+    ed : Edition
+
+    Returns
+    -------
+    DataFrame
+        :func:`ipsreport.summaries.caseload.summarise_caseload_daily` with a
+        float column ``shown``.
+    """
+    daily = disclosed(ed).caseload_daily
+    shown = daily["caseload"].astype(float).where(daily["active"] & daily["caseload"].notna())
+    return daily.assign(shown=shown)
+
+
+def _date_formatter() -> FuncFormatter:
+    def label(x, _pos=None) -> str:
+        day = num2date(x)
+        return str(day.year) if day.month == 1 else f"{_MONTHS_SHORT[day.month - 1]}. {day.year}"
+
+    return FuncFormatter(label)
+
+
+def _tick_step(top: int) -> int:
+    """A round tick step giving at most six ticks up to ``top`` (5 for the default limit of 25)."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if top / step <= 6:
+            return step
+    return 10 ** len(str(int(top)))
+
+
+def _grid(n: int) -> tuple[int, int]:
+    ncols = 1 if n == 1 else 2 if n <= 4 else 3 if n <= 9 else 4
+    return math.ceil(n / ncols), ncols
+
+
+def _note(ed, min_cell: int) -> str:
+    text = ("Note: Antal unge hos hver konsulent pr. dag fra konsulentens første start til sidste afslutning "
+            f"(højst til {fmt.date(ed.settings.evaluation_end)}). Kilde: IPS UNGs projektregistreringer.")
+    if min_cell:
+        text += f" Dage med 1-{fmt.count(min_cell - 1)} unge vises ikke (diskretionshensyn)."
+    return text
+
+
+def fig_caseload(ed) -> Figure:
+    """Fidelity appendix: each consultant's caseload over time against the limit.
+
+    One small panel per consultant ("Konsulent A", …; shared axes), the
+    number of young people at a time as a step area, days above
+    ``settings.fidelity_caseload_max`` dark and hatched, the limit as a
+    dashed line and the highest caseload marked and labelled. Counts below
+    ``min_cell`` are not drawn (see :func:`caseload_plot_frame`) and a peak
+    below it is not labelled.
+
+    Parameters
+    ----------
+    ed : Edition
+
+    Returns
+    -------
+    Figure
+    """
+    frame = caseload_plot_frame(ed)
+    protected = disclosed(ed)
+    summary = protected.caseload
+    per = summary[summary["level"] == "consultant"].set_index("consultant")
+    limit = int(ed.settings.fidelity_caseload_max)
+    min_cell = protected.min_cell
+    labels = list(per.index)
+    note = _note(ed, min_cell)
+    with th.theme():
+        if not labels:
+            fig = Figure(figsize=(th.WIDTH_IN, 4 * th.CM), layout="constrained")
+            fig.text(0.5, 0.5, "Ingen forløb i projektregistreringen i evalueringsperioden.", ha="center", va="center")
+            return fig
+        nrows, ncols = _grid(len(labels))
+        panel_cm = min(_PANEL_CM[1], max(_PANEL_CM[0], _PANELS_MAX_CM / nrows))
+        fig = Figure(figsize=(th.WIDTH_IN, (nrows * panel_cm + 2.6) * th.CM), layout="constrained")
+        axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)).ravel()
+        top = max(limit, int(per["peak"].astype("Float64").fillna(0).max()))
+        for ax, label in zip(axes, labels):
+            _panel(ax, frame[frame["consultant"] == label], per.loc[label], label, limit, min_cell)
+        for ax in axes[len(labels):]:
+            ax.set_visible(False)
+        first = axes[0]
+        first.set_ylim(0, max(top * 1.18, top + 3))
+        first.yaxis.set_major_locator(MultipleLocator(_tick_step(top)))
+        first.yaxis.set_major_formatter(FuncFormatter(lambda y, _p=None: fmt.count(y)))
+        days = frame["date"]
+        first.set_xlim(date2num(days.min()), date2num(days.max()))
+        first.xaxis.set_major_locator(AutoDateLocator(minticks=2, maxticks=4 if ncols <= 2 else 3))
+        first.xaxis.set_major_formatter(_date_formatter())
+        for i, ax in enumerate(axes[: len(labels)]):
+            if i % ncols == 0:
+                ax.set_ylabel("Unge ad gangen")
+            # Dates under every panel with no panel below it (also above an empty slot).
+            ax.tick_params(axis="x", labelbottom=i + ncols >= len(labels))
+        handles = [Patch(facecolor=_AREA, edgecolor=_LINE, label="Unge ad gangen")]
+        if (frame["shown"] > limit).any():
+            handles.append(Patch(facecolor=_ABOVE, hatch=_ABOVE_HATCH, edgecolor="white", label="Over grænsen"))
+        handles.append(first.plot([], [], color=th.REFERENCE_COLOUR, linestyle="--", linewidth=1.0,
+                                  label=f"Grænse: højst {fmt.count(limit)}")[0])
+        if any(pd.notna(p) and p > 0 for p in per["peak"]):
+            handles.append(first.plot([], [], color=_ABOVE, marker="o", linestyle="none", markersize=4,
+                                      label="Højeste antal")[0])
+        fig.legend(handles=handles, loc="outside upper center", ncols=len(handles), fontsize=th.SMALL_SIZE,
+                   handlelength=1.6, columnspacing=1.2)
+        fig.supxlabel("\n".join(textwrap.wrap(note, _NOTE_CHARS)), x=0.005, ha="left", fontsize=th.SMALL_SIZE)
+    return fig
+
+
+def _panel(ax, daily: pd.DataFrame, row: pd.Series, label: str, limit: int, min_cell: int) -> None:
+    x = date2num(daily["date"])
+    y = daily["shown"].to_numpy(dtype=float)
+    ax.fill_between(x, 0, y, step="post", color=_AREA, linewidth=0, gid="caseload")
+    ax.step(x, y, where="post", color=_LINE, linewidth=0.9)
+    above = np.nan_to_num(y) > limit
+    if above.any():
+        ax.fill_between(x, limit, y, where=above, step="post", facecolor=_ABOVE, hatch=_ABOVE_HATCH,
+                        edgecolor="white", linewidth=0, gid="above")
+    ax.axhline(limit, color=th.REFERENCE_COLOUR, linestyle="--", linewidth=1.0, gid="limit")
+    peak = 0 if pd.isna(row["peak"]) else int(row["peak"])
+    if peak > 0:
+        px = date2num(pd.Timestamp(row["peak_date"]))
+        ax.plot([px], [peak], marker="o", markersize=4, color=_ABOVE, gid="peak")
+        ax.annotate(fmt.count(peak), (px, peak), xytext=(0, 3), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=th.SMALL_SIZE, color=th.TEXT_COLOUR)
+    ax.set_title(label, loc="left", fontsize=th.FONT_SIZE)
+    ax.grid(axis="y")

@@ -1,0 +1,324 @@
+"""Fidelity appendix: each consultant's caseload per day, from the registry.
+
+The IPS fidelity scale (and the Reconnect study of IPS for young people)
+asks that a consultant has at most ``settings.fidelity_caseload_max`` young
+people at a time. The registry holds each young person's ``consultant``,
+``start_date`` and ``end_date``, so the caseload is measurable for every
+edition and every site:
+
+* a registry row (a *spell*) counts for its consultant on day ``d`` when
+  ``start_date <= d`` and ``end_date`` is empty or ``end_date >= d`` (a spell
+  that starts and ends on the same day counts on that one day);
+* days run from the first start in the data to ``settings.evaluation_end``;
+  spells still open, or ending after it, are counted up to that day, and
+  rows starting after it are left out;
+* a consultant is identified by the ``consultant`` value alone (the same
+  pseudonym at two sites is one person). With ``--by site`` each report sees
+  only its own site's rows, so a consultant working at several sites has a
+  larger real caseload than that site's report shows.
+
+Consultants are staff: their names never leave this module. Every output
+labels them "Konsulent A", "Konsulent B", … in a stable order — by the date of
+their first spell, then by name — so no later function ever sees a name.
+
+The computation is vectorised: every spell adds +1 on its start day and -1
+on the day after its end, and a cumulative sum over a days × consultants
+grid gives every caseload at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from ipsreport import fmt
+
+__all__ = [
+    "CASELOAD_TOTAL_LABEL",
+    "consultant_labels",
+    "summarise_caseload_daily",
+    "summarise_caseload",
+    "summarise_caseload_facts",
+    "caseload_finding",
+]
+
+#: Label of the programme row of :func:`summarise_caseload`.
+CASELOAD_TOTAL_LABEL = "Alle konsulenter"
+
+_DAY = pd.Timedelta(days=1)
+
+
+def _letters(i: int) -> str:
+    """0 -> "A", 25 -> "Z", 26 -> "AA" (spreadsheet-style, never runs out)."""
+    text = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        text = chr(65 + rest) + text
+    return text
+
+
+def _limit(ed) -> int:
+    return int(ed.settings.fidelity_caseload_max)
+
+
+def _end_day(ed) -> pd.Timestamp:
+    return pd.Timestamp(ed.settings.evaluation_end)
+
+
+def _spells(ed) -> pd.DataFrame:
+    """Registry spells in the window, with the anonymous ``label`` instead of the name.
+
+    Columns ``label, start, stop`` where ``stop`` is the last day counted
+    (``end_date`` or ``evaluation_end``, whichever is earlier).
+    """
+    reg = ed.registry
+    end_day = _end_day(ed)
+    spells = pd.DataFrame(
+        {
+            "name": reg["consultant"].astype("string"),
+            "start": pd.to_datetime(reg["start_date"]).dt.normalize(),
+            "stop": pd.to_datetime(reg["end_date"]).dt.normalize(),
+        }
+    )
+    spells["stop"] = spells["stop"].fillna(end_day).clip(upper=end_day)
+    # Starts after the evaluation closed, rows without a consultant or start,
+    # and (invalid) spells ending before they start count on no day.
+    keep = spells["name"].notna() & spells["start"].notna() & (spells["start"] <= spells["stop"])
+    spells = spells[keep.to_numpy(dtype=bool)]
+    labels = consultant_labels(spells)
+    spells = spells.assign(label=spells["name"].map(labels)).drop(columns="name")
+    return spells.reset_index(drop=True)
+
+
+def consultant_labels(spells: pd.DataFrame) -> dict[str, str]:
+    """Name -> "Konsulent A", … ordered by first start, then name.
+
+    Parameters
+    ----------
+    spells : DataFrame
+        With columns ``name`` and ``start``.
+
+    Returns
+    -------
+    dict
+        Only for use inside this module: the names must not be passed on.
+    """
+    first = spells.groupby("name", sort=False)["start"].min().reset_index()
+    first = first.sort_values(["start", "name"], kind="mergesort")
+    return {name: f"Konsulent {_letters(i)}" for i, name in enumerate(first["name"])}
+
+
+def _label_order(labels) -> list[str]:
+    return sorted(set(labels), key=lambda s: (len(s), s))
+
+
+def summarise_caseload_daily(ed) -> pd.DataFrame:
+    """Each consultant's caseload on every day of the evaluation.
+
+    Parameters
+    ----------
+    ed : Edition
+        Uses ``registry`` (``consultant``, ``start_date``, ``end_date``) and
+        ``settings.evaluation_end``.
+
+    Returns
+    -------
+    DataFrame
+        Tidy, one row per consultant and day from the first start in the
+        data to ``evaluation_end``: ``consultant`` (``"Konsulent A"``, …),
+        ``date``, ``caseload`` (int, the number of spells counting that day)
+        and ``active`` (bool: the day lies between the consultant's first
+        start and last counted day; outside it the consultant had not yet
+        begun or had stopped working in IPS UNG, and the caseload is 0).
+        Sorted by consultant, then date; empty when no spell falls in the
+        window.
+    """
+    spells = _spells(ed)
+    columns = ["consultant", "date", "caseload", "active"]
+    if spells.empty:
+        return pd.DataFrame({"consultant": pd.Series(dtype="string"), "date": pd.Series(dtype="datetime64[ns]"),
+                             "caseload": pd.Series(dtype="int64"), "active": pd.Series(dtype=bool)})[columns]
+    days = pd.date_range(spells["start"].min(), _end_day(ed), freq="D")
+    order = _label_order(spells["label"])
+    events = pd.concat(
+        [
+            pd.DataFrame({"label": spells["label"], "date": spells["start"], "delta": 1}),
+            pd.DataFrame({"label": spells["label"], "date": spells["stop"] + _DAY, "delta": -1}),
+        ],
+        ignore_index=True,
+    )
+    # The -1 on the day after the last day of the window falls outside the grid.
+    events = events[events["date"] <= days[-1]]
+    grid = (
+        events.pivot_table(index="date", columns="label", values="delta", aggfunc="sum", fill_value=0)
+        .reindex(index=days, columns=order, fill_value=0)
+        .cumsum()
+    )
+    counts = grid.to_numpy(dtype="int64")
+    first = spells.groupby("label")["start"].min().reindex(order).to_numpy()
+    last = spells.groupby("label")["stop"].max().reindex(order).to_numpy()
+    day_values = days.to_numpy()[:, None]
+    active = (day_values >= first[None, :]) & (day_values <= last[None, :])
+    n_days, n_cons = counts.shape
+    return pd.DataFrame(
+        {
+            "consultant": pd.array(np.repeat(order, n_days), dtype="string"),
+            "date": np.tile(days.to_numpy(), n_cons),
+            "caseload": counts.T.reshape(-1),
+            "active": active.T.reshape(-1),
+        }
+    )
+
+
+def summarise_caseload(ed) -> pd.DataFrame:
+    """Per consultant and for the programme: mean and highest caseload, days above the limit.
+
+    Means and shares are taken over a consultant's *active* days (from the
+    first start to the last counted day, see
+    :func:`summarise_caseload_daily`), so a consultant who joined late or
+    left early is not diluted by days on which they did not work in IPS UNG;
+    days inside that span with no young person count as 0.
+
+    Parameters
+    ----------
+    ed : Edition
+
+    Returns
+    -------
+    DataFrame
+        One row per consultant (in label order) and a last programme row
+        (``consultant == CASELOAD_TOTAL_LABEL``, ``level == "programme"``):
+
+        ``level`` (``"consultant"``/``"programme"``), ``consultant``,
+        ``consultants`` (1, or the number of consultants), ``participants``
+        (registry rows counted at least one day: young people),
+        ``first_date``, ``last_date``, ``days`` (active consultant-days),
+        ``mean`` (mean caseload over them), ``peak`` (highest caseload),
+        ``peak_date`` (first day of the peak), ``days_above`` (days with a
+        caseload above the limit), ``share_above_pct`` (0-100 of ``days``;
+        NaN when ``days`` is 0), ``first_above``/``last_above`` (NaT when
+        never above) and ``limit``.
+    """
+    daily = summarise_caseload_daily(ed)
+    limit = _limit(ed)
+    spells = _spells(ed)
+    participants = spells.groupby("label").size()
+    active = daily[daily["active"]].copy()
+    active["above"] = active["caseload"] > limit
+    rows = []
+    for label, group in active.groupby("consultant", sort=False):
+        rows.append(_row("consultant", str(label), group, 1, int(participants.get(label, 0)), limit))
+    rows.append(_row("programme", CASELOAD_TOTAL_LABEL, active, len(rows), len(spells), limit))
+    return pd.DataFrame(rows)
+
+
+def _row(level: str, label: str, group: pd.DataFrame, consultants: int, participants: int, limit: int) -> dict:
+    days = len(group)
+    above = group[group["above"]]
+    peak = int(group["caseload"].max()) if days else 0
+    return {
+        "level": level,
+        "consultant": label,
+        "consultants": consultants,
+        "participants": participants,
+        "first_date": group["date"].min() if days else pd.NaT,
+        "last_date": group["date"].max() if days else pd.NaT,
+        "days": days,
+        "mean": float(group["caseload"].mean()) if days else float("nan"),
+        "peak": peak,
+        "peak_date": group.loc[group["caseload"] == peak, "date"].min() if days else pd.NaT,
+        "days_above": len(above),
+        "share_above_pct": len(above) / days * 100 if days else float("nan"),
+        "first_above": above["date"].min() if len(above) else pd.NaT,
+        "last_above": above["date"].max() if len(above) else pd.NaT,
+        "limit": limit,
+    }
+
+
+def _date(value) -> dt.date | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+def summarise_caseload_facts(ed) -> dict:
+    """The already-decided values behind the fidelity appendix's prose.
+
+    Parameters
+    ----------
+    ed : Edition
+
+    Returns
+    -------
+    dict
+        ``limit`` (the setting), ``consultants`` (number of consultants),
+        ``consultants_above`` (how many were above the limit on at least
+        one day), ``met`` (True when no consultant was ever above the
+        limit; None when there is no caseload to judge), ``peak`` (highest
+        caseload of any consultant on any day), ``mean`` (mean caseload
+        over all active consultant-days), ``days`` and ``days_above``
+        (consultant-days), ``share_above_pct`` (0-100), ``first_above`` /
+        ``last_above`` (dates or None), ``period_start`` / ``period_end``
+        (first start in the data and ``evaluation_end``) and
+        ``participants`` (young people counted).
+    """
+    summary = summarise_caseload(ed)
+    total = summary[summary["level"] == "programme"].iloc[0]
+    per = summary[summary["level"] == "consultant"]
+    consultants = int(total["consultants"])
+    return {
+        "limit": int(total["limit"]),
+        "consultants": consultants,
+        "consultants_above": int((per["days_above"] > 0).sum()),
+        "met": None if not consultants else bool(total["days_above"] == 0),
+        "peak": int(total["peak"]),
+        "mean": float(total["mean"]),
+        "days": int(total["days"]),
+        "days_above": int(total["days_above"]),
+        "share_above_pct": float(total["share_above_pct"]),
+        "first_above": _date(total["first_above"]),
+        "last_above": _date(total["last_above"]),
+        "period_start": _date(total["first_date"]),
+        "period_end": _date(_end_day(ed)),
+        "participants": int(total["participants"]),
+    }
+
+
+def caseload_finding(values: dict) -> str:
+    """The appendix's sentence on how often the limit was exceeded, for any data.
+
+    Parameters
+    ----------
+    values : dict
+        :func:`summarise_caseload_facts`.
+
+    Returns
+    -------
+    str
+        E.g. ``"Ingen af konsulenterne var på noget tidspunkt over
+        grænsen."`` or ``"To af de fire konsulenter var i perioder over
+        grænsen på 25 unge ad gangen: det gjaldt 140 af 3.031 konsulentdage
+        (4,6 %), første gang 3. marts 2024 og senest 1. maj 2025."``. Counts of
+        days and consultants, not of young people, so no small-number rule
+        applies.
+    """
+    n, k = values["consultants"], values["consultants_above"]
+    if not n:
+        return "Projektregistreringen rummer ingen forløb i evalueringsperioden, så kriteriet kan ikke vurderes."
+    if not k:
+        if n == 1:
+            return "Konsulenten var på intet tidspunkt over grænsen."
+        return "Ingen af konsulenterne var på noget tidspunkt over grænsen."
+    if n == 1:
+        who = "Konsulenten"
+    elif k == n:
+        who = f"Alle {fmt.words(n)} konsulenter"
+    else:
+        who = f"{fmt.words(k).capitalize()} af de {fmt.words(n)} konsulenter"
+    days, total = values["days_above"], values["days"]
+    when = (f"på én dag, {fmt.date(values['first_above'])}" if values["first_above"] == values["last_above"]
+            else f"første gang {fmt.date(values['first_above'])} og senest {fmt.date(values['last_above'])}")
+    return (f"{who} var i perioder over grænsen på {fmt.count(values['limit'])} unge ad gangen: det gjaldt "
+            f"{fmt.count(days)} af {fmt.count(total)} konsulentdage "
+            f"({fmt.pct(values['share_above_pct'], 1, strip_zeros=True)}), {when}.")

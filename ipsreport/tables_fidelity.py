@@ -1,0 +1,92 @@
+"""Tables of the fidelity appendix, as great-tables ``GT`` objects.
+
+Built with the house style of :mod:`ipsreport.tables` (fixed HTML id, Danish
+locale, 100 % wide, source notes instead of a header); the numbers come from
+:mod:`ipsreport.disclosed` (:mod:`ipsreport.summaries.caseload` with the
+small-number rule applied).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from great_tables import GT, loc, style
+
+from ipsreport import disclosure, fmt
+from ipsreport.disclosed import disclosed
+from ipsreport.tables import REGISTRY_NOTE, _gt, _keep, _notes
+
+__all__ = ["tab_caseload"]
+
+
+def tab_caseload(ed) -> GT:
+    """Fidelity appendix: each consultant's caseload against the limit.
+
+    One row per consultant ("Konsulent A", …) and a bold programme row: the
+    mean and highest number of young people at a time, and the days (number
+    and share) above ``settings.fidelity_caseload_max``.
+
+    Small-number rule (``min_cell``, :mod:`ipsreport.disclosure`). A caseload
+    is a count of young people, so:
+
+    * a highest caseload below ``min_cell`` prints as ``"<3"``, and that
+      consultant's mean is hidden too (``"–"``): with so few young people
+      the mean would tell how long they were enrolled;
+    * the table deliberately shows no per-consultant *total* of young
+      people: a column with a total row would need complementary
+      suppression, and the highest caseload (a lower bound of the total)
+      could then undo it. The programme's total is the registry count
+      printed elsewhere in the report;
+    * the programme row is a maximum and a mean, not a sum, so no hidden
+      cell can be recovered from it;
+    * days above the limit count days, not people, and a consultant above
+      the limit has more than ``min_cell`` young people in any sensible
+      setting, so they are always shown.
+
+    Parameters
+    ----------
+    ed : Edition
+
+    Returns
+    -------
+    GT
+    """
+    protected = disclosed(ed)
+    min_cell = protected.min_cell
+    summary = protected.caseload
+    per = summary[summary["level"] == "consultant"]
+    total = summary[summary["level"] == "programme"].iloc[0]
+    limit = int(total["limit"])
+    small = list(per["peak_suppressed"])
+    frame = pd.DataFrame(
+        {
+            "consultant": [*per["consultant"].astype(str), f"{total['consultant']} ({fmt.count(len(per))})"],
+            "mean": [*[fmt.MISSING if s else _mean(m) for m, s in zip(per["mean"], small)], _mean(total["mean"])],
+            "peak": [disclosure.cell_count(p, "primary" if hidden else "", min_cell)
+                     for p, hidden in zip([*per["peak"], total["peak"]], [*small, total["peak_suppressed"]])],
+            "days_above": [fmt.count(n) for n in [*per["days_above"], total["days_above"]]],
+            "share_above": [_keep(fmt.pct(p)) for p in [*per["share_above_pct"], total["share_above_pct"]]],
+        }
+    )
+    table = _gt(frame, "caseload", first_width="34%")
+    table = table.cols_label(consultant="Konsulent*", mean="Gennemsnit", peak="Højeste", days_above="Dage",
+                             share_above="Andel af dagene")
+    table = table.tab_spanner("Unge ad gangen", columns=["mean", "peak"])
+    table = table.tab_spanner(_keep(f"Over grænsen på {fmt.count(limit)}"), columns=["days_above", "share_above"])
+    table = table.cols_align("right", columns=["mean", "peak", "days_above", "share_above"])
+    table = table.tab_style(style.text(weight="bold"), loc.body(rows=[len(frame) - 1]))
+    notes = [
+        REGISTRY_NOTE,
+        f"Antallet af unge ad gangen er talt for hver dag fra konsulentens første start til sidste afslutning "
+        f"(dog højst til evalueringens afslutning {fmt.date(ed.settings.evaluation_end)}). Gennemsnit og andele "
+        f"gælder disse dage; for »{total['consultant']}« alle konsulenters dage tilsammen. IPS-kriteriet er højst "
+        f"{fmt.count(limit)} unge pr. konsulent ad gangen.",
+        "Konsulenterne er anonymiseret og ordnet efter datoen for deres første forløb.",
+    ]
+    if any(small):
+        notes.append(f"Antal under {min_cell} vises som »<{min_cell}«; for den konsulent vises gennemsnittet "
+                     "heller ikke (»–«).")
+    return _notes(table, notes)
+
+
+def _mean(value) -> str:
+    return fmt.MISSING if pd.isna(value) else fmt.num(value, 1)
