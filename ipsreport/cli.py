@@ -203,6 +203,7 @@ def _check_data(report: Any, settings: Any, data_dir: Path, strict: bool, show_w
             lines = [f"  - {v.message}" for v in problems]
             return _fail(EXIT_DATA, "indstillingerne passer ikke med data i "
                          f"{data_dir}; intet blev lavet.\n" + "\n".join(lines))
+    _say_provenance(data_dir, settings)
     sorter = getattr(report, "sorted_warnings", None)
     warnings = list(sorter() if callable(sorter) else getattr(report, "warnings", None) or [])
     if show_warnings and warnings:
@@ -216,6 +217,33 @@ def _check_data(report: Any, settings: Any, data_dir: Path, strict: bool, show_w
                      f"{'advarsel' if len(warnings) == 1 else 'advarsler'}, som behandles som fejl; intet blev lavet. "
                      "Ret det, advarslerne peger på, eller kør uden --strict.")
     return None
+
+
+def _say_provenance(data_dir: Path, settings: Any) -> None:
+    """Say what kind of data this is and which small-number rule protects it, on every run.
+
+    A manifest that claims synthetic data but does not match the files is
+    not believed (the data are treated as real), and a rule switched off for
+    real data is a warning the evaluator sees each time.
+    """
+    from ipsreport.disclosure import resolve_min_cell
+    from ipsreport.manifest import MANIFEST_NAME, check_manifest
+
+    check = check_manifest(data_dir)
+    if check.claims_synthetic and not check.verified:
+        print(f"ipsreport: advarsel: {MANIFEST_NAME} i {data_dir} siger, at data er syntetiske, men "
+              f"{'; '.join(check.problems)}. Data behandles derfor som rigtige data, og rapporten kalder dem "
+              "ikke syntetiske.", file=sys.stderr)
+    rule = resolve_min_cell(settings.min_cell, twin=check.twin)
+    if check.twin and rule == 0:
+        print("ipsreport: data er den verificerede syntetiske tvilling; småtalsreglen er ikke slået til.",
+              file=sys.stderr)
+    elif rule == 0:
+        print(f"ipsreport: ADVARSEL: småtalsreglen er slået fra (min_cell=0) for data i {data_dir}, som ikke er "
+              "syntetiske. Tal under 3 kan afsløre personer; offentliggør ikke rapporten uden at slå reglen til "
+              "(fjern min_cell, eller sæt --set min_cell=3).", file=sys.stderr)
+    else:
+        print(f"ipsreport: småtalsregel: antal under {rule} vises ikke (min_cell={rule}).", file=sys.stderr)
 
 
 def _settings(overrides: dict[str, Any], data: Path | None):

@@ -202,6 +202,7 @@ class Disclosed:
         self.ed = ed
         self.min_cell = disclosure.get_min_cell(ed)
         self._paired: dict[str | None, pd.DataFrame] = {}
+        self._regressions: dict[str | None, DisclosedRegression] = {}
 
     def _counts(self, frame: pd.DataFrame, by="variable", complete: bool = True) -> pd.DataFrame:
         return protect_counts(frame, self.min_cell, by=by, complete=complete)
@@ -383,11 +384,23 @@ class Disclosed:
 
     @cached_property
     def regression(self) -> DisclosedRegression:
-        """Table 9; withheld when either outcome group is below the rule."""
+        """Table 9 with the interval method of the settings (see :meth:`regression_with`)."""
+        return self.regression_with(None)
+
+    def regression_with(self, ci_method: str | None) -> DisclosedRegression:
+        """Table 9; withheld when either outcome group is below the rule.
+
+        Parameters
+        ----------
+        ci_method : {"wald", "profile"} or None
+            As for :func:`ipsreport.models.fit_regression`.
+        """
         from ipsreport.models import fit_regression
 
-        result = fit_regression(self.ed)
-        small = self.min_cell and min(result.events, result.n - result.events) < self.min_cell
+        if ci_method in self._regressions:
+            return self._regressions[ci_method]
+        result = fit_regression(self.ed, ci_method=ci_method)
+        small = bool(self.min_cell) and min(result.events, result.n - result.events) < self.min_cell
         if small:
             terms = result.terms.copy()
             for column in ("coef", "se", "odds_ratio", "ci_low", "ci_high", "p"):
@@ -395,7 +408,8 @@ class Disclosed:
             terms["stars"] = ""
             terms["significant"] = False
             result = type(result)(terms, result.n, result.events, [], None, result.alpha, result.ci_method)
-        return DisclosedRegression(result, bool(small))
+        self._regressions[ci_method] = DisclosedRegression(result, small)
+        return self._regressions[ci_method]
 
     @cached_property
     def experience(self) -> pd.DataFrame:

@@ -342,9 +342,9 @@ class Facts:
         d["uu_guidance_share_words"] = lambda: self._words_of(self._rc("uu_guidance"))
 
         # Chapter 6 (summaries/mental_health.py).
-        d["paired_n"] = lambda: Fact(int(self._paired("who5")["n"]), "count")
+        d["paired_n"] = lambda: self._paired_n("who5")
         for score in _MH_SCORES:
-            d[f"{score}_paired_n"] = (lambda s=score: Fact(int(self._paired(s)["n"]), "count"))
+            d[f"{score}_paired_n"] = (lambda s=score: self._paired_n(s))
             d[f"{score}_start"] = (lambda s=score: self._mean(s, "mean_start"))
             d[f"{score}_end"] = (lambda s=score: self._mean(s, "mean_end"))
             d[f"{score}_direction"] = (lambda s=score: self._direction(s))
@@ -360,8 +360,8 @@ class Facts:
             float(self._ed.codebook.scores["who5"]["population_mean"]), "num")
 
         # Table 9.
-        d["regression_n"] = lambda: Fact(self._s("fit_regression").n, "count")
-        d["regression_events"] = lambda: Fact(self._s("fit_regression").events, "count")
+        d["regression_n"] = self._regression_n
+        d["regression_events"] = self._regression_events
         d["regression_significant_terms"] = self._significant_terms
         d["regression_significant_n"] = lambda: Fact(
             int(self._s("fit_regression").terms["significant"].sum()), "count")
@@ -463,6 +463,10 @@ class Facts:
     def _exit(self, code: int, kind: str) -> Fact:
         return _pooled(self._exit_pool(code), kind)
 
+    def _paired_n(self, score: str) -> Fact:
+        n = int(self._paired(score)["n"])
+        return Fact(n, "count", suppression="primary" if disclosure.is_small(n, self._min_cell) else "")
+
     def _paired(self, score: str):
         frame = self._s("summarise_paired")
         return frame.set_index("score").loc[score]
@@ -493,6 +497,8 @@ class Facts:
     def _band(self, band: int, time: str) -> Fact:
         frame = self._s("summarise_who5_bands")
         row = frame[(frame["band"] == band) & (frame["time"] == time)].iloc[0]
+        if row["suppression"]:
+            return Fact(None, "pct", suppression=row["suppression"])
         return Fact(float(row["pct"]), "pct", n=int(row["n"]), base=int(row["base"]), decimals=1,
                     strip_zeros=True, share=float(row["pct"]) / 100 if row["base"] else None)
 
@@ -524,6 +530,19 @@ class Facts:
 
     def _regression(self):
         return self._s("fit_regression")
+
+    def _regression_n(self) -> Fact:
+        n = self._s("fit_regression").n
+        return Fact(n, "count", suppression="primary" if disclosure.is_small(n, self._min_cell) else "")
+
+    def _regression_events(self) -> Fact:
+        """Respondents in job or education at the end; hidden with the model when a group is small."""
+        events = self._s("fit_regression").events
+        if disclosure.is_small(events, self._min_cell):
+            return Fact(None, "count", suppression="primary")
+        if self._disclosed.regression.withheld:
+            return Fact(None, "count", suppression="secondary")
+        return Fact(events, "count")
 
     def _regression_finding(self) -> Fact:
         """Verb phrase after "Analysen ...": which factors are significant, if any.
@@ -577,8 +596,10 @@ class Facts:
     def _placement_now_vs_ever(self) -> Fact:
         """Share in a placement among the still enrolled compared with all enrolled (whole percent)."""
         now, ever = self._rc("placement_now"), self._rc("placement_ever")
+        if now["suppression"] or ever["suppression"]:
+            return Fact(None, "text", text="ikke til at sammenligne, fordi tallene er for små")
         if not now["base"] or not ever["base"]:
-            return Fact(None, "text", text=fmt.MISSING)
+            return Fact(None, "text", text="ikke til at sammenligne, fordi ingen var i forløb ved afslutningen")
         a, b = fmt.round_half_up(now["pct"]), fmt.round_half_up(ever["pct"])
         if a > b:
             text = "højere blandt de aktive end blandt alle deltagere"
@@ -589,9 +610,7 @@ class Facts:
         return Fact(a - b, "text", text=text)
 
     def _audit(self):
-        from ipsreport.audit import summarise_audit
-
-        return self._summary("audit", lambda: summarise_audit(self._ed))
+        return self._disclosed.audit
 
     def _audit_sentence(self) -> Fact:
         audit = self._audit()
@@ -610,11 +629,12 @@ class Facts:
     def _synthetic_notice(self) -> Fact:
         # The twin is calibrated to the 2025 figures; a cohort drawn by the
         # sampler is not, and the notice must not claim it is.
+        # ed.synthetic and ed.twin are verified against the files' checksums
+        # (ipsreport.manifest), never taken from the manifest's say-so.
         synthetic = bool(getattr(self._ed, "synthetic", False))
-        manifest = getattr(self._ed, "manifest", None) or {}
         if not synthetic:
             text = ""
-        elif str(manifest.get("generator", "")).startswith("ipsreport.synth.twin"):
+        elif getattr(self._ed, "twin", False):
             text = (
                 "**Bemærk:** Tallene i denne udgave er beregnet på et syntetisk datasæt, der er konstrueret, så det "
                 "genskaber de offentliggjorte tal fra 2025-evalueringen. Ingen rækker i datasættet beskriver "

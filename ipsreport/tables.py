@@ -294,13 +294,11 @@ def tab_regression(ed, ci_method: str | None = None) -> GT:
     ci_method : {"wald", "profile"}, optional
         Interval method, see :func:`ipsreport.models.fit_regression`.
     """
-    from ipsreport.models import fit_regression
-
-    protected = disclosed(ed).regression
+    protected = disclosed(ed).regression_with(ci_method)
     min_cell = _min_cell(ed)
     if protected.withheld:
         return withheld_table("regression", min_cell)
-    result = protected.result if ci_method is None else fit_regression(ed, ci_method=ci_method)
+    result = protected.result
     terms = result.terms
     labels = [f"{lab}¹" if term == "meaning" else lab for term, lab in zip(terms["term"], terms["label"])]
     odds = [

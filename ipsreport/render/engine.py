@@ -479,17 +479,14 @@ def _render_books(specs, project_dir, to, workers, say: Progress) -> list[Render
 def _data_note(data_dir: Path) -> str:
     """The cover line a funder must not miss: the numbers rest on synthetic data.
 
-    Read from the data folder's ``manifest.yml`` (``synthetic: true``), the
-    same marker ``Edition.synthetic`` uses, so cover and text agree.
+    Only when :func:`ipsreport.manifest.check_manifest` verifies the folder's
+    ``manifest.yml`` against the data files (the same check behind
+    ``Edition.synthetic``), so a manifest copied next to real data never
+    puts "synthetic" on a report about real people.
     """
-    import yaml
+    from ipsreport.manifest import check_manifest
 
-    manifest = data_dir / "manifest.yml"
-    try:
-        synthetic = bool((yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get("synthetic"))
-    except (OSError, yaml.YAMLError, AttributeError):
-        synthetic = False
-    if not synthetic:
+    if not check_manifest(data_dir).synthetic:
         return ""
     return "Syntetiske data: tallene i denne udgave beskriver ingen virkelige personer."
 
