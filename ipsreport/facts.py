@@ -370,14 +370,13 @@ class Facts:
         for term in TERM_NAMES:
             d[f"{term}_or"] = (lambda t=term: Fact(self._term(t)["odds_ratio"], "num", decimals=2))
             d[f"{term}_p"] = (lambda t=term: Fact(self._term(t)["p"], "text", text=fmt.pvalue(self._term(t)["p"])))
-            d[f"{term}_ci"] = (lambda t=term: Fact(
-                (self._term(t)["ci_low"], self._term(t)["ci_high"]), "text",
-                text=fmt.ci(self._term(t)["ci_low"], self._term(t)["ci_high"])))
+            d[f"{term}_ci"] = (lambda t=term: self._ci(t))
 
         d["regression_nonsignificant_terms"] = lambda: self._terms_text(significant=False)
         d["regression_finding"] = self._regression_finding
         d["regression_others_sentence"] = self._regression_others
         d["regression_significant_or_sentence"] = self._significant_or_sentence
+        d["burden_or_sentence"] = self._burden_sentence
         d["who5_end_vs_population"] = self._who5_vs_population
         d["placement_now_vs_ever"] = self._placement_now_vs_ever
 
@@ -552,7 +551,11 @@ class Facts:
         """
         result = self._regression()
         chosen = result.terms[result.terms["significant"]]
-        if result.model is None:
+        if getattr(result, "separated", False):
+            # Huge standard errors make every term "not significant": that is no finding.
+            text = ("kunne ikke estimeres pålideligt, fordi de målte faktorer (næsten) perfekt forudsiger, hvem der "
+                    "er i job eller uddannelse (separation; se noten under tabellen)")
+        elif result.model is None:
             text = "kunne ikke gennemføres på disse data (se noten under tabellen)"
         elif chosen.empty:
             text = "finder ingen statistisk signifikant sammenhæng med nogen af de målte faktorer"
@@ -565,7 +568,7 @@ class Facts:
         result = self._regression()
         others = self._terms_text(significant=False)
         n_sig = int(result.terms["significant"].sum())
-        if result.model is None:
+        if result.model is None or getattr(result, "separated", False):
             text = ""
         elif n_sig == 0:
             text = f"De målte faktorer er {others.text}."
@@ -574,6 +577,24 @@ class Facts:
         else:
             text = f"For de øvrige faktorer – {others.text} – er der ingen påviselig sammenhæng."
         return Fact(others.value, "text", text=text)
+
+    def _ci(self, term: str) -> Fact:
+        low, high = self._term(term)["ci_low"], self._term(term)["ci_high"]
+        text = NOT_COMPUTED if pd.isna(low) or pd.isna(high) else fmt.ci(low, high)
+        return Fact((low, high), "text", text=text)
+
+    def _burden_sentence(self) -> Fact:
+        """Chapter 7: psychological burden in Table 9, or why it has no estimate here."""
+        row = self._term("burden")
+        result = self._regression()
+        if result.model is None or getattr(result, "separated", False) or pd.isna(row["odds_ratio"]):
+            text = ("I denne udgave kan sammenhængen med psykisk belastning ikke beregnes pålideligt "
+                    "(se noten under tabellen).")
+        else:
+            text = (f"I denne udgave er odds ratioen for psykisk belastning {fmt.num(row['odds_ratio'], 2)} med et "
+                    f"95 %-konfidensinterval på {fmt.ci(row['ci_low'], row['ci_high'])} "
+                    f"(p-værdi {fmt.pvalue(row['p'])}).")
+        return Fact(row["odds_ratio"], "text", text=text)
 
     def _significant_or_sentence(self) -> Fact:
         """ "Odds ratioen er 2,12 for ... og 0,55 for ..." over the significant terms (empty if none)."""

@@ -61,6 +61,8 @@ class RegressionResult:
     model: Any = None
     alpha: float = 0.05
     ci_method: str = "wald"
+    #: The outcome is (almost) perfectly predicted: estimates exist but say nothing.
+    separated: bool = False
 
     @property
     def non_events(self) -> int:
@@ -237,6 +239,7 @@ def fit_logit(frame: pd.DataFrame, outcome: str, terms, labels=None, alpha: floa
             if "separation" in type(exc).__name__.lower() or "separation" in str(exc).lower():
                 notes.append("Modellen kunne ikke estimeres: udfaldet forudsiges perfekt af de "
                              "forklarende variable (fuldstændig separation).")
+                result.separated = True
                 return result
             raise
     messages = " ".join(str(w.message) for w in caught).lower()
@@ -248,6 +251,7 @@ def fit_logit(frame: pd.DataFrame, outcome: str, terms, labels=None, alpha: floa
         or bool((bse > 1e3).any())
     )
     if separated:
+        result.separated = True
         notes.append("Der er tegn på (kvasi-)separation: udfaldet forudsiges (næsten) perfekt, og "
                      "enkelte koefficienter eller standardfejl er meget store. Odds ratioerne er ikke pålidelige.")
     if not fitted.mle_retvals.get("converged", True):

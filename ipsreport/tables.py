@@ -315,7 +315,9 @@ def tab_regression(ed, ci_method: str | None = None) -> GT:
     )
     alpha = fmt.num(result.alpha, 2, strip_zeros=True)
     enrolled = disclosed(ed).registry_counts.loc["followup_enrolled"]
-    if enrolled["suppression"]:
+    if not enrolled["suppression"] and enrolled["n"] == 0:
+        excluded = ""
+    elif enrolled["suppression"]:
         excluded = ("Unge, der fortsat var i forløb ved evalueringens afslutning, men har udfyldt et afsluttende "
                     "spørgeskema, indgår ikke.")
     else:

@@ -302,10 +302,12 @@ def test_synthetic_notice(make_edition):
 
 
 def test_synthetic_notice_claims_calibration_only_for_the_twin(make_edition):
+    # ``twin`` is the verified verdict of ipsreport.manifest.check_manifest, not the manifest's say-so.
     ed = make_edition()
     ed.manifest = {"synthetic": True, "generator": "ipsreport.synth.twin"}
+    ed.twin = True
     assert "genskaber de offentliggjorte tal" in Facts(ed).synthetic_notice
-    ed.manifest = {"synthetic": True, "generator": "ipsreport.synth.sample.write_cohort"}
+    ed.twin = False
     notice = Facts(ed).synthetic_notice
     assert "trukket tilfældigt" in notice and "genskaber" not in notice
 
@@ -391,3 +393,33 @@ def test_audit_sentence(make_edition, ed):
     f = facts(hand_made(make_edition))  # not the 2025 data: most numbers differ
     assert int(f.audit_within_n) < int(f.audit_total_n)
     assert "er afvigelser ventede" in f.audit_result_sentence
+
+
+def test_separation_is_not_summarised_as_no_association(make_edition):
+    """Perfect separation makes every p-value large: that is no finding, and the prose must say so."""
+    f = _with_regression(hand_made(make_edition), [])
+    f._summaries["fit_regression()"].separated = True
+    assert "separation" in f.regression_finding
+    assert "ingen statistisk signifikant" not in f.regression_finding
+    assert f.regression_others_sentence == ""
+
+
+def test_fit_logit_flags_separation():
+    import numpy as np
+
+    from ipsreport.models import fit_logit
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=60)
+    frame = pd.DataFrame({"y": (x > 0).astype(int), "x": x, "z": rng.normal(size=60)})
+    result = fit_logit(frame, "y", ["x", "z"], ["X", "Z"])
+    assert result.separated
+
+
+def test_burden_sentence_degrades_without_an_estimate(make_edition):
+    f = _with_regression(hand_made(make_edition), [], model=False)
+    f._summaries["fit_regression()"].terms = pd.DataFrame({
+        "term": ["burden"], "label": ["Belastning"], "odds_ratio": [float("nan")], "ci_low": [float("nan")],
+        "ci_high": [float("nan")], "p": [float("nan")], "significant": [False]})
+    assert f.burden_or_sentence.startswith("I denne udgave kan sammenhængen med psykisk belastning ikke beregnes")
+    assert "[" not in f.burden_or_sentence

@@ -48,11 +48,13 @@ def _real_cohort(folder: Path, n: int, seed: int) -> Path:
     return folder
 
 
-#: Counts and shares printed from data: "(2)", "N: 2", "2 unge", "heraf 1", "1 ud af", "50 %".
-SMALL = re.compile(
-    r"\(\s*[12]\s*\)|N:\s*[12]\b|\b[12]\s+(?:unge|besvarelser|ud af|afsluttede|respondenter)\b|heraf\s+[12]\b"
-    r"|\b(?:én|to)\s+(?:ud af|unge\b)|\b\d+(?:,\d+)?\s*%"
-)
+#: Counts printed from data that are below the rule of 3: "(2)", "N: 2", "2 unge", "heraf 1", "1 ud af".
+SMALL_COUNT = (r"\(\s*[12]\s*\)|N:\s*[12]\b|(?<![\d,])[12]\s+(?:unge|besvarelser|ud af|afsluttede|respondenter)\b"
+               r"|heraf\s+[12]\b|\b(?:én|to)\s+(?:ud af|unge\b)")
+#: In a cohort of two every share rests on a small count: no percentage from data may appear.
+SMALL = re.compile(SMALL_COUNT + r"|(?<![\d,])\d+(?:,\d+)?\s*%")
+#: In a cohort of four or five: one or two persons of at most five are 20, 25, 33, 40, 50 or 67 %.
+SMALL_OF_FIVE = re.compile(SMALL_COUNT + r"|(?<![\d,])(?:20|25|33|40|50|67)(?:,\d+)?\s*%")
 #: Percentages that are definitions, not data: the confidence level and the programme's target.
 DEFINITIONS = ("95 %", "95 %-", "60 %")
 
@@ -69,14 +71,32 @@ def _html_text(page: Path) -> str:
     return re.sub(r"\s+", " ", text.replace("&nbsp;", " ").replace("\u00a0", " ").replace("\u202f", " "))
 
 
-def _leaks(text: str) -> list[str]:
+def _leaks(text: str, pattern: re.Pattern = SMALL) -> list[str]:
     found = []
-    for m in SMALL.finditer(text):
+    for m in pattern.finditer(text):
         context = text[max(0, m.start() - 60): m.end() + 40]
         if any(d in text[m.start(): m.end() + 2] for d in DEFINITIONS):
             continue
         found.append(context)
     return found
+
+
+@pytest.fixture(scope="module")
+def small_book(tmp_path_factory):
+    """A four-person real cohort: some counts reach the rule, shares of one or two must not show."""
+    root = tmp_path_factory.mktemp("field4")
+    data = _real_cohort(root / "data", n=4, seed=SEED + 5)
+    out = root / "book"
+    proc = _run("render", "--data", str(data), "--output", str(out), "--to", "html")
+    return proc, out
+
+
+def test_small_real_cohort_publishes_no_share_of_one_or_two(small_book):
+    proc, out = small_book
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    leaks = {page.name: _leaks(_html_text(page), SMALL_OF_FIVE) for page in sorted(out.glob("*.html"))}
+    leaks = {k: v for k, v in leaks.items() if v}
+    assert not leaks, leaks
 
 
 @pytest.fixture(scope="module")
