@@ -63,9 +63,11 @@ class Fact:
                 return _small_people(min_cell)
             if self.suppression:
                 return HIDDEN_SHARE
+            if self.base is not None and not pd.isna(self.base) and self.base == 0:
+                return "ingen"  # a share of nobody: no answers to count
             return fmt.pct(self.value, self.decimals, self.strip_zeros)
         if self.kind == "of":
-            if self.suppression == "base":
+            if self.suppression == "base" or (self.suppression and pd.isna(self.base)):
                 return f"{HIDDEN_COUNT} ud af under {fmt.count(min_cell)}"
             if self.suppression == "primary":
                 return f"{_label(min_cell)} ud af {fmt.count(self.base)}"
@@ -83,6 +85,8 @@ HIDDEN_SHARE = "en skjult andel"
 HIDDEN_COUNT = "et skjult antal"
 #: Prose for a comparison that has nothing to compare (too few or no answers).
 NOT_COMPUTED = "kunne ikke beregnes"
+#: Prose for a start/end change without enough pairs: "Trivslen målt med WHO-5 {...}."
+NOT_COMPARED = "kan ikke sammenlignes, fordi for få har svaret både ved start og afslutning"
 #: Prose for a share of nobody: an optional question nobody answered.
 NO_ANSWERS = "ingen svar"
 
@@ -378,6 +382,7 @@ class Facts:
         d["regression_significant_or_sentence"] = self._significant_or_sentence
         d["burden_or_sentence"] = self._burden_sentence
         d["who5_end_vs_population"] = self._who5_vs_population
+        d["who5_population_sentence"] = self._who5_population_sentence
         d["placement_now_vs_ever"] = self._placement_now_vs_ever
 
         # Fidelity appendix: consultants' caseloads (summaries/caseload.py). Consultants and
@@ -520,6 +525,8 @@ class Facts:
         """ "steg fra 49 til 51" / "faldt fra 2,83 til 2,70" / "var uændret på 3,10"."""
         row = self._paired(score)
         decimals = self._decimals(score)
+        if pd.isna(row["mean_start"]) or pd.isna(row["mean_end"]):
+            return Fact(None, "text", text=NOT_COMPARED)
         start, end = fmt.num(row["mean_start"], decimals), fmt.num(row["mean_end"], decimals)
         verb = fmt.direction(row["mean_start"], row["mean_end"], decimals)
         text = f"var uændret på {start}" if verb == "var uændret" else f"{verb} fra {start} til {end}"
@@ -613,6 +620,18 @@ class Facts:
         population = round(float(self._ed.codebook.scores["who5"]["population_mean"]))
         text = "under" if end < population else "over" if end > population else "på niveau med"
         return Fact(end - population, "text", text=text)
+
+    def _who5_population_sentence(self) -> Fact:
+        """Chapter 6: the WHO-5 end mean against the population's, or why it cannot be compared."""
+        population = self.who5_population_mean
+        where = self._who5_vs_population()
+        if where.value is None:
+            text = (f"De unges gennemsnitlige WHO-5-score ved afslutning kan ikke sammenlignes med gennemsnittet "
+                    f"for den danske befolkning ({population}), fordi for få har svaret både ved start og afslutning.")
+        else:
+            text = (f"De unges gennemsnitlige WHO-5-score ved afslutning ({self.who5_end}) ligger {where.text} "
+                    f"gennemsnittet for den danske befolkning ({population}).")
+        return Fact(where.value, "text", text=text)
 
     def _placement_now_vs_ever(self) -> Fact:
         """Share in a placement among the still enrolled compared with all enrolled (whole percent)."""
