@@ -202,3 +202,19 @@ def test_many_duplicate_ids_are_reported_briefly(tmp_path):
     assert proc.returncode == 3
     out = proc.stdout + proc.stderr
     assert "Traceback" not in out and len(out.splitlines()) < 200
+
+
+def test_a_tiny_site_renders_beside_the_others_and_shows_no_small_count(tmp_path):
+    data = _real_cohort(tmp_path / "data", n=40, seed=SEED + 6)
+    registry = pd.read_csv(data / "registry.csv", dtype=str)
+    registry["site"] = "Jobcenter"
+    registry.loc[registry.index[:2], "site"] = "Ungeenheden"  # a site of two
+    registry.to_csv(data / "registry.csv", index=False)
+    out = tmp_path / "sites"
+    proc = _run("render", "--data", str(data), "--by", "site", "--output", str(out), "--to", "html")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    books = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert len(books) == 2, books
+    tiny = next(p for p in out.iterdir() if p.is_dir() and "ungeenheden" in p.name.lower())
+    leaks = {page.name: _leaks(_html_text(page)) for page in sorted(tiny.glob("*.html"))}
+    assert not {k: v for k, v in leaks.items() if v}
