@@ -78,7 +78,8 @@ def test_every_optional_item_blank_at_once(ed, twin_frames):
     for min_cell in (0, 3):
         texts = _render_everything(_edition(ed, frames, min_cell))
         assert not _broken(texts)
-        assert texts["duration_over12_pct"] in ("ingen svar", "–") or "%" in texts["duration_over12_pct"]
+        # A share of nobody reads as a word, never as "nan %" or a crash.
+        assert texts["duration_over12_pct"] in ("ingen", "ingen svar", "–")
 
 
 def test_absent_categories_render(ed, twin_frames):
