@@ -288,3 +288,13 @@ def test_split_by_site_filters_reviews_by_site(tmp_path):
     assert not (sites["Jobcenter"].data_dir / "fidelity.csv").exists()
     assert (sites["Ungeenheden"].data_dir / "fidelity.csv").exists()
     assert validate_dir(sites["Jobcenter"].data_dir).ok
+
+
+def test_sentence_for_a_single_review(make_edition):
+    scores = [4] * 25
+    scores[0] = 2
+    ed = with_reviews(make_edition, [review(reviewer=2, scores=scores)])
+    assert Facts(ed).fidelity_reviews_sentence == (
+        "Der er indsendt én fidelitetsmåling fra ét jobcenter, foretaget den 1. juni 2024. Målt af: Intern / "
+        "selvevaluering (1). Den samlede score lå på niveauet »rimelig« i én måling. Det lavest scorede punkt var "
+        "»Antal unge pr. konsulent (sagsmængde)« (nr. 1), med 2 ud af 5.")

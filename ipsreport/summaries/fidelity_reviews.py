@@ -243,9 +243,9 @@ def fidelity_reviews_sentence(reviews: pd.DataFrame, items: pd.DataFrame, codebo
     first, last = reviews["review_date"].min(), reviews["review_date"].max()
     when = f"den {fmt.date(first)}" if first == last else f"fra {fmt.date(first)} til {fmt.date(last)}"
     by_type = reviews["reviewer"].value_counts(sort=False)
-    who = fmt.join_words(f"{str(label).lower()} i {fmt.count(k)}" for label, k in by_type.items())
+    who = fmt.join_words(f"{label} ({fmt.count(k)})" for label, k in by_type.items())
     out = [f"Der er indsendt {_plural(n, 'fidelitetsmåling', 'fidelitetsmålinger')} fra "
-           f"{_plural(sites, 'jobcenter', 'jobcentre')}, foretaget {when} (hvem målte: {who})."]
+           f"{_plural(sites, 'jobcenter', 'jobcentre')}, foretaget {when}. Målt af: {who}."]
     banded = reviews["band"].dropna()
     if len(banded):
         counts = banded.value_counts(sort=False)
