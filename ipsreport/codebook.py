@@ -56,6 +56,9 @@ class Dataset:
         The id column; ``None`` for a file whose rows are not persons.
     optional : bool
         The file may be absent from a data folder (codebook ``optional: true``).
+    unique : tuple of str
+        Columns whose combination should not repeat (codebook ``unique:``);
+        a repeat is a warning (rule ``unique_rows``).
     """
 
     name: str
@@ -64,6 +67,7 @@ class Dataset:
     id: str | None
     variables: tuple[Variable, ...]
     optional: bool = False
+    unique: tuple[str, ...] = ()
 
     def __getitem__(self, name: str) -> Variable:
         for var in self.variables:
@@ -232,7 +236,11 @@ def _load(path: Path) -> Codebook:
             id=ds.get("id", "id"),
             variables=variables,
             optional=bool(ds.get("optional", False)),
+            unique=tuple(ds.get("unique") or ()),
         )
+        unknown = [c for c in datasets[name].unique if c not in datasets[name].names]
+        if unknown:
+            raise ValueError(f"{path.name}: datasets.{name}.unique: unknown variables {unknown}")
     for name, ds in datasets.items():
         for var in ds.variables:
             if var.references is None:

@@ -9,6 +9,10 @@ The checks are generated from ``data/codebook.yml``:
 * values that must occur in another file (codebook ``references:``, rule
   ``references``; e.g. a fidelity review's ``site`` must be a registry site):
   :func:`reference_errors`;
+* repeated key combinations (codebook ``unique:``, e.g. a fidelity review
+  with the site, date and reviewer type of an earlier row) are *warnings*
+  (``unique_rows``, :func:`repeated_rows`): two reviewers may score a site on
+  the same day, but it may also be a row entered twice;
 * unique ids (``unique_ids``), outside pandera and in linear time
   (:func:`duplicate_ids`): the first :data:`MAX_LISTED_DUPLICATES` repeated
   ids are listed with the row of their first occurrence, the rest counted;
@@ -516,6 +520,47 @@ def reference_errors(name: str, dataset: Dataset, typed: TypedData) -> list[Viol
     return out
 
 
+def repeated_rows(frame: pd.DataFrame, dataset: Dataset, file: str) -> list[Violation]:
+    """Rule ``unique_rows`` (a warning): rows repeating the key of an earlier row.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Typed frame (index = source row number).
+    dataset : Dataset
+        Its ``unique`` columns are the key; rows with an empty key cell are skipped.
+    file : str
+
+    Returns
+    -------
+    list of Violation
+        One per repeating row, naming the earlier row and the key's values.
+    """
+    key = [c for c in dataset.unique if c in frame.columns]
+    if not key or len(key) < len(dataset.unique):
+        return []
+    complete = frame[key].notna().all(axis=1)
+    rows = frame.loc[complete, key]
+    repeated = rows.duplicated(keep="first")
+    out = []
+    for row in rows.index[repeated.to_numpy()]:
+        same = (rows == rows.loc[row]).all(axis=1)
+        first = int(rows.index[same.to_numpy()][0])
+        values = ", ".join(f"{c} = {_plain(rows.at[row, c])}" for c in key)
+        out.append(Violation(
+            file, int(row), None, None, "unique_rows",
+            f"{file}, række {row}: samme {', '.join(key)} som række {first} ({values}). Er det den samme "
+            "måling indtastet to gange, så slet den ene række (regel: unique_rows)",
+        ))
+    return out
+
+
+def _plain(value) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return str(value)
+
+
 def cross_rule_errors(rule: CrossRule, codebook: Codebook, typed: TypedData) -> list[Violation]:
     """Check one two-file rule of the codebook (``forbidden`` with ``join``).
 
@@ -684,6 +729,7 @@ def validate(data: RawData | TypedData | Mapping[str, pd.DataFrame], codebook: C
                 seen.add(key)
                 report.errors.append(messages.build(rule, column, row, fc["failure_case"]))
         report.errors.extend(reference_errors(name, dataset, typed))
+        report.warnings.extend(repeated_rows(frame, dataset, source.file))
     for cross in codebook.cross_rules:
         report.errors.extend(cross_rule_errors(cross, codebook, typed))
     return report

@@ -298,3 +298,15 @@ def test_sentence_for_a_single_review(make_edition):
         "Der er indsendt én fidelitetsmåling fra ét jobcenter, foretaget den 1. juni 2024. Målt af: Intern / "
         "selvevaluering (1). Den samlede score lå på niveauet »rimelig« i én måling. Det lavest scorede punkt var "
         "»Antal unge pr. konsulent (sagsmængde)« (nr. 1), med 2 ud af 5.")
+
+
+def test_a_repeated_review_is_a_warning_naming_both_rows(tmp_path):
+    rows = [review(), review(date="2024-09-01"), review(), review(reviewer=2)]
+    report = validate_dir(data_folder(tmp_path, csv_text(rows)))
+    assert report.ok
+    [warning] = report.warnings
+    assert (warning.file, warning.row, warning.rule) == ("fidelity.csv", 4, "unique_rows")
+    assert warning.message == (
+        "fidelity.csv, række 4: samme site, review_date, reviewer_type som række 2 (site = Jobcenter, "
+        "review_date = 2024-06-01, reviewer_type = 1). Er det den samme måling indtastet to gange, så slet den "
+        "ene række (regel: unique_rows)")

@@ -523,8 +523,9 @@ RULE_CASES = [
 
 
 def test_every_codebook_rule_has_a_tiny_case():
-    # baseline_in_registry has its own test (changing a baseline id also orphans the follow-up).
-    covered = {case[4] for case in RULE_CASES} | {"baseline_in_registry"}
+    # baseline_in_registry has its own test (changing a baseline id also orphans the follow-up);
+    # unique_rows is a warning, tested in test_repeated_key_is_a_warning.
+    covered = {case[4] for case in RULE_CASES} | {"baseline_in_registry", "unique_rows"}
     assert {rule["id"] for rule in CODEBOOK.rules} <= covered
 
 
@@ -703,3 +704,11 @@ def test_reference_to_an_unreadable_file_is_not_checked():
     del frames["registry"]
     frames["fidelity"] = _fidelity(site="Anywhere")
     assert validate(frames).ok  # the registry's own absence is reported by the loader
+
+
+def test_repeated_key_is_a_warning():
+    frames = tiny()
+    frames["fidelity"] = pd.concat([_fidelity(), _fidelity(f01_caseload=2)], ignore_index=True)
+    report = validate(frames)
+    assert report.ok
+    assert [(v.file, v.row, v.rule) for v in report.warnings] == [("fidelity", 3, "unique_rows")]
