@@ -37,6 +37,8 @@ class Variable:
     asked_if: str | None = None
     group: str | None = None
     used_in: tuple[str, ...] = ()
+    #: ``(dataset, variable)`` whose values every value must be among (``references:``).
+    references: tuple[str, str] | None = None
 
     @property
     def codes(self) -> list[int]:
@@ -46,13 +48,26 @@ class Variable:
 
 @dataclass(frozen=True)
 class Dataset:
-    """One data file (registry, baseline or followup)."""
+    """One data file (registry, baseline, followup, or the optional fidelity reviews).
+
+    Attributes
+    ----------
+    id : str or None
+        The id column; ``None`` for a file whose rows are not persons.
+    optional : bool
+        The file may be absent from a data folder (codebook ``optional: true``).
+    unique : tuple of str
+        Columns whose combination should not repeat (codebook ``unique:``);
+        a repeat is a warning (rule ``unique_rows``).
+    """
 
     name: str
     label: str
     description: str
-    id: str
+    id: str | None
     variables: tuple[Variable, ...]
+    optional: bool = False
+    unique: tuple[str, ...] = ()
 
     def __getitem__(self, name: str) -> Variable:
         for var in self.variables:
@@ -126,6 +141,16 @@ class Codebook:
     def __getitem__(self, name: str) -> Dataset:
         return self.datasets[name]
 
+    @property
+    def required_datasets(self) -> list[str]:
+        """Names of the datasets every data folder must hold, in codebook order."""
+        return [n for n, ds in self.datasets.items() if not ds.optional]
+
+    @property
+    def optional_datasets(self) -> list[str]:
+        """Names of the datasets a data folder may leave out (``optional: true``)."""
+        return [n for n, ds in self.datasets.items() if ds.optional]
+
     def labels(self, dataset: str, variable: str) -> dict[int, str]:
         """Code -> Danish label mapping of a categorical variable."""
         return dict(self.datasets[dataset][variable].values)
@@ -155,6 +180,12 @@ def _variable(raw: dict[str, Any], scales: dict[str, dict[str, Any]], where: str
     if raw["type"] == "category" and not values:
         raise ValueError(f"{where}: a category needs a scale")
     rng = raw.get("range")
+    references = None
+    if raw.get("references"):
+        parts = str(raw["references"]).split(".")
+        if len(parts) != 2 or not all(parts):
+            raise ValueError(f"{where}: references must be written dataset.variable, not {raw['references']!r}")
+        references = (parts[0], parts[1])
     return Variable(
         name=raw["name"],
         label=raw["label"],
@@ -168,6 +199,7 @@ def _variable(raw: dict[str, Any], scales: dict[str, dict[str, Any]], where: str
         asked_if=raw.get("asked_if"),
         group=raw.get("group"),
         used_in=tuple(raw.get("used_in", ())),
+        references=references,
     )
 
 
@@ -203,7 +235,19 @@ def _load(path: Path) -> Codebook:
             description=ds.get("description", ""),
             id=ds.get("id", "id"),
             variables=variables,
+            optional=bool(ds.get("optional", False)),
+            unique=tuple(ds.get("unique") or ()),
         )
+        unknown = [c for c in datasets[name].unique if c not in datasets[name].names]
+        if unknown:
+            raise ValueError(f"{path.name}: datasets.{name}.unique: unknown variables {unknown}")
+    for name, ds in datasets.items():
+        for var in ds.variables:
+            if var.references is None:
+                continue
+            target, column = var.references
+            if target not in datasets or column not in datasets[target].names:
+                raise ValueError(f"{path.name}: datasets.{name}.{var.name}: unknown reference {target}.{column}")
     rules = tuple(raw.get("rules", ()))
     cross = tuple(
         _cross_rule(r, datasets, f"{path.name}: rules[{r.get('id')}]") for r in rules if "forbidden" in r

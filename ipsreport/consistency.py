@@ -6,7 +6,8 @@ prints silently wrong numbers:
 
 * ``evaluation_end`` — no date in the data (any ``date`` column of the
   codebook: start and end dates in the registry, survey dates if the codebook
-  has them) may lie after it. Time in the programme is measured up to this
+  has them, the review dates of the optional fidelity reviews) may lie after
+  it. Time in the programme is measured up to this
   date, so a later date gives negative durations.
 * ``edition_year`` — not earlier than the year of the data's latest date.
 
@@ -25,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ipsreport.codebook import Codebook, load_codebook
-from ipsreport.load import DATASETS, Violation
+from ipsreport.load import ALL_DATASETS, Violation
 from ipsreport.settings import Settings, SettingsError
 
 __all__ = ["check_against_settings", "require_consistent", "DataSettingsError"]
@@ -47,6 +48,8 @@ class DataSettingsError(SettingsError):
 def _located_frames(data: Any) -> list[tuple[str, str, pd.DataFrame, np.ndarray]]:
     """``(dataset, file, frame, source row numbers)`` for each dataset present.
 
+    Optional datasets (the fidelity reviews) are included when they were supplied.
+
     Accepts a :class:`~ipsreport.validate.ValidationReport` (frames indexed by
     source row), an :class:`~ipsreport.edition.Edition` (``source_rows``) or
     a mapping of frames (rows numbered as in a CSV file unless the index is
@@ -55,16 +58,18 @@ def _located_frames(data: Any) -> list[tuple[str, str, pd.DataFrame, np.ndarray]
     out = []
     if hasattr(data, "source_rows") and hasattr(data, "frame"):  # Edition
         files = {s.name: s.file for s in data.sources}
-        for name in DATASETS:
+        for name in ALL_DATASETS:
             rows = data.source_rows.get(name)
             frame = data.frame(name)
+            if frame is None:  # an optional dataset that was not supplied
+                continue
             if rows is None:
                 rows = np.arange(2, len(frame) + 2)
             out.append((name, files.get(name, name), frame, np.asarray(rows)))
         return out
     frames = data.frames if hasattr(data, "frames") else data
     sources = getattr(data, "sources", {}) or {}
-    for name in DATASETS:
+    for name in ALL_DATASETS:
         if name not in frames:
             continue
         frame = frames[name]

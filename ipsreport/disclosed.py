@@ -36,6 +36,7 @@ import pandas as pd
 
 from ipsreport import disclosure
 from ipsreport.summaries import caseload as cl
+from ipsreport.summaries import fidelity_reviews as fr
 from ipsreport.summaries import mental_health as mh
 from ipsreport.summaries import pathways as pw
 from ipsreport.summaries import supplementary as sp
@@ -460,6 +461,29 @@ class Disclosed:
             values["peak"] = None
             values["mean"] = float("nan")
         return values
+
+    @cached_property
+    def fidelity_reviews(self) -> pd.DataFrame:
+        """The optional fidelity reviews (:func:`~ipsreport.summaries.fidelity_reviews.summarise_fidelity_reviews`).
+
+        Returned as computed, under every rule. A review scores a *site's*
+        practice (staffing, organisation, services) on the IPS Fidelity
+        Scale: its rows are reviews, not persons, and no value in them is a
+        count of young people, so there is no small count to hide. The one
+        item that rests on people, the caseload size (item 1), is a score of
+        1-5 given by the reviewer, not a number of young people. The
+        registry's own caseload counts are protected in :attr:`caseload`.
+        The data hold no reviewer's name, only the reviewer type.
+        """
+        return fr.summarise_fidelity_reviews(self.ed).copy()
+
+    @cached_property
+    def fidelity_items(self) -> pd.DataFrame:
+        """Item scores per review, lowest marked (:func:`~ipsreport.summaries.fidelity_reviews.summarise_fidelity_items`).
+
+        Returned as computed, for the reasons given in :attr:`fidelity_reviews`.
+        """
+        return fr.summarise_fidelity_items(self.ed).copy()
 
     # -- Bilag 7 --------------------------------------------------------------
 

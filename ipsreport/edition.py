@@ -27,7 +27,7 @@ from ipsreport.codebook import Codebook, load_codebook
 from ipsreport.consistency import require_consistent
 from ipsreport.disclosure import resolve_min_cell
 from ipsreport.manifest import check_manifest
-from ipsreport.load import DATASETS, Source, Violation, file_sha256, find_data_files
+from ipsreport.load import ALL_DATASETS, Source, Violation, file_sha256, find_data_files
 from ipsreport.settings import Settings, get_settings
 from ipsreport.validate import DataValidationError, validate_dir
 
@@ -46,11 +46,16 @@ class Edition:
         One row per person (RangeIndex), codebook columns in codebook order.
         Categories and integers are ``Int64`` codes, numbers ``Float64``,
         dates ``datetime64[ns]``, ids and strings ``string``.
+    fidelity : DataFrame or None
+        The optional fidelity reviews (one row per review, typed like the
+        others); ``None`` when the folder holds no ``fidelity`` file. A file
+        with only its header row gives an empty frame.
     codebook : Codebook
     settings : Settings
         With ``data_dir`` equal to :attr:`data_dir`.
     sources : list of Source
-        One per file: ``name, path, sha256, format`` (+ detected dialect).
+        One per file read: ``name, path, sha256, format`` (+ detected
+        dialect); the fidelity file's only when it was supplied.
     synthetic : bool
         True only when the folder's ``manifest.yml`` says ``synthetic: true``
         *and* its checksums match every data file
@@ -84,15 +89,19 @@ class Edition:
     twin: bool = False
     manifest_problems: list[str] = field(default_factory=list)
     source_rows: dict[str, Any] = field(default_factory=dict, repr=False)
+    fidelity: pd.DataFrame | None = None
 
-    def frame(self, name: str) -> pd.DataFrame:
-        """The frame of dataset ``name`` (``registry``, ``baseline`` or ``followup``)."""
-        if name not in DATASETS:
-            raise KeyError(f"unknown dataset {name!r}; use one of {DATASETS}")
+    def frame(self, name: str) -> pd.DataFrame | None:
+        """The frame of dataset ``name`` (``registry``, ``baseline``, ``followup`` or ``fidelity``).
+
+        ``None`` for an optional dataset that was not supplied.
+        """
+        if name not in ALL_DATASETS:
+            raise KeyError(f"unknown dataset {name!r}; use one of {ALL_DATASETS}")
         return getattr(self, name)
 
     def __repr__(self) -> str:
-        rows = ", ".join(f"{n}={len(self.frame(n))}" for n in DATASETS)
+        rows = ", ".join(f"{n}={len(self.frame(n))}" for n in ALL_DATASETS if self.frame(n) is not None)
         kind = "synthetic" if self.synthetic else "real"
         return f"Edition({self.data_dir}, {kind}, {rows})"
 
@@ -185,7 +194,8 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
         report = validate_dir(folder, codebook)
         if not report.ok:
             raise DataValidationError(report)
-        loaded = (report, {name: report.frames[name].reset_index(drop=True) for name in DATASETS})
+        loaded = (report, {name: report.frames[name].reset_index(drop=True)
+                           for name in ALL_DATASETS if name in report.frames})
         _REPORTS[data_key] = loaded
     report, frames = loaded
     # Settings that contradict the data (e.g. dates after evaluation_end) stop the chapter too.
@@ -199,16 +209,17 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
         registry=frames["registry"],
         baseline=frames["baseline"],
         followup=frames["followup"],
+        fidelity=frames.get("fidelity"),
         codebook=codebook,
         settings=resolved_settings,
-        sources=[report.sources[name] for name in DATASETS],
+        sources=[report.sources[name] for name in ALL_DATASETS if name in report.sources],
         synthetic=check.synthetic,
         manifest=manifest,
         twin=check.twin,
         manifest_problems=list(check.problems),
         data_dir=folder,
         warnings=list(report.sorted_warnings()),
-        source_rows={name: report.frames[name].index.to_numpy() for name in DATASETS},
+        source_rows={name: report.frames[name].index.to_numpy() for name in ALL_DATASETS if name in report.frames},
     )
     _CACHE[key] = result
     return result

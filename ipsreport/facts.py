@@ -408,6 +408,26 @@ class Facts:
                                                   text=fmt.date(caseload("period_start")))
         d["caseload_period_end"] = lambda: Fact(caseload("period_end"), "text", text=fmt.date(caseload("period_end")))
 
+        # Fidelity appendix: the optional fidelity reviews (summaries/fidelity_reviews.py). Reviews
+        # score a site's practice, not persons: no small-number rule (see Disclosed.fidelity_reviews).
+        def fidelity_reviews():
+            return self._summary("fidelity_reviews", lambda: self._disclosed.fidelity_reviews)
+
+        def fidelity_sentence() -> str:
+            from ipsreport.summaries.fidelity_reviews import fidelity_reviews_sentence
+
+            return fidelity_reviews_sentence(fidelity_reviews(), self._disclosed.fidelity_items, cb)
+
+        def fidelity_bands() -> str:
+            from ipsreport.summaries.fidelity_reviews import fidelity_bands_text
+
+            return fidelity_bands_text(cb)
+
+        d["fidelity_reviews_n"] = lambda: Fact(len(fidelity_reviews()), "count")
+        d["fidelity_sites_n"] = lambda: Fact(int(fidelity_reviews()["site"].nunique()), "count")
+        d["fidelity_reviews_sentence"] = lambda: Fact(len(fidelity_reviews()), "text", text=fidelity_sentence())
+        d["fidelity_bands"] = lambda: Fact(None, "text", text=fidelity_bands())
+
         # Bilag 7: the reproduction audit.
         d["audit_total_n"] = lambda: Fact(len(self._audit()), "count")
         d["audit_within_n"] = lambda: Fact(int(self._audit()["within"].sum()), "count")

@@ -3,7 +3,8 @@
 Loading happens in two explicit steps so that nothing is silently coerced or
 dropped:
 
-1. :func:`load_raw` finds ``registry``, ``baseline`` and ``followup`` in a data
+1. :func:`load_raw` finds ``registry``, ``baseline`` and ``followup`` (and the
+   optional ``fidelity`` reviews, when present) in a data
    folder (CSV, XLSX or SPSS ``.sav``), detects the CSV dialect (encoding,
    delimiter, decimal mark) and returns every cell as *text*, indexed by the
    row number the user sees in the file. Problems that stop a file from being
@@ -42,6 +43,8 @@ from ipsreport.codebook import Codebook, load_codebook
 
 __all__ = [
     "DATASETS",
+    "OPTIONAL_DATASETS",
+    "ALL_DATASETS",
     "FORMATS",
     "Violation",
     "Source",
@@ -54,8 +57,13 @@ __all__ = [
     "find_data_files",
 ]
 
-#: Dataset base names, in the order they are reported.
+#: Dataset base names every data folder must hold, in the order they are reported.
 DATASETS = ("registry", "baseline", "followup")
+#: Datasets a folder may leave out (``optional: true`` in the codebook): absent
+#: means "not supplied", not an error.
+OPTIONAL_DATASETS = ("fidelity",)
+#: Every dataset a folder may hold, in the order they are reported.
+ALL_DATASETS = DATASETS + OPTIONAL_DATASETS
 #: Supported file suffixes and their format names.
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".sav": "sav"}
 #: Suffixes that look like data but are not supported, with a Danish hint.
@@ -238,7 +246,8 @@ def find_data_files(data_dir: str | Path) -> tuple[dict[str, Path], list[Violati
     Parameters
     ----------
     data_dir : str or Path
-        Folder holding ``registry``, ``baseline`` and ``followup`` files.
+        Folder holding ``registry``, ``baseline`` and ``followup`` files, and
+        optionally a ``fidelity`` file.
 
     Returns
     -------
@@ -246,7 +255,9 @@ def find_data_files(data_dir: str | Path) -> tuple[dict[str, Path], list[Violati
         Dataset name -> path, for datasets with exactly one supported file.
     problems : list of Violation
         Missing folder, missing file, two candidate files or an unsupported
-        format (rules ``fil_mangler``, ``entydig_fil``, ``filformat``).
+        format (rules ``fil_mangler``, ``entydig_fil``, ``filformat``). An
+        absent optional dataset (:data:`OPTIONAL_DATASETS`) is no problem;
+        two candidates or an unsupported format of it are.
     """
     folder = Path(data_dir)
     if not folder.is_dir():
@@ -257,7 +268,7 @@ def find_data_files(data_dir: str | Path) -> tuple[dict[str, Path], list[Violati
     entries = sorted(p for p in folder.iterdir() if p.is_file())
     files: dict[str, Path] = {}
     problems: list[Violation] = []
-    for name in DATASETS:
+    for name in ALL_DATASETS:
         # Case-insensitive: Windows users often save "Baseline.CSV".
         same_stem = [p for p in entries if p.stem.casefold() == name and not p.name.startswith(("~$", "."))]
         candidates = [p for p in same_stem if p.suffix.lower() in FORMATS]
@@ -277,7 +288,7 @@ def find_data_files(data_dir: str | Path) -> tuple[dict[str, Path], list[Violati
                     _file_problem(p.name, "filformat",
                                   f"formatet {p.suffix} understøttes ikke; {_UNSUPPORTED[p.suffix.lower()]}")
                 )
-            else:
+            elif name not in OPTIONAL_DATASETS:
                 problems.append(
                     Violation(name, None, None, None, "fil_mangler",
                               f"{name}: ingen datafil fundet i {folder} "
@@ -630,7 +641,8 @@ def _finish_frame(raw: RawData, name: str, source: Source, header: list[str], ro
     frame = positional[keep].copy()
     frame.columns = [names[i] for i in keep]
     frame.index = pd.Index(numbers, name="row", dtype="int64")
-    if frame.empty:
+    if frame.empty and name not in OPTIONAL_DATASETS:
+        # An optional file with only its header row is a template with no rows yet.
         raw.errors.append(_file_problem(file, "tom_fil", "filen indeholder ingen datarækker (kun en overskrift)"))
         return
     decimal = None
@@ -657,7 +669,7 @@ def load_raw(data_dir: str | Path, codebook: Codebook | None = None) -> RawData:
     ----------
     data_dir : str or Path
         Folder with one ``registry``, ``baseline`` and ``followup`` file each
-        (``.csv``, ``.xlsx`` or ``.sav``).
+        (``.csv``, ``.xlsx`` or ``.sav``), and optionally a ``fidelity`` file.
     codebook : Codebook, optional
         Used only to know which columns hold decimal numbers (for detecting
         the decimal mark); defaults to the project codebook.
@@ -674,7 +686,7 @@ def load_raw(data_dir: str | Path, codebook: Codebook | None = None) -> RawData:
     raw = RawData(data_dir=folder)
     files, problems = find_data_files(folder)
     raw.errors.extend(problems)
-    for name in DATASETS:
+    for name in ALL_DATASETS:
         if name not in files:
             continue
         path = files[name]
@@ -743,7 +755,7 @@ def raw_from_frames(frames: Mapping[str, pd.DataFrame]) -> RawData:
         out.index = pd.Index(numbers, name="row", dtype="int64")
         source = Source(name=name, path=None, sha256=None, format="frame", decimal=".")
         raw.sources[name] = source
-        if out.empty:
+        if out.empty and name not in OPTIONAL_DATASETS:
             raw.errors.append(_file_problem(name, "tom_fil", "datasættet indeholder ingen rækker"))
             continue
         raw.frames[name] = out
@@ -887,7 +899,7 @@ def convert(raw: RawData, codebook: Codebook | None = None) -> TypedData:
     """
     codebook = codebook or load_codebook()
     out = TypedData(frames={}, raw=raw)
-    for name in DATASETS:
+    for name in ALL_DATASETS:
         if name not in raw.frames or name not in codebook.datasets:
             continue
         text_frame = raw.frames[name]

@@ -3,7 +3,8 @@
 Built with the house style of :mod:`ipsreport.tables` (fixed HTML id, Danish
 locale, 100 % wide, source notes instead of a header); the numbers come from
 :mod:`ipsreport.disclosed` (:mod:`ipsreport.summaries.caseload` with the
-small-number rule applied).
+small-number rule applied, and the optional fidelity reviews of
+:mod:`ipsreport.summaries.fidelity_reviews`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,15 @@ from great_tables import GT, loc, style
 
 from ipsreport import disclosure, fmt
 from ipsreport.disclosed import disclosed
+from ipsreport.summaries.fidelity_reviews import (
+    MAX_LISTED_ITEMS,
+    NO_REVIEWS_SENTENCE,
+    fidelity_bands_text,
+    lowest_items_text,
+)
 from ipsreport.tables import REGISTRY_NOTE, _gt, _keep, _notes
 
-__all__ = ["tab_caseload"]
+__all__ = ["tab_caseload", "tab_fidelity_reviews"]
 
 
 def tab_caseload(ed) -> GT:
@@ -90,3 +97,60 @@ def tab_caseload(ed) -> GT:
 
 def _mean(value) -> str:
     return fmt.MISSING if pd.isna(value) else fmt.num(value, 1)
+
+
+def tab_fidelity_reviews(ed) -> GT:
+    """Fidelity appendix: each fidelity review's total, band and lowest-scored items.
+
+    One row per review (ordered by site, date and reviewer type). A review
+    with a missing item has no total and no band; the cell says how many
+    items are missing. Reviews are of sites, not persons, so no
+    small-number rule applies (see :attr:`ipsreport.disclosed.Disclosed.fidelity_reviews`).
+
+    Without reviews (the optional data were not supplied) the table is a
+    one-cell note saying so, so the chapter needs no condition.
+
+    Parameters
+    ----------
+    ed : Edition
+
+    Returns
+    -------
+    GT
+    """
+    protected = disclosed(ed)
+    reviews = protected.fidelity_reviews
+    if reviews.empty:
+        frame = pd.DataFrame({"note": [NO_REVIEWS_SENTENCE]})
+        return _gt(frame, "fidelity-reviews", first_width=None).cols_label(note="")
+    items = protected.fidelity_items
+    n_items = int(reviews["n_items"].iloc[0] + reviews["n_missing"].iloc[0])
+    frame = pd.DataFrame({
+        "site": reviews["site"].astype(str),
+        "date": [fmt.date(d) for d in reviews["review_date"]],
+        "reviewer": [fmt.MISSING if pd.isna(r) else str(r) for r in reviews["reviewer"]],
+        "total": [fmt.MISSING if pd.isna(t) else fmt.count(t) for t in reviews["total"]],
+        "band": [str(b) if not pd.isna(b) else f"ikke beregnet ({_missing(m)})"
+                 for b, m in zip(reviews["band"], reviews["n_missing"])],
+        "lowest": [lowest_items_text(items, int(r)) for r in reviews["review"]],
+    })
+    table = _gt(frame, "fidelity-reviews", first_width="16%")
+    table = table.cols_label(site="Jobcenter", date="Dato", reviewer="Målt af", total="Samlet score",
+                             band="Niveau", lowest="Lavest scorede punkter*")
+    table = table.cols_width({"site": "16%", "date": "13%", "reviewer": "12%", "total": "9%", "band": "12%",
+                              "lowest": "38%"})
+    table = table.cols_align("right", columns=["total"])
+    notes = [
+        f"Samlet score er summen af de {fmt.count(n_items)} punkter på IPS-fidelitetsskalaen, hvert fra 1 "
+        f"(ikke implementeret) til 5 (fuldt implementeret). Niveauer: {fidelity_bands_text(ed.codebook)}. "
+        "Mangler en score på et punkt, beregnes hverken samlet score eller niveau.",
+        f"* Punkterne med målingens laveste score (scoren står først); højst {fmt.words(MAX_LISTED_ITEMS)} "
+        "nævnes ved navn. "
+        "Kilde: fidelitetsmålingerne (fidelity-filen i datamappen).",
+    ]
+    return _notes(table, notes)
+
+
+def _missing(n) -> str:
+    n = int(n)
+    return f"{fmt.count(n)} {'punkt' if n == 1 else 'punkter'} mangler"

@@ -6,6 +6,13 @@ The checks are generated from ``data/codebook.yml``:
   allowed codes (``tilladte_værdier``), ranges (``interval``), ``required``
   (``påkrævet``), presence of the column (``påkrævet_kolonne``), ids present in
   the parent file (``baseline_in_registry``, ``followup_in_baseline``);
+* values that must occur in another file (codebook ``references:``, rule
+  ``references``; e.g. a fidelity review's ``site`` must be a registry site):
+  :func:`reference_errors`;
+* repeated key combinations (codebook ``unique:``, e.g. a fidelity review
+  with the site, date and reviewer type of an earlier row) are *warnings*
+  (``unique_rows``, :func:`repeated_rows`): two reviewers may score a site on
+  the same day, but it may also be a row entered twice;
 * unique ids (``unique_ids``), outside pandera and in linear time
   (:func:`duplicate_ids`): the first :data:`MAX_LISTED_DUPLICATES` repeated
   ids are listed with the row of their first occurrence, the rest counted;
@@ -18,6 +25,10 @@ The checks are generated from ``data/codebook.yml``:
   true) and ``end_after_start``. The ``asked_if``/``required_if_asked`` pair on
   the registry's ``end_date`` *is* the codebook's ``exit_matches_end`` rule and
   is reported under that id.
+
+Optional datasets (:data:`~ipsreport.load.OPTIONAL_DATASETS`, e.g. the
+fidelity reviews) are checked like the others when their file is there; when
+it is absent nothing is reported.
 
 A condition that cannot be evaluated because a variable in it is missing is
 treated as unknown: neither "must be empty" nor "must be answered" applies.
@@ -40,7 +51,7 @@ import pandas as pd
 
 from ipsreport.codebook import Codebook, CrossRule, Dataset, Variable, load_codebook
 from ipsreport.load import (
-    DATASETS,
+    ALL_DATASETS,
     RawData,
     Source,
     TypedData,
@@ -113,7 +124,7 @@ class ValidationReport:
 
     def _sort_key(self, v: Violation) -> tuple:
         files = {s.file: i for i, s in enumerate(self.sources.values())}
-        order = {name: i for i, name in enumerate(DATASETS)}
+        order = {name: i for i, name in enumerate(ALL_DATASETS)}
         dataset_pos = next(
             (order.get(n, 99) for n, s in self.sources.items() if s.file == v.file),
             order.get(v.file, 99),
@@ -126,7 +137,7 @@ class ValidationReport:
         return (dataset_pos, files.get(v.file, 99), v.file, -1 if v.row is None else v.row, col_pos, v.message)
 
     def sorted_errors(self) -> list[Violation]:
-        """Errors sorted by file (registry, baseline, followup), row and column."""
+        """Errors sorted by file (registry, baseline, followup, fidelity), row and column."""
         return sorted(self.errors, key=self._sort_key)
 
     def sorted_warnings(self) -> list[Violation]:
@@ -453,6 +464,103 @@ def duplicate_ids(frame: pd.DataFrame, dataset: Dataset, file: str,
     return out
 
 
+#: Known values listed in a ``references`` message (the rest are counted).
+_MAX_LISTED_VALUES = 10
+
+
+def reference_errors(name: str, dataset: Dataset, typed: TypedData) -> list[Violation]:
+    """Rule ``references``: values that must occur in a column of another file.
+
+    Parameters
+    ----------
+    name : str
+        Dataset checked.
+    dataset : Dataset
+        Its codebook entry; variables with ``references`` are checked.
+    typed : TypedData
+        All typed frames; a referenced file that could not be read is skipped
+        (its own problems are reported).
+
+    Returns
+    -------
+    list of Violation
+        One per row whose value is not among the referenced column's values
+        (compared as written, after trimming spaces), listing the known values.
+    """
+    frame = typed.frames.get(name)
+    if frame is None:
+        return []
+    sources = typed.raw.sources
+    out = []
+    for var in dataset.variables:
+        if var.references is None or var.name not in frame.columns:
+            continue
+        target, column = var.references
+        other = typed.frames.get(target)
+        if other is None or column not in other.columns:
+            continue
+        known = pd.Index(other[column].dropna().astype(str).unique())
+        values = frame[var.name]
+        bad = values.notna() & ~values.astype(str).isin(known)
+        if not bad.any():
+            continue
+        listed = sorted(known)
+        shown = ", ".join(f"\"{v}\"" for v in listed[:_MAX_LISTED_VALUES])
+        if len(listed) > _MAX_LISTED_VALUES:
+            shown += f" og {len(listed) - _MAX_LISTED_VALUES} andre"
+        target_file = sources[target].file if target in sources else target
+        messages = _Messages(name, dataset, typed.raw, frame, sources)
+        for row in values[bad].index:
+            value = messages.text(int(row), var.name)
+            out.append(messages.cell(
+                int(row), var.name, "references",
+                f"værdien \"{value}\" findes ikke i {target_file}, kolonne {column} (kendte værdier: {shown}). "
+                f"Skriv værdien præcis som i {target_file} (regel: references)", value,
+            ))
+    return out
+
+
+def repeated_rows(frame: pd.DataFrame, dataset: Dataset, file: str) -> list[Violation]:
+    """Rule ``unique_rows`` (a warning): rows repeating the key of an earlier row.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Typed frame (index = source row number).
+    dataset : Dataset
+        Its ``unique`` columns are the key; rows with an empty key cell are skipped.
+    file : str
+
+    Returns
+    -------
+    list of Violation
+        One per repeating row, naming the earlier row and the key's values.
+    """
+    key = [c for c in dataset.unique if c in frame.columns]
+    if not key or len(key) < len(dataset.unique):
+        return []
+    complete = frame[key].notna().all(axis=1)
+    rows = frame.loc[complete, key]
+    repeated = rows.duplicated(keep="first")
+    out = []
+    for row in rows.index[repeated.to_numpy()]:
+        same = (rows == rows.loc[row]).all(axis=1)
+        first = int(rows.index[same.to_numpy()][0])
+        values = ", ".join(f"{c} = {_plain(rows.at[row, c])}" for c in key)
+        out.append(Violation(
+            file, int(row), None, None, "unique_rows",
+            f"{file}, række {row}: samme {', '.join(key)} som række {first} ({values}). Er det den samme "
+            "måling indtastet to gange, så slet den ene række (regel: unique_rows)",
+        ))
+    return out
+
+
+def _plain(value) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return str(value)
+
+
 def cross_rule_errors(rule: CrossRule, codebook: Codebook, typed: TypedData) -> list[Violation]:
     """Check one two-file rule of the codebook (``forbidden`` with ``join``).
 
@@ -560,7 +668,7 @@ def validate(data: RawData | TypedData | Mapping[str, pd.DataFrame], codebook: C
         frames=dict(typed.frames),
         data_dir=raw.data_dir,
     )
-    for name in DATASETS:
+    for name in ALL_DATASETS:
         if name not in typed.frames:
             continue
         dataset = codebook.datasets[name]
@@ -620,6 +728,8 @@ def validate(data: RawData | TypedData | Mapping[str, pd.DataFrame], codebook: C
                     continue  # wide checks report every column of a failing row
                 seen.add(key)
                 report.errors.append(messages.build(rule, column, row, fc["failure_case"]))
+        report.errors.extend(reference_errors(name, dataset, typed))
+        report.warnings.extend(repeated_rows(frame, dataset, source.file))
     for cross in codebook.cross_rules:
         report.errors.extend(cross_rule_errors(cross, codebook, typed))
     return report

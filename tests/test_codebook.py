@@ -14,10 +14,53 @@ def cb():
 
 
 def test_three_datasets_with_ids(cb):
-    assert list(cb.datasets) == ["registry", "baseline", "followup"]
-    for ds in cb.datasets.values():
+    assert cb.required_datasets == ["registry", "baseline", "followup"]
+    for name in cb.required_datasets:
+        ds = cb[name]
         assert ds.variables[0].name == ds.id == "id"
-        assert ds[ds.id].required
+        assert ds[ds.id].required and not ds.optional
+
+
+def test_loader_lists_agree_with_the_codebook(cb):
+    from ipsreport.load import ALL_DATASETS, DATASETS, OPTIONAL_DATASETS
+
+    assert list(DATASETS) == cb.required_datasets
+    assert list(OPTIONAL_DATASETS) == cb.optional_datasets
+    assert list(ALL_DATASETS) == list(cb.datasets)
+
+
+def test_optional_fidelity_dataset(cb):
+    ds = cb["fidelity"]
+    assert ds.optional and ds.id is None
+    assert [v.name for v in ds.variables[:3]] == ["site", "review_date", "reviewer_type"]
+    assert all(ds[n].required for n in ("site", "review_date", "reviewer_type"))
+    assert ds["site"].references == ("registry", "site")
+    assert ds["reviewer_type"].values == {1: "Ekstern", 2: "Intern / selvevaluering"}
+    items = ds.group("fidelity_items")
+    assert len(items) == 25 and len(ds.variables) == 28
+    assert items[0].name.startswith("f01_") and items[-1].name.startswith("f25_")
+    for var in items:
+        assert var.codes == [1, 2, 3, 4, 5] and var.ordered and not var.required
+        assert var.label and var.label == var.label.strip()
+    assert len({v.label for v in items}) == 25
+    # The bands run without gaps from one point per item to five.
+    bands = cb.scores["fidelity"]["bands"]
+    assert [b["upper"] for b in bands] == [73, 99, 114, 125] and cb.scores["fidelity"]["group"] == "fidelity_items"
+
+
+def test_unknown_reference_is_reported(tmp_path):
+    bad = {
+        "datasets": {
+            "registry": {"variables": [{"name": "site", "label": "S", "type": "string"}]},
+            "fidelity": {"optional": True, "id": None, "variables": [
+                {"name": "site", "label": "S", "type": "string", "references": "registry.place"}]},
+        },
+        "scales": {},
+    }
+    path = tmp_path / "codebook.yml"
+    path.write_text(yaml.safe_dump(bad), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"datasets.fidelity.site: unknown reference registry.place"):
+        load_codebook(path)
 
 
 def test_categories_have_labels_in_print_order(cb):

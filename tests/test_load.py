@@ -274,6 +274,30 @@ def test_missing_file_and_unsupported_format(tmp_path):
     ) in messages
 
 
+def test_optional_dataset_may_be_absent_but_not_ambiguous(tmp_path):
+    for name in ("registry", "baseline", "followup"):
+        _write(tmp_path, f"{name}.csv", "id\nA\n")
+    files, problems = find_data_files(tmp_path)
+    assert set(files) == {"registry", "baseline", "followup"} and problems == []
+    _write(tmp_path, "Fidelity.csv", "site\nA\n")
+    files, problems = find_data_files(tmp_path)
+    assert files["fidelity"].name == "Fidelity.csv" and problems == []
+    _write(tmp_path, "fidelity.xlsx", "not really")
+    files, problems = find_data_files(tmp_path)
+    assert "fidelity" not in files
+    assert [p.rule for p in problems] == ["entydig_fil"]
+
+
+def test_optional_dataset_with_only_a_header_has_no_rows(tmp_path):
+    for name in ("registry", "baseline"):
+        _write(tmp_path, f"{name}.csv", "id,site\nA,B\n")
+    _write(tmp_path, "fidelity.csv", "site,review_date\n")
+    _write(tmp_path, "followup.csv", "id,site\n")  # a required file must have rows
+    raw = load_raw(tmp_path)
+    assert [e.file for e in raw.errors if e.rule == "tom_fil"] == ["followup.csv"]
+    assert raw.frames["fidelity"].empty and list(raw.frames["fidelity"].columns) == ["site", "review_date"]
+
+
 def test_file_names_match_case_insensitively(tmp_path):
     _write(tmp_path, "Registry.CSV", "id\nA\n")
     files, _ = find_data_files(tmp_path)

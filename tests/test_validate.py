@@ -450,8 +450,15 @@ def _filler(dataset: str) -> dict[str, object]:
     return {v.name: v.codes[0] for v in CODEBOOK[dataset].variables if v.type == "category"}
 
 
+def _fidelity(**changes) -> pd.DataFrame:
+    items = [v.name for v in CODEBOOK["fidelity"].group("fidelity_items")]
+    row = {"site": "Site 01", "review_date": "2024-06-01", "reviewer_type": 1, **{n: 4 for n in items}}
+    row.update(changes)
+    return pd.DataFrame([row])
+
+
 def tiny() -> dict[str, pd.DataFrame]:
-    """Two young people: A finished to a job, B still enrolled; both answered both surveys."""
+    """Two young people: A finished to a job, B still enrolled; both answered both surveys; one fidelity review."""
     registry = pd.DataFrame({
         "id": ["A", "B"],
         "site": ["Site 01", "Site 01"],
@@ -475,7 +482,7 @@ def tiny() -> dict[str, pd.DataFrame]:
         psych_dialogue=[2, None], psych_support=[2, None], psych_positive=[3, None],
         had_placement=[1, 1], in_job_education=[1, None],
     )[CODEBOOK["followup"].names]
-    return {"registry": registry, "baseline": baseline, "followup": followup}
+    return {"registry": registry, "baseline": baseline, "followup": followup, "fidelity": _fidelity()}
 
 
 def _only(frames, dataset, column, row, value):
@@ -509,12 +516,16 @@ RULE_CASES = [
         ("baseline", "age", 1, "24 år", "datatype"),
         ("registry", "start_date", 0, "15/01/2024", "datatype"),
         ("followup", "still_enrolled", 1, 0, "enrolled_matches_registry"),
+        ("fidelity", "site", 0, "Site 02", "references"),
+        ("fidelity", "f03_generalists", 0, 6, "tilladte_værdier"),
+        ("fidelity", "review_date", 0, None, "påkrævet"),
 ]
 
 
 def test_every_codebook_rule_has_a_tiny_case():
-    # baseline_in_registry has its own test (changing a baseline id also orphans the follow-up).
-    covered = {case[4] for case in RULE_CASES} | {"baseline_in_registry"}
+    # baseline_in_registry has its own test (changing a baseline id also orphans the follow-up);
+    # unique_rows is a warning, tested in test_repeated_key_is_a_warning.
+    covered = {case[4] for case in RULE_CASES} | {"baseline_in_registry", "unique_rows"}
     assert {rule["id"] for rule in CODEBOOK.rules} <= covered
 
 
@@ -664,3 +675,40 @@ def test_shipped_data_agree_between_registry_and_followup(folder, valid_dir):
     path = SYNTHETIC_DIR if folder == "twin" else valid_dir
     report = validate_dir(path)
     assert not [v for v in report.errors if v.rule == "enrolled_matches_registry"]
+
+
+# --------------------------------------------------------------------------- optional datasets
+
+
+def test_optional_dataset_is_validated_when_present():
+    frames = tiny()
+    del frames["fidelity"]
+    assert validate(frames).ok  # absent: nothing to report
+    frames["fidelity"] = _fidelity()
+    assert validate(frames).ok
+    frames["fidelity"] = _fidelity(site="Site 02", f10_agency_focus=0, review_date="2024-13-01")
+    report = validate(frames)
+    assert [(v.row, v.column, v.rule) for v in report.sorted_errors()] == [
+        (2, "site", "references"), (2, "review_date", "datatype"), (2, "f10_agency_focus", "tilladte_værdier")]
+
+
+def test_errors_of_the_optional_file_sort_after_the_required_files():
+    frames = tiny()
+    frames["registry"].loc[0, "referral_status"] = 9
+    frames["fidelity"] = _fidelity(reviewer_type=5)
+    assert [v.file for v in validate(frames).sorted_errors()] == ["registry", "fidelity"]
+
+
+def test_reference_to_an_unreadable_file_is_not_checked():
+    frames = tiny()
+    del frames["registry"]
+    frames["fidelity"] = _fidelity(site="Anywhere")
+    assert validate(frames).ok  # the registry's own absence is reported by the loader
+
+
+def test_repeated_key_is_a_warning():
+    frames = tiny()
+    frames["fidelity"] = pd.concat([_fidelity(), _fidelity(f01_caseload=2)], ignore_index=True)
+    report = validate(frames)
+    assert report.ok
+    assert [(v.file, v.row, v.rule) for v in report.warnings] == [("fidelity", 3, "unique_rows")]

@@ -1,7 +1,9 @@
 """One report per site: split the data by ``site`` and render every part.
 
 The registry is filtered on its ``site`` column and the two surveys on the
-ids of that site's registry rows. Each part is written as CSV (UTF-8, comma,
+ids of that site's registry rows; the optional fidelity reviews on their own
+``site`` column (a site without reviews gets no fidelity file, so its report
+says that no review data were supplied). Each part is written as CSV (UTF-8, comma,
 the cells' original text) to a stable folder under the project cache, so an
 unchanged site is found in the chapter cache on the next render. All sites
 are rendered by :func:`ipsreport.render.engine.render_books`, which runs the
@@ -95,7 +97,7 @@ def split_by_site(data_dir: Path, out_root: Path) -> list[SiteData]:
         If the data cannot be read or the registry has no ``site`` column
         or no site values.
     """
-    from ipsreport.load import DATASETS, load_raw
+    from ipsreport.load import ALL_DATASETS, OPTIONAL_DATASETS, load_raw
 
     data_dir = Path(data_dir).expanduser().resolve()
     raw = load_raw(data_dir)
@@ -141,10 +143,17 @@ def split_by_site(data_dir: Path, out_root: Path) -> list[SiteData]:
         counts: dict[str, int] = {}
         files_meta: dict[str, dict[str, Any]] = {}
         written: set[str] = set()
-        for ds in DATASETS:
+        for ds in [d for d in ALL_DATASETS if d in raw.frames]:
             frame = raw.frames[ds]
             if ds == "registry":
                 part = frame[keep_reg.to_numpy()]
+            elif ds in OPTIONAL_DATASETS:
+                # Reviews are of a site's practice: filtered on their own site column.
+                if SITE_COLUMN not in frame.columns:
+                    raise ValueError(f"{data_dir}: the {ds} file has no {SITE_COLUMN!r} column")
+                part = frame[(frame[SITE_COLUMN].astype(str).str.strip() == name).to_numpy()]
+                if part.empty:
+                    continue
             else:
                 part = frame[frame[id_col].astype(str).str.strip().isin(ids).to_numpy()]
             text = part.to_csv(index=False, lineterminator="\n")

@@ -8,14 +8,17 @@ Split by chapter so each module stays one screenful:
 - ``mental_health`` — chapter 6 (paired start/end comparisons, WHO-5 bands)
 - ``supplementary`` — Bilag 5 charts
 - ``caseload``      — fidelity appendix (consultants' caseloads)
+- ``fidelity_reviews`` — fidelity appendix (optional fidelity reviews: totals,
+  bands, lowest-scored items)
 
 Every ``summarise_*`` function takes an ``Edition`` and returns a pandas
 DataFrame whose values are tested; presentation lives in ``ipsreport.tables``
 and ``ipsreport.figures``.
 """
 
-from ipsreport.summaries import caseload, mental_health, pathways, supplementary, target_group
+from ipsreport.summaries import caseload, fidelity_reviews, mental_health, pathways, supplementary, target_group
 from ipsreport.summaries.caseload import *  # noqa: F401,F403
+from ipsreport.summaries.fidelity_reviews import *  # noqa: F401,F403
 from ipsreport.summaries.mental_health import *  # noqa: F401,F403
 from ipsreport.summaries.pathways import *  # noqa: F401,F403
 from ipsreport.summaries.supplementary import *  # noqa: F401,F403
@@ -27,4 +30,5 @@ __all__ = [
     *getattr(mental_health, "__all__", []),
     *getattr(supplementary, "__all__", []),
     *getattr(caseload, "__all__", []),
+    *getattr(fidelity_reviews, "__all__", []),
 ]
