@@ -110,8 +110,11 @@ def withheld_figure(min_cell: int) -> Figure:
     """The small figure that stands in for one whose base is below the rule."""
     with th.theme():
         fig = Figure(figsize=(th.WIDTH_IN, 2.0 * th.CM))
-        fig.text(0.5, 0.5, _wrap(WITHHELD_FIGURE.format(m=fmt.count(min_cell)), 90), ha="center", va="center",
-                 fontsize=th.SMALL_SIZE, gid="withheld")
+        # An (invisible) axes: IPython does not display a figure without one.
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, _wrap(WITHHELD_FIGURE.format(m=fmt.count(min_cell)), 90), ha="center", va="center",
+                fontsize=th.SMALL_SIZE, gid="withheld", transform=ax.transAxes)
     return fig
 
 

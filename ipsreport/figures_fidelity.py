@@ -122,7 +122,11 @@ def fig_caseload(ed) -> Figure:
     with th.theme():
         if not labels:
             fig = Figure(figsize=(th.WIDTH_IN, 4 * th.CM), layout="constrained")
-            fig.text(0.5, 0.5, "Ingen forløb i projektregistreringen i evalueringsperioden.", ha="center", va="center")
+            # An (invisible) axes: IPython does not display a figure without one.
+            ax = fig.add_subplot()
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, "Ingen forløb i projektregistreringen i evalueringsperioden.", ha="center", va="center",
+                    transform=ax.transAxes)
             return fig
         nrows, ncols = _grid(len(labels))
         panel_cm = min(_PANEL_CM[1], max(_PANEL_CM[0], _PANELS_MAX_CM / nrows))

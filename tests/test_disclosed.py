@@ -189,3 +189,12 @@ def test_tiny_cohort_shows_no_small_count(n, seed):
         assert not _SMALL.search(texts), (name, _SMALL.search(texts).group(0))
         alt = figures.alt_text(name, ed)
         assert not _SMALL.search(alt), (name, alt)
+
+
+def test_withheld_figure_is_displayable(make_edition):
+    """IPython shows no figure without axes: a withheld figure must still appear (and keep its label)."""
+    from ipsreport import figures
+
+    fig = figures.withheld_figure(3)
+    assert fig.axes, "a figure without axes is silently dropped by IPython's display"
+    assert "færre end 3" in " ".join(t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text")))

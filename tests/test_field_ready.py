@@ -118,6 +118,8 @@ def test_tiny_real_cohort_renders_with_the_rule_on_by_default(tiny_book):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "min_cell=3" in proc.stderr
     assert (out / "index.html").exists() and list(out.glob("*.pdf"))
+    # A withheld table or figure keeps its place and label: every cross-reference still resolves.
+    assert "unknown cross-reference" not in proc.stderr, proc.stderr
 
 
 def test_tiny_real_cohort_publishes_no_small_count(tiny_book):
