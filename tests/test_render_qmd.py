@@ -98,3 +98,14 @@ def test_execute_defaults_from_project_and_front_matter():
     assert first.options["echo"] is True  # the chapter's front matter wins over the project
     assert second.options["warning"] is True and second.options["echo"] is False  # the cell wins
     assert "freeze" not in first.options  # only cell-level keys are taken
+
+
+def test_inline_value_opening_a_sentence_is_capitalised():
+    from ipsreport.render.execute import capitalise_at_sentence_start as cap
+
+    assert cap("", "en skjult andel") == "En skjult andel"
+    assert cap("Tabel 2 viser baggrunden. ", "en skjult andel") == "En skjult andel"
+    assert cap("- ", "ingen svar") == "Ingen svar"
+    assert cap("Første afsnit.\n\n", "ingen") == "Ingen"
+    assert cap("mens ", "en skjult andel") == "en skjult andel"  # mid-sentence stays
+    assert cap("", "<3 unge") == "<3 unge" and cap("", "62 %") == "62 %"

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import subprocess
 import re
 import threading
@@ -393,7 +394,7 @@ class KernelWorker:
         parts: list[str] = []
         it = iter(values)
         for piece in pieces:
-            parts.append(piece if isinstance(piece, str) else next(it))
+            parts.append(piece if isinstance(piece, str) else capitalise_at_sentence_start("".join(parts), next(it)))
         return "".join(parts)
 
     def _exec(
@@ -569,3 +570,29 @@ _STOP_GRACE = 3.0
 
 class _Stopped(Exception):
     """A kernel finished starting after the run was stopped."""
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s|\n\s*\n|^\s*[-*+]\s|\n\s*[-*+]\s|^\s*\d+\.\s)\s*$")
+
+
+def capitalise_at_sentence_start(before: str, value: str) -> str:
+    """An inline value that opens a sentence starts with a capital letter.
+
+    Values are written for the middle of a sentence ("en skjult andel",
+    "ingen svar"); where the prose puts one first (start of the block, after
+    ``.``, ``!`` or ``?``, or first in a list item) its first letter is
+    raised, as any writer would. Values starting with anything but a
+    lower-case letter ("<3 unge", "62 %") are left alone.
+
+    Parameters
+    ----------
+    before : str
+        The block's text before the value.
+    value : str
+        The inline value as computed.
+    """
+    if not isinstance(value, str) or not value[:1].islower():
+        return value
+    if _SENTENCE_START.search(before):
+        return value[0].upper() + value[1:]
+    return value
