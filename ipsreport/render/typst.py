@@ -114,6 +114,22 @@ def book_arguments(meta: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def creation_timestamp() -> int:
+    """The PDF's creation date: ``SOURCE_DATE_EPOCH`` when set (a reproducible
+    build), else now. Never 0: "1 January 1970" is no date a reader should see.
+
+    The render engine sets ``SOURCE_DATE_EPOCH=0`` for the chart kernels
+    (reproducible SVG metadata); that value means "unset" here.
+    """
+    import os
+    import time
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.strip().isdigit() and int(epoch) > 0:
+        return int(epoch)
+    return int(time.time())
+
+
 def compile_book(
     out_dir: Path, chapters_typ: list[str], meta: dict[str, str], pdf_name: str, keep_dir: Path | None = None
 ) -> Path:
@@ -146,7 +162,7 @@ def compile_book(
     pdf = out_dir / pdf_name
     try:
         compiler = typst.Compiler(str(main_path), root=str(out_dir), font_paths=[str(font_dir())], ignore_system_fonts=True)
-        compiler.compile(output=str(pdf), format="pdf", timestamp=0)
+        compiler.compile(output=str(pdf), format="pdf", timestamp=creation_timestamp())
     except Exception as exc:  # typst.TypstError and friends
         msg = getattr(exc, "message", None) or str(exc)
         diag = getattr(exc, "diagnostic", "") or ""
