@@ -156,6 +156,19 @@ def test_pdf_has_every_table_and_figure_caption(pdf_path):
         assert re.search(rf"Figur {n}\s*:", text), f"Figur {n} caption missing in PDF"
 
 
+def test_pdf_lists_tables_and_figures_after_the_contents_and_has_a_colophon(pdf_path):
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf_path)
+    front = "\n".join(page.extract_text() or "" for page in reader.pages[:4])
+    assert "Tabeller" in front and "Figurer" in front
+    assert re.search(r"Tabel 1: .+\.{3,}", front) and re.search(r"Figur 1: .+\.{3,}", front)
+    text = "\n".join(page.extract_text() or "" for page in reader.pages[:8])
+    assert "Kolofon" in text and "Sådan henvises til rapporten" in text
+    meta = reader.metadata
+    assert meta.author and meta.title and meta.creation_date.year > 1970
+
+
 # ---------------------------------------------------------------- HTML
 
 
