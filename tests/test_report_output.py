@@ -277,3 +277,9 @@ def test_phone_width_needs_no_horizontal_scroll(browser, pages):
             wide.append(f"{path.name}: page is {scroll}px wide at a {client}px viewport")
     context.close()
     assert not wide, "\n".join(wide)
+
+
+def test_every_html_page_links_to_the_pdf(pages, book, pdf_path):
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert f'href="{pdf_path.name}"' in html, f"{page.name} has no link to the PDF"

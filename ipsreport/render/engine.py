@@ -636,10 +636,14 @@ def _write(book, project: Project, tmp: Path, to: str, meta: dict[str, str], cac
                         )
                     )
                 )
+        # Every page links to the PDF when the book has one (a partial HTML render keeps the old PDF).
+        pdf_name = f"{project.output_file}.pdf"
+        has_pdf = to in ("pdf", "all") or (tmp / pdf_name).exists()
         for ci, job in enumerate(html_jobs):
             body = job.result()
             result.html_pages.append(
-                html_writer.write_page(tmp, book, ci, body, meta["title"], project.lang)
+                html_writer.write_page(tmp, book, ci, body, meta["title"], project.lang,
+                                       pdf_name=pdf_name if has_pdf else None)
             )
         if typ_jobs:
             chapters_typ = [j.result() for j in typ_jobs]

@@ -98,9 +98,12 @@ def _with_toc(body: str) -> str:
 
 
 def write_page(
-    out_dir: Path, book: Book, index: int, body: str, book_title: str, lang: str
+    out_dir: Path, book: Book, index: int, body: str, book_title: str, lang: str, pdf_name: str | None = None
 ) -> Path:
-    """Wrap a converted chapter in the page template and write it."""
+    """Wrap a converted chapter in the page template and write it.
+
+    ``pdf_name``: the book's PDF beside the pages; every page links to it.
+    """
     ch = book.chapters[index]
     template = Template((ASSETS_DIR / "page.html").read_text(encoding="utf-8"))
     prev_next = []
@@ -114,6 +117,8 @@ def write_page(
         lang=htmlmod.escape(lang),
         page_title=htmlmod.escape(f"{ch.display_title} – {book_title}" if ch.title else book_title),
         book_title=htmlmod.escape(book_title),
+        pdf_link=(f'<a class="pdf-link" href="{htmlmod.escape(pdf_name)}" download>Hent rapporten som PDF</a>'
+                  if pdf_name else ""),
         nav=_nav(book, index),
         toc="",
         body=_with_toc(body),
