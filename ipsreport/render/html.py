@@ -117,7 +117,8 @@ def write_page(
         lang=htmlmod.escape(lang),
         page_title=htmlmod.escape(f"{ch.display_title} – {book_title}" if ch.title else book_title),
         book_title=htmlmod.escape(book_title),
-        pdf_link=(f'<a class="pdf-link" href="{htmlmod.escape(pdf_name)}" download>Hent rapporten som PDF</a>'
+        pdf_link=(f'<a class="pdf-link" href="{htmlmod.escape(pdf_name)}" download>'
+                  '<span class="pdf-long">Hent rapporten som </span>PDF</a>'
                   if pdf_name else ""),
         nav=_nav(book, index),
         toc="",
