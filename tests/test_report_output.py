@@ -283,3 +283,22 @@ def test_every_html_page_links_to_the_pdf(pages, book, pdf_path):
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert f'href="{pdf_path.name}"' in html, f"{page.name} has no link to the PDF"
+
+
+@pytest.mark.browser
+def test_search_finds_sections_offline(browser, pages):
+    """Typing in the search box lists matching sections, from files opened directly (no server)."""
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    index = next(p for p in pages if p.name == "index.html")
+    page.goto(index.as_uri())
+    page.wait_for_load_state("load")
+    page.fill("#search-input", "WHO-5")
+    page.wait_for_selector("#search-results li a", timeout=5000)
+    links = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.getAttribute('href'))")
+    assert any(link.startswith("06-") for link in links), links
+    page.fill("#search-input", "qzxqzx")
+    page.wait_for_function("document.querySelector('#search-results').textContent.includes('Ingen resultater')")
+    assert not errors, errors
+    page.close()

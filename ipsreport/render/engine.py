@@ -645,6 +645,8 @@ def _write(book, project: Project, tmp: Path, to: str, meta: dict[str, str], cac
                 html_writer.write_page(tmp, book, ci, body, meta["title"], project.lang,
                                        pdf_name=pdf_name if has_pdf else None)
             )
+        if html_jobs:
+            html_writer.write_search_index(tmp, result.html_pages)
         if typ_jobs:
             chapters_typ = [j.result() for j in typ_jobs]
             say("write", "PDF")

@@ -130,6 +130,61 @@ def write_page(
     return path
 
 
+_SECTION = re.compile(r'<h([123]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_MAIN = re.compile(r"<main[^>]*>(.*?)</main>", re.S)
+_SKIP = re.compile(r"<(script|style|nav)\b.*?</\1>", re.S)
+
+
+def search_documents(pages: list[Path]) -> list[dict[str, str]]:
+    """One search document per section (h1-h3) of the written pages.
+
+    Parameters
+    ----------
+    pages : list of Path
+        The book's HTML pages, in book order.
+
+    Returns
+    -------
+    list of dict
+        ``id, page`` (``page.html#anchor``), ``chapter``, ``title`` and
+        ``text`` (the section's visible text, tables and captions included).
+    """
+    docs: list[dict[str, str]] = []
+    for page in pages:
+        main = _MAIN.search(page.read_text(encoding="utf-8"))
+        if main is None:
+            continue
+        body = _SKIP.sub(" ", main.group(1))
+        heads = list(_SECTION.finditer(body))
+        chapter = htmlmod.unescape(_TAGS.sub("", heads[0].group(3))).strip() if heads else page.stem
+        for i, head in enumerate(heads):
+            end = heads[i + 1].start() if i + 1 < len(heads) else len(body)
+            text = htmlmod.unescape(_TAGS.sub(" ", body[head.end():end]))
+            docs.append({
+                "id": f"{page.name}#{head.group(2)}",
+                "page": f"{page.name}#{head.group(2)}",
+                "chapter": chapter,
+                "title": htmlmod.unescape(_TAGS.sub("", head.group(3))).strip(),
+                "text": " ".join(text.split()),
+            })
+    return docs
+
+
+def write_search_index(out_dir: Path, pages: list[Path]) -> Path:
+    """Write ``assets/search-docs.js``: the sections the page search indexes.
+
+    A script (not JSON) so the search also works from pages opened as files,
+    where browsers refuse ``fetch``. MiniSearch builds the index in the page.
+    """
+    import json
+
+    path = out_dir / "assets" / "search-docs.js"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    docs = json.dumps(search_documents(pages), ensure_ascii=False, separators=(",", ":"))
+    path.write_text(f"window.IPS_SEARCH_DOCS = {docs};\n", encoding="utf-8")
+    return path
+
+
 def copy_assets(out_dir: Path) -> None:
     """Copy the stylesheet and the DejaVu fonts (shipped with matplotlib)."""
     import matplotlib
@@ -137,6 +192,10 @@ def copy_assets(out_dir: Path) -> None:
     dst = out_dir / "assets"
     (dst / "fonts").mkdir(parents=True, exist_ok=True)
     shutil.copy2(ASSETS_DIR / "style.css", dst / "style.css")
+    shutil.copy2(ASSETS_DIR / "search.js", dst / "search.js")
+    (dst / "vendor").mkdir(exist_ok=True)
+    for vendored in (ASSETS_DIR / "vendor").iterdir():
+        shutil.copy2(vendored, dst / "vendor" / vendored.name)
     ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSansMono.ttf"):
         shutil.copy2(ttf / name, dst / "fonts" / name)
