@@ -203,3 +203,15 @@ def test_inputs_key_follows_the_published_numbers(tmp_path, monkeypatch):
     assert inputs_key(data, "{}") == before
     (tmp_path / "published.yml").write_text("- key: registry.n\n  value: 67\n", encoding="utf-8")
     assert inputs_key(data, "{}") != before
+
+
+def test_cache_keys_follow_the_lock_file_and_installed_versions(tmp_path):
+    """After a dependency upgrade cached chapters must re-execute: the key covers the lock file."""
+    from ipsreport.render.engine import environment_key
+
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("pandas==2.2.0\n", encoding="utf-8")
+    before = environment_key(lock)
+    assert environment_key(lock) == before
+    lock.write_text("pandas==2.2.1\n", encoding="utf-8")
+    assert environment_key(lock) != before

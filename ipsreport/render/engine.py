@@ -13,6 +13,7 @@ empty or a previous ipsreport output is ever replaced
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -124,10 +125,37 @@ def _hash_tree(h: "hashlib._Hash", root: Path, pattern: str = "*") -> None:
         h.update(hashlib.sha256(p.read_bytes()).digest())
 
 
+def environment_key(lock_file: Path | None = None) -> str:
+    """Hash of the libraries the code runs on: the lock file and every installed version.
+
+    A dependency upgrade can change a number or a picture without any source
+    changing, so cached chapters and validated frames must not outlive it.
+    The lock file says what should be installed, the installed versions what
+    is (a hand-run ``pip install`` counts too).
+    """
+    h = hashlib.sha256()
+    h.update(b"lock")
+    _hash_tree(h, lock_file or paths.PROJECT_DIR / "requirements.lock")
+    h.update(_installed_versions().encode())
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_versions() -> str:
+    """``name==version`` of every installed distribution (read once per process: ~0.2 s)."""
+    from importlib.metadata import distributions
+
+    return "\n".join(sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions() if d.metadata["Name"]))
+
+
 def code_key(package_dir: Path | None = None) -> str:
-    """Hash of every ``*.py`` source under the ipsreport package."""
+    """Hash of every ``*.py`` source under the ipsreport package and of its environment.
+
+    See :func:`environment_key`: part of every chapter and validation key.
+    """
     h = hashlib.sha256()
     _hash_tree(h, package_dir or paths.PACKAGE_DIR, "*.py")
+    h.update(environment_key().encode())
     return h.hexdigest()
 
 
