@@ -41,7 +41,8 @@ pdf: $(STAMP) ## Render only the PDF version
 validate: $(STAMP) ## Check the data in DATA against the codebook
 	$(BIN)/ipsreport validate --data $(DATA)
 
-test: $(STAMP) ## Run the whole test suite (includes an end-to-end render)
+test: $(STAMP) ## Lint the code (ruff), then run the whole test suite (includes an end-to-end render)
+	$(BIN)/ruff check ipsreport tests benchmarks
 	$(BIN)/pytest $(ARGS)
 
 test-fast: $(STAMP) ## Run the tests that do not render the full report
@@ -50,7 +51,8 @@ test-fast: $(STAMP) ## Run the tests that do not render the full report
 test-update: $(STAMP) ## Accept intended changes to table snapshots (syrupy)
 	$(BIN)/pytest --snapshot-update $(ARGS)
 
-lint: $(STAMP) ## Lint the chapters (alt text, cross-references, typed numbers)
+lint: $(STAMP) ## Lint the code (ruff) and the chapters (alt text, cross-references, typed numbers)
+	$(BIN)/ruff check ipsreport tests benchmarks
 	$(PY) -m ipsreport.lint
 
 synth: $(STAMP) ## Regenerate the synthetic twin in data/synthetic (deterministic)

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 import yaml
 
-import ipsreport
 from ipsreport.edition import Edition, clear_cache, edition
 from ipsreport.settings import get_settings
 from ipsreport.synth.sample import write_cohort

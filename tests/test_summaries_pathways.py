@@ -1,6 +1,5 @@
 """Chapter 5 summaries on hand-made editions, and on the synthetic twin."""
 
-import pytest
 
 from ipsreport.summaries import pathways as pw
 from ipsreport.summaries.target_group import combine_codes

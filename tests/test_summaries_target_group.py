@@ -1,11 +1,9 @@
 """Chapter 4 summaries on hand-made editions with known answers, and on the
 synthetic twin against the printed 2025 tables."""
 
-import datetime as dt
 import re
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from ipsreport.summaries import target_group as tg

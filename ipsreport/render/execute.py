@@ -29,7 +29,6 @@ import os
 import queue
 import re
 import subprocess
-import re
 import threading
 import time
 from dataclasses import dataclass, field

@@ -762,7 +762,6 @@ def _finish(rng, s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
     # Registry flags consistent with the survey answers.
     placed_fu = FOLLOWUP[s["had_placement"][FOLLOWUP] == 1]
-    not_placed_fu = FOLLOWUP[s["had_placement"][FOLLOWUP] == 0]
     non_fu = np.arange(N_FOLLOWUP, n)
     ever = nan()
     ever[:] = 0.0
