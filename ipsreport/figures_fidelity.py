@@ -7,7 +7,6 @@ the figure (the chapter's caption is the title).
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import textwrap
 
@@ -31,7 +30,6 @@ _LINE = th.SEQUENTIAL[1]
 _ABOVE = th.SEQUENTIAL[0]
 _ABOVE_HATCH = "////"
 #: Short Danish month names for the time axis ("jan", "feb", …), from fmt.date.
-_MONTHS_SHORT = tuple(fmt.date(dt.date(2000, m, 1)).split()[1][:3] for m in range(1, 13))
 #: Panel height bounds and the total height the panels may take (cm): 36 consultants
 #: (9 rows of 4) still fit an A4 text column with caption.
 _PANEL_CM = (2.2, 4.4)
@@ -67,7 +65,7 @@ def caseload_plot_frame(ed) -> pd.DataFrame:
 def _date_formatter() -> FuncFormatter:
     def label(x, _pos=None) -> str:
         day = num2date(x)
-        return str(day.year) if day.month == 1 else f"{_MONTHS_SHORT[day.month - 1]}. {day.year}"
+        return str(day.year) if day.month == 1 else f"{fmt.month_short(day)} {day.year}"
 
     return FuncFormatter(label)
 

@@ -283,12 +283,17 @@ def join_words(items, last: str = "og") -> str:
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
-_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-           "november", "december")
-
-
 def date(d) -> str:
-    """Danish long date: ``date(datetime.date(2025, 5, 1)) == "1. maj 2025"``."""
+    """Danish long date: ``date(datetime.date(2025, 5, 1)) == "1. maj 2025"`` (Babel's CLDR data)."""
     if _is_missing(d):
         return MISSING
-    return f"{d.day}. {_MONTHS[d.month - 1]} {d.year}"
+    from babel.dates import format_date
+
+    return format_date(d, "d. MMMM y", locale="da")
+
+
+def month_short(d) -> str:
+    """Danish abbreviated month as Danish style writes it: ``"jan."``, ``"maj"`` (Babel's CLDR data)."""
+    from babel.dates import format_date
+
+    return format_date(d, "MMM", locale="da")
