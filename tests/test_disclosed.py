@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ipsreport import disclosed as dl
 from ipsreport.paths import PACKAGE_DIR
@@ -198,3 +200,35 @@ def test_withheld_figure_is_displayable(make_edition):
     fig = figures.withheld_figure(3)
     assert fig.axes, "a figure without axes is silently dropped by IPython's display"
     assert "færre end 3" in " ".join(t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text")))
+
+
+# --- properties of the rule, on frames hypothesis draws -------------------------
+
+@st.composite
+def _count_groups(draw):
+    rows = []
+    for g in range(draw(st.integers(1, 3))):
+        counts = draw(st.lists(st.integers(0, 12), min_size=2, max_size=6))
+        base = sum(counts)
+        rows += [(f"v{g}", code, f"c{code}", n, base, (100 * n / base) if base else float("nan"))
+                 for code, n in enumerate(counts, start=1)]
+    return _cells(rows), draw(st.integers(2, 5))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_count_groups())
+def test_no_small_count_survives_and_no_hidden_cell_can_be_recovered(drawn):
+    frame, min_cell = drawn
+    out = dl.protect_counts(frame, min_cell)
+    shown = out.loc[~out["suppressed"], "n"]
+    assert not ((shown > 0) & (shown < min_cell)).any()
+    for _, group in out.groupby("variable"):
+        if group["base"].isna().all():
+            continue  # the whole group and its base are hidden
+        hidden = group[group["suppressed"]]
+        # A single hidden cell would follow from the base minus the visible cells.
+        assert len(hidden) != 1
+        # Hidden cells that are all zero would reveal "nobody" only if their sum were known to be 0,
+        # which is fine; a hidden small count must be among at least two hidden cells.
+        if ((hidden["n"].isna()) & (frame.loc[hidden.index, "n"] > 0)).any():
+            assert len(hidden) >= 2
