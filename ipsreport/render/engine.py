@@ -500,7 +500,8 @@ def _finish(plan: _Plan, say: Progress) -> RenderResult:
         [
             (p, {"blocks": executed[p].blocks}, project.is_appendix(p), _page_name(project, p, i))
             for i, p in enumerate(files)
-        ]
+        ],
+        project.labels,
     )
     meta = {
         "title": project.title or settings.title,
