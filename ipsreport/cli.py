@@ -99,7 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--data", type=Path, help="data folder (default: settings data_dir)")
     r.add_argument("--output", type=Path, help="output folder (default: _book)")
-    r.add_argument("--engine", choices=["auto", "quarto", "pandoc"], default="auto")
+    r.add_argument(
+        "--engine", choices=["pandoc", "quarto", "auto"], default="pandoc",
+        help="pandoc: ipsreport's own, tested engine (default; 'auto' is the same); "
+        "quarto: run `quarto render` (must be on PATH)",
+    )
     r.add_argument("--to", choices=["html", "pdf", "all"], default="all")
     r.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE", help="override a setting (repeatable)")
     r.add_argument("--project", type=Path, help="project folder holding _quarto.yml")
@@ -309,10 +313,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     choice = args.engine
     if args.by is not None:
         if choice == "quarto":
-            raise UsageError("--by site kræver pandoc-motoren (--engine pandoc eller auto).")
+            raise UsageError("--by site kræver pandoc-motoren (udelad --engine, eller brug --engine pandoc).")
         return _render_by_site(args, project, data_dir, overrides)
-    if choice == "auto":
-        choice = "quarto" if engine.quarto_available() else "pandoc"
+    # The default is the engine the project tests; Quarto on PATH changes
+    # nothing ("auto" is kept as a name for the default, not a switch).
     reporter = _Reporter()
     if choice == "quarto":
         try:
@@ -320,7 +324,11 @@ def cmd_render(args: argparse.Namespace) -> int:
         except engine.ToolMissingError:
             return _fail(EXIT_TOOL, "quarto er ikke installeret (findes ikke på PATH); installer Quarto eller brug "
                          "--engine pandoc.")
-        return EXIT_OK if code == 0 else _fail(EXIT_RENDER, f"quarto render stoppede med kode {code} (se ovenfor).")
+        except OutputRefused as exc:
+            return _fail(EXIT_OUTPUT, str(exc))
+        return EXIT_OK if code == 0 else _fail(
+            EXIT_RENDER, f"quarto render stoppede med kode {code} (se ovenfor); den tidligere udgave er uændret."
+        )
     try:
         result = engine.render_book(
             project, output_dir=args.output, to=args.to, data_dir=data_dir,

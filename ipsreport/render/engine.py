@@ -723,6 +723,11 @@ def render_with_quarto(
 ) -> int:
     """Run ``quarto render`` with ``IPSREPORT_DATA`` / ``IPSREPORT_SETTINGS`` set.
 
+    Quarto writes into a temporary folder beside the output folder; only
+    when it exits 0 is that folder swapped into place (the same
+    :func:`ipsreport.render.outdir.check_output` / ``swap`` as the pandoc
+    engine), so a failed or interrupted render leaves the previous book.
+
     Returns
     -------
     int
@@ -732,11 +737,34 @@ def render_with_quarto(
     ------
     ToolMissingError
         If quarto is not on PATH.
+    OutputRefused
+        If the output folder may not be replaced (nothing is run).
     """
+    from ipsreport.render.outdir import OutputRefused, check_output, swap, write_stamp
+
     quarto = quarto_available()
     if quarto is None:
         raise ToolMissingError("quarto was requested but is not installed (not found on PATH).")
-    project = Path(project_dir or paths.PROJECT_DIR).resolve()
+    project = load_project(Path(project_dir or paths.PROJECT_DIR))
+    out = Path(output_dir).expanduser().resolve() if output_dir is not None else project.output_dir
     env = {**os.environ, **kernel_env(data_dir, overrides)}
-    cmd = quarto_command(project, to, output_dir, quarto)
-    return subprocess.run(cmd, env=env, cwd=project).returncode
+    guard = {"project_dir": project.root}
+    if env.get("IPSREPORT_DATA"):
+        guard["data_dir"] = Path(env["IPSREPORT_DATA"])
+    check_output(out, **guard)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as exc:
+        raise OutputRefused(
+            f"Kan ikke oprette en mappe ved siden af outputmappen {out} (systemets besked: "
+            f"{exc.strerror or exc}). Intet er ændret. Vælg en mappe, du har skriveadgang til, med --output."
+        ) from None
+    try:
+        code = subprocess.run(quarto_command(project.root, to, tmp, quarto), env=env, cwd=project.root).returncode
+        if code == 0:
+            write_stamp(tmp, "quarto")
+            swap(tmp, out, **guard)
+        return code
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
