@@ -161,3 +161,38 @@ def test_real_quarto_cover_and_words(quarto_book):
     assert "&lt;" not in pages and "&amp;lt;" not in pages
     for word in ("Tabel", "Figur", "Bilag"):
         assert word in pages, word
+
+
+# --- inline values ---------------------------------------------------------
+
+#: Markdown that Quarto prints literally when it comes from an inline value.
+_MARKUP = re.compile(r"\*\*|__|(?<!\w)_\w[^_]*_(?!\w)|`|\[[^\]]+\]\(|^#|<[a-z]+[ >]")
+
+
+@pytest.mark.parametrize("twin", [True, False])
+def test_synthetic_notice_is_plain_text(make_edition, twin):
+    from ipsreport.facts import Facts
+
+    ed = make_edition()
+    ed.synthetic, ed.twin = True, twin
+    notice = Facts(ed).synthetic_notice
+    assert notice.startswith("Bemærk: Tallene i denne udgave") and "syntetisk" in notice
+    assert not _MARKUP.search(notice), notice
+
+
+def test_every_inline_fact_is_plain_text(make_edition):
+    # Quarto inserts an inline value as text; markdown belongs in an asis cell.
+    from ipsreport.facts import Facts
+
+    ed = make_edition()
+    ed.synthetic, ed.twin = True, True
+    facts = Facts(ed)
+    marked = {}
+    for name in facts.names:
+        try:
+            value = str(getattr(facts, name))
+        except Exception:  # a fact this tiny edition cannot compute is another test's business
+            continue
+        if _MARKUP.search(value):
+            marked[name] = value
+    assert not marked, marked
