@@ -122,6 +122,13 @@ def _text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&nbsp;", " ").split())
 
 
+#: A warning line of Quarto, its Lua filters, Typst or a kernel.
+_WARNING = re.compile(r"\bWARN(ING)?\b|^\s*warning:|^\(W\)", re.IGNORECASE)
+#: A Quarto run from its source tree (no release build) lacks the bundled
+#: typst-gather helper and says so; that says nothing about the project.
+_NOT_OURS = re.compile(r"typst-gather binary not found|Run \./configure\.sh")
+
+
 @pytest.fixture(scope="module")
 def quarto_book(tmp_path_factory):
     """The minibook rendered once by real Quarto through ``ipsreport render``."""
@@ -134,28 +141,32 @@ def quarto_book(tmp_path_factory):
     # runs after validation (the minibook's data is no IPS export).
     code = (
         "import sys; from pathlib import Path; from ipsreport.render.engine import render_with_quarto as r; "
-        f"sys.exit(r(Path({str(root)!r}), Path({str(out)!r}), 'html', Path({str(root / 'data')!r})))"
+        f"sys.exit(r(Path({str(root)!r}), Path({str(out)!r}), 'all', Path({str(root / 'data')!r})))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=900)
     return proc, out
 
 
+@pytest.mark.xfail(strict=True, reason="known difference, report/README.md 'What differs between the engines': "
+                   "each kernel Quarto starts warns 'Kernel is running over TCP without encryption' (ipykernel 7); "
+                   "Typst warns 'unknown font family: sans-serif' (great-tables' CSS)")
 def test_real_quarto_renders_without_warnings(quarto_book):
     proc, out = quarto_book
     assert proc.returncode == 0, proc.stderr[-3000:]
     log = proc.stdout + proc.stderr
-    warnings = [line for line in log.splitlines() if re.match(r"\s*(WARN|WARNING)\b|.*\[WARNING\]", line)]
+    warnings = [line for line in log.splitlines() if _WARNING.search(line) and not _NOT_OURS.search(line)]
     assert not warnings, "\n".join(warnings)
-    assert (out / "index.html").is_file() and (out / ".ipsreport-stamp").is_file()
 
 
 def test_real_quarto_cover_and_words(quarto_book):
     proc, out = quarto_book
     assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (out / "index.html").is_file() and (out / ".ipsreport-stamp").is_file()
     index = _text((out / "index.html").read_text(encoding="utf-8"))
     for fact in ("Minibog", "En lille bog til test af render-motoren", "ipsreport", "2025"):
         assert fact in index, fact
     assert "januar" not in index  # the edition year, not a made-up date
+    assert (out / "minibog.pdf").is_file()
     pages = " ".join(_text(p.read_text(encoding="utf-8")) for p in out.rglob("*.html"))
     assert "**" not in pages  # no raw markdown from inline values
     assert "&lt;" not in pages and "&amp;lt;" not in pages
