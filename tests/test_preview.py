@@ -186,3 +186,38 @@ def test_cli_preview_refuses_a_foreign_output_folder(project, tmp_path, monkeypa
     assert code == 5
     assert "notes.docx" in capsys.readouterr().err
     assert (out / "notes.docx").read_bytes() == b"user's file"
+
+
+def test_chapter_edits_reuse_a_warm_kernel_and_data_changes_do_not(project, tmp_path):
+    from ipsreport.render.config import load_project
+    from ipsreport.render.preview import _PreviewRender
+
+    out = tmp_path / "out"
+    render = _PreviewRender(load_project(project), out, project / "data", None, 1, None)
+    chapter = (project / "chapters" / "01-tabeller.qmd").resolve()
+    page = out / "01-tabeller.html"
+    try:
+        render()  # first render: every chapter, fresh kernels
+        for i in range(2):
+            touch_later(chapter, chapter.read_text(encoding="utf-8") + f"\nRettelse {i}.\n")
+            render({str(chapter)})
+            assert f"Rettelse {i}." in page.read_text(encoding="utf-8")
+        assert render.kernel.reused >= 1  # the second edit at the latest ran on the warm kernel
+        # The warm kernel's page is the page a cold render makes.
+        cold = engine.render_book(project, output_dir=tmp_path / "cold", to="html", data_dir=project / "data",
+                                  cache_dir=tmp_path / "cold-cache")
+        assert (cold.output_dir / "01-tabeller.html").read_text(encoding="utf-8") == page.read_text(encoding="utf-8")
+        # A data change drops the warm kernel: the new numbers are shown, never the old ones.
+        numbers = project / "data" / "numbers.csv"
+        before = re.search(r"Der er (\d+) i alt", _strip(page.read_text(encoding="utf-8"))).group(1)
+        touch_later(numbers, numbers.read_text(encoding="utf-8").rstrip("\n") + "\nd,100\n")
+        render({str(numbers.resolve())})
+        after = re.search(r"Der er (\d+) i alt", _strip(page.read_text(encoding="utf-8"))).group(1)
+        assert int(after) == int(before) + 100
+    finally:
+        render.close()
+    assert render.kernel.worker is None
+
+
+def _strip(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())

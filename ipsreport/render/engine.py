@@ -303,6 +303,7 @@ def render_book(
     cache_dir: Path | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    execute: Callable[..., dict[Path, Any]] | None = None,
 ) -> RenderResult:
     """Render a Quarto book project to HTML and/or PDF without Quarto.
 
@@ -324,6 +325,10 @@ def render_book(
     progress : callable, optional
         ``progress(event, detail)`` with events ``"cached"``, ``"executed"``,
         ``"write"``, ``"unchanged"``.
+    execute : callable, optional
+        Runs the chapters that are not cached; same signature as
+        :func:`ipsreport.render.execute.execute_chapters` (the default).
+        ``ipsreport preview`` passes one that keeps a kernel warm.
 
     Returns
     -------
@@ -351,7 +356,9 @@ def render_book(
         from ipsreport.render.execute import CellError, execute_chapters
 
         try:
-            ran = execute_chapters(plan.todo, plan.env, workers=workers, on_done=lambda doc, res: _store(plan, doc, res, say))
+            ran = (execute or execute_chapters)(
+                plan.todo, plan.env, workers=workers, on_done=lambda doc, res: _store(plan, doc, res, say)
+            )
         except CellError as exc:
             raise _cell_error(plan, exc) from None
         plan.executed.update(ran)

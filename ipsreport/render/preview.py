@@ -209,11 +209,18 @@ class Preview:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}/"
 
-    def render_once(self) -> bool:
-        """Render now; bump the version on success, record the error otherwise."""
+    def render_once(self, changed: set[str] | None = None) -> bool:
+        """Render now; bump the version on success, record the error otherwise.
+
+        ``changed`` (the files that changed, None for "unknown") is passed on
+        to a render function that takes it.
+        """
         t0 = time.perf_counter()
         try:
-            self.render_fn()
+            if changed is not None and getattr(self.render_fn, "takes_changes", False):
+                self.render_fn(changed)
+            else:
+                self.render_fn()
         except Exception as exc:  # noqa: BLE001 - any failure is shown, the previous book stays
             with self.state.lock:
                 self.state.error = str(exc) or type(exc).__name__
@@ -231,15 +238,13 @@ class Preview:
         seen = snapshot(self.watch)
         while not self._stop.wait(self.interval):
             now = snapshot(self.watch)
-            if now != seen:
-                changed = sorted(set(now.items()) ^ set(seen.items()))
+            while now != seen:  # edits during a render trigger the next one
+                changed = {name for name, _ in set(now.items()) ^ set(seen.items())}
+                first = sorted(changed)[0]
+                self.say(f"preview: changed {Path(first).name}" + (f" (+{len(changed) - 1})" if len(changed) > 1 else ""))
                 seen = now
-                self.say(f"preview: changed {Path(changed[0][0]).name}" + (f" (+{len(changed) - 1})" if len(changed) > 1 else ""))
-                self.render_once()
-                seen = snapshot(self.watch)  # edits during the render trigger the next one
-                if seen != now:
-                    self.render_once()
-                    seen = snapshot(self.watch)
+                self.render_once(changed)
+                now = snapshot(self.watch)
 
     def start(self, first_render: bool = True) -> "Preview":
         """Render once (optional), then serve and watch in background threads."""
@@ -257,13 +262,115 @@ class Preview:
         self.server.shutdown()
         self.server.server_close()
         for t in self._threads:
-            t.join(timeout=10)
+            t.join(timeout=60)
+        close = getattr(self.render_fn, "close", None)
+        if close is not None:
+            close()
 
     def __enter__(self) -> "Preview":
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+
+class WarmKernel:
+    """Chapter executor for :func:`render_book` that keeps one kernel warm.
+
+    A preview re-runs one edited chapter at a time; a fresh kernel costs its
+    start and the report's imports every time. This executor runs a single
+    chapter on a kernel kept from the previous render. Anything else (several
+    chapters, a first render) goes to the engine's parallel executor on
+    fresh kernels, and :meth:`close` drops the warm kernel, which the
+    preview does whenever something other than a chapter file changed (data,
+    settings, package code): a warm kernel then holds stale modules or data.
+    """
+
+    def __init__(self) -> None:
+        self.worker = None
+        self._env: dict[str, str] | None = None
+        self._cwd: Path | None = None
+        self._lock = threading.Lock()
+        self.reused = 0
+
+    def _start(self, env: dict[str, str], cwd: Path) -> None:
+        from ipsreport.render.execute import KernelWorker
+
+        if self.worker is not None and env != self._env:
+            self.close()
+        if self.worker is None:
+            self.worker = KernelWorker(env, cwd)
+            self._env, self._cwd = dict(env), cwd
+
+    def __call__(self, docs, env, workers=None, on_done=None):
+        from ipsreport.render.execute import execute_chapters
+
+        if len(docs) != 1:
+            self.close()
+            self._env, self._cwd = dict(env), (docs[0].path.parent if docs else None)
+            return execute_chapters(docs, env, workers=workers, on_done=on_done)
+        doc = docs[0]
+        with self._lock:
+            reuse = self.worker is not None and env == self._env
+            self._start(env, doc.path.parent)
+            self.reused += reuse
+            try:
+                result = self.worker.run_chapter(doc)
+            except BaseException:
+                self._close()  # after a failed cell the kernel's state is unknown
+                raise
+        if on_done is not None:
+            on_done(doc, result)
+        return {doc.path: result}
+
+    def prewarm(self) -> None:
+        """Start the kernel for the next edit now (in the caller's thread)."""
+        with self._lock:
+            if self._env is not None and self._cwd is not None:
+                self._start(self._env, self._cwd)
+
+    def _close(self) -> None:
+        if self.worker is not None:
+            self.worker.close()
+            self.worker = None
+
+    def close(self) -> None:
+        """Shut the warm kernel down (the next chapter starts a fresh one)."""
+        with self._lock:
+            self._close()
+
+
+class _PreviewRender:
+    """``render(changed)`` for :class:`Preview`: the HTML book, a warm kernel for chapter edits."""
+
+    takes_changes = True
+
+    def __init__(self, project, out: Path, data_dir, overrides, workers, progress) -> None:
+        self.project, self.out, self.data_dir = project, out, data_dir
+        self.overrides, self.workers, self.progress = overrides, workers, progress
+        self.chapters = {str(p) for p in project.files}
+        self.kernel = WarmKernel()
+
+    def __call__(self, changed: set[str] | None = None) -> None:
+        from ipsreport.render.engine import render_book
+
+        if changed is None or not changed <= self.chapters:
+            self.kernel.close()  # data, settings or code changed: no stale kernel
+        render_book(self.project.root, output_dir=self.out, to="html", data_dir=self.data_dir,
+                    overrides=self.overrides, workers=self.workers, progress=self.progress,
+                    execute=self.kernel)
+        # The book is in place; start the kernel for the next edit while the
+        # author reads (a render that needs it waits for it).
+        threading.Thread(target=self._prewarm, daemon=True, name="preview-prewarm").start()
+
+    def _prewarm(self) -> None:
+        try:
+            self.kernel.prewarm()
+        except Exception:  # noqa: BLE001 - the next edit starts a kernel itself
+            pass
+
+    def close(self) -> None:
+        self.kernel.close()
 
 
 def watched_paths(project_root: Path, chapters: Iterable[Path], data_dir: Path | None) -> list[Path]:
@@ -277,7 +384,8 @@ def watched_paths(project_root: Path, chapters: Iterable[Path], data_dir: Path |
     data_dir : Path, optional
     """
     root = Path(project_root)
-    found = [root / "_quarto.yml", root / "index.qmd", root / "report", *chapters, paths.PACKAGE_DIR]
+    found = [root / "_quarto.yml", root / "index.qmd", root / "report", *chapters, paths.PACKAGE_DIR,
+             paths.EDITION_SETTINGS_PATH]
     if data_dir is not None:
         found.append(Path(data_dir))
     out: list[Path] = []
@@ -321,7 +429,6 @@ def serve(
         Stop when set (tests); default: run until interrupted.
     """
     from ipsreport.render.config import load_project
-    from ipsreport.render.engine import render_book
 
     from ipsreport.render.outdir import check_output
 
@@ -331,10 +438,7 @@ def serve(
     # (OutputRefused), not shown in a banner over an empty page.
     check_output(out, data_dir=data_dir, project_dir=project.root)
 
-    def render() -> None:
-        render_book(project.root, output_dir=out, to="html", data_dir=data_dir, overrides=overrides,
-                    workers=workers, progress=progress)
-
+    render = _PreviewRender(project, out, data_dir, overrides, workers, progress)
     preview = Preview(render, out, watched_paths(project.root, project.files, data_dir), port=port, say=say)
     try:
         preview.start()
