@@ -164,7 +164,10 @@ class Preview:
     ----------
     render : callable
         ``render() -> None``: renders the HTML book into ``output_dir``;
-        raises on failure (the message is shown in the page's banner).
+        raises on failure (the message is shown in the page's banner). With
+        an attribute ``takes_changes = True`` it is called as
+        ``render(changed)`` with the set of changed files; a ``close()``
+        method is called when the preview stops.
     output_dir : Path
         The folder to serve (the render's output folder).
     watch : list of Path
@@ -238,7 +241,7 @@ class Preview:
         seen = snapshot(self.watch)
         while not self._stop.wait(self.interval):
             now = snapshot(self.watch)
-            while now != seen:  # edits during a render trigger the next one
+            while now != seen and not self._stop.is_set():  # edits during a render trigger the next one
                 changed = {name for name, _ in set(now.items()) ^ set(seen.items())}
                 first = sorted(changed)[0]
                 self.say(f"preview: changed {Path(first).name}" + (f" (+{len(changed) - 1})" if len(changed) > 1 else ""))
