@@ -24,6 +24,10 @@ compute
 sites
     ``ipsreport render --by site`` for 3 and 12 sites (cold), against one cold
     single report of the same cohort.
+preview
+    ``ipsreport preview``: a prose edit until the served page shows it
+    (``benchmarks/preview.py``; only with ``--only ...,preview``; it replaces
+    its own section of RESULTS.md).
 
 Nothing here asserts a target; the targets are printed next to the numbers.
 ``benchmarks/ANALYSIS.md`` (hand-written: profiles, what was cut, what is
@@ -649,6 +653,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     runs = args.runs or (2 if args.quick else 5)
     parts = set(args.only.split(","))
+    preview = "preview" in parts  # its own section of RESULTS.md, written last by benchmarks/preview.py
+    parts.discard("preview")
+    if preview and not parts:
+        from preview import main as preview_main
+
+        return preview_main(["--runs", str(runs), "--out", str(args.out)])
     from ipsreport import paths
 
     info = machine_info()
@@ -683,6 +693,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.out}", file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    if preview:
+        from preview import main as preview_main
+
+        preview_main(["--runs", str(runs), "--out", str(args.out)])
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Command-line interface: ``ipsreport render | validate | synth``.
+"""Command-line interface: ``ipsreport render | preview | validate | synth``.
 
 Exit codes
 ----------
@@ -15,7 +15,12 @@ Exit codes
    The kernels are killed, temporary folders removed, the previous output kept.
 
 ``render --by site`` renders one report per site (pandoc engine) into
-``OUTPUT/<site>/`` in parallel.
+``OUTPUT/<site>/`` in parallel. ``render`` uses ipsreport's own (pandoc)
+engine unless ``--engine quarto`` is given; Quarto on PATH changes nothing.
+
+``preview`` renders the HTML book, serves it on ``http://127.0.0.1:4848/``
+and re-renders (cached) when a chapter, ``_quarto.yml``, the data or the
+package changes; the open page reloads itself. Ctrl+C stops it.
 
 Progress is shown per chapter with rich on a terminal, and as plain lines
 when ``CI`` is set or output is not a terminal. Expected failures print a
@@ -99,7 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--data", type=Path, help="data folder (default: settings data_dir)")
     r.add_argument("--output", type=Path, help="output folder (default: _book)")
-    r.add_argument("--engine", choices=["auto", "quarto", "pandoc"], default="auto")
+    r.add_argument(
+        "--engine", choices=["pandoc", "quarto", "auto"], default="pandoc",
+        help="pandoc: ipsreport's own, tested engine (default; 'auto' is the same); "
+        "quarto: run `quarto render` (must be on PATH)",
+    )
     r.add_argument("--to", choices=["html", "pdf", "all"], default="all")
     r.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE", help="override a setting (repeatable)")
     r.add_argument("--project", type=Path, help="project folder holding _quarto.yml")
@@ -116,6 +125,18 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE",
                    help="override a setting (checked against the data, e.g. evaluation_end)")
     v.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 3)")
+
+    pv = sub.add_parser(
+        "preview", help="serve the HTML book on localhost and re-render it when a chapter, the data or the code changes",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    pv.add_argument("--data", type=Path, help="data folder (default: settings data_dir)")
+    pv.add_argument("--output", type=Path, help="output folder (default: _book; the PDF in it is kept)")
+    pv.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE", help="override a setting (repeatable)")
+    pv.add_argument("--project", type=Path, help="project folder holding _quarto.yml")
+    pv.add_argument("--port", type=int, default=4848, help="port on 127.0.0.1 (default 4848; 0 = any free port)")
+    pv.add_argument("--workers", type=int, help="kernels run in parallel (default: number of cores)")
+    pv.add_argument("--strict", action="store_true", help="treat validation warnings as errors (exit 3)")
 
     s = sub.add_parser("synth", help="write the synthetic twin or a synthetic cohort", epilog=_EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -276,8 +297,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if stop is None else stop
 
 
-def cmd_render(args: argparse.Namespace) -> int:
-    """``ipsreport render``: validate the data, then render with the chosen engine."""
+def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Path, Any, dict[str, Any]] | int:
+    """Project, settings and overrides of ``render``/``preview`` once the data passed; or the exit code."""
     from ipsreport import paths
 
     overrides = parse_sets(args.sets)
@@ -291,9 +312,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     data_dir = settings.data_dir
 
     from ipsreport.render import engine
-    from ipsreport.render.outdir import OutputRefused
 
-    if args.engine == "quarto" and not engine.quarto_available():
+    if quarto and not engine.quarto_available():
         return _fail(EXIT_TOOL, "quarto blev valgt (--engine quarto), men er ikke installeret (findes ikke på PATH); "
                      "installer Quarto eller brug --engine pandoc.")
 
@@ -305,14 +325,27 @@ def cmd_render(args: argparse.Namespace) -> int:
     stop = _check_data(report, settings, data_dir, args.strict, show_warnings=True)
     if stop is not None:
         return stop
+    return project, settings, overrides
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """``ipsreport render``: validate the data, then render with the chosen engine."""
+    checked = _checked_inputs(args, quarto=args.engine == "quarto")
+    if isinstance(checked, int):
+        return checked
+    project, settings, overrides = checked
+    data_dir = settings.data_dir
+
+    from ipsreport.render import engine
+    from ipsreport.render.outdir import OutputRefused
 
     choice = args.engine
     if args.by is not None:
         if choice == "quarto":
-            raise UsageError("--by site kræver pandoc-motoren (--engine pandoc eller auto).")
+            raise UsageError("--by site kræver pandoc-motoren (udelad --engine, eller brug --engine pandoc).")
         return _render_by_site(args, project, data_dir, overrides)
-    if choice == "auto":
-        choice = "quarto" if engine.quarto_available() else "pandoc"
+    # The default is the engine the project tests; Quarto on PATH changes
+    # nothing ("auto" is kept as a name for the default, not a switch).
     reporter = _Reporter()
     if choice == "quarto":
         try:
@@ -320,7 +353,11 @@ def cmd_render(args: argparse.Namespace) -> int:
         except engine.ToolMissingError:
             return _fail(EXIT_TOOL, "quarto er ikke installeret (findes ikke på PATH); installer Quarto eller brug "
                          "--engine pandoc.")
-        return EXIT_OK if code == 0 else _fail(EXIT_RENDER, f"quarto render stoppede med kode {code} (se ovenfor).")
+        except OutputRefused as exc:
+            return _fail(EXIT_OUTPUT, str(exc))
+        return EXIT_OK if code == 0 else _fail(
+            EXIT_RENDER, f"quarto render stoppede med kode {code} (se ovenfor); den tidligere udgave er uændret."
+        )
     try:
         result = engine.render_book(
             project, output_dir=args.output, to=args.to, data_dir=data_dir,
@@ -338,6 +375,29 @@ def cmd_render(args: argparse.Namespace) -> int:
         reporter.message(
             f"rendered: {result.output_dir} ({len(result.executed)} chapters executed, {len(result.cached)} from cache)"
         )
+    return EXIT_OK
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    """``ipsreport preview``: render the HTML book, serve it on 127.0.0.1, re-render on change."""
+    checked = _checked_inputs(args)
+    if isinstance(checked, int):
+        return checked
+    project, settings, overrides = checked
+    from ipsreport.render.outdir import OutputRefused
+    from ipsreport.render.preview import serve
+
+    reporter = _Reporter()
+    try:
+        serve(project, settings.data_dir, overrides or None, args.output, args.port, args.workers,
+              say=reporter.message, progress=reporter)
+    except OutputRefused as exc:
+        return _fail(EXIT_OUTPUT, str(exc))
+    except OSError as exc:  # the port is taken, or the output folder cannot be written
+        return _fail(EXIT_USAGE, f"forhåndsvisningen kunne ikke starte på port {args.port} ({exc.strerror or exc}); "
+                     "vælg en anden port med --port, fx --port 0 for en ledig.")
+    except KeyboardInterrupt:
+        reporter.message("preview: stopped")
     return EXIT_OK
 
 
@@ -394,7 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or usage error (2)
         return int(exc.code or 0)
-    handlers = {"render": cmd_render, "validate": cmd_validate, "synth": cmd_synth}
+    handlers = {"render": cmd_render, "preview": cmd_preview, "validate": cmd_validate, "synth": cmd_synth}
     try:
         return handlers[args.command](args)
     except UsageError as exc:

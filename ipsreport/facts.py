@@ -691,18 +691,20 @@ class Facts:
         # sampler is not, and the notice must not claim it is.
         # ed.synthetic and ed.twin are verified against the files' checksums
         # (ipsreport.manifest), never taken from the manifest's say-so.
+        # Plain text: Quarto prints an inline value as text, so markdown here
+        # would show as literal asterisks (both engines must read alike).
         synthetic = bool(getattr(self._ed, "synthetic", False))
         if not synthetic:
             text = ""
         elif getattr(self._ed, "twin", False):
             text = (
-                "**Bemærk:** Tallene i denne udgave er beregnet på et syntetisk datasæt, der er konstrueret, så det "
+                "Bemærk: Tallene i denne udgave er beregnet på et syntetisk datasæt, der er konstrueret, så det "
                 "genskaber de offentliggjorte tal fra 2025-evalueringen. Ingen rækker i datasættet beskriver "
                 "virkelige personer."
             )
         else:
             text = (
-                "**Bemærk:** Tallene i denne udgave er beregnet på et syntetisk datasæt, der er trukket tilfældigt "
+                "Bemærk: Tallene i denne udgave er beregnet på et syntetisk datasæt, der er trukket tilfældigt "
                 "efter kodebogen. Tallene beskriver ingen virkelige personer og kan ikke sammenlignes med "
                 "offentliggjorte resultater."
             )

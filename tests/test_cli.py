@@ -91,10 +91,30 @@ def test_render_auto_uses_pandoc_without_quarto(calls, monkeypatch, tmp_path):
     assert kwargs["data_dir"] == data.resolve() and kwargs["overrides"] == {"min_cell": 3}
 
 
-def test_render_auto_prefers_quarto(calls, monkeypatch):
+@pytest.mark.parametrize("args", [[], ["--engine", "auto"], ["--engine", "pandoc"]])
+def test_render_uses_the_tested_engine_even_with_quarto_on_path(calls, monkeypatch, tmp_path, args):
+    # Quarto on PATH must not switch the render to the untested path silently.
     monkeypatch.setattr(engine, "quarto_available", lambda: "/usr/bin/quarto")
-    assert cli.main(["render", "--project", str(MINIBOOK)]) == 0
+    assert cli.main(["render", "--project", str(MINIBOOK), "--output", str(tmp_path / "out"), *args]) == 0
+    assert calls["render"] and not calls["quarto"]
+
+
+def test_render_quarto_only_when_asked(calls, monkeypatch):
+    monkeypatch.setattr(engine, "quarto_available", lambda: "/usr/bin/quarto")
+    assert cli.main(["render", "--project", str(MINIBOOK), "--engine", "quarto"]) == 0
     assert calls["quarto"] and not calls["render"]
+
+
+def test_render_quarto_refused_output_is_exit_5(calls, monkeypatch, capsys):
+    from ipsreport.render.outdir import OutputRefused
+
+    def refuse(*args):
+        raise OutputRefused("Outputmappen x indeholder 1 fil, som ipsreport ikke har lavet.")
+
+    monkeypatch.setattr(engine, "quarto_available", lambda: "/usr/bin/quarto")
+    monkeypatch.setattr(engine, "render_with_quarto", refuse)
+    assert cli.main(["render", "--project", str(MINIBOOK), "--engine", "quarto"]) == 5
+    assert "ikke har lavet" in capsys.readouterr().err
 
 
 def test_quarto_requested_but_missing(calls, monkeypatch, capsys):
@@ -318,6 +338,7 @@ def test_interrupt_and_unexpected_errors_end_in_one_danish_paragraph(calls, monk
     # Besides the one-line notice of the rule in force (printed on every render), one paragraph.
     lines = [line for line in err.strip().splitlines() if "småtalsregel" not in line and "tvilling" not in line]
     assert len(lines) == 1
+    assert "Traceback" not in err
     monkeypatch.setenv("IPSREPORT_DEBUG", "1")
     with pytest.raises(RuntimeError):
         cli.main(["render", "--project", str(MINIBOOK), "--engine", "pandoc"])

@@ -212,3 +212,63 @@ def test_short_tables_float_long_tables_stay():
     assert "#block" in float_typst(short, None, "x")  # not floating: unchanged
     long = Float("table", "tbl-l", "Lang", None, "html", table(FLOAT_MAX_ROWS + 1), number=2)
     assert "placement" not in float_typst(long, None, "x", floating=True)
+
+
+# Keys Quarto (1.9–1.11, src/resources/schema/document-crossref.yml) accepts
+# under `crossref:`; the object is closed, so any other key stops `quarto render`.
+QUARTO_CROSSREF_KEYS = {
+    "custom", "chapters", "title-delim", "labels", "subref-labels", "ref-hyperlink",
+    "appendix-title", "appendix-delim", "lof-title", "lot-title", "lol-title",
+    *(f"{k}-{part}" for k in ("fig", "tbl", "eq", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr")
+      for part in ("title", "prefix", "labels")),
+    "sec-prefix", "sec-labels",
+}
+
+
+def test_project_crossref_keys_are_in_quartos_schema():
+    import yaml
+
+    from ipsreport import paths
+
+    config = yaml.safe_load((paths.PROJECT_DIR / "_quarto.yml").read_text(encoding="utf-8"))
+    unknown = set(config.get("crossref") or {}) - QUARTO_CROSSREF_KEYS
+    assert not unknown, f"_quarto.yml crossref keys Quarto rejects: {sorted(unknown)}"
+
+
+def test_project_labels_come_from_quarto_keys():
+    from ipsreport import paths
+    from ipsreport.render.config import load_project
+
+    assert load_project(paths.PROJECT_DIR).labels == LABELS
+
+
+def test_labels_are_read_from_quarto_keys(tmp_path):
+    from ipsreport.render.config import load_project
+
+    (tmp_path / "a.qmd").write_text("# A\n", encoding="utf-8")
+    (tmp_path / "_quarto.yml").write_text(
+        "project: {type: book}\nbook: {chapters: [a.qmd]}\n"
+        "crossref: {tbl-title: Tab., fig-title: Fig., sec-prefix: sektion}\n"
+        "language: {crossref-ch-prefix: kap., crossref-apx-prefix: Appendiks, crossref-sec-prefix: ignoreret}\n",
+        encoding="utf-8",
+    )
+    labels = load_project(tmp_path).labels
+    assert labels == {"tbl": "Tab.", "fig": "Fig.", "chapter": "kap.", "section": "sektion", "appendix": "Appendiks"}
+    chapters = [
+        (Path("01.qmd"), {"blocks": [md("# Ind {#sec-ind}\n\n## Del {#sec-del}"), cell("tbl-a", **{"tbl-cap": "S"})]}, False, "01.html"),
+        (Path("b.qmd"), {"blocks": [md("# Fred {#sec-fred}"), cell("fig-f", "svg", "<svg/>", **{"fig-cap": "F"})]}, True, "b.html"),
+    ]
+    book = build_book(chapters, labels)
+    t = book.targets
+    assert (t["tbl-a"].text, t["fig-f"].text) == ("Tab. 1", "Fig. 1")
+    assert (t["sec-ind"].text, t["sec-del"].text, t["sec-fred"].text) == ("kap. 1", "sektion 1.1", "Appendiks 1")
+    assert book.chapters[0].floats[0].caption_text == "Tab. 1: S"
+    assert book.chapters[1].display_title == "Appendiks 1: Fred"
+
+
+def test_labels_default_to_danish(tmp_path):
+    from ipsreport.render.config import load_project
+
+    (tmp_path / "a.qmd").write_text("# A\n", encoding="utf-8")
+    (tmp_path / "_quarto.yml").write_text("project: {type: book}\nbook: {chapters: [a.qmd]}\n", encoding="utf-8")
+    assert load_project(tmp_path).labels == LABELS

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from ipsreport.render.crossref import LABELS
+
 
 class ProjectError(ValueError):
     """The project folder or its ``_quarto.yml`` is not usable."""
@@ -33,6 +35,8 @@ class Project:
         ``project: output-dir`` (absolute), default ``_book``.
     output_file : str
         Stem of the PDF file (``book: output-file``).
+    labels : dict
+        Cross-reference words (see :func:`crossref_labels`).
     config : dict
         The whole parsed ``_quarto.yml``.
     """
@@ -47,6 +51,7 @@ class Project:
     appendices: list[Path]
     output_dir: Path
     output_file: str
+    labels: dict[str, str] = field(default_factory=dict)
     config: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @property
@@ -71,6 +76,42 @@ def _chapter_list(items: Any, root: Path, key: str) -> list[Path]:
         if not isinstance(item, str):
             raise ProjectError(f"_quarto.yml: book.{key} entries must be file names, got {item!r}")
         out.append((root / item).resolve())
+    return out
+
+
+#: Where each cross-reference word is read, first match wins. Only keys that
+#: Quarto's schema accepts (``crossref:`` is a closed object: an unknown key
+#: such as ``ch-prefix`` stops ``quarto render``), so both engines read one file.
+LABEL_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
+    "tbl": (("crossref", "tbl-title"), ("language", "crossref-tbl-title")),
+    "fig": (("crossref", "fig-title"), ("language", "crossref-fig-title")),
+    "chapter": (("language", "crossref-ch-prefix"),),
+    "section": (("crossref", "sec-prefix"), ("language", "crossref-sec-prefix")),
+    "appendix": (("crossref", "appendix-title"), ("language", "crossref-apx-prefix")),
+}
+
+
+def crossref_labels(config: dict[str, Any]) -> dict[str, str]:
+    """Cross-reference words ("Tabel", "kapitel", "Bilag", ...) from ``_quarto.yml``.
+
+    Parameters
+    ----------
+    config : dict
+        The parsed ``_quarto.yml``.
+
+    Returns
+    -------
+    dict
+        Keys ``tbl, fig, chapter, section, appendix``; a word the file does
+        not set keeps the Danish default of :data:`ipsreport.render.crossref.LABELS`.
+    """
+    out = dict(LABELS)
+    for name, places in LABEL_KEYS.items():
+        for block, key in places:
+            value = (config.get(block) or {}).get(key)
+            if isinstance(value, str) and value.strip():
+                out[name] = value.strip()
+                break
     return out
 
 
@@ -127,5 +168,6 @@ def load_project(root: Path) -> Project:
         appendices=appendices,
         output_dir=(root / project.get("output-dir", "_book")).resolve(),
         output_file=str(book.get("output-file", "book")),
+        labels=crossref_labels(config),
         config=config,
     )

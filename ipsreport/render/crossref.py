@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: Danish labels (kept in one place; ``_quarto.yml`` sets the same words for Quarto).
+#: Danish labels, the defaults; ``_quarto.yml`` may set each word with keys
+#: Quarto also reads (:func:`ipsreport.render.config.crossref_labels`).
 LABELS = {
     "tbl": "Tabel",
     "fig": "Figur",
@@ -53,13 +54,15 @@ class Float:
     data: str
     number: int | None = None
     chapter: int = 0
+    word: str | None = None  # "Tabel"/"Figur" from the project's labels
 
     @property
     def caption_text(self) -> str | None:
         """Caption with the Danish number prefix, e.g. ``"Tabel 3: Status"``."""
         if self.number is None:
             return self.caption
-        prefix = f"{LABELS['tbl' if self.kind == 'table' else 'fig']} {self.number}"
+        word = self.word or LABELS["tbl" if self.kind == "table" else "fig"]
+        prefix = f"{word} {self.number}"
         return f"{prefix}: {self.caption}" if self.caption else prefix
 
 
@@ -227,12 +230,15 @@ def _scan(markdown: str):
         yield i, line, not any(div_stack)
 
 
-def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]]) -> Book:
+def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]], labels: dict[str, str] | None = None) -> Book:
     """Number chapters, sections, tables and figures across the book.
 
     Parameters
     ----------
     chapters : list of (source path, executed blocks dict, is_appendix, html page name)
+    labels : dict, optional
+        Words for tables, figures, chapters, sections and appendices
+        (``Project.labels``); missing words fall back to :data:`LABELS`.
 
     Returns
     -------
@@ -240,6 +246,7 @@ def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]]) -> Book:
         Chapters with numbered headings (numbers written into the markdown)
         and a registry of every label.
     """
+    words = {**LABELS, **(labels or {})}
     targets: dict[str, Target] = {}
     warnings: list[str] = []
     out: list[Chapter] = []
@@ -267,6 +274,7 @@ def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]]) -> Book:
                 fl = floats[int(m.group(1))]
                 float_iter += 1
                 if fl.label:
+                    fl.word = words["tbl" if fl.kind == "table" else "fig"]
                     if fl.kind == "table":
                         n_tbl += 1
                         fl.number = n_tbl
@@ -275,7 +283,7 @@ def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]]) -> Book:
                         fl.number = n_fig
                     register(
                         fl.label,
-                        Target(fl.kind, f"{LABELS['tbl' if fl.kind == 'table' else 'fig']} {fl.number}", page, fl.label),
+                        Target(fl.kind, f"{words['tbl' if fl.kind == 'table' else 'fig']} {fl.number}", page, fl.label),
                         str(source),
                     )
             if not structural:
@@ -284,9 +292,9 @@ def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]]) -> Book:
             if fm:
                 ident, _, _ = _attrs(fm.group("attrs"))
                 n_fig += 1
-                register(ident, Target("figure", f"{LABELS['fig']} {n_fig}", page, ident), str(source))
+                register(ident, Target("figure", f"{words['fig']} {n_fig}", page, ident), str(source))
                 cap = fm.group("cap")
-                lines[i] = line.replace(f"[{cap}]", f"[{LABELS['fig']} {n_fig}: {cap}]", 1)
+                lines[i] = line.replace(f"[{cap}]", f"[{words['fig']} {n_fig}: {cap}]", 1)
                 continue
             hm = _HEADING.match(line)
             if not hm:
@@ -302,7 +310,7 @@ def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]]) -> Book:
                     number = None
                 elif appendix:
                     apx_no += 1
-                    number = f"{LABELS['appendix']} {apx_no}"
+                    number = f"{words['appendix']} {apx_no}"
                     chapter_numbered = True
                 else:
                     chap_no += 1
@@ -311,7 +319,7 @@ def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]]) -> Book:
                 ch.number = number
                 shown = (f"{number}: {title}" if appendix else f"{number} {title}") if number else title
                 if ident:
-                    text = f"{LABELS['appendix']} {apx_no}" if appendix else f"{LABELS['chapter']} {chap_no}"
+                    text = f"{words['appendix']} {apx_no}" if appendix else f"{words['chapter']} {chap_no}"
                     if number is None:
                         text = title
                     register(ident, Target("chapter", text, page, ident), str(source))
@@ -325,9 +333,9 @@ def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]]) -> Book:
                     shown = f"{number} {title}"
                 if ident:
                     if number is not None:
-                        text = f"{LABELS['section']} {number}"
+                        text = f"{words['section']} {number}"
                     elif appendix and chapter_numbered:
-                        text = f"{LABELS['appendix']} {apx_no}"
+                        text = f"{words['appendix']} {apx_no}"
                     else:
                         text = f"«{title}»"
                     register(ident, Target("section", text, page, ident), str(source))

@@ -341,6 +341,7 @@ def render_book(
     cache_dir: Path | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    execute: Callable[..., dict[Path, Any]] | None = None,
 ) -> RenderResult:
     """Render a Quarto book project to HTML and/or PDF without Quarto.
 
@@ -362,6 +363,10 @@ def render_book(
     progress : callable, optional
         ``progress(event, detail)`` with events ``"cached"``, ``"executed"``,
         ``"write"``, ``"unchanged"``.
+    execute : callable, optional
+        Runs the chapters that are not cached; same signature as
+        :func:`ipsreport.render.execute.execute_chapters` (the default).
+        ``ipsreport preview`` passes one that keeps a kernel warm.
 
     Returns
     -------
@@ -389,7 +394,9 @@ def render_book(
         from ipsreport.render.execute import CellError, execute_chapters
 
         try:
-            ran = execute_chapters(plan.todo, plan.env, workers=workers, on_done=lambda doc, res: _store(plan, doc, res, say))
+            ran = (execute or execute_chapters)(
+                plan.todo, plan.env, workers=workers, on_done=lambda doc, res: _store(plan, doc, res, say)
+            )
         except CellError as exc:
             raise _cell_error(plan, exc) from None
         plan.executed.update(ran)
@@ -538,7 +545,8 @@ def _finish(plan: _Plan, say: Progress) -> RenderResult:
         [
             (p, {"blocks": executed[p].blocks}, project.is_appendix(p), _page_name(project, p, i))
             for i, p in enumerate(files)
-        ]
+        ],
+        project.labels,
     )
     meta = {
         "title": project.title or settings.title,
@@ -766,6 +774,11 @@ def render_with_quarto(
 ) -> int:
     """Run ``quarto render`` with ``IPSREPORT_DATA`` / ``IPSREPORT_SETTINGS`` set.
 
+    Quarto writes into a temporary folder beside the output folder; only
+    when it exits 0 is that folder swapped into place (the same
+    :func:`ipsreport.render.outdir.check_output` / ``swap`` as the pandoc
+    engine), so a failed or interrupted render leaves the previous book.
+
     Returns
     -------
     int
@@ -775,11 +788,34 @@ def render_with_quarto(
     ------
     ToolMissingError
         If quarto is not on PATH.
+    OutputRefused
+        If the output folder may not be replaced (nothing is run).
     """
+    from ipsreport.render.outdir import OutputRefused, check_output, swap, write_stamp
+
     quarto = quarto_available()
     if quarto is None:
         raise ToolMissingError("quarto was requested but is not installed (not found on PATH).")
-    project = Path(project_dir or paths.PROJECT_DIR).resolve()
+    project = load_project(Path(project_dir or paths.PROJECT_DIR))
+    out = Path(output_dir).expanduser().resolve() if output_dir is not None else project.output_dir
     env = {**os.environ, **kernel_env(data_dir, overrides)}
-    cmd = quarto_command(project, to, output_dir, quarto)
-    return subprocess.run(cmd, env=env, cwd=project).returncode
+    guard = {"project_dir": project.root}
+    if env.get("IPSREPORT_DATA"):
+        guard["data_dir"] = Path(env["IPSREPORT_DATA"])
+    check_output(out, **guard)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as exc:
+        raise OutputRefused(
+            f"Kan ikke oprette en mappe ved siden af outputmappen {out} (systemets besked: "
+            f"{exc.strerror or exc}). Intet er ændret. Vælg en mappe, du har skriveadgang til, med --output."
+        ) from None
+    try:
+        code = subprocess.run(quarto_command(project.root, to, tmp, quarto), env=env, cwd=project.root).returncode
+        if code == 0:
+            write_stamp(tmp, "quarto")
+            swap(tmp, out, **guard)
+        return code
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,152 @@
+"""Benchmark of ``ipsreport preview``: how long a prose edit takes to show.
+
+``python benchmarks/preview.py`` (or ``python benchmarks/run.py --only preview``)
+starts ``ipsreport preview`` in a fresh process on a temporary copy of the
+project with the synthetic twin (port chosen free, 127.0.0.1 only), waits for
+the first render, then edits one chapter's prose ``--runs`` times (default 5)
+and measures, from the moment the file is saved, until the served page
+contains the new sentence (polled every 20 ms over HTTP, as the page's own
+reload script sees it). The median with (min–max) replaces the
+``## Live preview`` section of ``benchmarks/RESULTS.md``; the rest of the
+file is left as it is.
+
+Target (issue 11): a prose-only edit of one chapter visible in ≤ 1 s median
+on 2 cores. Nothing here asserts it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from run import EDIT_CHAPTER, RESULTS, Stat, cli_env, copy_project, machine_info  # noqa: E402
+
+HEADING = "## Live preview"
+PAGE = Path(EDIT_CHAPTER).with_suffix(".html").name
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 - loopback only
+            return r.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def bench_preview(runs: int, work: Path, data: Path, timeout: float = 120.0) -> dict[str, Stat]:
+    """First render and ``runs`` prose edits of :data:`EDIT_CHAPTER` under ``ipsreport preview``."""
+    project = copy_project(work / "project")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = cli_env(cache=work / "vcache")
+    cmd = [sys.executable, "-m", "ipsreport.cli", "preview", "--project", str(project), "--data", str(data),
+           "--output", str(work / "out"), "--port", str(port)]
+    log = (work / "preview.log").open("w", encoding="utf-8")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=tempfile.gettempdir(), stdout=log, stderr=subprocess.STDOUT)
+    out = {"first": Stat("first render (cold, HTML) until served"), "edit": Stat("prose edit until visible")}
+    try:
+        while not _get(url + PAGE):
+            if proc.poll() is not None or time.perf_counter() - t0 > timeout * 3:
+                raise RuntimeError(f"preview did not start:\n{(work / 'preview.log').read_text()}")
+            time.sleep(0.05)
+        out["first"].values.append(time.perf_counter() - t0)
+        time.sleep(1.0)  # let the watcher take its first snapshot
+        chapter = project / EDIT_CHAPTER
+        for i in range(runs):
+            sentence = f"Forhåndsvisningens målesætning nummer {i}."
+            text = chapter.read_text(encoding="utf-8")
+            start = time.perf_counter()
+            chapter.write_text(text + f"\n{sentence}\n", encoding="utf-8")
+            while sentence not in _get(url + PAGE):
+                if time.perf_counter() - start > timeout:
+                    raise RuntimeError(f"edit {i} not visible after {timeout} s:\n{(work / 'preview.log').read_text()}")
+                time.sleep(0.02)
+            out["edit"].values.append(time.perf_counter() - start)
+            time.sleep(0.5)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    return out
+
+
+def section(stats: dict[str, Stat], info: dict, runs: int) -> str:
+    """The ``## Live preview`` section of RESULTS.md."""
+    edit, first = stats["edit"], stats["first"]
+    return "\n".join([
+        HEADING,
+        "",
+        f"`python benchmarks/preview.py` on {info['date']}, commit {info['commit'] or '?'}: `ipsreport preview` in a "
+        "fresh process on a temporary copy of the project with the synthetic twin; one chapter's prose "
+        f"(`{EDIT_CHAPTER}`) edited {runs} times; time from saving the file until the served page "
+        "contains the new sentence. Load average at start: "
+        + (", ".join(f"{x:.2f}" for x in info["loadavg"]) if info.get("loadavg") else "?") + ".",
+        "",
+        "| preview | wall seconds | target |",
+        "| --- | --- | --- |",
+        f"| {first.name} | {first.values[0]:.2f} | |",
+        f"| {edit.name} (median, min–max) | {edit.cell()} | ≤ 1 s median |",
+        "",
+    ])
+
+
+def write_section(text: str, path: Path = RESULTS) -> None:
+    """Replace (or add before the hand-written analysis) the preview section of RESULTS.md."""
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(old):
+        new = pattern.sub(lambda m: text + "\n", old, count=1)
+    elif "\n## Where the time went" in old:
+        new = old.replace("\n## Where the time went", "\n" + text + "\n## Where the time went", 1)
+    else:
+        new = old.rstrip() + "\n\n" + text
+    path.write_text(new, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--out", type=Path, default=RESULTS)
+    args = p.parse_args(argv)
+    from ipsreport import paths
+
+    info = machine_info()
+    work = Path(tempfile.mkdtemp(prefix="ipsreport-bench-preview-"))
+    try:
+        stats = bench_preview(args.runs, work, paths.SYNTHETIC_DIR)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    text = section(stats, info, args.runs)
+    write_section(text, args.out)
+    print(text)
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("CI", "1")
+    raise SystemExit(main())

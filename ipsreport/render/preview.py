@@ -1,0 +1,453 @@
+"""``ipsreport preview``: serve the HTML book locally and re-render on change.
+
+A :class:`Preview` renders the HTML book once with the project's own engine
+(:func:`ipsreport.render.engine.render_book` with ``to="html"``), serves the
+output folder on ``127.0.0.1`` with :mod:`http.server`, and polls the
+modification times of the chapters (``report/``, ``index.qmd`` and every
+chapter listed in ``_quarto.yml``), ``_quarto.yml``, the data folder and the
+``ipsreport`` package. On a change it renders the HTML again: the engine's
+chapter cache re-executes only what the change affects (an edited chapter
+alone; every chapter after a change of data, settings or package code).
+
+Pages are served with a small script added to the response only (the files
+on disk are the ordinary book): it asks ``/__preview__/version`` twice a
+second and reloads the page when a new render is in place, or shows the
+render error in a banner while the previous book stays on screen.
+
+Standard library only; the server binds the loopback address.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ipsreport import paths
+
+#: Path of the version endpoint the injected script polls.
+VERSION_PATH = "/__preview__/version"
+
+#: Added before ``</body>`` of every served HTML page (never written to disk).
+RELOAD_SCRIPT = """<script id="ipsreport-preview">
+(function () {
+  var seen = null, banner = null;
+  function show(msg) {
+    if (!banner) {
+      banner = document.createElement("div");
+      banner.setAttribute("role", "alert");
+      banner.style.cssText = "position:fixed;left:0;right:0;bottom:0;z-index:9999;padding:.75em 1em;" +
+        "background:#8b1a1a;color:#fff;font:14px/1.4 sans-serif;white-space:pre-wrap;max-height:40vh;overflow:auto";
+      document.body.appendChild(banner);
+    }
+    banner.textContent = msg;
+  }
+  function poll() {
+    fetch("%(path)s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+      if (seen === null) { seen = s.version; }
+      else if (s.version !== seen) { location.reload(); return; }
+      if (s.error) { show("Forhåndsvisningen kunne ikke opdateres: " + s.error); }
+      else if (banner) { banner.remove(); banner = null; }
+    }).catch(function () {}).then(function () { setTimeout(poll, %(every)d); });
+  }
+  poll();
+})();
+</script>
+"""
+
+#: Names never watched (caches, editor and VCS files, the outputs).
+_SKIP = {"__pycache__", ".git", ".ipsreport-cache", ".quarto", ".pytest_cache", "_book", "_freeze"}
+
+
+def _files(root: Path) -> Iterable[Path]:
+    if root.is_file():
+        yield root
+        return
+    if not root.is_dir():
+        return
+    for p in sorted(root.iterdir()):
+        if p.name in _SKIP or p.name.startswith(".") or p.name.endswith(("~", ".swp", ".tmp")):
+            continue
+        if p.is_dir():
+            yield from _files(p)
+        else:
+            yield p
+
+
+def snapshot(roots: Iterable[Path]) -> dict[str, tuple[int, int]]:
+    """``{file: (mtime_ns, size)}`` for every file under ``roots``.
+
+    Parameters
+    ----------
+    roots : iterable of Path
+        Files or folders; folders are walked, skipping caches, hidden and
+        editor files and output folders.
+    """
+    out: dict[str, tuple[int, int]] = {}
+    for root in roots:
+        for p in _files(Path(root)):
+            try:
+                st = p.stat()
+            except OSError:  # removed while walking
+                continue
+            out[str(p)] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+@dataclass
+class State:
+    """What the version endpoint reports; ``version`` grows with each new book."""
+
+    version: int = 0
+    error: str | None = None
+    renders: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def as_json(self) -> bytes:
+        with self.lock:
+            return json.dumps({"version": self.version, "error": self.error}).encode()
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Static files from the output folder, the version endpoint, the reload script."""
+
+    state: State
+    poll_ms: int = 500
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        pass  # quiet: the terminal shows renders, not every request
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        if self.path.split("?")[0] == VERSION_PATH:
+            body = self.state.as_json()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        url_path = self.path.split("?")[0].split("#")[0]
+        target = Path(self.translate_path(self.path))
+        if target.is_dir() and url_path.endswith("/"):
+            target = target / "index.html"
+        if target.suffix == ".html" and target.is_file():
+            try:
+                page = target.read_text(encoding="utf-8")
+            except OSError:
+                self.send_error(404)
+                return
+            script = RELOAD_SCRIPT % {"path": VERSION_PATH, "every": self.poll_ms}
+            page = page.replace("</body>", script + "</body>", 1) if "</body>" in page else page + script
+            body = page.encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+
+class Preview:
+    """Render, serve and re-render the HTML book.
+
+    Parameters
+    ----------
+    render : callable
+        ``render() -> None``: renders the HTML book into ``output_dir``;
+        raises on failure (the message is shown in the page's banner). With
+        an attribute ``takes_changes = True`` it is called as
+        ``render(changed)`` with the set of changed files; a ``close()``
+        method is called when the preview stops.
+    output_dir : Path
+        The folder to serve (the render's output folder).
+    watch : list of Path
+        Files and folders whose change triggers a render.
+    port : int, default 0
+        Port on 127.0.0.1; 0 picks a free one (see :attr:`url`).
+    interval : float, default 0.2
+        Seconds between two polls of the watched files.
+    poll_ms : int, default 500
+        How often the page asks for a new version (milliseconds).
+    say : callable, optional
+        ``say(message)`` for progress lines.
+    """
+
+    def __init__(
+        self,
+        render: Callable[[], None],
+        output_dir: Path,
+        watch: list[Path],
+        port: int = 0,
+        interval: float = 0.2,
+        poll_ms: int = 500,
+        say: Callable[[str], None] | None = None,
+    ) -> None:
+        self.render_fn = render
+        self.output_dir = Path(output_dir)
+        self.watch = [Path(p) for p in watch]
+        self.interval = interval
+        self.say = say or (lambda message: None)
+        self.state = State()
+        self._stop = threading.Event()
+        handler = type("Handler", (_Handler,), {"state": self.state, "poll_ms": poll_ms})
+        # The output folder is replaced by a rename on every render, so the
+        # handler resolves its path per request (``directory`` is a path string).
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(self.output_dir)))
+        self.server.daemon_threads = True
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:<port>/``."""
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def render_once(self, changed: set[str] | None = None) -> bool:
+        """Render now; bump the version on success, record the error otherwise.
+
+        ``changed`` (the files that changed, None for "unknown") is passed on
+        to a render function that takes it.
+        """
+        t0 = time.perf_counter()
+        try:
+            if changed is not None and getattr(self.render_fn, "takes_changes", False):
+                self.render_fn(changed)
+            else:
+                self.render_fn()
+        except Exception as exc:  # noqa: BLE001 - any failure is shown, the previous book stays
+            with self.state.lock:
+                self.state.error = str(exc) or type(exc).__name__
+                self.state.renders += 1
+            self.say(f"preview: render failed, the previous book stays on screen: {exc}")
+            return False
+        with self.state.lock:
+            self.state.version += 1
+            self.state.error = None
+            self.state.renders += 1
+        self.say(f"preview: updated in {time.perf_counter() - t0:.1f} s")
+        return True
+
+    def _watch_loop(self) -> None:
+        seen = snapshot(self.watch)
+        while not self._stop.wait(self.interval):
+            now = snapshot(self.watch)
+            while now != seen and not self._stop.is_set():  # edits during a render trigger the next one
+                changed = {name for name, _ in set(now.items()) ^ set(seen.items())}
+                first = sorted(changed)[0]
+                self.say(f"preview: changed {Path(first).name}" + (f" (+{len(changed) - 1})" if len(changed) > 1 else ""))
+                seen = now
+                self.render_once(changed)
+                now = snapshot(self.watch)
+
+    def start(self, first_render: bool = True) -> "Preview":
+        """Render once (optional), then serve and watch in background threads."""
+        if first_render:
+            self.render_once()
+        for target in (self.server.serve_forever, self._watch_loop):
+            t = threading.Thread(target=target, daemon=True, name=f"preview-{target.__name__}")
+            t.start()
+            self._threads.append(t)
+        return self
+
+    def stop(self) -> None:
+        """Stop watching and serving; returns when both threads ended."""
+        self._stop.set()
+        self.server.shutdown()
+        self.server.server_close()
+        for t in self._threads:
+            t.join(timeout=60)
+        close = getattr(self.render_fn, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> "Preview":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+class WarmKernel:
+    """Chapter executor for :func:`render_book` that keeps one kernel warm.
+
+    A preview re-runs one edited chapter at a time; a fresh kernel costs its
+    start and the report's imports every time. This executor runs a single
+    chapter on a kernel kept from the previous render. Anything else (several
+    chapters, a first render) goes to the engine's parallel executor on
+    fresh kernels, and :meth:`close` drops the warm kernel, which the
+    preview does whenever something other than a chapter file changed (data,
+    settings, package code): a warm kernel then holds stale modules or data.
+    """
+
+    def __init__(self) -> None:
+        self.worker = None
+        self._env: dict[str, str] | None = None
+        self._cwd: Path | None = None
+        self._lock = threading.Lock()
+        self.reused = 0
+
+    def _start(self, env: dict[str, str], cwd: Path) -> None:
+        from ipsreport.render.execute import KernelWorker
+
+        if self.worker is not None and env != self._env:
+            self.close()
+        if self.worker is None:
+            self.worker = KernelWorker(env, cwd)
+            self._env, self._cwd = dict(env), cwd
+
+    def __call__(self, docs, env, workers=None, on_done=None):
+        from ipsreport.render.execute import execute_chapters
+
+        if len(docs) != 1:
+            self.close()
+            self._env, self._cwd = dict(env), (docs[0].path.parent if docs else None)
+            return execute_chapters(docs, env, workers=workers, on_done=on_done)
+        doc = docs[0]
+        with self._lock:
+            reuse = self.worker is not None and env == self._env
+            self._start(env, doc.path.parent)
+            self.reused += reuse
+            try:
+                result = self.worker.run_chapter(doc)
+            except BaseException:
+                self._close()  # after a failed cell the kernel's state is unknown
+                raise
+        if on_done is not None:
+            on_done(doc, result)
+        return {doc.path: result}
+
+    def prewarm(self) -> None:
+        """Start the kernel for the next edit now (in the caller's thread)."""
+        with self._lock:
+            if self._env is not None and self._cwd is not None:
+                self._start(self._env, self._cwd)
+
+    def _close(self) -> None:
+        if self.worker is not None:
+            self.worker.close()
+            self.worker = None
+
+    def close(self) -> None:
+        """Shut the warm kernel down (the next chapter starts a fresh one)."""
+        with self._lock:
+            self._close()
+
+
+class _PreviewRender:
+    """``render(changed)`` for :class:`Preview`: the HTML book, a warm kernel for chapter edits."""
+
+    takes_changes = True
+
+    def __init__(self, project, out: Path, data_dir, overrides, workers, progress) -> None:
+        self.project, self.out, self.data_dir = project, out, data_dir
+        self.overrides, self.workers, self.progress = overrides, workers, progress
+        self.chapters = {str(p) for p in project.files}
+        self.kernel = WarmKernel()
+
+    def __call__(self, changed: set[str] | None = None) -> None:
+        from ipsreport.render.engine import render_book
+
+        if changed is None or not changed <= self.chapters:
+            self.kernel.close()  # data, settings or code changed: no stale kernel
+        render_book(self.project.root, output_dir=self.out, to="html", data_dir=self.data_dir,
+                    overrides=self.overrides, workers=self.workers, progress=self.progress,
+                    execute=self.kernel)
+        # The book is in place; start the kernel for the next edit while the
+        # author reads (a render that needs it waits for it).
+        threading.Thread(target=self._prewarm, daemon=True, name="preview-prewarm").start()
+
+    def _prewarm(self) -> None:
+        try:
+            self.kernel.prewarm()
+        except Exception:  # noqa: BLE001 - the next edit starts a kernel itself
+            pass
+
+    def close(self) -> None:
+        self.kernel.close()
+
+
+def watched_paths(project_root: Path, chapters: Iterable[Path], data_dir: Path | None) -> list[Path]:
+    """What a preview watches: chapters, ``report/``, ``index.qmd``, ``_quarto.yml``, data, package.
+
+    Parameters
+    ----------
+    project_root : Path
+    chapters : iterable of Path
+        The book's chapter files (from ``_quarto.yml``).
+    data_dir : Path, optional
+    """
+    root = Path(project_root)
+    found = [root / "_quarto.yml", root / "index.qmd", root / "report", *chapters, paths.PACKAGE_DIR,
+             paths.EDITION_SETTINGS_PATH]
+    if data_dir is not None:
+        found.append(Path(data_dir))
+    out: list[Path] = []
+    for p in found:
+        p = p.resolve()
+        if p.exists() and p not in out:
+            out.append(p)
+    return out
+
+
+def serve(
+    project_dir: Path,
+    data_dir: Path | None,
+    overrides: dict[str, Any] | None = None,
+    output_dir: Path | None = None,
+    port: int = 4848,
+    workers: int | None = None,
+    say: Callable[[str], None] | None = None,
+    progress: Callable[[str, str], None] | None = None,
+    until: threading.Event | None = None,
+) -> None:
+    """Render the HTML book, serve it and re-render on change until ``until`` is set (or Ctrl+C).
+
+    Parameters
+    ----------
+    project_dir : Path
+        Folder with ``_quarto.yml``.
+    data_dir : Path, optional
+        Passed to the chapters as ``IPSREPORT_DATA``; watched.
+    overrides : dict, optional
+        Settings overrides (as ``render --set``).
+    output_dir : Path, optional
+        Default: the project's output folder (``_book``); a PDF in it is kept.
+    port : int, default 4848
+        Port on 127.0.0.1 (0 picks a free one).
+    workers : int, optional
+        Kernels run in parallel.
+    say, progress : callable, optional
+        Progress messages; ``progress(event, detail)`` as for ``render_book``.
+    until : threading.Event, optional
+        Stop when set (tests); default: run until interrupted.
+    """
+    from ipsreport.render.config import load_project
+
+    from ipsreport.render.outdir import check_output
+
+    project = load_project(Path(project_dir))
+    out = Path(output_dir).expanduser().resolve() if output_dir is not None else project.output_dir
+    # A folder a render may not replace is refused before the server starts
+    # (OutputRefused), not shown in a banner over an empty page.
+    check_output(out, data_dir=data_dir, project_dir=project.root)
+
+    render = _PreviewRender(project, out, data_dir, overrides, workers, progress)
+    preview = Preview(render, out, watched_paths(project.root, project.files, data_dir), port=port, say=say)
+    try:
+        preview.start()
+        (say or print)(f"preview: {preview.url} (Ctrl+C stops)")
+        stop = until or threading.Event()
+        while not stop.wait(0.5):
+            pass
+    finally:
+        preview.stop()
