@@ -29,6 +29,10 @@ express):
 * a row filter after the dataset, in pandas ``eval`` syntax (as the
   codebook's ``asked_if``), e.g. ``followup[had_placement == 0].duration.n.1+2``;
 * ``<dataset>.share_of.<other>`` — rows of one file as a percent of another's;
+* ``<dataset>[filter].<var>.pct_all.<codes>`` — percent of *all* the
+  (filtered) rows, blank answers included in the base: the 2025 edition's
+  section 5.4 gives the placement items as shares of everyone with a
+  placement (``followup[had_placement == 1]``), not of those who answered;
 * the derived variable ``registry.months_enrolled`` (months from start to end,
   or to the evaluation end for those still enrolled).
 """
@@ -262,11 +266,12 @@ def compute_key(ed, key: str) -> float:
         if answered.empty:
             return math.nan
         return float(getattr(answered.astype(float), stat)())
-    if stat in ("n", "pct") and len(parts) == 4:
+    if stat in ("n", "pct", "pct_all") and len(parts) == 4:
         hits = float(answered.isin(_codes(parts[3])).sum())
         if stat == "n":
             return hits
-        return 100 * hits / len(answered) if len(answered) else math.nan
+        base = len(values) if stat == "pct_all" else len(answered)
+        return 100 * hits / base if base else math.nan
     raise KeyError(f"bad key {key!r}")
 
 
@@ -306,8 +311,10 @@ def key_counts(ed, key: str, value: float | None = None) -> list[float]:
             return [compute_key(ed, f"{head}.n"), compute_key(ed, f"{parts[2]}.n")]
         if head == "registry" and len(parts) == 3 and parts[1] in ("finished", "success"):
             return [compute_key(ed, "registry.success.n"), compute_key(ed, "registry.finished.n")]
-        base = compute_key(ed, f"{head}.{parts[1]}.base")
         stat = parts[2]
+        if stat == "pct_all" and len(parts) == 4:
+            return [compute_key(ed, f"{head}.{parts[1]}.n.{parts[3]}"), compute_key(ed, f"{head}.n")]
+        base = compute_key(ed, f"{head}.{parts[1]}.base")
         if stat in ("n", "pct") and len(parts) == 4:
             return [compute_key(ed, f"{head}.{parts[1]}.n.{parts[3]}"), base]
         if stat in ("min", "max"):

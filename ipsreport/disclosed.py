@@ -305,6 +305,11 @@ class Disclosed:
         return self._counts(pw.summarise_placement(self.ed))
 
     @cached_property
+    def placement_of_placed(self) -> pd.DataFrame:
+        """Placement items as shares of all with a placement, blanks included (section 5.4's base)."""
+        return self._counts(pw.summarise_placement_of_placed(self.ed))
+
+    @cached_property
     def no_placement_duration(self) -> pd.DataFrame:
         """Respondents without a placement and how many of them were short in the programme."""
         frame = pw.summarise_no_placement_duration(self.ed).copy()

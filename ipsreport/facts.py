@@ -126,6 +126,15 @@ _DEGREE5 = {
     "low": (4, 5),
     "none": (5,),
 }
+#: The placement items add "i mindre grad" alone and the blanks (code 0) to the degree5 pools.
+_PLACEMENT = {**_DEGREE5, "lesser": (4,), "noanswer": (0,)}
+#: What each placement item asks about, for "... svarede ikke på spørgsmålet om {topic}".
+_PLACEMENT_TOPICS = {
+    "placement_welcome": "modtagelsen",
+    "placement_needs": "hensynet til deres behov",
+    "placement_belonging": "arbejdsfællesskabet",
+    "placement_clarity": "afklaringen",
+}
 _FITS4 = {"top": (1,), "second": (2,), "rest": (3, 4)}
 _EVAL = {"top": (1,), "second": (2,)}
 _MH_SCORES = ("who5", "mastery", "loneliness", "burden")
@@ -145,6 +154,7 @@ _DISCLOSED = {
     "summarise_psychiatry": lambda d: d.psychiatry,
     "summarise_placement": lambda d: d.placement,
     "summarise_no_placement_duration": lambda d: d.no_placement_duration,
+    "summarise_placement_of_placed": lambda d: d.placement_of_placed,
     "summarise_exit": lambda d: d.exit,
     "summarise_registry_counts": lambda d: d.registry_counts,
     "summarise_paired": lambda d: d.paired(),
@@ -331,10 +341,12 @@ class Facts:
         pooled("no_placement_n", "summarise_placement", "had_placement", (0,), "n")
         d["no_placement_short_n"] = lambda: self._protected_count(
             self._s("summarise_no_placement_duration")["short_n"].iloc[0])
+        # Section 5.4 gives the four items as shares of all with a placement, blanks included (as 2025).
         for var in cb["followup"].group("placement"):
-            for suffix, codes in _DEGREE5.items():
+            for suffix, codes in _PLACEMENT.items():
                 for kind in ("pct", "n", "of"):
-                    pooled(f"{var.name}_{suffix}_{kind}", "summarise_placement", var.name, codes, kind)
+                    pooled(f"{var.name}_{suffix}_{kind}", "summarise_placement_of_placed", var.name, codes, kind)
+        d["placement_noanswer_sentence"] = self._placement_noanswer_sentence
 
         # Table 8 and the success rate.
         d["success_words"] = lambda: self._words_of(self._rc("success"))
@@ -357,6 +369,7 @@ class Facts:
             d[f"{score}_p_ttest"] = (lambda s=score: Fact(float(self._paired(s)["p_ttest"]), "text",
                                                            text=fmt.pvalue(self._paired(s)["p_ttest"])))
         d["any_mental_health_significant"] = self._any_significant
+        d["mental_health_summary"] = self._mental_health_summary
         for band, word in _BANDS.items():
             for time in ("start", "end"):
                 d[f"who5_band_{word}_{time}_pct"] = (lambda b=band, t=time: self._band(b, t))
@@ -381,6 +394,12 @@ class Facts:
         d["regression_others_sentence"] = self._regression_others
         d["regression_significant_or_sentence"] = self._significant_or_sentence
         d["burden_or_sentence"] = self._burden_sentence
+        # The same findings in running Danish (ipsreport.regression_prose): what chapters 2 and 7 print.
+        from ipsreport import regression_prose as rp
+
+        d["regression_summary"] = lambda: Fact(None, "text", text=rp.summary(self._regression()))
+        d["regression_result_sentence"] = lambda: Fact(None, "text", text=rp.result_sentence(self._regression()))
+        d["regression_rest_sentence"] = lambda: Fact(None, "text", text=rp.rest_sentence(self._regression()))
         d["who5_end_vs_population"] = self._who5_vs_population
         d["who5_population_sentence"] = self._who5_population_sentence
         d["placement_now_vs_ever"] = self._placement_now_vs_ever
@@ -426,6 +445,17 @@ class Facts:
         d["alpha"] = lambda: Fact(float(st.alpha), "num", decimals=2, strip_zeros=True)
         d["success_target_pct"] = lambda: Fact(float(st.success_target_pct), "pct")
         d["evaluation_end"] = lambda: Fact(st.evaluation_end, "text", text=fmt.date(st.evaluation_end))
+        # Definitions the prose would otherwise type: the confidence level, periods, interview counts.
+        d["confidence_level"] = lambda: Fact((1 - float(st.alpha)) * 100, "pct", decimals=1, strip_zeros=True)
+        d["project_period"] = lambda: _period(st.project_start, st.project_end)
+        d["implementation_period"] = lambda: _period(st.implementation_start, st.implementation_end)
+        d["implementation_length"] = lambda: _months_long(st.implementation_start, st.implementation_end)
+        d["partner_interviews_n"] = lambda: Fact(int(st.partner_interviews_n), "text",
+                                                 text=fmt.count(st.partner_interviews_n))
+        d["servicedesign_interviews_n"] = lambda: Fact(int(st.servicedesign_interviews_n), "text",
+                                                       text=fmt.count(st.servicedesign_interviews_n))
+        d["cases_n"] = lambda: Fact(len(_load_cases()), "text", text=fmt.count(len(_load_cases())))
+        d["regression_terms_n"] = lambda: Fact(len(TERM_NAMES), "text", text=fmt.count(len(TERM_NAMES)))
         d["synthetic_notice"] = self._synthetic_notice
         d["package_version"] = lambda: Fact(None, "text", text=_package_version())
         d["git_commit"] = lambda: Fact(None, "text", text=_git_commit())
@@ -492,6 +522,37 @@ class Facts:
         row = self._paired(score)
         sig = bool(row["significant"])
         return Fact(sig, "text", text="statistisk signifikant" if sig else "ikke statistisk signifikant")
+
+    def _mental_health_summary(self) -> Fact:
+        """Chapter 2: the overall direction of wellbeing, mastery and loneliness, in words that follow the result.
+
+        "beskeden, men positiv" only when all three moved the good way and none significantly.
+        """
+        better = {"who5": "steg", "mastery": "steg", "loneliness": "faldt"}
+        names = {"who5": "trivsel", "mastery": "mestring og selvværd", "loneliness": "ensomhed"}
+        moved = {}
+        for score in better:
+            row = self._paired(score)
+            if pd.isna(row["mean_start"]) or pd.isna(row["mean_end"]):
+                return Fact(None, "text", text="")
+            verb = fmt.direction(row["mean_start"], row["mean_end"], self._decimals(score))
+            moved[score] = "good" if verb == better[score] else "same" if verb == "var uændret" else "bad"
+        good = [names[k] for k, v in moved.items() if v == "good"]
+        bad = [names[k] for k, v in moved.items() if v == "bad"]
+        significant = [names[k] for k in better if bool(self._paired(k)["significant"])]
+        if len(good) == len(better) and not significant:
+            text = ("Målt på trivsel, mestring og ensomhed har de unges mentale sundhed udviklet sig beskedent, men "
+                    "positivt fra start til afslutning: ændringerne er ikke statistisk signifikante, men peger alle i "
+                    "den gode retning.")
+        elif len(good) == len(better):
+            text = ("Målt på trivsel, mestring og ensomhed har de unges mentale sundhed udviklet sig positivt fra "
+                    f"start til afslutning, og for {_join(significant)} er ændringen statistisk signifikant.")
+        elif not good:
+            text = "Hverken trivsel, mestring og selvværd eller ensomhed har udviklet sig i den gode retning."
+        else:
+            text = f"Udviklingen er blandet: {_join(good)} har udviklet sig i den gode retning"
+            text += f", {_join(bad)} i den dårlige." if bad else ", resten er uændret."
+        return Fact(len(good), "text", text=text)
 
     def _any_significant(self) -> Fact:
         frame = self._s("summarise_paired")
@@ -599,7 +660,7 @@ class Facts:
                     "(se noten under tabellen).")
         else:
             text = (f"I denne udgave er odds ratioen for psykisk belastning {fmt.num(row['odds_ratio'], 2)} med et "
-                    f"95 %-konfidensinterval på {fmt.ci(row['ci_low'], row['ci_high'])} "
+                    f"{self.confidence_level}-konfidensinterval på {fmt.ci(row['ci_low'], row['ci_high'])} "
                     f"(p-værdi {fmt.pvalue(row['p'])}).")
         return Fact(row["odds_ratio"], "text", text=text)
 
@@ -632,6 +693,30 @@ class Facts:
             text = (f"De unges gennemsnitlige WHO-5-score ved afslutning ({self.who5_end}) ligger {where.text} "
                     f"gennemsnittet for den danske befolkning ({population}).")
         return Fact(where.value, "text", text=text)
+
+    def _placement_noanswer_sentence(self) -> Fact:
+        """Section 5.4: the blanks the shares count in their base (as the 2025 edition); "" if none."""
+        parts, blank_total = [], 0
+        for var in self._ed.codebook["followup"].group("placement"):
+            cell = self._pool("summarise_placement_of_placed", var.name, (0,))
+            if cell["suppression"] == "base":
+                return Fact(None, "text", text="")
+            if not cell["suppression"] and not cell["n"]:
+                continue
+            if cell["suppression"] == "primary":
+                who = f"de {_label(self._min_cell)} unge"
+            elif cell["suppression"]:
+                who = HIDDEN_COUNT
+            else:
+                who = "den ene" if cell["n"] == 1 else f"de {fmt.words(cell['n'])}"
+                blank_total += int(cell["n"])
+            topic = _PLACEMENT_TOPICS.get(var.name, f"»{var.label}«")
+            parts.append(f"{who}, der ikke besvarede spørgsmålet om {topic}")
+        if not parts:
+            return Fact(0, "text", text="")
+        text = (f"Andelene er regnet af alle {self.had_placement_n} med et virksomhedsforløb, også "
+                f"{_join(parts)}.")
+        return Fact(blank_total, "text", text=text)
 
     def _placement_now_vs_ever(self) -> Fact:
         """Share in a placement among the still enrolled compared with all enrolled (whole percent)."""
@@ -687,6 +772,30 @@ class Facts:
                 "offentliggjorte resultater."
             )
         return Fact(synthetic, "text", text=text)
+
+
+def _load_cases():
+    from ipsreport.cases import load_cases
+
+    return load_cases()
+
+
+def _period(start, end) -> Fact:
+    """ "fra december 2022 til maj 2025" from two settings dates (only year and month are printed)."""
+    from ipsreport.cases import danish_month
+
+    return Fact((start, end), "text", text=f"fra {danish_month(start)} til {danish_month(end)}")
+
+
+def _months_long(start, end) -> Fact:
+    """Length of a period counted in whole months, both end months included: "to år", "18 måneder"."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months % 12 == 0:
+        years = months // 12
+        text = "ét år" if years == 1 else f"{fmt.words(years)} år"
+    else:
+        text = "én måned" if months == 1 else f"{fmt.words(months)} måneder"
+    return Fact(months, "text", text=text)
 
 
 def _in_sentence(label: str) -> str:
