@@ -51,7 +51,7 @@ import yaml
 
 from ipsreport.paths import FIXTURES_DIR
 
-__all__ = ["summarise_audit", "compute_key", "load_published"]
+__all__ = ["summarise_audit", "compute_key", "load_published", "rounding"]
 
 PUBLISHED_PATH = FIXTURES_DIR / "published.yml"
 _FIELDS = ("key", "where", "printed", "value", "tolerance", "reason")
@@ -339,6 +339,12 @@ def load_published(path: str | Path | None = None) -> list[dict]:
     -------
     list of dict
         Entries with ``key, where, printed, value, tolerance, reason``.
+
+    Raises
+    ------
+    ValueError
+        For a missing field, a duplicate key, or a tolerance beyond the
+        rounding of the printed value (:func:`rounding`) without a reason.
     """
     path = Path(path or PUBLISHED_PATH)
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
@@ -349,8 +355,22 @@ def load_published(path: str | Path | None = None) -> list[dict]:
             raise ValueError(f"{path.name}: entry {i} ({entry.get('key')!r}) lacks {missing}")
         if entry["key"] in seen:
             raise ValueError(f"{path.name}: duplicate key {entry['key']!r}")
+        if float(entry["tolerance"]) > rounding(entry["value"]) + _EPS and not entry["reason"]:
+            raise ValueError(f"{path.name}: {entry['key']!r} accepts a difference of {entry['tolerance']}, more than the "
+                             f"rounding of {entry['value']} ({rounding(entry['value'])}), without a reason")
         seen.add(entry["key"])
     return entries
+
+
+def rounding(value) -> float:
+    """Half a unit of the last decimal of a printed value: 0.5 for 14, 0.005 for 2.12, 0.0005 for 0.053.
+
+    A tolerance up to this is rounding; a larger one needs a ``reason``.
+    """
+    import decimal
+
+    exponent = decimal.Decimal(str(value)).normalize().as_tuple().exponent
+    return 0.5 * 10 ** min(int(exponent), 0)
 
 
 def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
@@ -367,8 +387,9 @@ def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
     -------
     DataFrame
         Columns ``key, where, printed, published, reproduced, difference,
-        tolerance, within, reason, counts`` (:func:`key_counts`); ``within`` is true when
-        ``|reproduced - published| <= tolerance``.
+        tolerance, rounding, within, reason, counts`` (:func:`key_counts`); ``within`` is true when
+        ``|reproduced - published| <= tolerance``; ``rounding`` is :func:`rounding` of the printed value
+        (a tolerance above it comes with a ``reason``).
 
     Notes
     -----
@@ -410,11 +431,12 @@ def _summarise_audit(ed, path: Path) -> pd.DataFrame:
                 "reproduced": reproduced,
                 "difference": diff,
                 "tolerance": float(entry["tolerance"]),
+                "rounding": rounding(entry["value"]),
                 "within": bool(np.isfinite(diff) and abs(diff) <= float(entry["tolerance"]) + _EPS),
                 "reason": entry["reason"],
                 "counts": key_counts(ed, entry["key"], reproduced),
             }
         )
-    columns = ["key", "where", "printed", "published", "reproduced", "difference", "tolerance", "within", "reason",
-               "counts"]
+    columns = ["key", "where", "printed", "published", "reproduced", "difference", "tolerance", "rounding", "within",
+               "reason", "counts"]
     return pd.DataFrame(rows, columns=columns)
