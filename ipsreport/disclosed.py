@@ -320,6 +320,18 @@ class Disclosed:
         return frame
 
     @cached_property
+    def enrolled_duration(self) -> pd.DataFrame:
+        """The shortest time in the programme among the still enrolled respondents.
+
+        One person's value, so shown (as ages) only when at least ``2 min_cell`` answered.
+        """
+        frame = pw.summarise_enrolled_duration(self.ed).copy()
+        if self.min_cell and frame["answered"].iloc[0] < 2 * self.min_cell:
+            frame["min_code"] = None
+            frame["min_months"] = None
+        return frame
+
+    @cached_property
     def exit(self) -> pd.DataFrame:
         """Table 8: exit status of those who finished."""
         return self._counts(pw.summarise_exit(self.ed))

@@ -155,6 +155,7 @@ _DISCLOSED = {
     "summarise_placement": lambda d: d.placement,
     "summarise_no_placement_duration": lambda d: d.no_placement_duration,
     "summarise_placement_of_placed": lambda d: d.placement_of_placed,
+    "summarise_enrolled_duration": lambda d: d.enrolled_duration,
     "summarise_exit": lambda d: d.exit,
     "summarise_registry_counts": lambda d: d.registry_counts,
     "summarise_paired": lambda d: d.paired(),
@@ -303,6 +304,7 @@ class Facts:
                 pooled(f"edu_{name}_{kind}", "summarise_background", "education", codes, kind)
         for kind in ("pct", "n", "of"):
             pooled(f"work_experience_{kind}", "summarise_background", "work_experience", (1,), kind)
+        d["edu_higher_mvu_lvu_sentence"] = self._edu_higher_sentence
         d["work_experience_years_mean"] = lambda: Fact(
             float(self._s("summarise_work_experience_years")["mean"].iloc[0]), "num", decimals=1)
 
@@ -328,6 +330,8 @@ class Facts:
                 for kind in ("pct", "n"):
                     pooled(f"{var.name}_{suffix}_{kind}", "summarise_evaluation", var.name, codes, kind)
 
+        d["evaluation_summary"] = self._evaluation_summary
+
         # Psychiatry (follow-up).
         for kind in ("n", "pct", "of"):
             pooled(f"psych_contact_{kind}", "summarise_psychiatry", "psych_contact", (1,), kind)
@@ -347,6 +351,7 @@ class Facts:
                 for kind in ("pct", "n", "of"):
                     pooled(f"{var.name}_{suffix}_{kind}", "summarise_placement_of_placed", var.name, codes, kind)
         d["placement_noanswer_sentence"] = self._placement_noanswer_sentence
+        d["followup_enrolled_sentence"] = self._enrolled_sentence
 
         # Table 8 and the success rate.
         d["success_words"] = lambda: self._words_of(self._rc("success"))
@@ -356,6 +361,7 @@ class Facts:
             d[f"exit_{name}_pct"] = (lambda c=code: self._exit(c, "pct"))
             d[f"exit_{name}_share_words"] = (lambda c=code: self._words_of(self._exit_pool(c)))
         d["uu_guidance_share_words"] = lambda: self._words_of(self._rc("uu_guidance"))
+        d["education_choice_sentence"] = self._education_choice_sentence
 
         # Chapter 6 (summaries/mental_health.py).
         d["paired_n"] = lambda: self._paired_n("who5")
@@ -455,6 +461,7 @@ class Facts:
         d["servicedesign_interviews_n"] = lambda: Fact(int(st.servicedesign_interviews_n), "text",
                                                        text=fmt.count(st.servicedesign_interviews_n))
         d["cases_n"] = lambda: Fact(len(_load_cases()), "text", text=fmt.count(len(_load_cases())))
+        d["regression_epv_min"] = lambda: Fact(_epv_min(), "text", text=fmt.count(_epv_min()))
         d["regression_terms_n"] = lambda: Fact(len(TERM_NAMES), "text", text=fmt.count(len(TERM_NAMES)))
         d["synthetic_notice"] = self._synthetic_notice
         d["package_version"] = lambda: Fact(None, "text", text=_package_version())
@@ -541,12 +548,12 @@ class Facts:
         bad = [names[k] for k, v in moved.items() if v == "bad"]
         significant = [names[k] for k in better if bool(self._paired(k)["significant"])]
         if len(good) == len(better) and not significant:
+            # Small, not significant, but all three the good way: the edition's "beskeden, men positiv".
             text = ("Målt på trivsel, mestring og ensomhed har de unges mentale sundhed udviklet sig beskedent, men "
-                    "positivt fra start til afslutning: ændringerne er ikke statistisk signifikante, men peger alle i "
-                    "den gode retning.")
+                    "positivt fra start til afslutning: alle tre mål har flyttet sig lidt i den gode retning.")
         elif len(good) == len(better):
             text = ("Målt på trivsel, mestring og ensomhed har de unges mentale sundhed udviklet sig positivt fra "
-                    f"start til afslutning, og for {_join(significant)} er ændringen statistisk signifikant.")
+                    "start til afslutning: alle tre mål har flyttet sig i den gode retning.")
         elif not good:
             text = "Hverken trivsel, mestring og selvværd eller ensomhed har udviklet sig i den gode retning."
         else:
@@ -694,6 +701,62 @@ class Facts:
                     f"gennemsnittet for den danske befolkning ({population}).")
         return Fact(where.value, "text", text=text)
 
+    def _edu_higher_sentence(self) -> Fact:
+        """Chapter 4: how many have a medium or long higher education, as a sentence ("Ingen har ...")."""
+        fact = self._get("edu_higher_mvu_lvu_n")
+        if fact.suppression:
+            who = fact.render(self._min_cell)
+        elif fact.value == 0:
+            who = "ingen"
+        else:
+            who = "én" if fact.value == 1 else fmt.words(fact.value)
+        return Fact(fact.value, "text", text=f"{who[:1].upper()}{who[1:]} har en mellemlang eller lang videregående "
+                                             "uddannelse.")
+
+    def _evaluation_summary(self) -> Fact:
+        """Chapter 5: what Table 7 says overall, in words that follow the shares (høj + meget høj grad)."""
+        shares = []
+        for var in self._ed.codebook["followup"].group("evaluation"):
+            cell = self._pool("summarise_evaluation", var.name, (1, 2))
+            if cell["suppression"] or not cell["base"]:
+                return Fact(None, "text", text="")
+            shares.append(cell["n"] / cell["base"])
+        lowest = min(shares)
+        if lowest >= 0.75:
+            text = ("Langt de fleste oplever altså IPS UNG som støttende og inddragende og som en indsats, der tager "
+                    "udgangspunkt i dem selv: de føler sig taget alvorligt og er med til at bestemme, hvad der skal "
+                    "ske på vejen mod job eller uddannelse.")
+        elif lowest >= 0.5:
+            text = ("Flertallet oplever altså IPS UNG som støttende og inddragende, men en betydelig del svarer kun "
+                    "i nogen grad eller mindre.")
+        else:
+            text = ("Under halvdelen svarer i høj eller meget høj grad på mindst ét af de tre punkter, så mange unge "
+                    "oplever ikke indsatsen som tydeligt støttende og inddragende.")
+        return Fact(lowest, "text", text=text)
+
+    def _education_choice_sentence(self) -> Fact:
+        """Chapter 5: the edition's reading of the many who choose education, when the share supports it."""
+        pool = self._exit_pool(3)
+        if pool["suppression"] or not pool["base"] or pool["n"] / pool["base"] < 0.25:
+            return Fact(None, "text", text="")
+        text = ("At så mange vælger uddannelse som næste skridt, kan tyde på, at IPS UNG har været med til at ændre "
+                "de unges syn på uddannelse.")
+        return Fact(pool["n"] / pool["base"], "text", text=text)
+
+    def _enrolled_sentence(self) -> Fact:
+        """Chapter 3: why the still enrolled respondents are included, with the shortest time they had been in."""
+        row = self._s("summarise_enrolled_duration").iloc[0]
+        months = row["min_months"]
+        if not row["n"]:
+            return Fact(None, "text", text="")
+        if months is None or pd.isna(months) or int(months) < 1:
+            return Fact(None, "text", text="De er taget med for at styrke datagrundlaget.")
+        months = int(months)
+        unit = "måned" if months == 1 else "måneder"
+        text = (f"De er taget med for at styrke datagrundlaget: alle havde været i forløb i mindst "
+                f"{'én' if months == 1 else fmt.words(months)} {unit}, da de svarede.")
+        return Fact(months, "text", text=text)
+
     def _placement_noanswer_sentence(self) -> Fact:
         """Section 5.4: the blanks the shares count in their base (as the 2025 edition); "" if none."""
         parts, blank_total = [], 0
@@ -772,6 +835,12 @@ class Facts:
                 "offentliggjorte resultater."
             )
         return Fact(synthetic, "text", text=text)
+
+
+def _epv_min() -> int:
+    from ipsreport.models import EPV_MIN
+
+    return int(EPV_MIN)
 
 
 def _load_cases():

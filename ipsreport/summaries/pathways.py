@@ -19,6 +19,7 @@ __all__ = [
     "summarise_placement_of_placed",
     "NO_ANSWER_CODE",
     "summarise_no_placement_duration",
+    "summarise_enrolled_duration",
     "summarise_exit",
     "summarise_registry_counts",
 ]
@@ -130,6 +131,37 @@ def summarise_no_placement_duration(ed) -> pd.DataFrame:
             "duration_base": [int(duration.size)],
         }
     )
+
+
+def summarise_enrolled_duration(ed) -> pd.DataFrame:
+    """Follow-up respondents still enrolled: how long the shortest of them had been in the programme.
+
+    The 2025 edition justifies including them with "alle havde været i forløb
+    i mindst to måneder"; the bound is the lower end of the shortest duration
+    category any of them chose.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``n`` (``still_enrolled == 1``), ``answered`` (of these,
+        duration answered), ``min_code`` (the shortest duration category, or
+        missing) and ``min_months`` (its lower bound in months, read from the
+        category label: "Under 2 måneder" -> 0, "2-4 måneder" -> 2, "Over 12
+        måneder" -> 12).
+    """
+    import re
+
+    fu = ed.followup
+    enrolled = fu[fu["still_enrolled"] == 1]
+    duration = enrolled["duration"].dropna().astype(int)
+    min_code = int(duration.min()) if len(duration) else None
+    months = None
+    if min_code is not None:
+        label = ed.codebook["followup"]["duration"].values[min_code]
+        match = re.match(r"\s*(?:Under\s+\d+|(?:Over\s+)?(\d+))", label)
+        months = int(match.group(1)) if match and match.group(1) else 0
+    return pd.DataFrame({"n": [int(len(enrolled))], "answered": [int(len(duration))],
+                         "min_code": [min_code], "min_months": [months]})
 
 
 def summarise_exit(ed) -> pd.DataFrame:
