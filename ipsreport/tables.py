@@ -275,8 +275,8 @@ _MEANING_NOTE = ("¹ Vurdering af forløbets betydning er et udtryk for to spør
 
 
 _CI_NOTES = {
-    "wald": "Konfidensintervallerne er 95 %-Wald-intervaller.",
-    "profile": ("Konfidensintervallerne er 95 %-profil-likelihood-intervaller, mens p-værdierne er Wald-test; "
+    "wald": "Konfidensintervallerne er {level}-Wald-intervaller.",
+    "profile": ("Konfidensintervallerne er {level}-profil-likelihood-intervaller, mens p-værdierne er Wald-test; "
                 "tæt på grænsen kan et interval derfor udelukke 1, selv om variablen ikke er signifikant."),
 }
 
@@ -314,6 +314,7 @@ def tab_regression(ed, ci_method: str | None = None) -> GT:
         }
     )
     alpha = fmt.num(result.alpha, 2, strip_zeros=True)
+    level = fmt.pct((1 - result.alpha) * 100, 1, strip_zeros=True)  # the intervals are at 1 - alpha
     enrolled = disclosed(ed).registry_counts.loc["followup_enrolled"]
     if not enrolled["suppression"] and enrolled["n"] == 0:
         excluded = ""
@@ -325,7 +326,7 @@ def tab_regression(ed, ci_method: str | None = None) -> GT:
                     "men har udfyldt et afsluttende spørgeskema, indgår ikke.")
     notes = [
         f"Anm.: * = p < 0,05, ** = p < 0,01, *** = p < 0,001. »n.s.« betyder »ikke signifikant« (p ≥ {alpha}); "
-        f"odds ratio vises kun for signifikante variable. {_CI_NOTES[result.ci_method]}",
+        f"odds ratio vises kun for signifikante variable. {_CI_NOTES[result.ci_method].format(level=level)}",
         f"Analysen omfatter {fmt.count(result.n)} afsluttede unge med fuldstændige svar, "
         f"heraf {fmt.count(result.events)} i job eller uddannelse ved afslutning. {excluded}",
         _MEANING_NOTE,
@@ -333,7 +334,7 @@ def tab_regression(ed, ci_method: str | None = None) -> GT:
     ]
     table = _gt(frame, "regression", first_width="50%")
     # A soft hyphen lets the long label break on a phone.
-    table = table.cols_label(label="Variabel", odds="Odds ratio", ci=f"95{NBSP}%-konfidens{SHY}interval")
+    table = table.cols_label(label="Variabel", odds="Odds ratio", ci=f"{level.replace(' ', NBSP)}-konfidens{SHY}interval")
     table = table.tab_spanner(_keep(base_label(result.n)), columns=["odds", "ci"])
     table = table.cols_align("right", columns=["odds", "ci"])
     return _notes(table, notes)
