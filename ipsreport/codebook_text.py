@@ -87,7 +87,7 @@ def condition_text(condition: str | None, dataset) -> str:
         return ""
     parts = _SPLIT.split(str(condition))
     clauses, joins = [], []
-    for i, part in enumerate(parts):
+    for part in parts:
         if part is None or part == "":
             continue
         if part in ("and", "&"):

@@ -128,13 +128,6 @@ _DEGREE5 = {
 }
 #: The placement items add "i mindre grad" alone and the blanks (code 0) to the degree5 pools.
 _PLACEMENT = {**_DEGREE5, "lesser": (4,), "noanswer": (0,)}
-#: What each placement item asks about, for "... svarede ikke på spørgsmålet om {topic}".
-_PLACEMENT_TOPICS = {
-    "placement_welcome": "modtagelsen",
-    "placement_needs": "hensynet til deres behov",
-    "placement_belonging": "arbejdsfællesskabet",
-    "placement_clarity": "afklaringen",
-}
 _FITS4 = {"top": (1,), "second": (2,), "rest": (3, 4)}
 _EVAL = {"top": (1,), "second": (2,)}
 _MH_SCORES = ("who5", "mastery", "loneliness", "burden")
@@ -259,6 +252,8 @@ class Facts:
         return {"n": row["n"], "base": row["base"], "pct": float(row["pct"]), "suppression": row["suppression"]}
 
     def _definitions(self) -> dict[str, Callable[[], Fact]]:
+        from ipsreport import facts_sentences as fs
+
         d: dict[str, Callable[[], Fact]] = {}
         cb = self._ed.codebook
 
@@ -304,7 +299,7 @@ class Facts:
                 pooled(f"edu_{name}_{kind}", "summarise_background", "education", codes, kind)
         for kind in ("pct", "n", "of"):
             pooled(f"work_experience_{kind}", "summarise_background", "work_experience", (1,), kind)
-        d["edu_higher_mvu_lvu_sentence"] = self._edu_higher_sentence
+        d["edu_higher_mvu_lvu_sentence"] = lambda: fs.edu_higher_sentence(self)
         d["work_experience_years_mean"] = lambda: Fact(
             float(self._s("summarise_work_experience_years")["mean"].iloc[0]), "num", decimals=1)
 
@@ -330,7 +325,7 @@ class Facts:
                 for kind in ("pct", "n"):
                     pooled(f"{var.name}_{suffix}_{kind}", "summarise_evaluation", var.name, codes, kind)
 
-        d["evaluation_summary"] = self._evaluation_summary
+        d["evaluation_summary"] = lambda: fs.evaluation_summary(self)
 
         # Psychiatry (follow-up).
         for kind in ("n", "pct", "of"):
@@ -350,8 +345,8 @@ class Facts:
             for suffix, codes in _PLACEMENT.items():
                 for kind in ("pct", "n", "of"):
                     pooled(f"{var.name}_{suffix}_{kind}", "summarise_placement_of_placed", var.name, codes, kind)
-        d["placement_noanswer_sentence"] = self._placement_noanswer_sentence
-        d["followup_enrolled_sentence"] = self._enrolled_sentence
+        d["placement_noanswer_sentence"] = lambda: fs.placement_noanswer_sentence(self)
+        d["followup_enrolled_sentence"] = lambda: fs.enrolled_sentence(self)
 
         # Table 8 and the success rate.
         d["success_words"] = lambda: self._words_of(self._rc("success"))
@@ -361,7 +356,7 @@ class Facts:
             d[f"exit_{name}_pct"] = (lambda c=code: self._exit(c, "pct"))
             d[f"exit_{name}_share_words"] = (lambda c=code: self._words_of(self._exit_pool(c)))
         d["uu_guidance_share_words"] = lambda: self._words_of(self._rc("uu_guidance"))
-        d["education_choice_sentence"] = self._education_choice_sentence
+        d["education_choice_sentence"] = lambda: fs.education_choice_sentence(self)
 
         # Chapter 6 (summaries/mental_health.py).
         d["paired_n"] = lambda: self._paired_n("who5")
@@ -375,7 +370,7 @@ class Facts:
             d[f"{score}_p_ttest"] = (lambda s=score: Fact(float(self._paired(s)["p_ttest"]), "text",
                                                            text=fmt.pvalue(self._paired(s)["p_ttest"])))
         d["any_mental_health_significant"] = self._any_significant
-        d["mental_health_summary"] = self._mental_health_summary
+        d["mental_health_summary"] = lambda: fs.mental_health_summary(self)
         for band, word in _BANDS.items():
             for time in ("start", "end"):
                 d[f"who5_band_{word}_{time}_pct"] = (lambda b=band, t=time: self._band(b, t))
@@ -453,15 +448,15 @@ class Facts:
         d["evaluation_end"] = lambda: Fact(st.evaluation_end, "text", text=fmt.date(st.evaluation_end))
         # Definitions the prose would otherwise type: the confidence level, periods, interview counts.
         d["confidence_level"] = lambda: Fact((1 - float(st.alpha)) * 100, "pct", decimals=1, strip_zeros=True)
-        d["project_period"] = lambda: _period(st.project_start, st.project_end)
-        d["implementation_period"] = lambda: _period(st.implementation_start, st.implementation_end)
-        d["implementation_length"] = lambda: _months_long(st.implementation_start, st.implementation_end)
+        d["project_period"] = lambda: fs.period(st.project_start, st.project_end)
+        d["implementation_period"] = lambda: fs.period(st.implementation_start, st.implementation_end)
+        d["implementation_length"] = lambda: fs.months_long(st.implementation_start, st.implementation_end)
         d["partner_interviews_n"] = lambda: Fact(int(st.partner_interviews_n), "text",
                                                  text=fmt.count(st.partner_interviews_n))
         d["servicedesign_interviews_n"] = lambda: Fact(int(st.servicedesign_interviews_n), "text",
                                                        text=fmt.count(st.servicedesign_interviews_n))
-        d["cases_n"] = lambda: Fact(len(_load_cases()), "text", text=fmt.count(len(_load_cases())))
-        d["regression_epv_min"] = lambda: Fact(_epv_min(), "text", text=fmt.count(_epv_min()))
+        d["cases_n"] = lambda: Fact(fs.cases_count(), "text", text=fmt.count(fs.cases_count()))
+        d["regression_epv_min"] = lambda: Fact(fs.epv_min(), "text", text=fmt.count(fs.epv_min()))
         d["regression_terms_n"] = lambda: Fact(len(TERM_NAMES), "text", text=fmt.count(len(TERM_NAMES)))
         d["synthetic_notice"] = self._synthetic_notice
         d["package_version"] = lambda: Fact(None, "text", text=_package_version())
@@ -529,37 +524,6 @@ class Facts:
         row = self._paired(score)
         sig = bool(row["significant"])
         return Fact(sig, "text", text="statistisk signifikant" if sig else "ikke statistisk signifikant")
-
-    def _mental_health_summary(self) -> Fact:
-        """Chapter 2: the overall direction of wellbeing, mastery and loneliness, in words that follow the result.
-
-        "beskeden, men positiv" only when all three moved the good way and none significantly.
-        """
-        better = {"who5": "steg", "mastery": "steg", "loneliness": "faldt"}
-        names = {"who5": "trivsel", "mastery": "mestring og selvværd", "loneliness": "ensomhed"}
-        moved = {}
-        for score in better:
-            row = self._paired(score)
-            if pd.isna(row["mean_start"]) or pd.isna(row["mean_end"]):
-                return Fact(None, "text", text="")
-            verb = fmt.direction(row["mean_start"], row["mean_end"], self._decimals(score))
-            moved[score] = "good" if verb == better[score] else "same" if verb == "var uændret" else "bad"
-        good = [names[k] for k, v in moved.items() if v == "good"]
-        bad = [names[k] for k, v in moved.items() if v == "bad"]
-        significant = [names[k] for k in better if bool(self._paired(k)["significant"])]
-        if len(good) == len(better) and not significant:
-            # Small, not significant, but all three the good way: the edition's "beskeden, men positiv".
-            text = ("Målt på trivsel, mestring og ensomhed har de unges mentale sundhed udviklet sig beskedent, men "
-                    "positivt fra start til afslutning: alle tre mål har flyttet sig lidt i den gode retning.")
-        elif len(good) == len(better):
-            text = ("Målt på trivsel, mestring og ensomhed har de unges mentale sundhed udviklet sig positivt fra "
-                    "start til afslutning: alle tre mål har flyttet sig i den gode retning.")
-        elif not good:
-            text = "Hverken trivsel, mestring og selvværd eller ensomhed har udviklet sig i den gode retning."
-        else:
-            text = f"Udviklingen er blandet: {_join(good)} har udviklet sig i den gode retning"
-            text += f", {_join(bad)} i den dårlige." if bad else ", resten er uændret."
-        return Fact(len(good), "text", text=text)
 
     def _any_significant(self) -> Fact:
         frame = self._s("summarise_paired")
@@ -701,86 +665,6 @@ class Facts:
                     f"gennemsnittet for den danske befolkning ({population}).")
         return Fact(where.value, "text", text=text)
 
-    def _edu_higher_sentence(self) -> Fact:
-        """Chapter 4: how many have a medium or long higher education, as a sentence ("Ingen har ...")."""
-        fact = self._get("edu_higher_mvu_lvu_n")
-        if fact.suppression:
-            who = fact.render(self._min_cell)
-        elif fact.value == 0:
-            who = "ingen"
-        else:
-            who = "én" if fact.value == 1 else fmt.words(fact.value)
-        return Fact(fact.value, "text", text=f"{who[:1].upper()}{who[1:]} har en mellemlang eller lang videregående "
-                                             "uddannelse.")
-
-    def _evaluation_summary(self) -> Fact:
-        """Chapter 5: what Table 7 says overall, in words that follow the shares (høj + meget høj grad)."""
-        shares = []
-        for var in self._ed.codebook["followup"].group("evaluation"):
-            cell = self._pool("summarise_evaluation", var.name, (1, 2))
-            if cell["suppression"] or not cell["base"]:
-                return Fact(None, "text", text="")
-            shares.append(cell["n"] / cell["base"])
-        lowest = min(shares)
-        if lowest >= 0.75:
-            text = ("Langt de fleste oplever altså IPS UNG som støttende og inddragende og som en indsats, der tager "
-                    "udgangspunkt i dem selv: de føler sig taget alvorligt og er med til at bestemme, hvad der skal "
-                    "ske på vejen mod job eller uddannelse.")
-        elif lowest >= 0.5:
-            text = ("Flertallet oplever altså IPS UNG som støttende og inddragende, men en betydelig del svarer kun "
-                    "i nogen grad eller mindre.")
-        else:
-            text = ("Under halvdelen svarer i høj eller meget høj grad på mindst ét af de tre punkter, så mange unge "
-                    "oplever ikke indsatsen som tydeligt støttende og inddragende.")
-        return Fact(lowest, "text", text=text)
-
-    def _education_choice_sentence(self) -> Fact:
-        """Chapter 5: the edition's reading of the many who choose education, when the share supports it."""
-        pool = self._exit_pool(3)
-        if pool["suppression"] or not pool["base"] or pool["n"] / pool["base"] < 0.25:
-            return Fact(None, "text", text="")
-        text = ("At så mange vælger uddannelse som næste skridt, kan tyde på, at IPS UNG har været med til at ændre "
-                "de unges syn på uddannelse.")
-        return Fact(pool["n"] / pool["base"], "text", text=text)
-
-    def _enrolled_sentence(self) -> Fact:
-        """Chapter 3: why the still enrolled respondents are included, with the shortest time they had been in."""
-        row = self._s("summarise_enrolled_duration").iloc[0]
-        months = row["min_months"]
-        if not row["n"]:
-            return Fact(None, "text", text="")
-        if months is None or pd.isna(months) or int(months) < 1:
-            return Fact(None, "text", text="De er taget med for at styrke datagrundlaget.")
-        months = int(months)
-        unit = "måned" if months == 1 else "måneder"
-        text = (f"De er taget med for at styrke datagrundlaget: alle havde været i forløb i mindst "
-                f"{'én' if months == 1 else fmt.words(months)} {unit}, da de svarede.")
-        return Fact(months, "text", text=text)
-
-    def _placement_noanswer_sentence(self) -> Fact:
-        """Section 5.4: the blanks the shares count in their base (as the 2025 edition); "" if none."""
-        parts, blank_total = [], 0
-        for var in self._ed.codebook["followup"].group("placement"):
-            cell = self._pool("summarise_placement_of_placed", var.name, (0,))
-            if cell["suppression"] == "base":
-                return Fact(None, "text", text="")
-            if not cell["suppression"] and not cell["n"]:
-                continue
-            if cell["suppression"] == "primary":
-                who = f"de {_label(self._min_cell)} unge"
-            elif cell["suppression"]:
-                who = HIDDEN_COUNT
-            else:
-                who = "den ene" if cell["n"] == 1 else f"de {fmt.words(cell['n'])}"
-                blank_total += int(cell["n"])
-            topic = _PLACEMENT_TOPICS.get(var.name, f"»{var.label}«")
-            parts.append(f"{who}, der ikke besvarede spørgsmålet om {topic}")
-        if not parts:
-            return Fact(0, "text", text="")
-        text = (f"Andelene er regnet af alle {self.had_placement_n} med et virksomhedsforløb, også "
-                f"{_join(parts)}.")
-        return Fact(blank_total, "text", text=text)
-
     def _placement_now_vs_ever(self) -> Fact:
         """Share in a placement among the still enrolled compared with all enrolled (whole percent)."""
         now, ever = self._rc("placement_now"), self._rc("placement_ever")
@@ -835,36 +719,6 @@ class Facts:
                 "offentliggjorte resultater."
             )
         return Fact(synthetic, "text", text=text)
-
-
-def _epv_min() -> int:
-    from ipsreport.models import EPV_MIN
-
-    return int(EPV_MIN)
-
-
-def _load_cases():
-    from ipsreport.cases import load_cases
-
-    return load_cases()
-
-
-def _period(start, end) -> Fact:
-    """ "fra december 2022 til maj 2025" from two settings dates (only year and month are printed)."""
-    from ipsreport.cases import danish_month
-
-    return Fact((start, end), "text", text=f"fra {danish_month(start)} til {danish_month(end)}")
-
-
-def _months_long(start, end) -> Fact:
-    """Length of a period counted in whole months, both end months included: "to år", "18 måneder"."""
-    months = (end.year - start.year) * 12 + end.month - start.month + 1
-    if months % 12 == 0:
-        years = months // 12
-        text = "ét år" if years == 1 else f"{fmt.words(years)} år"
-    else:
-        text = "én måned" if months == 1 else f"{fmt.words(months)} måneder"
-    return Fact(months, "text", text=text)
 
 
 def _in_sentence(label: str) -> str:

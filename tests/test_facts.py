@@ -455,3 +455,43 @@ def test_settings_definitions_are_facts(make_edition):
     assert f.implementation_period == "fra januar 2024 til juni 2025"
     assert f.implementation_length == "18 måneder"
     assert f.words("partner_interviews_n") == "otte"
+
+
+def _paired_frame(changes, significant=()):
+    rows = [{"score": s, "mean_start": 5.0, "mean_end": 5.0 + d, "significant": s in significant, "n": 30}
+            for s, d in changes.items()]
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(("changes", "significant", "expected"), [
+    ({"who5": 2, "mastery": 0.2, "loneliness": -0.2, "burden": 0.1}, (), "beskedent, men positivt"),
+    ({"who5": 2, "mastery": 0.2, "loneliness": -0.2, "burden": 0.1}, ("who5",), "udviklet sig positivt"),
+    ({"who5": -2, "mastery": 0.2, "loneliness": -0.2, "burden": 0.1}, (), "Udviklingen er blandet"),
+    ({"who5": -2, "mastery": -0.2, "loneliness": 0.2, "burden": 0.1}, (), "Hverken"),
+])
+def test_mental_health_summary_follows_the_result(make_edition, changes, significant, expected):
+    f = Facts(hand_made(make_edition))
+    f._summaries["summarise_paired()"] = _paired_frame(changes, significant)
+    text = f.mental_health_summary
+    assert expected in text
+    assert ("beskedent" in text) == (expected == "beskedent, men positivt")
+
+
+@pytest.mark.parametrize(("significant", "expected"), [
+    ([], "Ingen af de målte forhold – alder, selvværd og mestring samt de unges vurdering af forløbets betydning"),
+    (["mastery"], "Unge med højere selvværd og mestring har en større sandsynlighed"),
+    (["age", "mastery"], "De yngre unge og unge med højere selvværd og mestring har en større sandsynlighed"),
+])
+def test_regression_summary_reads_as_danish(make_edition, significant, expected):
+    f = _with_regression(hand_made(make_edition), significant)
+    assert f.regression_summary.startswith(expected)
+    assert "klart" not in f.regression_summary  # odds ratios 0,5 and 2,0 do not more than double the odds
+
+
+def test_regression_result_sentence_says_more_than_double_only_when_it_is(make_edition):
+    f = _with_regression(hand_made(make_edition), ["mastery"])
+    assert "mere end dobbelt" not in f.regression_result_sentence  # OR 2,0 is not more than 2
+    g = _with_regression(hand_made(make_edition), ["mastery"])
+    g._summaries["fit_regression()"].terms.loc[1, "odds_ratio"] = 2.2
+    assert "Den ligger over 2" in g.regression_result_sentence
+    assert g.regression_result_sentence.startswith("Én af de tre faktorer hænger statistisk signifikant sammen")
