@@ -29,6 +29,10 @@ express):
 * a row filter after the dataset, in pandas ``eval`` syntax (as the
   codebook's ``asked_if``), e.g. ``followup[had_placement == 0].duration.n.1+2``;
 * ``<dataset>.share_of.<other>`` — rows of one file as a percent of another's;
+* ``<dataset>[filter].<var>.pct_all.<codes>`` — percent of *all* the
+  (filtered) rows, blank answers included in the base: the 2025 edition's
+  section 5.4 gives the placement items as shares of everyone with a
+  placement (``followup[had_placement == 1]``), not of those who answered;
 * the derived variable ``registry.months_enrolled`` (months from start to end,
   or to the evaluation end for those still enrolled).
 """
@@ -47,7 +51,7 @@ import yaml
 
 from ipsreport.paths import FIXTURES_DIR
 
-__all__ = ["summarise_audit", "compute_key", "load_published"]
+__all__ = ["summarise_audit", "compute_key", "load_published", "rounding"]
 
 PUBLISHED_PATH = FIXTURES_DIR / "published.yml"
 _FIELDS = ("key", "where", "printed", "value", "tolerance", "reason")
@@ -262,11 +266,12 @@ def compute_key(ed, key: str) -> float:
         if answered.empty:
             return math.nan
         return float(getattr(answered.astype(float), stat)())
-    if stat in ("n", "pct") and len(parts) == 4:
+    if stat in ("n", "pct", "pct_all") and len(parts) == 4:
         hits = float(answered.isin(_codes(parts[3])).sum())
         if stat == "n":
             return hits
-        return 100 * hits / len(answered) if len(answered) else math.nan
+        base = len(values) if stat == "pct_all" else len(answered)
+        return 100 * hits / base if base else math.nan
     raise KeyError(f"bad key {key!r}")
 
 
@@ -306,8 +311,10 @@ def key_counts(ed, key: str, value: float | None = None) -> list[float]:
             return [compute_key(ed, f"{head}.n"), compute_key(ed, f"{parts[2]}.n")]
         if head == "registry" and len(parts) == 3 and parts[1] in ("finished", "success"):
             return [compute_key(ed, "registry.success.n"), compute_key(ed, "registry.finished.n")]
-        base = compute_key(ed, f"{head}.{parts[1]}.base")
         stat = parts[2]
+        if stat == "pct_all" and len(parts) == 4:
+            return [compute_key(ed, f"{head}.{parts[1]}.n.{parts[3]}"), compute_key(ed, f"{head}.n")]
+        base = compute_key(ed, f"{head}.{parts[1]}.base")
         if stat in ("n", "pct") and len(parts) == 4:
             return [compute_key(ed, f"{head}.{parts[1]}.n.{parts[3]}"), base]
         if stat in ("min", "max"):
@@ -332,6 +339,12 @@ def load_published(path: str | Path | None = None) -> list[dict]:
     -------
     list of dict
         Entries with ``key, where, printed, value, tolerance, reason``.
+
+    Raises
+    ------
+    ValueError
+        For a missing field, a duplicate key, or a tolerance beyond the
+        rounding of the printed value (:func:`rounding`) without a reason.
     """
     path = Path(path or PUBLISHED_PATH)
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
@@ -342,8 +355,22 @@ def load_published(path: str | Path | None = None) -> list[dict]:
             raise ValueError(f"{path.name}: entry {i} ({entry.get('key')!r}) lacks {missing}")
         if entry["key"] in seen:
             raise ValueError(f"{path.name}: duplicate key {entry['key']!r}")
+        if float(entry["tolerance"]) > rounding(entry["value"]) + _EPS and not entry["reason"]:
+            raise ValueError(f"{path.name}: {entry['key']!r} accepts a difference of {entry['tolerance']}, more than the "
+                             f"rounding of {entry['value']} ({rounding(entry['value'])}), without a reason")
         seen.add(entry["key"])
     return entries
+
+
+def rounding(value) -> float:
+    """Half a unit of the last decimal of a printed value: 0.5 for 14, 0.005 for 2.12, 0.0005 for 0.053.
+
+    A tolerance up to this is rounding; a larger one needs a ``reason``.
+    """
+    import decimal
+
+    exponent = decimal.Decimal(str(value)).normalize().as_tuple().exponent
+    return 0.5 * 10 ** min(int(exponent), 0)
 
 
 def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
@@ -360,8 +387,9 @@ def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
     -------
     DataFrame
         Columns ``key, where, printed, published, reproduced, difference,
-        tolerance, within, reason, counts`` (:func:`key_counts`); ``within`` is true when
-        ``|reproduced - published| <= tolerance``.
+        tolerance, rounding, within, reason, counts`` (:func:`key_counts`); ``within`` is true when
+        ``|reproduced - published| <= tolerance``; ``rounding`` is :func:`rounding` of the printed value
+        (a tolerance above it comes with a ``reason``).
 
     Notes
     -----
@@ -403,11 +431,12 @@ def _summarise_audit(ed, path: Path) -> pd.DataFrame:
                 "reproduced": reproduced,
                 "difference": diff,
                 "tolerance": float(entry["tolerance"]),
+                "rounding": rounding(entry["value"]),
                 "within": bool(np.isfinite(diff) and abs(diff) <= float(entry["tolerance"]) + _EPS),
                 "reason": entry["reason"],
                 "counts": key_counts(ed, entry["key"], reproduced),
             }
         )
-    columns = ["key", "where", "printed", "published", "reproduced", "difference", "tolerance", "within", "reason",
-               "counts"]
+    columns = ["key", "where", "printed", "published", "reproduced", "difference", "tolerance", "rounding", "within",
+               "reason", "counts"]
     return pd.DataFrame(rows, columns=columns)

@@ -17,11 +17,19 @@ Schema of a case file (all fields required unless marked optional):
 ``written`` ("YYYY-MM"), ``consultant`` (str, pseudonym), ``order`` (int >= 1,
 the appendix order, unique), ``focus``, ``background``, ``vignette`` (str),
 ``highlight`` (str, optional: the longer box used in chapter 5),
-``timeline`` (list of ``{date: "YYYY-MM" | YYYY-MM-DD, kind, text, approx?}``
+``timeline`` (list of ``{date: "YYYY-MM" | YYYY-MM-DD, kind, text, approx?, when?}``
 with ``kind`` one of :data:`EVENT_KINDS`, in chronological order and not
 after ``written``), ``supports`` (list of str), ``quotes`` (2-3 of
-``{who, text}``), ``lessons`` (list of str), ``story`` (list of
+``{who, text}``), ``lessons`` (list of str, optional), ``story`` (list of
 ``{heading, text}``), ``advice`` (str).
+
+A case holds what the case study says. Where it gives no month for an
+event, the event is ``approx: true`` and ``when`` says the time as the
+source gives it ("sommeren 2024", "2023, måned ikke oplyst"); ``date`` then
+only places the marker on the timeline, which draws it hollow and says so in
+the legend. No month is printed that the source does not give.
+``lessons`` are the learning points the case study itself states (printed
+as the consultant's learning); leave the field out when it states none.
 """
 
 from __future__ import annotations
@@ -83,7 +91,9 @@ _FIELDS = {
     "story": list,
     "advice": str,
 }
-_OPTIONAL = {"highlight"}
+_OPTIONAL = {"highlight", "lessons"}
+#: Legend entry of hollow markers: the date is only the marker's place on the axis.
+APPROX_LEGEND = "Tidspunkt ikke præcist oplyst"
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -111,14 +121,15 @@ class TimelineEvent:
     kind: str
     text: str
     approx: bool = False
+    when: str | None = None  # the time as the source gives it, for an approximate date
 
     @property
     def label(self) -> str:
-        """Danish date label, e.g. "7. juni 2023" or "ca. april 2023"."""
+        """Danish date label: "7. juni 2023", "juni 2023", or for an approximate date its ``when``."""
+        if self.when:
+            return self.when
         text = danish_month(self.date)
-        if self.day_known:
-            text = f"{self.date.day}. {text}"
-        return f"ca. {text}" if self.approx else text
+        return f"{self.date.day}. {text}" if self.day_known else text
 
 
 @dataclass(frozen=True)
@@ -264,14 +275,21 @@ def load_case(path: Path | str) -> Case:
     events = []
     for i, raw in enumerate(data["timeline"]):
         field = f"timeline[{i}]"
-        raw = _mapping(path, field, raw, {"date", "kind", "text"}, {"approx"})
+        raw = _mapping(path, field, raw, {"date", "kind", "text"}, {"approx", "when"})
         date, day_known = _parse_event_date(path, f"{field}.date", raw["date"])
         if raw["kind"] not in EVENT_KINDS:
             raise _fail(path, f"{field}.kind", f"must be one of {list(EVENT_KINDS)} (got {raw['kind']!r})")
         approx = raw.get("approx", False)
         if not isinstance(approx, bool):
             raise _fail(path, f"{field}.approx", f"must be true or false (got {approx!r})")
-        event = TimelineEvent(date, day_known, raw["kind"], _text(path, f"{field}.text", raw["text"]), approx)
+        when = raw.get("when")
+        if approx and when is None:
+            raise _fail(path, f"{field}.when", "an approximate date needs 'when': the time as the case study gives it "
+                                               "(e.g. 'sommeren 2024' or '2023, måned ikke oplyst'), so no month is "
+                                               "invented")
+        if when is not None:
+            when = _text(path, f"{field}.when", when)
+        event = TimelineEvent(date, day_known, raw["kind"], _text(path, f"{field}.text", raw["text"]), approx, when)
         if events and event.date < events[-1].date:
             raise _fail(path, f"{field}.date", f"events must be in chronological order ({event.date} is before {events[-1].date})")
         if (event.date.year, event.date.month) > (written.year, written.month):
@@ -308,7 +326,7 @@ def load_case(path: Path | str) -> Case:
         timeline=tuple(events),
         supports=_texts(path, "supports", data["supports"]),
         quotes=tuple(quotes),
-        lessons=_texts(path, "lessons", data["lessons"]),
+        lessons=_texts(path, "lessons", data["lessons"]) if "lessons" in data else (),
         story=tuple(story),
         advice=_text(path, "advice", data["advice"]),
     )
@@ -402,7 +420,9 @@ def case_appendix(name: str, cases_dir: Path | str | None = None) -> Markdown:
         out += [f"## {section.heading} {{.unlisted}}", _paragraphs(section.text)]
     out += ["## Støtte undervejs {.unlisted}", "\n".join(f"- {s}" for s in case.supports)]
     out += ["## Sagt i interviewene {.unlisted}", "\n\n".join(_quote_block(q.text, q.who) for q in case.quotes)]
-    out += ["## Læring fra forløbet {.unlisted}", "\n".join(f"- {s}" for s in case.lessons)]
+    if case.lessons:
+        consultant = case.consultant + ("'" if case.consultant[-1].lower() in "sxz" else "s")
+        out += [f"## {consultant} læring fra forløbet {{.unlisted}}", "\n".join(f"- {s}" for s in case.lessons)]
     out += [f"## {case.genitive} råd til andre unge i IPS UNG {{.unlisted}}", _quote_block(case.advice)]
     return Markdown("\n\n".join(out) + "\n")
 
@@ -545,7 +565,7 @@ def fig_case_timeline(name: str, cases_dir: Path | str | None = None):
         ]
         if any(e.approx for e in case.timeline):
             handles.append(
-                Line2D([], [], linestyle="", marker="o", markersize=6, markerfacecolor="white", markeredgecolor="#6b6b6b", label="Omtrentlig dato")
+                Line2D([], [], linestyle="", marker="o", markersize=6, markerfacecolor="white", markeredgecolor="#6b6b6b", label=APPROX_LEGEND)
             )
         # One legend row when it fits the page width, else two even rows.
         ncols = len(handles) if len(handles) <= 5 else -(-len(handles) // 2)

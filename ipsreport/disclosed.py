@@ -306,6 +306,11 @@ class Disclosed:
         return self._counts(pw.summarise_placement(self.ed))
 
     @cached_property
+    def placement_of_placed(self) -> pd.DataFrame:
+        """Placement items as shares of all with a placement, blanks included (section 5.4's base)."""
+        return self._counts(pw.summarise_placement_of_placed(self.ed))
+
+    @cached_property
     def no_placement_duration(self) -> pd.DataFrame:
         """Respondents without a placement and how many of them were short in the programme."""
         frame = pw.summarise_no_placement_duration(self.ed).copy()
@@ -313,6 +318,18 @@ class Disclosed:
             for column in ("n", "short_n"):
                 frame[column] = frame[column].astype("Int64").mask(
                     frame[column].map(lambda v: disclosure.is_small(v, self.min_cell)).astype(bool))
+        return frame
+
+    @cached_property
+    def enrolled_duration(self) -> pd.DataFrame:
+        """The shortest time in the programme among the still enrolled respondents.
+
+        One person's value, so shown (as ages) only when at least ``2 min_cell`` answered.
+        """
+        frame = pw.summarise_enrolled_duration(self.ed).copy()
+        if self.min_cell and frame["answered"].iloc[0] < 2 * self.min_cell:
+            frame["min_code"] = None
+            frame["min_months"] = None
         return frame
 
     @cached_property

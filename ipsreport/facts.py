@@ -126,6 +126,8 @@ _DEGREE5 = {
     "low": (4, 5),
     "none": (5,),
 }
+#: The placement items add "i mindre grad" alone and the blanks (code 0) to the degree5 pools.
+_PLACEMENT = {**_DEGREE5, "lesser": (4,), "noanswer": (0,)}
 _FITS4 = {"top": (1,), "second": (2,), "rest": (3, 4)}
 _EVAL = {"top": (1,), "second": (2,)}
 _MH_SCORES = ("who5", "mastery", "loneliness", "burden")
@@ -145,6 +147,8 @@ _DISCLOSED = {
     "summarise_psychiatry": lambda d: d.psychiatry,
     "summarise_placement": lambda d: d.placement,
     "summarise_no_placement_duration": lambda d: d.no_placement_duration,
+    "summarise_placement_of_placed": lambda d: d.placement_of_placed,
+    "summarise_enrolled_duration": lambda d: d.enrolled_duration,
     "summarise_exit": lambda d: d.exit,
     "summarise_registry_counts": lambda d: d.registry_counts,
     "summarise_paired": lambda d: d.paired(),
@@ -248,6 +252,8 @@ class Facts:
         return {"n": row["n"], "base": row["base"], "pct": float(row["pct"]), "suppression": row["suppression"]}
 
     def _definitions(self) -> dict[str, Callable[[], Fact]]:
+        from ipsreport import facts_sentences as fs
+
         d: dict[str, Callable[[], Fact]] = {}
         cb = self._ed.codebook
 
@@ -293,6 +299,7 @@ class Facts:
                 pooled(f"edu_{name}_{kind}", "summarise_background", "education", codes, kind)
         for kind in ("pct", "n", "of"):
             pooled(f"work_experience_{kind}", "summarise_background", "work_experience", (1,), kind)
+        d["edu_higher_mvu_lvu_sentence"] = lambda: fs.edu_higher_sentence(self)
         d["work_experience_years_mean"] = lambda: Fact(
             float(self._s("summarise_work_experience_years")["mean"].iloc[0]), "num", decimals=1)
 
@@ -318,6 +325,8 @@ class Facts:
                 for kind in ("pct", "n"):
                     pooled(f"{var.name}_{suffix}_{kind}", "summarise_evaluation", var.name, codes, kind)
 
+        d["evaluation_summary"] = lambda: fs.evaluation_summary(self)
+
         # Psychiatry (follow-up).
         for kind in ("n", "pct", "of"):
             pooled(f"psych_contact_{kind}", "summarise_psychiatry", "psych_contact", (1,), kind)
@@ -331,10 +340,13 @@ class Facts:
         pooled("no_placement_n", "summarise_placement", "had_placement", (0,), "n")
         d["no_placement_short_n"] = lambda: self._protected_count(
             self._s("summarise_no_placement_duration")["short_n"].iloc[0])
+        # Section 5.4 gives the four items as shares of all with a placement, blanks included (as 2025).
         for var in cb["followup"].group("placement"):
-            for suffix, codes in _DEGREE5.items():
+            for suffix, codes in _PLACEMENT.items():
                 for kind in ("pct", "n", "of"):
-                    pooled(f"{var.name}_{suffix}_{kind}", "summarise_placement", var.name, codes, kind)
+                    pooled(f"{var.name}_{suffix}_{kind}", "summarise_placement_of_placed", var.name, codes, kind)
+        d["placement_noanswer_sentence"] = lambda: fs.placement_noanswer_sentence(self)
+        d["followup_enrolled_sentence"] = lambda: fs.enrolled_sentence(self)
 
         # Table 8 and the success rate.
         d["success_words"] = lambda: self._words_of(self._rc("success"))
@@ -344,6 +356,7 @@ class Facts:
             d[f"exit_{name}_pct"] = (lambda c=code: self._exit(c, "pct"))
             d[f"exit_{name}_share_words"] = (lambda c=code: self._words_of(self._exit_pool(c)))
         d["uu_guidance_share_words"] = lambda: self._words_of(self._rc("uu_guidance"))
+        d["education_choice_sentence"] = lambda: fs.education_choice_sentence(self)
 
         # Chapter 6 (summaries/mental_health.py).
         d["paired_n"] = lambda: self._paired_n("who5")
@@ -357,6 +370,7 @@ class Facts:
             d[f"{score}_p_ttest"] = (lambda s=score: Fact(float(self._paired(s)["p_ttest"]), "text",
                                                            text=fmt.pvalue(self._paired(s)["p_ttest"])))
         d["any_mental_health_significant"] = self._any_significant
+        d["mental_health_summary"] = lambda: fs.mental_health_summary(self)
         for band, word in _BANDS.items():
             for time in ("start", "end"):
                 d[f"who5_band_{word}_{time}_pct"] = (lambda b=band, t=time: self._band(b, t))
@@ -381,6 +395,12 @@ class Facts:
         d["regression_others_sentence"] = self._regression_others
         d["regression_significant_or_sentence"] = self._significant_or_sentence
         d["burden_or_sentence"] = self._burden_sentence
+        # The same findings in running Danish (ipsreport.regression_prose): what chapters 2 and 7 print.
+        from ipsreport import regression_prose as rp
+
+        d["regression_summary"] = lambda: Fact(None, "text", text=rp.summary(self._regression()))
+        d["regression_result_sentence"] = lambda: Fact(None, "text", text=rp.result_sentence(self._regression()))
+        d["regression_rest_sentence"] = lambda: Fact(None, "text", text=rp.rest_sentence(self._regression()))
         d["who5_end_vs_population"] = self._who5_vs_population
         d["who5_population_sentence"] = self._who5_population_sentence
         d["placement_now_vs_ever"] = self._placement_now_vs_ever
@@ -446,6 +466,18 @@ class Facts:
         d["alpha"] = lambda: Fact(float(st.alpha), "num", decimals=2, strip_zeros=True)
         d["success_target_pct"] = lambda: Fact(float(st.success_target_pct), "pct")
         d["evaluation_end"] = lambda: Fact(st.evaluation_end, "text", text=fmt.date(st.evaluation_end))
+        # Definitions the prose would otherwise type: the confidence level, periods, interview counts.
+        d["confidence_level"] = lambda: Fact((1 - float(st.alpha)) * 100, "pct", decimals=1, strip_zeros=True)
+        d["project_period"] = lambda: fs.period(st.project_start, st.project_end)
+        d["implementation_period"] = lambda: fs.period(st.implementation_start, st.implementation_end)
+        d["implementation_length"] = lambda: fs.months_long(st.implementation_start, st.implementation_end)
+        d["partner_interviews_n"] = lambda: Fact(int(st.partner_interviews_n), "text",
+                                                 text=fmt.count(st.partner_interviews_n))
+        d["servicedesign_interviews_n"] = lambda: Fact(int(st.servicedesign_interviews_n), "text",
+                                                       text=fmt.count(st.servicedesign_interviews_n))
+        d["cases_n"] = lambda: Fact(fs.cases_count(), "text", text=fmt.count(fs.cases_count()))
+        d["regression_epv_min"] = lambda: Fact(fs.epv_min(), "text", text=fmt.count(fs.epv_min()))
+        d["regression_terms_n"] = lambda: Fact(len(TERM_NAMES), "text", text=fmt.count(len(TERM_NAMES)))
         d["synthetic_notice"] = self._synthetic_notice
         d["package_version"] = lambda: Fact(None, "text", text=_package_version())
         d["git_commit"] = lambda: Fact(None, "text", text=_git_commit())
@@ -619,7 +651,7 @@ class Facts:
                     "(se noten under tabellen).")
         else:
             text = (f"I denne udgave er odds ratioen for psykisk belastning {fmt.num(row['odds_ratio'], 2)} med et "
-                    f"95 %-konfidensinterval på {fmt.ci(row['ci_low'], row['ci_high'])} "
+                    f"{self.confidence_level}-konfidensinterval på {fmt.ci(row['ci_low'], row['ci_high'])} "
                     f"(p-værdi {fmt.pvalue(row['p'])}).")
         return Fact(row["odds_ratio"], "text", text=text)
 

@@ -181,7 +181,7 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width=width)) or text
 
 
-def _change_text(row: pd.Series, decimals: int) -> str:
+def _change_text(row: pd.Series, decimals: int, level: str = "95 %") -> str:
     """Danish text box beside a paired plot: change, CI and test result."""
     lines = []
     if row["n"] == 0:
@@ -189,7 +189,7 @@ def _change_text(row: pd.Series, decimals: int) -> str:
     sign = "+" if row["diff"] > 0 and fmt.num(row["diff"], decimals) != fmt.num(0, decimals) else ""
     lines.append(f"Ændring i gennemsnit: {sign}{fmt.num(row['diff'], decimals)}")
     if np.isfinite(row["ci_low"]):
-        lines.append(f"95 %-konfidensinterval:\n{fmt.num(row['ci_low'], decimals)} til {fmt.num(row['ci_high'], decimals)}")
+        lines.append(f"{level}-konfidensinterval:\n{fmt.num(row['ci_low'], decimals)} til {fmt.num(row['ci_high'], decimals)}")
     if np.isfinite(row["p_ttest"]):
         verdict = "Statistisk signifikant" if row["significant"] else "Ikke statistisk signifikant"
         lines.append(f"{verdict}\n(parret t-test, p = {fmt.pvalue(row['p_ttest'])})")
@@ -305,7 +305,7 @@ def _paired_figure(ed, score: str) -> Figure:
         ax, side = fig.subplots(1, 2, width_ratios=[3, 1.9])
         _draw_paired(ax, ed, score, row, trajectories)
         side.set_axis_off()
-        side.text(0.0, 0.5, _change_text(row, SCORES[score].decimals), ha="left", va="center",
+        side.text(0.0, 0.5, _change_text(row, SCORES[score].decimals, _level(ed)), ha="left", va="center",
                   fontsize=th.FONT_SIZE, linespacing=1.35, transform=side.transAxes, gid="change")
         _add_note(fig, note)
     return fig
@@ -382,7 +382,7 @@ def fig_who5(ed) -> Figure:
     population = float((ed.codebook.scores.get("who5") or {}).get("population_mean", scoring.WHO5_POPULATION_MEAN))
     with th.theme():
         note = (paired_note(int(row["n"]), trajectories.attrs.get("hidden", False), protected.min_cell)
-                + " " + _who5_change_sentence(row))
+                + " " + _who5_change_sentence(row, _level(ed)))
         fig = _new_figure(10.5 * th.CM, note)
         left, right = fig.subplots(1, 2, width_ratios=[2.6, 2.4])
         # Bands behind everything: boundaries halfway between attainable
@@ -442,14 +442,19 @@ def fig_who5(ed) -> Figure:
     return fig
 
 
-def _who5_change_sentence(row: pd.Series) -> str:
+def _level(ed) -> str:
+    """The confidence level of the intervals, 1 - alpha: "95 %"."""
+    return fmt.pct((1 - float(ed.settings.alpha)) * 100, 1, strip_zeros=True)
+
+
+def _who5_change_sentence(row: pd.Series, level: str = "95 %") -> str:
     """One sentence for the WHO-5 note (the figure has no room for a side panel)."""
     if row["n"] == 0 or not np.isfinite(row["diff"]):
         return ""
     sign = "+" if row["diff"] > 0 and fmt.num(row["diff"], 1) != fmt.num(0, 1) else ""
     text = f"Ændring i gennemsnit: {sign}{fmt.num(row['diff'], 1)} point"
     if np.isfinite(row["ci_low"]):
-        text += f" (95 %-konfidensinterval: {fmt.num(row['ci_low'], 1)} til {fmt.num(row['ci_high'], 1)})"
+        text += f" ({level}-konfidensinterval: {fmt.num(row['ci_low'], 1)} til {fmt.num(row['ci_high'], 1)})"
     if np.isfinite(row["p_ttest"]):
         verdict = "statistisk signifikant" if row["significant"] else "ikke statistisk signifikant"
         text += f"; {verdict} (parret t-test, p = {fmt.pvalue(row['p_ttest'])})"

@@ -19,9 +19,17 @@ that way and that keep the book accessible:
     a code cell holds at most three lines of code (chapters call, the
     package computes);
 ``typed-number``
-    no hand-typed data numbers in prose, captions or alt text (a heuristic,
-    with an allow-list for definitions such as scale ranges, years, dates,
-    chapter numbers, the 15–29-year target group and the IPS caseload of 25);
+    no hand-typed data numbers in prose, captions or alt text (a heuristic).
+    Besides digits with units it catches counts in words ("seks af
+    indsatsens samarbejdspartnere", "fire unge", "i to år") and periods typed
+    as months ("fra marts til februar"). Numbers that have a setting or a
+    source in the data are *not* allowed: the fidelity limit
+    (``f.caseload_limit``), the confidence level (``f.confidence_level``,
+    from ``alpha``), the project periods, and the counts of interviews and
+    cases. :data:`ALLOWED_PATTERNS` lists the few true definitions that may be
+    typed: scale ranges and end points, category thresholds ("mere end seks
+    måneder"), years and dates, chapter/table numbers, the 15–29-year target
+    group, the age of majority, significance levels and instrument names;
 ``markup``
     only the Quarto markdown subset the render engine supports (no raw
     HTML/LaTeX, shortcodes or tabsets).
@@ -49,6 +57,7 @@ _REF = re.compile(r"(?<![\w.@])@(?P<id>(?:[Ss]ec|[Ff]ig|[Tt]bl)-[\w-]*\w)")
 _INLINE_CODE = re.compile(r"`\{python\}[^`]*`|`[^`\n]*`")
 
 _MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
+_NUMBER_WORDS_DEF = "en|én|et|ét|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve"
 
 #: Definitions that may be typed by hand. They are removed from the text
 #: before the number patterns are applied, so keep them narrow.
@@ -66,14 +75,13 @@ ALLOWED_PATTERNS: tuple[str, ...] = (
     r"\b(?:19|20)\d{2}\b",
     # chapter, section, table, figure, appendix and question numbers
     r"(?i)\b(?:kapitel|kapitlerne|afsnit|bilag|tabel|figur|spørgsmål|fase)\s+\d+(?:\.\d+)*(?:\s*(?:–|-|og)\s*\d+(?:\.\d+)*)?",
-    # the IPS fidelity criterion: at most 25 young people per consultant
-    r"(?i)\b(?:højst|maksimalt|max\.?|op til)\s+(?:\w+\s+){0,2}25\b",
     # the age of majority: "unge under 18 år"
     r"(?i)\b(?:under|over|fyldt|fylder|fyldte)\s+18(?:\s+år)?",
+    # thresholds of a category or question: "i mere end seks måneder", "over tyve år", "de seneste fire uger"
+    r"(?i)\b(?:mere end|mindre end|over|under|mindst|højst|de seneste)\s+(?:" + _NUMBER_WORDS_DEF + r"|\d+)\s+"
+    r"(?:måneder|måned|år|uger|uge)\b",
     # significance levels: "p < 0,05"
     r"(?i)\bp\s*[<>≤≥=]\s*0,\d+",
-    # the confidence level: "95 %-konfidensinterval"
-    r"(?i)\b95\s*%-?\s*(?:konfidens|sikkerhed)",
     # instrument names: WHO-5
     r"WHO-5",
     # footnote markers
@@ -90,6 +98,13 @@ def _union(patterns) -> re.Pattern:
 _ALLOWED = _union(ALLOWED_PATTERNS)
 
 _NUMBER_WORDS = "en|én|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv"
+#: Number words that count something from the data or the fieldwork ("en"/"et" are articles).
+_COUNT_WORDS = "to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve"
+#: What such a count counts: people, interviews, cases, programme months and years.
+_COUNTED = (
+    "unge|deltagere|samarbejdspartnere|fagpersoner|informanter|interview\\w*|cases|caseanalyser|forløb|"
+    "konsulenter|respondenter|personer|besvarelser|måneder|år"
+)
 _UNITS = (
     "%|procent|pct\\.?|procentpoint|ud af|unge|deltagere|respondenter|personer|"
     "besvarelser|svarpersoner|borgere|forløb|kvinder|mænd|år|måneder|point"
@@ -101,6 +116,10 @@ TYPED_NUMBER_PATTERNS: tuple[str, ...] = (
     r"\b\d+,\d+\b",
     r"(?i)\b(?:steg|faldt|øgedes|voksede|ændrede\s+sig|gik\s+(?:op|ned))\s+(?:\w+\s+){0,3}fra\s+\d",
     r"\b[Nn]\s*[:=]\s*\d+",
+    # a count in words: "seks af indsatsens kommunale samarbejdspartnere", "fire unge", "i to år"
+    rf"(?i)\b(?:{_COUNT_WORDS})\s+(?:[\wæøå]+\s+){{0,3}}?(?:{_COUNTED})(?![\wæøå])",
+    # a period typed as months (the years are definitions, the span is a setting): "fra marts til februar"
+    rf"(?i)\b(?:{_MONTHS})\s*(?:–|-|til)\s*(?:{_MONTHS})\b",
 )
 _TYPED_NUMBER = _union(TYPED_NUMBER_PATTERNS)
 #: In alt text and captions any free-standing number is suspect.

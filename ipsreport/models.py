@@ -257,9 +257,9 @@ def fit_logit(frame: pd.DataFrame, outcome: str, terms, labels=None, alpha: floa
     if not fitted.mle_retvals.get("converged", True):
         notes.append("Estimationen konvergerede ikke; resultaterne er ikke pålidelige.")
 
-    conf = fitted.conf_int(alpha=0.05).loc[terms]
+    conf = fitted.conf_int(alpha=alpha).loc[terms]  # the confidence level is 1 - alpha (settings)
     if ci_method == "profile" and not separated:
-        conf = pd.DataFrame([profile_ci(y, X, fitted, t) for t in terms], index=terms, columns=[0, 1])
+        conf = pd.DataFrame([profile_ci(y, X, fitted, t, level=1 - alpha) for t in terms], index=terms, columns=[0, 1])
     pvalues = fitted.pvalues[terms]
     with np.errstate(over="ignore"):  # separated fits: exp of huge coefficients is inf, flagged above
         out = _terms_frame(terms, labels, params, bse, conf, pvalues)

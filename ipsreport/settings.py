@@ -86,6 +86,12 @@ class Settings:
     alpha: float = _ranged(0, 0.5, open_low=True, open_high=True)
     evaluation_end: dt.date = _ranged(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
     fidelity_caseload_max: int = _ranged(1, 200)
+    project_start: dt.date = _ranged(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+    project_end: dt.date = _ranged(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+    implementation_start: dt.date = _ranged(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+    implementation_end: dt.date = _ranged(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+    partner_interviews_n: int = _ranged(0, 1000)
+    servicedesign_interviews_n: int = _ranged(0, 1000)
 
 
 def setting_ranges() -> dict[str, Range]:

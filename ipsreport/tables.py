@@ -275,8 +275,8 @@ _MEANING_NOTE = ("¹ Vurdering af forløbets betydning er et udtryk for to spør
 
 
 _CI_NOTES = {
-    "wald": "Konfidensintervallerne er 95 %-Wald-intervaller.",
-    "profile": ("Konfidensintervallerne er 95 %-profil-likelihood-intervaller, mens p-værdierne er Wald-test; "
+    "wald": "Konfidensintervallerne er {level}-Wald-intervaller.",
+    "profile": ("Konfidensintervallerne er {level}-profil-likelihood-intervaller, mens p-værdierne er Wald-test; "
                 "tæt på grænsen kan et interval derfor udelukke 1, selv om variablen ikke er signifikant."),
 }
 
@@ -314,6 +314,7 @@ def tab_regression(ed, ci_method: str | None = None) -> GT:
         }
     )
     alpha = fmt.num(result.alpha, 2, strip_zeros=True)
+    level = fmt.pct((1 - result.alpha) * 100, 1, strip_zeros=True)  # the intervals are at 1 - alpha
     enrolled = disclosed(ed).registry_counts.loc["followup_enrolled"]
     if not enrolled["suppression"] and enrolled["n"] == 0:
         excluded = ""
@@ -325,7 +326,7 @@ def tab_regression(ed, ci_method: str | None = None) -> GT:
                     "men har udfyldt et afsluttende spørgeskema, indgår ikke.")
     notes = [
         f"Anm.: * = p < 0,05, ** = p < 0,01, *** = p < 0,001. »n.s.« betyder »ikke signifikant« (p ≥ {alpha}); "
-        f"odds ratio vises kun for signifikante variable. {_CI_NOTES[result.ci_method]}",
+        f"odds ratio vises kun for signifikante variable. {_CI_NOTES[result.ci_method].format(level=level)}",
         f"Analysen omfatter {fmt.count(result.n)} afsluttede unge med fuldstændige svar, "
         f"heraf {fmt.count(result.events)} i job eller uddannelse ved afslutning. {excluded}",
         _MEANING_NOTE,
@@ -333,7 +334,7 @@ def tab_regression(ed, ci_method: str | None = None) -> GT:
     ]
     table = _gt(frame, "regression", first_width="50%")
     # A soft hyphen lets the long label break on a phone.
-    table = table.cols_label(label="Variabel", odds="Odds ratio", ci=f"95{NBSP}%-konfidens{SHY}interval")
+    table = table.cols_label(label="Variabel", odds="Odds ratio", ci=f"{level.replace(' ', NBSP)}-konfidens{SHY}interval")
     table = table.tab_spanner(_keep(base_label(result.n)), columns=["odds", "ci"])
     table = table.cols_align("right", columns=["odds", "ci"])
     return _notes(table, notes)
@@ -358,10 +359,6 @@ def tab_regression_spec(ed) -> GT:
     return _notes(table, [f"Udfald: {outcome.label.lower()} (1 = ja, 0 = nej), spørgeskemaet ved afslutning. "
                           "Analysen omfatter afsluttede unge med svar på alle faktorer."])
 
-_TYPE_DA = {"id": "id", "string": "tekst", "date": "dato", "integer": "heltal", "number": "tal",
-            "category": "kategori"}
-
-
 def _values_text(var) -> str:
     if var.values:
         return "; ".join(f"{code} = {label}" for code, label in var.values.items())
@@ -372,29 +369,39 @@ def _values_text(var) -> str:
 
 
 def tab_codebook(ed) -> GT:
-    """Data og metode: the codebook, one row per variable, grouped by data file."""
+    """Data og metode: the codebook in Danish words, one row per variable, grouped by data file.
+
+    Danish first: the question or description, its type, codes or range, and
+    "Stilles hvis" as a Danish clause made from the variable's ``asked_if``
+    (:func:`ipsreport.codebook_text.condition_text`); the data file's column
+    name comes last, small, for those who open the files.
+    """
+    from ipsreport.codebook_text import TYPE_DA, condition_text
+
     rows = []
     for dataset in ed.codebook.datasets.values():
         for var in dataset.variables:
             rows.append(
                 {
-                    "dataset": f"{dataset.label} ({dataset.name})",
-                    "variable": var.name,
+                    "dataset": f"{dataset.label} (filen {dataset.name})",
                     "label": var.label,
-                    "type": _TYPE_DA.get(var.type, var.type),
+                    "type": TYPE_DA.get(var.type, var.type),
                     "values": _values_text(var),
-                    "asked_if": var.asked_if or "",
+                    "asked_if": condition_text(var.asked_if, dataset),
+                    "variable": var.name,
                 }
             )
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=["dataset", "label", "type", "values", "asked_if", "variable"])
     table = _gt(frame, "codebook", first_width=None, groupname_col="dataset")
-    table = table.cols_label(variable="Variabel", label="Spørgsmål / beskrivelse", type="Type",
-                             values="Koder / interval", asked_if="Stilles hvis")
-    table = table.cols_width({"variable": "18%", "label": "34%", "type": "9%", "values": "27%", "asked_if": "12%"})
-    table = table.tab_style(style.text(font="monospace", size="12px"), loc.body(columns=["variable", "asked_if"]))
+    table = table.cols_label(label="Spørgsmål / beskrivelse", type="Type", values="Koder / interval",
+                             asked_if="Stilles hvis", variable="Variabel")
+    table = table.cols_width({"label": "34%", "type": "9%", "values": "25%", "asked_if": "20%", "variable": "12%"})
+    table = table.tab_style(style.text(font="monospace", size="10px"), loc.body(columns=["variable"]))
+    table = table.opt_css("#gt-codebook td.gt_row:last-child { word-break: break-all; }")
     table = table.tab_options(table_font_size="12px")
-    return _notes(table, ["Koderne er heltalskoder som i spørgeskemaets eksport; tom celle = ikke besvaret/ikke stillet. "
-                          "Kilde: data/codebook.yml."])
+    return _notes(table, ["Koderne er heltalskoder som i spørgeskemaets eksport; en tom celle betyder, at spørgsmålet "
+                          "ikke er besvaret eller ikke er stillet. »Stilles hvis« er tom for spørgsmål, alle får. "
+                          "»Variabel« er kolonnens navn i datafilen. Kilde: data/codebook.yml."])
 
 
 def tab_sources(ed) -> GT:
@@ -439,13 +446,37 @@ def _audit_number(value) -> str:
     return fmt.num(value, 3 if abs(value) < 1 else 2, strip_zeros=True)
 
 
+def _tolerance_text(value) -> str:
+    """A tolerance as printed: ``"0"`` or ``"±0,5"``, with as many decimals as it has (at most four)."""
+    import decimal
+
+    if value is None or pd.isna(value):
+        return fmt.MISSING
+    if float(value) == 0:
+        return "0"
+    exponent = decimal.Decimal(str(float(value))).normalize().as_tuple().exponent
+    return "±" + fmt.num(value, min(max(-int(exponent), 0), 4))
+
+
+#: Where the stars of Table 9 come from, and how the 2025 edition's significance is audited.
+AUDIT_STARS_NOTE = (
+    "Stjernerne i rapportens Tabel 9 (* p < 0,05, ** p < 0,01, *** p < 0,001) beregnes af rapportsystemet ud fra "
+    "modellens p-værdier (Wald-test); de er ikke overtaget fra 2025-udgaven. 2025-udgavens Tabel 9 trykker ingen "
+    "signifikansstjerner ved tallene (»**« efter »Vurdering af forløbets betydning« henviser til tabellens fodnote), "
+    "så dens signifikans er kontrolleret som et interval for p-værdien: »n.s.« som p ≥ 0,05 og en trykt odds ratio "
+    "som p < 0,05."
+)
+
+
 def tab_audit(ed) -> GT:
-    """Reproduktion: published vs reproduced numbers, and why they differ.
+    """Reproduktion: published vs reproduced numbers, the tolerance, and why they differ.
 
     Formats :func:`ipsreport.audit.summarise_audit` (columns ``key, where,
-    printed, published, reproduced, difference, tolerance, within, reason``):
-    where the number is printed, as printed, as reproduced from the data,
-    whether that is within the tolerance, and the reason for any difference.
+    printed, published, reproduced, difference, tolerance, rounding, within,
+    reason``): where the number is printed, as printed, as reproduced from the
+    data, the accepted difference, whether the reproduced number lies within
+    it, and the reason for any tolerance beyond the rounding of the printed
+    number. The notes say where the stars of Table 9 come from.
     """
     audit = disclosed(ed).audit
     frame = pd.DataFrame(
@@ -454,6 +485,7 @@ def tab_audit(ed) -> GT:
             "key": audit["key"].astype(str),
             "printed": audit["printed"].astype(str),
             "reproduced": [_audit_number(v) for v in audit["reproduced"]],
+            "tolerance": [_tolerance_text(v) for v in audit["tolerance"]],
             "within": [fmt.MISSING if hidden else ("Ja" if w else "Nej")
                        for w, hidden in zip(audit["within"], audit["suppressed"])],
             "reason": ["" if r is None or (isinstance(r, float) and pd.isna(r)) else str(r) for r in audit["reason"]],
@@ -462,16 +494,22 @@ def tab_audit(ed) -> GT:
     table = _gt(frame, "audit", first_width=None)
     # Short headers in columns wide enough that none of them is hyphenated in the PDF.
     table = table.cols_label(where="Sted", key="Nøgle", printed="Trykt 2025", reproduced="Beregnet",
-                             within="Genskabt", reason="Forklaring")
-    table = table.cols_width({"where": "10%", "key": "19%", "printed": "17%", "reproduced": "11%",
-                              "within": "11%", "reason": "32%"})
-    table = table.cols_align("right", columns=["reproduced"])
+                             tolerance="Tolerance", within="Genskabt", reason="Forklaring")
+    table = table.cols_width({"where": "10%", "key": "17%", "printed": "15%", "reproduced": "10%",
+                              "tolerance": "10%", "within": "10%", "reason": "28%"})
+    table = table.cols_align("right", columns=["reproduced", "tolerance"])
     table = table.tab_style(style.text(font="monospace", size="10px"), loc.body(columns=["key"]))
     table = table.opt_css("#gt-audit td.gt_row:nth-child(2) { word-break: break-all; }")
     table = table.tab_options(table_font_size="11px")
     n_within = int(audit["within"].sum())
     hidden = ("Beregnede tal, der hviler på færre end {m} unge, vises ikke (»–«)."
               .format(m=fmt.count(_min_cell(ed))) if audit["suppressed"].any() else None)
-    return _notes(table, [f"{fmt.count(n_within)} af {fmt.count(len(audit))} offentliggjorte tal er genskabt "
-                          "(»Genskabt: Ja«): det beregnede tal ligger inden for tolerancen, dvs. afrundingen af det "
-                          "trykte tal eller afstanden til nærmeste mulige værdi.", hidden])
+    return _notes(table, [
+        f"{fmt.count(n_within)} af {fmt.count(len(audit))} offentliggjorte tal er genskabt (»Genskabt: Ja«): det "
+        "beregnede tal ligger inden for tolerancen.",
+        "Tolerance: den største afstand mellem det beregnede og det trykte tal, der accepteres. Den er afrundingen af "
+        "det trykte tal (en halv enhed på sidste ciffer: ±0,5 for en hel procent), når intet andet står i "
+        "»Forklaring«; er den større, står årsagen dér.",
+        AUDIT_STARS_NOTE,
+        hidden,
+    ])

@@ -69,6 +69,10 @@ def small(make_edition):
         ("followup[had_placement==0].duration.n.1+2", 1),
         ("followup[still_enrolled==1].duration.min", 2),
         ("followup[had_placement==0].n", 2),
+        # pct_all: percent of all (filtered) rows, blank answers in the base ("b" has no who5_1 blank).
+        ("followup.still_enrolled.pct_all.1", 100 / 3),
+        ("followup.who5_1.pct_all.3", 100 / 3),  # a answered 3, c left it blank: 1 of 3 rows
+        ("followup.who5_1.pct.3", 50),  # ... but 1 of the 2 who answered
         ("followup.share_of.baseline", 100),
         ("baseline.share_of.registry", 75),
         ("paired.who5.n", 2),
@@ -161,6 +165,37 @@ def test_load_published_rejects_duplicates_and_missing_fields(tmp_path):
         audit.load_published(path)
 
 
+@pytest.mark.parametrize(("value", "expected"), [(14, 0.5), (66, 0.5), (2.12, 0.005), (0.053, 0.0005),
+                                               (27.5, 0.05), (3.1, 0.05)])
+def test_rounding_is_half_a_unit_of_the_last_decimal(value, expected):
+    assert audit.rounding(value) == pytest.approx(expected)
+
+
+def test_every_tolerance_beyond_rounding_has_a_reason():
+    """Bilag 7 explains every accepted difference larger than the rounding of the printed number."""
+    unexplained = [e["key"] for e in PUBLISHED
+                   if e["tolerance"] > audit.rounding(e["value"]) + 1e-12 and not e["reason"]]
+    assert not unexplained
+
+
+def test_load_published_rejects_a_tolerance_without_reason(tmp_path):
+    path = tmp_path / "p.yml"
+    path.write_text("- {key: regression.meaning.or, where: x, printed: '2.12', value: 2.12, tolerance: 0.1, "
+                    "reason: null}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="without a reason"):
+        audit.load_published(path)
+
+
+def test_table9_p_values_are_audited_as_significance_only():
+    """2025's Table 9 prints no significance stars at its numbers (its »**« marks a footnote):
+    the significant terms are audited as p < 0.05, not as »**« / »*«."""
+    by_key = {e["key"]: e for e in PUBLISHED}
+    for term in ("meaning", "mastery"):
+        entry = by_key[f"regression.{term}.p"]
+        assert entry["value"] - entry["tolerance"] == pytest.approx(0)
+        assert entry["value"] + entry["tolerance"] == pytest.approx(0.05)
+
+
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # tests on three rows warn about precision
 def test_every_key_parses(small):
     # Every published key follows the grammar (evaluating may give nan on tiny data).
@@ -186,13 +221,14 @@ def test_published_values(twin_frames, entry):
 def test_summarise_audit_on_the_twin(twin_frames):
     table = audit.summarise_audit(twin_frames)
     assert list(table.columns) == [
-        "key", "where", "printed", "published", "reproduced", "difference", "tolerance", "within", "reason",
-        "counts",
+        "key", "where", "printed", "published", "reproduced", "difference", "tolerance", "rounding", "within",
+        "reason", "counts",
     ]
     assert len(table) == len(PUBLISHED)
     assert table["within"].all(), table.loc[~table["within"], ["key", "published", "reproduced"]]
-    # Entries off by more than printed rounding explain why.
-    assert table.loc[table["difference"].abs() > 0.5, "reason"].notna().all()
+    # Entries off by more than the rounding of the printed number explain why (Table 9 included).
+    beyond = table["difference"].abs() > table["rounding"] + 1e-9
+    assert table.loc[beyond, "reason"].notna().all(), table.loc[beyond & table["reason"].isna(), "key"].tolist()
 
 
 def test_summarise_audit_flags_a_wrong_value(twin_frames, tmp_path):

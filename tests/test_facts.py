@@ -423,3 +423,75 @@ def test_burden_sentence_degrades_without_an_estimate(make_edition):
         "ci_high": [float("nan")], "p": [float("nan")], "significant": [False]})
     assert f.burden_or_sentence.startswith("I denne udgave kan sammenhængen med psykisk belastning ikke beregnes")
     assert "[" not in f.burden_or_sentence
+
+
+def test_confidence_level_follows_alpha_and_the_intervals_do_too(make_fake):
+    """The printed confidence level is 1 - alpha, and so are the intervals it describes."""
+    import numpy as np
+
+    from ipsreport import tables
+    from ipsreport.models import fit_logit
+
+    ed05, ed10 = make_fake(alpha=0.05), make_fake(alpha=0.1)
+    assert Facts(ed05).confidence_level == "95 %" and Facts(ed10).confidence_level == "90 %"
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=200)
+    frame = pd.DataFrame({"y": (x + rng.normal(size=200) > 0).astype(int), "x": x})
+    wide, narrow = (fit_logit(frame, "y", ["x"], ["X"], alpha=a).terms.iloc[0] for a in (0.05, 0.1))
+    assert narrow["ci_high"] - narrow["ci_low"] < wide["ci_high"] - wide["ci_low"]
+    assert "90\u00a0%-konfidens" in tables.tab_regression(ed10).as_raw_html()
+
+
+def test_settings_definitions_are_facts(make_edition):
+    import dataclasses
+    import datetime as dt
+
+    ed = make_edition()
+    ed.settings = dataclasses.replace(ed.settings, implementation_start=dt.date(2024, 1, 1),
+                                      implementation_end=dt.date(2025, 6, 30), project_start=dt.date(2023, 9, 1),
+                                      project_end=dt.date(2025, 12, 31), partner_interviews_n=8)
+    f = Facts(ed)
+    assert f.project_period == "fra september 2023 til december 2025"
+    assert f.implementation_period == "fra januar 2024 til juni 2025"
+    assert f.implementation_length == "18 måneder"
+    assert f.words("partner_interviews_n") == "otte"
+
+
+def _paired_frame(changes, significant=()):
+    rows = [{"score": s, "mean_start": 5.0, "mean_end": 5.0 + d, "significant": s in significant, "n": 30}
+            for s, d in changes.items()]
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(("changes", "significant", "expected"), [
+    ({"who5": 2, "mastery": 0.2, "loneliness": -0.2, "burden": 0.1}, (), "beskedent, men positivt"),
+    ({"who5": 2, "mastery": 0.2, "loneliness": -0.2, "burden": 0.1}, ("who5",), "udviklet sig positivt"),
+    ({"who5": -2, "mastery": 0.2, "loneliness": -0.2, "burden": 0.1}, (), "Udviklingen er blandet"),
+    ({"who5": -2, "mastery": -0.2, "loneliness": 0.2, "burden": 0.1}, (), "Hverken"),
+])
+def test_mental_health_summary_follows_the_result(make_edition, changes, significant, expected):
+    f = Facts(hand_made(make_edition))
+    f._summaries["summarise_paired()"] = _paired_frame(changes, significant)
+    text = f.mental_health_summary
+    assert expected in text
+    assert ("beskedent" in text) == (expected == "beskedent, men positivt")
+
+
+@pytest.mark.parametrize(("significant", "expected"), [
+    ([], "Ingen af de målte forhold – alder, selvværd og mestring samt de unges vurdering af forløbets betydning"),
+    (["mastery"], "Unge med højere selvværd og mestring har en større sandsynlighed"),
+    (["age", "mastery"], "De yngre unge og unge med højere selvværd og mestring har en større sandsynlighed"),
+])
+def test_regression_summary_reads_as_danish(make_edition, significant, expected):
+    f = _with_regression(hand_made(make_edition), significant)
+    assert f.regression_summary.startswith(expected)
+    assert "klart" not in f.regression_summary  # odds ratios 0,5 and 2,0 do not more than double the odds
+
+
+def test_regression_result_sentence_says_more_than_double_only_when_it_is(make_edition):
+    f = _with_regression(hand_made(make_edition), ["mastery"])
+    assert "mere end dobbelt" not in f.regression_result_sentence  # OR 2,0 is not more than 2
+    g = _with_regression(hand_made(make_edition), ["mastery"])
+    g._summaries["fit_regression()"].terms.loc[1, "odds_ratio"] = 2.2
+    assert "Den ligger over 2" in g.regression_result_sentence
+    assert g.regression_result_sentence.startswith("Én af de tre faktorer hænger statistisk signifikant sammen")

@@ -192,12 +192,34 @@ def test_tab_regression_spec(fake):
 def test_tab_codebook(fake):
     text = text_of(tables.tab_codebook(fake))
     for dataset in fake.codebook.datasets.values():
-        assert f"{dataset.label} ({dataset.name})" in text
+        assert f"{dataset.label} (filen {dataset.name})" in text
         for var in dataset.variables:
             assert var.name in text
+    assert text.startswith("Spørgsmål / beskrivelse Type Koder / interval Stilles hvis Variabel")
     assert "1 = Mand; 2 = Kvinde; 3 = Andet" in text
     assert "15–29" in text
-    assert "psych_contact == 1" in text
+    # Conditions as Danish clauses, never as code.
+    assert "svaret på »Har du haft kontakt til psykiatrien under forløbet?« er »Ja«" in text
+    assert "»Afslutningsstatus« ikke er »Fortsat i forløb«" in text
+    assert not re.search(r"[=!]=", text.replace(" = ", " ")), "a condition is printed as code"
+    # The variable name is the last cell of its row.
+    assert "Kønkategori" not in text and "Køn kategori 1 = Mand; 2 = Kvinde; 3 = Andet gender" in text
+
+
+@pytest.mark.parametrize(("condition", "expected"), [
+    ("exit_status == 5", "»Afslutningsstatus« er »Fortsat i forløb«"),
+    ("exit_status != 5", "»Afslutningsstatus« ikke er »Fortsat i forløb«"),
+    ("exit_status in [1, 2]", "»Afslutningsstatus« er »Afsluttet til job« eller »Afsluttet til fleksjob«"),
+    ("exit_status == 5 and placement_ever == 1",
+     "»Afslutningsstatus« er »Fortsat i forløb« og »Har været i virksomhedsforløb« er »Ja«"),
+    ("len(x) > 2", "len(x) > 2"),  # outside the grammar: printed as written, never guessed
+    (None, ""),
+])
+def test_condition_text(condition, expected):
+    from ipsreport.codebook import load_codebook
+    from ipsreport.codebook_text import condition_text
+
+    assert condition_text(condition, load_codebook()["registry"]) == expected
 
 
 def test_tab_sources(make_edition):
@@ -226,10 +248,19 @@ def test_tab_audit(make_edition, monkeypatch):
 
     monkeypatch.setattr(ipsreport.audit, "summarise_audit", lambda ed: audit_frame())
     text = text_of(tables.tab_audit(make_edition()))
-    assert "Sted Nøgle Trykt 2025 Beregnet Genskabt Forklaring" in text
-    assert "Tabel 1 followup.duration.pct.1 2 (5%) 4,65 Ja" in text
-    assert "Figur 4 paired.burden.mean_end 3,22 3,23 Nej 3,22 kan ikke opnås med 40 svar" in text
+    assert "Sted Nøgle Trykt 2025 Beregnet Tolerance Genskabt Forklaring" in text
+    assert "Tabel 1 followup.duration.pct.1 2 (5%) 4,65 ±0,5 Ja" in text
+    assert "Figur 4 paired.burden.mean_end 3,22 3,23 ±0,0051 Nej 3,22 kan ikke opnås med 40 svar" in text
     assert "1 af 2 offentliggjorte tal er genskabt" in text
+    # Where Table 9's stars come from, and what the tolerance is.
+    assert "Stjernerne i rapportens Tabel 9" in text and "beregnes af rapportsystemet" in text
+    assert "en halv enhed på sidste ciffer" in text
+
+
+@pytest.mark.parametrize(("value", "shown"), [(0, "0"), (0.5, "±0,5"), (0.005, "±0,005"), (1.5, "±1,5"),
+                                              (0.0005, "±0,0005"), (11.5, "±11,5")])
+def test_audit_tolerance_text(value, shown):
+    assert tables._tolerance_text(value) == shown
 
 
 def test_tab_audit_on_the_twin(ed):

@@ -233,7 +233,7 @@ def _paired_row(ed, score: str) -> dict:
         # Danish: the reason is shown to report readers when a test is missing.
         row["reason"] = f"Test ikke mulig: {n} unge med svar ved både start og afslutning (mindst 2 kræves)"
         return row
-    row["ci_low"], row["ci_high"] = _mean_diff_ci(diffs)
+    row["ci_low"], row["ci_high"] = _mean_diff_ci(diffs, 1 - float(ed.settings.alpha))
     if np.all(diffs == 0):
         # Both tests are undefined (zero variance; no non-zero ranks). The
         # mean difference and its degenerate CI [0, 0] are still meaningful.

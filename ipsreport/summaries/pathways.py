@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ipsreport.summaries.target_group import _pct, summarise_categories, summarise_multi
+from ipsreport.summaries.target_group import SUMMARY_COLUMNS, _pct, summarise_categories, summarise_multi
 
 __all__ = [
     "SUCCESS_CODES",
@@ -16,7 +16,10 @@ __all__ = [
     "summarise_evaluation",
     "summarise_psychiatry",
     "summarise_placement",
+    "summarise_placement_of_placed",
+    "NO_ANSWER_CODE",
     "summarise_no_placement_duration",
+    "summarise_enrolled_duration",
     "summarise_exit",
     "summarise_registry_counts",
 ]
@@ -68,6 +71,46 @@ def summarise_placement(ed) -> pd.DataFrame:
     return summarise_categories(ed, "followup", names)
 
 
+#: Code of the "no answer" row of :func:`summarise_placement_of_placed`.
+NO_ANSWER_CODE = 0
+
+
+def summarise_placement_of_placed(ed) -> pd.DataFrame:
+    """The four placement items as shares of *everyone* with a placement.
+
+    The 2025 edition gives these shares of the respondents who had been in
+    a placement (``had_placement == 1``), those who skipped an item included
+    (its 68 % + 18 % for belonging leave 14 % unanswered). So does this
+    summary; :func:`summarise_placement` gives shares of those who answered.
+
+    Returns
+    -------
+    DataFrame
+        Columns of :data:`~ipsreport.summaries.target_group.SUMMARY_COLUMNS`:
+        one row per item and code of its scale, plus a row with code
+        :data:`NO_ANSWER_CODE` (category ``"Ikke besvaret"``) for those with
+        a placement who left the item blank. ``base`` is the number with a
+        placement, the same for every item; the rows of an item sum to it.
+    """
+    fu = ed.followup
+    placed = fu[fu["had_placement"] == 1]
+    base = int(len(placed))
+    rows = []
+    for var in ed.codebook["followup"].group("placement"):
+        answers = placed[var.name]
+        counts = answers.dropna().astype(int).value_counts()
+        unknown = set(counts.index) - set(var.values)
+        if unknown:
+            raise ValueError(f"followup.{var.name}: codes {sorted(unknown)} are not in the codebook (outside its scale)")
+        for code, category in var.values.items():
+            n = int(counts.get(code, 0))
+            rows.append((var.name, var.label, code, category, n, base, _pct(n, base)))
+        blank = int(answers.isna().sum())
+        rows.append((var.name, var.label, NO_ANSWER_CODE, "Ikke besvaret", blank, base, _pct(blank, base)))
+    out = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    return out.astype({"code": "int64", "n": "int64", "base": "int64", "pct": "float64"})
+
+
 def summarise_no_placement_duration(ed) -> pd.DataFrame:
     """Follow-up respondents without a placement, by time in the programme.
 
@@ -88,6 +131,37 @@ def summarise_no_placement_duration(ed) -> pd.DataFrame:
             "duration_base": [int(duration.size)],
         }
     )
+
+
+def summarise_enrolled_duration(ed) -> pd.DataFrame:
+    """Follow-up respondents still enrolled: how long the shortest of them had been in the programme.
+
+    The 2025 edition justifies including them with "alle havde været i forløb
+    i mindst to måneder"; the bound is the lower end of the shortest duration
+    category any of them chose.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``n`` (``still_enrolled == 1``), ``answered`` (of these,
+        duration answered), ``min_code`` (the shortest duration category, or
+        missing) and ``min_months`` (its lower bound in months, read from the
+        category label: "Under 2 måneder" -> 0, "2-4 måneder" -> 2, "Over 12
+        måneder" -> 12).
+    """
+    import re
+
+    fu = ed.followup
+    enrolled = fu[fu["still_enrolled"] == 1]
+    duration = enrolled["duration"].dropna().astype(int)
+    min_code = int(duration.min()) if len(duration) else None
+    months = None
+    if min_code is not None:
+        label = ed.codebook["followup"]["duration"].values[min_code]
+        match = re.match(r"\s*(?:Under\s+\d+|(?:Over\s+)?(\d+))", label)
+        months = int(match.group(1)) if match and match.group(1) else 0
+    return pd.DataFrame({"n": [int(len(enrolled))], "answered": [int(len(duration))],
+                         "min_code": [min_code], "min_months": [months]})
 
 
 def summarise_exit(ed) -> pd.DataFrame:

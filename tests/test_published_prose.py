@@ -1,0 +1,108 @@
+"""The 2025 edition's prose numbers are printed by the corresponding sentence, with its meaning and base.
+
+Each fact the chapters print for a number of the 2025 edition's prose is
+paired with the ``published.yml`` key Bilag 7 audits for that number. The
+fact must compute the same quantity as the key (same cells, same base), on
+the twin and on a cohort where some respondents skipped questions, and it
+must be printed by a chapter. So the report and its audit cannot drift apart
+again (section 5.4 printed 29 % for the edition's 14 %, and 79 %/21 % of
+those answering for its 68 %/18 % of the 28 with a placement).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from ipsreport.audit import compute_key
+from ipsreport.facts import facts
+from ipsreport.paths import PROJECT_DIR, REPORT_DIR
+
+PLACED = "followup[had_placement==1]"
+#: fact -> the published.yml key of the number the sentence prints.
+PROSE = {
+    # Section 5.4: shares of the respondents with a placement (blank answers included).
+    "placement_welcome_high_pct": f"{PLACED}.placement_welcome.pct_all.1+2",
+    "placement_welcome_some_pct": f"{PLACED}.placement_welcome.pct_all.3",
+    "placement_welcome_none_pct": f"{PLACED}.placement_welcome.pct_all.5",
+    "placement_needs_high_pct": f"{PLACED}.placement_needs.pct_all.1+2",
+    "placement_needs_none_pct": f"{PLACED}.placement_needs.pct_all.5",
+    "placement_belonging_some_plus_pct": f"{PLACED}.placement_belonging.pct_all.1+2+3",
+    "placement_belonging_low_pct": f"{PLACED}.placement_belonging.pct_all.4+5",
+    "placement_clarity_some_plus_pct": f"{PLACED}.placement_clarity.pct_all.1+2+3",
+    "placement_clarity_none_pct": f"{PLACED}.placement_clarity.pct_all.5",
+    "placement_needs_high_of": "followup.placement_needs.n.1+2",
+    "placement_needs_none_n": "followup.placement_needs.n.5",
+    "had_placement_of": "followup.had_placement.n.1",
+    "no_placement_n": "followup.had_placement.n.0",
+    "placement_ever_pct": "registry.placement_ever.pct.1",
+    "placement_now_pct": "registry.placement_now.pct.1",
+    # Chapters 3-6, a sample across the report.
+    "followup_share_of_registry_pct": "followup.share_of.registry",
+    "duration_over12_pct": "followup.duration.pct.7",
+    "duration_under4_pct": "followup.duration.pct.1+2",
+    "surplus_high_pct": "baseline.surplus.pct.1+2",
+    "surplus_low_pct": "baseline.surplus.pct.4+5",
+    "belief_high_pct": "baseline.belief_work.pct.1+2",
+    "psych_dialogue_pct": "followup.psych_dialogue.pct.1+2",
+    "success_pct": "registry.success.pct",
+    "who5_band_low_start_pct": "paired.who5.band_pct_start.1",
+    "who5_start": "paired.who5.mean_start",
+}
+
+
+def _chapters_text() -> str:
+    paths = [*REPORT_DIR.glob("*.qmd"), PROJECT_DIR / "index.qmd"]
+    return "\n".join(p.read_text(encoding="utf-8") for p in paths if p.exists())
+
+
+@pytest.mark.parametrize("name", sorted(PROSE))
+def test_key_is_audited(name, published):
+    assert PROSE[name] in published, f"{PROSE[name]} is not in published.yml, so Bilag 7 does not audit it"
+
+
+@pytest.mark.parametrize("name", sorted(PROSE))
+def test_fact_is_printed(name):
+    text = _chapters_text()
+    assert re.search(rf"\bf\.{name}\b|f\.words\(['\"]{name}['\"]\)", text), f"no chapter prints f.{name}"
+
+
+@pytest.mark.parametrize("name", sorted(PROSE))
+def test_fact_computes_the_audited_number_on_the_twin(name, ed):
+    assert facts(ed).raw(name) == pytest.approx(compute_key(ed, PROSE[name]))
+
+
+def _with_blanks(make_edition):
+    """28 with a placement of 43; four of them skipped the belonging item (as in 2025)."""
+    followup = []
+    for i in range(43):
+        row = {"id": f"p{i}", "still_enrolled": 0, "duration": 1 if i < 5 else 5, "had_placement": int(i < 28)}
+        if i < 28:
+            row.update(placement_welcome=[1, 2, 3, 4, 5][i % 5], placement_needs=[1, 2, 5][i % 3],
+                       placement_clarity=[1, 3, 4, 5][i % 4])
+            if i >= 4:
+                row["placement_belonging"] = [1, 2, 3, 4, 5, 3][i % 6]
+        followup.append(row)
+    registry = [{"exit_status": 1, "placement_ever": 1, "psychiatry_contact": 0, "uu_guidance": 0,
+                 "referral_status": 1}] * 43
+    baseline = [{"id": f"p{i}", "gender": 1, "age": 20} for i in range(43)]
+    return make_edition(registry=registry, baseline=baseline, followup=followup, min_cell=0)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in PROSE if n.startswith(("placement_", "had_", "no_"))
+                                        and "ever" not in n and "now" not in n))
+def test_fact_keeps_the_base_with_blank_answers(name, make_edition):
+    ed = _with_blanks(make_edition)
+    expected = compute_key(ed, PROSE[name])
+    assert not math.isnan(expected)
+    assert facts(ed).raw(name) == pytest.approx(expected)
+
+
+def test_belonging_is_a_share_of_all_with_a_placement(make_edition):
+    f = facts(_with_blanks(make_edition))
+    # 24 answered of 28; the shares are of the 28, and the blanks are named.
+    assert f.raw("placement_belonging_some_plus_pct") + f.raw("placement_belonging_low_pct") == pytest.approx(
+        24 / 28 * 100)
+    assert "de fire, der ikke besvarede spørgsmålet om arbejdsfællesskabet" in f.placement_noanswer_sentence
