@@ -247,7 +247,7 @@ def _say_provenance(data_dir: Path, settings: Any) -> None:
     not believed (the data are treated as real), and a rule switched off for
     real data is a warning the evaluator sees each time.
     """
-    from ipsreport.disclosure import resolve_min_cell
+    from ipsreport.small_number_rule import resolve_min_cell
     from ipsreport.manifest import MANIFEST_NAME, check_manifest
 
     check = check_manifest(data_dir)
@@ -317,6 +317,13 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
         return _fail(EXIT_TOOL, "quarto blev valgt (--engine quarto), men er ikke installeret (findes ikke på PATH); "
                      "installer Quarto eller brug --engine pandoc.")
 
+    if not quarto and not args.strict and getattr(args, "by", None) is None and engine.book_is_current(
+        project, getattr(args, "output", None), getattr(args, "to", "all"), data_dir, overrides or None
+    ):
+        # Rendered before from exactly these bytes, code and settings, so the data validated then;
+        # the engine will report "unchanged". Saves loading pandas to validate again.
+        _say_provenance(data_dir, settings)
+        return project, settings, overrides
     report = _validate(data_dir)
     if not report.ok:
         print(report.format(), file=sys.stderr)

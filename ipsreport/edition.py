@@ -25,7 +25,7 @@ import yaml
 
 from ipsreport.codebook import Codebook, load_codebook
 from ipsreport.consistency import require_consistent
-from ipsreport.disclosure import resolve_min_cell
+from ipsreport.small_number_rule import resolve_min_cell
 from ipsreport.manifest import check_manifest
 from ipsreport.load import ALL_DATASETS, Source, Violation, file_sha256, find_data_files
 from ipsreport.settings import Settings, get_settings

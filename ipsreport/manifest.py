@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from ipsreport.load import file_sha256, find_data_files
+from ipsreport.datafiles import file_sha256, find_data_files
 
 __all__ = ["MANIFEST_NAME", "TWIN_GENERATOR", "ManifestCheck", "check_manifest"]
 

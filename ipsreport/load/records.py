@@ -1,34 +1,27 @@
-"""The records of loading: datasets, formats, violations, sources, raw and typed data; finding the files."""
+"""The records of loading: sources, raw and typed data (dataset names and file finding: :mod:`ipsreport.datafiles`)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from ipsreport.datafiles import (  # noqa: F401 (re-exported by ipsreport.load)
+    ALL_DATASETS,
+    DATASETS,
+    FORMATS,
+    OPTIONAL_DATASETS,
+    Violation,
+    _file_problem,
+    file_sha256,
+    find_data_files,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
-#: Dataset base names every data folder must hold, in the order they are reported.
-DATASETS = ("registry", "baseline", "followup")
-#: Datasets a folder may leave out (``optional: true`` in the codebook): absent
-#: means "not supplied", not an error.
-OPTIONAL_DATASETS = ("fidelity",)
-#: Every dataset a folder may hold, in the order they are reported.
-ALL_DATASETS = DATASETS + OPTIONAL_DATASETS
-#: Supported file suffixes and their format names.
-FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".sav": "sav"}
-#: Suffixes that look like data but are not supported, with a Danish hint.
-_UNSUPPORTED = {
-    ".xls": "gem filen som .xlsx (Excel-projektmappe) eller .csv",
-    ".xlsm": "gem filen som .xlsx uden makroer eller som .csv",
-    ".ods": "gem filen som .xlsx eller .csv",
-    ".txt": "omdøb filen til .csv, hvis den er kommasepareret",
-    ".tsv": "gem filen som .csv",
-    ".por": "gem filen som .sav",
-    ".zsav": "gem filen som ukomprimeret .sav",
-}
 _FORMAT_LABEL = {"csv": "CSV-fil", "xlsx": "Excel-fil (.xlsx)", "sav": "SPSS-fil (.sav)", "frame": "tabel i hukommelsen"}
 _ENCODING_LABEL = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 med BOM", "cp1252": "Windows-1252", "utf-16": "UTF-16"}
 #: Leading bytes of common non-CSV files, so a renamed file gets a clear message.
@@ -45,40 +38,6 @@ _DELIMITERS = {";": "semikolon", ",": "komma", "\t": "tabulator"}
 
 
 # --------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One broken rule, located as precisely as possible.
-
-    Attributes
-    ----------
-    file : str
-        File name as the user knows it (``baseline.csv``), or the dataset name
-        when the data did not come from a file.
-    row : int or None
-        Row number as numbered in the source file (see the module docstring);
-        ``None`` for problems with the whole file or a whole column.
-    column : str or None
-        Column name, or ``None`` for file- or row-level problems.
-    value : str or None
-        The offending cell exactly as written in the file (text).
-    rule : str
-        Rule id: a codebook rule (``unique_ids``, ``asked_if``, ...) or one of
-        the column rules (``tilladte_værdier``, ``interval``, ``påkrævet``, ...).
-    message : str
-        Complete Danish sentence naming file, row, column, value and rule.
-    """
-
-    file: str
-    row: int | None
-    column: str | None
-    value: str | None
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(frozen=True)
@@ -178,75 +137,5 @@ class TypedData(Mapping):
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 hex digest of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _file_problem(file: str, rule: str, text: str) -> Violation:
-    return Violation(file, None, None, None, rule, f"{file}: {text} (regel: {rule})")
-
-
-def find_data_files(data_dir: str | Path) -> tuple[dict[str, Path], list[Violation]]:
-    """Find the one file per dataset in ``data_dir``.
-
-    Parameters
-    ----------
-    data_dir : str or Path
-        Folder holding ``registry``, ``baseline`` and ``followup`` files, and
-        optionally a ``fidelity`` file.
-
-    Returns
-    -------
-    files : dict
-        Dataset name -> path, for datasets with exactly one supported file.
-    problems : list of Violation
-        Missing folder, missing file, two candidate files or an unsupported
-        format (rules ``fil_mangler``, ``entydig_fil``, ``filformat``). An
-        absent optional dataset (:data:`OPTIONAL_DATASETS`) is no problem;
-        two candidates or an unsupported format of it are.
-    """
-    folder = Path(data_dir)
-    if not folder.is_dir():
-        return {}, [
-            Violation(str(folder), None, None, None, "fil_mangler",
-                      f"{folder}: datamappen findes ikke (regel: fil_mangler)")
-        ]
-    entries = sorted(p for p in folder.iterdir() if p.is_file())
-    files: dict[str, Path] = {}
-    problems: list[Violation] = []
-    for name in ALL_DATASETS:
-        # Case-insensitive: Windows users often save "Baseline.CSV".
-        same_stem = [p for p in entries if p.stem.casefold() == name and not p.name.startswith(("~$", "."))]
-        candidates = [p for p in same_stem if p.suffix.lower() in FORMATS]
-        if len(candidates) == 1:
-            files[name] = candidates[0]
-        elif len(candidates) > 1:
-            listed = " og ".join(p.name for p in candidates)
-            problems.append(
-                Violation(name, None, None, None, "entydig_fil",
-                          f"{name}: der er flere mulige datafiler ({listed}); behold kun én (regel: entydig_fil)")
-            )
-        else:
-            unsupported = [p for p in same_stem if p.suffix.lower() in _UNSUPPORTED]
-            if unsupported:
-                p = unsupported[0]
-                problems.append(
-                    _file_problem(p.name, "filformat",
-                                  f"formatet {p.suffix} understøttes ikke; {_UNSUPPORTED[p.suffix.lower()]}")
-                )
-            elif name not in OPTIONAL_DATASETS:
-                problems.append(
-                    Violation(name, None, None, None, "fil_mangler",
-                              f"{name}: ingen datafil fundet i {folder} "
-                              f"(forventet {name}.csv, {name}.xlsx eller {name}.sav) (regel: fil_mangler)")
-                )
-    return files, problems
 
 

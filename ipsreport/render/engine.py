@@ -250,6 +250,50 @@ def _plan(
     label: str | None = None,
 ) -> _Plan:
     """Everything before execution; ``plan.result.unchanged`` short-cuts the rest."""
+    identity = _book_identity(project_dir, output_dir, to, data_dir, overrides, cache_dir, label)
+    project, out, cache, env, settings, guard, keys, book_key = identity
+    result = RenderResult(output_dir=out)
+    files = project.files
+    plan = _Plan(project, out, to, cache, env, settings, keys, book_key, result, label=label, guard=guard)
+    from ipsreport.render.outdir import stamp_key
+
+    if stamp_key(out) == book_key:
+        result.unchanged = True
+        result.cached = list(files)
+        result.html_pages = sorted(out.glob("*.html"))
+        pdfs = sorted(out.glob("*.pdf"))
+        result.pdf = pdfs[0] if pdfs else None
+        say("unchanged", str(out))
+        return plan
+    return _load_cached_chapters(plan, say)
+
+
+def book_is_current(
+    project_dir: Path | None,
+    output_dir: Path | None,
+    to: str = "all",
+    data_dir: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    cache_dir: Path | None = None,
+) -> bool:
+    """True when the output was rendered from exactly these inputs (data, code, settings, sources).
+
+    The output's stamp holds the book key, which covers the data bytes,
+    codebook, package source, environment and settings (:func:`inputs_key`):
+    a current book was rendered from data that validated, so the CLI can
+    say "unchanged" without loading pandas to validate again.
+    """
+    try:
+        _, out, *_, book_key = _book_identity(project_dir, output_dir, to, data_dir, overrides, cache_dir, None)
+    except (RenderError, OSError):  # a refused output folder, an unreadable file: the render itself says why
+        return False
+    from ipsreport.render.outdir import stamp_key
+
+    return stamp_key(out) == book_key
+
+
+def _book_identity(project_dir, output_dir, to, data_dir, overrides, cache_dir, label):
+    """Project, output, cache, kernel environment, settings, guard, chapter keys and the book key."""
     if to not in TARGETS:
         raise ValueError(f"to must be one of {TARGETS}, got {to!r}")
     try:
@@ -261,14 +305,12 @@ def _plan(
     env = kernel_env(data_dir, overrides)
     settings = _settings_for(env, overrides)
     env[EDITION_CACHE_ENV] = str(cache / "editions")
-    from ipsreport.render.outdir import check_output, stamp_key
+    from ipsreport.render.outdir import check_output
 
     guard = {"data_dir": Path(env.get("IPSREPORT_DATA") or settings.data_dir), "project_dir": project.root}
     check_output(out, **guard)  # before anything is written
     settings_json = json.dumps(dataclasses.asdict(settings), sort_keys=True, default=str)
     inputs = inputs_key(settings.data_dir, settings_json)
-
-    result = RenderResult(output_dir=out)
     files = project.files
     keys = {p: chapter_key(inputs, project, p) for p in files}
 
@@ -279,18 +321,13 @@ def _plan(
     h.update((project.root / "_quarto.yml").read_bytes())
     _hash_tree(h, ASSETS_DIR)
     h.update(f"{to}|{pandoc_version()}|{_typst_version()}|{label or ''}".encode())
-    book_key = h.hexdigest()
-    plan = _Plan(project, out, to, cache, env, settings, keys, book_key, result, label=label, guard=guard)
-    if stamp_key(out) == book_key:
-        result.unchanged = True
-        result.cached = list(files)
-        result.html_pages = sorted(out.glob("*.html"))
-        pdfs = sorted(out.glob("*.pdf"))
-        result.pdf = pdfs[0] if pdfs else None
-        say("unchanged", str(out))
-        return plan
+    return project, out, cache, env, settings, guard, keys, h.hexdigest()
 
-    # Load cached chapters; parse the others.
+
+def _load_cached_chapters(plan: _Plan, say: Progress) -> _Plan:
+    """Load the chapters the cache holds; parse the others for execution."""
+    project, keys, cache, result = plan.project, plan.keys, plan.cache, plan.result
+    files = project.files
     from ipsreport.render.execute import ExecutedChapter as _Executed
 
     chapter_cache = cache / "chapters"
