@@ -215,3 +215,18 @@ def test_cache_keys_follow_the_lock_file_and_installed_versions(tmp_path):
     assert environment_key(lock) == before
     lock.write_text("pandas==2.2.1\n", encoding="utf-8")
     assert environment_key(lock) != before
+
+
+def test_book_is_current_until_an_input_changes(book, monkeypatch):
+    """The CLI's short cut: a current book needs no new validation; a data change ends it."""
+    root, _ = book
+    monkeypatch.setattr(engine, "code_key", lambda package_dir=None: "pinned")
+    assert engine.book_is_current(root, None, "all", root / "data")
+    assert not engine.book_is_current(root, None, "html", root / "data")  # another target is another book
+    data_file = next(p for p in (root / "data").iterdir() if p.is_file())
+    original = data_file.read_bytes()
+    try:
+        data_file.write_bytes(original + b"\n")
+        assert not engine.book_is_current(root, None, "all", root / "data")
+    finally:
+        data_file.write_bytes(original)
