@@ -109,3 +109,12 @@ def test_inline_value_opening_a_sentence_is_capitalised():
     assert cap("Første afsnit.\n\n", "ingen") == "Ingen"
     assert cap("mens ", "en skjult andel") == "en skjult andel"  # mid-sentence stays
     assert cap("", "<3 unge") == "<3 unge" and cap("", "62 %") == "62 %"
+
+
+def test_typography_filter_keeps_numbers_with_their_unit_and_uses_a_real_minus():
+    from ipsreport.render.pandoc import TYPOGRAPHY_LUA, run_pandoc
+
+    html = run_pandoc("Det er 57 % og -0,36 point; WHO-5, 3-12 og (-2).", "markdown", "html5",
+                      ["--lua-filter", str(TYPOGRAPHY_LUA)], where="test")
+    assert "57\u00a0%" in html and "\u22120,36" in html and "(\u22122)" in html
+    assert "WHO-5" in html and "3-12" in html  # hyphens inside words and ranges stay

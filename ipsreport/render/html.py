@@ -10,7 +10,7 @@ from string import Template
 
 from ipsreport.render.crossref import Book, Chapter, Float, fill_placeholders, resolve_refs
 from ipsreport.render.gtable import html_for_page, is_wide_table
-from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, run_pandoc
+from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, TYPOGRAPHY_LUA, run_pandoc
 
 _H = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -49,7 +49,7 @@ def chapter_markdown_html(book: Book, ch: Chapter, figure_files: dict[tuple[int,
 
 def convert_chapter(md: str, where: str) -> str:
     """pandoc markdown → HTML fragment (callouts via the Lua filter)."""
-    return run_pandoc(md, "markdown", "html5", ["--lua-filter", str(CALLOUTS_LUA), "--mathml"], where=where)
+    return run_pandoc(md, "markdown", "html5", ["--lua-filter", str(CALLOUTS_LUA), "--lua-filter", str(TYPOGRAPHY_LUA), "--mathml"], where=where)
 
 
 def _nav(book: Book, current: int) -> str:

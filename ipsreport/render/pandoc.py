@@ -9,6 +9,8 @@ from pathlib import Path
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 CALLOUTS_LUA = ASSETS_DIR / "callouts.lua"
+#: Danish typography in prose: no break before "%", a real minus sign (both formats, and Quarto).
+TYPOGRAPHY_LUA = ASSETS_DIR / "typography.lua"
 
 
 #: Folder for memoised conversions (set by the engine); None disables it.

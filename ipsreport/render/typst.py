@@ -9,7 +9,7 @@ from pathlib import Path
 from ipsreport.render.crossref import _PLACEHOLDER_RE, Book, Chapter, Float, fill_placeholders, resolve_refs
 from ipsreport.render.gtable import html_for_typst
 from ipsreport.render.html import _raw
-from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, run_pandoc
+from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, TYPOGRAPHY_LUA, run_pandoc
 
 
 #: A level-2 heading in pandoc markdown (the chapter's first section).
@@ -85,7 +85,7 @@ def chapter_markdown_typst(book: Book, ch: Chapter, figure_files: dict[tuple[int
 
 def convert_chapter(md: str, where: str) -> str:
     """pandoc markdown → Typst (no automatic ids: one document, many chapters)."""
-    return run_pandoc(md, "markdown-auto_identifiers", "typst", ["--lua-filter", str(CALLOUTS_LUA)], where=where)
+    return run_pandoc(md, "markdown-auto_identifiers", "typst", ["--lua-filter", str(CALLOUTS_LUA), "--lua-filter", str(TYPOGRAPHY_LUA)], where=where)
 
 
 def font_dir() -> Path:
