@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -604,16 +603,9 @@ def _finish(plan: _Plan, say: Progress) -> RenderResult:
     if plan.label:
         meta["title"] = f"{meta['title']} – {plan.label}"
 
-    from ipsreport.render.outdir import OutputRefused, swap, write_stamp
+    from ipsreport.render.outdir import staging_dir, swap, write_stamp
 
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    except OSError as exc:
-        raise OutputRefused(
-            f"Kan ikke oprette en mappe ved siden af outputmappen {out} (systemets besked: "
-            f"{exc.strerror or exc}). Intet er ændret. Vælg en mappe, du har skriveadgang til, med --output."
-        ) from None
+    tmp = staging_dir(out)
     try:
         tmp.chmod(0o755)  # mkdtemp makes it private; the output is meant to be published
         if to != "all" and out.exists():
@@ -828,7 +820,7 @@ def render_with_quarto(
     OutputRefused
         If the output folder may not be replaced (nothing is run).
     """
-    from ipsreport.render.outdir import OutputRefused, check_output, swap, write_stamp
+    from ipsreport.render.outdir import check_output, staging_dir, swap, write_stamp
 
     quarto = quarto_available()
     if quarto is None:
@@ -840,14 +832,7 @@ def render_with_quarto(
     if env.get("IPSREPORT_DATA"):
         guard["data_dir"] = Path(env["IPSREPORT_DATA"])
     check_output(out, **guard)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    except OSError as exc:
-        raise OutputRefused(
-            f"Kan ikke oprette en mappe ved siden af outputmappen {out} (systemets besked: "
-            f"{exc.strerror or exc}). Intet er ændret. Vælg en mappe, du har skriveadgang til, med --output."
-        ) from None
+    tmp = staging_dir(out)
     try:
         code = subprocess.run(quarto_command(project.root, to, tmp, quarto), env=env, cwd=project.root).returncode
         if code == 0:

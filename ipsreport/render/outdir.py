@@ -213,6 +213,26 @@ def check_output(
         )
 
 
+def staging_dir(out: Path) -> Path:
+    """A new private folder beside ``out`` to write the next book into (swapped in by :func:`swap`).
+
+    Raises
+    ------
+    OutputRefused
+        When the folder beside ``out`` cannot be written; nothing is changed.
+    """
+    import tempfile
+
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as exc:
+        raise OutputRefused(
+            f"Kan ikke oprette en mappe ved siden af outputmappen {out} (systemets besked: "
+            f"{exc.strerror or exc}). Intet er ændret. Vælg en mappe, du har skriveadgang til, med --output."
+        ) from None
+
+
 def swap(tmp: Path, out: Path, **check) -> None:
     """Put the finished ``tmp`` in place of ``out``; the previous ``out`` is removed last.
 
