@@ -18,6 +18,10 @@ DATASETS = ("registry", "baseline", "followup")
 #: Datasets a folder may leave out (``optional: true`` in the codebook): absent
 #: means "not supplied", not an error.
 OPTIONAL_DATASETS = ("fidelity",)
+#: Datasets whose file may hold only its header row: a survey nobody has
+#: answered yet (a new site) or optional reviews not yet made. The registry
+#: defines the cohort, so an empty registry stays an error.
+MAY_BE_EMPTY = ("baseline", "followup", *OPTIONAL_DATASETS)
 #: Every dataset a folder may hold, in the order they are reported.
 ALL_DATASETS = DATASETS + OPTIONAL_DATASETS
 #: Supported file suffixes and their format names.

@@ -289,13 +289,24 @@ def test_optional_dataset_may_be_absent_but_not_ambiguous(tmp_path):
 
 
 def test_optional_dataset_with_only_a_header_has_no_rows(tmp_path):
-    for name in ("registry", "baseline"):
+    for name in ("baseline", "followup"):
         _write(tmp_path, f"{name}.csv", "id,site\nA,B\n")
     _write(tmp_path, "fidelity.csv", "site,review_date\n")
-    _write(tmp_path, "followup.csv", "id,site\n")  # a required file must have rows
+    _write(tmp_path, "registry.csv", "id,site\n")  # the registry defines the cohort: it must have rows
     raw = load_raw(tmp_path)
-    assert [e.file for e in raw.errors if e.rule == "tom_fil"] == ["followup.csv"]
+    assert [e.file for e in raw.errors if e.rule == "tom_fil"] == ["registry.csv"]
     assert raw.frames["fidelity"].empty and list(raw.frames["fidelity"].columns) == ["site", "review_date"]
+
+
+def test_a_survey_nobody_has_answered_yet_is_valid_with_a_warning(tmp_path):
+    """A new site may have no follow-up answers yet: a header-only survey file is data, not an error."""
+    for name in ("registry", "baseline"):
+        _write(tmp_path, f"{name}.csv", "id,site\nA,B\n")
+    _write(tmp_path, "followup.csv", "id,site\n")
+    raw = load_raw(tmp_path)
+    assert not [e for e in raw.errors if e.rule == "tom_fil"]
+    assert [w.rule for w in raw.warnings if w.file == "followup.csv"] == ["ingen_svar"]
+    assert raw.frames["followup"].empty
 
 
 def test_file_names_match_case_insensitively(tmp_path):

@@ -264,10 +264,19 @@ def test_empty_file(valid_dir, tmp_path):
 
 def test_header_only_file(valid_dir, tmp_path):
     folder = _copy(valid_dir, tmp_path / "data")
+    header = (folder / "registry.csv").read_text(encoding="utf-8").splitlines()[0]
+    (folder / "registry.csv").write_text(header + "\n", encoding="utf-8")
+    report = validate_dir(folder)
+    assert "registry.csv: filen indeholder ingen datarækker (kun en overskrift) (regel: tom_fil)" in messages(report)
+
+
+def test_header_only_survey_is_valid_and_says_so(valid_dir, tmp_path):
+    folder = _copy(valid_dir, tmp_path / "data")
     header = (folder / "followup.csv").read_text(encoding="utf-8").splitlines()[0]
     (folder / "followup.csv").write_text(header + "\n", encoding="utf-8")
     report = validate_dir(folder)
-    assert messages(report) == ["followup.csv: filen indeholder ingen datarækker (kun en overskrift) (regel: tom_fil)"]
+    assert report.ok, report.format()
+    assert any(w.rule == "ingen_svar" and w.file == "followup.csv" for w in report.warnings)
 
 
 def test_pdf_renamed_to_csv(valid_dir, tmp_path):

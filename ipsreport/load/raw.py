@@ -12,6 +12,7 @@ import pandas as pd
 from ipsreport.codebook import Codebook, load_codebook
 from ipsreport.load.convert import _column_text
 from ipsreport.load.readers import _read_csv, _read_sav, _read_xlsx
+from ipsreport.datafiles import MAY_BE_EMPTY
 from ipsreport.load.records import (
     ALL_DATASETS,
     FORMATS,
@@ -112,10 +113,13 @@ def _finish_frame(raw: RawData, name: str, source: Source, header: list[str], ro
     frame = positional[keep].copy()
     frame.columns = [names[i] for i in keep]
     frame.index = pd.Index(numbers, name="row", dtype="int64")
-    if frame.empty and name not in OPTIONAL_DATASETS:
-        # An optional file with only its header row is a template with no rows yet.
+    if frame.empty and name not in MAY_BE_EMPTY:
         raw.errors.append(_file_problem(file, "tom_fil", "filen indeholder ingen datarækker (kun en overskrift)"))
         return
+    if frame.empty and name not in OPTIONAL_DATASETS:
+        # A survey nobody has answered yet: valid, but the reader must know why its chapters show no numbers.
+        raw.warnings.append(_file_problem(file, "ingen_svar", "filen har endnu ingen besvarelser (kun en overskrift); "
+                                          "rapportens tal fra dette spørgeskema vises derfor ikke"))
     decimal = None
     if source.format in ("csv", "xlsx"):
         decimal, problem = _detect_decimal(frame, _numeric_columns(codebook, name), file)
@@ -226,7 +230,7 @@ def raw_from_frames(frames: Mapping[str, pd.DataFrame]) -> RawData:
         out.index = pd.Index(numbers, name="row", dtype="int64")
         source = Source(name=name, path=None, sha256=None, format="frame", decimal=".")
         raw.sources[name] = source
-        if out.empty and name not in OPTIONAL_DATASETS:
+        if out.empty and name not in MAY_BE_EMPTY:
             raw.errors.append(_file_problem(name, "tom_fil", "datasættet indeholder ingen rækker"))
             continue
         raw.frames[name] = out

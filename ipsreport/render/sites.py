@@ -102,14 +102,16 @@ def split_by_site(data_dir: Path, out_root: Path) -> list[SiteData]:
     data_dir = Path(data_dir).expanduser().resolve()
     raw = load_raw(data_dir)
     if raw.errors:
-        raise ValueError(f"{data_dir}: the data cannot be read: {raw.errors[0]}")
+        raise ValueError(f"{data_dir}: data kan ikke læses: {raw.errors[0]}")
     registry = raw.frames["registry"]
     if SITE_COLUMN not in registry.columns:
-        raise ValueError(f"{data_dir}: the registry has no {SITE_COLUMN!r} column")
+        raise ValueError(f"{data_dir}: projektregistreringen har ingen kolonne {SITE_COLUMN!r}, så rapporten kan ikke deles op "
+                         "pr. sted; udelad --by site, eller tilføj kolonnen.")
     site_values = registry[SITE_COLUMN].astype(str).str.strip()
     names = sorted(v for v in site_values.unique() if v)
     if not names:
-        raise ValueError(f"{data_dir}: the registry's {SITE_COLUMN!r} column is empty")
+        raise ValueError(f"{data_dir}: kolonnen {SITE_COLUMN!r} i projektregistreringen er tom, så rapporten kan ikke "
+                         "deles op pr. sted; udfyld kolonnen, eller udelad --by site.")
 
     slugs: dict[str, str] = {}
     used: set[str] = set()
@@ -150,7 +152,7 @@ def split_by_site(data_dir: Path, out_root: Path) -> list[SiteData]:
             elif ds in OPTIONAL_DATASETS:
                 # Reviews are of a site's practice: filtered on their own site column.
                 if SITE_COLUMN not in frame.columns:
-                    raise ValueError(f"{data_dir}: the {ds} file has no {SITE_COLUMN!r} column")
+                    raise ValueError(f"{data_dir}: filen {ds} har ingen kolonne {SITE_COLUMN!r}, så den kan ikke deles op pr. sted.")
                 part = frame[(frame[SITE_COLUMN].astype(str).str.strip() == name).to_numpy()]
                 if part.empty:
                     continue
@@ -243,7 +245,7 @@ def render_by_site(
         for s in sites:
             report = validate_cached(s.data_dir, project.root / ".ipsreport-cache")
             if not report.ok:
-                raise ValueError(f"the data of site {s.site!r} ({s.data_dir}) are invalid:\n{report.format()}")
+                raise ValueError(f"data for stedet {s.site!r} er ikke gyldige, når de deles ud:\n{report.format()}")
     specs = [
         BookSpec(
             output_dir=out / s.slug,
