@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -33,8 +34,12 @@ pytestmark = pytest.mark.render
 SEED = int(os.environ.get("IPSREPORT_FIELD_SEED") or random.SystemRandom().randrange(1, 10**6))
 
 
+#: The runs' validation cache: outside the project, so a test run leaves nothing in the checkout.
+CACHE_DIR = Path(tempfile.mkdtemp(prefix="ipsreport-field-cache-"))
+
+
 def _run(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess:
-    env = {**os.environ, "IPSREPORT_CACHE_DIR": str(cwd / ".field-cache")}
+    env = {**os.environ, "IPSREPORT_CACHE_DIR": str(CACHE_DIR)}
     env.pop("IPSREPORT_SETTINGS", None)
     env.pop("IPSREPORT_DATA", None)
     return subprocess.run([sys.executable, "-m", "ipsreport", *args], capture_output=True, text=True,
