@@ -734,11 +734,17 @@ class Facts:
                 "genskaber de offentliggjorte tal fra 2025-evalueringen. Ingen rækker i datasættet beskriver "
                 "virkelige personer."
             )
-        else:
+        elif str((getattr(self._ed, "manifest", None) or {}).get("generator", "")).startswith("ipsreport.synth.sample"):
             text = (
                 "Bemærk: Tallene i denne udgave er beregnet på et syntetisk datasæt, der er trukket tilfældigt "
                 "efter kodebogen. Tallene beskriver ingen virkelige personer og kan ikke sammenlignes med "
                 "offentliggjorte resultater."
+            )
+        else:
+            # Another verified synthetic folder, e.g. the fidelity example (data/examples/).
+            text = (
+                "Bemærk: Tallene i denne udgave er beregnet på syntetiske eksempeldata. Tallene beskriver ingen "
+                "virkelige personer og kan ikke sammenlignes med offentliggjorte resultater."
             )
         return Fact(synthetic, "text", text=text)
 

@@ -308,8 +308,12 @@ def test_synthetic_notice_claims_calibration_only_for_the_twin(make_edition):
     ed.twin = True
     assert "genskaber de offentliggjorte tal" in Facts(ed).synthetic_notice
     ed.twin = False
+    ed.manifest = {"synthetic": True, "generator": "ipsreport.synth.sample.write_cohort"}
     notice = Facts(ed).synthetic_notice
     assert "trukket tilfældigt" in notice and "genskaber" not in notice
+    ed.manifest = {"synthetic": True, "generator": "hand-made example"}
+    example = Facts(ed).synthetic_notice
+    assert "eksempeldata" in example and "trukket tilfældigt" not in example and "genskaber" not in example
 
 
 # --------------------------------------------------------------------------- result-dependent wording
