@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-import ipsreport as ips
+import ipsreport.api as ips
 from ipsreport.facts import facts
 from ipsreport.figures_fidelity import caseload_plot_frame, fig_caseload
 from ipsreport.summaries.caseload import (
@@ -371,6 +371,6 @@ def test_table_snapshot_min_cell(make_edition, html_snapshot):
 
 
 def test_exported():
-    assert ips.summarise_caseload is summarise_caseload and ips.tab_caseload is tab_caseload
+    assert ips.tab_caseload is tab_caseload
     assert ips.fig_caseload is fig_caseload
     assert np.issubdtype(summarise_caseload_daily(ips.edition())["caseload"].dtype, np.integer)

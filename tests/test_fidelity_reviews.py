@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import ipsreport as ips
+import ipsreport.api as ips
 from ipsreport.codebook import load_codebook
 from ipsreport.consistency import check_against_settings
 from ipsreport.disclosed import disclosed
