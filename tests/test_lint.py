@@ -257,3 +257,13 @@ def test_real_chapters_use_the_preamble_and_label_every_item():
         first = ch.cells[0]
         assert first.options == {"include": "false"}, path
         assert [c.strip() for c in first.code] == ["import ipsreport as ips", "d = ips.edition()", "f = ips.facts(d)"], path
+
+
+def test_multi_line_option_is_read_as_the_renderer_reads_it(tmp_path):
+    # A folded YAML option spans several `#|` lines; the renderer reads the
+    # whole value, so the linter must see the typed number in it too.
+    folded = '#| fig-alt: >-\n#|   Linjer for hver ung; gennemsnittet\n#|   steg til 51.\n'
+    body = GOOD.replace('#| fig-alt: "Linjer for hver ung fra start til afslutning."\n', folded)
+    problems = lint_chapters([write(tmp_path, "c.qmd", body)])
+    assert rules(problems) == ["typed-number"]
+    assert "fig-alt" in problems[0].message and "51" in problems[0].message
