@@ -13,7 +13,6 @@ modifying).
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import types
 from dataclasses import dataclass, field
@@ -141,11 +140,11 @@ def _resolve(data_dir: str | Path | None, settings: Settings | dict | None) -> t
         # (get_settings already lets IPSREPORT_DATA win).
         folder = Path(resolved_settings.data_dir).expanduser().resolve()
     else:
-        from ipsreport.paths import default_data_dir
+        from ipsreport.settings import default_data_dir
 
         folder = default_data_dir()
     if resolved_settings.data_dir != folder:
-        resolved_settings = dataclasses.replace(resolved_settings, data_dir=folder)
+        resolved_settings = resolved_settings.with_(data_dir=folder)
     return folder, resolved_settings
 
 
@@ -156,7 +155,7 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
     ----------
     data_dir : str or Path, optional
         Data folder; defaults to the ``data_dir`` of ``settings`` when given,
-        else to :func:`ipsreport.paths.default_data_dir` (``IPSREPORT_DATA``
+        else to :func:`ipsreport.settings.default_data_dir` (``IPSREPORT_DATA``
         or the edition settings).
     settings : Settings or dict, optional
         Resolved settings, or overrides passed to
@@ -204,7 +203,7 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
     # The small-number rule is decided here, once, for everything downstream.
     min_cell = resolve_min_cell(resolved_settings.min_cell, twin=check.twin)
     if resolved_settings.min_cell != min_cell:
-        resolved_settings = dataclasses.replace(resolved_settings, min_cell=min_cell)
+        resolved_settings = resolved_settings.with_(min_cell=min_cell)
     result = Edition(
         registry=frames["registry"],
         baseline=frames["baseline"],

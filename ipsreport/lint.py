@@ -34,8 +34,15 @@ that way and that keep the book accessible:
     only the Quarto markdown subset the render engine supports (no raw
     HTML/LaTeX, shortcodes or tabsets).
 
-Run ``python -m ipsreport.lint [FILES]``; without files it checks
-``index.qmd`` and ``report/*.qmd``. The exit status is 1 when problems are found.
+The chapters are read with the render engine's parser
+(:mod:`ipsreport.render.qmd`), so the linter sees exactly the cells, options
+(YAML, multi-line values included) and inline expressions that get rendered;
+a file that parser rejects is reported as a ``parse`` problem.
+
+Run ``python -m ipsreport.lint [FILES]``; without files it checks the
+chapters listed in ``_quarto.yml`` (read by
+:func:`ipsreport.render.config.load_project`), in book order. The exit status
+is 1 when problems are found.
 """
 
 from __future__ import annotations
@@ -45,18 +52,24 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Problem", "Chapter", "Cell", "parse_chapter", "lint_chapters", "default_paths", "main"]
+from babel.dates import get_month_names
+
+from ipsreport.render.qmd import Cell, Markdown, QmdError, parse_qmd, split_inline
+
+__all__ = ["Problem", "Chapter", "parse_chapter", "lint_chapters", "typed_numbers", "default_paths", "main"]
 
 MAX_CELL_LINES = 3
 
-_FENCE_OPEN = re.compile(r"^(?P<fence>`{3,}|~{3,})\s*(?P<info>\{?[^`]*?\}?)\s*$")
-_OPTION = re.compile(r"^#\|\s*(?P<key>[\w-]+)\s*:\s*(?P<value>.*?)\s*$")
+#: A fence line of a markdown code block inside prose (``` or ~~~).
+_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})")
 _HEADING_ID = re.compile(r"\{[^}]*#(?P<id>(?:sec|fig|tbl)-[\w-]+)[^}]*\}")
 #: ``@Sec-x`` (capitalised link text) refers to the label ``sec-x``.
 _REF = re.compile(r"(?<![\w.@])@(?P<id>(?:[Ss]ec|[Ff]ig|[Tt]bl)-[\w-]*\w)")
-_INLINE_CODE = re.compile(r"`\{python\}[^`]*`|`[^`\n]*`")
+#: Ordinary inline code (inline expressions are split off by :func:`split_inline` first).
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
 
-_MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
+#: Danish month names ("januar|februar|...") from Babel's CLDR data.
+_MONTHS = "|".join(get_month_names("wide", locale="da").values())
 _NUMBER_WORDS_DEF = "en|én|et|ét|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve"
 
 #: Definitions that may be typed by hand. They are removed from the text
@@ -132,6 +145,7 @@ _MARKUP = (
     (re.compile(r"\.panel-tabset|\.tabset"), "tabset"),
     (re.compile(r"^```\{=(?:html|latex|typst|tex)\}"), "raw block"),
 )
+_RAW_BLOCK = _MARKUP[-1][0]
 
 
 @dataclass(frozen=True)
@@ -148,39 +162,81 @@ class Problem:
 
 
 @dataclass
-class Cell:
-    """An executable ``{python}`` cell (other fenced blocks are kept as code too)."""
-
-    line: int  # 1-based line of the opening fence
-    language: str
-    options: dict[str, str]
-    code: list[str]  # code lines without cell options
-
-
-@dataclass
 class Chapter:
-    """A parsed ``.qmd`` file: its cells, prose lines and labels."""
+    """A ``.qmd`` file as the render engine parses it, plus what the rules need.
+
+    Attributes
+    ----------
+    path : Path
+        The file.
+    cells : list of ipsreport.render.qmd.Cell
+        The ``{python}`` cells, options parsed as YAML (as the renderer does).
+    prose : list of (int, str)
+        Line number and text of every prose line outside fenced code blocks
+        and HTML comments (a raw-block fence line is kept for the markup rule).
+    labels : dict
+        Label -> line of definition (cell labels and heading ids).
+    refs : list of (int, str)
+        Line and label of every ``@ref`` in prose.
+    duplicate_labels : list of (int, str)
+        Labels defined a second time in this file.
+    """
 
     path: Path
     cells: list[Cell] = field(default_factory=list)
-    #: (line number, text) of prose with front matter and code removed.
     prose: list[tuple[int, str]] = field(default_factory=list)
-    #: label -> line of definition (cell labels and heading ids).
     labels: dict[str, int] = field(default_factory=dict)
-    #: (line, label) of every ``@ref`` in prose.
     refs: list[tuple[int, str]] = field(default_factory=list)
     duplicate_labels: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _unquote(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1]
-    return value
+def _option(cell: Cell, key: str) -> str:
+    """A cell option as text ("" when unset); YAML may have typed it as a number."""
+    value = cell.options.get(key)
+    return "" if value is None else str(value)
+
+
+def _literal(text: str) -> str:
+    """Prose without inline ``{python}`` expressions and inline code."""
+    parts = split_inline(text)
+    return _INLINE_CODE.sub(" ", "".join(p if isinstance(p, str) else " " for p in parts))
+
+
+def _prose_lines(block: Markdown):
+    """Yield ``(line, text)`` of the prose lines of one markdown block.
+
+    Fenced code blocks and HTML comments are not prose: their lines are
+    skipped, except a raw-block fence line (e.g. ```` ```{=html} ````), which
+    the markup rule must see.
+    """
+    fence: str | None = None
+    in_comment = False
+    for offset, line in enumerate(block.text.split("\n")):
+        line_no = block.line + offset
+        stripped = line.strip()
+        if fence is not None:
+            if stripped.startswith(fence) and stripped.strip(fence[0]) == "":
+                fence = None
+            continue
+        match = _FENCE.match(stripped)
+        if match and not in_comment:
+            fence = match["fence"]
+            if _RAW_BLOCK.match(stripped):
+                yield line_no, line
+            continue
+        if "<!--" in line:
+            in_comment = "-->" not in line.split("<!--", 1)[1]
+            line = re.sub(r"<!--.*?(-->|$)", "", line)
+        elif in_comment:
+            if "-->" not in line:
+                continue
+            in_comment = False
+            line = line.split("-->", 1)[1]
+        yield line_no, line
 
 
 def parse_chapter(path: Path | str, text: str | None = None) -> Chapter:
-    """Split a ``.qmd`` file into cells and prose.
+    """Read a ``.qmd`` file with the render engine's parser.
 
     Parameters
     ----------
@@ -192,67 +248,29 @@ def parse_chapter(path: Path | str, text: str | None = None) -> Chapter:
     Returns
     -------
     Chapter
+
+    Raises
+    ------
+    ipsreport.render.qmd.QmdError
+        When the renderer could not parse the file either.
     """
     path = Path(path)
     if text is None:
         text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    chapter = Chapter(path=path)
-    i = 0
-    # YAML front matter is metadata, not prose.
-    if lines and lines[0].strip() == "---":
-        for j in range(1, len(lines)):
-            if lines[j].strip() in ("---", "..."):
-                i = j + 1
-                break
-    in_comment = False
-    while i < len(lines):
-        line = lines[i]
-        match = _FENCE_OPEN.match(line)
-        if match and not in_comment:
-            fence, info = match["fence"], match["info"].strip()
-            start = i
-            body: list[str] = []
-            i += 1
-            while i < len(lines) and not lines[i].strip().startswith(fence):
-                body.append(lines[i])
-                i += 1
-            language = info.strip("{}").split(",")[0].split()[0].lower() if info.strip("{}") else ""
-            options: dict[str, str] = {}
-            code: list[str] = []
-            for raw in body:
-                opt = _OPTION.match(raw.strip())
-                if opt and not code:
-                    options[opt["key"]] = _unquote(opt["value"])
-                else:
-                    code.append(raw)
-            cell = Cell(line=start + 1, language=language, options=options, code=code)
-            chapter.cells.append(cell)
-            label = options.get("label")
+    doc = parse_qmd(text, path)
+    chapter = Chapter(path=path, cells=doc.cells)
+    for block in doc.blocks:
+        if isinstance(block, Cell):
+            label = _option(block, "label")
             if label:
-                _add_label(chapter, label, start + 1)
-            for msg_pattern, what in _MARKUP[-1:]:
-                if msg_pattern.match(line):
-                    chapter.prose.append((start + 1, line))  # let the markup rule see it
-            i += 1
+                _add_label(chapter, label, block.line)
             continue
-        # HTML comments are neither prose nor allowed markup; skip them.
-        if "<!--" in line:
-            in_comment = "-->" not in line.split("<!--", 1)[1]
-            line = re.sub(r"<!--.*?(-->|$)", "", line)
-        elif in_comment:
-            if "-->" in line:
-                in_comment = False
-                line = line.split("-->", 1)[1]
-            else:
-                i += 1
-                continue
-        for m in _HEADING_ID.finditer(line):
-            _add_label(chapter, m["id"], i + 1)
-        chapter.prose.append((i + 1, line))
-        for m in _REF.finditer(_INLINE_CODE.sub("", line)):
-            chapter.refs.append((i + 1, m["id"][0].lower() + m["id"][1:]))
-        i += 1
+        for line_no, line in _prose_lines(block):
+            for m in _HEADING_ID.finditer(line):
+                _add_label(chapter, m["id"], line_no)
+            chapter.prose.append((line_no, line))
+            for m in _REF.finditer(_literal(line)):
+                chapter.refs.append((line_no, m["id"][0].lower() + m["id"][1:]))
     return chapter
 
 
@@ -265,7 +283,7 @@ def _add_label(chapter: Chapter, label: str, line: int) -> None:
 
 def _strip_prose(text: str) -> str:
     """Remove what the number rule must not see: inline code, ids, links, allowed definitions."""
-    text = _INLINE_CODE.sub(" ", text)
+    text = _literal(text)
     text = re.sub(r"\{[^}]*#[\w-]+[^}]*\}", " ", text)  # heading attributes
     text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets
     text = re.sub(r"https?://\S+", " ", text)
@@ -284,21 +302,19 @@ def _numbers_in_caption(text: str) -> list[str]:
 
 
 def _is_figure(cell: Cell) -> bool:
-    return cell.options.get("label", "").startswith("fig-") or "fig-cap" in cell.options
+    return _option(cell, "label").startswith("fig-") or cell.options.get("fig-cap") is not None
 
 
 def _is_table(cell: Cell) -> bool:
-    return cell.options.get("label", "").startswith("tbl-") or "tbl-cap" in cell.options
+    return _option(cell, "label").startswith("tbl-") or cell.options.get("tbl-cap") is not None
 
 
 def _lint_cells(chapter: Chapter) -> list[Problem]:
     problems: list[Problem] = []
     for cell in chapter.cells:
         where = (chapter.path, cell.line)
-        if cell.language != "python":
-            continue
-        label = cell.options.get("label", "")
-        code = [c for c in cell.code if c.strip() and not c.strip().startswith("#")]
+        label = _option(cell, "label")
+        code = [c for c in cell.source.splitlines() if c.strip() and not c.strip().startswith("#")]
         if len(code) > MAX_CELL_LINES:
             problems.append(
                 Problem(*where, "long-cell", f"cell has {len(code)} lines of code (at most {MAX_CELL_LINES}); move the logic into the package")
@@ -310,16 +326,16 @@ def _lint_cells(chapter: Chapter) -> list[Problem]:
             problems.append(Problem(*where, "label-kind", "a cell calling ips.tab_* needs a 'tbl-' label"))
         if _is_figure(cell):
             for key in ("fig-cap", "fig-alt"):
-                if not cell.options.get(key, "").strip():
+                if not _option(cell, key).strip():
                     problems.append(Problem(*where, key, f"figure cell {label or '(no label)'} has no {key}"))
             for key in ("fig-cap", "fig-alt"):
-                nums = _numbers_in_caption(cell.options.get(key, ""))
+                nums = _numbers_in_caption(_option(cell, key))
                 if nums:
                     problems.append(Problem(*where, "typed-number", f"{key} of {label} contains number(s) {nums}; describe the shape, put numbers in the prose"))
         if _is_table(cell):
-            if not cell.options.get("tbl-cap", "").strip():
+            if not _option(cell, "tbl-cap").strip():
                 problems.append(Problem(*where, "tbl-cap", f"table cell {label or '(no label)'} has no tbl-cap"))
-            nums = _numbers_in_caption(cell.options.get("tbl-cap", ""))
+            nums = _numbers_in_caption(_option(cell, "tbl-cap"))
             if nums:
                 problems.append(Problem(*where, "typed-number", f"tbl-cap of {label} contains number(s) {nums}"))
     return problems
@@ -353,8 +369,14 @@ def lint_chapters(paths) -> list[Problem]:
     list of Problem
         Sorted by file order, then line. Empty when all rules hold.
     """
-    chapters = [parse_chapter(p) for p in paths]
+    paths = [Path(p) for p in paths]
+    chapters: list[Chapter] = []
     problems: list[Problem] = []
+    for path in paths:
+        try:
+            chapters.append(parse_chapter(path))
+        except QmdError as exc:
+            problems.append(_parse_problem(path, exc))
     defined: dict[str, tuple[int, Chapter, int]] = {}
     for index, chapter in enumerate(chapters):
         for line, label in chapter.duplicate_labels:
@@ -384,21 +406,23 @@ def lint_chapters(paths) -> list[Problem]:
         before = any(i == index and ln < line for i, ln in refs)
         if not (earlier_file or before):
             problems.append(Problem(chapter.path, line, "referenced-late", f"@{label} first appears after the {label.split('-')[0]} itself; mention it before"))
-    order = {c.path: k for k, c in enumerate(chapters)}
+    order = {path: k for k, path in enumerate(paths)}
     return sorted(problems, key=lambda p: (order.get(p.path, 0), p.line, p.rule))
 
 
+def _parse_problem(path: Path, exc: QmdError) -> Problem:
+    """A file the renderer cannot parse, as a ``parse`` problem at the line its parser names."""
+    match = re.match(re.escape(str(path)) + r":(\d+): (.*)", str(exc), re.S)
+    line, message = (int(match[1]), match[2]) if match else (1, str(exc))
+    return Problem(path, line, "parse", message)
+
+
 def default_paths() -> list[Path]:
-    """``index.qmd`` and ``report/*.qmd`` in book order (chapters, then appendices)."""
-    from ipsreport.paths import PROJECT_DIR, REPORT_DIR
+    """The book's chapter files in book order (chapters, then appendices), from ``_quarto.yml``."""
+    from ipsreport.paths import PROJECT_DIR
+    from ipsreport.render.config import load_project
 
-    files = sorted(REPORT_DIR.glob("*.qmd"), key=lambda p: (p.name.startswith("bilag"), _natural(p.name)))
-    index = PROJECT_DIR / "index.qmd"
-    return ([index] if index.exists() else []) + files
-
-
-def _natural(name: str) -> list:
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
+    return load_project(PROJECT_DIR).files
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,11 +3,14 @@
 Quarto (and our own engine) execute chapter cells with the chapter's folder as
 working directory, so nothing in ipsreport may depend on the current working
 directory. Every path the package needs is derived here.
+
+A leaf module: constants only, no imports from ``ipsreport``. Which data folder
+a render reads (``IPSREPORT_DATA`` or the ``data_dir`` setting) is decided by
+:func:`ipsreport.settings.default_data_dir`.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 #: The installed ``ipsreport`` package folder.
@@ -26,17 +29,3 @@ DEFAULTS_PATH = PACKAGE_DIR / "defaults.yml"
 #: The edition's own settings file, layered over the defaults.
 EDITION_SETTINGS_PATH = PROJECT_DIR / "ipsreport.yml"
 
-
-def default_data_dir() -> Path:
-    """Return the data folder for this process.
-
-    ``IPSREPORT_DATA`` (set by ``ipsreport render --data DIR``) wins, so that
-    chapter kernels started by any engine see the folder the user asked for;
-    otherwise the edition settings decide (see ``ipsreport.settings``).
-    """
-    env = os.environ.get("IPSREPORT_DATA")
-    if env:
-        return Path(env).expanduser().resolve()
-    from ipsreport.settings import get_settings
-
-    return get_settings().data_dir

@@ -741,7 +741,7 @@ def validate_dir(data_dir: str | Path | None = None, codebook: Codebook | None =
     Parameters
     ----------
     data_dir : str or Path, optional
-        Defaults to :func:`ipsreport.paths.default_data_dir`.
+        Defaults to :func:`ipsreport.settings.default_data_dir`.
     codebook : Codebook, optional
         Defaults to the project codebook.
 
@@ -751,7 +751,7 @@ def validate_dir(data_dir: str | Path | None = None, codebook: Codebook | None =
         ``.ok`` is False when anything must be fixed; ``.format()`` lists it all.
     """
     if data_dir is None:
-        from ipsreport.paths import default_data_dir
+        from ipsreport.settings import default_data_dir
 
         data_dir = default_data_dir()
     codebook = codebook or load_codebook()

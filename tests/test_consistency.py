@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -37,7 +36,7 @@ def test_date_after_evaluation_end_names_file_row_column_value_and_fix(settings)
     # A registry a year too late: the still-enrolled B started after the evaluation closed.
     frames["registry"].loc[1, "start_date"] = "2026-03-01"
     frames["registry"].loc[0, "end_date"] = "2026-02-01"
-    problems = check_against_settings(_report(frames), dataclasses.replace(settings, edition_year=2026))
+    problems = check_against_settings(_report(frames), settings.with_(edition_year=2026))
     assert [(v.file, v.row, v.column, v.value, v.rule) for v in problems] == [
         ("registry", 3, "start_date", "2026-03-01", "evaluation_end"),
         ("registry", 2, "end_date", "2026-02-01", "evaluation_end"),
@@ -52,7 +51,7 @@ def test_date_after_evaluation_end_names_file_row_column_value_and_fix(settings)
 def test_edition_year_before_the_latest_data_year(settings):
     frames = tiny()
     frames["registry"].loc[0, "end_date"] = "2025-04-30"
-    problems = check_against_settings(_report(frames), dataclasses.replace(settings, edition_year=2024))
+    problems = check_against_settings(_report(frames), settings.with_(edition_year=2024))
     assert [(v.row, v.column, v.value, v.rule) for v in problems] == [(2, "end_date", "2025-04-30", "edition_year")]
     assert "edition_year = 2024 ligger før år 2025" in problems[0].message
     assert "--set edition_year=2025" in problems[0].message
@@ -75,7 +74,7 @@ def test_require_consistent_raises_a_settings_error(settings):
     frames["registry"].loc[1, "start_date"] = "2025-06-01"
     report = _report(frames)
     with pytest.raises(SettingsError) as info:
-        require_consistent(report, dataclasses.replace(settings, evaluation_end=dt.date(2025, 5, 1)))
+        require_consistent(report, settings.with_(evaluation_end=dt.date(2025, 5, 1)))
     assert isinstance(info.value, DataSettingsError)
     assert [v.rule for v in info.value.violations] == ["evaluation_end"]
     assert "kolonne start_date" in str(info.value)

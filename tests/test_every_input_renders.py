@@ -8,7 +8,6 @@ Danish words instead of printing a broken sentence.
 
 from __future__ import annotations
 
-import dataclasses
 from types import SimpleNamespace
 
 import pandas as pd
@@ -31,7 +30,7 @@ def twin_frames(ed):
 
 
 def _edition(ed, frames, min_cell=3):
-    return SimpleNamespace(**frames, codebook=ed.codebook, settings=dataclasses.replace(ed.settings, min_cell=min_cell),
+    return SimpleNamespace(**frames, codebook=ed.codebook, settings=ed.settings.with_(min_cell=min_cell),
                            sources=[], synthetic=False, manifest={}, data_dir=ed.data_dir, twin=False, warnings=[],
                            manifest_problems=[])
 

@@ -447,13 +447,12 @@ def test_confidence_level_follows_alpha_and_the_intervals_do_too(make_fake):
 
 
 def test_settings_definitions_are_facts(make_edition):
-    import dataclasses
     import datetime as dt
 
     ed = make_edition()
-    ed.settings = dataclasses.replace(ed.settings, implementation_start=dt.date(2024, 1, 1),
-                                      implementation_end=dt.date(2025, 6, 30), project_start=dt.date(2023, 9, 1),
-                                      project_end=dt.date(2025, 12, 31), partner_interviews_n=8)
+    ed.settings = ed.settings.with_(implementation_start=dt.date(2024, 1, 1),
+                                    implementation_end=dt.date(2025, 6, 30), project_start=dt.date(2023, 9, 1),
+                                    project_end=dt.date(2025, 12, 31), partner_interviews_n=8)
     f = Facts(ed)
     assert f.project_period == "fra september 2023 til december 2025"
     assert f.implementation_period == "fra januar 2024 til juni 2025"

@@ -56,7 +56,7 @@ def test_parse_chapter_reads_cells_labels_and_refs(tmp_path):
     ch = parse_chapter(write(tmp_path, "good.qmd", GOOD))
     assert [c.options.get("label") for c in ch.cells] == [None, "tbl-duration", "fig-who5"]
     assert ch.cells[1].options["tbl-cap"] == "Forløbenes varighed"  # quotes stripped
-    assert ch.cells[1].code == ["ips.tab_duration(d)"]
+    assert ch.cells[1].source == "ips.tab_duration(d)"
     assert set(ch.labels) == {"sec-kap", "tbl-duration", "fig-who5"}
     assert [r for _, r in ch.refs] == ["tbl-duration", "fig-who5"]
 
@@ -255,5 +255,46 @@ def test_real_chapters_use_the_preamble_and_label_every_item():
     for path in default_paths():
         ch = parse_chapter(path)
         first = ch.cells[0]
-        assert first.options == {"include": "false"}, path
-        assert [c.strip() for c in first.code] == ["import ipsreport as ips", "d = ips.edition()", "f = ips.facts(d)"], path
+        assert first.options["include"] is False, path
+        assert [c.strip() for c in first.source.splitlines()] == ["import ipsreport as ips", "d = ips.edition()", "f = ips.facts(d)"], path
+
+
+def test_multi_line_option_is_read_as_the_renderer_reads_it(tmp_path):
+    # A folded YAML option spans several `#|` lines; the renderer reads the
+    # whole value, so the linter must see the typed number in it too.
+    folded = '#| fig-alt: >-\n#|   Linjer for hver ung; gennemsnittet\n#|   steg til 51.\n'
+    body = GOOD.replace('#| fig-alt: "Linjer for hver ung fra start til afslutning."\n', folded)
+    problems = lint_chapters([write(tmp_path, "c.qmd", body)])
+    assert rules(problems) == ["typed-number"]
+    assert "fig-alt" in problems[0].message and "51" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("cell", "line"),
+    [
+        ('```{python}\n#| fig-cap: "ikke lukket\n1\n```\n', 1),  # invalid YAML options
+        ("```{r}\n1\n```\n", 1),  # a language the renderer does not run
+    ],
+)
+def test_what_the_renderer_cannot_parse_is_a_problem(tmp_path, cell, line):
+    path = write(tmp_path, "c.qmd", GOOD + "\n" + cell)
+    problems = lint_chapters([path])
+    assert rules(problems) == ["parse"]
+    first_fence = len((PREAMBLE + "\n" + GOOD + "\n").splitlines()) + line
+    assert problems[0].line == first_fence and problems[0].path == path
+
+
+def test_code_blocks_in_prose_are_not_prose(tmp_path):
+    body = GOOD + "\n```\nHele 62 % svarer ja. @fig-mangler\n```\n\nEfter blokken: 13 unge.\n"
+    path = write(tmp_path, "c.qmd", body)
+    problems = lint_chapters([path])
+    assert rules(problems) == ["typed-number"]
+    assert "13 unge" in path.read_text(encoding="utf-8").splitlines()[problems[0].line - 1]
+
+
+def test_default_paths_are_the_books_chapters_in_book_order():
+    from ipsreport.paths import PROJECT_DIR
+    from ipsreport.render.config import load_project
+
+    assert default_paths() == load_project(PROJECT_DIR).files
+    assert [p.name for p in default_paths()][:2] == ["index.qmd", "kolofon.qmd"]

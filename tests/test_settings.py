@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from ipsreport.paths import PROJECT_DIR
-from ipsreport.settings import Settings, SettingsError, get_settings, setting_ranges
+from ipsreport.settings import (
+    Settings,
+    SettingsError,
+    default_data_dir,
+    get_settings,
+    setting_ranges,
+    settings_from_json,
+    settings_to_json,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -94,9 +105,7 @@ def test_fractional_min_cell_is_not_truncated(tmp_path):
         get_settings({"min_cell": 2.5}, edition_file=tmp_path / "absent.yml")
 
 
-def test_ranges_are_declared_on_the_dataclass_and_documented():
-    from dataclasses import asdict, replace
-
+def test_ranges_are_declared_on_the_model_and_documented():
     from ipsreport.paths import PROJECT_DIR as root
 
     ranges = setting_ranges()
@@ -105,10 +114,119 @@ def test_ranges_are_declared_on_the_dataclass_and_documented():
     for key, rng in ranges.items():
         row = next(line for line in doc.splitlines() if line.startswith(f"| `{key}` |"))
         assert rng.describe(key) in row, key
-    # The dataclass API other code relies on still works.
-    s = get_settings()
-    assert replace(s, min_cell=3).min_cell == 3 and asdict(s)["alpha"] == s.alpha
+
+
+def test_settings_doc_table_is_generated_from_the_model():
+    from ipsreport.settings_doc import DOC_PATH, render_doc
+
+    text = DOC_PATH.read_text(encoding="utf-8")
+    assert render_doc(text) == text, "docs/settings.md is out of date: run python -m ipsreport.settings_doc"
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert [r.split("`")[1] for r in rows] == list(Settings.model_fields)  # every key, in one table
+
+
+def test_settings_is_one_frozen_typed_model(tmp_path):
+    s = get_settings(edition_file=tmp_path / "absent.yml")
     assert isinstance(s, Settings)
+    with pytest.raises(ValidationError):
+        s.min_cell = 3  # frozen
+    assert hash(s) == hash(get_settings(edition_file=tmp_path / "absent.yml"))  # usable as a cache key
+    assert (s.edition_year, s.alpha, s.evaluation_end) == (2025, 0.05, dt.date(2025, 5, 1))
+    assert s.ci_method == "wald"
+
+
+def test_with_returns_a_validated_copy(tmp_path):
+    s = get_settings(edition_file=tmp_path / "absent.yml")
+    t = s.with_(min_cell=3, evaluation_end="2025-06-01", data_dir="data")
+    assert (t.min_cell, t.evaluation_end, t.data_dir) == (3, dt.date(2025, 6, 1), PROJECT_DIR / "data")
+    assert s.min_cell is None and t.alpha == s.alpha
+    with pytest.raises(SettingsError, match="indstillingen min_cell har værdien 99, men skal opfylde 0 ≤ min_cell ≤ 20"):
+        s.with_(min_cell=99)
+    with pytest.raises(SettingsError, match="ukendt indstilling 'min_cel'"):
+        s.with_(min_cel=3)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{}, {"min_cell": 5, "alpha": 0.1, "ci_method": "profile", "title": "Æblegrød – «ø»", "evaluation_end": "2025-04-30"}],
+)
+def test_json_round_trip_is_exact(tmp_path, overrides):
+    s = get_settings(overrides, edition_file=tmp_path / "absent.yml")
+    text = settings_to_json(s)
+    back = settings_from_json(text)
+    assert back == s and settings_to_json(back) == text
+    data = json.loads(text)
+    assert set(data) == set(Settings.model_fields)
+    assert data["evaluation_end"] == s.evaluation_end.isoformat() and data["data_dir"] == str(s.data_dir)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[1]", "miljøvariablen IPSREPORT_SETTINGS skal være et JSON-objekt"),
+        ('{"min_cell": 3}', "der mangler værdier for data_dir"),
+    ],
+)
+def test_settings_from_json_errors_are_danish(text, message):
+    with pytest.raises(SettingsError, match=message):
+        settings_from_json(text)
+
+
+def test_settings_from_json_checks_values(tmp_path):
+    data = json.loads(settings_to_json(get_settings(edition_file=tmp_path / "absent.yml")))
+    data["alpha"] = 0.7
+    with pytest.raises(SettingsError, match=r"^miljøvariablen IPSREPORT_SETTINGS: indstillingen alpha har værdien 0.7"):
+        settings_from_json(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "kind"),
+    [
+        ("min_cell", True, "et heltal eller auto"),
+        ("edition_year", "næste år", "et heltal"),
+        ("alpha", "lille", "et tal"),
+        ("evaluation_end", "1. maj", "en dato (ÅÅÅÅ-MM-DD)"),
+        ("ci_method", "bootstrap", "en af wald eller profile"),
+        ("alpha", False, "et tal"),
+    ],
+)
+def test_wrong_type_names_what_is_expected(tmp_path, key, value, kind):
+    with pytest.raises(SettingsError) as info:
+        get_settings({key: value}, edition_file=tmp_path / "absent.yml")
+    assert str(info.value) == (
+        f"kommandolinjen (--set): indstillingen {key} har værdien {value!r}, som ikke er {kind}; ret værdien."
+    )
+
+
+def test_out_of_range_date_shows_the_date(tmp_path):
+    f = tmp_path / "ipsreport.yml"
+    f.write_text("evaluation_end: 2200-01-01\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"har værdien 2200-01-01, men skal opfylde 2000-01-01 ≤ evaluation_end ≤ 2100-12-31"):
+        get_settings(edition_file=f)
+
+
+def test_bad_value_in_a_lower_layer_is_reported_even_when_overridden(tmp_path):
+    f = tmp_path / "ipsreport.yml"
+    f.write_text("min_cell: many\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=rf"^{f}: indstillingen min_cell"):
+        get_settings({"min_cell": 3}, edition_file=f)
+
+
+def test_default_data_dir_prefers_the_data_env_var(tmp_path, monkeypatch):
+    assert default_data_dir() == get_settings().data_dir
+    monkeypatch.setenv("IPSREPORT_DATA", str(tmp_path))
+    assert default_data_dir() == tmp_path.resolve()
+
+
+def test_paths_is_a_leaf_module():
+    import ast
+
+    import ipsreport.paths
+
+    tree = ast.parse(Path(ipsreport.paths.__file__).read_text(encoding="utf-8"))
+    imported = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert not [m for m in imported if m and m.startswith("ipsreport")]
 
 
 def test_bad_yaml_is_a_danish_settings_error(tmp_path):

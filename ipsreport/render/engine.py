@@ -12,7 +12,6 @@ empty or a previous ipsreport output is ever replaced
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
@@ -308,7 +307,9 @@ def _book_identity(project_dir, output_dir, to, data_dir, overrides, cache_dir, 
 
     guard = {"data_dir": Path(env.get("IPSREPORT_DATA") or settings.data_dir), "project_dir": project.root}
     check_output(out, **guard)  # before anything is written
-    settings_json = json.dumps(dataclasses.asdict(settings), sort_keys=True, default=str)
+    from ipsreport.settings import settings_to_json
+
+    settings_json = settings_to_json(settings)
     inputs = inputs_key(settings.data_dir, settings_json)
     files = project.files
     keys = {p: chapter_key(inputs, project, p) for p in files}
