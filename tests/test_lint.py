@@ -11,7 +11,7 @@ from ipsreport.lint import default_paths, lint_chapters, main, parse_chapter, ty
 PREAMBLE = """\
 ```{python}
 #| include: false
-import ipsreport as ips
+import ipsreport.api as ips
 d = ips.edition()
 f = ips.facts(d)
 ```
@@ -256,7 +256,7 @@ def test_real_chapters_use_the_preamble_and_label_every_item():
         ch = parse_chapter(path)
         first = ch.cells[0]
         assert first.options["include"] is False, path
-        assert [c.strip() for c in first.source.splitlines()] == ["import ipsreport as ips", "d = ips.edition()", "f = ips.facts(d)"], path
+        assert [c.strip() for c in first.source.splitlines()] == ["import ipsreport.api as ips", "d = ips.edition()", "f = ips.facts(d)"], path
 
 
 def test_multi_line_option_is_read_as_the_renderer_reads_it(tmp_path):
