@@ -15,14 +15,36 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
+import re
+from typing import TYPE_CHECKING
 
-from ipsreport.codebook_file import TYPES, CodebookFile, ScaleEntry, VariableEntry, condition_names
-from ipsreport.model_errors import Problem, entry_hint, problems
+import yaml
+
 from ipsreport.paths import CODEBOOK_PATH
 
-__all__ = ["TYPES", "Variable", "Dataset", "CrossRule", "Codebook", "CodebookError", "load_codebook"]
+if TYPE_CHECKING:  # pydantic is imported when a codebook is read, not when the CLI starts
+    from ipsreport.codebook_file import ScaleEntry, VariableEntry
+    from ipsreport.model_errors import Problem
+
+__all__ = ["TYPES", "Variable", "Dataset", "CrossRule", "Codebook", "CodebookError", "load_codebook", "condition_names"]
+
+#: Variable types the codebook may use.
+TYPES = ("id", "string", "date", "integer", "number", "category")
+
+#: ``prefix.name`` or ``name`` in a condition.
+_CONDITION_NAME = re.compile(r"\b(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)\b")
+_WORDS = {"and", "or", "not", "in", "True", "False"}
+
+
+def condition_names(expr: str) -> list[tuple[str | None, str]]:
+    """``(prefix or None, variable)`` of every variable in a condition, in order of first mention."""
+    out: list[tuple[str | None, str]] = []
+    for prefix, name in _CONDITION_NAME.findall(expr):
+        key = (prefix or None, name)
+        if name in _WORDS or key in out:
+            continue
+        out.append(key)
+    return out
 
 
 @dataclass(frozen=True)
@@ -185,16 +207,20 @@ def _variable(entry: VariableEntry, scales: dict[str, ScaleEntry]) -> Variable:
     )
 
 
-def _error(path: Path, data: Any, problems: list[Problem]) -> CodebookError:
-    """One Danish line per problem: ``codebook.yml, <entry>: <what> (regel: <rule>)``."""
+def _error(path: Path, data: Any, found: list[Problem]) -> CodebookError:
+    """One Danish line per problem: ``codebook.yml, <entry>: <what> (regel: <rule>). Ret kodebogen <path>.``"""
+    from ipsreport.model_errors import entry_hint
+
     lines = []
-    for p in problems:
+    for p in found:
         where = f", {p.where}{entry_hint(data, p.where)}" if p.where else ""
         lines.append(f"{path.name}{where}: {p.text} (regel: {p.rule}). Ret kodebogen {path}.")
     return CodebookError("\n".join(lines))
 
 
 def _read(path: Path) -> Any:
+    from ipsreport.model_errors import Problem
+
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -208,6 +234,11 @@ def _read(path: Path) -> Any:
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> Codebook:
+    from pydantic import ValidationError
+
+    from ipsreport.codebook_file import CodebookFile
+    from ipsreport.model_errors import problems
+
     data = _read(path)
     try:
         entry = CodebookFile.model_validate(data)

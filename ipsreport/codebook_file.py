@@ -19,10 +19,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ipsreport.codebook import TYPES, condition_names
 from ipsreport.model_errors import Problem, rule_error, value_text
 
 __all__ = [
-    "TYPES",
     "RULES",
     "ScaleEntry",
     "VariableEntry",
@@ -31,11 +31,7 @@ __all__ = [
     "ScoreBand",
     "ScoreEntry",
     "CodebookFile",
-    "condition_names",
 ]
-
-#: Variable types the codebook may use.
-TYPES = ("id", "string", "date", "integer", "number", "category")
 
 #: Rules of the codebook's own shape (beyond pydantic's types), with what they ask.
 RULES = {
@@ -51,20 +47,6 @@ RULES = {
 }
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-#: ``prefix.name`` or ``name`` in a condition.
-_CONDITION_NAME = re.compile(r"\b(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)\b")
-_WORDS = {"and", "or", "not", "in", "True", "False"}
-
-
-def condition_names(expr: str) -> list[tuple[str | None, str]]:
-    """``(prefix or None, variable)`` of every variable in a condition, in order of first mention."""
-    out: list[tuple[str | None, str]] = []
-    for prefix, name in _CONDITION_NAME.findall(expr):
-        key = (prefix or None, name)
-        if name in _WORDS or key in out:
-            continue
-        out.append(key)
-    return out
 
 
 class _Entry(BaseModel):
