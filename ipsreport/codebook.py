@@ -224,7 +224,8 @@ def _read(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise _error(path, None, [Problem("", f"filen kan ikke læses ({exc.strerror})", "fil")]) from None
+        text = "filen findes ikke" if isinstance(exc, FileNotFoundError) else "filen kan ikke læses (tjek adgangen)"
+        raise _error(path, None, [Problem("", text, "fil")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"linje {mark.line + 1}, kolonne {mark.column + 1}" if mark is not None else ""

@@ -227,3 +227,8 @@ def test_codebook_that_is_not_a_mapping(tmp_path):
     path.write_text("- a\n- b\n", encoding="utf-8")
     with pytest.raises(CodebookError, match=r"^codebook\.yml: listen skal være en samling af felter"):
         load_codebook(path)
+
+
+def test_missing_codebook_file(tmp_path):
+    with pytest.raises(CodebookError, match=r"^codebook\.yml: filen findes ikke \(regel: fil\)\. Ret kodebogen "):
+        load_codebook(tmp_path / "codebook.yml")
