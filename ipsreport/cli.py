@@ -41,6 +41,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from ipsreport.codebook import CodebookError
 from ipsreport.render.signals import Interrupted
 from ipsreport.settings import SettingsError
 
@@ -478,6 +479,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ipsreport.consistency import DataSettingsError
 
         return _fail(EXIT_DATA if isinstance(exc, DataSettingsError) else EXIT_USAGE, str(exc))
+    except CodebookError as exc:  # data/codebook.yml edited into a shape it cannot have
+        return _fail(EXIT_USAGE, str(exc))
     except Exception as exc:  # noqa: BLE001 - no traceback for the user; IPSREPORT_DEBUG shows it
         return _unexpected(exc)
 

@@ -1,24 +1,50 @@
 """Read ``data/codebook.yml``, the one source of truth for the data.
 
-The codebook is plain YAML so an evaluator can read and edit it; this module
-turns it into small frozen dataclasses that the loaders, validators, the
-synthetic generator and the report's codebook appendix all share.
+The codebook is plain YAML so an evaluator can read and edit it. Its shape is
+checked by the pydantic models of :mod:`ipsreport.codebook_file`; a file that
+breaks them raises :class:`CodebookError` with one Danish line per problem,
+naming the file, the entry, the value and the rule. A valid file becomes the
+small frozen dataclasses below, which the loaders, validators, the synthetic
+generator and the report's codebook appendix all share.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import re
+from typing import TYPE_CHECKING
+
 import yaml
 
 from ipsreport.paths import CODEBOOK_PATH
 
+if TYPE_CHECKING:  # pydantic is imported when a codebook is read, not when the CLI starts
+    from ipsreport.codebook_file import ScaleEntry, VariableEntry
+    from ipsreport.model_errors import Problem
+
+__all__ = ["TYPES", "Variable", "Dataset", "CrossRule", "Codebook", "CodebookError", "load_codebook", "condition_names"]
+
 #: Variable types the codebook may use.
 TYPES = ("id", "string", "date", "integer", "number", "category")
+
+#: ``prefix.name`` or ``name`` in a condition.
+_CONDITION_NAME = re.compile(r"\b(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)\b")
+_WORDS = {"and", "or", "not", "in", "True", "False"}
+
+
+def condition_names(expr: str) -> list[tuple[str | None, str]]:
+    """``(prefix or None, variable)`` of every variable in a condition, in order of first mention."""
+    out: list[tuple[str | None, str]] = []
+    for prefix, name in _CONDITION_NAME.findall(expr):
+        key = (prefix or None, name)
+        if name in _WORDS or key in out:
+            continue
+        out.append(key)
+    return out
 
 
 @dataclass(frozen=True)
@@ -84,10 +110,6 @@ class Dataset:
         return [v for v in self.variables if v.group == group]
 
 
-_NAME = re.compile(r"\b(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)\b")
-_WORDS = {"and", "or", "not", "in", "True", "False"}
-
-
 @dataclass(frozen=True)
 class CrossRule:
     """A rule across two files, joined on the id (``rules:`` entries with ``forbidden``).
@@ -112,13 +134,7 @@ class CrossRule:
 
     def names(self) -> list[tuple[str | None, str]]:
         """``(prefix or None, variable)`` of every variable in :attr:`forbidden`, in order."""
-        out = []
-        for prefix, name in _NAME.findall(self.forbidden):
-            key = (prefix or None, name)
-            if name in _WORDS or key in out:
-                continue
-            out.append(key)
-        return out
+        return condition_names(self.forbidden)
 
     def columns(self, codebook: Codebook) -> tuple[list[str], list[str]]:
         """Variables of :attr:`dataset` and of :attr:`join` used by the condition."""
@@ -163,100 +179,98 @@ class Codebook:
         raise KeyError(rule_id)
 
 
-def _variable(raw: dict[str, Any], scales: dict[str, dict[str, Any]], where: str) -> Variable:
-    missing = {"name", "label", "type"} - set(raw)
-    if missing:
-        raise ValueError(f"{where}: variable is missing {sorted(missing)}")
-    if raw["type"] not in TYPES:
-        raise ValueError(f"{where}: unknown type {raw['type']!r}; use one of {TYPES}")
+class CodebookError(ValueError):
+    """The codebook file breaks its own rules; the message names file, entry, value and rule in Danish."""
+
+
+def _variable(entry: VariableEntry, scales: dict[str, ScaleEntry]) -> Variable:
     values: dict[int, str] = {}
     ordered = False
-    if raw.get("scale"):
-        scale = scales.get(raw["scale"])
-        if scale is None:
-            raise ValueError(f"{where}: unknown scale {raw['scale']!r}")
-        values = {int(k): str(v) for k, v in scale["values"].items()}
-        ordered = bool(scale.get("ordered", False))
-    if raw["type"] == "category" and not values:
-        raise ValueError(f"{where}: a category needs a scale")
-    rng = raw.get("range")
-    references = None
-    if raw.get("references"):
-        parts = str(raw["references"]).split(".")
-        if len(parts) != 2 or not all(parts):
-            raise ValueError(f"{where}: references must be written dataset.variable, not {raw['references']!r}")
-        references = (parts[0], parts[1])
+    if entry.scale:
+        scale = scales[entry.scale]
+        values = dict(scale.values)
+        ordered = scale.ordered
     return Variable(
-        name=raw["name"],
-        label=raw["label"],
-        type=raw["type"],
-        scale=raw.get("scale"),
+        name=entry.name,
+        label=entry.label,
+        type=entry.type,
+        scale=entry.scale,
         values=values,
         ordered=ordered,
-        range=(float(rng[0]), float(rng[1])) if rng else None,
-        required=bool(raw.get("required", False)),
-        required_if_asked=bool(raw.get("required_if_asked", False)),
-        asked_if=raw.get("asked_if"),
-        group=raw.get("group"),
-        used_in=tuple(raw.get("used_in", ())),
-        references=references,
+        range=entry.range,
+        required=entry.required,
+        required_if_asked=entry.required_if_asked,
+        asked_if=entry.asked_if,
+        group=entry.group,
+        used_in=tuple(entry.used_in),
+        references=tuple(entry.references.split(".")) if entry.references else None,
     )
 
 
-def _cross_rule(raw: dict[str, Any], datasets: dict[str, Dataset], where: str) -> CrossRule:
-    missing = {"id", "description", "dataset", "join", "forbidden"} - set(raw)
-    if missing:
-        raise ValueError(f"{where}: a cross-file rule needs {sorted(missing)}")
-    rule = CrossRule(raw["id"], raw["description"], raw["dataset"], raw["join"], raw["forbidden"])
-    for name in (rule.dataset, rule.join):
-        if name not in datasets:
-            raise ValueError(f"{where}: unknown dataset {name!r}")
-    for prefix, name in rule.names():
-        owner = rule.dataset if prefix is None else prefix
-        if owner not in (rule.dataset, rule.join) or name not in datasets[owner].names:
-            shown = name if prefix is None else f"{prefix}.{name}"
-            raise ValueError(f"{where}: unknown variable {shown}")
-    return rule
+def _error(path: Path, data: Any, found: list[Problem]) -> CodebookError:
+    """One Danish line per problem: ``codebook.yml, <entry>: <what> (regel: <rule>). Ret kodebogen <path>.``"""
+    from ipsreport.model_errors import entry_hint
+
+    lines = []
+    for p in found:
+        where = f", {p.where}{entry_hint(data, p.where)}" if p.where else ""
+        lines.append(f"{path.name}{where}: {p.text} (regel: {p.rule}). Ret kodebogen {path}.")
+    return CodebookError("\n".join(lines))
+
+
+def _read(path: Path) -> Any:
+    from ipsreport.model_errors import Problem
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        text = "filen findes ikke" if isinstance(exc, FileNotFoundError) else "filen kan ikke læses (tjek adgangen)"
+        raise _error(path, None, [Problem("", text, "fil")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"linje {mark.line + 1}, kolonne {mark.column + 1}" if mark is not None else ""
+        raise _error(path, None, [Problem(where, "filen kan ikke læses som YAML – tjek indrykning, kolon og "
+                                                 "anførselstegn", "yaml")]) from None
 
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> Codebook:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    scales = raw.get("scales", {})
-    datasets = {}
-    for name, ds in raw["datasets"].items():
-        variables = tuple(
-            _variable(v, scales, f"{path.name}: datasets.{name}.variables[{i}]")
-            for i, v in enumerate(ds["variables"])
-        )
-        datasets[name] = Dataset(
+    from pydantic import ValidationError
+
+    from ipsreport.codebook_file import CodebookFile
+    from ipsreport.model_errors import problems
+
+    data = _read(path)
+    try:
+        entry = CodebookFile.model_validate(data)
+    except ValidationError as exc:
+        raise _error(path, data, problems(exc, CodebookFile)) from None
+    named = entry.name_problems()
+    if named:
+        raise _error(path, data, named)
+    datasets = {
+        name: Dataset(
             name=name,
-            label=ds.get("label", name),
-            description=ds.get("description", ""),
-            id=ds.get("id", "id"),
-            variables=variables,
-            optional=bool(ds.get("optional", False)),
-            unique=tuple(ds.get("unique") or ()),
+            label=ds.label or name,
+            description=ds.description,
+            id=ds.id,
+            variables=tuple(_variable(v, entry.scales) for v in ds.variables),
+            optional=ds.optional,
+            unique=tuple(ds.unique or ()),
         )
-        unknown = [c for c in datasets[name].unique if c not in datasets[name].names]
-        if unknown:
-            raise ValueError(f"{path.name}: datasets.{name}.unique: unknown variables {unknown}")
-    for name, ds in datasets.items():
-        for var in ds.variables:
-            if var.references is None:
-                continue
-            target, column = var.references
-            if target not in datasets or column not in datasets[target].names:
-                raise ValueError(f"{path.name}: datasets.{name}.{var.name}: unknown reference {target}.{column}")
-    rules = tuple(raw.get("rules", ()))
+        for name, ds in entry.datasets.items()
+    }
+    # scales, scores and rules stay the plain mappings of the file, which
+    # their readers (summaries, the codebook appendix) index by key.
+    rules = tuple(data.get("rules") or ())
     cross = tuple(
-        _cross_rule(r, datasets, f"{path.name}: rules[{r.get('id')}]") for r in rules if "forbidden" in r
+        CrossRule(r.id, r.description, r.dataset, r.join, r.forbidden) for r in entry.rules if r.crosses_files
     )
     return Codebook(
         path=path,
         datasets=datasets,
-        scales=scales,
-        scores=raw.get("scores", {}),
+        scales=data.get("scales") or {},
+        scores=data.get("scores") or {},
         rules=rules,
         cross_rules=cross,
     )

@@ -86,31 +86,37 @@ def test_valid_file_loads(tmp_path):
 @pytest.mark.parametrize(
     ("changes", "field", "rule"),
     [
-        ({"advice": None}, "advice", "required field is missing"),
-        ({"hobby": "fodbold"}, "hobby", "unknown field"),
-        ({"age": "21"}, "age", "whole number"),
-        ({"age": 7}, "age", "between 10 and 40"),
-        ({"order": 0}, "order", "1 or more"),
-        ({"written": "maj 2024"}, "written", "YYYY-MM"),
-        ({"written": "2024-13"}, "written", "YYYY-MM"),
-        ({"focus": "  "}, "focus", "non-empty text"),
-        ({"timeline": []}, "timeline", "non-empty list"),
-        ({"timeline": [{"date": "2024/01", "kind": "start", "text": "x"}]}, "timeline[0].date", "YYYY-MM or YYYY-MM-DD"),
-        ({"timeline": [{"date": "2024-02-30", "kind": "start", "text": "x"}]}, "timeline[0].date", "YYYY-MM or YYYY-MM-DD"),
-        ({"timeline": [{"date": "2024-01", "kind": "ferie", "text": "x"}]}, "timeline[0].kind", "must be one of"),
-        ({"timeline": [{"date": "2024-01", "kind": "start"}]}, "timeline[0]", "missing key(s) ['text']"),
-        ({"timeline": [{"date": "2024-01", "kind": "start", "text": "x", "sted": "y"}]}, "timeline[0]", "unknown key(s) ['sted']"),
-        ({"timeline": [{"date": "2024-01", "kind": "start", "text": "x", "approx": "ja"}]}, "timeline[0].approx", "true or false"),
+        ({"advice": None}, "advice", "feltet mangler, men skal altid udfyldes (regel: påkrævet_felt)"),
+        ({"hobby": "fodbold"}, "hobby", "feltet findes ikke (tilladte felter: pseudonym, age, written,"),
+        ({"age": "21"}, "age", 'værdien "21" skal være et helt tal (regel: heltal)'),
+        ({"age": True}, "age", "værdien true skal være et helt tal"),
+        ({"age": 7}, "age", "værdien 7 skal ligge mellem 10 og 40"),
+        ({"order": 0}, "order", "værdien 0 skal være mindst 1 (regel: interval)"),
+        ({"written": "maj 2024"}, "written", 'værdien "maj 2024" er ikke en måned skrevet ÅÅÅÅ-MM'),
+        ({"written": "2024-13"}, "written", "ÅÅÅÅ-MM (YYYY-MM) (regel: måned)"),
+        ({"focus": "  "}, "focus", 'værdien "  " skal være en tekst, der ikke er tom (regel: tekst)'),
+        ({"timeline": []}, "timeline", "listen har 0 element(er), men skal have mindst 1 (regel: antal)"),
+        ({"timeline": [{"date": "2024/01", "kind": "start", "text": "x"}]}, "timeline[0].date",
+         'værdien "2024/01" er ikke en dato skrevet ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD'),
+        ({"timeline": [{"date": "2024-02-30", "kind": "start", "text": "x"}]}, "timeline[0].date", "(regel: dato)"),
+        ({"timeline": [{"date": "2024-01", "kind": "ferie", "text": "x"}]}, "timeline[0].kind",
+         "værdien \"ferie\" skal være en af 'start', 'placement'"),
+        ({"timeline": [{"date": "2024-01", "kind": "start"}]}, "timeline[0].text", "feltet mangler"),
+        ({"timeline": [{"date": "2024-01", "kind": "start", "text": "x", "sted": "y"}]}, "timeline[0].sted",
+         "feltet findes ikke (tilladte felter: date, kind, text, approx, when) (regel: ukendt_felt)"),
+        ({"timeline": [{"date": "2024-01", "kind": "start", "text": "x", "approx": "ja"}]}, "timeline[0].approx",
+         'værdien "ja" skal være true eller false'),
         (
             {"timeline": [{"date": "2024-03", "kind": "start", "text": "x"}, {"date": "2024-02", "kind": "job", "text": "y"}]},
             "timeline[1].date",
-            "chronological order",
+            'værdien "2024-02" ligger før den forrige hændelse (2024-03-01); hændelserne skal stå i tidsorden',
         ),
-        ({"timeline": [{"date": "2024-06", "kind": "start", "text": "x"}]}, "timeline[0].date", "after the month the case was written"),
-        ({"quotes": [{"who": "Ida", "text": "x"}]}, "quotes", "2-3 quotes"),
-        ({"quotes": [{"who": "Ida", "text": "x"}, {"text": "y"}]}, "quotes[1]", "missing key(s) ['who']"),
-        ({"supports": []}, "supports", "at least 1 item"),
-        ({"story": [{"heading": "H"}]}, "story[0]", "missing key(s) ['text']"),
+        ({"timeline": [{"date": "2024-06", "kind": "start", "text": "x"}]}, "timeline[0].date",
+         "ligger efter måneden, hvor casen blev skrevet (2024-05) (regel: efter_skrevet)"),
+        ({"quotes": [{"who": "Ida", "text": "x"}]}, "quotes", "listen har 1 element(er), men skal have mindst 2"),
+        ({"quotes": [{"who": "Ida", "text": "x"}, {"text": "y"}]}, "quotes[1].who", "feltet mangler"),
+        ({"supports": []}, "supports", "mindst 1"),
+        ({"story": [{"heading": "H"}]}, "story[0].text", "feltet mangler"),
     ],
 )
 def test_schema_errors_name_file_field_and_rule(tmp_path, changes, field, rule):
@@ -118,21 +124,40 @@ def test_schema_errors_name_file_field_and_rule(tmp_path, changes, field, rule):
     with pytest.raises(CaseError) as info:
         load_case(path)
     message = str(info.value)
-    assert message.startswith(f"ida.yml: field '{field}':"), message
-    assert rule in message
+    assert message.startswith(f"ida.yml, feltet {field}:"), message
+    assert rule in message, message
+    assert "(regel: " in message
+    for english in ("Input should", "Field required", "validation error", "must be", "pydantic"):
+        assert english not in message
+
+
+def test_every_problem_of_a_file_is_listed(tmp_path):
+    path = write_case(tmp_path, age="21", hobby="fodbold", advice=None)
+    with pytest.raises(CaseError) as info:
+        load_case(path)
+    fields = sorted(line.split(":")[0] for line in str(info.value).splitlines())
+    assert fields == ["ida.yml, feltet advice", "ida.yml, feltet age", "ida.yml, feltet hobby"]
 
 
 def test_not_a_mapping(tmp_path):
     path = tmp_path / "x.yml"
     path.write_text("- a\n- b\n", encoding="utf-8")
-    with pytest.raises(CaseError, match=r"x\.yml: expected a mapping"):
+    with pytest.raises(CaseError, match=r"^x\.yml: filen skal være en samling af felter .*ikke en liste"):
+        load_case(path)
+
+
+def test_not_yaml(tmp_path):
+    path = tmp_path / "x.yml"
+    path.write_text("pseudonym: [Ida\n", encoding="utf-8")
+    with pytest.raises(CaseError, match=r"^x\.yml: filen kan ikke læses som YAML \(linje \d+, kolonne \d+\)"):
         load_case(path)
 
 
 def test_duplicate_order_across_files(tmp_path):
     write_case(tmp_path, "ida")
     write_case(tmp_path, "jon", pseudonym="Jon")
-    with pytest.raises(CaseError, match=r"jon\.yml: field 'order': 1 is also used by ida\.yml"):
+    with pytest.raises(CaseError, match=r"^jon\.yml, feltet order: værdien 1 bruges også af ida\.yml; hver case skal "
+                                        r"have sit eget bilagsnummer \(regel: unik_rækkefølge\)"):
         load_cases(tmp_path)
 
 
@@ -179,7 +204,7 @@ def test_case_vignette(tmp_path):
 def test_highlight_is_needed_for_the_chapter_box(tmp_path):
     write_case(tmp_path, highlight=None)
     assert "Ida var ny" in case_vignette("ida", cases_dir=tmp_path)
-    with pytest.raises(CaseError, match="field 'highlight'"):
+    with pytest.raises(CaseError, match=r"^ida\.yml, feltet highlight: feltet mangler.*\(regel: påkrævet_felt\)"):
         case_vignette("ida", "highlight", tmp_path)
 
 
@@ -260,7 +285,8 @@ def test_timeline_is_cropped_to_the_rows_it_uses(tmp_path):
 def test_an_approximate_date_needs_the_sources_words(tmp_path):
     timeline = [{"date": "2024-01", "kind": "start", "text": "Start"},
                 {"date": "2024-04", "kind": "job", "text": "Job", "approx": True}]
-    with pytest.raises(CaseError, match=r"timeline\[1\]\.when.*no month is invented"):
+    with pytest.raises(CaseError, match=r"^ida\.yml, feltet timeline\[1\]\.when: .*så ingen måned bliver opfundet "
+                                        r"\(regel: tidspunkt\)"):
         load_case(write_case(tmp_path, timeline=timeline))
 
 
@@ -278,3 +304,13 @@ def test_shipped_cases_invent_no_months_and_no_lessons():
         md = case_appendix(key)
         assert "ca. " not in md, key
         assert bool(case.lessons) == (key == "katrine"), key
+
+
+def test_danish_month_names_come_from_babel():
+    names = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+             "november", "december"]
+    short = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+    for month in range(1, 13):
+        date = dt.date(2023, month, 1)
+        assert cases.danish_month(date) == f"{names[month - 1]} 2023"
+        assert cases.danish_month(date, short=True) == f"{short[month - 1]} 2023"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from ipsreport.codebook import load_codebook
+from ipsreport.codebook import CodebookError, load_codebook
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +59,12 @@ def test_unknown_reference_is_reported(tmp_path):
     }
     path = tmp_path / "codebook.yml"
     path.write_text(yaml.safe_dump(bad), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"datasets.fidelity.site: unknown reference registry.place"):
+    with pytest.raises(CodebookError) as info:
         load_codebook(path)
+    assert str(info.value).startswith(
+        'codebook.yml, datasets.fidelity.variables[0].references (name: site): værdien "registry.place" findes '
+        "ikke: datasættet registry har ingen variabel place (regel: reference)"
+    )
 
 
 def test_categories_have_labels_in_print_order(cb):
@@ -102,7 +106,9 @@ def test_unknown_scale_is_reported_with_location(tmp_path):
     }
     path = tmp_path / "codebook.yml"
     path.write_text(yaml.safe_dump(bad), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"datasets.registry.variables\[0\]: unknown scale 'nope'"):
+    with pytest.raises(ValueError, match=r'^codebook\.yml, datasets\.registry\.variables\[0\]\.scale \(name: x\): '
+                                         r'skalaen "nope" findes ikke under scales \(kendte skalaer: ingen\) '
+                                         r'\(regel: kendt_skala\)'):
         load_codebook(path)
 
 
@@ -115,5 +121,114 @@ def test_cross_file_rules_are_parsed_and_checked(cb, tmp_path):
                          "forbidden": "registry.nope == 1"})
     path = tmp_path / "codebook.yml"
     path.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"rules\[x\]: unknown variable registry.nope"):
+    index = len(bad["rules"]) - 1
+    with pytest.raises(CodebookError, match=rf"^codebook\.yml, rules\[{index}\]\.forbidden \(id: x\): variablen "
+                                            r"registry\.nope findes ikke .*\(regel: kendt_variabel\)"):
         load_codebook(path)
+
+
+# --------------------------------------------------------------------------- malformed codebooks
+
+
+def _write(tmp_path, data) -> object:
+    path = tmp_path / "codebook.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _minimal(**variable):
+    return {"datasets": {"registry": {"variables": [{"name": "id", "label": "Id", "type": "id", **variable}]}}}
+
+
+@pytest.mark.parametrize(
+    ("variable", "expected"),
+    [
+        ({"requried": True},
+         "codebook.yml, datasets.registry.variables[0].requried (name: id): feltet findes ikke (tilladte felter: "
+         "name, label, type, scale, range, required, required_if_asked, asked_if, group, used_in, references) "
+         "(regel: ukendt_felt)"),
+        ({"type": "text"},
+         "codebook.yml, datasets.registry.variables[0].type (name: id): værdien \"text\" skal være en af 'id', "
+         "'string', 'date', 'integer', 'number' eller 'category' (regel: tilladte_værdier)"),
+        ({"required": "måske"},
+         "codebook.yml, datasets.registry.variables[0].required (name: id): værdien \"måske\" skal være true eller "
+         "false (regel: sand_falsk)"),
+        ({"name": "my id"},
+         "codebook.yml, datasets.registry.variables[0].name (name: my id): værdien \"my id\" er ikke et gyldigt navn"),
+        ({"type": "integer", "range": [5, 1]},
+         "codebook.yml, datasets.registry.variables[0].range (name: id): værdien [5, 1] er ikke et interval"),
+        ({"type": "category"},
+         "codebook.yml, datasets.registry.variables[0] (name: id): variablen id har typen category, men ingen scale"),
+        ({"references": "registry"},
+         "codebook.yml, datasets.registry.variables[0].references (name: id): værdien \"registry\" er ikke skrevet "
+         "datasæt.variabel"),
+    ],
+)
+def test_malformed_variable_is_named_in_danish(tmp_path, variable, expected):
+    with pytest.raises(CodebookError) as info:
+        load_codebook(_write(tmp_path, _minimal(**variable)))
+    message = str(info.value)
+    assert message.startswith(expected), message
+    assert "Ret kodebogen" in message
+    for english in ("Input should", "Field required", "validation error", "Traceback", "pydantic"):
+        assert english not in message
+
+
+def test_every_problem_is_listed_at_once(tmp_path):
+    data = _minimal(type="text")
+    data["datasets"]["registry"]["variables"].append({"name": "x", "type": "string"})  # no label
+    data["datasets"]["registry"]["labl"] = "Register"
+    with pytest.raises(CodebookError) as info:
+        load_codebook(_write(tmp_path, data))
+    lines = str(info.value).splitlines()
+    assert len(lines) == 3, lines
+    assert lines[0].startswith("codebook.yml, datasets.registry.variables[0].type (name: id): værdien \"text\"")
+    assert lines[1].startswith("codebook.yml, datasets.registry.variables[1].label (name: x): feltet mangler, men "
+                               "skal altid udfyldes (regel: påkrævet_felt)")
+    assert lines[2].startswith("codebook.yml, datasets.registry.labl: feltet findes ikke")
+
+
+def test_missing_label_of_a_cross_rule_and_unknown_dataset(tmp_path):
+    data = _minimal()
+    data["rules"] = [{"id": "r", "description": "R", "dataset": "registry", "forbidden": "id == 1"},
+                     {"id": "s", "description": "S", "dataset": "registry", "join": "surveys", "forbidden": "id == 1"}]
+    with pytest.raises(CodebookError) as info:
+        load_codebook(_write(tmp_path, data))
+    assert str(info.value).startswith("codebook.yml, rules[0] (id: r): reglen r mangler join")
+    data["rules"].pop(0)
+    with pytest.raises(CodebookError) as info:
+        load_codebook(_write(tmp_path, data))
+    assert str(info.value).startswith('codebook.yml, rules[0].join (id: s): datasættet "surveys" findes ikke under '
+                                      "datasets (kendte datasæt: registry) (regel: kendt_datasæt)")
+
+
+def test_unknown_unique_column_and_repeated_variable(tmp_path):
+    data = _minimal()
+    data["datasets"]["registry"]["variables"].append({"name": "id", "label": "Igen", "type": "string"})
+    data["datasets"]["registry"]["unique"] = ["site"]
+    with pytest.raises(CodebookError) as info:
+        load_codebook(_write(tmp_path, data))
+    lines = str(info.value).splitlines()
+    assert lines[0].startswith("codebook.yml, datasets.registry.variables[1].name (name: id): variablen id står to "
+                               "gange i registry (regel: unik_variabel)")
+    assert lines[1].startswith("codebook.yml, datasets.registry.unique[0]: variablen site findes ikke i datasættet "
+                               "registry (regel: kendt_variabel)")
+
+
+def test_codebook_that_is_not_yaml(tmp_path):
+    path = tmp_path / "codebook.yml"
+    path.write_text("datasets:\n  registry: [\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"^codebook\.yml, linje \d+, kolonne \d+: filen kan ikke læses som YAML"):
+        load_codebook(path)
+
+
+def test_codebook_that_is_not_a_mapping(tmp_path):
+    path = tmp_path / "codebook.yml"
+    path.write_text("- a\n- b\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"^codebook\.yml: listen skal være en samling af felter"):
+        load_codebook(path)
+
+
+def test_missing_codebook_file(tmp_path):
+    with pytest.raises(CodebookError, match=r"^codebook\.yml: filen findes ikke \(regel: fil\)\. Ret kodebogen "):
+        load_codebook(tmp_path / "codebook.yml")

@@ -721,3 +721,12 @@ def test_repeated_key_is_a_warning():
     report = validate(frames)
     assert report.ok
     assert [(v.file, v.row, v.rule) for v in report.warnings] == [("fidelity", 3, "unique_rows")]
+
+
+def test_validate_dir_takes_its_folder_from_the_caller():
+    """Settings are resolved once, by the caller: validate_dir has no default folder of its own."""
+    import inspect
+
+    assert inspect.signature(validate_dir).parameters["data_dir"].default is inspect.Parameter.empty
+    with pytest.raises(TypeError):
+        validate_dir()
