@@ -1,6 +1,6 @@
 """Published versus reproduced: the audit behind the Reproduktion appendix.
 
-``tests/fixtures/published.yml`` lists every number printed in the 2025
+``data/published/2025.yml`` lists every number printed in the 2025
 edition with a *key* saying how to compute it from the data (grammar in
 ``docs/CONTRACT.md``, "published.yml"). :func:`compute_key` evaluates one key
 on an edition; :func:`summarise_audit` evaluates them all and compares them
@@ -34,7 +34,8 @@ express):
   section 5.4 gives the placement items as shares of everyone with a
   placement (``followup[had_placement == 1]``), not of those who answered;
 * the derived variable ``registry.months_enrolled`` (months from start to end,
-  or to the evaluation end for those still enrolled).
+  or to the evaluation end for those still enrolled;
+  :func:`ipsreport.derived.months_enrolled`).
 """
 
 from __future__ import annotations
@@ -49,11 +50,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ipsreport.paths import FIXTURES_DIR
+from ipsreport.derived import is_finished, is_success, months_enrolled
+from ipsreport.paths import PUBLISHED_PATH
 
 __all__ = ["summarise_audit", "compute_key", "load_published", "rounding"]
 
-PUBLISHED_PATH = FIXTURES_DIR / "published.yml"
 _FIELDS = ("key", "where", "printed", "value", "tolerance", "reason")
 _DATASETS = ("registry", "baseline", "followup")
 _SCORES = ("who5", "mastery", "loneliness", "burden")
@@ -75,10 +76,10 @@ def _frame(ed, name: str) -> pd.DataFrame:
 def _evaluation_end(ed):
     settings = ed.get("settings") if isinstance(ed, dict) else getattr(ed, "settings", None)
     end = getattr(settings, "evaluation_end", None)
-    if end is None:
-        from ipsreport.synth.twin import EVALUATION_END
+    if end is None:  # a plain dict of frames: the project's settings decide
+        from ipsreport.settings import get_settings
 
-        end = EVALUATION_END
+        end = get_settings().evaluation_end
     return end
 
 
@@ -99,8 +100,6 @@ def _rows(ed, dataset: str, query: str | None) -> pd.DataFrame:
 def _variable(ed, dataset: str, var: str) -> pd.Series:
     frame = _frame(ed, dataset)
     if dataset == "registry" and var == "months_enrolled":
-        from ipsreport.synth.twin import months_enrolled
-
         return months_enrolled(frame["start_date"], frame["end_date"], _evaluation_end(ed)).set_axis(frame.index)
     if var not in frame.columns:
         raise KeyError(f"{dataset} has no variable {var!r}")
@@ -244,8 +243,8 @@ def compute_key(ed, key: str) -> float:
         return float(len(_rows(ed, head, query)))
     if head == "registry" and len(parts) == 3 and parts[1] in ("finished", "success"):
         exit_ = _frame(ed, "registry")["exit_status"]
-        finished = exit_.notna() & (exit_ != 5)
-        success = exit_.isin([1, 2, 3])
+        finished = is_finished(exit_)
+        success = is_success(exit_)
         if parts[1:] == ["finished", "n"]:
             return float(finished.sum())
         if parts[1:] == ["success", "n"]:
@@ -333,7 +332,7 @@ def load_published(path: str | Path | None = None) -> list[dict]:
     Parameters
     ----------
     path : str or Path, optional
-        Defaults to ``tests/fixtures/published.yml``.
+        Defaults to ``data/published/2025.yml``.
 
     Returns
     -------
