@@ -245,7 +245,7 @@ def write_twin(out_dir: str | Path = SYNTHETIC_DIR, seed: int = DEFAULT_SEED, it
         "evaluation_end": EVALUATION_END.isoformat(),
         "files": files,
         "unpublished": list(UNPUBLISHED),
-        "published_values": "tests/fixtures/published.yml",
+        "published_values": "data/published/2025.yml",
     }
     path = out / "manifest.yml"
     path.write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True), encoding="utf-8")
