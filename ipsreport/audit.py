@@ -1,6 +1,6 @@
 """Published versus reproduced: the audit behind the Reproduktion appendix.
 
-``data/published/2025.yml`` lists every number printed in the 2025
+``data/published/2025.yml`` (read by :mod:`ipsreport.published`) lists every number printed in the 2025
 edition with a *key* saying how to compute it from the data (grammar in
 ``docs/CONTRACT.md``, "published.yml"). :func:`compute_key` evaluates one key
 on an edition; :func:`summarise_audit` evaluates them all and compares them
@@ -48,14 +48,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from ipsreport.derived import is_finished, is_success, months_enrolled
 from ipsreport.paths import PUBLISHED_PATH
+from ipsreport.published import load_published, rounding
 
 __all__ = ["summarise_audit", "compute_key", "load_published", "rounding"]
 
-_FIELDS = ("key", "where", "printed", "value", "tolerance", "reason")
 _DATASETS = ("registry", "baseline", "followup")
 _SCORES = ("who5", "mastery", "loneliness", "burden")
 #: Small slack for floating point when comparing with a tolerance.
@@ -321,55 +320,6 @@ def key_counts(ed, key: str, value: float | None = None) -> list[float]:
         return [base]
     except (KeyError, ValueError, ZeroDivisionError, IndexError):
         return []
-
-
-# ---------------------------------------------------------------------------
-# published.yml
-# ---------------------------------------------------------------------------
-def load_published(path: str | Path | None = None) -> list[dict]:
-    """Read ``published.yml``: every number printed in the reference edition.
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        Defaults to ``data/published/2025.yml``.
-
-    Returns
-    -------
-    list of dict
-        Entries with ``key, where, printed, value, tolerance, reason``.
-
-    Raises
-    ------
-    ValueError
-        For a missing field, a duplicate key, or a tolerance beyond the
-        rounding of the printed value (:func:`rounding`) without a reason.
-    """
-    path = Path(path or PUBLISHED_PATH)
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    seen = set()
-    for i, entry in enumerate(entries):
-        missing = [f for f in _FIELDS if f not in entry]
-        if missing:
-            raise ValueError(f"{path.name}: entry {i} ({entry.get('key')!r}) lacks {missing}")
-        if entry["key"] in seen:
-            raise ValueError(f"{path.name}: duplicate key {entry['key']!r}")
-        if float(entry["tolerance"]) > rounding(entry["value"]) + _EPS and not entry["reason"]:
-            raise ValueError(f"{path.name}: {entry['key']!r} accepts a difference of {entry['tolerance']}, more than the "
-                             f"rounding of {entry['value']} ({rounding(entry['value'])}), without a reason")
-        seen.add(entry["key"])
-    return entries
-
-
-def rounding(value) -> float:
-    """Half a unit of the last decimal of a printed value: 0.5 for 14, 0.005 for 2.12, 0.0005 for 0.053.
-
-    A tolerance up to this is rounding; a larger one needs a ``reason``.
-    """
-    import decimal
-
-    exponent = decimal.Decimal(str(value)).normalize().as_tuple().exponent
-    return 0.5 * 10 ** min(int(exponent), 0)
 
 
 def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
