@@ -49,6 +49,7 @@ __all__ = ["multiset", "fixed_sum", "split_items", "choose", "edu_ok", "years_ok
 
 
 def multiset(counts: dict[int, int]) -> np.ndarray:
+    """The values of a published margin: each code repeated its count times (float)."""
     return np.repeat(np.array(list(counts), dtype=float), list(counts.values()))
 
 
@@ -69,7 +70,7 @@ def fixed_sum(rng, values: np.ndarray, target: float, lo, hi, step: float = 1.0)
     raise ValueError(f"cannot reach sum {target} within the bounds")
 
 
-def band_scores(rng, bands: tuple[int, int, int], total: float) -> np.ndarray:
+def _band_scores(rng, bands: tuple[int, int, int], total: float) -> np.ndarray:
     """WHO-5 scores (multiples of 4) with the given counts per band and sum."""
     lo = np.repeat([4.0, 36.0, 52.0], bands)
     hi = np.repeat([32.0, 48.0, 96.0], bands)
@@ -78,12 +79,12 @@ def band_scores(rng, bands: tuple[int, int, int], total: float) -> np.ndarray:
     return fixed_sum(rng, draw, total, lo, hi, step=4.0)
 
 
-def bounded_scores(rng, n: int, total: float, lo: float, hi: float, sd: float) -> np.ndarray:
+def _bounded_scores(rng, n: int, total: float, lo: float, hi: float, sd: float) -> np.ndarray:
     draw = np.clip(np.round(rng.normal(total / n, sd, n)), lo, hi)
     return fixed_sum(rng, draw, total, lo, hi)
 
 
-def correlated_order(rng, reference: np.ndarray, values: np.ndarray, noise: float) -> np.ndarray:
+def _correlated_order(rng, reference: np.ndarray, values: np.ndarray, noise: float) -> np.ndarray:
     """Arrange ``values`` so that they correlate with ``reference`` (rank
     matching with noise); the multiset of values is unchanged."""
     ref = reference + rng.normal(0, noise * (np.nanstd(reference) or 1.0), len(reference))
@@ -103,17 +104,20 @@ def split_items(rng, total: int, n_items: int, lo: int, hi: int) -> np.ndarray:
 
 
 def edu_ok(edu: float, age: float) -> bool:
+    """Whether an education code is possible at this age (missing is always possible)."""
     if np.isnan(edu):
         return True
     return age >= {5: 20, 3: 18, 4: 18}.get(int(edu), 0)
 
 
 def years_ok(years: float, age: float) -> bool:
+    """Whether years of work experience fit the age (work from 15; missing fits)."""
     return np.isnan(years) or years <= max(age - 15, 0.5)
 
 
 
 def choose(rng, pool: np.ndarray, k: int, weights=None) -> np.ndarray:
+    """``k`` distinct members of ``pool`` (none for ``k <= 0``), optionally weighted."""
     pool = np.asarray(pool)
     if k <= 0:
         return pool[:0]
@@ -126,6 +130,14 @@ def choose(rng, pool: np.ndarray, k: int, weights=None) -> np.ndarray:
 # Step 1-2: margins and a first assignment
 # ---------------------------------------------------------------------------
 def initial_state(rng) -> dict[str, np.ndarray]:
+    """Steps 1-2: every margin the calibration works on, assigned to the person layout.
+
+    Returns
+    -------
+    dict of str to ndarray
+        One float array per variable (``NaN`` = not asked or not answered),
+        indexed by the internal person order of :mod:`ipsreport.synth.targets`.
+    """
     n = N_REGISTRY
     s: dict[str, np.ndarray] = {}
     nan = lambda: np.full(n, np.nan)  # noqa: E731
@@ -221,12 +233,12 @@ def initial_state(rng) -> dict[str, np.ndarray]:
 
     # --- paired mental-health scores ------------------------------------------
     def paired_pair(start_total, end_total, lo, hi, sd):
-        start = bounded_scores(rng, N_PAIRED, start_total, lo, hi, sd)
-        end = bounded_scores(rng, N_PAIRED, end_total, lo, hi, sd)
-        return start, correlated_order(rng, start, end, noise=1.0)
+        start = _bounded_scores(rng, N_PAIRED, start_total, lo, hi, sd)
+        end = _bounded_scores(rng, N_PAIRED, end_total, lo, hi, sd)
+        return start, _correlated_order(rng, start, end, noise=1.0)
 
-    w_start = band_scores(rng, WHO5_BANDS_START, WHO5_SUM_START)
-    w_end = correlated_order(rng, w_start, band_scores(rng, WHO5_BANDS_END, WHO5_SUM_END), noise=1.0)
+    w_start = _band_scores(rng, WHO5_BANDS_START, WHO5_SUM_START)
+    w_end = _correlated_order(rng, w_start, _band_scores(rng, WHO5_BANDS_END, WHO5_SUM_END), noise=1.0)
     m_start, m_end = paired_pair(MASTERY_SUM_START, MASTERY_SUM_END, 3, 12, 2.0)
     l_start, l_end = paired_pair(LONELINESS_SUM_START, LONELINESS_SUM_END, 1, 5, 1.1)
     b_start, b_end = paired_pair(BURDEN_SUM_START, BURDEN_SUM_END, 1, 5, 1.1)

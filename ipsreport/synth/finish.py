@@ -75,6 +75,9 @@ def draw_months(rng, s) -> np.ndarray:
 
 
 def draw_dates(rng, months: np.ndarray, active: np.ndarray):
+    """Start and end dates (``datetime.date``; end ``None`` for the active) with
+    the given months enrolled: the active counted back from the evaluation end,
+    the others placed at random within the implementation period."""
     start = [None] * N_REGISTRY
     end = [None] * N_REGISTRY
     for p in range(N_REGISTRY):
@@ -93,6 +96,8 @@ def draw_dates(rng, months: np.ndarray, active: np.ndarray):
 
 
 def finish(rng, s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Exit codes, registry flags and the answers the calibration leaves free,
+    added to the calibrated state ``s`` (changed in place and returned)."""
     n = N_REGISTRY
     nan = lambda: np.full(n, np.nan)  # noqa: E731
 
