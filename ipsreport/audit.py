@@ -1,6 +1,6 @@
 """Published versus reproduced: the audit behind the Reproduktion appendix.
 
-``tests/fixtures/published.yml`` lists every number printed in the 2025
+``data/published/2025.yml`` (read by :mod:`ipsreport.published`) lists every number printed in the 2025
 edition with a *key* saying how to compute it from the data (grammar in
 ``docs/CONTRACT.md``, "published.yml"). :func:`compute_key` evaluates one key
 on an edition; :func:`summarise_audit` evaluates them all and compares them
@@ -34,7 +34,8 @@ express):
   section 5.4 gives the placement items as shares of everyone with a
   placement (``followup[had_placement == 1]``), not of those who answered;
 * the derived variable ``registry.months_enrolled`` (months from start to end,
-  or to the evaluation end for those still enrolled).
+  or to the evaluation end for those still enrolled;
+  :func:`ipsreport.derived.months_enrolled`).
 """
 
 from __future__ import annotations
@@ -47,14 +48,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from ipsreport.paths import FIXTURES_DIR
+from ipsreport.derived import is_finished, is_success, months_enrolled
+from ipsreport.paths import PUBLISHED_PATH
+from ipsreport.published import load_published, rounding
 
 __all__ = ["summarise_audit", "compute_key", "load_published", "rounding"]
 
-PUBLISHED_PATH = FIXTURES_DIR / "published.yml"
-_FIELDS = ("key", "where", "printed", "value", "tolerance", "reason")
 _DATASETS = ("registry", "baseline", "followup")
 _SCORES = ("who5", "mastery", "loneliness", "burden")
 #: Small slack for floating point when comparing with a tolerance.
@@ -75,10 +75,10 @@ def _frame(ed, name: str) -> pd.DataFrame:
 def _evaluation_end(ed):
     settings = ed.get("settings") if isinstance(ed, dict) else getattr(ed, "settings", None)
     end = getattr(settings, "evaluation_end", None)
-    if end is None:
-        from ipsreport.synth.twin import EVALUATION_END
+    if end is None:  # a plain dict of frames: the project's settings decide
+        from ipsreport.settings import get_settings
 
-        end = EVALUATION_END
+        end = get_settings().evaluation_end
     return end
 
 
@@ -99,8 +99,6 @@ def _rows(ed, dataset: str, query: str | None) -> pd.DataFrame:
 def _variable(ed, dataset: str, var: str) -> pd.Series:
     frame = _frame(ed, dataset)
     if dataset == "registry" and var == "months_enrolled":
-        from ipsreport.synth.twin import months_enrolled
-
         return months_enrolled(frame["start_date"], frame["end_date"], _evaluation_end(ed)).set_axis(frame.index)
     if var not in frame.columns:
         raise KeyError(f"{dataset} has no variable {var!r}")
@@ -244,8 +242,8 @@ def compute_key(ed, key: str) -> float:
         return float(len(_rows(ed, head, query)))
     if head == "registry" and len(parts) == 3 and parts[1] in ("finished", "success"):
         exit_ = _frame(ed, "registry")["exit_status"]
-        finished = exit_.notna() & (exit_ != 5)
-        success = exit_.isin([1, 2, 3])
+        finished = is_finished(exit_)
+        success = is_success(exit_)
         if parts[1:] == ["finished", "n"]:
             return float(finished.sum())
         if parts[1:] == ["success", "n"]:
@@ -322,55 +320,6 @@ def key_counts(ed, key: str, value: float | None = None) -> list[float]:
         return [base]
     except (KeyError, ValueError, ZeroDivisionError, IndexError):
         return []
-
-
-# ---------------------------------------------------------------------------
-# published.yml
-# ---------------------------------------------------------------------------
-def load_published(path: str | Path | None = None) -> list[dict]:
-    """Read ``published.yml``: every number printed in the reference edition.
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        Defaults to ``tests/fixtures/published.yml``.
-
-    Returns
-    -------
-    list of dict
-        Entries with ``key, where, printed, value, tolerance, reason``.
-
-    Raises
-    ------
-    ValueError
-        For a missing field, a duplicate key, or a tolerance beyond the
-        rounding of the printed value (:func:`rounding`) without a reason.
-    """
-    path = Path(path or PUBLISHED_PATH)
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    seen = set()
-    for i, entry in enumerate(entries):
-        missing = [f for f in _FIELDS if f not in entry]
-        if missing:
-            raise ValueError(f"{path.name}: entry {i} ({entry.get('key')!r}) lacks {missing}")
-        if entry["key"] in seen:
-            raise ValueError(f"{path.name}: duplicate key {entry['key']!r}")
-        if float(entry["tolerance"]) > rounding(entry["value"]) + _EPS and not entry["reason"]:
-            raise ValueError(f"{path.name}: {entry['key']!r} accepts a difference of {entry['tolerance']}, more than the "
-                             f"rounding of {entry['value']} ({rounding(entry['value'])}), without a reason")
-        seen.add(entry["key"])
-    return entries
-
-
-def rounding(value) -> float:
-    """Half a unit of the last decimal of a printed value: 0.5 for 14, 0.005 for 2.12, 0.0005 for 0.053.
-
-    A tolerance up to this is rounding; a larger one needs a ``reason``.
-    """
-    import decimal
-
-    exponent = decimal.Decimal(str(value)).normalize().as_tuple().exponent
-    return 0.5 * 10 ** min(int(exponent), 0)
 
 
 def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:

@@ -24,6 +24,8 @@ SYNTHETIC_DIR = DATA_DIR / "synthetic"
 CASES_DIR = DATA_DIR / "cases"
 REPORT_DIR = PROJECT_DIR / "report"
 FIXTURES_DIR = PROJECT_DIR / "tests" / "fixtures"
+#: Every number printed in the 2025 edition: what Bilag 7 audits the data against.
+PUBLISHED_PATH = DATA_DIR / "published" / "2025.yml"
 #: Package defaults for settings (see ``ipsreport.settings``).
 DEFAULTS_PATH = PACKAGE_DIR / "defaults.yml"
 #: The edition's own settings file, layered over the defaults.

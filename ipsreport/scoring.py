@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ipsreport.derived import meaning_score
+
 WHO5_ITEMS = ["who5_1", "who5_2", "who5_3", "who5_4", "who5_5"]
 MASTERY_ITEMS = ["mastery_1", "mastery_2", "mastery_3"]
 MEANING_ITEMS = ["meaning_everyday", "meaning_social"]
@@ -66,6 +68,5 @@ def meaning_index(frame: pd.DataFrame) -> pd.Series:
     The two items are coded 1 = "I meget høj grad" ... 5 = "Slet ikke"; they
     are reversed (6 - code) so that higher means more benefit, then averaged.
     """
-    reversed_ = 6 - frame[MEANING_ITEMS].astype("Float64")
-    mean = reversed_.mean(axis=1, skipna=True)
-    return mean.where(reversed_.notna().all(axis=1)).astype("Float64").rename("meaning")
+    items = frame[MEANING_ITEMS].astype("Float64")
+    return meaning_score(items["meaning_everyday"], items["meaning_social"]).astype("Float64").rename("meaning")

@@ -3,8 +3,9 @@
 Table 9 of the reference edition is a logistic regression of being in job or
 education at the end (follow-up ``in_job_education``) on ten predictors, fitted
 on the finished respondents (``still_enrolled == 0``) with complete data.
-The codings below are the report's documented choices; the generator in
-``ipsreport.synth`` calibrates against exactly this specification.
+The codings below are the report's documented choices; the terms are computed
+by :func:`ipsreport.derived.regression_terms`, which the generator in
+``ipsreport.synth`` also uses, so it calibrates against exactly this model.
 """
 
 from __future__ import annotations
@@ -52,29 +53,30 @@ def regression_frame(baseline, followup):
         per term in :data:`TERM_NAMES`. Rows with any missing value are
         dropped (complete-case analysis), as the reference edition did.
     """
+    import numpy as np
     import pandas as pd
 
-    from ipsreport.scoring import mastery_index, meaning_index, who5_score
+    from ipsreport.derived import regression_terms
+    from ipsreport.scoring import mastery_index, who5_score
+
+    def floats(values) -> np.ndarray:
+        return pd.Series(values).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 
     fu = followup.set_index("id")
     fu = fu[fu["still_enrolled"] == 0]
     bl = baseline.set_index("id").reindex(fu.index)
-    years = bl["work_experience_years"].astype("Float64")
-    years = years.mask(bl["work_experience"] == 0, 0.0)
+    columns = {name: floats(bl[name]) for name in ("education", "age", "gender", "work_experience",
+                                                   "work_experience_years")}
+    columns.update({name: floats(fu[name]) for name in ("duration", "meaning_everyday", "meaning_social")})
+    columns.update(
+        mastery_end=floats(mastery_index(fu)),
+        loneliness_end=floats(fu["loneliness"]),
+        burden_end=floats(fu["burden"]),
+        who5_start=floats(who5_score(bl)),
+        who5_end=floats(who5_score(fu)),
+    )
     out = pd.DataFrame(
-        {
-            REGRESSION_OUTCOME: fu[REGRESSION_OUTCOME].astype("Float64"),
-            "education": bl["education"].astype("Float64"),
-            "duration": fu["duration"].astype("Float64"),
-            "age": bl["age"].astype("Float64"),
-            "gender": (bl["gender"] == 2).astype("Float64").where(bl["gender"].notna()),
-            "work_experience": years,
-            "meaning": meaning_index(fu),
-            "mastery": mastery_index(fu),
-            "who5_change": who5_score(fu) - who5_score(bl),
-            "loneliness": fu["loneliness"].astype("Float64"),
-            "burden": fu["burden"].astype("Float64"),
-        },
+        {REGRESSION_OUTCOME: floats(fu[REGRESSION_OUTCOME]), **regression_terms(columns)},
         index=fu.index,
     )
     return out.dropna().astype(float)

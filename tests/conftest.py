@@ -160,14 +160,14 @@ def ed():
 
 @pytest.fixture(scope="session")
 def published():
-    """``tests/fixtures/published.yml`` as ``{key: entry}`` (skips when absent)."""
+    """``data/published/2025.yml`` as ``{key: entry}`` (skips when absent)."""
     import yaml
 
-    from ipsreport.paths import FIXTURES_DIR
+    from ipsreport.paths import PUBLISHED_PATH
 
-    path = FIXTURES_DIR / "published.yml"
+    path = PUBLISHED_PATH
     if not path.exists():
-        pytest.skip("tests/fixtures/published.yml not written yet")
+        pytest.skip("data/published/2025.yml not written yet")
     return {e["key"]: e for e in yaml.safe_load(path.read_text(encoding="utf-8"))}
 
 

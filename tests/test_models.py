@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from ipsreport.models import EPV_MIN, RegressionResult, fit_logit, fit_regression, stars
+from ipsreport.models import EPV_MIN, RegressionResult, fit_logit, fit_regression, newton_logit, stars
 from ipsreport.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
 
 
@@ -92,17 +92,58 @@ def test_profile_ci_close_to_wald_in_large_samples(simulated):
     np.testing.assert_allclose(np.log(prof["ci_high"]), np.log(wald["ci_high"]), atol=0.03)
 
 
-def test_ci_method_from_settings(make_fake):
-    from types import SimpleNamespace
+def test_fit_regression_profile_ci_argument(make_fake):
+    """``fit_regression(ci_method="profile")``: the same estimates as Wald, and each
+    bound is where the likelihood-ratio statistic of the profile reaches chi2(1, 0.95)."""
+    from scipy import stats
 
     ed = make_fake(seed=7, n_registry=260, n_baseline=240, n_followup=220)
-    assert fit_regression(ed).ci_method == "wald"
-    ed.settings = SimpleNamespace(alpha=0.05, ci_method="profile")
-    res = fit_regression(ed)
-    assert res.ci_method == "profile"
     wald = fit_regression(ed, ci_method="wald")
-    np.testing.assert_allclose(res.terms["odds_ratio"], wald.terms["odds_ratio"])
-    assert not np.allclose(res.terms["ci_low"], wald.terms["ci_low"])
+    prof = fit_regression(ed, ci_method="profile")
+    assert (wald.ci_method, prof.ci_method) == ("wald", "profile")
+    np.testing.assert_allclose(prof.terms["odds_ratio"], wald.terms["odds_ratio"])
+    np.testing.assert_allclose(prof.terms["p"], wald.terms["p"])
+    assert not np.allclose(prof.terms["ci_low"], wald.terms["ci_low"])
+
+    frame = regression_frame(ed.baseline, ed.followup)
+    y = frame[REGRESSION_OUTCOME]
+    X = sm.add_constant(frame[list(TERM_NAMES)])
+    llf_max = sm.Logit(y, X).fit(disp=0).llf
+    crit = stats.chi2.ppf(0.95, 1)
+    for term in ("age", "burden"):
+        row = prof.terms.set_index("term").loc[term]
+        for bound in (row["ci_low"], row["ci_high"]):
+            # The log-likelihood with this coefficient fixed at the bound (an offset).
+            others = X.drop(columns=term)
+            fixed = sm.GLM(y, others, family=sm.families.Binomial(), offset=math.log(bound) * X[term]).fit()
+            assert 2 * (llf_max - fixed.llf) == pytest.approx(crit, abs=1e-4)
+
+
+def test_newton_logit_matches_statsmodels():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(60, 2))
+    y = (rng.random(60) < 1 / (1 + np.exp(-(0.3 + x @ [1.0, -0.5])))).astype(float)
+    X = sm.add_constant(x)
+    beta, se = newton_logit(X, y)
+    ref = sm.Logit(y, X).fit(disp=0)
+    np.testing.assert_allclose(beta, ref.params, rtol=1e-6)
+    np.testing.assert_allclose(se, ref.bse, rtol=1e-6)
+
+
+def test_newton_logit_reports_separation():
+    x = np.arange(10.0)
+    X = np.column_stack([np.ones(10), x])
+    assert newton_logit(X, (x > 4.5).astype(float)) is None
+
+
+def test_newton_logit_fits_table9_as_fit_logit(ed):
+    """On the shipped twin the calibration's logit gives Table 9's estimates."""
+    frame = regression_frame(ed.baseline, ed.followup)
+    X = np.column_stack([np.ones(len(frame)), frame[list(TERM_NAMES)].to_numpy()])
+    beta, se = newton_logit(X, frame[REGRESSION_OUTCOME].to_numpy())
+    terms = fit_logit(frame, REGRESSION_OUTCOME, TERM_NAMES).terms
+    np.testing.assert_allclose(beta[1:], terms["coef"], rtol=1e-6)
+    np.testing.assert_allclose(se[1:], terms["se"], rtol=1e-6)
 
 
 def test_unknown_ci_method(simulated):

@@ -195,7 +195,7 @@ def test_inputs_key_follows_the_published_numbers(tmp_path, monkeypatch):
     from ipsreport import paths
     from ipsreport.render.engine import inputs_key
 
-    monkeypatch.setattr(paths, "FIXTURES_DIR", tmp_path)
+    monkeypatch.setattr(paths, "PUBLISHED_PATH", tmp_path / "published.yml")
     (tmp_path / "published.yml").write_text("- key: registry.n\n  value: 66\n", encoding="utf-8")
     data = tmp_path / "data"
     data.mkdir()

@@ -6,8 +6,6 @@ dtypes), so these tests do not depend on the loader or validator.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,10 +13,12 @@ import yaml
 from scipy import stats
 
 from ipsreport.codebook import load_codebook
+from ipsreport.derived import duration_code, months_enrolled
 from ipsreport.paths import SYNTHETIC_DIR
 from ipsreport.scoring import mastery_index, who5_score
 from ipsreport.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
 from ipsreport.synth import twin
+from ipsreport.synth.draws import fixed_sum
 
 DATASETS = ("registry", "baseline", "followup")
 _DTYPES = {"id": "string", "string": "string", "category": "Int64", "integer": "Int64", "number": "Float64"}
@@ -48,42 +48,13 @@ def frames():
 # --------------------------------------------------------------------------- helpers
 
 
-@pytest.mark.parametrize(
-    ("months", "code"),
-    [(0.0, 1), (1.99, 1), (2.0, 2), (3.99, 2), (4.0, 3), (7.5, 4), (9.0, 5), (11.99, 6), (12.0, 7), (30.0, 7)],
-)
-def test_duration_code_boundaries(months, code):
-    assert twin.duration_code(months) == code
-
-
-def test_months_enrolled_counts_active_to_evaluation_end():
-    start = pd.Series(pd.to_datetime(["2024-05-01", "2024-05-01"]))
-    end = pd.Series(pd.to_datetime(["2024-11-01", None]))
-    months = twin.months_enrolled(start, end, dt.date(2025, 5, 1))
-    assert months.iloc[0] == pytest.approx(184 / (365.25 / 12))
-    assert months.iloc[1] == pytest.approx(365 / (365.25 / 12))
-
-
 def test_fixed_sum_reaches_target_within_bounds():
     rng = np.random.default_rng(1)
-    values = twin._fixed_sum(rng, np.array([1.0, 2.0, 3.0, 4.0]), 14, 1, 5)
+    values = fixed_sum(rng, np.array([1.0, 2.0, 3.0, 4.0]), 14, 1, 5)
     assert values.sum() == 14
     assert values.min() >= 1 and values.max() <= 5
     with pytest.raises(ValueError):
-        twin._fixed_sum(rng, np.array([1.0, 2.0]), 11, 1, 5)
-
-
-def test_logit_matches_statsmodels():
-    import statsmodels.api as sm
-
-    rng = np.random.default_rng(3)
-    x = rng.normal(size=(60, 2))
-    y = (rng.random(60) < 1 / (1 + np.exp(-(0.3 + x @ [1.0, -0.5])))).astype(float)
-    X = sm.add_constant(x)
-    beta, se = twin._logit(X, y)
-    ref = sm.Logit(y, X).fit(disp=0)
-    np.testing.assert_allclose(beta, ref.params, rtol=1e-6)
-    np.testing.assert_allclose(se, ref.bse, rtol=1e-6)
+        fixed_sum(rng, np.array([1.0, 2.0]), 11, 1, 5)
 
 
 # --------------------------------------------------------------------------- determinism
@@ -204,8 +175,8 @@ def test_still_enrolled_matches_registry(frames):
 def test_duration_consistent_with_registry_dates(frames):
     reg = frames["registry"].set_index("id")
     fu = frames["followup"].set_index("id")
-    months = twin.months_enrolled(reg["start_date"], reg["end_date"]).set_axis(reg.index)
-    codes = months.loc[fu.index].map(twin.duration_code)
+    months = months_enrolled(reg["start_date"], reg["end_date"], twin.EVALUATION_END).set_axis(reg.index)
+    codes = months.loc[fu.index].map(duration_code)
     assert (codes == fu["duration"].astype(int)).all()
     assert months.loc[fu.index[fu["still_enrolled"] == 1]].min() >= 2
 

@@ -171,7 +171,7 @@ def inputs_key(data_dir: Path, settings_json: str) -> str:
     """Hash of everything a chapter's outputs depend on besides its source.
 
     Covers the data folder's bytes, ``data/codebook.yml``, ``data/cases/**``,
-    ``tests/fixtures/published.yml`` (read by the audit appendix),
+    ``data/published/2025.yml`` (read by the audit appendix),
     every ``ipsreport/**/*.py`` source (:func:`code_key`), the resolved
     settings and the engine version.
     """
@@ -185,7 +185,7 @@ def inputs_key(data_dir: Path, settings_json: str) -> str:
     _hash_tree(h, paths.CASES_DIR)
     # The reproduction appendix compares the data with the published 2025 numbers.
     h.update(b"published")
-    _hash_tree(h, paths.FIXTURES_DIR / "published.yml")
+    _hash_tree(h, paths.PUBLISHED_PATH)
     h.update(b"code")
     h.update(code_key().encode())
     h.update(settings_json.encode())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ipsreport.derived import ACTIVE_CODE, SUCCESS_CODES, is_finished, is_success
 from ipsreport.summaries.target_group import SUMMARY_COLUMNS, _pct, summarise_categories, summarise_multi
 
 __all__ = [
@@ -24,10 +25,7 @@ __all__ = [
     "summarise_registry_counts",
 ]
 
-#: Exit codes that count as success: job, flexjob, education.
-SUCCESS_CODES = (1, 2, 3)
-#: Exit code of those still enrolled when the evaluation closed.
-ACTIVE_CODE = 5
+# SUCCESS_CODES and ACTIVE_CODE are defined in ipsreport.derived (re-exported here).
 #: Duration codes below four months ("Under 2 måneder", "2-4 måneder").
 _UNDER_4_MONTHS = (1, 2)
 
@@ -202,7 +200,7 @@ def summarise_registry_counts(ed) -> pd.DataFrame:
     reg, bl, fu = ed.registry, ed.baseline, ed.followup
     total = len(reg)
     active_mask = reg["exit_status"] == ACTIVE_CODE
-    finished_mask = reg["exit_status"].notna() & ~active_mask
+    finished_mask = is_finished(reg["exit_status"])
     finished = int(finished_mask.sum())
     active = int(active_mask.sum())
 
@@ -215,7 +213,7 @@ def summarise_registry_counts(ed) -> pd.DataFrame:
         ("finished", "Afsluttet i perioden", finished, total),
         ("active", "Fortsat i forløb ved evalueringens afslutning", active, total),
         ("success", "Afsluttet til job, fleksjob eller uddannelse",
-         int(reg.loc[finished_mask, "exit_status"].isin(SUCCESS_CODES).sum()), finished),
+         int(is_success(reg.loc[finished_mask, "exit_status"]).sum()), finished),
         ("placement_ever", "Har været i virksomhedsforløb", yes(reg, "placement_ever"), total),
         ("placement_now", "Er i virksomhedsforløb nu (aktive)", yes(reg, "placement_now", active_mask), active),
         ("psychiatry_contact", "Kontakt til psykiatrien under forløbet", yes(reg, "psychiatry_contact"), total),

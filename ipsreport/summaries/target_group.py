@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ipsreport.derived import months_enrolled
+
 __all__ = [
     "SUMMARY_COLUMNS",
     "summarise_categories",
@@ -152,9 +154,7 @@ def summarise_duration_months(ed) -> pd.DataFrame:
         mean_finished`` (only those with an end date).
     """
     reg = ed.registry
-    cutoff = pd.Timestamp(ed.settings.evaluation_end)
-    end = reg["end_date"].fillna(cutoff)
-    months = (end - reg["start_date"]).dt.days / (365.25 / 12)
+    months = months_enrolled(reg["start_date"], reg["end_date"], ed.settings.evaluation_end)
     finished = months[reg["end_date"].notna()]
     return pd.DataFrame(
         {

@@ -27,6 +27,7 @@ import pandas as pd
 import yaml
 
 from ipsreport.codebook import Codebook, Dataset, Variable, load_codebook
+from ipsreport.derived import ACTIVE_CODE, DAYS_PER_MONTH, duration_code, is_success, months_enrolled
 
 __all__ = ["sample_cohort", "write_cohort", "DEFAULT_PROBABILITIES", "SHARES"]
 
@@ -85,8 +86,6 @@ NUMERIC_DEFAULTS = {
 PAIRED_STEPS = {-1: 0.25, 0: 0.5, 1: 0.25}
 #: Chance that a follow-up self-report disagrees with the matching registry field.
 DISAGREE = 0.1
-
-_DAYS_PER_MONTH = 30.4375
 
 
 def _probabilities(var: Variable, probabilities: dict[str, dict[int, float]]) -> tuple[np.ndarray, np.ndarray]:
@@ -166,7 +165,7 @@ def _registry(rng, ds: Dataset, n: int, sites: int, period, probabilities) -> pd
         if var.type == "category":
             cols[var.name] = _draw_category(rng, var, n, probabilities)
     months = rng.gamma(2.2, 4.0, size=n)
-    days = np.maximum(np.rint(months * _DAYS_PER_MONTH), 14).astype("int64")
+    days = np.maximum(np.rint(months * DAYS_PER_MONTH), 14).astype("int64")
     end = start + pd.to_timedelta(days, unit="D")
     end = end.where(end < end0, end0 - pd.Timedelta(days=1))
     site_width = max(2, len(str(sites)))
@@ -299,15 +298,14 @@ def sample_cohort(
 
     fixed: dict[str, pd.Series] = {}
     exit_status = reg["exit_status"].to_numpy(dtype=np.int64)
-    fixed["still_enrolled"] = pd.Series((exit_status == 5).astype(np.int64)).astype("Int64")
-    fixed["in_job_education"] = pd.Series(np.isin(exit_status, [1, 2, 3]).astype(np.int64)).astype("Int64")
+    fixed["still_enrolled"] = pd.Series((exit_status == ACTIVE_CODE).astype(np.int64)).astype("Int64")
+    fixed["in_job_education"] = pd.Series(is_success(exit_status).astype(np.int64)).astype("Int64")
     end0 = pd.Timestamp(period[1])
-    stop = reg["end_date"].fillna(end0)
-    months = ((stop - reg["start_date"]).dt.days / _DAYS_PER_MONTH).to_numpy(dtype=float)
+    months = months_enrolled(reg["start_date"], reg["end_date"], end0).to_numpy(dtype=float)
     if "duration" in fu_ds.names:
         codes = np.array(sorted(fu_ds["duration"].codes))
-        # Two-month bands up to 12 months, then "over 12": codes 1..7.
-        band = np.clip(np.floor(months / 2).astype(np.int64), 0, len(codes) - 1)
+        # Two-month bands up to 12 months, then "over 12" (derived.duration_code: 1..7).
+        band = np.array([min(duration_code(m), len(codes)) - 1 for m in months], dtype=np.int64)
         fixed["duration"] = pd.Series(codes[band]).astype("Int64")
     fixed["psych_contact"] = pd.Series(_flip(rng, reg["psychiatry_contact"].to_numpy(dtype=np.int64), DISAGREE)).astype("Int64")
     fixed["had_placement"] = pd.Series(_flip(rng, reg["placement_ever"].to_numpy(dtype=np.int64), DISAGREE)).astype("Int64")

@@ -1,0 +1,68 @@
+"""The numbers printed in the reference edition, as the audit reads them.
+
+``data/published/2025.yml`` (:data:`ipsreport.paths.PUBLISHED_PATH`) lists
+every number printed in the 2025 edition with the key that computes it from
+the data (:func:`ipsreport.audit.compute_key`), the accepted difference and,
+for a difference beyond the rounding of the printed value, the reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from ipsreport.paths import PUBLISHED_PATH
+
+__all__ = ["load_published", "rounding", "FIELDS"]
+
+#: The fields of every entry.
+FIELDS = ("key", "where", "printed", "value", "tolerance", "reason")
+#: Small slack for floating point when comparing a tolerance with the rounding.
+_EPS = 1e-9
+
+
+def load_published(path: str | Path | None = None) -> list[dict]:
+    """Read ``published.yml``: every number printed in the reference edition.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Defaults to ``data/published/2025.yml``.
+
+    Returns
+    -------
+    list of dict
+        Entries with ``key, where, printed, value, tolerance, reason``.
+
+    Raises
+    ------
+    ValueError
+        For a missing field, a duplicate key, or a tolerance beyond the
+        rounding of the printed value (:func:`rounding`) without a reason.
+    """
+    path = Path(path or PUBLISHED_PATH)
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    seen = set()
+    for i, entry in enumerate(entries):
+        missing = [f for f in FIELDS if f not in entry]
+        if missing:
+            raise ValueError(f"{path.name}: entry {i} ({entry.get('key')!r}) lacks {missing}")
+        if entry["key"] in seen:
+            raise ValueError(f"{path.name}: duplicate key {entry['key']!r}")
+        if float(entry["tolerance"]) > rounding(entry["value"]) + _EPS and not entry["reason"]:
+            raise ValueError(f"{path.name}: {entry['key']!r} accepts a difference of {entry['tolerance']}, more than the "
+                             f"rounding of {entry['value']} ({rounding(entry['value'])}), without a reason")
+        seen.add(entry["key"])
+    return entries
+
+
+def rounding(value) -> float:
+    """Half a unit of the last decimal of a printed value: 0.5 for 14, 0.005 for 2.12, 0.0005 for 0.053.
+
+    A tolerance up to this is rounding; a larger one needs a ``reason``.
+    """
+    import decimal
+
+    exponent = decimal.Decimal(str(value)).normalize().as_tuple().exponent
+    return 0.5 * 10 ** min(int(exponent), 0)
