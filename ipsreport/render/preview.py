@@ -3,11 +3,12 @@
 A :class:`Preview` renders the HTML book once with the project's own engine
 (:func:`ipsreport.render.engine.render_book` with ``to="html"``), serves the
 output folder on ``127.0.0.1`` with :mod:`http.server`, and polls the
-modification times of the chapters (``report/``, ``index.qmd`` and every
-chapter listed in ``_quarto.yml``), ``_quarto.yml``, the data folder and the
-``ipsreport`` package. On a change it renders the HTML again: the engine's
-chapter cache re-executes only what the change affects (an edited chapter
-alone; every chapter after a change of data, settings or package code).
+modification times of the chapters (``index.qmd`` and every chapter listed
+in ``_quarto.yml``), ``_quarto.yml`` and what the book's hooks name
+(:attr:`~ipsreport.render.hooks.BookHooks.watch`: data, code). On a change it
+renders the HTML again with freshly built hooks: the engine's chapter cache
+re-executes only what the change affects (an edited chapter alone; every
+chapter after a change of anything behind the hooks' ``cache_inputs``).
 
 Pages are served with a small script added to the response only (the files
 on disk are the ordinary book): it asks ``/__preview__/version`` twice a
@@ -28,7 +29,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ipsreport import paths
+from ipsreport.render.hooks import BookHooks
 
 #: Path of the version endpoint the injected script polls.
 VERSION_PATH = "/__preview__/version"
@@ -293,28 +294,30 @@ class WarmKernel:
         self.worker = None
         self._env: dict[str, str] | None = None
         self._cwd: Path | None = None
+        self._preamble = ""
         self._lock = threading.Lock()
         self.reused = 0
 
     def _start(self, env: dict[str, str], cwd: Path) -> None:
-        from ipsreport.render.execute import KernelWorker
+        from ipsreport.render.kernel import KernelWorker
 
         if self.worker is not None and env != self._env:
-            self.close()
+            self._close()
         if self.worker is None:
-            self.worker = KernelWorker(env, cwd)
+            self.worker = KernelWorker(env, cwd, preamble=self._preamble)
             self._env, self._cwd = dict(env), cwd
 
-    def __call__(self, docs, env, workers=None, on_done=None):
+    def __call__(self, docs, env, workers=None, on_done=None, preamble=""):
         from ipsreport.render.execute import execute_chapters
 
         if len(docs) != 1:
             self.close()
-            self._env, self._cwd = dict(env), (docs[0].path.parent if docs else None)
-            return execute_chapters(docs, env, workers=workers, on_done=on_done)
+            self._env, self._cwd, self._preamble = dict(env), (docs[0].path.parent if docs else None), preamble
+            return execute_chapters(docs, env, workers=workers, on_done=on_done, preamble=preamble)
         doc = docs[0]
         with self._lock:
-            reuse = self.worker is not None and env == self._env
+            reuse = self.worker is not None and env == self._env and preamble == self._preamble
+            self._preamble = preamble
             self._start(env, doc.path.parent)
             self.reused += reuse
             try:
@@ -348,9 +351,9 @@ class _PreviewRender:
 
     takes_changes = True
 
-    def __init__(self, project, out: Path, data_dir, overrides, workers, progress) -> None:
-        self.project, self.out, self.data_dir = project, out, data_dir
-        self.overrides, self.workers, self.progress = overrides, workers, progress
+    def __init__(self, project, out: Path, hooks: Callable[[], BookHooks], workers, progress) -> None:
+        self.project, self.out, self.hooks = project, out, hooks
+        self.workers, self.progress = workers, progress
         self.chapters = {str(p) for p in project.files}
         self.kernel = WarmKernel()
 
@@ -359,9 +362,8 @@ class _PreviewRender:
 
         if changed is None or not changed <= self.chapters:
             self.kernel.close()  # data, settings or code changed: no stale kernel
-        render_book(self.project.root, output_dir=self.out, to="html", data_dir=self.data_dir,
-                    overrides=self.overrides, workers=self.workers, progress=self.progress,
-                    execute=self.kernel)
+        render_book(self.project.root, output_dir=self.out, to="html", hooks=self.hooks(),
+                    workers=self.workers, progress=self.progress, execute=self.kernel)
         # The book is in place; start the kernel for the next edit while the
         # author reads (a render that needs it waits for it).
         threading.Thread(target=self._prewarm, daemon=True, name="preview-prewarm").start()
@@ -376,24 +378,22 @@ class _PreviewRender:
         self.kernel.close()
 
 
-def watched_paths(project_root: Path, chapters: Iterable[Path], data_dir: Path | None) -> list[Path]:
-    """What a preview watches: chapters, ``report/``, ``index.qmd``, ``_quarto.yml``, data, package.
+def watched_paths(project_root: Path, chapters: Iterable[Path], extra: Iterable[Path] = ()) -> list[Path]:
+    """What a preview watches: chapters, ``index.qmd``, ``_quarto.yml`` and ``extra`` (the hooks' ``watch``).
 
     Parameters
     ----------
     project_root : Path
     chapters : iterable of Path
         The book's chapter files (from ``_quarto.yml``).
-    data_dir : Path, optional
+    extra : iterable of Path
+        Further files and folders (data, code).
     """
     root = Path(project_root)
-    found = [root / "_quarto.yml", root / "index.qmd", root / "report", *chapters, paths.PACKAGE_DIR,
-             paths.EDITION_SETTINGS_PATH]
-    if data_dir is not None:
-        found.append(Path(data_dir))
+    found = [root / "_quarto.yml", root / "index.qmd", *chapters, *extra]
     out: list[Path] = []
     for p in found:
-        p = p.resolve()
+        p = Path(p).resolve()
         if p.exists() and p not in out:
             out.append(p)
     return out
@@ -401,8 +401,7 @@ def watched_paths(project_root: Path, chapters: Iterable[Path], data_dir: Path |
 
 def serve(
     project_dir: Path,
-    data_dir: Path | None,
-    overrides: dict[str, Any] | None = None,
+    hooks: Callable[[], BookHooks] | None = None,
     output_dir: Path | None = None,
     port: int = 4848,
     workers: int | None = None,
@@ -416,10 +415,9 @@ def serve(
     ----------
     project_dir : Path
         Folder with ``_quarto.yml``.
-    data_dir : Path, optional
-        Passed to the chapters as ``IPSREPORT_DATA``; watched.
-    overrides : dict, optional
-        Settings overrides (as ``render --set``).
+    hooks : callable, optional
+        ``hooks() -> BookHooks``, called for every render (a changed data or
+        settings file changes them); default: no hooks.
     output_dir : Path, optional
         Default: the project's output folder (``_book``); a PDF in it is kept.
     port : int, default 4848
@@ -432,17 +430,18 @@ def serve(
         Stop when set (tests); default: run until interrupted.
     """
     from ipsreport.render.config import load_project
-
     from ipsreport.render.outdir import check_output
 
+    make_hooks = hooks or BookHooks
     project = load_project(Path(project_dir))
     out = Path(output_dir).expanduser().resolve() if output_dir is not None else project.output_dir
+    first = make_hooks()
     # A folder a render may not replace is refused before the server starts
     # (OutputRefused), not shown in a banner over an empty page.
-    check_output(out, data_dir=data_dir, project_dir=project.root)
+    check_output(out, protected=dict(first.protected_paths), project_dir=project.root)
 
-    render = _PreviewRender(project, out, data_dir, overrides, workers, progress)
-    preview = Preview(render, out, watched_paths(project.root, project.files, data_dir), port=port, say=say)
+    render = _PreviewRender(project, out, make_hooks, workers, progress)
+    preview = Preview(render, out, watched_paths(project.root, project.files, first.watch), port=port, say=say)
     try:
         preview.start()
         (say or print)(f"preview: {preview.url} (Ctrl+C stops)")
