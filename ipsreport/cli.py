@@ -311,8 +311,11 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
         return _fail(EXIT_TOOL, "quarto blev valgt (--engine quarto), men er ikke installeret (findes ikke på PATH); "
                      "installer Quarto eller brug --engine pandoc.")
 
-    hooks = _hooks(settings, overrides)
-    if not quarto and not args.strict and getattr(args, "by", None) is None and engine.book_is_current(
+    try:
+        hooks = _hooks(settings, overrides)
+    except OSError:  # an unreadable data file: the validation below names it
+        hooks = None
+    if hooks is not None and not quarto and not args.strict and getattr(args, "by", None) is None and engine.book_is_current(
         project, getattr(args, "output", None), getattr(args, "to", "all"), hooks
     ):
         # Rendered before from exactly these bytes, code and settings, so the data validated then;
@@ -327,7 +330,7 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
     stop = _check_data(report, settings, data_dir, args.strict, show_warnings=True)
     if stop is not None:
         return stop
-    return project, settings, overrides, hooks
+    return project, settings, overrides, hooks if hooks is not None else _hooks(settings, overrides)
 
 
 def _hooks(settings: Any, overrides: dict[str, Any]):

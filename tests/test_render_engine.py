@@ -232,3 +232,98 @@ def test_book_is_current_until_an_input_changes(book):
         assert not engine.book_is_current(root, None, "all", minibook_hooks(root / "data"))
     finally:
         data_file.write_bytes(original)
+
+
+def _pdf_text(pdf: Path, pages: slice = slice(None)) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(pdf).pages[pages])
+
+
+def test_minibook_cover_knows_nothing_of_the_report(book):
+    """Rendered without hooks, the cover shows the book's own title block only."""
+    _, result = book
+    cover = _pdf_text(result.pdf, slice(0, 1))
+    assert "Minibog" in cover and "ipsreport" in cover and "2025" in cover
+    for report_fact in ("Finansieret af", "Evaluering", "Obelske", "DEFACTUM", "Udgave", "Syntetiske"):
+        assert report_fact not in cover, report_fact
+
+
+def test_cover_says_what_the_hooks_give_and_each_fact_once(book, tmp_path):
+    from dataclasses import replace
+
+    from ipsreport.render.hooks import Cover
+
+    root, _ = book
+    cover = Cover(edition="Udgave 2025", lines=("Skrevet af: ipsreport", "Betalt af: Fonden"), notice="Bemærk: prøvetal.")
+    hooks = replace(minibook_hooks(root / "data"), cover=cover)
+    result = render_book(root, output_dir=tmp_path / "pdf", to="pdf", hooks=hooks)
+    assert not result.executed  # the cover is no input of the chapters
+    text = _pdf_text(result.pdf, slice(0, 1))
+    for line in ("Udgave 2025", "Skrevet af: ipsreport", "Betalt af: Fonden", "Bemærk: prøvetal."):
+        assert line in text, line
+    # `book: author` and `book: date` are already said by a cover line: not printed twice.
+    assert text.count("ipsreport") == 1 and text.count("2025") == 1
+
+
+def test_words_come_from_quarto_yml_with_english_defaults(book, tmp_path):
+    import yaml
+
+    root, _ = book
+    english = tmp_path / "english"
+    shutil.copytree(root, english, ignore=shutil.ignore_patterns("_book", ".ipsreport-cache"))
+    config = yaml.safe_load((english / "_quarto.yml").read_text(encoding="utf-8"))
+    del config["crossref"], config["language"]
+    (english / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    # Same chapters, data and cache: only the words differ, nothing runs again.
+    result = render_book(english, to="html", hooks=minibook_hooks(english / "data"),
+                         cache_dir=root / ".ipsreport-cache")
+    assert not result.executed
+    out = english / "_book"
+    tables = (out / "01-tabeller.html").read_text(encoding="utf-8")
+    assert "Table 1: Antal pr. kategori" in tables and "Tabel 1" not in tables
+    assert "On this page" in tables and 'placeholder="Search"' in tables
+    assert "<small>Next</small>" in tables and "<small>Previous</small>" in tables
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Chapter 1" in index and "Appendix 1" in index and ">Appendices<" in index
+    # The minibook's own _quarto.yml sets the Danish words.
+    danish = (root / "_book" / "01-tabeller.html").read_text(encoding="utf-8")
+    assert "Tabel 1: Antal pr. kategori" in danish and "På denne side" in danish
+
+
+def test_kernels_reset_between_chapters_without_patching(tmp_path):
+    """Each chapter starts with an empty namespace; gc and builtins are left as they are."""
+    from ipsreport.render.kernel import KernelWorker
+    from ipsreport.render.qmd import read_qmd
+
+    first, second = tmp_path / "a.qmd", tmp_path / "b.qmd"
+    first.write_text("# A\n\n```{python}\nsecret = 41\n```\n\nSvar: `{python} secret + 1`.\n", encoding="utf-8")
+    second.write_text(
+        "# B\n\n```{python}\nimport builtins, gc\n"
+        "print('secret' in globals(), [n for n in dir(builtins) if '__ips' in n], gc.collect.__module__)\n```\n",
+        encoding="utf-8",
+    )
+    worker = KernelWorker({}, tmp_path, preamble="import json\npreamble_ran = True\n")
+    try:
+        a = worker.run_chapter(read_qmd(first))
+        b = worker.run_chapter(read_qmd(second))
+    finally:
+        worker.close()
+    assert "Svar: 42." in a.blocks[-1]["text"]
+    printed = b.blocks[-1]["outputs"][0]["data"]
+    assert printed.strip() == "False [] gc"
+
+
+def test_editing_the_lock_file_reexecutes_every_chapter(book):
+    """One cache design: a dependency change (requirements.lock beside _quarto.yml) re-runs the chapters."""
+    root, _ = book
+    lock = root / "requirements.lock"
+    lock.write_text("pandas==2.2.0\n", encoding="utf-8")
+    try:
+        first = render_book(root, to="html", hooks=minibook_hooks(root / "data"))
+        assert len(first.executed) == 4
+        lock.write_text("pandas==2.2.1\n", encoding="utf-8")
+        second = render_book(root, to="html", hooks=minibook_hooks(root / "data"))
+        assert len(second.executed) == 4 and not second.unchanged
+    finally:
+        lock.unlink()

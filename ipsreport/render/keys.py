@@ -58,12 +58,14 @@ def environment_key(lock_file: Path | None = None) -> str:
     Parameters
     ----------
     lock_file : Path, optional
-        E.g. ``requirements.lock``; a missing file is hashed as missing.
+        E.g. ``requirements.lock``; a missing file counts as "no lock file".
     """
     h = hashlib.sha256()
     h.update(b"lock")
-    if lock_file is not None:
-        hash_tree(h, lock_file)
+    if lock_file is not None and Path(lock_file).is_file():
+        h.update(hashlib.sha256(Path(lock_file).read_bytes()).digest())
+    else:  # the same for every project without one (no path in the key: a copied project keeps its cache)
+        h.update(b"none")
     h.update(installed_versions().encode())
     return h.hexdigest()
 
