@@ -146,3 +146,14 @@ def test_cli_render_by_site(cohort, tmp_path, monkeypatch):
         assert f"I alt {n} unge har været i forløb" in text, site
         assert site in page  # the site is named in the title
         assert not list((out / slugify(site)).glob("*.pdf"))  # --to html
+
+
+def test_variants_share_one_kernel_preamble(minibook, tmp_path):
+    """One kernel pool runs one set-up: variants asking for different ones are refused before anything runs."""
+    from dataclasses import replace
+
+    hooks = minibook_hooks(minibook / "data")
+    variants = [Variant(tmp_path / "a", hooks), Variant(tmp_path / "b", replace(hooks, kernel_preamble="import os\n"))]
+    with pytest.raises(ValueError, match="kernel_preamble"):
+        engine.render_variants(variants, minibook, to="html", workers=1)
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
