@@ -25,6 +25,7 @@ from minibook_hooks import minibook_hooks
 
 from ipsreport.render.preview import RELOAD_SCRIPT, VERSION_PATH, Preview, serve, snapshot, watched_paths
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
 MINIBOOK = FIXTURES_DIR / "minibook"
 
 
@@ -136,6 +137,20 @@ def test_server_injects_reload_script_and_reports_versions(tmp_path):
 def test_reload_script_reloads_on_a_new_version():
     # The page keeps the first version it saw and reloads when it changes.
     assert "location.reload()" in RELOAD_SCRIPT and "%(path)s" in RELOAD_SCRIPT
+
+
+def test_banner_words_come_from_the_project(tmp_path):
+    from ipsreport.render.config import load_project
+
+    assert load_project(REPO_ROOT).words["preview_failed"] == "Forhåndsvisningen kunne ikke opdateres"
+    preview = Preview(lambda: None, tmp_path / "out", [], port=0, failed="Kunne ikke")
+    try:
+        (tmp_path / "out").mkdir()
+        (tmp_path / "out" / "index.html").write_text("<html><body></body></html>", encoding="utf-8")
+        preview.start(first_render=False)
+        assert 'show("Kunne ikke" + ": " + s.error)' in get(preview.url)
+    finally:
+        preview.stop()
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterable
 
 from ipsreport.render.hooks import BookHooks
 from ipsreport.render.warm import WarmKernel
+from ipsreport.render.words import UI_WORDS
 
 #: Path of the version endpoint the injected script polls.
 VERSION_PATH = "/__preview__/version"
@@ -53,7 +54,7 @@ RELOAD_SCRIPT = """<script id="ipsreport-preview">
     fetch("%(path)s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
       if (seen === null) { seen = s.version; }
       else if (s.version !== seen) { location.reload(); return; }
-      if (s.error) { show("Forhåndsvisningen kunne ikke opdateres: " + s.error); }
+      if (s.error) { show(%(failed)s + ": " + s.error); }
       else if (banner) { banner.remove(); banner = null; }
     }).catch(function () {}).then(function () { setTimeout(poll, %(every)d); });
   }
@@ -120,6 +121,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
     state: State
     poll_ms: int = 500
+    failed: str = UI_WORDS["preview_failed"]
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass  # quiet: the terminal shows renders, not every request
@@ -147,7 +149,7 @@ class _Handler(SimpleHTTPRequestHandler):
             except OSError:
                 self.send_error(404)
                 return
-            script = RELOAD_SCRIPT % {"path": VERSION_PATH, "every": self.poll_ms}
+            script = RELOAD_SCRIPT % {"path": VERSION_PATH, "every": self.poll_ms, "failed": json.dumps(self.failed)}
             page = page.replace("</body>", script + "</body>", 1) if "</body>" in page else page + script
             body = page.encode("utf-8")
             self.send_response(200)
@@ -182,6 +184,9 @@ class Preview:
         How often the page asks for a new version (milliseconds).
     say : callable, optional
         ``say(message)`` for progress lines.
+    failed : str, optional
+        Banner text when a render failed (before the error); the book's
+        ``language: preview-failed``.
     """
 
     def __init__(
@@ -193,6 +198,7 @@ class Preview:
         interval: float = 0.2,
         poll_ms: int = 500,
         say: Callable[[str], None] | None = None,
+        failed: str = UI_WORDS["preview_failed"],
     ) -> None:
         self.render_fn = render
         self.output_dir = Path(output_dir)
@@ -201,7 +207,7 @@ class Preview:
         self.say = say or (lambda message: None)
         self.state = State()
         self._stop = threading.Event()
-        handler = type("Handler", (_Handler,), {"state": self.state, "poll_ms": poll_ms})
+        handler = type("Handler", (_Handler,), {"state": self.state, "poll_ms": poll_ms, "failed": failed})
         # The output folder is replaced by a rename on every render, so the
         # handler resolves its path per request (``directory`` is a path string).
         self.server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(self.output_dir)))
@@ -374,7 +380,8 @@ def serve(
     check_output(out, protected=dict(first.protected_paths), project_dir=project.root)
 
     render = _PreviewRender(project, out, make_hooks, workers, progress)
-    preview = Preview(render, out, watched_paths(project.root, project.files, first.watch), port=port, say=say)
+    preview = Preview(render, out, watched_paths(project.root, project.files, first.watch), port=port, say=say,
+                      failed=project.words["preview_failed"])
     try:
         preview.start()
         (say or print)(f"preview: {preview.url} (Ctrl+C stops)")

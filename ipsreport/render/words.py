@@ -6,7 +6,7 @@ its own ``_quarto.yml``. ``crossref:`` is a closed object in Quarto's schema
 (an unknown key such as ``ch-prefix`` stops ``quarto render``); ``language:``
 keys are free-form strings, so the few UI words Quarto has no key for
 (``page-nav-previous``, ``page-nav-next``, ``page-nav-label``,
-``download-pdf``, ``nav-chapters-label``) live there too.
+``download-pdf``, ``nav-chapters-label``, ``preview-failed``) live there too.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ UI_WORDS = {
     "download_pdf": "Download PDF",
     "list_of_tables": "List of Tables",
     "list_of_figures": "List of Figures",
+    "preview_failed": "The preview could not be updated",
 }
 
 #: The ``language:`` key of each UI word.
@@ -65,6 +66,7 @@ UI_KEYS = {
     "download_pdf": "download-pdf",
     "list_of_tables": "crossref-lot-title",
     "list_of_figures": "crossref-lof-title",
+    "preview_failed": "preview-failed",
 }
 
 
