@@ -22,9 +22,9 @@ Refused, with a Danish one-paragraph :class:`OutputRefused` and nothing
 touched, are a file, a protected folder such as the data (or a folder inside
 it or holding it),
 the project folder (or a folder holding it), a folder with any other file,
-and a place this process cannot write to. For ``render --by site`` the folder
-holding the sites' folders (``collection=True``) may hold previous site
-outputs and nothing else.
+and a place this process cannot write to. The folder holding the output
+folders of several variants (``collection=True``, e.g. the report's
+``render --by site``) may hold previous outputs and nothing else.
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def check_output(
     project_dir : Path, optional
         The project folder (``_quarto.yml``); never an output, nor inside one.
     collection : bool, default False
-        ``out`` holds one output folder per site (``render --by site``): it
+        ``out`` holds one output folder per variant (``render --by site``): it
         may contain previous outputs (and a render's temporary folders) only.
 
     Raises
