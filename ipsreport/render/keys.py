@@ -79,9 +79,14 @@ def installed_versions() -> str:
     distribution's metadata (``importlib.metadata``) takes 0.2 s.
     """
     names = []
+    # The working directory (``""`` or its path, first on sys.path under
+    # ``python -m`` or ``python -c``) is skipped: a source checkout's own
+    # ``*.egg-info`` there would make the key depend on how the render was
+    # started; the checkout's code is keyed by its bytes elsewhere.
+    cwd = Path.cwd().resolve()
     for entry in sys.path:
-        folder = Path(entry)
-        if folder.is_dir():
+        folder = Path(entry or ".").resolve()
+        if folder != cwd and folder.is_dir():
             names += [p.name for p in folder.iterdir() if p.name.endswith((".dist-info", ".egg-info"))]
     return "\n".join(sorted(names))
 
