@@ -280,6 +280,7 @@ def bench_render(runs: int, work: Path, data: Path, source: Path | None = None, 
 
 def capture_render_inputs(work: Path, data: Path) -> dict[str, Any]:
     """Render once in-process, recording every pandoc conversion and the Typst book."""
+    from ipsreport.book import book_hooks
     from ipsreport.render import engine, html, typst
     from ipsreport.render import pandoc as pandoc_mod
 
@@ -293,7 +294,7 @@ def capture_render_inputs(work: Path, data: Path) -> dict[str, Any]:
 
     html.run_pandoc = typst.run_pandoc = recording
     try:
-        result = engine.render_book(project, data_dir=data)
+        result = engine.render_book(project, hooks=book_hooks(data))
     finally:
         html.run_pandoc = typst.run_pandoc = real
     main_typ = project / ".ipsreport-cache" / "typst" / "main.typ"
@@ -304,8 +305,8 @@ def bench_floor(runs: int, work: Path, data: Path) -> dict[str, Stat]:
     """pandoc + Typst on the final documents, and one kernel start with the report's imports."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ipsreport.render import engine
-    from ipsreport.render.execute import KernelWorker
+    from ipsreport.book import book_hooks
+    from ipsreport.render.kernel import KernelWorker
     from ipsreport.render.pandoc import ASSETS_DIR, pandoc_path
     from ipsreport.render.typst import font_dir
 
@@ -342,7 +343,7 @@ def bench_floor(runs: int, work: Path, data: Path) -> dict[str, Stat]:
         return timed_run([sys.executable, "-c", typst_script, str(typ_dir / "main.typ"), str(typ_dir),
                           str(font_dir()), str(typ_dir / "out.pdf")])
 
-    env = engine.kernel_env(data, None)
+    env = dict(book_hooks(data).kernel_env)
 
     def kernel_once() -> tuple[float, float]:
         cpu0, t0 = _children_cpu(), time.perf_counter()

@@ -183,22 +183,21 @@ def _fail(code: int, text: str) -> int:
 
 
 def _validate(data_dir: Path):
-    """Validate a data folder; a folder already found valid is not re-checked.
+    """Validate a data folder once; the report is kept for the render's kernels.
 
     The full report (typed frames and warnings, which the settings check and
-    the warning summary need) is remembered per content (data bytes,
-    codebook, package source) in ``$IPSREPORT_CACHE_DIR`` or the project's
-    ``.ipsreport-cache`` (``editions/``, shared with the chapter kernels), so
-    a re-render skips the pandera import and the validation. Invalid data are
-    never cached.
+    the warning summary need) is kept per content (data bytes, codebook,
+    package source, environment) in ``$IPSREPORT_CACHE_DIR`` or the project's
+    ``.ipsreport-cache`` (``editions/``, see :mod:`ipsreport.verdicts`), so a
+    re-render skips the pandera import and the validation, and the chapter
+    kernels read it instead of validating again. Invalid data are never kept.
     """
-    from ipsreport import paths
-    from ipsreport.render.engine import validate_dir_cached
+    from ipsreport.book import default_cache_dir
+    from ipsreport.verdicts import validate_shared
 
-    cache = os.environ.get("IPSREPORT_CACHE_DIR") or paths.PROJECT_DIR / ".ipsreport-cache"
     try:
-        return validate_dir_cached(Path(data_dir), cache_dir=Path(cache) / "editions")
-    except OSError:  # read-only install or an unreadable file: validate without remembering
+        return validate_shared(Path(data_dir), default_cache_dir())
+    except OSError:  # an unreadable file: validate without remembering
         from ipsreport.validate import validate_dir
 
         return validate_dir(data_dir)
@@ -270,19 +269,9 @@ def _say_provenance(data_dir: Path, settings: Any) -> None:
 
 def _settings(overrides: dict[str, Any], data: Path | None):
     """Resolve the settings with ``--data`` taking the place of ``data_dir``."""
-    from ipsreport.settings import get_settings
+    from ipsreport.book import resolve_settings
 
-    old = os.environ.get("IPSREPORT_DATA")
-    try:
-        if data is not None:
-            os.environ["IPSREPORT_DATA"] = str(data.resolve())
-        return get_settings(overrides)
-    finally:
-        if data is not None:
-            if old is None:
-                os.environ.pop("IPSREPORT_DATA", None)
-            else:
-                os.environ["IPSREPORT_DATA"] = old
+    return resolve_settings(data, overrides)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -298,8 +287,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if stop is None else stop
 
 
-def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Path, Any, dict[str, Any]] | int:
-    """Project, settings and overrides of ``render``/``preview`` once the data passed; or the exit code."""
+def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Path, Any, dict[str, Any], Any] | int:
+    """Project, settings, overrides and the book's hooks once the data passed; or the exit code.
+
+    The settings are resolved once; the hooks (:func:`ipsreport.book.book_hooks`)
+    are built from them.
+    """
     from ipsreport import paths
 
     overrides = parse_sets(args.sets)
@@ -313,18 +306,23 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
     data_dir = settings.data_dir
 
     from ipsreport.render import engine
+    from ipsreport.render.quarto import quarto_available
 
-    if quarto and not engine.quarto_available():
+    if quarto and not quarto_available():
         return _fail(EXIT_TOOL, "quarto blev valgt (--engine quarto), men er ikke installeret (findes ikke på PATH); "
                      "installer Quarto eller brug --engine pandoc.")
 
-    if not quarto and not args.strict and getattr(args, "by", None) is None and engine.book_is_current(
-        project, getattr(args, "output", None), getattr(args, "to", "all"), data_dir, overrides or None
+    try:
+        hooks = _hooks(settings, overrides)
+    except OSError:  # an unreadable data file: the validation below names it
+        hooks = None
+    if hooks is not None and not quarto and not args.strict and getattr(args, "by", None) is None and engine.book_is_current(
+        project, getattr(args, "output", None), getattr(args, "to", "all"), hooks
     ):
         # Rendered before from exactly these bytes, code and settings, so the data validated then;
         # the engine will report "unchanged". Saves loading pandas to validate again.
         _say_provenance(data_dir, settings)
-        return project, settings, overrides
+        return project, settings, overrides, hooks
     report = _validate(data_dir)
     if not report.ok:
         print(report.format(), file=sys.stderr)
@@ -333,7 +331,14 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
     stop = _check_data(report, settings, data_dir, args.strict, show_warnings=True)
     if stop is not None:
         return stop
-    return project, settings, overrides
+    return project, settings, overrides, hooks if hooks is not None else _hooks(settings, overrides)
+
+
+def _hooks(settings: Any, overrides: dict[str, Any]):
+    """The report's hooks for the engine, from the settings resolved once."""
+    from ipsreport.book import book_hooks, default_cache_dir
+
+    return book_hooks(settings.data_dir, overrides or None, cache_dir=default_cache_dir(), settings=settings)
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -341,11 +346,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     checked = _checked_inputs(args, quarto=args.engine == "quarto")
     if isinstance(checked, int):
         return checked
-    project, settings, overrides = checked
+    project, settings, overrides, hooks = checked
     data_dir = settings.data_dir
 
     from ipsreport.render import engine
+    from ipsreport.render.base import ToolMissingError
     from ipsreport.render.outdir import OutputRefused
+    from ipsreport.render.quarto import render_with_quarto
 
     choice = args.engine
     if args.by is not None:
@@ -357,8 +364,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     reporter = _Reporter()
     if choice == "quarto":
         try:
-            code = engine.render_with_quarto(project, args.output, args.to, data_dir, overrides or None)
-        except engine.ToolMissingError:
+            code = render_with_quarto(project, args.output, args.to, hooks)
+        except ToolMissingError:
             return _fail(EXIT_TOOL, "quarto er ikke installeret (findes ikke på PATH); installer Quarto eller brug "
                          "--engine pandoc.")
         except OutputRefused as exc:
@@ -368,8 +375,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         )
     try:
         result = engine.render_book(
-            project, output_dir=args.output, to=args.to, data_dir=data_dir,
-            overrides=overrides or None, progress=reporter, workers=args.workers,
+            project, output_dir=args.output, to=args.to, hooks=hooks,
+            progress=reporter, workers=args.workers,
         )
     except OutputRefused as exc:
         return _fail(EXIT_OUTPUT, str(exc))
@@ -391,14 +398,15 @@ def cmd_preview(args: argparse.Namespace) -> int:
     checked = _checked_inputs(args)
     if isinstance(checked, int):
         return checked
-    project, settings, overrides = checked
+    project, settings, overrides, _ = checked
     from ipsreport.render.outdir import OutputRefused
     from ipsreport.render.preview import serve
 
     reporter = _Reporter()
     try:
-        serve(project, settings.data_dir, overrides or None, args.output, args.port, args.workers,
-              say=reporter.message, progress=reporter)
+        # Rebuilt for every render: an edited data file or settings file changes the hooks.
+        serve(project, lambda: _hooks(_settings(overrides, settings.data_dir), overrides), args.output,
+              args.port, args.workers, say=reporter.message, progress=reporter)
     except OutputRefused as exc:
         return _fail(EXIT_OUTPUT, str(exc))
     except OSError as exc:  # the port is taken, or the output folder cannot be written
@@ -413,7 +421,7 @@ def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, ove
     """``ipsreport render --by site``: one report per site, in parallel."""
     from ipsreport.render import engine
     from ipsreport.render.outdir import OutputRefused
-    from ipsreport.render.sites import render_by_site
+    from ipsreport.sites import render_by_site
 
     reporter = _Reporter()
     try:

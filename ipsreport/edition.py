@@ -5,7 +5,10 @@ three files costs far more than the chapter's own computations, and several
 chapters may share one kernel, so the result is cached per process, keyed on
 the resolved data folder, the SHA-256 of its files and the settings: editing a
 file (or pointing ``IPSREPORT_DATA`` elsewhere) gives a fresh load, calling
-again with unchanged data returns the very same :class:`Edition`.
+again with unchanged data returns the very same :class:`Edition`. A render
+validates the data once, before any kernel starts, and names the pickled
+report in ``IPSREPORT_VALIDATED`` (:mod:`ipsreport.verdicts`); it is used
+only when it describes exactly the files found here.
 
 The frames are shared between callers: treat them as read-only (copy before
 modifying).
@@ -29,6 +32,7 @@ from ipsreport.manifest import check_manifest
 from ipsreport.load import ALL_DATASETS, Source, Violation, file_sha256, find_data_files
 from ipsreport.settings import Settings, get_settings
 from ipsreport.validate import DataValidationError, validate_dir
+from ipsreport.verdicts import read_shared
 
 __all__ = ["edition", "Edition"]
 
@@ -190,7 +194,12 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
     # Settings do not change the data: other settings reuse the validated frames.
     loaded = _REPORTS.get(data_key)
     if loaded is None:
-        report = validate_dir(folder, codebook)
+        # A render validates once and hands the report to its kernels
+        # (ipsreport.verdicts.VALIDATED_ENV); only a report of exactly these
+        # files and this codebook is taken.
+        report = read_shared(folder, data_key[1], str(codebook.path))
+        if report is None:
+            report = validate_dir(folder, codebook)
         if not report.ok:
             raise DataValidationError(report)
         loaded = (report, {name: report.frames[name].reset_index(drop=True)

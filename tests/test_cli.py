@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import types
@@ -11,7 +12,7 @@ import pytest
 
 from ipsreport import cli
 from ipsreport.paths import FIXTURES_DIR
-from ipsreport.render import engine
+from ipsreport.render import engine, quarto
 
 MINIBOOK = FIXTURES_DIR / "minibook"
 
@@ -40,7 +41,7 @@ def calls(monkeypatch):
         return 0
 
     monkeypatch.setattr(engine, "render_book", fake_render)
-    monkeypatch.setattr(engine, "render_with_quarto", fake_quarto)
+    monkeypatch.setattr(quarto, "render_with_quarto", fake_quarto)
     monkeypatch.setattr(cli, "_validate", lambda d: seen["validate"].append(d) or Report(True))
     monkeypatch.setenv("CI", "true")
     return seen
@@ -79,7 +80,7 @@ def test_missing_project_is_usage_error(calls, tmp_path):
 
 
 def test_render_auto_uses_pandoc_without_quarto(calls, monkeypatch, tmp_path):
-    monkeypatch.setattr(engine, "quarto_available", lambda: None)
+    monkeypatch.setattr(quarto, "quarto_available", lambda: None)
     data = MINIBOOK / "data"
     code = cli.main(["render", "--project", str(MINIBOOK), "--data", str(data), "--to", "html",
                      "--output", str(tmp_path / "out"), "--set", "min_cell=3"])
@@ -88,19 +89,20 @@ def test_render_auto_uses_pandoc_without_quarto(calls, monkeypatch, tmp_path):
     (project, kwargs), = calls["render"]
     assert project == MINIBOOK.resolve()
     assert kwargs["to"] == "html" and kwargs["output_dir"] == tmp_path / "out"
-    assert kwargs["data_dir"] == data.resolve() and kwargs["overrides"] == {"min_cell": 3}
+    env = kwargs["hooks"].kernel_env
+    assert env["IPSREPORT_DATA"] == str(data.resolve()) and json.loads(env["IPSREPORT_SETTINGS"]) == {"min_cell": 3}
 
 
 @pytest.mark.parametrize("args", [[], ["--engine", "auto"], ["--engine", "pandoc"]])
 def test_render_uses_the_tested_engine_even_with_quarto_on_path(calls, monkeypatch, tmp_path, args):
     # Quarto on PATH must not switch the render to the untested path silently.
-    monkeypatch.setattr(engine, "quarto_available", lambda: "/usr/bin/quarto")
+    monkeypatch.setattr(quarto, "quarto_available", lambda: "/usr/bin/quarto")
     assert cli.main(["render", "--project", str(MINIBOOK), "--output", str(tmp_path / "out"), *args]) == 0
     assert calls["render"] and not calls["quarto"]
 
 
 def test_render_quarto_only_when_asked(calls, monkeypatch):
-    monkeypatch.setattr(engine, "quarto_available", lambda: "/usr/bin/quarto")
+    monkeypatch.setattr(quarto, "quarto_available", lambda: "/usr/bin/quarto")
     assert cli.main(["render", "--project", str(MINIBOOK), "--engine", "quarto"]) == 0
     assert calls["quarto"] and not calls["render"]
 
@@ -111,14 +113,14 @@ def test_render_quarto_refused_output_is_exit_5(calls, monkeypatch, capsys):
     def refuse(*args):
         raise OutputRefused("Outputmappen x indeholder 1 fil, som ipsreport ikke har lavet.")
 
-    monkeypatch.setattr(engine, "quarto_available", lambda: "/usr/bin/quarto")
-    monkeypatch.setattr(engine, "render_with_quarto", refuse)
+    monkeypatch.setattr(quarto, "quarto_available", lambda: "/usr/bin/quarto")
+    monkeypatch.setattr(quarto, "render_with_quarto", refuse)
     assert cli.main(["render", "--project", str(MINIBOOK), "--engine", "quarto"]) == 5
     assert "ikke har lavet" in capsys.readouterr().err
 
 
 def test_quarto_requested_but_missing(calls, monkeypatch, capsys):
-    monkeypatch.setattr(engine, "quarto_available", lambda: None)
+    monkeypatch.setattr(quarto, "quarto_available", lambda: None)
     assert cli.main(["render", "--engine", "quarto", "--project", str(MINIBOOK)]) == 4
     assert "quarto" in capsys.readouterr().err
     assert not calls["render"]
@@ -191,7 +193,7 @@ def real_validation(monkeypatch, tmp_path):
     rendered = []
     monkeypatch.setattr(engine, "render_book", lambda project, **kw: rendered.append(kw) or engine.RenderResult(
         output_dir=Path(kw.get("output_dir") or project / "_book")))
-    monkeypatch.setattr(engine, "quarto_available", lambda: None)
+    monkeypatch.setattr(quarto, "quarto_available", lambda: None)
     return rendered
 
 
@@ -314,7 +316,7 @@ def test_danish_messages_for_usage_errors(calls, monkeypatch, tmp_path, capsys):
     assert "har ingen _quarto.yml" in capsys.readouterr().err
     assert cli.main(["render", "--project", str(MINIBOOK), "--data", str(tmp_path / "nope")]) == 2
     assert "datamappen" in capsys.readouterr().err
-    monkeypatch.setattr(engine, "quarto_available", lambda: None)
+    monkeypatch.setattr(quarto, "quarto_available", lambda: None)
     assert cli.main(["render", "--engine", "quarto", "--project", str(MINIBOOK)]) == 4
     assert "quarto blev valgt" in capsys.readouterr().err
 

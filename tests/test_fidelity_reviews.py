@@ -275,7 +275,7 @@ def test_example_folder_facts_and_table_show_the_reviews():
 
 
 def test_split_by_site_filters_reviews_by_site(tmp_path):
-    from ipsreport.render.sites import split_by_site
+    from ipsreport.sites import split_by_site
 
     sites = {s.site: s for s in split_by_site(EXAMPLE_DIR, tmp_path / "sites")}
     for name, site in sites.items():

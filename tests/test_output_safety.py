@@ -23,10 +23,14 @@ from pathlib import Path
 
 import pytest
 
+from minibook_hooks import minibook_hooks
+
 from ipsreport import cli
 from ipsreport.paths import FIXTURES_DIR, SYNTHETIC_DIR
 from ipsreport.render import engine
+from ipsreport.render.base import STAMP_FILE
 from ipsreport.render.engine import RenderError, render_book
+from ipsreport.render.hooks import Variant
 
 MINIBOOK = FIXTURES_DIR / "minibook"
 REPO = Path(__file__).resolve().parents[1]
@@ -50,22 +54,21 @@ def book(tmp_path_factory):
     """A minibook copy rendered once (HTML only) into ``<root>/_book``."""
     root = tmp_path_factory.mktemp("safety") / "minibook"
     shutil.copytree(MINIBOOK, root, ignore=shutil.ignore_patterns("_book", ".ipsreport-cache"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(engine, "code_key", lambda package_dir=None: "pinned")
-        render_book(root, data_dir=root / "data", to="html", workers=1)
-        yield root
+    render_book(root, hooks=minibook_hooks(root / "data"), to="html", workers=1)
+    return root
 
 
 @pytest.fixture
-def pinned(monkeypatch):
-    monkeypatch.setattr(engine, "code_key", lambda package_dir=None: "pinned")
+def pinned():
+    """Nothing to pin any more: the minibook's hooks do not hash the ipsreport package."""
 
 
 def refused(root: Path, out: Path, **kwargs) -> str:
     from ipsreport.render.outdir import OutputRefused
 
     with pytest.raises(OutputRefused) as info:
-        render_book(root, output_dir=out, data_dir=kwargs.pop("data_dir", root / "data"), to="html", workers=1, **kwargs)
+        render_book(root, output_dir=out, hooks=minibook_hooks(kwargs.pop("data_dir", root / "data")), to="html",
+                    workers=1, **kwargs)
     assert isinstance(info.value, RenderError)
     return str(info.value)
 
@@ -141,10 +144,10 @@ def test_foreign_file_inside_previous_output_is_refused(book, pinned):
 def test_empty_and_previous_outputs_are_accepted(book, tmp_path, pinned):
     out = tmp_path / "tom"
     out.mkdir()
-    res = render_book(book, output_dir=out, data_dir=book / "data", to="html", workers=1)
+    res = render_book(book, output_dir=out, hooks=minibook_hooks(book / "data"), to="html", workers=1)
     assert (out / "index.html").exists() and not res.unchanged
     # A partial render into that (marked) output keeps the other target's files.
-    res = render_book(book, output_dir=out, data_dir=book / "data", to="pdf", workers=1)
+    res = render_book(book, output_dir=out, hooks=minibook_hooks(book / "data"), to="pdf", workers=1)
     assert (out / "index.html").exists() and (out / "minibog.pdf").exists()
     assert not leftovers(tmp_path)
 
@@ -153,10 +156,10 @@ def test_output_of_an_older_version_is_accepted(book, tmp_path, pinned):
     """Outputs written before the stamp listed its files carry a one-line stamp."""
     out = tmp_path / "gammel"
     shutil.copytree(book / "_book", out)
-    stamp = out / engine.STAMP_FILE
+    stamp = out / STAMP_FILE
     stamp.write_text("a-book-key-of-an-older-version\n", encoding="utf-8")
     (out / "index.html").write_text("old", encoding="utf-8")
-    render_book(book, output_dir=out, data_dir=book / "data", to="html", workers=1)
+    render_book(book, output_dir=out, hooks=minibook_hooks(book / "data"), to="html", workers=1)
     assert "old" != (out / "index.html").read_text(encoding="utf-8")
     # ... but a foreign file beside an old-style stamp is still refused.
     stamp.write_text("x\n", encoding="utf-8")
@@ -167,9 +170,9 @@ def test_output_of_an_older_version_is_accepted(book, tmp_path, pinned):
 def test_file_saved_into_the_output_during_a_render_survives(book, tmp_path, pinned):
     """The check is repeated just before the swap."""
     out = tmp_path / "ud"
-    render_book(book, output_dir=out, data_dir=book / "data", to="html", workers=1)
-    (out / engine.STAMP_FILE).write_text("forældet\n" + "\n".join(
-        (out / engine.STAMP_FILE).read_text(encoding="utf-8").splitlines()[1:]) + "\n", encoding="utf-8")
+    render_book(book, output_dir=out, hooks=minibook_hooks(book / "data"), to="html", workers=1)
+    (out / STAMP_FILE).write_text("forældet\n" + "\n".join(
+        (out / STAMP_FILE).read_text(encoding="utf-8").splitlines()[1:]) + "\n", encoding="utf-8")
 
     def progress(event, detail):
         if event == "write":
@@ -178,7 +181,7 @@ def test_file_saved_into_the_output_during_a_render_survives(book, tmp_path, pin
     from ipsreport.render.outdir import OutputRefused
 
     with pytest.raises(OutputRefused):
-        render_book(book, output_dir=out, data_dir=book / "data", to="html", workers=1, progress=progress)
+        render_book(book, output_dir=out, hooks=minibook_hooks(book / "data"), to="html", workers=1, progress=progress)
     assert (out / "budget.xlsx").read_bytes() == b"regneark"
     assert (out / "index.html").exists()
     assert not leftovers(tmp_path)
@@ -186,7 +189,7 @@ def test_file_saved_into_the_output_during_a_render_survives(book, tmp_path, pin
 
 def test_by_site_root_with_foreign_files_is_refused(book, tmp_path, pinned):
     from ipsreport.render.outdir import OutputRefused
-    from ipsreport.render.sites import render_by_site
+    from ipsreport.sites import render_by_site
 
     out = tmp_path / "steder"
     out.mkdir()
@@ -200,18 +203,18 @@ def test_by_site_root_with_foreign_files_is_refused(book, tmp_path, pinned):
     assert not (book / ".ipsreport-cache" / "sites").exists()  # refused before the split
 
 
-def test_render_books_refuses_before_executing(book, tmp_path, pinned):
+def test_render_variants_refuses_before_executing(book, tmp_path, pinned):
     from ipsreport.render.outdir import OutputRefused
 
     bad = tmp_path / "b"
     bad.mkdir()
     (bad / "budget.xlsx").write_bytes(b"x")
     specs = [
-        engine.BookSpec(output_dir=tmp_path / "a", data_dir=book / "data", cache_dir=tmp_path / "ca"),
-        engine.BookSpec(output_dir=bad, data_dir=book / "data", cache_dir=tmp_path / "cb"),
+        Variant(output_dir=tmp_path / "a", hooks=minibook_hooks(book / "data"), cache_dir=tmp_path / "ca"),
+        Variant(output_dir=bad, hooks=minibook_hooks(book / "data"), cache_dir=tmp_path / "cb"),
     ]
     with pytest.raises(OutputRefused):
-        engine.render_books(specs, book, to="html", workers=1)
+        engine.render_variants(specs, book, to="html", workers=1)
     assert not (tmp_path / "a").exists() and not (tmp_path / "ca").exists()
 
 
@@ -271,7 +274,7 @@ def test_unwritable_output_is_a_message(book, tmp_path, monkeypatch, capsys, pin
     from ipsreport.render.outdir import OutputRefused
 
     with pytest.raises(OutputRefused) as info:
-        render_book(book, output_dir=out, data_dir=book / "data", to="html", workers=1)
+        render_book(book, output_dir=out, hooks=minibook_hooks(book / "data"), to="html", workers=1)
     assert "skrive" in str(info.value) and str(out) in str(info.value)
     monkeypatch.setattr(cli, "_validate", lambda d: _Valid())
     monkeypatch.setenv("CI", "true")
@@ -289,7 +292,7 @@ def test_signal_while_writing_removes_the_temporary_folder(book, tmp_path, pinne
     from ipsreport.render.signals import Interrupted
 
     out = tmp_path / "ud"
-    render_book(book, output_dir=out, data_dir=book / "data", to="html", workers=1)
+    render_book(book, output_dir=out, hooks=minibook_hooks(book / "data"), to="html", workers=1)
     before = tree_digest(out)
 
     def progress(event, detail):
@@ -297,7 +300,7 @@ def test_signal_while_writing_removes_the_temporary_folder(book, tmp_path, pinne
             os.kill(os.getpid(), signum)
 
     with pytest.raises(Interrupted) as info:
-        render_book(book, output_dir=out, data_dir=book / "data", to="pdf", workers=1, progress=progress)
+        render_book(book, output_dir=out, hooks=minibook_hooks(book / "data"), to="pdf", workers=1, progress=progress)
     assert info.value.signum == signum
     assert tree_digest(out) == before
     assert not leftovers(tmp_path)
@@ -308,10 +311,10 @@ def test_signal_while_writing_several_books(book, tmp_path, pinned):
     from ipsreport.render.signals import Interrupted
 
     specs = [
-        engine.BookSpec(output_dir=tmp_path / "ud" / name, data_dir=book / "data", cache_dir=tmp_path / f"c{name}")
+        Variant(output_dir=tmp_path / "ud" / name, hooks=minibook_hooks(book / "data"), cache_dir=tmp_path / f"c{name}")
         for name in ("a", "b")
     ]
-    engine.render_books(specs, book, to="html", workers=1)
+    engine.render_variants(specs, book, to="html", workers=1)
     before = tree_digest(tmp_path / "ud")
     sent = []
 
@@ -321,7 +324,7 @@ def test_signal_while_writing_several_books(book, tmp_path, pinned):
             os.kill(os.getpid(), signal.SIGTERM)
 
     with pytest.raises(Interrupted):
-        engine.render_books(specs, book, to="pdf", workers=2, progress=progress)
+        engine.render_variants(specs, book, to="pdf", workers=2, progress=progress)
     assert tree_digest(tmp_path / "ud") == before
     assert not leftovers(tmp_path / "ud")
 
@@ -403,26 +406,28 @@ def test_cli_stops_promptly_on_signal(book, tmp_path, signum, code):
 # --- validation verdicts -----------------------------------------------------------
 
 
-def test_cached_verdict_names_the_folder_validated(tmp_path, monkeypatch):
+def test_validated_data_are_kept_once_per_folder(tmp_path, monkeypatch):
+    from ipsreport.verdicts import shared_path, validate_shared
+
     if not (SYNTHETIC_DIR / "registry.csv").exists():
         pytest.skip("synthetic edition not generated yet")
     first, copy = tmp_path / "første", tmp_path / "kopi"
     shutil.copytree(SYNTHETIC_DIR, first)
     shutil.copytree(SYNTHETIC_DIR, copy)
     cache = tmp_path / "cache"
-    report = engine.validate_cached(first, cache)
+    report = validate_shared(first, cache)
     assert report.ok and str(first.resolve()) in report.format()
+    assert shared_path(first, cache).is_file() and shared_path(copy, cache) != shared_path(first, cache)
 
     import ipsreport.validate
 
     def not_again(*args, **kwargs):
-        raise AssertionError("the verdict should come from the cache")
+        raise AssertionError("validated again")
 
     monkeypatch.setattr(ipsreport.validate, "validate_dir", not_again)
-    again = engine.validate_cached(copy, cache)
-    text = again.format()
-    assert again.ok and str(copy.resolve()) in text and str(first.resolve()) not in text
-    assert engine.validate_cached(first, cache).format() == report.format()
+    assert validate_shared(first, cache).format() == report.format()  # read back
+    with pytest.raises(AssertionError, match="validated again"):
+        validate_shared(copy, cache)  # a copy is its own folder: never reported under the first's name
 
 
 def test_by_site_root_may_hold_previous_site_reports_only(book, tmp_path):
@@ -436,6 +441,6 @@ def test_by_site_root_may_hold_previous_site_reports_only(book, tmp_path):
     with pytest.raises(OutputRefused, match="sted-a"):
         check_output(root, collection=True)
     (root / "sted-a" / "budget.xlsx").unlink()
-    shutil.copy2(book / "_book" / engine.STAMP_FILE, root / engine.STAMP_FILE)
+    shutil.copy2(book / "_book" / STAMP_FILE, root / STAMP_FILE)
     with pytest.raises(OutputRefused, match="samlet rapport"):
         check_output(root, collection=True)

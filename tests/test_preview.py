@@ -21,8 +21,11 @@ import pytest
 from ipsreport import cli
 from ipsreport.paths import FIXTURES_DIR
 from ipsreport.render import engine
+from minibook_hooks import minibook_hooks
+
 from ipsreport.render.preview import RELOAD_SCRIPT, VERSION_PATH, Preview, serve, snapshot, watched_paths
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
 MINIBOOK = FIXTURES_DIR / "minibook"
 
 
@@ -65,15 +68,23 @@ def test_snapshot_sees_edits_and_skips_caches(tmp_path):
     assert snapshot([tmp_path / "report"]) != first
 
 
-def test_watched_paths_cover_chapters_config_data_and_package(tmp_path):
+def test_watched_paths_cover_chapters_config_and_the_hooks_watch(tmp_path):
     root = tmp_path / "p"
     shutil.copytree(MINIBOOK, root, ignore=shutil.ignore_patterns("_book", ".ipsreport-cache"))
     chapters = [root / "index.qmd", root / "chapters" / "01-tabeller.qmd"]
-    got = watched_paths(root, chapters, root / "data")
-    from ipsreport.paths import PACKAGE_DIR
-
-    for p in [root / "_quarto.yml", *chapters, root / "data", PACKAGE_DIR]:
+    got = watched_paths(root, chapters, minibook_hooks(root / "data").watch)
+    for p in [root / "_quarto.yml", *chapters, root / "data"]:
         assert p.resolve() in got
+
+
+def test_the_report_watches_data_package_and_settings(tmp_path):
+    from ipsreport.book import book_hooks
+    from ipsreport.paths import EDITION_SETTINGS_PATH, PACKAGE_DIR
+
+    data = tmp_path / "data"
+    data.mkdir()
+    hooks = book_hooks(data, cache_dir=tmp_path / "cache")
+    assert {data.resolve(), PACKAGE_DIR, EDITION_SETTINGS_PATH} <= set(hooks.watch)
 
 
 def test_server_injects_reload_script_and_reports_versions(tmp_path):
@@ -128,13 +139,24 @@ def test_reload_script_reloads_on_a_new_version():
     assert "location.reload()" in RELOAD_SCRIPT and "%(path)s" in RELOAD_SCRIPT
 
 
+def test_banner_words_come_from_the_project(tmp_path):
+    from ipsreport.render.config import load_project
+
+    assert load_project(REPO_ROOT).words["preview_failed"] == "Forhåndsvisningen kunne ikke opdateres"
+    preview = Preview(lambda: None, tmp_path / "out", [], port=0, failed="Kunne ikke")
+    try:
+        (tmp_path / "out").mkdir()
+        (tmp_path / "out" / "index.html").write_text("<html><body></body></html>", encoding="utf-8")
+        preview.start(first_render=False)
+        assert 'show("Kunne ikke" + ": " + s.error)' in get(preview.url)
+    finally:
+        preview.stop()
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     root = tmp_path / "minibook"
     shutil.copytree(MINIBOOK, root, ignore=shutil.ignore_patterns("_book", ".ipsreport-cache"))
-    # The minibook does not import ipsreport: pin the package part of the
-    # cache key so that work on the package cannot re-run every chapter.
-    monkeypatch.setattr(engine, "code_key", lambda package_dir=None: "pinned")
     return root
 
 
@@ -145,7 +167,7 @@ def test_preview_rerenders_an_edited_chapter_and_serves_it(project, tmp_path):
 
     def run():
         try:
-            serve(project, project / "data", output_dir=tmp_path / "out", port=0, workers=1,
+            serve(project, lambda: minibook_hooks(project / "data"), output_dir=tmp_path / "out", port=0, workers=1,
                   say=said.append, until=stop)
         except BaseException as exc:  # noqa: BLE001 - reported by the test
             errors.append(exc)
@@ -193,7 +215,7 @@ def test_chapter_edits_reuse_a_warm_kernel_and_data_changes_do_not(project, tmp_
     from ipsreport.render.preview import _PreviewRender
 
     out = tmp_path / "out"
-    render = _PreviewRender(load_project(project), out, project / "data", None, 1, None)
+    render = _PreviewRender(load_project(project), out, lambda: minibook_hooks(project / "data"), 1, None)
     chapter = (project / "chapters" / "01-tabeller.qmd").resolve()
     page = out / "01-tabeller.html"
     try:
@@ -204,8 +226,8 @@ def test_chapter_edits_reuse_a_warm_kernel_and_data_changes_do_not(project, tmp_
             assert f"Rettelse {i}." in page.read_text(encoding="utf-8")
         assert render.kernel.reused >= 1  # the second edit at the latest ran on the warm kernel
         # The warm kernel's page is the page a cold render makes.
-        cold = engine.render_book(project, output_dir=tmp_path / "cold", to="html", data_dir=project / "data",
-                                  cache_dir=tmp_path / "cold-cache")
+        cold = engine.render_book(project, output_dir=tmp_path / "cold", to="html",
+                                  hooks=minibook_hooks(project / "data"), cache_dir=tmp_path / "cold-cache")
         assert (cold.output_dir / "01-tabeller.html").read_text(encoding="utf-8") == page.read_text(encoding="utf-8")
         # A data change drops the warm kernel: the new numbers are shown, never the old ones.
         numbers = project / "data" / "numbers.csv"

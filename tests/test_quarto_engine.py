@@ -24,8 +24,11 @@ import pytest
 
 from ipsreport import cli
 from ipsreport.paths import FIXTURES_DIR
+from minibook_hooks import minibook_hooks
+
 from ipsreport.render import engine
 from ipsreport.render.outdir import OutputRefused
+from ipsreport.render.quarto import render_with_quarto
 
 MINIBOOK = FIXTURES_DIR / "minibook"
 
@@ -60,7 +63,7 @@ def fake_quarto(tmp_path, monkeypatch):
 def test_success_swaps_a_finished_book_into_place(fake_quarto, tmp_path):
     out = tmp_path / "out"
     data = MINIBOOK / "data"
-    assert engine.render_with_quarto(MINIBOOK, out, "html", data) == 0
+    assert render_with_quarto(MINIBOOK, out, "html", minibook_hooks(data)) == 0
     assert (out / "index.html").read_text(encoding="utf-8") == f"ny bog {data.resolve()}"
     assert (out / ".ipsreport-stamp").is_file()
     args = fake_quarto.read_text(encoding="utf-8").split()
@@ -69,17 +72,17 @@ def test_success_swaps_a_finished_book_into_place(fake_quarto, tmp_path):
     assert not written_to.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "out", "quarto-calls.txt"]
     # A second render may replace the first (it is ipsreport's own output).
-    assert engine.render_with_quarto(MINIBOOK, out, "html", data) == 0
+    assert render_with_quarto(MINIBOOK, out, "html", minibook_hooks(data)) == 0
 
 
 def test_failure_keeps_the_previous_book(fake_quarto, tmp_path, monkeypatch):
     out = tmp_path / "out"
-    assert engine.render_with_quarto(MINIBOOK, out, "html", MINIBOOK / "data") == 0
+    assert render_with_quarto(MINIBOOK, out, "html", minibook_hooks(MINIBOOK / "data")) == 0
     before = (out / "index.html").read_bytes()
     (out / "index.html").write_bytes(b"forrige bog")
     engine_stamp = (out / ".ipsreport-stamp").read_text(encoding="utf-8")
     monkeypatch.setenv("FAKE_QUARTO_FAIL", "1")
-    assert engine.render_with_quarto(MINIBOOK, out, "html", MINIBOOK / "data") == 1
+    assert render_with_quarto(MINIBOOK, out, "html", minibook_hooks(MINIBOOK / "data")) == 1
     assert (out / "index.html").read_bytes() == b"forrige bog" != before
     assert (out / ".ipsreport-stamp").read_text(encoding="utf-8") == engine_stamp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "out", "quarto-calls.txt"]  # no temporary left
@@ -90,11 +93,11 @@ def test_foreign_output_folder_is_refused_before_quarto_runs(fake_quarto, tmp_pa
     out.mkdir()
     (out / "notes.docx").write_bytes(b"user's file")
     with pytest.raises(OutputRefused, match="notes.docx"):
-        engine.render_with_quarto(MINIBOOK, out, "html", MINIBOOK / "data")
+        render_with_quarto(MINIBOOK, out, "html", minibook_hooks(MINIBOOK / "data"))
     assert not fake_quarto.exists()
     assert (out / "notes.docx").read_bytes() == b"user's file"
     with pytest.raises(OutputRefused):  # the data folder is never an output
-        engine.render_with_quarto(MINIBOOK, MINIBOOK / "data", "html", MINIBOOK / "data")
+        render_with_quarto(MINIBOOK, MINIBOOK / "data", "html", minibook_hooks(MINIBOOK / "data"))
 
 
 class _Valid:
@@ -137,11 +140,13 @@ def quarto_book(tmp_path_factory):
     root = tmp_path_factory.mktemp("qmb") / "minibook"
     shutil.copytree(MINIBOOK, root, ignore=shutil.ignore_patterns("_book", ".ipsreport-cache", ".quarto"))
     out = root.parent / "out"
-    # engine.render_with_quarto is what `ipsreport render --engine quarto`
+    # render_with_quarto is what `ipsreport render --engine quarto`
     # runs after validation (the minibook's data is no IPS export).
     code = (
-        "import sys; from pathlib import Path; from ipsreport.render.engine import render_with_quarto as r; "
-        f"sys.exit(r(Path({str(root)!r}), Path({str(out)!r}), 'all', Path({str(root / 'data')!r})))"
+        "import sys; from pathlib import Path; from ipsreport.render.quarto import render_with_quarto as r; "
+        "from ipsreport.render.hooks import BookHooks; "
+        f"sys.exit(r(Path({str(root)!r}), Path({str(out)!r}), 'all', "
+        f"BookHooks(kernel_env={{'IPSREPORT_DATA': {str(root / 'data')!r}}})))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=900)
     return proc, out
@@ -179,10 +184,9 @@ def test_real_quarto_cover_and_words(quarto_book):
 def test_real_quarto_numbers_like_the_project_engine(quarto_book, tmp_path, monkeypatch):
     proc, out = quarto_book
     assert proc.returncode == 0, proc.stderr[-3000:]
-    monkeypatch.setattr(engine, "code_key", lambda package_dir=None: "pinned")
     root = tmp_path / "minibook"
     shutil.copytree(MINIBOOK, root, ignore=shutil.ignore_patterns("_book", ".ipsreport-cache", ".quarto"))
-    ours = engine.render_book(root, output_dir=tmp_path / "ours", to="html", data_dir=root / "data").output_dir
+    ours = engine.render_book(root, output_dir=tmp_path / "ours", to="html", hooks=minibook_hooks(root / "data")).output_dir
 
     def numbers(folder: Path) -> list[str]:
         text = " ".join(_text(p.read_text(encoding="utf-8")) for p in sorted(folder.rglob("*.html")))

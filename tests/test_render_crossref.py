@@ -38,11 +38,16 @@ def make_book():
         (Path("b1.qmd"), {"blocks": [md("# Frederik {#sec-bilag-x}\n\n## Forløb {#sec-forlob}")]}, True, "b1.html"),
         (Path("b2.qmd"), {"blocks": [md("# Katrine"), cell("tbl-d")]}, True, "b2.html"),
     ]
-    return build_book(chapters)
+    return build_book(chapters, DANISH)
 
 
-def test_danish_labels():
-    assert LABELS["tbl"] == "Tabel" and LABELS["fig"] == "Figur" and LABELS["appendix"] == "Bilag"
+#: The report's words, set in its _quarto.yml (the engine's defaults are English).
+DANISH = {"tbl": "Tabel", "fig": "Figur", "chapter": "kapitel", "section": "afsnit", "appendix": "Bilag"}
+
+
+def test_default_labels_are_english():
+    assert LABELS == {"tbl": "Table", "fig": "Figure", "chapter": "Chapter", "section": "Section",
+                      "appendix": "Appendix"}
 
 
 def test_numbering_in_document_order():
@@ -162,9 +167,12 @@ def test_chart_floats_only_after_the_first_section():
     # Chapter "Resultater": the figure comes after "## Første", so it may float.
     typ = chapter_markdown_typst(book, book.chapters[2], {(2, 0): "figures/b.svg"}, 2)
     assert "placement: auto" in typ
-    assert book_arguments({"title": "T", "data_note": "Syntetiske data", "unknown": "x"}) == {
-        "title": "T",
-        "data-note": "Syntetiske data",
+    assert book_arguments({"title": "T", "notice": 'Syntetiske "data"', "lines": ["a"], "show_author": False,
+                           "unknown": "x"}) == {
+        "title": '"T"',
+        "notice": '"Syntetiske \\"data\\""',
+        "lines": '("a", )',
+        "show-author": "false",
     }
 
 
@@ -239,7 +247,7 @@ def test_project_labels_come_from_quarto_keys():
     from ipsreport import paths
     from ipsreport.render.config import load_project
 
-    assert load_project(paths.PROJECT_DIR).labels == LABELS
+    assert load_project(paths.PROJECT_DIR).labels == DANISH
 
 
 def test_labels_are_read_from_quarto_keys(tmp_path):
@@ -266,7 +274,7 @@ def test_labels_are_read_from_quarto_keys(tmp_path):
     assert book.chapters[1].display_title == "Appendiks 1: Fred"
 
 
-def test_labels_default_to_danish(tmp_path):
+def test_labels_default_to_english(tmp_path):
     from ipsreport.render.config import load_project
 
     (tmp_path / "a.qmd").write_text("# A\n", encoding="utf-8")

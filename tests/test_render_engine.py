@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from minibook_hooks import minibook_hooks
+
 from ipsreport.paths import FIXTURES_DIR
 from ipsreport.render import engine
-from ipsreport.render.engine import RenderError, quarto_command, render_book
+from ipsreport.render.engine import RenderError, render_book
+from ipsreport.render.quarto import quarto_command
 
 pytestmark = pytest.mark.render
 
@@ -30,26 +33,26 @@ def tree_digest(root: Path) -> dict[str, str]:
 def book(tmp_path_factory):
     """A copy of the minibook rendered once (cold) for the whole module.
 
-    The package-source part of the cache key is pinned: the minibook does not
-    import ipsreport, and other work on the package must not make these
-    cache assertions flaky (``test_code_key`` covers that part of the key).
+    The minibook knows nothing of the report: its only hooks name its data
+    folder (``minibook_hooks``), so work on the ipsreport package cannot
+    make these cache assertions flaky.
     """
     root = tmp_path_factory.mktemp("mb") / "minibook"
     shutil.copytree(MINIBOOK, root, ignore=shutil.ignore_patterns("_book", ".ipsreport-cache"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(engine, "code_key", lambda package_dir=None: "pinned")
-        result = render_book(root, data_dir=root / "data")
-        yield root, result
+    result = render_book(root, hooks=minibook_hooks(root / "data"))
+    yield root, result
 
 
 def test_code_key(tmp_path):
+    from ipsreport.bookkeys import code_key
+
     (tmp_path / "a.py").write_text("x = 1\n")
     (tmp_path / "notes.txt").write_text("ignored\n")
-    first = engine.code_key(tmp_path)
+    first = code_key(tmp_path)
     (tmp_path / "notes.txt").write_text("changed\n")
-    assert engine.code_key(tmp_path) == first
+    assert code_key(tmp_path) == first
     (tmp_path / "a.py").write_text("x = 2\n")
-    assert engine.code_key(tmp_path) != first
+    assert code_key(tmp_path) != first
 
 
 def test_pages_exist(book):
@@ -105,7 +108,7 @@ def test_pdf(book):
     box = reader.pages[0].mediabox
     assert abs(float(box.width) - 595.28) < 1 and abs(float(box.height) - 841.89) < 1  # A4
     text = "\n".join(p.extract_text() for p in reader.pages)
-    assert "Minibog" in text and "Udgave" in text
+    assert "Minibog" in text and "2025" in text  # title, and `book: date` (no edition line without hooks)
     assert "Indhold" in text  # table of contents
     assert "æøå" in text
     assert "Tabel 1: Antal pr. kategori" in text
@@ -126,7 +129,7 @@ def test_pdf(book):
 def test_second_render_is_unchanged(book):
     root, _ = book
     before = tree_digest(root / "_book")
-    again = render_book(root, data_dir=root / "data")
+    again = render_book(root, hooks=minibook_hooks(root / "data"))
     assert again.unchanged and not again.executed
     assert tree_digest(root / "_book") == before
 
@@ -135,7 +138,7 @@ def test_edit_reexecutes_only_that_chapter(book):
     root, _ = book
     chapter = root / "chapters" / "02-figurer.qmd"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\nEkstra sætning.\n", encoding="utf-8")
-    result = render_book(root, data_dir=root / "data")
+    result = render_book(root, hooks=minibook_hooks(root / "data"))
     assert [p.name for p in result.executed] == ["02-figurer.qmd"]
     assert sorted(p.name for p in result.cached) == ["01-tabeller.qmd", "bilag-a.qmd", "index.qmd"]
     assert "Ekstra sætning." in (root / "_book" / "02-figurer.html").read_text(encoding="utf-8")
@@ -145,7 +148,7 @@ def test_data_change_reexecutes(book):
     root, _ = book
     data = root / "data" / "numbers.csv"
     data.write_text(data.read_text(encoding="utf-8") + "Ny,5\n", encoding="utf-8")
-    result = render_book(root, data_dir=root / "data", to="html")
+    result = render_book(root, hooks=minibook_hooks(root / "data"), to="html")
     assert len(result.executed) == 4
     assert "Der er 35 i alt" in (root / "_book" / "01-tabeller.html").read_text(encoding="utf-8")
     assert (root / "_book" / "minibog.pdf").exists()  # --to html keeps the PDF
@@ -153,7 +156,7 @@ def test_data_change_reexecutes(book):
 
 def test_failing_cell_leaves_output_untouched(book):
     root, _ = book
-    render_book(root, data_dir=root / "data")
+    render_book(root, hooks=minibook_hooks(root / "data"))
     before = tree_digest(root / "_book")
     chapter = root / "chapters" / "01-tabeller.qmd"
     original = chapter.read_text(encoding="utf-8")
@@ -163,7 +166,7 @@ def test_failing_cell_leaves_output_untouched(book):
     chapter.write_text("\n".join(lines[:at] + bad + lines[at:]) + "\n", encoding="utf-8")
     try:
         with pytest.raises(RenderError) as info:
-            render_book(root, data_dir=root / "data")
+            render_book(root, hooks=minibook_hooks(root / "data"))
         msg = str(info.value)
         assert "chapters/01-tabeller.qmd" in msg
         assert f"line {at + 5}" in msg  # the `y = x / 0` line
@@ -185,7 +188,7 @@ def test_quarto_command():
 def test_pdf_only_to_other_folder(book, tmp_path):
     root, _ = book
     out = tmp_path / "pdf-only"
-    result = render_book(root, output_dir=out, to="pdf", data_dir=root / "data")
+    result = render_book(root, output_dir=out, to="pdf", hooks=minibook_hooks(root / "data"))
     assert result.pdf == out / "minibog.pdf" and result.pdf.exists()
     assert not list(out.glob("*.html")) and not result.html_pages
 
@@ -193,7 +196,7 @@ def test_pdf_only_to_other_folder(book, tmp_path):
 def test_inputs_key_follows_the_published_numbers(tmp_path, monkeypatch):
     """Bilag 7 compares with published.yml, so editing it must re-execute chapters."""
     from ipsreport import paths
-    from ipsreport.render.engine import inputs_key
+    from ipsreport.bookkeys import inputs_key
 
     monkeypatch.setattr(paths, "PUBLISHED_PATH", tmp_path / "published.yml")
     (tmp_path / "published.yml").write_text("- key: registry.n\n  value: 66\n", encoding="utf-8")
@@ -207,7 +210,7 @@ def test_inputs_key_follows_the_published_numbers(tmp_path, monkeypatch):
 
 def test_cache_keys_follow_the_lock_file_and_installed_versions(tmp_path):
     """After a dependency upgrade cached chapters must re-execute: the key covers the lock file."""
-    from ipsreport.render.engine import environment_key
+    from ipsreport.render.keys import environment_key
 
     lock = tmp_path / "requirements.lock"
     lock.write_text("pandas==2.2.0\n", encoding="utf-8")
@@ -217,16 +220,110 @@ def test_cache_keys_follow_the_lock_file_and_installed_versions(tmp_path):
     assert environment_key(lock) != before
 
 
-def test_book_is_current_until_an_input_changes(book, monkeypatch):
+def test_book_is_current_until_an_input_changes(book):
     """The CLI's short cut: a current book needs no new validation; a data change ends it."""
     root, _ = book
-    monkeypatch.setattr(engine, "code_key", lambda package_dir=None: "pinned")
-    assert engine.book_is_current(root, None, "all", root / "data")
-    assert not engine.book_is_current(root, None, "html", root / "data")  # another target is another book
+    assert engine.book_is_current(root, None, "all", minibook_hooks(root / "data"))
+    assert not engine.book_is_current(root, None, "html", minibook_hooks(root / "data"))  # another target
     data_file = next(p for p in (root / "data").iterdir() if p.is_file())
     original = data_file.read_bytes()
     try:
         data_file.write_bytes(original + b"\n")
-        assert not engine.book_is_current(root, None, "all", root / "data")
+        assert not engine.book_is_current(root, None, "all", minibook_hooks(root / "data"))
     finally:
         data_file.write_bytes(original)
+
+
+def _pdf_text(pdf: Path, pages: slice = slice(None)) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(pdf).pages[pages])
+
+
+def test_minibook_cover_knows_nothing_of_the_report(book):
+    """Rendered without hooks, the cover shows the book's own title block only."""
+    _, result = book
+    cover = _pdf_text(result.pdf, slice(0, 1))
+    assert "Minibog" in cover and "ipsreport" in cover and "2025" in cover
+    for report_fact in ("Finansieret af", "Evaluering", "Obelske", "DEFACTUM", "Udgave", "Syntetiske"):
+        assert report_fact not in cover, report_fact
+
+
+def test_cover_says_what_the_hooks_give_and_each_fact_once(book, tmp_path):
+    from dataclasses import replace
+
+    from ipsreport.render.hooks import Cover
+
+    root, _ = book
+    cover = Cover(edition="Udgave 2025", lines=("Skrevet af: ipsreport", "Betalt af: Fonden"), notice="Bemærk: prøvetal.")
+    hooks = replace(minibook_hooks(root / "data"), cover=cover)
+    result = render_book(root, output_dir=tmp_path / "pdf", to="pdf", hooks=hooks)
+    assert not result.executed  # the cover is no input of the chapters
+    text = _pdf_text(result.pdf, slice(0, 1))
+    for line in ("Udgave 2025", "Skrevet af: ipsreport", "Betalt af: Fonden", "Bemærk: prøvetal."):
+        assert line in text, line
+    # `book: author` and `book: date` are already said by a cover line: not printed twice.
+    assert text.count("ipsreport") == 1 and text.count("2025") == 1
+
+
+def test_words_come_from_quarto_yml_with_english_defaults(book, tmp_path):
+    import yaml
+
+    root, _ = book
+    english = tmp_path / "english"
+    shutil.copytree(root, english, ignore=shutil.ignore_patterns("_book", ".ipsreport-cache"))
+    config = yaml.safe_load((english / "_quarto.yml").read_text(encoding="utf-8"))
+    del config["crossref"], config["language"]
+    (english / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    # Same chapters, data and cache: only the words differ, nothing runs again.
+    result = render_book(english, to="html", hooks=minibook_hooks(english / "data"),
+                         cache_dir=root / ".ipsreport-cache")
+    assert not result.executed
+    out = english / "_book"
+    tables = (out / "01-tabeller.html").read_text(encoding="utf-8")
+    assert "Table 1: Antal pr. kategori" in tables and "Tabel 1" not in tables
+    assert "On this page" in tables and 'placeholder="Search"' in tables
+    assert "<small>Next</small>" in tables and "<small>Previous</small>" in tables
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Chapter 1" in index and "Appendix 1" in index and ">Appendices<" in index
+    # The minibook's own _quarto.yml sets the Danish words.
+    danish = (root / "_book" / "01-tabeller.html").read_text(encoding="utf-8")
+    assert "Tabel 1: Antal pr. kategori" in danish and "På denne side" in danish
+
+
+def test_kernels_reset_between_chapters_without_patching(tmp_path):
+    """Each chapter starts with an empty namespace; gc and builtins are left as they are."""
+    from ipsreport.render.kernel import KernelWorker
+    from ipsreport.render.qmd import read_qmd
+
+    first, second = tmp_path / "a.qmd", tmp_path / "b.qmd"
+    first.write_text("# A\n\n```{python}\nsecret = 41\n```\n\nSvar: `{python} secret + 1`.\n", encoding="utf-8")
+    second.write_text(
+        "# B\n\n```{python}\nimport builtins, gc\n"
+        "print('secret' in globals(), [n for n in dir(builtins) if '__ips' in n], gc.collect.__module__)\n```\n",
+        encoding="utf-8",
+    )
+    worker = KernelWorker({}, tmp_path, preamble="import json\npreamble_ran = True\n")
+    try:
+        a = worker.run_chapter(read_qmd(first))
+        b = worker.run_chapter(read_qmd(second))
+    finally:
+        worker.close()
+    assert "Svar: 42." in a.blocks[-1]["text"]
+    printed = b.blocks[-1]["outputs"][0]["data"]
+    assert printed.strip() == "False [] gc"
+
+
+def test_editing_the_lock_file_reexecutes_every_chapter(book):
+    """One cache design: a dependency change (requirements.lock beside _quarto.yml) re-runs the chapters."""
+    root, _ = book
+    lock = root / "requirements.lock"
+    lock.write_text("pandas==2.2.0\n", encoding="utf-8")
+    try:
+        first = render_book(root, to="html", hooks=minibook_hooks(root / "data"))
+        assert len(first.executed) == 4
+        lock.write_text("pandas==2.2.1\n", encoding="utf-8")
+        second = render_book(root, to="html", hooks=minibook_hooks(root / "data"))
+        assert len(second.executed) == 4 and not second.unchanged
+    finally:
+        lock.unlink()

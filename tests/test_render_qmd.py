@@ -101,7 +101,7 @@ def test_execute_defaults_from_project_and_front_matter():
 
 
 def test_inline_value_opening_a_sentence_is_capitalised():
-    from ipsreport.render.execute import capitalise_at_sentence_start as cap
+    from ipsreport.render.outputs import capitalise_at_sentence_start as cap
 
     assert cap("", "en skjult andel") == "En skjult andel"
     assert cap("Tabel 2 viser baggrunden. ", "en skjult andel") == "En skjult andel"

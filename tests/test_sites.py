@@ -8,10 +8,13 @@ import shutil
 import pandas as pd
 import pytest
 
+from minibook_hooks import minibook_hooks
+
 from ipsreport import cli
 from ipsreport.paths import FIXTURES_DIR, PROJECT_DIR
 from ipsreport.render import engine
-from ipsreport.render.sites import slugify, split_by_site
+from ipsreport.render.hooks import Variant
+from ipsreport.sites import slugify, split_by_site
 from ipsreport.synth.sample import write_cohort
 from ipsreport.validate import validate_dir
 
@@ -83,27 +86,26 @@ def minibook(tmp_path):
 
 
 @pytest.mark.render
-def test_render_books_share_kernels_but_not_numbers(minibook, tmp_path, monkeypatch):
+def test_render_variants_share_kernels_but_not_numbers(minibook, tmp_path):
     """Two books on one pool of kernels: each shows its own data's total."""
-    monkeypatch.setattr(engine, "code_key", lambda package_dir=None: "pinned")
     other = tmp_path / "other-data"
     shutil.copytree(minibook / "data", other)
     (other / "numbers.csv").write_text(
         (other / "numbers.csv").read_text(encoding="utf-8") + "Ny,5\n", encoding="utf-8"
     )
-    specs = [
-        engine.BookSpec(output_dir=tmp_path / "out" / "a", data_dir=minibook / "data",
-                        cache_dir=tmp_path / "cache-a", label="Sted A"),
-        engine.BookSpec(output_dir=tmp_path / "out" / "b", data_dir=other,
-                        cache_dir=tmp_path / "cache-b", label="Sted B"),
+    variants = [
+        Variant(output_dir=tmp_path / "out" / "a", hooks=minibook_hooks(minibook / "data"),
+                cache_dir=tmp_path / "cache-a", label="Sted A"),
+        Variant(output_dir=tmp_path / "out" / "b", hooks=minibook_hooks(other),
+                cache_dir=tmp_path / "cache-b", label="Sted B"),
     ]
-    a, b = engine.render_books(specs, minibook, to="html", workers=1)
+    a, b = engine.render_variants(variants, minibook, to="html", workers=1)
     page_a = (a.output_dir / "01-tabeller.html").read_text(encoding="utf-8")
     page_b = (b.output_dir / "01-tabeller.html").read_text(encoding="utf-8")
     assert "Der er 30 i alt" in page_a and "Der er 35 i alt" in page_b
     assert "Sted A" in page_a and "Sted B" in page_b
     assert len(a.executed) == len(b.executed) == 4
-    again = engine.render_books(specs, minibook, to="html", workers=1)
+    again = engine.render_variants(variants, minibook, to="html", workers=1)
     assert all(r.unchanged for r in again)
 
 
@@ -115,7 +117,7 @@ def test_failing_inline_expression_names_its_line(minibook):
     lines.insert(at + 1, "Og her går det galt: `{python} 1 / 0` og `{python} 2`.")
     chapter.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(engine.RenderError) as info:
-        engine.render_book(minibook, data_dir=minibook / "data", to="html")
+        engine.render_book(minibook, hooks=minibook_hooks(minibook / "data"), to="html")
     msg = str(info.value)
     assert "chapters/01-tabeller.qmd" in msg and f"line {at + 2}" in msg
     assert "ZeroDivisionError" in msg and "1 / 0" in msg
@@ -144,3 +146,14 @@ def test_cli_render_by_site(cohort, tmp_path, monkeypatch):
         assert f"I alt {n} unge har været i forløb" in text, site
         assert site in page  # the site is named in the title
         assert not list((out / slugify(site)).glob("*.pdf"))  # --to html
+
+
+def test_variants_share_one_kernel_preamble(minibook, tmp_path):
+    """One kernel pool runs one set-up: variants asking for different ones are refused before anything runs."""
+    from dataclasses import replace
+
+    hooks = minibook_hooks(minibook / "data")
+    variants = [Variant(tmp_path / "a", hooks), Variant(tmp_path / "b", replace(hooks, kernel_preamble="import os\n"))]
+    with pytest.raises(ValueError, match="kernel_preamble"):
+        engine.render_variants(variants, minibook, to="html", workers=1)
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

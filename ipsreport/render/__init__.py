@@ -1,19 +1,12 @@
 """Quarto-free render engine: ``.qmd`` book -> HTML pages + one Typst PDF.
 
-The public entry point is :func:`ipsreport.render.engine.render_book`. The
-engine understands the Quarto-markdown subset documented in
-``report/README.md`` so that the same chapters render alike with Quarto.
+Entry points: :func:`ipsreport.render.engine.render_book` and
+:func:`~ipsreport.render.engine.render_variants`; what a book needs beyond
+its sources is a :class:`ipsreport.render.hooks.BookHooks`. The engine
+understands the Quarto-markdown subset documented in ``report/README.md`` so
+that the same chapters render alike with Quarto. It imports nothing from
+``ipsreport`` outside ``ipsreport.render`` (``tests/test_render_boundary.py``).
+Submodules are imported explicitly (``from ipsreport.render.engine import
+render_book``); this package imports none of them, so importing the CLI
+stays cheap.
 """
-
-from __future__ import annotations
-
-__all__ = ["render_book", "RenderError", "RenderResult"]
-
-
-def __getattr__(name: str):
-    # Lazy: importing the CLI must stay cheap.
-    if name in __all__:
-        from ipsreport.render import engine
-
-        return getattr(engine, name)
-    raise AttributeError(name)

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from ipsreport.render.crossref import LABELS
+from ipsreport.render.words import crossref_labels, ui_words
 
 
 class ProjectError(ValueError):
@@ -26,7 +26,7 @@ class Project:
     title, subtitle, author, date : str
         Book metadata (``book:`` keys).
     lang : str
-        Document language (``lang:``), ``"da"`` for this report.
+        Document language (``lang:``), default ``"en"``.
     chapters : list of Path
         Main chapters, in order (absolute paths).
     appendices : list of Path
@@ -36,7 +36,11 @@ class Project:
     output_file : str
         Stem of the PDF file (``book: output-file``).
     labels : dict
-        Cross-reference words (see :func:`crossref_labels`).
+        Cross-reference words (see :func:`ipsreport.render.words.crossref_labels`).
+    words : dict
+        Page UI words (see :func:`ipsreport.render.words.ui_words`).
+    keywords : list of str
+        ``keywords:`` (PDF metadata).
     config : dict
         The whole parsed ``_quarto.yml``.
     """
@@ -52,6 +56,8 @@ class Project:
     output_dir: Path
     output_file: str
     labels: dict[str, str] = field(default_factory=dict)
+    words: dict[str, str] = field(default_factory=dict)
+    keywords: list[str] = field(default_factory=list)
     config: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @property
@@ -76,42 +82,6 @@ def _chapter_list(items: Any, root: Path, key: str) -> list[Path]:
         if not isinstance(item, str):
             raise ProjectError(f"_quarto.yml: book.{key} entries must be file names, got {item!r}")
         out.append((root / item).resolve())
-    return out
-
-
-#: Where each cross-reference word is read, first match wins. Only keys that
-#: Quarto's schema accepts (``crossref:`` is a closed object: an unknown key
-#: such as ``ch-prefix`` stops ``quarto render``), so both engines read one file.
-LABEL_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
-    "tbl": (("crossref", "tbl-title"), ("language", "crossref-tbl-title")),
-    "fig": (("crossref", "fig-title"), ("language", "crossref-fig-title")),
-    "chapter": (("language", "crossref-ch-prefix"),),
-    "section": (("crossref", "sec-prefix"), ("language", "crossref-sec-prefix")),
-    "appendix": (("crossref", "appendix-title"), ("language", "crossref-apx-prefix")),
-}
-
-
-def crossref_labels(config: dict[str, Any]) -> dict[str, str]:
-    """Cross-reference words ("Tabel", "kapitel", "Bilag", ...) from ``_quarto.yml``.
-
-    Parameters
-    ----------
-    config : dict
-        The parsed ``_quarto.yml``.
-
-    Returns
-    -------
-    dict
-        Keys ``tbl, fig, chapter, section, appendix``; a word the file does
-        not set keeps the Danish default of :data:`ipsreport.render.crossref.LABELS`.
-    """
-    out = dict(LABELS)
-    for name, places in LABEL_KEYS.items():
-        for block, key in places:
-            value = (config.get(block) or {}).get(key)
-            if isinstance(value, str) and value.strip():
-                out[name] = value.strip()
-                break
     return out
 
 
@@ -163,11 +133,13 @@ def load_project(root: Path) -> Project:
         subtitle=str(book.get("subtitle", "")),
         author=str(author),
         date=str(book.get("date", "")),
-        lang=str(config.get("lang", "da")),
+        lang=str(config.get("lang", "en")),
         chapters=chapters,
         appendices=appendices,
         output_dir=(root / project.get("output-dir", "_book")).resolve(),
         output_file=str(book.get("output-file", "book")),
         labels=crossref_labels(config),
+        words=ui_words(config),
+        keywords=[str(k) for k in (config.get("keywords") or [])],
         config=config,
     )

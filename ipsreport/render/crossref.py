@@ -2,15 +2,16 @@
 
 Numbering follows document order across the whole book:
 
-* tables ``Tabel 1, 2, …`` and figures ``Figur 1, 2, …`` (labelled cells
+* tables ``Table 1, 2, …`` and figures ``Figure 1, 2, …`` (labelled cells
   ``tbl-*`` / ``fig-*``, and markdown images with ``{#fig-*}``);
 * main chapters ``1, 2, …`` (a chapter whose title carries ``.unnumbered``
   or ``{-}`` is not numbered), sections ``N.M`` and ``N.M.K``;
-* appendices ``Bilag 1, Bilag 2, …`` (numbers, not letters).
+* appendices ``Appendix 1, Appendix 2, …`` (numbers, not letters).
 
-References ``@tbl-x`` → "Tabel 3", ``@fig-x`` → "Figur 2", ``@sec-x`` →
-"kapitel 4" / "afsnit 4.1" / "Bilag 2"; ``@Sec-x`` capitalises, and
-``[-@x]`` gives the bare number.
+References ``@tbl-x`` → "Table 3", ``@fig-x`` → "Figure 2", ``@sec-x`` →
+"Chapter 4" / "Section 4.1" / "Appendix 2"; ``@Sec-x`` capitalises, and
+``[-@x]`` gives the bare number. The words come from ``_quarto.yml``
+(:mod:`ipsreport.render.words`; the report's are Danish: "Tabel", "kapitel").
 """
 
 from __future__ import annotations
@@ -20,15 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: Danish labels, the defaults; ``_quarto.yml`` may set each word with keys
-#: Quarto also reads (:func:`ipsreport.render.config.crossref_labels`).
-LABELS = {
-    "tbl": "Tabel",
-    "fig": "Figur",
-    "chapter": "kapitel",
-    "section": "afsnit",
-    "appendix": "Bilag",
-}
+from ipsreport.render.words import LABELS
 
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*(?:\{(?P<attrs>[^}]*)\})?\s*$")
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
@@ -58,7 +51,7 @@ class Float:
 
     @property
     def caption_text(self) -> str | None:
-        """Caption with the Danish number prefix, e.g. ``"Tabel 3: Status"``."""
+        """Caption with the number prefix, e.g. ``"Table 3: Status"``."""
         if self.number is None:
             return self.caption
         word = self.word or LABELS["tbl" if self.kind == "table" else "fig"]
@@ -348,7 +341,7 @@ def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]], labels: d
 
 
 def resolve_refs(markdown: str, book: Book, page: str, target: str, where: str = "") -> str:
-    """Replace ``@tbl-x`` etc. with Danish link text.
+    """Replace ``@tbl-x`` etc. with link text in the book's words.
 
     Parameters
     ----------

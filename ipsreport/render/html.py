@@ -11,6 +11,7 @@ from string import Template
 from ipsreport.render.crossref import Book, Chapter, Float, fill_placeholders, resolve_refs
 from ipsreport.render.gtable import html_for_page, is_wide_table
 from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, TYPOGRAPHY_LUA, run_pandoc
+from ipsreport.render.words import UI_WORDS
 
 _H = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -52,28 +53,29 @@ def convert_chapter(md: str, where: str) -> str:
     return run_pandoc(md, "markdown", "html5", ["--lua-filter", str(CALLOUTS_LUA), "--lua-filter", str(TYPOGRAPHY_LUA), "--mathml"], where=where)
 
 
-def _nav(book: Book, current: int) -> str:
+def _nav(book: Book, current: int, appendices: str) -> str:
     items: list[str] = []
     in_apx = False
     items.append("<ol>")
     for i, ch in enumerate(book.chapters):
         if ch.appendix and not in_apx:
             in_apx = True
-            items.append('</ol><div class="nav-section">Bilag</div><ol>')
+            items.append(f'</ol><div class="nav-section">{htmlmod.escape(appendices)}</div><ol>')
         cur = ' aria-current="page"' if i == current else ""
         items.append(f'<li><a href="{ch.page}"{cur}>{htmlmod.escape(ch.display_title)}</a></li>')
     items.append("</ol>")
     return "\n".join(items)
 
 
-def _toc(body: str) -> str:
+def _toc(body: str, title: str) -> str:
     entries = []
     for level, ident, text in _H.findall(body):
         label = htmlmod.escape(htmlmod.unescape(_TAGS.sub("", text)).strip())
         entries.append((int(level), f'<a href="#{ident}">{label}</a>'))
     if len(entries) < 2:
         return ""
-    out = ['<nav class="page-toc" aria-label="Indhold på siden"><strong>På denne side</strong><ul>']
+    title = htmlmod.escape(title)
+    out = [f'<nav class="page-toc" aria-label="{title}"><strong>{title}</strong><ul>']
     depth = 2
     for level, link in entries:
         if level > depth:
@@ -88,9 +90,9 @@ def _toc(body: str) -> str:
     return "".join(out)
 
 
-def _with_toc(body: str) -> str:
+def _with_toc(body: str, title: str) -> str:
     """Place the page TOC right after the chapter title."""
-    toc = _toc(body)
+    toc = _toc(body, title)
     if not toc:
         return body
     head, sep, rest = body.partition("</h1>")
@@ -98,31 +100,41 @@ def _with_toc(body: str) -> str:
 
 
 def write_page(
-    out_dir: Path, book: Book, index: int, body: str, book_title: str, lang: str, pdf_name: str | None = None
+    out_dir: Path, book: Book, index: int, body: str, book_title: str, lang: str, pdf_name: str | None = None,
+    words: dict[str, str] | None = None,
 ) -> Path:
     """Wrap a converted chapter in the page template and write it.
 
     ``pdf_name``: the book's PDF beside the pages; every page links to it.
+    ``words``: the page's UI words (:func:`ipsreport.render.words.ui_words`;
+    English when not given).
     """
+    w = {k: htmlmod.escape(v) for k, v in {**UI_WORDS, **(words or {})}.items()}
+    pdf_long, _, pdf_short = w["download_pdf"].rpartition(" ")
     ch = book.chapters[index]
     template = Template((ASSETS_DIR / "page.html").read_text(encoding="utf-8"))
     prev_next = []
     if index > 0:
         p = book.chapters[index - 1]
-        prev_next.append(f'<a class="prev" href="{p.page}" rel="prev"><small>Forrige</small>{htmlmod.escape(p.display_title)}</a>')
+        prev_next.append(f'<a class="prev" href="{p.page}" rel="prev"><small>{w["previous"]}</small>{htmlmod.escape(p.display_title)}</a>')
     if index + 1 < len(book.chapters):
         n = book.chapters[index + 1]
-        prev_next.append(f'<a class="next" href="{n.page}" rel="next"><small>Næste</small>{htmlmod.escape(n.display_title)}</a>')
+        prev_next.append(f'<a class="next" href="{n.page}" rel="next"><small>{w["next"]}</small>{htmlmod.escape(n.display_title)}</a>')
     page = template.substitute(
         lang=htmlmod.escape(lang),
         page_title=htmlmod.escape(f"{ch.display_title} – {book_title}" if ch.title else book_title),
         book_title=htmlmod.escape(book_title),
         pdf_link=(f'<a class="pdf-link" href="{htmlmod.escape(pdf_name)}" download>'
-                  '<span class="pdf-long">Hent rapporten som </span>PDF</a>'
+                  + (f'<span class="pdf-long">{pdf_long} </span>' if pdf_long else "") + f'{pdf_short}</a>'
                   if pdf_name else ""),
-        nav=_nav(book, index),
+        nav=_nav(book, index, w["appendices"]),
         toc="",
-        body=_with_toc(body),
+        body=_with_toc(body, w["on_this_page"]),
+        search=w["search"],
+        no_results=w["no_results"],
+        menu=w["menu"],
+        chapters=w["chapters"],
+        page_nav=w["page_nav"],
         prev_next="".join(prev_next),
     )
     path = out_dir / ch.page

@@ -3,8 +3,8 @@
 A render writes its book into a temporary folder next to the output folder
 and then swaps it into place, which removes the previous folder. That is
 safe only for a folder ipsreport itself made, so before any write every
-render (:func:`ipsreport.render.engine.render_book`, ``render_books`` and
-``render --by site``) calls :func:`check_output`, and the swap calls it again
+render (:func:`ipsreport.render.engine.render_book` and
+:func:`~ipsreport.render.engine.render_variants`) calls :func:`check_output`, and the swap calls it again
 just before the old folder goes. Accepted are:
 
 * a folder that does not exist yet (its parents are created);
@@ -19,11 +19,12 @@ are trusted to hold the standard layout (``*.html``, ``*.pdf`` and the
 folders ``assets/``, ``figures/``, ``media/``), nothing else.
 
 Refused, with a Danish one-paragraph :class:`OutputRefused` and nothing
-touched, are a file, the data folder (or a folder inside it or holding it),
+touched, are a file, a protected folder such as the data (or a folder inside
+it or holding it),
 the project folder (or a folder holding it), a folder with any other file,
-and a place this process cannot write to. For ``render --by site`` the folder
-holding the sites' folders (``collection=True``) may hold previous site
-outputs and nothing else.
+and a place this process cannot write to. The folder holding the output
+folders of several variants (``collection=True``, e.g. the report's
+``render --by site``) may hold previous outputs and nothing else.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
-from ipsreport.render.engine import STAMP_FILE, RenderError
+from ipsreport.render.base import STAMP_FILE, RenderError
 
 __all__ = ["OutputRefused", "check_output", "owned_files", "write_stamp", "stamp_key", "swap"]
 
@@ -140,7 +141,7 @@ def _writable(out: Path) -> str | None:
 def check_output(
     out: Path,
     *,
-    data_dir: Path | None = None,
+    protected: Mapping[str, Path] | None = None,
     project_dir: Path | None = None,
     collection: bool = False,
 ) -> None:
@@ -150,12 +151,13 @@ def check_output(
     ----------
     out : Path
         The output folder (resolved).
-    data_dir : Path, optional
-        The data folder of the render; never an output, nor inside or around one.
+    protected : mapping of str to Path, optional
+        Folders (by the name messages call them, e.g. ``"datamappen"``) that
+        are never an output, nor inside or around one.
     project_dir : Path, optional
         The project folder (``_quarto.yml``); never an output, nor inside one.
     collection : bool, default False
-        ``out`` holds one output folder per site (``render --by site``): it
+        ``out`` holds one output folder per variant (``render --by site``): it
         may contain previous outputs (and a render's temporary folders) only.
 
     Raises
@@ -167,13 +169,12 @@ def check_output(
     what = "Outputmappen" if not collection else "Mappen til stedernes rapporter"
     if out.exists() and not out.is_dir():
         raise OutputRefused(f"{what} {out} er en fil, ikke en mappe. {_RULE} Vælg en anden mappe med --output.")
-    if data_dir is not None:
-        data = Path(data_dir).expanduser().resolve()
-        overlap = _relation(out, data, "datamappen")
+    for name, folder in (protected or {}).items():
+        overlap = _relation(out, Path(folder).expanduser().resolve(), name)
         if overlap:
             raise OutputRefused(
-                f"{what} {out} {overlap}. {_RULE} Dataeksporten må aldrig overskrives: "
-                "vælg en mappe uden for datamappen med --output."
+                f"{what} {out} {overlap}. {_RULE} {name[:1].upper()}{name[1:]} må aldrig overskrives: "
+                f"vælg en mappe uden for {name} med --output."
             )
     if project_dir is not None:
         project = Path(project_dir).expanduser().resolve()

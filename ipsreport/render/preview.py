@@ -3,11 +3,12 @@
 A :class:`Preview` renders the HTML book once with the project's own engine
 (:func:`ipsreport.render.engine.render_book` with ``to="html"``), serves the
 output folder on ``127.0.0.1`` with :mod:`http.server`, and polls the
-modification times of the chapters (``report/``, ``index.qmd`` and every
-chapter listed in ``_quarto.yml``), ``_quarto.yml``, the data folder and the
-``ipsreport`` package. On a change it renders the HTML again: the engine's
-chapter cache re-executes only what the change affects (an edited chapter
-alone; every chapter after a change of data, settings or package code).
+modification times of the chapters (``index.qmd`` and every chapter listed
+in ``_quarto.yml``), ``_quarto.yml`` and what the book's hooks name
+(:attr:`~ipsreport.render.hooks.BookHooks.watch`: data, code). On a change it
+renders the HTML again with freshly built hooks: the engine's chapter cache
+re-executes only what the change affects (an edited chapter alone; every
+chapter after a change of anything behind the hooks' ``cache_inputs``).
 
 Pages are served with a small script added to the response only (the files
 on disk are the ordinary book): it asks ``/__preview__/version`` twice a
@@ -28,7 +29,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ipsreport import paths
+from ipsreport.render.hooks import BookHooks
+from ipsreport.render.warm import WarmKernel
+from ipsreport.render.words import UI_WORDS
 
 #: Path of the version endpoint the injected script polls.
 VERSION_PATH = "/__preview__/version"
@@ -51,7 +54,7 @@ RELOAD_SCRIPT = """<script id="ipsreport-preview">
     fetch("%(path)s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
       if (seen === null) { seen = s.version; }
       else if (s.version !== seen) { location.reload(); return; }
-      if (s.error) { show("Forhåndsvisningen kunne ikke opdateres: " + s.error); }
+      if (s.error) { show(%(failed)s + ": " + s.error); }
       else if (banner) { banner.remove(); banner = null; }
     }).catch(function () {}).then(function () { setTimeout(poll, %(every)d); });
   }
@@ -118,6 +121,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
     state: State
     poll_ms: int = 500
+    failed: str = UI_WORDS["preview_failed"]
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass  # quiet: the terminal shows renders, not every request
@@ -145,7 +149,7 @@ class _Handler(SimpleHTTPRequestHandler):
             except OSError:
                 self.send_error(404)
                 return
-            script = RELOAD_SCRIPT % {"path": VERSION_PATH, "every": self.poll_ms}
+            script = RELOAD_SCRIPT % {"path": VERSION_PATH, "every": self.poll_ms, "failed": json.dumps(self.failed)}
             page = page.replace("</body>", script + "</body>", 1) if "</body>" in page else page + script
             body = page.encode("utf-8")
             self.send_response(200)
@@ -180,6 +184,9 @@ class Preview:
         How often the page asks for a new version (milliseconds).
     say : callable, optional
         ``say(message)`` for progress lines.
+    failed : str, optional
+        Banner text when a render failed (before the error); the book's
+        ``language: preview-failed``.
     """
 
     def __init__(
@@ -191,6 +198,7 @@ class Preview:
         interval: float = 0.2,
         poll_ms: int = 500,
         say: Callable[[str], None] | None = None,
+        failed: str = UI_WORDS["preview_failed"],
     ) -> None:
         self.render_fn = render
         self.output_dir = Path(output_dir)
@@ -199,7 +207,7 @@ class Preview:
         self.say = say or (lambda message: None)
         self.state = State()
         self._stop = threading.Event()
-        handler = type("Handler", (_Handler,), {"state": self.state, "poll_ms": poll_ms})
+        handler = type("Handler", (_Handler,), {"state": self.state, "poll_ms": poll_ms, "failed": failed})
         # The output folder is replaced by a rename on every render, so the
         # handler resolves its path per request (``directory`` is a path string).
         self.server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(self.output_dir)))
@@ -277,80 +285,14 @@ class Preview:
         self.stop()
 
 
-class WarmKernel:
-    """Chapter executor for :func:`render_book` that keeps one kernel warm.
-
-    A preview re-runs one edited chapter at a time; a fresh kernel costs its
-    start and the report's imports every time. This executor runs a single
-    chapter on a kernel kept from the previous render. Anything else (several
-    chapters, a first render) goes to the engine's parallel executor on
-    fresh kernels, and :meth:`close` drops the warm kernel, which the
-    preview does whenever something other than a chapter file changed (data,
-    settings, package code): a warm kernel then holds stale modules or data.
-    """
-
-    def __init__(self) -> None:
-        self.worker = None
-        self._env: dict[str, str] | None = None
-        self._cwd: Path | None = None
-        self._lock = threading.Lock()
-        self.reused = 0
-
-    def _start(self, env: dict[str, str], cwd: Path) -> None:
-        from ipsreport.render.execute import KernelWorker
-
-        if self.worker is not None and env != self._env:
-            self.close()
-        if self.worker is None:
-            self.worker = KernelWorker(env, cwd)
-            self._env, self._cwd = dict(env), cwd
-
-    def __call__(self, docs, env, workers=None, on_done=None):
-        from ipsreport.render.execute import execute_chapters
-
-        if len(docs) != 1:
-            self.close()
-            self._env, self._cwd = dict(env), (docs[0].path.parent if docs else None)
-            return execute_chapters(docs, env, workers=workers, on_done=on_done)
-        doc = docs[0]
-        with self._lock:
-            reuse = self.worker is not None and env == self._env
-            self._start(env, doc.path.parent)
-            self.reused += reuse
-            try:
-                result = self.worker.run_chapter(doc)
-            except BaseException:
-                self._close()  # after a failed cell the kernel's state is unknown
-                raise
-        if on_done is not None:
-            on_done(doc, result)
-        return {doc.path: result}
-
-    def prewarm(self) -> None:
-        """Start the kernel for the next edit now (in the caller's thread)."""
-        with self._lock:
-            if self._env is not None and self._cwd is not None:
-                self._start(self._env, self._cwd)
-
-    def _close(self) -> None:
-        if self.worker is not None:
-            self.worker.close()
-            self.worker = None
-
-    def close(self) -> None:
-        """Shut the warm kernel down (the next chapter starts a fresh one)."""
-        with self._lock:
-            self._close()
-
-
 class _PreviewRender:
     """``render(changed)`` for :class:`Preview`: the HTML book, a warm kernel for chapter edits."""
 
     takes_changes = True
 
-    def __init__(self, project, out: Path, data_dir, overrides, workers, progress) -> None:
-        self.project, self.out, self.data_dir = project, out, data_dir
-        self.overrides, self.workers, self.progress = overrides, workers, progress
+    def __init__(self, project, out: Path, hooks: Callable[[], BookHooks], workers, progress) -> None:
+        self.project, self.out, self.hooks = project, out, hooks
+        self.workers, self.progress = workers, progress
         self.chapters = {str(p) for p in project.files}
         self.kernel = WarmKernel()
 
@@ -359,9 +301,8 @@ class _PreviewRender:
 
         if changed is None or not changed <= self.chapters:
             self.kernel.close()  # data, settings or code changed: no stale kernel
-        render_book(self.project.root, output_dir=self.out, to="html", data_dir=self.data_dir,
-                    overrides=self.overrides, workers=self.workers, progress=self.progress,
-                    execute=self.kernel)
+        render_book(self.project.root, output_dir=self.out, to="html", hooks=self.hooks(),
+                    workers=self.workers, progress=self.progress, execute=self.kernel)
         # The book is in place; start the kernel for the next edit while the
         # author reads (a render that needs it waits for it).
         threading.Thread(target=self._prewarm, daemon=True, name="preview-prewarm").start()
@@ -376,24 +317,22 @@ class _PreviewRender:
         self.kernel.close()
 
 
-def watched_paths(project_root: Path, chapters: Iterable[Path], data_dir: Path | None) -> list[Path]:
-    """What a preview watches: chapters, ``report/``, ``index.qmd``, ``_quarto.yml``, data, package.
+def watched_paths(project_root: Path, chapters: Iterable[Path], extra: Iterable[Path] = ()) -> list[Path]:
+    """What a preview watches: chapters, ``index.qmd``, ``_quarto.yml`` and ``extra`` (the hooks' ``watch``).
 
     Parameters
     ----------
     project_root : Path
     chapters : iterable of Path
         The book's chapter files (from ``_quarto.yml``).
-    data_dir : Path, optional
+    extra : iterable of Path
+        Further files and folders (data, code).
     """
     root = Path(project_root)
-    found = [root / "_quarto.yml", root / "index.qmd", root / "report", *chapters, paths.PACKAGE_DIR,
-             paths.EDITION_SETTINGS_PATH]
-    if data_dir is not None:
-        found.append(Path(data_dir))
+    found = [root / "_quarto.yml", root / "index.qmd", *chapters, *extra]
     out: list[Path] = []
     for p in found:
-        p = p.resolve()
+        p = Path(p).resolve()
         if p.exists() and p not in out:
             out.append(p)
     return out
@@ -401,8 +340,7 @@ def watched_paths(project_root: Path, chapters: Iterable[Path], data_dir: Path |
 
 def serve(
     project_dir: Path,
-    data_dir: Path | None,
-    overrides: dict[str, Any] | None = None,
+    hooks: Callable[[], BookHooks] | None = None,
     output_dir: Path | None = None,
     port: int = 4848,
     workers: int | None = None,
@@ -416,10 +354,9 @@ def serve(
     ----------
     project_dir : Path
         Folder with ``_quarto.yml``.
-    data_dir : Path, optional
-        Passed to the chapters as ``IPSREPORT_DATA``; watched.
-    overrides : dict, optional
-        Settings overrides (as ``render --set``).
+    hooks : callable, optional
+        ``hooks() -> BookHooks``, called for every render (a changed data or
+        settings file changes them); default: no hooks.
     output_dir : Path, optional
         Default: the project's output folder (``_book``); a PDF in it is kept.
     port : int, default 4848
@@ -432,17 +369,19 @@ def serve(
         Stop when set (tests); default: run until interrupted.
     """
     from ipsreport.render.config import load_project
-
     from ipsreport.render.outdir import check_output
 
+    make_hooks = hooks or BookHooks
     project = load_project(Path(project_dir))
     out = Path(output_dir).expanduser().resolve() if output_dir is not None else project.output_dir
+    first = make_hooks()
     # A folder a render may not replace is refused before the server starts
     # (OutputRefused), not shown in a banner over an empty page.
-    check_output(out, data_dir=data_dir, project_dir=project.root)
+    check_output(out, protected=dict(first.protected_paths), project_dir=project.root)
 
-    render = _PreviewRender(project, out, data_dir, overrides, workers, progress)
-    preview = Preview(render, out, watched_paths(project.root, project.files, data_dir), port=port, say=say)
+    render = _PreviewRender(project, out, make_hooks, workers, progress)
+    preview = Preview(render, out, watched_paths(project.root, project.files, first.watch), port=port, say=say,
+                      failed=project.words["preview_failed"])
     try:
         preview.start()
         (say or print)(f"preview: {preview.url} (Ctrl+C stops)")

@@ -96,13 +96,24 @@ def font_dir() -> Path:
 
 
 #: Named parameters of ``book()`` in ``assets/book.typ``.
-BOOK_PARAMS = ("title", "subtitle", "edition", "evaluator", "funder", "author", "date", "lang", "toc-title", "data-note")
+BOOK_PARAMS = ("title", "subtitle", "edition", "lines", "author", "show-author", "date", "lang",
+               "toc-title", "lot-title", "lof-title", "notice", "keywords")
 
 
-def book_arguments(meta: dict[str, str]) -> dict[str, str]:
-    """The book metadata as ``book()`` arguments.
+def typst_value(value: object) -> str:
+    """A Python value as a Typst literal: strings, booleans and sequences of strings."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        # A trailing comma: `("one",)` is an array, `("one")` a string.
+        return "(" + "".join(f"{typst_string(str(v))}, " for v in value) + ")"
+    return typst_string(str(value))
 
-    Python-style keys become Typst names (``data_note`` → ``data-note``);
+
+def book_arguments(meta: dict[str, object]) -> dict[str, str]:
+    """The book metadata as ``book()`` arguments (Typst literals).
+
+    Python-style keys become Typst names (``show_author`` → ``show-author``);
     keys the template does not know are left out rather than failing the
     compile, so the engine may carry more metadata than the cover shows.
     """
@@ -110,7 +121,7 @@ def book_arguments(meta: dict[str, str]) -> dict[str, str]:
     for key, value in meta.items():
         name = key.replace("_", "-")
         if name in BOOK_PARAMS and value is not None:
-            out[name] = str(value)
+            out[name] = typst_value(value)
     return out
 
 
@@ -142,9 +153,8 @@ def compile_book(
     chapters_typ : list of str
         Converted chapters in book order.
     meta : dict
-        ``title, subtitle, edition, evaluator, funder, author, date, lang``
-        and optionally ``data_note`` (a plain line for the cover, e.g. that
-        the figures come from synthetic data); see :func:`book_arguments`.
+        The ``book()`` parameters of ``assets/book.typ`` (:data:`BOOK_PARAMS`):
+        cover texts, labels, language; see :func:`book_arguments`.
     pdf_name : str
         Output file name.
     keep_dir : Path, optional
@@ -153,7 +163,7 @@ def compile_book(
     import typst
 
     shutil.copy2(ASSETS_DIR / "book.typ", out_dir / "book.typ")
-    args = ", ".join(f"{name}: {typst_string(str(v))}" for name, v in book_arguments(meta).items())
+    args = ", ".join(f"{name}: {v}" for name, v in book_arguments(meta).items())
     # Figures still waiting for room (floats) are printed before the next
     # chapter starts, never on its opening page.
     main = '#import "book.typ": *\n' f"#show: book.with({args})\n\n" + "\n\n#place.flush()\n\n".join(chapters_typ)

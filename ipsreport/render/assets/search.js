@@ -18,7 +18,7 @@
     list.hidden = false;
     if (!hits.length) {
       var none = document.createElement("li");
-      none.textContent = "Ingen resultater";
+      none.textContent = input.getAttribute("data-no-results") || "No results";
       list.appendChild(none);
       return;
     }

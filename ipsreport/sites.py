@@ -6,9 +6,10 @@ ids of that site's registry rows; the optional fidelity reviews on their own
 says that no review data were supplied). Each part is written as CSV (UTF-8, comma,
 the cells' original text) to a stable folder under the project cache, so an
 unchanged site is found in the chapter cache on the next render. All sites
-are rendered by :func:`ipsreport.render.engine.render_books`, which runs the
-chapters of every site on one pool of kernels (one per core) and writes the
-books in parallel.
+are rendered by :func:`ipsreport.render.engine.render_variants`, one
+:class:`~ipsreport.render.hooks.Variant` per site (its own data, hooks, cache
+and output folder), which runs the chapters of every site on one pool of
+kernels (one per core) and writes the books in parallel.
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ from typing import Any
 
 import yaml
 
-from ipsreport.render.engine import BookSpec, Progress, RenderResult, render_books
-from ipsreport.render.verdicts import validate_cached
+from ipsreport.book import book_hooks
+from ipsreport.render.base import Progress, RenderResult
+from ipsreport.render.engine import render_variants
+from ipsreport.render.hooks import Variant
+from ipsreport.verdicts import validate_shared
 
 #: Registry column that names the site.
 SITE_COLUMN = "site"
@@ -195,6 +199,7 @@ def render_by_site(
     workers: int | None = None,
     progress: Progress | None = None,
     validate: bool = True,
+    cache_dir: Path | None = None,
 ) -> dict[str, RenderResult]:
     """Render one report per site into ``output_dir/<slug>/``.
 
@@ -216,6 +221,9 @@ def render_by_site(
     validate : bool, default True
         Validate each site's folder before rendering (the split of a valid
         edition is expected to be valid; this names the site if not).
+    cache_dir : Path, optional
+        Where the split data and the sites' caches live (under ``sites/``);
+        default: the project's ``.ipsreport-cache``.
 
     Returns
     -------
@@ -232,29 +240,29 @@ def render_by_site(
     ipsreport.render.engine.RenderError
         If a render fails.
     """
+    from ipsreport.book import DATA_FOLDER_NAME
     from ipsreport.render.config import load_project
     from ipsreport.render.outdir import check_output
 
     project = load_project(Path(project_dir))
     out = Path(output_dir).resolve() if output_dir else project.output_dir
-    # The folder of the sites' folders; each of those is checked by render_books.
-    check_output(out, data_dir=Path(data_dir), project_dir=project.root, collection=True)
-    cache_root = project.root / ".ipsreport-cache" / "sites"
+    # The folder of the sites' folders; each of those is checked by render_variants.
+    check_output(out, protected={DATA_FOLDER_NAME: Path(data_dir)}, project_dir=project.root, collection=True)
+    cache_root = Path(cache_dir or project.root / ".ipsreport-cache") / "sites"
     sites = split_by_site(data_dir, cache_root / "data")
-    if validate:
-        for s in sites:
-            report = validate_cached(s.data_dir, project.root / ".ipsreport-cache")
+    variants = []
+    for s in sites:
+        site_cache = cache_root / "cache" / s.slug
+        if validate:
+            # Kept for the site's kernels (ipsreport.verdicts): validated once here.
+            report = validate_shared(s.data_dir, site_cache)
             if not report.ok:
                 raise ValueError(f"data for stedet {s.site!r} er ikke gyldige, når de deles ud:\n{report.format()}")
-    specs = [
-        BookSpec(
+        variants.append(Variant(
             output_dir=out / s.slug,
-            data_dir=s.data_dir,
-            overrides=overrides,
-            cache_dir=cache_root / "cache" / s.slug,
+            hooks=book_hooks(s.data_dir, overrides, cache_dir=site_cache),
+            cache_dir=site_cache,
             label=s.site,
-        )
-        for s in sites
-    ]
-    results = render_books(specs, project.root, to=to, workers=workers, progress=progress)
+        ))
+    results = render_variants(variants, project.root, to=to, workers=workers, progress=progress)
     return {s.site: r for s, r in zip(sites, results)}

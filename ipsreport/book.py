@@ -1,0 +1,166 @@
+"""The report's side of the render: what the IPS UNG book hands the engine.
+
+The render engine (:mod:`ipsreport.render`) knows nothing of the report. This
+module builds its :class:`~ipsreport.render.hooks.BookHooks`:
+
+* ``kernel_env``: the data folder (``IPSREPORT_DATA``), the settings
+  overrides (``IPSREPORT_SETTINGS``, written by :func:`settings_env`, the one
+  place that decides how settings travel to the kernels) and the validated
+  data (``IPSREPORT_VALIDATED``: the pickled report the CLI wrote when it
+  validated, read by :func:`ipsreport.edition.edition`);
+* ``kernel_preamble``: imports every kernel warms up once (:data:`PREAMBLE`);
+* ``cache_inputs``: :func:`ipsreport.bookkeys.inputs_key` over the data,
+  codebook, cases, published numbers, package source, environment and the
+  resolved settings;
+* ``cover``: edition, evaluator, funder and, only for verified synthetic data,
+  a notice (:func:`cover`);
+* ``watch`` and ``protected_paths``: the data folder, the package, the
+  edition settings file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from ipsreport import paths
+from ipsreport.bookkeys import inputs_key
+from ipsreport.render.hooks import BookHooks, Cover
+from ipsreport.verdicts import VALIDATED_ENV, shared_path
+
+__all__ = ["PREAMBLE", "book_hooks", "cover", "default_cache_dir", "resolve_settings", "settings_env"]
+
+#: Run once in every chapter kernel: the imports all chapters share, paid once per kernel.
+PREAMBLE = """\
+import ipsreport.api, pandas
+"""
+
+#: Name of the data folder in messages about the output folder (Danish: the user reads them).
+DATA_FOLDER_NAME = "datamappen"
+
+
+def default_cache_dir() -> Path:
+    """``$IPSREPORT_CACHE_DIR``, else the project's ``.ipsreport-cache``."""
+    return Path(os.environ.get("IPSREPORT_CACHE_DIR") or paths.PROJECT_DIR / ".ipsreport-cache")
+
+
+def settings_env(data_dir: Path | None, overrides: dict[str, Any] | None) -> dict[str, str]:
+    """How the data folder and the settings travel to chapter kernels (environment variables).
+
+    The one place that decides it: ``IPSREPORT_DATA`` (the resolved folder)
+    and ``IPSREPORT_SETTINGS`` (the overrides as JSON, read back by
+    :func:`ipsreport.settings.get_settings`). Without arguments the calling
+    process's own values are passed on.
+    """
+    env: dict[str, str] = {}
+    if data_dir is not None:
+        env["IPSREPORT_DATA"] = str(Path(data_dir).expanduser().resolve())
+    elif os.environ.get("IPSREPORT_DATA"):
+        env["IPSREPORT_DATA"] = os.environ["IPSREPORT_DATA"]
+    if overrides:
+        env["IPSREPORT_SETTINGS"] = json.dumps(overrides, sort_keys=True, default=str)
+    elif os.environ.get("IPSREPORT_SETTINGS"):
+        env["IPSREPORT_SETTINGS"] = os.environ["IPSREPORT_SETTINGS"]
+    return env
+
+
+@contextmanager
+def _environ(values: dict[str, str]) -> Iterator[None]:
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def resolve_settings(data_dir: Path | None, overrides: dict[str, Any] | None):
+    """The settings exactly as the chapter kernels will resolve them (same environment).
+
+    Returns
+    -------
+    ipsreport.settings.Settings
+    """
+    from ipsreport.settings import get_settings
+
+    with _environ(settings_env(data_dir, overrides)):
+        return get_settings(overrides)
+
+
+def _settings_json(settings) -> str:
+    """The resolved settings as stable text, for the cache key."""
+    from ipsreport.settings import settings_to_json
+
+    return settings_to_json(settings)
+
+
+def cover(settings, data_dir: Path) -> Cover:
+    """The report's cover: edition year, evaluator, funder and the synthetic-data notice.
+
+    The notice appears only when :func:`ipsreport.manifest.check_manifest`
+    verifies the folder's ``manifest.yml`` against the data files (the same
+    check behind ``Edition.synthetic``), so a manifest copied next to real
+    data never puts "synthetic" on a report about real people.
+    """
+    from ipsreport.manifest import check_manifest
+
+    lines = []
+    if settings.evaluator:
+        lines.append(f"Evaluering: {settings.evaluator}")
+    if settings.funder:
+        lines.append(f"Finansieret af: {settings.funder}")
+    notice = ""
+    if check_manifest(data_dir).synthetic:
+        notice = "Syntetiske data: tallene i denne udgave beskriver ingen virkelige personer."
+    return Cover(
+        edition=f"Udgave {settings.edition_year}" if settings.edition_year else "",
+        lines=tuple(lines),
+        notice=notice,
+        title=settings.title,
+        subtitle=settings.subtitle,
+    )
+
+
+def book_hooks(
+    data_dir: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    cache_dir: Path | None = None,
+    settings=None,
+) -> BookHooks:
+    """Everything the engine needs to render the report on ``data_dir``.
+
+    Parameters
+    ----------
+    data_dir : Path, optional
+        Default: the settings' ``data_dir`` (``IPSREPORT_DATA`` or the
+        edition settings).
+    overrides : dict, optional
+        Settings overrides (``--set``).
+    cache_dir : Path, optional
+        Where the validated data are kept for the kernels; default
+        :func:`default_cache_dir`. Validate with
+        :func:`ipsreport.verdicts.validate_shared` and the same folder first,
+        or each kernel validates for itself.
+    settings : Settings, optional
+        Already resolved by :func:`resolve_settings` with the same arguments.
+    """
+    settings = settings if settings is not None else resolve_settings(data_dir, overrides)
+    env = settings_env(data_dir, overrides)
+    data = Path(env.get("IPSREPORT_DATA") or settings.data_dir).expanduser().resolve()
+    env["IPSREPORT_DATA"] = str(data)
+    env[VALIDATED_ENV] = str(shared_path(data, cache_dir or default_cache_dir()))
+    return BookHooks(
+        kernel_env=env,
+        kernel_preamble=PREAMBLE,
+        cache_inputs=inputs_key(data, _settings_json(settings)),
+        cover=cover(settings, data),
+        watch=(data, paths.PACKAGE_DIR, paths.EDITION_SETTINGS_PATH),
+        protected_paths={DATA_FOLDER_NAME: data},
+    )

@@ -1,0 +1,106 @@
+"""The one interface between a book's owner and the render engine.
+
+The engine knows Quarto books, kernels, pandoc and Typst; it knows nothing
+of what the chapters compute. Whatever a particular book needs beyond its
+``_quarto.yml`` and chapter sources is handed in as a :class:`BookHooks`:
+which environment the chapter kernels get, which code they run first, what
+else the chapters' outputs depend on (for the cache), what the cover says,
+which files a preview watches and which folders an output folder must keep
+clear of. A book without hooks (``BookHooks()``) renders from its sources
+alone.
+
+:class:`Variant` is one of several renders of the same project that share a
+kernel pool (:func:`ipsreport.render.engine.render_variants`); which variants
+exist is the caller's business.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+__all__ = ["BookHooks", "Cover", "Variant"]
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What the PDF's cover shows besides the book's title block.
+
+    Attributes
+    ----------
+    edition : str
+        A bold line under the subtitle (e.g. "Udgave 2025"); empty for none.
+    lines : tuple of str
+        Plain lines after it (who wrote the book, who paid for it, ...). The
+        ``book: author`` / ``book: date`` of ``_quarto.yml`` are left out
+        when a line already says them.
+    notice : str
+        A highlighted box (e.g. that the figures rest on synthetic data).
+    title, subtitle : str
+        Used only when ``_quarto.yml`` has no ``book: title`` / ``subtitle``.
+    """
+
+    edition: str = ""
+    lines: tuple[str, ...] = ()
+    notice: str = ""
+    title: str = ""
+    subtitle: str = ""
+
+
+@dataclass(frozen=True)
+class BookHooks:
+    """What one book tells the engine beyond its sources.
+
+    Attributes
+    ----------
+    kernel_env : mapping of str to str
+        Environment variables of the kernels that run this book's chapters.
+        Kernels shared by several variants switch these per chapter (a
+        variable another variant sets and this one does not is removed).
+    kernel_preamble : str
+        Python code run once in every kernel after the engine's own set-up
+        (imports to warm, say). Variants rendered together must pass the
+        same preamble.
+    cache_inputs : str
+        A key for everything besides the chapter sources, ``_quarto.yml``
+        and the installed libraries that the chapters' outputs depend on (the
+        data's bytes, settings, the code the chapters import). A cached
+        chapter is reused only while this key is unchanged, so it must
+        change whenever ``kernel_env`` or the files behind it change.
+    cover : Cover
+    watch : tuple of Path
+        Files and folders a preview watches besides the project's chapters
+        and ``_quarto.yml`` (data, code).
+    protected_paths : mapping of str to Path
+        Folders the output folder may be neither inside nor around, by the
+        name messages call them (``{"datamappen": data_dir}``); see
+        :func:`ipsreport.render.outdir.check_output`.
+    """
+
+    kernel_env: Mapping[str, str] = field(default_factory=dict)
+    kernel_preamble: str = ""
+    cache_inputs: str = ""
+    cover: Cover = field(default_factory=Cover)
+    watch: tuple[Path, ...] = ()
+    protected_paths: Mapping[str, Path] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One book of a multi-variant render (e.g. one report per site).
+
+    Attributes
+    ----------
+    output_dir : Path
+    hooks : BookHooks
+    cache_dir : Path, optional
+        Default: ``<project>/.ipsreport-cache``.
+    label : str, optional
+        Shown after the title and in messages; part of the book's key.
+    """
+
+    output_dir: Path
+    hooks: BookHooks = field(default_factory=BookHooks)
+    cache_dir: Path | None = None
+    label: str | None = None

@@ -1,0 +1,259 @@
+"""One Jupyter kernel (nbclient) that runs chapters one after the other.
+
+Kernels are expensive to start and a book's imports dominate, so a
+:class:`KernelWorker` keeps one kernel alive and runs several chapters in it.
+Between chapters the user namespace is emptied
+(:func:`ipsreport.render.kernel_helpers.reset`), open figures are closed,
+matplotlib settings are restored and the working directory is changed to the
+chapter's folder; imported modules are kept. The book's own set-up code
+(:attr:`~ipsreport.render.hooks.BookHooks.kernel_preamble`) runs once per
+kernel, after the engine's.
+
+Round trips to the kernel cost ~10 ms each, so the inline expressions of a
+prose block are evaluated in one round trip, and ``warning: false`` is applied
+by a one-line prefix plus a ``post_run_cell`` hook instead of two extra cells.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Any, Callable
+
+import nbformat
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+from ipsreport.render.outputs import ExecutedChapter, capitalise_at_sentence_start, reduce_outputs
+from ipsreport.render.qmd import Cell, Markdown, QmdDoc, split_inline
+
+__all__ = ["CellError", "KernelWorker"]
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
+
+#: Run once per kernel: SVG figures, the helpers, the warning hook.
+_KERNEL_SETUP = r"""
+from IPython import get_ipython
+get_ipython().run_line_magic("matplotlib", "inline")
+from matplotlib_inline.backend_inline import set_matplotlib_formats
+set_matplotlib_formats("svg")
+import matplotlib
+import matplotlib.pyplot
+import ipsreport.render.kernel_helpers
+# Closes the catch_warnings() opened by a `warning: false` cell's first line
+# once the cell has run.
+get_ipython().events.register("post_run_cell", ipsreport.render.kernel_helpers.warn_restore)
+"""
+
+#: Run before each chapter (cwd and the environment are formatted in).
+_CHAPTER_SETUP = r"""
+import ipsreport.render.kernel_helpers as __ips_kernel
+__ips_kernel.reset()
+# The namespace is empty again: bring back the helpers the engine's cells call.
+import ipsreport.render.kernel_helpers as __ips_kernel
+from ipsreport.render.kernel_helpers import inline as __ips_inline
+from ipsreport.render.kernel_helpers import inline_batch as __ips_inline_batch
+from ipsreport.render.kernel_helpers import warn_off as __ips_warn_off
+__ips_kernel.prepare_chapter({env!r}, {cwd!r})
+del __ips_kernel
+"""
+
+#: First line of a ``warning: false`` cell (undone by the post_run_cell hook).
+_WARN_OFF_LINE = "__ips_warn_off()\n"
+
+
+class CellError(RuntimeError):
+    """A cell (or inline expression) raised; names chapter, line and traceback."""
+
+    def __init__(self, path: Path, line: int, cell_line: int, ename: str, evalue: str, traceback: str):
+        self.path = Path(path)
+        self.line = line
+        self.cell_line = cell_line
+        self.ename = ename
+        self.evalue = evalue
+        self.traceback = traceback
+        #: Set by :func:`execute_jobs`: the key of the failing job.
+        self.job_key: Any = None
+        super().__init__(
+            f"{self.path}:{line}: {ename}: {evalue} (cell starting at line {cell_line})\n{traceback}"
+        )
+
+
+class KernelWorker:
+    """One Jupyter kernel that runs chapters one after the other.
+
+    Parameters
+    ----------
+    env : dict
+        Extra environment variables for the kernel (the book's
+        :attr:`~ipsreport.render.hooks.BookHooks.kernel_env`).
+    cwd : Path
+        Working directory the kernel starts in.
+    timeout : int
+        Seconds one cell may run.
+    on_start : callable, optional
+        Called with the worker once its kernel process exists, before the
+        kernel's set-up runs (so that :meth:`kill` can reach it early); may
+        raise to abandon the worker, whose kernel is then shut down.
+    preamble : str, optional
+        The book's set-up code, run once after the engine's
+        (:attr:`~ipsreport.render.hooks.BookHooks.kernel_preamble`).
+    """
+
+    def __init__(
+        self, env: dict[str, str], cwd: Path, timeout: int = 600,
+        on_start: Callable[["KernelWorker"], None] | None = None, preamble: str = "",
+    ):
+        nb = nbformat.v4.new_notebook()
+        self.client = NotebookClient(nb, kernel_name="python3", timeout=timeout, allow_errors=False)
+        self.client.km = self.client.create_kernel_manager()
+        full_env = {**os.environ, **env}
+        # The kernel must not inherit a non-interactive backend choice.
+        full_env.pop("MPLBACKEND", None)
+        # Reproducible SVG metadata (matplotlib honours SOURCE_DATE_EPOCH).
+        full_env.setdefault("SOURCE_DATE_EPOCH", "0")
+        # The kernel's own log chatter (transport warnings) is noise here;
+        # errors reach us through the execution replies.
+        self.client.start_new_kernel(env=full_env, cwd=str(cwd), stderr=subprocess.DEVNULL)
+        self._count = 0
+        try:
+            if on_start is not None:
+                on_start(self)
+            self.client.start_new_kernel_client()
+            self._run(_KERNEL_SETUP)
+            if preamble.strip():
+                self._run(preamble)
+        except BaseException:
+            self.kill()
+            self.close()
+            raise
+
+    def kill(self) -> None:
+        """Kill the kernel process at once (safe from any thread).
+
+        The cell it is running stops immediately; the thread waiting for
+        that cell sees a dead kernel within about a second (nbclient checks
+        every second) and should then :meth:`close` the worker.
+        """
+        process = getattr(getattr(self.client.km, "provisioner", None), "process", None)
+        if process is None:
+            return
+        try:
+            process.kill()  # Popen.kill: does nothing once the process was reaped
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        """Shut the kernel down."""
+        # No graceful shutdown: the kernel holds nothing worth saving and a
+        # polite shutdown costs seconds per kernel.
+        try:
+            if self.client.kc is not None:
+                self.client.kc.stop_channels()
+            run_sync(self.client.km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - best effort on shutdown
+            pass
+
+    def _run(self, source: str) -> nbformat.NotebookNode:
+        cell = nbformat.v4.new_code_cell(source)
+        self.client.nb.cells = [cell]
+        self._count += 1
+        self.client.execute_cell(cell, 0, store_history=True)
+        return cell
+
+    def run_chapter(self, doc: QmdDoc, env: dict[str, str | None] | None = None) -> ExecutedChapter:
+        """Execute one parsed chapter and return its reduced outputs.
+
+        Parameters
+        ----------
+        doc : QmdDoc
+        env : dict, optional
+            Variables to set for this chapter (``None`` removes one). Needed
+            when one kernel serves chapters of several books.
+
+        Raises
+        ------
+        CellError
+            If a cell or inline expression raises.
+        """
+        path = doc.path
+        chapter_env = dict(env or {})
+        self._run(_CHAPTER_SETUP.format(cwd=str(path.parent), env=chapter_env))
+        blocks: list[dict[str, Any]] = []
+        for block in doc.blocks:
+            if isinstance(block, Markdown):
+                blocks.append({"kind": "markdown", "text": self._fill_inline(path, block), "line": block.line})
+                continue
+            assert isinstance(block, Cell)
+            quiet = not block.options.get("warning", True)
+            source = (_WARN_OFF_LINE + block.source) if quiet else block.source
+            cell = self._exec(path, source, block.code_line, block.line, prefix=1 if quiet else 0)
+            asis = block.options.get("output") == "asis"
+            blocks.append(
+                {
+                    "kind": "cell",
+                    "line": block.line,
+                    "source": block.source,
+                    "options": block.options,
+                    "outputs": reduce_outputs(cell.outputs, asis),
+                }
+            )
+        return ExecutedChapter(str(path), doc.front_matter, blocks)
+
+    def _fill_inline(self, path: Path, block: Markdown) -> str:
+        """The block's prose with every inline expression replaced by its value.
+
+        All expressions of the block are evaluated in one round trip; if one
+        raises, it is run again on its own so the error (line, traceback) is
+        reported exactly as for a cell.
+        """
+        pieces = split_inline(block.text)
+        exprs: list[tuple[str, int]] = []
+        offset = 0
+        for piece in pieces:
+            if isinstance(piece, str):
+                offset += piece.count("\n")
+            else:
+                exprs.append((piece[0], block.line + offset))
+        values: list[str] = []
+        if exprs:
+            cell = self._exec(path, f"__ips_inline_batch({[e for e, _ in exprs]!r})", block.line, block.line)
+            text = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
+            reply = json.loads(text.strip().splitlines()[-1])
+            values = reply["values"]
+            if reply["failed"] is not None:
+                expr, line = exprs[reply["failed"]]
+                # Raises CellError with the expression's own traceback.
+                self._exec(path, f"__ips_inline({expr})", line, line, inline=expr)
+                raise CellError(path, line, line, "Error", f"inline expression `{{python}} {expr}` failed", "")
+        parts: list[str] = []
+        it = iter(values)
+        for piece in pieces:
+            parts.append(piece if isinstance(piece, str) else capitalise_at_sentence_start("".join(parts), next(it)))
+        return "".join(parts)
+
+    def _exec(
+        self, path: Path, source: str, code_line: int, cell_line: int, inline: str | None = None, prefix: int = 0
+    ):
+        try:
+            return self._run(source)
+        except CellExecutionError as exc:
+            tb = _ANSI.sub("", getattr(exc, "traceback", "") or str(exc))
+            line = code_line
+            m = _CELL_LINE.search(tb)
+            if m and inline is None:
+                line = code_line + int(m.group(1)) - 1 - prefix
+            ename = getattr(exc, "ename", "Error")
+            evalue = getattr(exc, "evalue", "")
+            if inline is not None:
+                evalue = f"{evalue} (in inline expression `{{python}} {inline}`)"
+            raise CellError(path, line, cell_line, ename, evalue, tb) from None
+        except DeadKernelError as exc:
+            raise CellError(path, code_line, cell_line, "DeadKernelError", str(exc), "") from None
+
+

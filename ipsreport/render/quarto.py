@@ -1,0 +1,85 @@
+"""The Quarto engine: ``quarto render`` with the book's environment, swapped in like the pandoc engine's output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from ipsreport.render.base import ToolMissingError
+from ipsreport.render.config import load_project
+from ipsreport.render.hooks import BookHooks
+from ipsreport.render.outdir import check_output, staging_dir, swap, write_stamp
+
+__all__ = ["quarto_available", "quarto_command", "render_with_quarto"]
+
+
+def quarto_available() -> str | None:
+    """Path of ``quarto`` on PATH, or None."""
+    return shutil.which("quarto")
+
+
+def quarto_command(
+    project_dir: Path, to: str = "all", output_dir: Path | None = None, quarto: str = "quarto"
+) -> list[str]:
+    """Build the ``quarto render`` command line.
+
+    ``to="pdf"`` maps to Quarto's ``typst`` format; ``"all"`` renders every
+    format listed in ``_quarto.yml``.
+    """
+    cmd = [quarto, "render", str(project_dir)]
+    if to == "html":
+        cmd += ["--to", "html"]
+    elif to == "pdf":
+        cmd += ["--to", "typst"]
+    if output_dir is not None:
+        cmd += ["--output-dir", str(output_dir)]
+    return cmd
+
+
+def render_with_quarto(
+    project_dir: Path,
+    output_dir: Path | None = None,
+    to: str = "all",
+    hooks: BookHooks | None = None,
+) -> int:
+    """Run ``quarto render`` with the hooks' ``kernel_env`` set.
+
+    Quarto writes into a temporary folder beside the output folder; only
+    when it exits 0 is that folder swapped into place (the same
+    :func:`ipsreport.render.outdir.check_output` / ``swap`` as the pandoc
+    engine), so a failed or interrupted render leaves the previous book.
+    Quarto runs the chapters itself: the hooks' preamble and cover are not
+    used.
+
+    Returns
+    -------
+    int
+        Quarto's exit code.
+
+    Raises
+    ------
+    ToolMissingError
+        If quarto is not on PATH.
+    OutputRefused
+        If the output folder may not be replaced (nothing is run).
+    """
+    quarto = quarto_available()
+    if quarto is None:
+        raise ToolMissingError("quarto was requested but is not installed (not found on PATH).")
+    hooks = hooks or BookHooks()
+    project = load_project(Path(project_dir))
+    out = Path(output_dir).expanduser().resolve() if output_dir is not None else project.output_dir
+    env = {**os.environ, **hooks.kernel_env}
+    guard = {"protected": dict(hooks.protected_paths), "project_dir": project.root}
+    check_output(out, **guard)
+    tmp = staging_dir(out)
+    try:
+        code = subprocess.run(quarto_command(project.root, to, tmp, quarto), env=env, cwd=project.root).returncode
+        if code == 0:
+            write_stamp(tmp, "quarto")
+            swap(tmp, out, **guard)
+        return code
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
