@@ -3,9 +3,9 @@
 The render engine (:mod:`ipsreport.render`) knows nothing of the report. This
 module builds its :class:`~ipsreport.render.hooks.BookHooks`:
 
-* ``kernel_env``: the data folder (``IPSREPORT_DATA``), the settings
-  overrides (``IPSREPORT_SETTINGS``, written by :func:`settings_env`, the one
-  place that decides how settings travel to the kernels) and the validated
+* ``kernel_env``: the data folder (``IPSREPORT_DATA``), the resolved settings
+  as one JSON value (``IPSREPORT_SETTINGS``, :func:`ipsreport.settings.settings_to_json`;
+  read back as the top layer by :func:`ipsreport.settings.get_settings`) and the validated
   data (``IPSREPORT_VALIDATED``: the pickled report the CLI wrote when it
   validated, read by :func:`ipsreport.edition.edition`);
 * ``kernel_preamble``: imports every kernel warms up once (:data:`PREAMBLE`);
@@ -152,10 +152,14 @@ def book_hooks(
         Already resolved by :func:`resolve_settings` with the same arguments.
     """
     settings = settings if settings is not None else resolve_settings(data_dir, overrides)
-    env = settings_env(data_dir, overrides)
-    data = Path(env.get("IPSREPORT_DATA") or settings.data_dir).expanduser().resolve()
-    env["IPSREPORT_DATA"] = str(data)
-    env[VALIDATED_ENV] = str(shared_path(data, cache_dir or default_cache_dir()))
+    data = Path(settings.data_dir).expanduser().resolve()
+    # The kernels receive the settings resolved here, as one value: every
+    # chapter sees exactly what the command line checked, with no re-layering.
+    env = {
+        "IPSREPORT_DATA": str(data),
+        "IPSREPORT_SETTINGS": _settings_json(settings),
+        VALIDATED_ENV: str(shared_path(data, cache_dir or default_cache_dir())),
+    }
     return BookHooks(
         kernel_env=env,
         kernel_preamble=PREAMBLE,

@@ -15,11 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import re
 from typing import TYPE_CHECKING
 
 import yaml
 
+from ipsreport.codebook_terms import TYPES, condition_names
 from ipsreport.paths import CODEBOOK_PATH
 
 if TYPE_CHECKING:  # pydantic is imported when a codebook is read, not when the CLI starts
@@ -29,24 +29,6 @@ if TYPE_CHECKING:  # pydantic is imported when a codebook is read, not when the 
 __all__ = ["TYPES", "Variable", "Dataset", "CrossRule", "Codebook", "CodebookError", "load_codebook", "condition_names"]
 
 #: Variable types the codebook may use.
-TYPES = ("id", "string", "date", "integer", "number", "category")
-
-#: ``prefix.name`` or ``name`` in a condition.
-_CONDITION_NAME = re.compile(r"\b(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)\b")
-_WORDS = {"and", "or", "not", "in", "True", "False"}
-
-
-def condition_names(expr: str) -> list[tuple[str | None, str]]:
-    """``(prefix or None, variable)`` of every variable in a condition, in order of first mention."""
-    out: list[tuple[str | None, str]] = []
-    for prefix, name in _CONDITION_NAME.findall(expr):
-        key = (prefix or None, name)
-        if name in _WORDS or key in out:
-            continue
-        out.append(key)
-    return out
-
-
 @dataclass(frozen=True)
 class Variable:
     """One column of a dataset, as described in the codebook."""

@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ipsreport.codebook import TYPES, condition_names
+from ipsreport.codebook_terms import TYPES, condition_names
 from ipsreport.model_errors import Problem, rule_error, value_text
 
 __all__ = [

@@ -16,8 +16,6 @@ modifying).
 
 from __future__ import annotations
 
-import sys
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -231,19 +229,3 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
     )
     _CACHE[key] = result
     return result
-
-
-class _CallableModule(types.ModuleType):
-    """Make ``ipsreport.edition`` (the module) callable like the function.
-
-    ``ipsreport/__init__.py`` resolves ``ips.edition`` lazily to the function,
-    but once anything has imported the submodule (``from ipsreport.edition
-    import Edition``), Python binds the *module* to ``ipsreport.edition`` and
-    the lazy lookup never runs. Chapters call ``ips.edition()`` either way.
-    """
-
-    def __call__(self, *args, **kwargs):
-        return edition(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
