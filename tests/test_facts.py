@@ -37,10 +37,18 @@ def test_contract_names_parsed():
     assert "followup_share_of_registry_of" in names and "min_cell" in names
 
 
+#: Sentences that are left out ("") when the data do not support them (see their docstrings).
+MAY_BE_EMPTY = {
+    "regression_others_sentence", "regression_rest_sentence", "regression_significant_or_sentence",
+    "synthetic_notice", "mental_health_summary", "evaluation_summary", "education_choice_sentence",
+    "followup_enrolled_sentence", "placement_noanswer_sentence",
+}
+
+
 @pytest.mark.parametrize("name", contract_names())
 def test_every_contract_fact_exists(name, fake):
     value = getattr(facts(fake), name)
-    assert isinstance(value, str) and value
+    assert isinstance(value, str) and (value or name in MAY_BE_EMPTY)
 
 
 def hand_made(make_edition, **settings):
