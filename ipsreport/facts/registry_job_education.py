@@ -53,33 +53,42 @@ FACTS = (
     pooled("psych_contact_of", source=PSYCHIATRY, variable="psych_contact", codes=(1,), kind="of",
            doc="Har du haft kontakt til psykiatrien under forløbet? – Ja"),
     pooled("psych_dialogue_pct", source=PSYCHIATRY, variable="psych_dialogue", codes=(1, 2), kind="pct",
-           doc="Der har været en god dialog mellem min IPS-konsulent og psykiatrien – I meget høj grad, I høj grad (2025: 64 %)"),
+           doc=("Der har været en god dialog mellem min IPS-konsulent og psykiatrien – I meget høj grad, I høj grad "
+                "(2025: 64 %)")),
     pooled("psych_dialogue_of", source=PSYCHIATRY, variable="psych_dialogue", codes=(1, 2), kind="of",
-           doc="Der har været en god dialog mellem min IPS-konsulent og psykiatrien – I meget høj grad, I høj grad (2025: \"9 ud af 14\")"),
+           doc=("Der har været en god dialog mellem min IPS-konsulent og psykiatrien – I meget høj grad, I høj grad "
+                "(2025: \"9 ud af 14\")")),
     pooled("psych_dialogue_n", source=PSYCHIATRY, variable="psych_dialogue", codes=(1, 2), kind="n",
            doc="Der har været en god dialog mellem min IPS-konsulent og psykiatrien – I meget høj grad, I høj grad"),
     pooled("psych_support_pct", source=PSYCHIATRY, variable="psych_support", codes=(1, 2), kind="pct",
-           doc="Min IPS-konsulent har været en god støtte i kontakten med psykiatrien – I meget høj grad, I høj grad (2025: 56 %)"),
+           doc=("Min IPS-konsulent har været en god støtte i kontakten med psykiatrien – I meget høj grad, I høj "
+                "grad (2025: 56 %)")),
     pooled("psych_support_of", source=PSYCHIATRY, variable="psych_support", codes=(1, 2), kind="of",
-           doc="Min IPS-konsulent har været en god støtte i kontakten med psykiatrien – I meget høj grad, I høj grad (2025: \"9 ud af 16\")"),
+           doc=("Min IPS-konsulent har været en god støtte i kontakten med psykiatrien – I meget høj grad, I høj "
+                "grad (2025: \"9 ud af 16\")")),
     pooled("psych_support_n", source=PSYCHIATRY, variable="psych_support", codes=(1, 2), kind="n",
            doc="Min IPS-konsulent har været en god støtte i kontakten med psykiatrien – I meget høj grad, I høj grad"),
     pooled("psych_positive_pct", source=PSYCHIATRY, variable="psych_positive", codes=(1, 2), kind="pct",
-           doc="Samarbejdet med psykiatrien har haft en positiv betydning for mit forløb – I meget høj grad, I høj grad (2025: 57 %)"),
+           doc=("Samarbejdet med psykiatrien har haft en positiv betydning for mit forløb – I meget høj grad, I høj "
+                "grad (2025: 57 %)")),
     pooled("psych_positive_of", source=PSYCHIATRY, variable="psych_positive", codes=(1, 2), kind="of",
-           doc="Samarbejdet med psykiatrien har haft en positiv betydning for mit forløb – I meget høj grad, I høj grad (2025: \"8 ud af 14\")"),
+           doc=("Samarbejdet med psykiatrien har haft en positiv betydning for mit forløb – I meget høj grad, I høj "
+                "grad (2025: \"8 ud af 14\")")),
     pooled("psych_positive_n", source=PSYCHIATRY, variable="psych_positive", codes=(1, 2), kind="n",
-           doc="Samarbejdet med psykiatrien har haft en positiv betydning for mit forløb – I meget høj grad, I høj grad"),
+           doc=("Samarbejdet med psykiatrien har haft en positiv betydning for mit forløb – I meget høj grad, I høj "
+                "grad")),
 
     # Placements.
     pooled("had_placement_of", source=PLACEMENT, variable="had_placement", codes=(1,), kind="of",
-           doc="Har du været i et virksomhedsforløb (praktik, hybridpraktik, lønnede timer eller ordinært job)? – Ja (2025: \"28 ud af 43\")"),
+           doc=("Har du været i et virksomhedsforløb (praktik, hybridpraktik, lønnede timer eller ordinært job)? – "
+                "Ja (2025: \"28 ud af 43\")")),
     pooled("had_placement_n", source=PLACEMENT, variable="had_placement", codes=(1,), kind="n",
            doc="Har du været i et virksomhedsforløb (praktik, hybridpraktik, lønnede timer eller ordinært job)? – Ja"),
     pooled("had_placement_pct", source=PLACEMENT, variable="had_placement", codes=(1,), kind="pct",
            doc="Har du været i et virksomhedsforløb (praktik, hybridpraktik, lønnede timer eller ordinært job)? – Ja"),
     pooled("no_placement_n", source=PLACEMENT, variable="had_placement", codes=(0,), kind="n",
-           doc="Har du været i et virksomhedsforløb (praktik, hybridpraktik, lønnede timer eller ordinært job)? – Nej (2025: 15)"),
+           doc=("Har du været i et virksomhedsforløb (praktik, hybridpraktik, lønnede timer eller ordinært job)? – "
+                "Nej (2025: 15)")),
     computed("no_placement_short_n",
              lambda f: rd.protected_count(f._summary(NO_PLACEMENT_DURATION)["short_n"].iloc[0]),
              kind="count", source=NO_PLACEMENT_DURATION, rule="min_cell",
@@ -228,7 +237,8 @@ FACTS = (
            kind="of", doc="Jeg følte mig som en del af arbejdsfællesskabet – I nogen grad"),
     pooled("placement_belonging_some_plus_pct", source=PLACEMENT_OF_PLACED, variable="placement_belonging",
            codes=(1, 2, 3), kind="pct",
-           doc="Jeg følte mig som en del af arbejdsfællesskabet – I meget høj grad, I høj grad, I nogen grad (2025: 68 %)"),
+           doc=("Jeg følte mig som en del af arbejdsfællesskabet – I meget høj grad, I høj grad, I nogen grad (2025: "
+                "68 %)")),
     pooled("placement_belonging_some_plus_n", source=PLACEMENT_OF_PLACED, variable="placement_belonging",
            codes=(1, 2, 3), kind="n",
            doc="Jeg følte mig som en del af arbejdsfællesskabet – I meget høj grad, I høj grad, I nogen grad"),
@@ -290,13 +300,16 @@ FACTS = (
            kind="of", doc="Forløbet hjalp mig til at blive klogere på, hvilket arbejde jeg ønsker – I nogen grad"),
     pooled("placement_clarity_some_plus_pct", source=PLACEMENT_OF_PLACED, variable="placement_clarity",
            codes=(1, 2, 3), kind="pct",
-           doc="Forløbet hjalp mig til at blive klogere på, hvilket arbejde jeg ønsker – I meget høj grad, I høj grad, I nogen grad"),
+           doc=("Forløbet hjalp mig til at blive klogere på, hvilket arbejde jeg ønsker – I meget høj grad, I høj "
+                "grad, I nogen grad")),
     pooled("placement_clarity_some_plus_n", source=PLACEMENT_OF_PLACED, variable="placement_clarity", codes=(1, 2, 3),
            kind="n",
-           doc="Forløbet hjalp mig til at blive klogere på, hvilket arbejde jeg ønsker – I meget høj grad, I høj grad, I nogen grad"),
+           doc=("Forløbet hjalp mig til at blive klogere på, hvilket arbejde jeg ønsker – I meget høj grad, I høj "
+                "grad, I nogen grad")),
     pooled("placement_clarity_some_plus_of", source=PLACEMENT_OF_PLACED, variable="placement_clarity",
            codes=(1, 2, 3), kind="of",
-           doc="Forløbet hjalp mig til at blive klogere på, hvilket arbejde jeg ønsker – I meget høj grad, I høj grad, I nogen grad"),
+           doc=("Forløbet hjalp mig til at blive klogere på, hvilket arbejde jeg ønsker – I meget høj grad, I høj "
+                "grad, I nogen grad")),
     pooled("placement_clarity_low_pct", source=PLACEMENT_OF_PLACED, variable="placement_clarity", codes=(4, 5),
            kind="pct",
            doc="Forløbet hjalp mig til at blive klogere på, hvilket arbejde jeg ønsker – I mindre grad, Slet ikke"),
