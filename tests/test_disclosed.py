@@ -20,7 +20,8 @@ from ipsreport import disclosed as dl
 from ipsreport.paths import PACKAGE_DIR
 
 #: Modules that format numbers for readers: they may read ipsreport.disclosed only.
-OUTPUT_MODULES = ("tables.py", "figures.py", "facts.py", "tables_fidelity.py", "figures_fidelity.py")
+OUTPUT_MODULES = ("tables.py", "figures.py", "tables_fidelity.py", "figures_fidelity.py",
+                  *sorted(f"facts/{p.name}" for p in (PACKAGE_DIR / "facts").glob("*.py")))
 
 
 def _cells(rows):

@@ -13,6 +13,7 @@ the odds ratios exceed 2) is computed here, so it holds for any data.
 from __future__ import annotations
 
 from ipsreport import fmt
+from ipsreport.facts.fact import join as _join
 
 __all__ = ["PHRASES", "summary", "result_sentence", "rest_sentence", "noun"]
 
@@ -47,12 +48,6 @@ def _group(term: str, odds_ratio: float, label: str = "") -> str:
     if term in PHRASES:
         return PHRASES[term][1 if odds_ratio > 1 else 2]
     return f"unge med {'højere' if odds_ratio > 1 else 'lavere'} værdi af {noun(term, label)}"
-
-
-def _join(items) -> str:
-    items = list(items)
-    last = "samt" if len(items) > 1 and any(" og " in x for x in items[-2:]) else "og"
-    return fmt.join_words(items, last=last)
 
 
 def _capital(text: str) -> str:

@@ -1,7 +1,7 @@
-"""Sentences of the report whose wording follows the data (used by :mod:`ipsreport.facts`).
+"""Sentences of the report whose wording follows the data (declared in the facts registry).
 
 Each function takes the :class:`~ipsreport.facts.Facts` of an edition and
-returns a :class:`~ipsreport.facts.Fact` of kind ``"text"``: a Danish
+returns a :class:`~ipsreport.facts.fact.Fact` of kind ``"text"``: a Danish
 sentence computed from the disclosure-controlled summaries, so that a
 conclusion the 2025 edition drew ("beskeden, men positiv", "langt de
 fleste") is printed only where this edition's numbers support it.
@@ -13,7 +13,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ipsreport import fmt
-from ipsreport.facts import HIDDEN_COUNT, Fact, _join, _label
+from ipsreport.facts.fact import HIDDEN_COUNT, Fact, join, label
+from ipsreport.facts.reading import decimals, exit_pool, paired
+from ipsreport.facts.sources import ENROLLED_DURATION, EVALUATION, PLACEMENT_OF_PLACED
 
 __all__ = [
     "mental_health_summary", "edu_higher_sentence", "evaluation_summary", "education_choice_sentence",
@@ -38,14 +40,14 @@ def mental_health_summary(f) -> Fact:
     names = {"who5": "trivsel", "mastery": "mestring og selvværd", "loneliness": "ensomhed"}
     moved = {}
     for score in better:
-        row = f._paired(score)
+        row = paired(f, score)
         if pd.isna(row["mean_start"]) or pd.isna(row["mean_end"]):
             return Fact(None, "text", text="")
-        verb = fmt.direction(row["mean_start"], row["mean_end"], f._decimals(score))
+        verb = fmt.direction(row["mean_start"], row["mean_end"], decimals(score))
         moved[score] = "good" if verb == better[score] else "same" if verb == "var uændret" else "bad"
     good = [names[k] for k, v in moved.items() if v == "good"]
     bad = [names[k] for k, v in moved.items() if v == "bad"]
-    significant = [names[k] for k in better if bool(f._paired(k)["significant"])]
+    significant = [names[k] for k in better if bool(paired(f, k)["significant"])]
     if len(good) == len(better) and not significant:
         # Small, not significant, but all three the good way: the edition's "beskeden, men positiv".
         text = ("Målt på trivsel, mestring og ensomhed har de unges mentale sundhed udviklet sig beskedent, men "
@@ -56,8 +58,8 @@ def mental_health_summary(f) -> Fact:
     elif not good:
         text = "Hverken trivsel, mestring og selvværd eller ensomhed har udviklet sig i den gode retning."
     else:
-        text = f"Udviklingen er blandet: {_join(good)} har udviklet sig i den gode retning"
-        text += f", {_join(bad)} i den dårlige." if bad else ", resten er uændret."
+        text = f"Udviklingen er blandet: {join(good)} har udviklet sig i den gode retning"
+        text += f", {join(bad)} i den dårlige." if bad else ", resten er uændret."
     return Fact(len(good), "text", text=text)
 
 
@@ -77,7 +79,7 @@ def evaluation_summary(f) -> Fact:
     """Chapter 5: what Table 7 says overall, in words that follow the shares (høj + meget høj grad)."""
     shares = []
     for var in f._ed.codebook["followup"].group("evaluation"):
-        cell = f._pool("summarise_evaluation", var.name, (1, 2))
+        cell = f._pool(EVALUATION, var.name, (1, 2))
         if cell["suppression"] or not cell["base"]:
             return Fact(None, "text", text="")
         shares.append(cell["n"] / cell["base"])
@@ -96,7 +98,7 @@ def evaluation_summary(f) -> Fact:
 
 def education_choice_sentence(f) -> Fact:
     """Chapter 5: the edition's reading of the many who choose education, when the share supports it."""
-    pool = f._exit_pool(3)
+    pool = exit_pool(f, 3)
     if pool["suppression"] or not pool["base"] or pool["n"] / pool["base"] < 0.25:
         return Fact(None, "text", text="")
     text = ("At så mange vælger uddannelse som næste skridt, kan tyde på, at IPS UNG har været med til at ændre "
@@ -105,7 +107,7 @@ def education_choice_sentence(f) -> Fact:
 
 def enrolled_sentence(f) -> Fact:
     """Chapter 3: why the still enrolled respondents are included, with the shortest time they had been in."""
-    row = f._s("summarise_enrolled_duration").iloc[0]
+    row = f._summary(ENROLLED_DURATION).iloc[0]
     months = row["min_months"]
     if not row["n"]:
         return Fact(None, "text", text="")
@@ -121,13 +123,13 @@ def placement_noanswer_sentence(f) -> Fact:
     """Section 5.4: the blanks the shares count in their base (as the 2025 edition); "" if none."""
     parts, blank_total = [], 0
     for var in f._ed.codebook["followup"].group("placement"):
-        cell = f._pool("summarise_placement_of_placed", var.name, (0,))
+        cell = f._pool(PLACEMENT_OF_PLACED, var.name, (0,))
         if cell["suppression"] == "base":
             return Fact(None, "text", text="")
         if not cell["suppression"] and not cell["n"]:
             continue
         if cell["suppression"] == "primary":
-            who = f"de {_label(f._min_cell)} unge"
+            who = f"de {label(f._min_cell)} unge"
         elif cell["suppression"]:
             who = HIDDEN_COUNT
         else:
@@ -138,7 +140,7 @@ def placement_noanswer_sentence(f) -> Fact:
     if not parts:
         return Fact(0, "text", text="")
     text = (f"Andelene er regnet af alle {f.had_placement_n} med et virksomhedsforløb, også "
-            f"{_join(parts)}.")
+            f"{join(parts)}.")
     return Fact(blank_total, "text", text=text)
 
 

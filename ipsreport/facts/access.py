@@ -1,0 +1,152 @@
+"""The accessor chapters use: ``f = facts(ed)``, then `` `{python} f.success_pct` ``.
+
+Attribute access returns a ready-to-print ``str``; :meth:`Facts.raw` the
+number behind it. Every name is declared in the registry
+(:data:`ipsreport.facts.registry.REGISTRY`). Facts are computed on first
+access and cached, each disclosed frame is read once, and ``facts(ed)``
+returns the same object for the same edition.
+"""
+
+from __future__ import annotations
+
+import difflib
+import weakref
+from typing import Any
+
+from ipsreport import fmt
+from ipsreport.disclosed import disclosed, pool_cells
+from ipsreport.facts.definition import FactDef
+from ipsreport.facts.fact import HIDDEN_COUNT, HIDDEN_SHARE, NO_ANSWERS, Fact, label, share_phrase, small_people
+from ipsreport.facts.registry import REGISTRY
+from ipsreport.facts.sources import REGISTRY_COUNTS, Source
+
+__all__ = ["facts", "Facts"]
+
+
+class Facts:
+    """Lazily computed, cached facts of one edition (see the module docstring).
+
+    Parameters
+    ----------
+    ed : Edition
+    """
+
+    def __init__(self, ed):
+        self._ed = ed
+        self._disclosed = disclosed(ed)
+        self._min_cell = self._disclosed.min_cell
+        self._facts: dict[str, Fact] = {}
+        #: Disclosed frames read so far (a test may put a hand-made result here).
+        self._summaries: dict[Source, Any] = {}
+        self._defs: dict[str, FactDef] = REGISTRY
+
+    # -- public API ---------------------------------------------------------
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._get(name).render(self._min_cell)
+
+    def __dir__(self):
+        return sorted({*super().__dir__(), *self._defs})
+
+    def __repr__(self) -> str:
+        return f"<Facts: {len(self._defs)} names, min_cell={self._min_cell}>"
+
+    @property
+    def names(self) -> list[str]:
+        """All fact names, sorted."""
+        return sorted(self._defs)
+
+    def raw(self, name: str):
+        """The number behind a fact (a count for ``*_n``/``*_of``, 0-100 for ``*_pct``)."""
+        return self._get(name).value
+
+    def words(self, n) -> str:
+        """Danish word for a number or a count fact: ``f.words(1) == "én"``, ``f.words("edu_vocational_n")``."""
+        if isinstance(n, str):
+            fact = self._get(n)
+            if fact.suppression:
+                # "<3", or "et skjult antal": never a number in words.
+                return fact.render(self._min_cell) if fact.kind == "count" else (
+                    label(self._min_cell) if fact.suppression == "primary" else HIDDEN_COUNT)
+            n = fact.n if fact.kind == "of" else fact.value
+        return fmt.words(n)
+
+    def share_words(self, name: str, **kwargs) -> str:
+        """A share fact in words: ``f.share_words("success_pct") == "seks ud af ti"``.
+
+        A share of no answers reads ``"ingen svar"``; a hidden one as its fact renders.
+        """
+        fact = self._get(name)
+        if fact.kind not in ("pct", "of", "text") and fact.share is None:
+            raise ValueError(f"fact {name!r} is not a share")
+        if fact.suppression == "primary":
+            return small_people(self._min_cell)
+        if fact.suppression:
+            return HIDDEN_SHARE
+        if fact.share is None or fact.share != fact.share:
+            return NO_ANSWERS
+        return share_phrase(fact.share, fact.n, fact.base, **kwargs)
+
+    def as_dict(self) -> dict[str, str]:
+        """Every fact formatted (computes them all)."""
+        return {name: getattr(self, name) for name in self.names}
+
+    # -- for the definitions (ipsreport.facts.registry_*) ----------------------
+
+    def _get(self, name: str) -> Fact:
+        if name not in self._facts:
+            if name not in self._defs:
+                close = difflib.get_close_matches(name, self._defs, n=5, cutoff=0.6)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                raise AttributeError(f"unknown fact {name!r}{hint}")
+            self._facts[name] = self._defs[name].compute(self)
+        return self._facts[name]
+
+    def _summary(self, source: Source):
+        """A disclosed frame, read once per :class:`Facts`."""
+        if source not in self._summaries:
+            self._summaries[source] = source.read(self._disclosed)
+        return self._summaries[source]
+
+    def _pool(self, source: Source, variable: str, codes) -> dict:
+        """Categories ``codes`` of ``variable`` pooled (:func:`ipsreport.disclosed.pool_cells`)."""
+        return pool_cells(self._summary(source), variable, codes)
+
+    def _registry_row(self, measure: str) -> dict:
+        """One row of the registry counts as a pooled cell."""
+        row = self._summary(REGISTRY_COUNTS).loc[measure]
+        return {"n": row["n"], "base": row["base"], "pct": float(row["pct"]), "suppression": row["suppression"]}
+
+
+_CACHE: dict[int, tuple[weakref.ref | Any, Facts]] = {}
+
+
+def facts(ed) -> Facts:
+    """The :class:`Facts` of an edition; computed lazily, one object per edition.
+
+    Parameters
+    ----------
+    ed : Edition
+
+    Returns
+    -------
+    Facts
+        ``f.<name>`` → Danish string, ``f.raw(name)`` → number,
+        ``f.words(n)``, ``f.share_words(name)``.
+    """
+    key = id(ed)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        ref, cached = hit
+        target = ref() if isinstance(ref, weakref.ref) else ref
+        if target is ed:
+            return cached
+    made = Facts(ed)
+    try:
+        ref = weakref.ref(ed, lambda _r, k=key: _CACHE.pop(k, None))
+    except TypeError:  # objects without weakref support: keep a strong reference
+        ref = ed
+    _CACHE[key] = (ref, made)
+    return made

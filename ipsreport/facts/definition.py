@@ -1,0 +1,98 @@
+"""How a fact is declared: :class:`FactDef` and its three constructors.
+
+The registry modules (``ipsreport.facts.registry_*``) write every fact out by
+name with one of
+
+- :func:`pooled`: categories of one variable pooled in a disclosed frame
+  (``pooled("placement_welcome_high_pct", source=PLACEMENT_OF_PLACED,
+  variable="placement_welcome", codes=(1, 2), kind="pct")``);
+- :func:`counted`: a row of the registry counts (``counted("success_pct",
+  measure="success", kind="pct")``);
+- :func:`computed`: anything else, a function of the
+  :class:`~ipsreport.facts.Facts` object that returns a
+  :class:`~ipsreport.facts.fact.Fact`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from ipsreport.facts.fact import Fact, from_pool
+from ipsreport.facts.sources import REGISTRY_COUNTS, Source
+
+if TYPE_CHECKING:
+    from ipsreport.facts.access import Facts
+
+__all__ = ["FactDef", "pooled", "counted", "computed", "collect"]
+
+#: Printed kind of the pooled kinds, for CONTRACT.md.
+_KIND = {"pct": "pct", "n": "count", "of": "of"}
+
+
+@dataclass(frozen=True)
+class FactDef:
+    """The definition of one fact.
+
+    Attributes
+    ----------
+    name : str
+    compute : callable
+        ``Facts -> Fact``.
+    kind : str
+        How it prints: ``count``, ``pct``, ``of``, ``num`` or ``text``.
+    doc : str
+        One line for CONTRACT.md.
+    source : Source, optional
+        The disclosed frame it reads (``None`` for settings and provenance).
+    rule : str
+        The disclosure rule that protects it, for CONTRACT.md.
+    """
+
+    name: str
+    compute: Callable[["Facts"], Fact]
+    kind: str
+    doc: str
+    source: Source | None = None
+    rule: str = ""
+
+
+def pooled(name: str, *, source: Source, variable: str, codes: tuple[int, ...], kind: str, doc: str) -> FactDef:
+    """A share (``kind="pct"``), count (``"n"``) or ``"x ud af y"`` (``"of"``) of ``codes`` of ``variable``.
+
+    Pooling goes through :func:`ipsreport.disclosed.pool_cells`: a pool that
+    includes a hidden cell is hidden too.
+    """
+    codes = tuple(codes)
+
+    def compute(f: "Facts") -> Fact:
+        return from_pool(f._pool(source, variable, codes), kind)
+
+    codes_text = "+".join(str(c) for c in codes)
+    return FactDef(name, compute, _KIND[kind], doc, source, f"min_cell; pooled `{variable}` = {codes_text}")
+
+
+def counted(name: str, *, measure: str, kind: str, doc: str) -> FactDef:
+    """A count (``kind="n"``), share (``"pct"``) or ``"x ud af y"`` (``"of"``) from a registry-counts row."""
+
+    def compute(f: "Facts") -> Fact:
+        return from_pool(f._registry_row(measure), kind)
+
+    return FactDef(name, compute, _KIND[kind], doc, REGISTRY_COUNTS, f"min_cell; row `{measure}`")
+
+
+def computed(name: str, compute: Callable[["Facts"], Fact], *, kind: str, doc: str,
+             source: Source | None = None, rule: str = "") -> FactDef:
+    """Any other fact: ``compute(f)`` returns the :class:`Fact`."""
+    return FactDef(name, compute, kind, doc, source, rule)
+
+
+def collect(*parts: tuple[FactDef, ...]) -> dict[str, FactDef]:
+    """One name -> definition map from the registry parts; a name declared twice is an error."""
+    registry: dict[str, FactDef] = {}
+    for part in parts:
+        for definition in part:
+            if definition.name in registry:
+                raise ValueError(f"fact {definition.name!r} is declared twice")
+            registry[definition.name] = definition
+    return registry

@@ -1,0 +1,172 @@
+"""Sentences whose wording depends on a result: Table 9, WHO-5, placements, audit, data notice.
+
+The prose must hold for any data, so each function chooses its wording from
+the disclosure-controlled result and returns a
+:class:`~ipsreport.facts.fact.Fact` of kind ``"text"``. Numbers inside the
+sentences are formatted with :mod:`ipsreport.fmt`, as everywhere else.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ipsreport import fmt
+from ipsreport.facts.fact import NOT_COMPUTED, Fact, in_sentence, join
+from ipsreport.facts.reading import audit, paired, term, terms_text
+from ipsreport.facts.sources import REGRESSION
+
+__all__ = [
+    "regression_finding", "regression_others", "burden_sentence", "significant_or_sentence",
+    "who5_vs_population", "who5_population_sentence", "placement_now_vs_ever", "audit_sentence",
+    "synthetic_notice",
+]
+
+
+def regression_finding(f) -> Fact:
+    """Verb phrase after "Analysen ...": which factors are significant, if any.
+
+    The chapter sentence says what the association is with (being in job
+    or education at the end); this phrase only says with which factors.
+    """
+    result = f._summary(REGRESSION)
+    chosen = result.terms[result.terms["significant"]]
+    if getattr(result, "separated", False):
+        # Huge standard errors make every term "not significant": that is no finding.
+        text = ("kunne ikke estimeres pålideligt, fordi de målte faktorer (næsten) perfekt forudsiger, hvem der "
+                "er i job eller uddannelse (separation; se noten under tabellen)")
+    elif result.model is None:
+        text = "kunne ikke gennemføres på disse data (se noten under tabellen)"
+    elif chosen.empty:
+        text = "finder ingen statistisk signifikant sammenhæng med nogen af de målte faktorer"
+    else:
+        text = f"finder en statistisk signifikant sammenhæng med følgende faktorer: {terms_text(f, True).text}"
+    return Fact(list(chosen["term"]), "text", text=text)
+
+
+def regression_others(f) -> Fact:
+    """Sentence on the factors without a significant association."""
+    result = f._summary(REGRESSION)
+    others = terms_text(f, significant=False)
+    n_sig = int(result.terms["significant"].sum())
+    if result.model is None or getattr(result, "separated", False):
+        text = ""
+    elif n_sig == 0:
+        text = f"De målte faktorer er {others.text}."
+    elif not others.value:
+        text = "Alle de målte faktorer har altså en påviselig sammenhæng med udfaldet."
+    else:
+        text = f"For de øvrige faktorer – {others.text} – er der ingen påviselig sammenhæng."
+    return Fact(others.value, "text", text=text)
+
+
+def burden_sentence(f) -> Fact:
+    """Chapter 7: psychological burden in Table 9, or why it has no estimate here."""
+    row = term(f, "burden")
+    result = f._summary(REGRESSION)
+    if result.model is None or getattr(result, "separated", False) or pd.isna(row["odds_ratio"]):
+        text = ("I denne udgave kan sammenhængen med psykisk belastning ikke beregnes pålideligt "
+                "(se noten under tabellen).")
+    else:
+        text = (f"I denne udgave er odds ratioen for psykisk belastning {fmt.num(row['odds_ratio'], 2)} med et "
+                f"{f.confidence_level}-konfidensinterval på {fmt.ci(row['ci_low'], row['ci_high'])} "
+                f"(p-værdi {fmt.pvalue(row['p'])}).")
+    return Fact(row["odds_ratio"], "text", text=text)
+
+
+def significant_or_sentence(f) -> Fact:
+    """ "Odds ratioen er 2,12 for ... og 0,55 for ..." over the significant terms (empty if none)."""
+    terms = f._summary(REGRESSION).terms
+    chosen = terms[terms["significant"]]
+    parts = [f"{fmt.num(row['odds_ratio'], 2)} for {in_sentence(row['label'])}" for _, row in chosen.iterrows()]
+    text = f"Odds ratioen er {join(parts)}." if parts else ""
+    return Fact(list(chosen["term"]), "text", text=text)
+
+
+def who5_vs_population(f) -> Fact:
+    """ "under" / "over" / "på niveau med": the end mean against the population mean (whole points)."""
+    end = float(paired(f, "who5")["mean_end"])
+    if end != end:
+        return Fact(None, "text", text=NOT_COMPUTED)
+    end = round(end)
+    population = round(float(f._ed.codebook.scores["who5"]["population_mean"]))
+    text = "under" if end < population else "over" if end > population else "på niveau med"
+    return Fact(end - population, "text", text=text)
+
+
+def who5_population_sentence(f) -> Fact:
+    """Chapter 6: the WHO-5 end mean against the population's, or why it cannot be compared."""
+    population = f.who5_population_mean
+    where = who5_vs_population(f)
+    if where.value is None:
+        text = (f"De unges gennemsnitlige WHO-5-score ved afslutning kan ikke sammenlignes med gennemsnittet "
+                f"for den danske befolkning ({population}), fordi for få har svaret både ved start og afslutning.")
+    else:
+        text = (f"De unges gennemsnitlige WHO-5-score ved afslutning ({f.who5_end}) ligger {where.text} "
+                f"gennemsnittet for den danske befolkning ({population}).")
+    return Fact(where.value, "text", text=text)
+
+
+def placement_now_vs_ever(f) -> Fact:
+    """Share in a placement among the still enrolled compared with all enrolled (whole percent)."""
+    now, ever = f._registry_row("placement_now"), f._registry_row("placement_ever")
+    if now["suppression"] or ever["suppression"]:
+        return Fact(None, "text", text="ikke til at sammenligne, fordi tallene er for små")
+    if not now["base"] or not ever["base"]:
+        return Fact(None, "text", text="ikke til at sammenligne, fordi ingen var i forløb ved afslutningen")
+    a, b = fmt.round_half_up(now["pct"]), fmt.round_half_up(ever["pct"])
+    if a > b:
+        text = "højere blandt de aktive end blandt alle deltagere"
+    elif a < b:
+        text = "lavere blandt de aktive end blandt alle deltagere"
+    else:
+        text = "den samme blandt de aktive som blandt alle deltagere"
+    return Fact(a - b, "text", text=text)
+
+
+def audit_sentence(f) -> Fact:
+    """Bilag 7: how many published numbers the edition reproduces within tolerance."""
+    frame = audit(f)
+    within, total = int(frame["within"].sum()), len(frame)
+    if within == total:
+        text = (f"Alle {fmt.count(total)} tal er genskabt inden for tolerancen. Hvor tolerancen er større "
+                "end afrundingen, er årsagen forklaret i tabellen.")
+    else:
+        text = (f"{fmt.count(within)} af de {fmt.count(total)} tal er genskabt inden for tolerancen. "
+                "Tal, der ikke er genskabt, er markeret med »Nej«. Er rapporten dannet på andre data end "
+                "dem bag 2025-udgaven, er afvigelser ventede: så viser tabellen blot, hvordan tallene "
+                "adskiller sig fra 2025-udgaven. Hvor tolerancen er større end afrundingen, er årsagen "
+                "forklaret i tabellen.")
+    return Fact(within, "text", text=text)
+
+
+def synthetic_notice(f) -> Fact:
+    """The front-matter notice for synthetic data ("" for real data)."""
+    # The twin is calibrated to the 2025 figures; a cohort drawn by the
+    # sampler is not, and the notice must not claim it is.
+    # ed.synthetic and ed.twin are verified against the files' checksums
+    # (ipsreport.manifest), never taken from the manifest's say-so.
+    # Plain text: Quarto prints an inline value as text, so markdown here
+    # would show as literal asterisks (both engines must read alike).
+    ed = f._ed
+    synthetic = bool(getattr(ed, "synthetic", False))
+    if not synthetic:
+        text = ""
+    elif getattr(ed, "twin", False):
+        text = (
+            "Bemærk: Tallene i denne udgave er beregnet på et syntetisk datasæt, der er konstrueret, så det "
+            "genskaber de offentliggjorte tal fra 2025-evalueringen. Ingen rækker i datasættet beskriver "
+            "virkelige personer."
+        )
+    elif str((getattr(ed, "manifest", None) or {}).get("generator", "")).startswith("ipsreport.synth.sample"):
+        text = (
+            "Bemærk: Tallene i denne udgave er beregnet på et syntetisk datasæt, der er trukket tilfældigt "
+            "efter kodebogen. Tallene beskriver ingen virkelige personer og kan ikke sammenlignes med "
+            "offentliggjorte resultater."
+        )
+    else:
+        # Another verified synthetic folder, e.g. the fidelity example (data/examples/).
+        text = (
+            "Bemærk: Tallene i denne udgave er beregnet på syntetiske eksempeldata. Tallene beskriver ingen "
+            "virkelige personer og kan ikke sammenlignes med offentliggjorte resultater."
+        )
+    return Fact(synthetic, "text", text=text)

@@ -1,0 +1,182 @@
+"""Facts read from a disclosed frame by more than picking and pooling cells.
+
+Each function takes the :class:`~ipsreport.facts.Facts` of an edition (for
+its cached summaries and ``min_cell``) and returns a
+:class:`~ipsreport.facts.fact.Fact`. The registry modules name them per
+fact, e.g. ``computed("who5_start", lambda f: mean(f, "who5", "mean_start"), ...)``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ipsreport import disclosure, fmt
+from ipsreport.facts.fact import HIDDEN_SHARE, NO_ANSWERS, NOT_COMPARED, NOT_COMPUTED, Fact, from_pool, \
+    in_sentence, join, share_phrase, small_people
+from ipsreport.facts.sources import AGE, AUDIT, CASELOAD_FACTS, EXIT, PAIRED, REGRESSION, WHO5_BANDS
+
+__all__ = [
+    "protected_count", "age_over20", "words_of", "target_met", "exit_pool", "exit_fact", "paired", "decimals",
+    "paired_n", "mean", "direction", "significance", "change", "p_ttest", "any_significant", "band", "term",
+    "odds_ratio", "p_value", "ci", "terms_text", "regression_n", "regression_events", "caseload", "audit",
+]
+
+
+def protected_count(n) -> Fact:
+    """A count the disclosure layer left missing (small) or kept."""
+    if n is None or pd.isna(n):
+        return Fact(None, "count", suppression="primary")
+    return Fact(int(n), "count")
+
+
+def age_over20(f, kind: str) -> Fact:
+    """Respondents over 20 years old (the disclosed age summary carries its own suppression)."""
+    age = f._summary(AGE).iloc[0]
+    return from_pool({"n": age["over20_n"], "base": int(age["n"]), "pct": float(age["over20_pct"]),
+                      "suppression": age["over20_suppression"]}, kind)
+
+
+def words_of(f, p: dict) -> Fact:
+    """A pooled cell as a share in words ("seks ud af ti"); hidden cells read as their label."""
+    suppression = p.get("suppression", "")
+    if suppression == "primary":
+        return Fact(None, "text", text=small_people(f._min_cell), suppression=suppression)
+    if suppression:
+        return Fact(None, "text", text=HIDDEN_SHARE, suppression=suppression)
+    share = p["n"] / p["base"] if p["base"] else float("nan")
+    text = share_phrase(share, p["n"], p["base"]) if p["base"] else NO_ANSWERS
+    return Fact(share, "text", n=p["n"], base=p["base"], text=text, share=share)
+
+
+def target_met(f) -> Fact:
+    """Whether the success rate meets the settings' target, in words."""
+    met = f._disclosed.success_target_met()
+    text = {True: "er opfyldt", False: "er ikke opfyldt", None: "kan ikke vurderes på så få afsluttede"}[met]
+    return Fact(met, "text", text=text)
+
+
+def exit_pool(f, code: int) -> dict:
+    """The pooled cell of one exit status (Table 8)."""
+    return f._pool(EXIT, "exit_status", (code,))
+
+
+def exit_fact(f, code: int, kind: str) -> Fact:
+    return from_pool(exit_pool(f, code), kind)
+
+
+def paired(f, score: str):
+    """The start/end row of one score (chapter 6)."""
+    return f._summary(PAIRED).set_index("score").loc[score]
+
+
+def decimals(score: str) -> int:
+    """Decimals a score's means print with."""
+    from ipsreport.summaries.mental_health import SCORES
+
+    return int(SCORES[score].decimals)
+
+
+def paired_n(f, score: str) -> Fact:
+    n = int(paired(f, score)["n"])
+    return Fact(n, "count", suppression="primary" if disclosure.is_small(n, f._min_cell) else "")
+
+
+def mean(f, score: str, column: str) -> Fact:
+    return Fact(float(paired(f, score)[column]), "num", decimals=decimals(score))
+
+
+def direction(f, score: str) -> Fact:
+    row = paired(f, score)
+    text = fmt.direction(row["mean_start"], row["mean_end"], decimals(score))
+    return Fact(float(row["mean_end"] - row["mean_start"]), "text", text=text)
+
+
+def significance(f, score: str) -> Fact:
+    sig = bool(paired(f, score)["significant"])
+    return Fact(sig, "text", text="statistisk signifikant" if sig else "ikke statistisk signifikant")
+
+
+def change(f, score: str) -> Fact:
+    """ "steg fra 49 til 51" / "faldt fra 2,83 til 2,70" / "var uændret på 3,10"."""
+    row = paired(f, score)
+    places = decimals(score)
+    if pd.isna(row["mean_start"]) or pd.isna(row["mean_end"]):
+        return Fact(None, "text", text=NOT_COMPARED)
+    start, end = fmt.num(row["mean_start"], places), fmt.num(row["mean_end"], places)
+    verb = fmt.direction(row["mean_start"], row["mean_end"], places)
+    text = f"var uændret på {start}" if verb == "var uændret" else f"{verb} fra {start} til {end}"
+    return Fact(float(row["mean_end"] - row["mean_start"]), "text", text=text)
+
+
+def p_ttest(f, score: str) -> Fact:
+    p = paired(f, score)["p_ttest"]
+    return Fact(float(p), "text", text=fmt.pvalue(p))
+
+
+def any_significant(f) -> Fact:
+    sig = bool(f._summary(PAIRED)["significant"].any())
+    return Fact(sig, "text", text="Nogle af ændringerne er" if sig else "Ingen af ændringerne er")
+
+
+def band(f, code: int, time: str) -> Fact:
+    """Share of paired respondents in a WHO-5 band (1 low, 2 mid, 3 high) at ``"start"`` or ``"end"``."""
+    frame = f._summary(WHO5_BANDS)
+    row = frame[(frame["band"] == code) & (frame["time"] == time)].iloc[0]
+    if row["suppression"]:
+        return Fact(None, "pct", suppression=row["suppression"])
+    return Fact(float(row["pct"]), "pct", n=int(row["n"]), base=int(row["base"]), decimals=1,
+                strip_zeros=True, share=float(row["pct"]) / 100 if row["base"] else None)
+
+
+def term(f, name: str):
+    """One Table 9 row."""
+    return f._summary(REGRESSION).terms.set_index("term").loc[name]
+
+
+def odds_ratio(f, name: str) -> Fact:
+    return Fact(term(f, name)["odds_ratio"], "num", decimals=2)
+
+
+def p_value(f, name: str) -> Fact:
+    p = term(f, name)["p"]
+    return Fact(p, "text", text=fmt.pvalue(p))
+
+
+def ci(f, name: str) -> Fact:
+    low, high = term(f, name)["ci_low"], term(f, name)["ci_high"]
+    text = NOT_COMPUTED if pd.isna(low) or pd.isna(high) else fmt.ci(low, high)
+    return Fact((low, high), "text", text=text)
+
+
+def terms_text(f, significant: bool) -> Fact:
+    """The (non-)significant Table 9 factors as a Danish list ("ingen" if none)."""
+    terms = f._summary(REGRESSION).terms
+    chosen = terms[terms["significant"] == significant]
+    labels = [in_sentence(lab) for lab in chosen["label"]]
+    text = join(labels) if labels else "ingen"
+    return Fact(list(chosen["term"]), "text", text=text)
+
+
+def regression_n(f) -> Fact:
+    n = f._summary(REGRESSION).n
+    return Fact(n, "count", suppression="primary" if disclosure.is_small(n, f._min_cell) else "")
+
+
+def regression_events(f) -> Fact:
+    """Respondents in job or education at the end; hidden with the model when a group is small."""
+    events = f._summary(REGRESSION).events
+    if disclosure.is_small(events, f._min_cell):
+        return Fact(None, "count", suppression="primary")
+    if f._disclosed.regression.withheld:
+        return Fact(None, "count", suppression="secondary")
+    return Fact(events, "count")
+
+
+def caseload(f, key: str):
+    """One value of the caseload findings (:mod:`ipsreport.summaries.caseload`)."""
+    return f._summary(CASELOAD_FACTS)[key]
+
+
+def audit(f):
+    """The reproduction audit (Bilag 7)."""
+    return f._summary(AUDIT)
