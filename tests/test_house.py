@@ -58,6 +58,10 @@ def _resolve(module: str, node: ast.ImportFrom) -> str:
 def _imports(module: str, tree: ast.AST, top_level_only: bool) -> set[str]:
     """Package modules imported by ``tree`` (``from pkg import mod`` counts as ``pkg.mod``)."""
     nodes = tree.body if top_level_only else list(ast.walk(tree))
+    # Imports under `if TYPE_CHECKING:` are for annotations only; they never run.
+    typing_only = {id(inner) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and ast.unparse(node.test).endswith("TYPE_CHECKING") for inner in ast.walk(node)}
+    nodes = [node for node in nodes if id(node) not in typing_only]
     names: set[str] = set()
     for node in nodes:
         if isinstance(node, ast.Import):
