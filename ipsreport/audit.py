@@ -42,13 +42,12 @@ from __future__ import annotations
 
 import math
 import re
-import weakref
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ipsreport.memo import remember
 from ipsreport.derived import is_finished, is_success, months_enrolled
 from ipsreport.paths import PUBLISHED_PATH
 from ipsreport.published import load_published, rounding
@@ -59,8 +58,6 @@ _DATASETS = ("registry", "baseline", "followup")
 _SCORES = ("who5", "mastery", "loneliness", "burden")
 #: Small slack for floating point when comparing with a tolerance.
 _EPS = 1e-9
-#: Edition -> {(published.yml path, mtime, size): audit table}; see summarise_audit.
-_AUDIT_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 # ---------------------------------------------------------------------------
@@ -108,20 +105,10 @@ def _variable(ed, dataset: str, var: str) -> pd.Series:
 # ---------------------------------------------------------------------------
 # Paired scores and the regression (small and cached per edition)
 # ---------------------------------------------------------------------------
-_CACHE: dict[tuple, tuple[Any, Any]] = {}
-
-
 def _cached(ed, what: str, compute):
     frames = tuple(_frame(ed, n) for n in _DATASETS)
-    key = (what, *(id(f) for f in frames))
-    hit = _CACHE.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], frames)):
-        return hit[1]
-    value = compute()
-    if len(_CACHE) > 16:
-        _CACHE.clear()
-    _CACHE[key] = (frames, value)
-    return value
+    # Keyed on the frames, not the edition: a plain dict of frames is accepted too.
+    return remember(("audit", what), frames[0], compute, inputs=frames[1:])
 
 
 def _as_edition(ed):
@@ -352,14 +339,9 @@ def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
     # is made once per edition (and published.yml version). Keyed weakly on the
     # Edition object; plain dicts of frames cannot be weakly referenced and
     # are computed afresh.
-    key = (str(resolved), stat.st_mtime_ns, stat.st_size)
-    try:
-        per_edition = _AUDIT_CACHE.setdefault(ed, {})
-    except TypeError:
-        return _summarise_audit(ed, resolved)
-    if key not in per_edition:
-        per_edition[key] = _summarise_audit(ed, resolved)
-    return per_edition[key].copy()
+    key = ("audit", str(resolved), stat.st_mtime_ns, stat.st_size)
+    frames = tuple(_frame(ed, n) for n in _DATASETS)
+    return remember(key, ed, lambda: _summarise_audit(ed, resolved), inputs=frames).copy()
 
 
 def _summarise_audit(ed, path: Path) -> pd.DataFrame:

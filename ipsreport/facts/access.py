@@ -10,10 +10,10 @@ returns the same object for the same edition.
 from __future__ import annotations
 
 import difflib
-import weakref
 from typing import Any
 
 from ipsreport import fmt
+from ipsreport.memo import remember
 from ipsreport.disclosed import disclosed, pool_cells
 from ipsreport.facts.definition import FactDef
 from ipsreport.facts.fact import HIDDEN_COUNT, HIDDEN_SHARE, NO_ANSWERS, Fact, label, share_phrase, small_people
@@ -120,9 +120,6 @@ class Facts:
         return {"n": row["n"], "base": row["base"], "pct": float(row["pct"]), "suppression": row["suppression"]}
 
 
-_CACHE: dict[int, tuple[weakref.ref | Any, Facts]] = {}
-
-
 def facts(ed) -> Facts:
     """The :class:`Facts` of an edition; computed lazily, one object per edition.
 
@@ -136,17 +133,4 @@ def facts(ed) -> Facts:
         ``f.<name>`` → Danish string, ``f.raw(name)`` → number,
         ``f.words(n)``, ``f.share_words(name)``.
     """
-    key = id(ed)
-    hit = _CACHE.get(key)
-    if hit is not None:
-        ref, cached = hit
-        target = ref() if isinstance(ref, weakref.ref) else ref
-        if target is ed:
-            return cached
-    made = Facts(ed)
-    try:
-        ref = weakref.ref(ed, lambda _r, k=key: _CACHE.pop(k, None))
-    except TypeError:  # objects without weakref support: keep a strong reference
-        ref = ed
-    _CACHE[key] = (ref, made)
-    return made
+    return remember("facts", ed, lambda: Facts(ed))

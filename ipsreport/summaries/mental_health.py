@@ -20,7 +20,6 @@ give 3-12, and that is what the frames and labels say.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import Callable
 
@@ -29,6 +28,7 @@ import pandas as pd
 from scipy import stats
 
 import ipsreport.scoring as scoring
+from ipsreport.memo import remember
 
 __all__ = [
     "summarise_paired",
@@ -136,12 +136,9 @@ def _spec(score: str) -> ScoreSpec:
         raise KeyError(f"unknown score {score!r}; use one of {list(SCORES)}") from None
 
 
-#: Per-edition cache of the baseline/follow-up join and of each score's
-#: pairs. Keyed weakly on the Edition object itself (not ``id(ed)``, which a
-#: later edition may reuse), so the entry goes with its edition. Editions are
-#: frozen; code that edits an edition's frames in place after use must build
-#: a new Edition.
-_PAIRED_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# The baseline/follow-up join and each score's pairs are computed once per
+# edition (ipsreport.memo). Editions are frozen; code that edits an edition's
+# frames in place after use must build a new Edition.
 
 
 def _join_positions(ed) -> tuple[np.ndarray, np.ndarray]:
@@ -181,17 +178,9 @@ def _paired_values(ed, score: str) -> pd.DataFrame:
     edition and each score's pairs once per edition (a copy is returned).
     """
     _spec(score)
-    try:
-        entry = _PAIRED_CACHE.get(ed)
-    except TypeError:  # not weak-referenceable (a stand-in object): no cache
-        return _compute_paired_values(ed, score, _join_positions(ed))
-    if entry is None:
-        entry = {"positions": _join_positions(ed), "scores": {}}
-        _PAIRED_CACHE[ed] = entry
-    scores = entry["scores"]
-    if score not in scores:
-        scores[score] = _compute_paired_values(ed, score, entry["positions"])
-    return scores[score].copy()
+    frames = (ed.followup, ed.baseline)
+    positions = remember("paired_positions", ed, lambda: _join_positions(ed), inputs=frames)
+    return remember(("paired", score), ed, lambda: _compute_paired_values(ed, score, positions), inputs=frames).copy()
 
 
 def _mean_diff_ci(diffs: np.ndarray, level: float = 0.95) -> tuple[float, float]:
