@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator
 
@@ -37,22 +38,25 @@ def all_withheld(summary: pd.DataFrame) -> bool:
 
 
 def _single_item_bars(summary: pd.DataFrame, min_cell: int) -> Figure:
-    """Horizontal bars, one per category (codebook order top to bottom)."""
+    """Horizontal bars, one per category (codebook order top to bottom), drawn with ``seaborn.barplot``."""
     if all_withheld(summary):
         return withheld_figure(min_cell)
     cats = summary["category"].tolist()
     pct = summary["pct"].to_numpy(dtype=float)
     labels = [f"{disclosure.cell_pct(p, s)} ({disclosure.cell_count(k, s, min_cell)})"
               for p, k, s in zip(summary["pct"], summary["n"], summary["suppression"])]
+    bars = pd.DataFrame({"category": [wrap(c, 28) for c in cats], "pct": np.nan_to_num(pct)})
     with th.theme():
         fig = new_figure(max(5.5, 1.2 + 0.75 * len(cats)) * th.CM, base_note(summary))
         ax = fig.subplots()
-        y = np.arange(len(cats))
-        ax.barh(y, np.nan_to_num(pct), height=0.62, color=th.END_COLOUR, gid="bars")
-        for yi, p, label in zip(y, pct, labels):
+        # One bar per category, first category on top (seaborn's categorical axis).
+        sns.barplot(bars, x="pct", y="category", order=bars["category"], orient="h", ax=ax, width=0.62,
+                    color=th.END_COLOUR, saturation=1, errorbar=None, linewidth=0)
+        for bar in ax.patches:
+            bar.set_gid("bars")
+        for yi, p, label in zip(range(len(cats)), pct, labels):
             ax.text(np.nan_to_num(p) + 1.2, yi, label, va="center", ha="left", fontsize=th.SMALL_SIZE)
-        ax.set_yticks(y, [wrap(c, 28) for c in cats])
-        ax.invert_yaxis()
+        ax.set_ylabel("")
         # Room for the labels, but no axis beyond 100 % (the scale stays honest).
         top = float(np.nanmax(pct)) if np.isfinite(pct).any() else 0.0
         xmax = min(100.0, 25.0 * np.ceil((top + 15.0) / 25.0))
@@ -118,6 +122,9 @@ def fig_statements(ed) -> Figure:
     items = summary.drop_duplicates("variable")[["variable", "label"]]
     cats = summary.drop_duplicates("code")[["code", "category"]]
     colours = th.sequential(len(cats))
+    # matplotlib, not seaborn: seaborn has no stacked bar chart of given shares
+    # (histplot's multiple="stack" bins raw observations), and each segment needs
+    # its own gid, edge and in-segment label.
     with th.theme():
         fig = new_figure((2.4 + 1.25 * len(items)) * th.CM, base_note(summary))
         ax = fig.subplots()

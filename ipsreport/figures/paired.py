@@ -297,7 +297,8 @@ def fig_who5(ed) -> Figure:
         bands_axis.spines[["top", "right", "left", "bottom"]].set_visible(False)
         bands_axis.set_gid("band_labels")
 
-        # Right: band shares, stacked, band 1 at the bottom.
+        # Right: band shares, stacked, band 1 at the bottom. matplotlib, not
+        # seaborn: seaborn has no stacked bar chart of given shares.
         x = np.arange(2)
         bottom = np.zeros(2)
         for band in (1, 2, 3):
