@@ -110,7 +110,9 @@ def num(x, decimals: int = 0, strip_zeros: bool = False) -> str:
     x = float(x)
     if math.isinf(x):
         return "∞" if x > 0 else "-∞"
-    value = _quantize(x, decimals)
+    # The float's exact value (as f"{x:,.2f}" writes it): a huge float prints
+    # all its binary digits, not its shortest repr padded with zeros.
+    value = Decimal(round_half_up(x, decimals))
     if value == 0:
         value = abs(value)  # no "-0"
     # "0" keeps a decimal, "#" drops it when it is zero (strip_zeros).
