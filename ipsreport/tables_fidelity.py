@@ -67,14 +67,17 @@ def tab_caseload(ed) -> GT:
     frame = pd.DataFrame(
         {
             "consultant": [*per["consultant"].astype(str), f"{total['consultant']} ({fmt.count(len(per))})"],
-            "mean": [*[fmt.MISSING if s else _mean(m) for m, s in zip(per["mean"], small)], _mean(total["mean"])],
+            "mean": [*[float("nan") if s else _mean(m) for m, s in zip(per["mean"], small)], _mean(total["mean"])],
             "peak": [disclosure.cell_count(p, "primary" if hidden else "", min_cell)
                      for p, hidden in zip([*per["peak"], total["peak"]], [*small, total["peak_suppressed"]])],
-            "days_above": [fmt.count(n) for n in [*per["days_above"], total["days_above"]]],
+            "days_above": [int(n) for n in [*per["days_above"], total["days_above"]]],
             "share_above": [keep_together(fmt.pct(p)) for p in [*per["share_above_pct"], total["share_above_pct"]]],
         }
     )
     table = gt_table(frame, "caseload", first_width="34%")
+    # great-tables writes the numbers in the table's Danish locale; the means arrive rounded half up (_mean).
+    table = table.fmt_number(columns="mean", decimals=1).sub_missing(columns="mean", missing_text=fmt.MISSING)
+    table = table.fmt_integer(columns="days_above")
     table = table.cols_label(consultant="Konsulent*", mean="Gennemsnit", peak="Højeste", days_above="Dage",
                              share_above="Andel af dagene")
     table = table.tab_spanner("Unge ad gangen", columns=["mean", "peak"])
@@ -95,8 +98,9 @@ def tab_caseload(ed) -> GT:
     return add_notes(table, notes)
 
 
-def _mean(value) -> str:
-    return fmt.MISSING if pd.isna(value) else fmt.num(value, 1)
+def _mean(value) -> float:
+    """A mean rounded half up to one decimal (great-tables would round the binary value), NaN if missing."""
+    return float("nan") if pd.isna(value) else fmt.round_half_up(value, 1)
 
 
 def tab_fidelity_reviews(ed) -> GT:

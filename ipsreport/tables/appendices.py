@@ -98,12 +98,14 @@ def tab_sources(ed) -> GT:
                 "file": shown,
                 "dataset": ed.codebook.datasets[name].label if name in ed.codebook.datasets else name,
                 "format": str(getattr(src, "format", "")),
-                "rows": fmt.count(len(data)) if isinstance(data, pd.DataFrame) else "",
+                "rows": len(data) if isinstance(data, pd.DataFrame) else None,
                 "sha256": str(getattr(src, "sha256", "")),
             }
         )
-    frame = pd.DataFrame(rows, columns=["file", "dataset", "format", "rows", "sha256"])
+    frame = pd.DataFrame(rows, columns=["file", "dataset", "format", "rows", "sha256"]).astype({"rows": "Int64"})
     table = gt_table(frame, "sources", first_width=None)
+    # great-tables writes the counts in the table's Danish locale ("1.234"), as fmt.count does.
+    table = table.fmt_integer(columns="rows").sub_missing(columns="rows", missing_text="")
     table = table.cols_label(file="Fil", dataset="Datasæt", format="Format", rows="Rækker", sha256="SHA-256")
     table = table.cols_width({"file": "27%", "dataset": "19%", "format": "9%", "rows": "9%", "sha256": "36%"})
     table = table.cols_align("right", columns=["rows"])

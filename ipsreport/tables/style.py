@@ -159,12 +159,14 @@ def grid_table(protected: pd.DataFrame, stem: str, min_cell: int, notes=()) -> G
     bases = labels.loc[order, "base"]
     if bases.nunique(dropna=False) > 1:
         # Items rest on different numbers of answers: show each item's base.
-        frame["base"] = [fmt.MISSING if pd.isna(b) else fmt.count(b) for b in bases]
+        frame["base"] = bases.astype("Int64").to_numpy()
         columns.append("base")
     table = gt_table(frame, stem, first_width="36%")
     table = table.cols_label(item="", **{f"c{c}": cat_labels[c] for c in codes})
     if "base" in frame:
-        table = table.cols_label(base="N")
+        # Counts in the table's Danish locale ("1.234"), a hidden base as "–" (fmt.MISSING).
+        table = table.cols_label(base="N").fmt_integer(columns="base").sub_missing(columns="base",
+                                                                                   missing_text=fmt.MISSING)
     table = table.tab_spanner(keep_together(f"Andel af svarene ({base_label(bases)})"), columns=columns)
     table = table.cols_align("right", columns=columns)
     return add_notes(table, [*notes, suppression_note(min_cell, marked)])
