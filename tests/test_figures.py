@@ -262,6 +262,24 @@ def test_fig_effect(edition):
     _check_reader_rules(fig)
 
 
+def test_single_item_bars_one_bar_per_answer_even_with_repeated_labels():
+    """seaborn groups bars by category: two answers with the same label must still get a bar each."""
+    import pandas as pd
+
+    from ipsreport.figures.bilag5 import single_item_bars
+
+    summary = pd.DataFrame({"variable": "x", "code": [1, 2, 3], "category": ["Godt", "Godt", "Dårligt"],
+                            "n": [5, 3, 2], "base": 10, "pct": [50.0, 30.0, 20.0], "suppression": "",
+                            "base_suppressed": False})
+    fig = single_item_bars(summary, 0)
+    bars = _by_gid(fig, "bars", Rectangle)
+    assert [p.get_width() for p in bars] == pytest.approx([50, 30, 20])
+    # First answer on top.
+    assert [p.get_y() + p.get_height() / 2 for p in bars] == pytest.approx([0, 1, 2])
+    assert fig.axes[0].yaxis_inverted()
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Godt", "Godt", "Dårligt"]
+
+
 def test_fig_statements(edition):
     fig = figures.fig_statements(edition)
     summary = summarise_statements(edition)

@@ -19,7 +19,7 @@ from ipsreport import disclosure
 from ipsreport.disclosed import disclosed
 from ipsreport.figures.layout import add_note, new_figure, pct_formatter, withheld_figure, wrap
 
-__all__ = ["fig_experience", "fig_effect", "fig_statements", "base_note", "all_withheld"]
+__all__ = ["fig_experience", "fig_effect", "fig_statements", "single_item_bars", "base_note", "all_withheld"]
 
 
 def base_note(summary: pd.DataFrame) -> str:
@@ -37,7 +37,7 @@ def all_withheld(summary: pd.DataFrame) -> bool:
     return bool(len(summary)) and bool(summary["base_suppressed"].all())
 
 
-def _single_item_bars(summary: pd.DataFrame, min_cell: int) -> Figure:
+def single_item_bars(summary: pd.DataFrame, min_cell: int) -> Figure:
     """Horizontal bars, one per category (codebook order top to bottom), drawn with ``seaborn.barplot``."""
     if all_withheld(summary):
         return withheld_figure(min_cell)
@@ -45,17 +45,20 @@ def _single_item_bars(summary: pd.DataFrame, min_cell: int) -> Figure:
     pct = summary["pct"].to_numpy(dtype=float)
     labels = [f"{disclosure.cell_pct(p, s)} ({disclosure.cell_count(k, s, min_cell)})"
               for p, k, s in zip(summary["pct"], summary["n"], summary["suppression"])]
-    bars = pd.DataFrame({"category": [wrap(c, 28) for c in cats], "pct": np.nan_to_num(pct)})
+    # The categories' positions, not their names, are seaborn's categories:
+    # two answers with the same label must still get a bar each.
+    bars = pd.DataFrame({"position": range(len(cats)), "pct": np.nan_to_num(pct)})
     with th.theme():
         fig = new_figure(max(5.5, 1.2 + 0.75 * len(cats)) * th.CM, base_note(summary))
         ax = fig.subplots()
         # One bar per category, first category on top (seaborn's categorical axis).
-        sns.barplot(bars, x="pct", y="category", order=bars["category"], orient="h", ax=ax, width=0.62,
-                    color=th.END_COLOUR, saturation=1, errorbar=None, linewidth=0)
+        sns.barplot(bars, x="pct", y="position", orient="h", ax=ax, width=0.62, color=th.END_COLOUR,
+                    saturation=1, errorbar=None, linewidth=0)
         for bar in ax.patches:
             bar.set_gid("bars")
-        for yi, p, label in zip(range(len(cats)), pct, labels):
+        for yi, p, label in zip(bars["position"], pct, labels):
             ax.text(np.nan_to_num(p) + 1.2, yi, label, va="center", ha="left", fontsize=th.SMALL_SIZE)
+        ax.set_yticks(bars["position"], [wrap(c, 28) for c in cats])
         ax.set_ylabel("")
         # Room for the labels, but no axis beyond 100 % (the scale stays honest).
         top = float(np.nanmax(pct)) if np.isfinite(pct).any() else 0.0
@@ -82,7 +85,7 @@ def fig_experience(ed) -> Figure:
     Figure
     """
     protected = disclosed(ed)
-    return _single_item_bars(protected.experience, protected.min_cell)
+    return single_item_bars(protected.experience, protected.min_cell)
 
 
 def fig_effect(ed) -> Figure:
@@ -97,7 +100,7 @@ def fig_effect(ed) -> Figure:
     Figure
     """
     protected = disclosed(ed)
-    return _single_item_bars(protected.effect, protected.min_cell)
+    return single_item_bars(protected.effect, protected.min_cell)
 
 
 def fig_statements(ed) -> Figure:
