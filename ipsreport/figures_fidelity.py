@@ -2,7 +2,10 @@
 
 Built like :mod:`ipsreport.figures`: object API (no ``pyplot``), the report
 theme of :mod:`ipsreport.theme`, Danish number formatting, no title inside
-the figure (the chapter's caption is the title).
+the figure (the chapter's caption is the title). Drawn with matplotlib,
+not seaborn: each panel is a step area with the days above the limit filled
+and hatched between the limit and the curve (``fill_between(where=...)``),
+which no seaborn plot draws.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ _AREA = th.SEQUENTIAL[3]
 _LINE = th.SEQUENTIAL[1]
 _ABOVE = th.SEQUENTIAL[0]
 _ABOVE_HATCH = "////"
-#: Short Danish month names for the time axis ("jan", "feb", …), from fmt.date.
 #: Panel height bounds and the total height the panels may take (cm): 36 consultants
 #: (9 rows of 4) still fit an A4 text column with caption.
 _PANEL_CM = (2.2, 4.4)

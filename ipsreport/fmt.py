@@ -3,7 +3,8 @@
 Every number the report prints goes through this module so that one rule
 applies everywhere:
 
-* decimal comma and ``.`` as thousands separator (``1.234,5``);
+* decimal comma and ``.`` as thousands separator (``1.234,5``), written by
+  Babel from the CLDR data for ``da`` (as are month names and dates);
 * a space before the percent sign (``"62 %"``);
 * **round half up** (``0,5 -> 1``, ``2,45 -> 2,5``), as Danish statistical
   publications do, not Python's round-half-to-even. Rounding is done on the
@@ -18,7 +19,10 @@ shares for the wording helpers are fractions 0-1.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
 
 __all__ = [
     "MISSING",
@@ -34,6 +38,7 @@ __all__ = [
     "direction",
     "join_words",
     "date",
+    "month_short",
 ]
 
 #: What a missing or suppressed value prints as.
@@ -47,6 +52,17 @@ def _is_missing(x) -> bool:
         return bool(x != x)  # NaN
     except TypeError:  # pd.NA refuses a boolean context
         return True
+
+
+#: Wide precision: huge values (e.g. odds ratios of a separated fit) must not
+#: raise InvalidOperation when quantized.
+_WIDE = Context(prec=1000)
+
+
+def _quantize(x, decimals: int) -> Decimal:
+    """``x`` rounded half away from zero to ``decimals``, on its decimal representation."""
+    q = Decimal(1).scaleb(-decimals)
+    return Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def round_half_up(x: float, decimals: int = 0) -> float:
@@ -65,14 +81,15 @@ def round_half_up(x: float, decimals: int = 0) -> float:
         ``round_half_up(0.5) == 1``, ``round_half_up(2.5) == 3``,
         ``round_half_up(-2.5) == -3``, ``round_half_up(14.545, 0) == 15``.
     """
-    q = Decimal(1).scaleb(-decimals)
-    # Wide precision: huge values (e.g. odds ratios of a separated fit) must
-    # not raise InvalidOperation.
-    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP, context=Context(prec=1000)))
+    return float(_quantize(x, decimals))
 
 
 def num(x, decimals: int = 0, strip_zeros: bool = False) -> str:
     """Format a number the Danish way.
+
+    The value is rounded half up here (:func:`round_half_up`); Babel's CLDR
+    data for ``da`` then write it (``.`` between thousands, decimal comma),
+    so it has nothing left to round (Babel itself would round half to even).
 
     Parameters
     ----------
@@ -93,14 +110,15 @@ def num(x, decimals: int = 0, strip_zeros: bool = False) -> str:
     x = float(x)
     if math.isinf(x):
         return "∞" if x > 0 else "-∞"
-    value = round_half_up(x, decimals)
+    # The float's exact value (as f"{x:,.2f}" writes it): a huge float prints
+    # all its binary digits, not its shortest repr padded with zeros.
+    value = Decimal(round_half_up(x, decimals))
     if value == 0:
-        value = 0.0  # no "-0"
-    text = f"{abs(value):,.{decimals}f}"  # "1,234.50"
-    text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    if strip_zeros and "," in text:
-        text = text.rstrip("0").rstrip(",")
-    return ("-" if value < 0 else "") + text
+        value = abs(value)  # no "-0"
+    # "0" keeps a decimal, "#" drops it when it is zero (strip_zeros).
+    pattern = "#,##0" + ("." + ("#" if strip_zeros else "0") * decimals if decimals > 0 else "")
+    with localcontext(_WIDE):  # Babel quantizes again, in the current context
+        return format_decimal(value, format=pattern, locale="da")
 
 
 def count(n) -> str:
@@ -287,13 +305,9 @@ def date(d) -> str:
     """Danish long date: ``date(datetime.date(2025, 5, 1)) == "1. maj 2025"`` (Babel's CLDR data)."""
     if _is_missing(d):
         return MISSING
-    from babel.dates import format_date
-
     return format_date(d, "d. MMMM y", locale="da")
 
 
 def month_short(d) -> str:
     """Danish abbreviated month as Danish style writes it: ``"jan."``, ``"maj"`` (Babel's CLDR data)."""
-    from babel.dates import format_date
-
     return format_date(d, "MMM", locale="da")

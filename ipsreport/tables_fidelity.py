@@ -20,7 +20,7 @@ from ipsreport.summaries.fidelity_reviews import (
     fidelity_bands_text,
     lowest_items_text,
 )
-from ipsreport.tables import REGISTRY_NOTE, _gt, _keep, _notes
+from ipsreport.tables.style import REGISTRY_NOTE, add_notes, gt_table, keep_together
 
 __all__ = ["tab_caseload", "tab_fidelity_reviews"]
 
@@ -67,18 +67,21 @@ def tab_caseload(ed) -> GT:
     frame = pd.DataFrame(
         {
             "consultant": [*per["consultant"].astype(str), f"{total['consultant']} ({fmt.count(len(per))})"],
-            "mean": [*[fmt.MISSING if s else _mean(m) for m, s in zip(per["mean"], small)], _mean(total["mean"])],
+            "mean": [*[float("nan") if s else _mean(m) for m, s in zip(per["mean"], small)], _mean(total["mean"])],
             "peak": [disclosure.cell_count(p, "primary" if hidden else "", min_cell)
                      for p, hidden in zip([*per["peak"], total["peak"]], [*small, total["peak_suppressed"]])],
-            "days_above": [fmt.count(n) for n in [*per["days_above"], total["days_above"]]],
-            "share_above": [_keep(fmt.pct(p)) for p in [*per["share_above_pct"], total["share_above_pct"]]],
+            "days_above": [int(n) for n in [*per["days_above"], total["days_above"]]],
+            "share_above": [keep_together(fmt.pct(p)) for p in [*per["share_above_pct"], total["share_above_pct"]]],
         }
     )
-    table = _gt(frame, "caseload", first_width="34%")
+    table = gt_table(frame, "caseload", first_width="34%")
+    # great-tables writes the numbers in the table's Danish locale; the means arrive rounded half up (_mean).
+    table = table.fmt_number(columns="mean", decimals=1).sub_missing(columns="mean", missing_text=fmt.MISSING)
+    table = table.fmt_integer(columns="days_above")
     table = table.cols_label(consultant="Konsulent*", mean="Gennemsnit", peak="Højeste", days_above="Dage",
                              share_above="Andel af dagene")
     table = table.tab_spanner("Unge ad gangen", columns=["mean", "peak"])
-    table = table.tab_spanner(_keep(f"Over grænsen på {fmt.count(limit)}"), columns=["days_above", "share_above"])
+    table = table.tab_spanner(keep_together(f"Over grænsen på {fmt.count(limit)}"), columns=["days_above", "share_above"])
     table = table.cols_align("right", columns=["mean", "peak", "days_above", "share_above"])
     table = table.tab_style(style.text(weight="bold"), loc.body(rows=[len(frame) - 1]))
     notes = [
@@ -92,11 +95,12 @@ def tab_caseload(ed) -> GT:
     if any(small):
         notes.append(f"Antal under {min_cell} vises som »<{min_cell}«; for den konsulent vises gennemsnittet "
                      "heller ikke (»–«).")
-    return _notes(table, notes)
+    return add_notes(table, notes)
 
 
-def _mean(value) -> str:
-    return fmt.MISSING if pd.isna(value) else fmt.num(value, 1)
+def _mean(value) -> float:
+    """A mean rounded half up to one decimal (great-tables would round the binary value), NaN if missing."""
+    return float("nan") if pd.isna(value) else fmt.round_half_up(value, 1)
 
 
 def tab_fidelity_reviews(ed) -> GT:
@@ -122,7 +126,7 @@ def tab_fidelity_reviews(ed) -> GT:
     reviews = protected.fidelity_reviews
     if reviews.empty:
         frame = pd.DataFrame({"note": [NO_REVIEWS_SENTENCE]})
-        return _gt(frame, "fidelity-reviews", first_width=None).cols_label(note="")
+        return gt_table(frame, "fidelity-reviews", first_width=None).cols_label(note="")
     items = protected.fidelity_items
     n_items = int(reviews["n_items"].iloc[0] + reviews["n_missing"].iloc[0])
     frame = pd.DataFrame({
@@ -134,7 +138,7 @@ def tab_fidelity_reviews(ed) -> GT:
                  for b, m in zip(reviews["band"], reviews["n_missing"])],
         "lowest": [lowest_items_text(items, int(r)) for r in reviews["review"]],
     })
-    table = _gt(frame, "fidelity-reviews", first_width="16%")
+    table = gt_table(frame, "fidelity-reviews", first_width="16%")
     table = table.cols_label(site="Jobcenter", date="Dato", reviewer="Målt af", total="Samlet score",
                              band="Niveau", lowest="Lavest scorede punkter*")
     table = table.cols_width({"site": "16%", "date": "13%", "reviewer": "12%", "total": "9%", "band": "12%",
@@ -148,7 +152,7 @@ def tab_fidelity_reviews(ed) -> GT:
         "nævnes ved navn. "
         "Kilde: fidelitetsmålingerne (fidelity-filen i datamappen).",
     ]
-    return _notes(table, notes)
+    return add_notes(table, notes)
 
 
 def _missing(n) -> str:

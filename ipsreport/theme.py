@@ -18,6 +18,12 @@ Design rules (see also ``ipsreport.figures``):
   text. ``svg.hashsalt`` makes the SVG ids deterministic, so re-rendering
   unchanged data gives byte-identical figures.
 
+The base is seaborn's ``"ticks"`` style (:func:`seaborn.axes_style`: white
+background, ticks outside, no grid); the report's colours, fonts and sizes
+are laid over it. The style is applied through :func:`matplotlib.rc_context`
+rather than :func:`seaborn.set_theme`, which would change the process-wide
+defaults and leak into every later figure of a notebook.
+
 Use :func:`theme` as a context manager around figure construction (the
 ``fig_*`` functions do this themselves) or :func:`apply_theme` once per
 process (chapters need not call it; it only sets the SVG output options
@@ -30,6 +36,7 @@ import contextlib
 from collections.abc import Iterator
 
 import matplotlib as mpl
+import seaborn as sns
 
 __all__ = [
     "CM",
@@ -82,9 +89,11 @@ def rc_params() -> dict:
     Returns
     -------
     dict
-        Suitable for :func:`matplotlib.rc_context`.
+        Seaborn's ``"ticks"`` style with the report's settings on top;
+        suitable for :func:`matplotlib.rc_context`.
     """
     return {
+        **sns.axes_style("ticks"),
         "figure.figsize": (WIDTH_IN, 8 * CM),
         "figure.dpi": 150,
         "figure.facecolor": "white",
@@ -116,6 +125,9 @@ def rc_params() -> dict:
         "legend.fontsize": SMALL_SIZE,
         "legend.frameon": False,
         "text.color": TEXT_COLOUR,
+        # Seaborn's style outlines every patch in white; the report outlines
+        # only where it asks to (segments of stacked bars), so single bars keep their width.
+        "patch.force_edgecolor": False,
         "hatch.color": "#5a6f87",
         "hatch.linewidth": 0.6,
         "lines.solid_capstyle": "round",

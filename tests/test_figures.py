@@ -22,6 +22,7 @@ from matplotlib.text import Text
 
 import ipsreport.fmt as fmt
 from ipsreport import figures, theme
+from ipsreport.figures import layout, paired
 from ipsreport.summaries.mental_health import (
     summarise_paired,
     summarise_paired_long,
@@ -208,7 +209,7 @@ def test_paired_trajectories_counts_distinct_pairs():
 
 
 def test_trajectory_style_matches_stacked_lines_for_small_groups():
-    colours, widths = figures._trajectory_style(np.array([1, 2, 3]), n=20)
+    colours, widths = paired.trajectory_style(np.array([1, 2, 3]), n=20)
     # One respondent line had alpha 6/20 = 0.3; k stacked lines 1 - 0.7**k.
     assert colours[:, 3] == pytest.approx([0.3, 0.51, 0.657])
     assert widths.tolist() == [0.9, 0.9, 0.9]  # below saturation: no widening
@@ -217,7 +218,7 @@ def test_trajectory_style_matches_stacked_lines_for_small_groups():
 
 def test_trajectory_style_widens_saturated_pairs():
     # alpha 0.12 (floor) reaches the 0.75 cap after log(0.25)/log(0.88) ~ 10.8 lines.
-    colours, widths = figures._trajectory_style(np.array([5, 10, 500, 5000]), n=10_000)
+    colours, widths = paired.trajectory_style(np.array([5, 10, 500, 5000]), n=10_000)
     assert widths[0] == widths[1] == 0.9
     assert 0.9 < widths[2] < widths[3]
     assert widths[3] == pytest.approx(2.6)
@@ -259,6 +260,24 @@ def test_fig_effect(edition):
     fig = figures.fig_effect(edition)
     _check_single(fig, summarise_effect(edition))
     _check_reader_rules(fig)
+
+
+def test_single_item_bars_one_bar_per_answer_even_with_repeated_labels():
+    """seaborn groups bars by category: two answers with the same label must still get a bar each."""
+    import pandas as pd
+
+    from ipsreport.figures.bilag5 import single_item_bars
+
+    summary = pd.DataFrame({"variable": "x", "code": [1, 2, 3], "category": ["Godt", "Godt", "Dårligt"],
+                            "n": [5, 3, 2], "base": 10, "pct": [50.0, 30.0, 20.0], "suppression": "",
+                            "base_suppressed": False})
+    fig = single_item_bars(summary, 0)
+    bars = _by_gid(fig, "bars", Rectangle)
+    assert [p.get_width() for p in bars] == pytest.approx([50, 30, 20])
+    # First answer on top.
+    assert [p.get_y() + p.get_height() / 2 for p in bars] == pytest.approx([0, 1, 2])
+    assert fig.axes[0].yaxis_inverted()
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Godt", "Godt", "Dårligt"]
 
 
 def test_fig_statements(edition):
@@ -362,17 +381,17 @@ def test_long_note_wraps_to_the_figure_width():
     # A note far longer than one line: every printed line is narrower than
     # the figure (measured in the real font), and the words are all kept.
     text = "Note: " + " ".join(["Ændring i gennemsnit: +2,0 point (95 %-konfidensinterval: -6,1 til 10,1)"] * 4)
-    lines = figures._note_lines(text, theme.WIDTH_IN)
+    lines = layout.note_lines(text, theme.WIDTH_IN)
     assert len(lines) >= 3
     for line in lines:
-        assert figures._text_width_in(line, theme.SMALL_SIZE) <= theme.WIDTH_IN
+        assert layout.text_width_in(line, theme.SMALL_SIZE) <= theme.WIDTH_IN
     assert " ".join(lines).replace("\u00a0", " ") == text
 
 
 def test_text_width_is_measured_not_counted():
     # 40 "W" are much wider than 40 "i": a character count would treat them alike.
-    wide = figures._text_width_in("W" * 40, theme.SMALL_SIZE)
-    narrow = figures._text_width_in("i" * 40, theme.SMALL_SIZE)
+    wide = layout.text_width_in("W" * 40, theme.SMALL_SIZE)
+    narrow = layout.text_width_in("i" * 40, theme.SMALL_SIZE)
     assert wide > 2.5 * narrow
 
 

@@ -52,6 +52,10 @@ def test_missing_values_print_as_dash(missing):
 def test_infinity_and_huge_values():
     assert fmt.num(math.inf, 2) == "∞"
     assert fmt.num(1.6e92, 2).startswith("160.000")
+    # A huge float prints its exact binary value (as the report has printed it in
+    # Bilag 7 for a separated fit), not its shortest repr padded with zeros.
+    assert fmt.num(1e23) == "99.999.999.999.999.991.611.392"
+    assert fmt.num(-1e23, 1) == "-99.999.999.999.999.991.611.392,0"
 
 
 def test_pct():

@@ -14,6 +14,7 @@ from great_tables import GT
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from ipsreport import tables
+from ipsreport.tables.appendices import tolerance_text
 
 TABLES = [name for name in tables.__all__ if name != "tab_audit"]
 
@@ -260,7 +261,7 @@ def test_tab_audit(make_edition, monkeypatch):
 @pytest.mark.parametrize(("value", "shown"), [(0, "0"), (0.5, "±0,5"), (0.005, "±0,005"), (1.5, "±1,5"),
                                               (0.0005, "±0,0005"), (11.5, "±11,5")])
 def test_audit_tolerance_text(value, shown):
-    assert tables._tolerance_text(value) == shown
+    assert tolerance_text(value) == shown
 
 
 def test_tab_audit_on_the_twin(ed):

@@ -1,29 +1,8 @@
-"""The disclosure layer: every summary an output may read, with the small-number rule applied once.
+"""The :class:`Disclosed` summaries of one edition, and :func:`disclosed`, its per-edition cache.
 
-``summarise_*`` and ``fit_*`` return the true numbers (tested as such).
-Tables, figures, facts and appendices never call them: they read a
-:class:`Disclosed` object, whose frames already have every value that the
-rule ``min_cell`` (:mod:`ipsreport.disclosure`) forbids replaced by a missing
-value. A formatter that forgets the rule can therefore only print a gap, never
-a small count; ``tests/test_disclosed.py`` checks that no output module
-imports the summaries directly.
-
-What the layer does, when ``min_cell`` is on (``m``):
-
-* counts ``0 < n < m`` are hidden (``suppression == "primary"``, printed
-  ``"<m"``), with a complementary cell of the same group
-  (``"secondary"``, printed ``"–"``) where the group shows its total;
-* a group whose base is below the rule is hidden whole (``"base"``), and its
-  base too: its N would itself be a small count;
-* youngest and oldest age (each one person's value) are shown only when at
-  least ``2 m`` answered, means only when at least ``m`` did;
-* paired comparisons rest on at least ``m`` pairs, and a paired figure
-  draws no trajectory that fewer than ``m`` persons share;
-* Table 9 is fitted only when both outcome groups hold at least ``m``;
-* the audit's computed column (Bilag 7) hides values resting on small counts.
-
-With ``min_cell == 0`` (the verified twin) every frame is returned as the
-summaries made it, so the twin's report is unchanged.
+Every property is a ``summarise_*``/``fit_*`` result with the small-number
+rule applied by :mod:`ipsreport.disclosed.rules`; see the package docstring
+(:mod:`ipsreport.disclosed`) for what the rule hides.
 """
 
 from __future__ import annotations
@@ -35,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ipsreport import disclosure
+from ipsreport.disclosed.rules import hide_stats, paired_trajectories, protect_counts
 from ipsreport.summaries import caseload as cl
 from ipsreport.summaries import fidelity_reviews as fr
 from ipsreport.summaries import mental_health as mh
@@ -42,127 +22,7 @@ from ipsreport.summaries import pathways as pw
 from ipsreport.summaries import supplementary as sp
 from ipsreport.summaries import target_group as tg
 
-__all__ = ["Disclosed", "disclosed", "protect_counts", "pool_cells", "paired_trajectories", "DisclosedRegression"]
-
-
-def protect_counts(frame: pd.DataFrame, min_cell: int, by: str | list[str] | None = "variable",
-                   complete: bool = True) -> pd.DataFrame:
-    """Apply the rule to a tidy count frame (columns ``n``, optionally ``base`` and ``pct``).
-
-    Parameters
-    ----------
-    frame : DataFrame
-        One row per cell.
-    min_cell : int
-        The rule; ``0`` returns the frame with ``suppressed``/``suppression``
-        columns and every value kept.
-    by, complete
-        As for :func:`ipsreport.disclosure.suppress`.
-
-    Returns
-    -------
-    DataFrame
-        A copy with ``suppressed`` (bool), ``suppression`` (``"primary"``,
-        ``"secondary"``, ``"base"`` or ``""``) and ``base_suppressed``;
-        hidden ``n``/``pct``/``base`` values are missing (``<NA>``/``NaN``).
-    """
-    out = disclosure.suppress(frame, min_cell, by=by, complete=complete)
-    out["base_suppressed"] = False
-    if not min_cell:
-        return out
-    if "base" in out:
-        small_base = out["base"].map(lambda b: disclosure.is_small(b, min_cell)).astype(bool)
-        out.loc[small_base & ~out["suppressed"], "suppression"] = "base"
-        out.loc[small_base, "suppressed"] = True
-        out["base_suppressed"] = small_base
-        out["base"] = out["base"].astype("Int64").mask(small_base)
-    hidden = out["suppressed"].to_numpy(dtype=bool)
-    out["n"] = out["n"].astype("Int64").mask(hidden)
-    if "pct" in out:
-        out["pct"] = out["pct"].astype(float).mask(hidden)
-    return out
-
-
-def pool_cells(protected: pd.DataFrame, variable: str, codes) -> dict:
-    """Pool categories of a protected frame: e.g. "høj + meget høj grad".
-
-    Parameters
-    ----------
-    protected : DataFrame
-        A frame from :func:`protect_counts`.
-    variable : str
-    codes : int or iterable of int
-
-    Returns
-    -------
-    dict
-        ``n, base, pct`` of the pool (the percentage of the pooled count, not
-        a sum of rounded percentages) and ``suppression``: ``""`` when every
-        pooled cell is visible; the cell's own suppression for a single hidden
-        cell; ``"pooled"`` when a pool includes a hidden cell (its sum would
-        reveal it); ``"base"`` when the variable's base is hidden.
-
-    Raises
-    ------
-    KeyError
-        For an unknown variable or code.
-    """
-    codes = [codes] if isinstance(codes, int) else list(codes)
-    rows = protected[protected["variable"] == variable]
-    if rows.empty:
-        raise KeyError(f"summary has no variable {variable!r}")
-    missing = set(codes) - set(rows["code"])
-    if missing:
-        raise KeyError(f"{variable}: codes {sorted(missing)} not in summary")
-    if bool(rows["base_suppressed"].any()):
-        return {"n": pd.NA, "base": pd.NA, "pct": float("nan"), "suppression": "base"}
-    cells = rows[rows["code"].isin(codes)]
-    base = int(rows["base"].iloc[0])
-    hidden = [x for x in cells["suppression"] if x]
-    if hidden:
-        # One hidden cell pooled with empty ones is that cell: "<3" still holds.
-        alone = len(hidden) == 1 and bool((cells.loc[cells["suppression"] == "", "n"] == 0).all())
-        return {"n": pd.NA, "base": base, "pct": float("nan"),
-                "suppression": hidden[0] if alone else "pooled"}
-    n = int(cells["n"].sum())
-    return {"n": n, "base": base, "pct": n / base * 100 if base else float("nan"), "suppression": ""}
-
-
-def paired_trajectories(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct (start, end) pairs and how many respondents have each.
-
-    Parameters
-    ----------
-    start, end : ndarray
-        Paired values, one per respondent.
-
-    Returns
-    -------
-    pairs : ndarray, shape (k, 2)
-        Distinct ``(start, end)`` pairs, least frequent first (so the
-        frequent ones are drawn on top), ties in value order.
-    counts : ndarray, shape (k,)
-        Respondents per pair; sums to ``len(start)``.
-
-    Notes
-    -----
-    The scores are discrete (at most a few hundred distinct pairs), so the
-    figures draw one line per pair instead of one per respondent: the
-    drawing no longer grows with the cohort.
-    """
-    pairs, counts = np.unique(np.column_stack([start, end]), axis=0, return_counts=True)
-    order = np.argsort(counts, kind="stable")
-    return pairs[order], counts[order]
-
-
-def _hide_stats(frame: pd.DataFrame, n_column: str, columns, threshold: int) -> pd.DataFrame:
-    """Missing ``columns`` in rows resting on fewer than ``threshold`` persons."""
-    out = frame.copy()
-    if threshold:
-        small = out[n_column].astype(float) < threshold
-        for column in columns:
-            out[column] = out[column].astype(float).mask(small)
-    return out
+__all__ = ["Disclosed", "DisclosedRegression", "disclosed"]
 
 
 @dataclass(frozen=True)
@@ -219,16 +79,16 @@ class Disclosed:
     def duration_months(self) -> pd.DataFrame:
         """Months enrolled; the mean only with at least ``min_cell`` persons."""
         frame = tg.summarise_duration_months(self.ed)
-        frame = _hide_stats(frame, "n", ["mean", "median"], self.min_cell)
-        frame = _hide_stats(frame, "n", ["min", "max"], 2 * self.min_cell)
-        return _hide_stats(frame, "n_finished", ["mean_finished"], self.min_cell)
+        frame = hide_stats(frame, "n", ["mean", "median"], self.min_cell)
+        frame = hide_stats(frame, "n", ["min", "max"], 2 * self.min_cell)
+        return hide_stats(frame, "n_finished", ["mean_finished"], self.min_cell)
 
     @cached_property
     def age(self) -> pd.DataFrame:
         """Age at start: mean with ``min_cell`` answers, youngest/oldest with ``2 min_cell``."""
         frame = tg.summarise_age(self.ed)
-        frame = _hide_stats(frame, "n", ["mean"], self.min_cell)
-        frame = _hide_stats(frame, "n", ["min", "max"], 2 * self.min_cell)
+        frame = hide_stats(frame, "n", ["mean"], self.min_cell)
+        frame = hide_stats(frame, "n", ["min", "max"], 2 * self.min_cell)
         over = protect_counts(frame.rename(columns={"over20_n": "n_", "n": "base"})
                               .rename(columns={"n_": "n", "over20_pct": "pct"}), self.min_cell, by=None)
         frame["over20_n"] = over["n"].to_numpy()
@@ -261,7 +121,7 @@ class Disclosed:
     @cached_property
     def work_experience_years(self) -> pd.DataFrame:
         """Mean years of experience, only with at least ``min_cell`` persons."""
-        return _hide_stats(tg.summarise_work_experience_years(self.ed), "n", ["mean", "median"], self.min_cell)
+        return hide_stats(tg.summarise_work_experience_years(self.ed), "n", ["mean", "median"], self.min_cell)
 
     @cached_property
     def status(self) -> pd.DataFrame:
@@ -364,7 +224,7 @@ class Disclosed:
         if score not in self._paired:
             frame = mh.summarise_paired(self.ed, score)
             stats = ["mean_start", "mean_end", "diff", "ci_low", "ci_high", "t", "p_ttest", "w", "p_wilcoxon"]
-            frame = _hide_stats(frame, "n", stats, self.min_cell)
+            frame = hide_stats(frame, "n", stats, self.min_cell)
             frame["withheld"] = frame["n"].map(lambda v: 0 < v < self.min_cell if self.min_cell else False)
             frame.loc[frame["withheld"], "significant"] = False
             self._paired[score] = frame
