@@ -8,7 +8,6 @@ below the rule) run through every table, figure and fact.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 from pathlib import Path
 
@@ -153,7 +152,7 @@ def _tiny(n: int, seed: int):
             elif var.name in frame:
                 frame[var.name] = frame[var.name].astype("string")
         typed[name] = frame.reset_index(drop=True)
-    settings = dataclasses.replace(get_settings(), min_cell=3)
+    settings = get_settings().with_(min_cell=3)
     return SimpleNamespace(**typed, codebook=codebook, settings=settings, sources=[], synthetic=False,
                            manifest={}, data_dir=Path("."), twin=False, warnings=[], manifest_problems=[])
 

@@ -13,6 +13,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from ipsreport.memo import remember
 from ipsreport import disclosure
 from ipsreport.disclosed.rules import hide_stats, paired_trajectories, protect_counts
 from ipsreport.summaries import caseload as cl
@@ -380,16 +381,7 @@ class Disclosed:
         return frame
 
 
-_CACHE: dict[int, tuple[object, Disclosed]] = {}
-
-
 def disclosed(ed) -> Disclosed:
     """The :class:`Disclosed` summaries of ``ed`` (one object per edition and rule)."""
-    hit = _CACHE.get(id(ed))
-    if hit is not None and hit[0] is ed and hit[1].min_cell == disclosure.get_min_cell(ed):
-        return hit[1]
-    if len(_CACHE) > 32:
-        _CACHE.clear()
-    made = Disclosed(ed)
-    _CACHE[id(ed)] = (ed, made)
-    return made
+    # Keyed on the rule too: a stand-in edition's settings may change between calls.
+    return remember(("disclosed", disclosure.get_min_cell(ed)), ed, lambda: Disclosed(ed))
