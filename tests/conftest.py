@@ -22,6 +22,21 @@ from ipsreport.codebook import load_codebook
 from ipsreport.paths import SYNTHETIC_DIR
 from ipsreport.settings import get_settings
 
+#: Lanes that are not the unit lane (see pyproject.toml [tool.pytest.ini_options]).
+_SLOW_LANES = ("twin", "render", "browser")
+#: Fixtures that load the shipped synthetic twin: a test using one is in the twin lane.
+_TWIN_FIXTURES = ("ed",)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Put each test in its lane: ``twin`` if it loads the twin, else ``unit`` if in no other lane."""
+    for item in items:
+        if any(name in item.fixturenames for name in _TWIN_FIXTURES):
+            item.add_marker(pytest.mark.twin)
+        if not any(item.get_closest_marker(lane) for lane in _SLOW_LANES):
+            item.add_marker(pytest.mark.unit)
+
+
 _DTYPES = {"id": "string", "string": "string", "date": "datetime64[ns]", "integer": "Int64",
            "number": "Float64", "category": "Int64"}
 
