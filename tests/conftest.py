@@ -29,9 +29,16 @@ _TWIN_FIXTURES = ("ed",)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Put each test in its lane: ``twin`` if it loads the twin, else ``unit`` if in no other lane."""
+    """Put each test in its lane: ``twin`` if it loads the twin, else ``unit`` if in no other lane.
+
+    A test loads the twin when it uses a fixture of :data:`_TWIN_FIXTURES`,
+    directly or as the parameter of a fixture that looks it up
+    (``request.getfixturevalue(request.param)``, as the figure tests do).
+    """
     for item in items:
-        if any(name in item.fixturenames for name in _TWIN_FIXTURES):
+        params = getattr(item, "callspec", None)
+        requested = [*item.fixturenames, *(params.params.values() if params else ())]
+        if any(isinstance(name, str) and name in _TWIN_FIXTURES for name in requested):
             item.add_marker(pytest.mark.twin)
         if not any(item.get_closest_marker(lane) for lane in _SLOW_LANES):
             item.add_marker(pytest.mark.unit)

@@ -28,6 +28,8 @@ from ipsreport.paths import FIXTURES_DIR, SYNTHETIC_DIR
 from ipsreport.render import engine
 from ipsreport.render.engine import RenderError, render_book
 
+pytestmark = pytest.mark.render  # each test runs the CLI's render
+
 MINIBOOK = FIXTURES_DIR / "minibook"
 REPO = Path(__file__).resolve().parents[1]
 

@@ -23,6 +23,8 @@ from ipsreport.paths import FIXTURES_DIR
 from ipsreport.render import engine
 from ipsreport.render.preview import RELOAD_SCRIPT, VERSION_PATH, Preview, serve, snapshot, watched_paths
 
+pytestmark = pytest.mark.render  # each test renders and serves the book
+
 MINIBOOK = FIXTURES_DIR / "minibook"
 
 

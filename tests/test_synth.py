@@ -20,6 +20,8 @@ from ipsreport.scoring import mastery_index, who5_score
 from ipsreport.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
 from ipsreport.synth import twin
 
+pytestmark = pytest.mark.twin  # the generator of the twin, and the shipped twin
+
 DATASETS = ("registry", "baseline", "followup")
 _DTYPES = {"id": "string", "string": "string", "category": "Int64", "integer": "Int64", "number": "Float64"}
 
