@@ -24,8 +24,10 @@ from ipsreport.settings import get_settings
 
 #: Lanes that are not the unit lane (see pyproject.toml [tool.pytest.ini_options]).
 _SLOW_LANES = ("twin", "render", "browser")
-#: Fixtures that load the shipped synthetic twin: a test using one is in the twin lane.
-_TWIN_FIXTURES = ("ed",)
+#: Fixtures that load the shipped synthetic twin or write a sampled cohort
+#: (``valid_dir`` in test_validate.py, ``crowded`` in test_caseload.py): a test
+#: using one is in the twin lane.
+_TWIN_FIXTURES = ("ed", "valid_dir", "crowded")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -73,6 +73,7 @@ def test_compute_on_the_twin_and_results(bench, tmp_path):
     assert "< 12 × single = 24.0 s" in text
 
 
+@pytest.mark.twin  # writes a sampled cohort
 def test_make_cohort(bench, tmp_path):
     assert bench.make_cohort(66, tmp_path) == SYNTHETIC_DIR
     data = bench.make_cohort(30, tmp_path, sites=2)

@@ -300,12 +300,10 @@ def crowded(tmp_path_factory):
     return edition(folder)
 
 
-@pytest.mark.twin  # a sampled cohort
 def test_crowded_cohort_matches_a_plain_recount(crowded):
     check_against_reference(crowded)
 
 
-@pytest.mark.twin  # a sampled cohort
 def test_crowded_cohort_is_not_met(crowded):
     values = summarise_caseload_facts(crowded)
     assert values["peak"] > 25 and values["days_above"] > 0
