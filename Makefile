@@ -13,7 +13,7 @@ DATA   ?= data/synthetic
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install report html pdf test test-fast test-update lint validate synth notebooks bench lock clean
+.PHONY: help install report html pdf test test-fast test-unit test-twin test-render test-browser test-update lint validate synth notebooks bench lock clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -45,8 +45,20 @@ test: $(STAMP) ## Lint the code (ruff), then run the whole test suite (includes 
 	$(BIN)/ruff check ipsreport tests benchmarks
 	$(BIN)/pytest $(ARGS)
 
-test-fast: $(STAMP) ## Run the tests that do not render the full report
+test-fast: $(STAMP) ## Run the tests that do not render the full report (unit + twin lanes)
 	$(BIN)/pytest -m "not render and not browser" $(ARGS)
+
+test-unit: $(STAMP) ## Unit lane: no twin, no render; under a minute
+	$(BIN)/pytest -m "not twin and not render and not browser" $(ARGS)
+
+test-twin: $(STAMP) ## Twin lane: computations on the synthetic twin and sampled cohorts
+	$(BIN)/pytest -m "twin and not render and not browser" $(ARGS)
+
+test-render: $(STAMP) ## Render lane: full renders checked as PDF, HTML and prose
+	$(BIN)/pytest -m "render and not browser" $(ARGS)
+
+test-browser: $(STAMP) ## Browser lane: the rendered HTML in Chromium (Playwright)
+	$(BIN)/pytest -m "browser" $(ARGS)
 
 test-update: $(STAMP) ## Accept intended changes to table snapshots (syrupy)
 	$(BIN)/pytest --snapshot-update $(ARGS)

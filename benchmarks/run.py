@@ -17,10 +17,11 @@ floor
     the assembled book (the exact inputs of a render, captured from one), plus
     one Jupyter kernel start with the report's imports.
 compute
-    Load + validate + every ``summarise_*`` / ``fit_*`` / ``tab_*`` (rendered
-    to HTML) / ``fig_*`` (rendered to SVG) and every fact, for cohorts of 66
-    (the twin), 461, 10,000 and 100,000 registry rows; each run in a fresh
-    subprocess, with its peak RSS.
+    :func:`ipsreport.pipeline.run` (validate, load, derive, summarise, model,
+    every table and figure and the facts) with the tables rendered to HTML,
+    the figures to SVG and every fact formatted, for cohorts of 66 (the twin),
+    461, 10,000 and 100,000 registry rows; each run in a fresh subprocess,
+    with its peak RSS and the time of each pipeline step.
 sites
     ``ipsreport render --by site`` for 3 and 12 sites (cold), against one cold
     single report of the same cohort.
@@ -373,39 +374,14 @@ def bench_floor(runs: int, work: Path, data: Path) -> dict[str, Stat]:
 # --------------------------------------------------------------------------- compute
 
 
-def _compute_items():
-    """Every data-dependent report function: (name, callable(ed) -> object to render)."""
-    import inspect
-
-    import ipsreport as ips
-    from ipsreport import audit, figures, models, summaries, tables
-
-    items: list[tuple[str, Callable]] = []
-    scores = ("who5", "mastery", "loneliness", "burden")
-    for mod in (summaries, models, tables, figures, audit):
-        names = getattr(mod, "__all__", None) or [n for n in dir(mod) if not n.startswith("_")]
-        for name in names:
-            if not name.startswith(("summarise_", "fit_", "tab_", "fig_")):
-                continue
-            fn = getattr(mod, name)
-            if not callable(fn) or getattr(fn, "__module__", "").split(".")[0] != "ipsreport":
-                continue
-            params = [p for p in inspect.signature(fn).parameters.values()
-                      if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-            required = [p.name for p in params[1:]]
-            if params and params[0].name == "ed" and not required:
-                items.append((name, fn))
-            elif params and params[0].name == "ed" and required == ["score"]:
-                for s in scores:
-                    items.append((f"{name}[{s}]", lambda ed, fn=fn, s=s: fn(ed, s)))
-            # Generic building blocks (summarise_categories(ed, dataset, ...),
-            # fit_logit(frame, ...)) run inside the functions above.
-    items.append(("facts", lambda ed: ips.facts(ed)))
-    return items
-
-
 def compute_child(data_dir: str) -> dict[str, Any]:
-    """One compute measurement (run in a fresh process); returns JSON-able results."""
+    """One compute measurement (run in a fresh process); returns JSON-able results.
+
+    Runs :func:`ipsreport.pipeline.run` and renders its outputs as the report
+    does (tables to HTML, figures to SVG, every fact). ``steps`` holds the
+    pipeline's own step times, then per table, figure and the facts the time
+    to build and render it.
+    """
     import io
     import resource
 
@@ -415,29 +391,29 @@ def compute_child(data_dir: str) -> dict[str, Any]:
     matplotlib.use("agg")
     import matplotlib.pyplot as plt
 
-    import ipsreport.edition as edition_mod
+    from ipsreport import pipeline
 
-    items = _compute_items()  # imports summaries, models, tables, figures, audit
     import_s = time.perf_counter() - t_import
 
-    steps: dict[str, float] = {}
     t0 = time.perf_counter()
-    ed = edition_mod.edition(Path(data_dir))
-    steps["load + validate"] = time.perf_counter() - t0
-    for name, fn in items:
+    result = pipeline.run(Path(data_dir))
+    steps: dict[str, float] = dict(result.seconds)
+    built = result.outputs
+    for name, table in built.tables.items():
         t = time.perf_counter()
-        obj = fn(ed)
-        # Render as the report does: tables to HTML, figures to SVG, every fact.
-        if hasattr(obj, "as_raw_html"):
-            obj.as_raw_html()
-        elif hasattr(obj, "savefig"):
-            obj.savefig(io.BytesIO(), format="svg")
-            plt.close("all")
-        elif name == "facts":
-            obj.as_dict()
-        steps[name] = time.perf_counter() - t
+        table.as_raw_html()
+        steps[name] = built.seconds[name] + time.perf_counter() - t
+    for name, figure in built.figures.items():
+        t = time.perf_counter()
+        figure.savefig(io.BytesIO(), format="svg")
+        plt.close(figure)
+        steps[name] = built.seconds[name] + time.perf_counter() - t
+    t = time.perf_counter()
+    built.facts.as_dict()
+    steps["facts"] = built.seconds["facts"] + time.perf_counter() - t
     total = time.perf_counter() - t0
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    ed = result.edition
     return {"seconds": total, "import_seconds": import_s, "peak_mib": peak_kib / 1024, "steps": steps,
             "rows": {n: len(ed.frame(n)) for n in ("registry", "baseline", "followup")}}
 

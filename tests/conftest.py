@@ -1,6 +1,9 @@
 """Shared fixtures.
 
-* ``ed`` — the shipped synthetic edition (skips when it is not there yet);
+* ``ed`` — the shipped synthetic edition (fails when it is missing or the
+  package cannot load it);
+* ``published`` — the published 2025 numbers (fails when missing);
+* ``fake`` / ``make_fake`` — seeded random editions (:func:`fake_edition`);
 * ``make_edition`` — a factory for tiny hand-made editions: any object with
   ``registry/baseline/followup/codebook/settings`` works for the summaries,
   models, tables and facts, so tests can pin answers they work out by hand.
@@ -18,6 +21,30 @@ import pytest
 from ipsreport.codebook import load_codebook
 from ipsreport.paths import SYNTHETIC_DIR
 from ipsreport.settings import get_settings
+
+#: Lanes that are not the unit lane (see pyproject.toml [tool.pytest.ini_options]).
+_SLOW_LANES = ("twin", "render", "browser")
+#: Fixtures that load the shipped synthetic twin or write a sampled cohort
+#: (``valid_dir`` in test_validate.py, ``crowded`` in test_caseload.py): a test
+#: using one is in the twin lane.
+_TWIN_FIXTURES = ("ed", "valid_dir", "crowded")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Put each test in its lane: ``twin`` if it loads the twin, else ``unit`` if in no other lane.
+
+    A test loads the twin when it uses a fixture of :data:`_TWIN_FIXTURES`,
+    directly or as the parameter of a fixture that looks it up
+    (``request.getfixturevalue(request.param)``, as the figure tests do).
+    """
+    for item in items:
+        params = getattr(item, "callspec", None)
+        requested = [*item.fixturenames, *(params.params.values() if params else ())]
+        if any(isinstance(name, str) and name in _TWIN_FIXTURES for name in requested):
+            item.add_marker(pytest.mark.twin)
+        if not any(item.get_closest_marker(lane) for lane in _SLOW_LANES):
+            item.add_marker(pytest.mark.unit)
+
 
 _DTYPES = {"id": "string", "string": "string", "date": "datetime64[ns]", "integer": "Int64",
            "number": "Float64", "category": "Int64"}
@@ -117,13 +144,20 @@ def fake_edition(seed: int = 2025, n_registry: int = 66, n_baseline: int = 55, n
         # Some signal so that Table 9 is estimable: mastery helps.
         mastery = sum(f[f"mastery_{i}"] or 2 for i in (1, 2, 3))
         f["in_job_education"] = int(rng.random() < 0.25 + 0.05 * (mastery - 3))
-        for var in fu_vars:
-            # asked_if is pandas query syntax; a missing answer never satisfies it.
-            row = pd.DataFrame([{k: (-1 if v is None else v) for k, v in f.items() if k != "id"}])
-            if var.asked_if and not bool(row.eval(var.asked_if).iloc[0]):
-                f[var.name] = None
         followup.append(f)
-    return build_edition(registry, baseline, followup, **settings)
+    # The draws above stay row by row (the same random stream, so the table
+    # snapshots keep their values); the questions not asked are blanked per
+    # variable over all rows at once. In codebook order, as a later question's
+    # asked_if may read an earlier one that was itself not asked.
+    answers = pd.DataFrame([{k: v for k, v in f.items() if k != "id"} for f in followup],
+                           columns=list(dict.fromkeys([*(v.name for v in fu_vars), "still_enrolled", "in_job_education"])))
+    for var in fu_vars:
+        if var.asked_if and len(answers):
+            # asked_if is pandas query syntax; a missing answer (-1 here) never satisfies it.
+            asked = answers.fillna(-1).astype("int64").eval(var.asked_if)
+            answers[var.name] = answers[var.name].where(asked.to_numpy(dtype=bool))
+    answers.insert(0, "id", [f["id"] for f in followup])
+    return build_edition(registry, baseline, answers.to_dict("records"), **settings)
 
 
 @pytest.fixture(scope="session")
@@ -160,15 +194,16 @@ def ed():
 
 @pytest.fixture(scope="session")
 def published():
-    """``data/published/2025.yml`` as ``{key: entry}`` (skips when absent)."""
-    import yaml
+    """The published 2025 numbers as ``{key: entry}`` (:func:`ipsreport.audit.load_published`).
 
-    from ipsreport.paths import PUBLISHED_PATH
+    Fails rather than skips when the file is missing or malformed: it is an
+    input of the report (Bilag 7), so its absence is a defect.
+    """
+    from ipsreport.audit import PUBLISHED_PATH, load_published
 
-    path = PUBLISHED_PATH
-    if not path.exists():
-        pytest.skip("data/published/2025.yml not written yet")
-    return {e["key"]: e for e in yaml.safe_load(path.read_text(encoding="utf-8"))}
+    if not PUBLISHED_PATH.exists():
+        pytest.fail(f"the published numbers are missing: {PUBLISHED_PATH}")
+    return {e["key"]: e for e in load_published()}
 
 
 __all__ = ["build_edition", "fake_edition"]

@@ -170,6 +170,7 @@ def _visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", text.replace("&nbsp;", " ").replace("\u00a0", " "))
 
 
+@pytest.mark.twin  # sampled cohorts
 @pytest.mark.parametrize("n,seed", [(1, 11), (2, 12), (2, 13)])
 def test_tiny_cohort_shows_no_small_count(n, seed):
     from ipsreport import figures, tables

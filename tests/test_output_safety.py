@@ -32,6 +32,8 @@ from ipsreport.render.base import STAMP_FILE
 from ipsreport.render.engine import RenderError, render_book
 from ipsreport.render.hooks import Variant
 
+pytestmark = pytest.mark.render  # each test runs the CLI's render
+
 MINIBOOK = FIXTURES_DIR / "minibook"
 REPO = Path(__file__).resolve().parents[1]
 

@@ -26,6 +26,9 @@ from minibook_hooks import minibook_hooks
 from ipsreport.render.preview import RELOAD_SCRIPT, VERSION_PATH, Preview, serve, snapshot, watched_paths
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.render  # each test renders and serves the book
+
 MINIBOOK = FIXTURES_DIR / "minibook"
 
 

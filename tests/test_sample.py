@@ -15,6 +15,8 @@ from ipsreport.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
 from ipsreport.synth.sample import DEFAULT_PROBABILITIES, sample_cohort, write_cohort
 from ipsreport.validate import validate, validate_dir
 
+pytestmark = pytest.mark.twin  # sampled cohorts, validated
+
 CODEBOOK = load_codebook()
 
 

@@ -20,6 +20,8 @@ from ipsreport.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
 from ipsreport.synth import twin
 from ipsreport.synth.draws import fixed_sum
 
+pytestmark = pytest.mark.twin  # the generator of the twin, and the shipped twin
+
 DATASETS = ("registry", "baseline", "followup")
 _DTYPES = {"id": "string", "string": "string", "category": "Int64", "integer": "Int64", "number": "Float64"}
 

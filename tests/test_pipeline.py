@@ -1,0 +1,151 @@
+"""The pipeline (:mod:`ipsreport.pipeline`) on the twin and on a sampled cohort.
+
+Each step's result has the type the next step expects, and the twin's run
+gives the numbers the 2025 edition published (``published`` fixture).
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from great_tables import GT
+from matplotlib.figure import Figure
+
+from ipsreport import figures, figures_fidelity, pipeline, tables, tables_fidelity
+from ipsreport.disclosed import Disclosed, disclosed
+from ipsreport.edition import Edition
+from ipsreport.facts import Facts
+from ipsreport.models import RegressionResult
+from ipsreport.paths import SYNTHETIC_DIR
+from ipsreport.validate import DataValidationError, ValidationReport
+
+
+def _close(result: pipeline.PipelineResult) -> None:
+    import matplotlib.pyplot as plt
+
+    for fig in result.outputs.figures.values():
+        plt.close(fig)
+
+
+@pytest.fixture(scope="module")
+def twin() -> pipeline.PipelineResult:
+    result = pipeline.run(SYNTHETIC_DIR)
+    yield result
+    _close(result)
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory) -> pipeline.PipelineResult:
+    from ipsreport.synth.sample import write_cohort
+
+    folder = write_cohort(tmp_path_factory.mktemp("cohort"), n=150, sites=2, seed=3)
+    result = pipeline.run(folder)
+    yield result
+    _close(result)
+
+
+def _within(value: float, entry: dict) -> bool:
+    return abs(value - entry["value"]) <= entry["tolerance"] + 1e-9
+
+
+# --------------------------------------------------------------------------- the steps
+
+
+def test_every_table_and_figure_of_the_package_is_an_output():
+    names = {name for name, _ in (*pipeline.TABLES, *pipeline.FIGURES)}
+    public = {n for module in (tables, tables_fidelity, figures, figures_fidelity)
+              for n in module.__all__ if n.startswith(("tab_", "fig_"))}
+    assert names == public
+    assert len(names) == len(pipeline.TABLES) + len(pipeline.FIGURES)
+
+
+@pytest.mark.twin
+def test_invalid_data_stop_at_validate(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(SYNTHETIC_DIR, folder)
+    registry = pd.read_csv(folder / "registry.csv", dtype=str)
+    registry.loc[3, "exit_status"] = "9"  # not a code of the codebook
+    registry.to_csv(folder / "registry.csv", index=False)
+    with pytest.raises(DataValidationError) as caught:
+        pipeline.run(folder)
+    assert "exit_status" in caught.value.report.format()
+
+
+# --------------------------------------------------------------------------- the twin
+
+
+@pytest.mark.twin
+def test_each_step_hands_on_its_result(twin):
+    assert list(twin.seconds) == list(pipeline.STEPS)
+    assert all(s >= 0 for s in twin.seconds.values())
+    assert isinstance(twin.validation, ValidationReport) and twin.validation.ok
+    assert isinstance(twin.edition, Edition) and twin.edition.data_dir == SYNTHETIC_DIR.resolve()
+    assert isinstance(twin.derived, pipeline.Derived)
+    assert isinstance(twin.disclosed, Disclosed) and twin.disclosed is disclosed(twin.edition)
+    assert isinstance(twin.model, RegressionResult)
+    out = twin.outputs
+    assert [n for n, _ in pipeline.TABLES] == list(out.tables)
+    assert [n for n, _ in pipeline.FIGURES] == list(out.figures)
+    assert all(isinstance(t, GT) for t in out.tables.values())
+    assert all(isinstance(f, Figure) for f in out.figures.values())
+    assert isinstance(out.facts, Facts)
+    assert set(out.seconds) == {*out.tables, *out.figures, "facts"}
+
+
+@pytest.mark.twin
+def test_twin_edition_and_facts_match_the_publication(twin, published):
+    ed = twin.edition
+    assert ed.twin and ed.settings.min_cell == 0
+    for name in ("registry", "baseline", "followup"):
+        assert len(ed.frame(name)) == published[f"{name}.n"]["value"]
+    f = twin.outputs.facts
+    assert str(f.registry_n) == published["registry.n"]["printed"] == "66"
+    assert str(f.baseline_n) == published["baseline.n"]["printed"]
+    assert str(f.followup_n) == published["followup.n"]["printed"]
+
+
+@pytest.mark.twin
+def test_twin_derived_scores_give_the_published_means(twin, published):
+    d = twin.derived
+    assert d.baseline.index.equals(twin.edition.baseline.index)
+    assert d.followup.index.equals(twin.edition.followup.index)
+    for score in ("who5", "mastery"):
+        pairs = d.baseline[["id", score]].merge(d.followup[["id", score]], on="id", suffixes=("_start", "_end"))
+        pairs = pairs.dropna()
+        assert len(pairs) == published[f"paired.{score}.n"]["value"]
+        assert _within(float(pairs[f"{score}_start"].mean()), published[f"paired.{score}.mean_start"])
+        assert _within(float(pairs[f"{score}_end"].mean()), published[f"paired.{score}.mean_end"])
+
+
+@pytest.mark.twin
+def test_twin_model_is_table_9(twin, published):
+    m = twin.model
+    assert m.n == published["regression.n"]["value"]
+    terms = m.terms.set_index("term")
+    checked = 0
+    for key, entry in published.items():
+        parts = key.split(".")
+        if parts[0] == "regression" and len(parts) == 3 and parts[2] in ("ci_low", "ci_high", "p"):
+            assert _within(float(terms.loc[parts[1], parts[2]]), entry), key
+            checked += 1
+    assert checked >= 10
+
+
+# --------------------------------------------------------------------------- a sampled cohort
+
+
+@pytest.mark.twin
+def test_sampled_cohort_runs_under_the_small_number_rule(cohort):
+    ed = cohort.edition
+    assert not ed.twin and ed.settings.min_cell > 0  # a generated cohort is not the verified twin
+    assert len(ed.registry) == 150
+    assert cohort.disclosed.min_cell == ed.settings.min_cell
+    assert len(cohort.derived.followup) == len(ed.followup)
+    # Table 9 is fitted on finished follow-up respondents only.
+    assert 0 < cohort.model.n <= len(ed.followup)
+    assert list(cohort.seconds) == list(pipeline.STEPS)
+    assert all(isinstance(t, GT) for t in cohort.outputs.tables.values())
+    assert all(isinstance(f, Figure) for f in cohort.outputs.figures.values())
+    assert str(cohort.outputs.facts.registry_n) == "150"
