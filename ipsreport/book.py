@@ -20,7 +20,6 @@ module builds its :class:`~ipsreport.render.hooks.BookHooks`:
 
 from __future__ import annotations
 
-import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,7 +30,7 @@ from ipsreport.bookkeys import inputs_key
 from ipsreport.render.hooks import BookHooks, Cover
 from ipsreport.verdicts import VALIDATED_ENV, shared_path
 
-__all__ = ["PREAMBLE", "book_hooks", "cover", "default_cache_dir", "resolve_settings", "settings_env"]
+__all__ = ["PREAMBLE", "book_hooks", "cover", "default_cache_dir", "resolve_settings"]
 
 #: Run once in every chapter kernel: the imports all chapters share, paid once per kernel.
 PREAMBLE = """\
@@ -45,26 +44,6 @@ DATA_FOLDER_NAME = "datamappen"
 def default_cache_dir() -> Path:
     """``$IPSREPORT_CACHE_DIR``, else the project's ``.ipsreport-cache``."""
     return Path(os.environ.get("IPSREPORT_CACHE_DIR") or paths.PROJECT_DIR / ".ipsreport-cache")
-
-
-def settings_env(data_dir: Path | None, overrides: dict[str, Any] | None) -> dict[str, str]:
-    """How the data folder and the settings travel to chapter kernels (environment variables).
-
-    The one place that decides it: ``IPSREPORT_DATA`` (the resolved folder)
-    and ``IPSREPORT_SETTINGS`` (the overrides as JSON, read back by
-    :func:`ipsreport.settings.get_settings`). Without arguments the calling
-    process's own values are passed on.
-    """
-    env: dict[str, str] = {}
-    if data_dir is not None:
-        env["IPSREPORT_DATA"] = str(Path(data_dir).expanduser().resolve())
-    elif os.environ.get("IPSREPORT_DATA"):
-        env["IPSREPORT_DATA"] = os.environ["IPSREPORT_DATA"]
-    if overrides:
-        env["IPSREPORT_SETTINGS"] = json.dumps(overrides, sort_keys=True, default=str)
-    elif os.environ.get("IPSREPORT_SETTINGS"):
-        env["IPSREPORT_SETTINGS"] = os.environ["IPSREPORT_SETTINGS"]
-    return env
 
 
 @contextmanager
@@ -90,7 +69,11 @@ def resolve_settings(data_dir: Path | None, overrides: dict[str, Any] | None):
     """
     from ipsreport.settings import get_settings
 
-    with _environ(settings_env(data_dir, overrides)):
+    # Only the data folder goes through the environment (it wins over every
+    # layer, as in a kernel); the overrides are the command line's own layer,
+    # so a bad value is reported as coming from the command line.
+    folder = {"IPSREPORT_DATA": str(Path(data_dir).expanduser().resolve())} if data_dir is not None else {}
+    with _environ(folder):
         return get_settings(overrides)
 
 

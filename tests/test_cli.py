@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ipsreport import cli
+from ipsreport.settings import Settings
 from ipsreport.paths import FIXTURES_DIR
 from ipsreport.render import engine, quarto
 
@@ -90,7 +91,10 @@ def test_render_auto_uses_pandoc_without_quarto(calls, monkeypatch, tmp_path):
     assert project == MINIBOOK.resolve()
     assert kwargs["to"] == "html" and kwargs["output_dir"] == tmp_path / "out"
     env = kwargs["hooks"].kernel_env
-    assert env["IPSREPORT_DATA"] == str(data.resolve()) and json.loads(env["IPSREPORT_SETTINGS"]) == {"min_cell": 3}
+    # The kernels get the settings resolved once, as one value: every key, the override applied.
+    handed = json.loads(env["IPSREPORT_SETTINGS"])
+    assert env["IPSREPORT_DATA"] == str(data.resolve()) == handed["data_dir"]
+    assert handed["min_cell"] == 3 and set(handed) == set(Settings.model_fields)
 
 
 @pytest.mark.parametrize("args", [[], ["--engine", "auto"], ["--engine", "pandoc"]])
