@@ -129,7 +129,7 @@ class Settings(BaseModel):
         "`manifest.yml` checksums match every data file), which renders with the rule off (resolved by "
         "`ipsreport.disclosure.resolve_min_cell`). Counts below the rule print as \"<3\", their shares are "
         "hidden, a complementary cell is hidden too, and a table, figure or model whose base is below the rule "
-        "is replaced by a note (see `ipsreport/disclosed.py`). `0` turns the rule off; for real data every "
+        "is replaced by a note (see `ipsreport/disclosed/`). `0` turns the rule off; for real data every "
         "render then prints a warning. `5` is Sundhedsdatastyrelsen's threshold."))
     alpha: Number = Field(gt=0, lt=0.5, description=(
         "Significance level for the paired tests and the marks in Table 9."))
