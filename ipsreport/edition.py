@@ -29,7 +29,7 @@ from ipsreport.small_number_rule import resolve_min_cell
 from ipsreport.manifest import check_manifest
 from ipsreport.load import ALL_DATASETS, Source, Violation, file_sha256, find_data_files
 from ipsreport.settings import Settings, get_settings
-from ipsreport.validate import DataValidationError, validate_dir
+from ipsreport.validate import DataValidationError, ValidationReport, validate_dir
 from ipsreport.verdicts import read_shared
 
 __all__ = ["edition", "Edition"]
@@ -150,7 +150,8 @@ def _resolve(data_dir: str | Path | None, settings: Settings | dict | None) -> t
     return folder, resolved_settings
 
 
-def edition(data_dir: str | Path | None = None, settings: Settings | dict | None = None) -> Edition:
+def edition(data_dir: str | Path | None = None, settings: Settings | dict | None = None,
+            report: ValidationReport | None = None) -> Edition:
     """Load, validate and type the data of an edition (cached per process).
 
     Parameters
@@ -162,6 +163,10 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
     settings : Settings or dict, optional
         Resolved settings, or overrides passed to
         :func:`ipsreport.settings.get_settings`.
+    report : ValidationReport, optional
+        The validation of this folder, when the caller has already made it
+        (:func:`ipsreport.pipeline.validate`); otherwise the report a render
+        handed over, else a fresh validation.
 
     Returns
     -------
@@ -195,7 +200,8 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
         # A render validates once and hands the report to its kernels
         # (ipsreport.verdicts.VALIDATED_ENV); only a report of exactly these
         # files and this codebook is taken.
-        report = read_shared(folder, data_key[1], str(codebook.path))
+        if report is None:
+            report = read_shared(folder, data_key[1], str(codebook.path))
         if report is None:
             report = validate_dir(folder, codebook)
         if not report.ok:

@@ -22,9 +22,8 @@ explicitly, and :func:`run` times every step:
 
 The steps compose the package's public functions and add no computation of
 their own, so a number seen here is the number the report prints. What the
-steps do not do (yet): :func:`load` validates the folder a second time, as
-:func:`ipsreport.edition.edition` takes no validation report; and the
-summaries and outputs derive their own variables from the edition, so
+steps do not do (yet): the summaries and outputs derive their own variables
+(through :mod:`ipsreport.derived`) from the edition, so
 :func:`derive` is a view for the reader, not an input of later steps.
 The summaries are computed lazily, the first time an output reads them, so
 their cost is counted in the outputs step.
@@ -240,7 +239,7 @@ def load(report: ValidationReport, data_dir: str | Path | None = None,
     """
     if not report.ok:
         raise DataValidationError(report)
-    return edition(_folder(data_dir, settings), settings)
+    return edition(_folder(data_dir, settings), settings, report=report)
 
 
 def derive(ed: Edition) -> Derived:

@@ -134,14 +134,17 @@ def test_manifest_must_be_a_mapping(data_dir, tmp_path):
         edition(folder)
 
 
-def test_package_level_edition_is_callable(data_dir):
-    # Importing the submodule first binds the *module* to ipsreport.edition;
-    # chapters still call ips.edition().
-    import ipsreport.edition  # noqa: F401
+def test_chapter_api_edition_is_the_function(data_dir):
+    # Chapters call ips.edition() through the explicit chapter API; the module
+    # ipsreport.edition stays a plain module (no callable-module trick).
+    import types
 
-    ed = ipsreport.edition(data_dir)
-    assert isinstance(ed, Edition)
-    assert ipsreport.edition.Edition is Edition
+    import ipsreport.api as ips
+    import ipsreport.edition
+
+    assert ips.edition is edition and ips.Edition is Edition
+    assert isinstance(ips.edition(data_dir), Edition)
+    assert type(ipsreport.edition) is types.ModuleType
 
 
 def test_missing_folder_raises_a_clear_error(tmp_path):
