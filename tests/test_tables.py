@@ -189,22 +189,6 @@ def test_tab_regression_spec(fake):
     assert "Udfald: i job eller uddannelse ved afslutning (1 = ja, 0 = nej)" in text
 
 
-@pytest.mark.parametrize(("condition", "expected"), [
-    ("exit_status == 5", "»Afslutningsstatus« er »Fortsat i forløb«"),
-    ("exit_status != 5", "»Afslutningsstatus« ikke er »Fortsat i forløb«"),
-    ("exit_status in [1, 2]", "»Afslutningsstatus« er »Afsluttet til job« eller »Afsluttet til fleksjob«"),
-    ("exit_status == 5 and placement_ever == 1",
-     "»Afslutningsstatus« er »Fortsat i forløb« og »Har været i virksomhedsforløb« er »Ja«"),
-    ("len(x) > 2", "len(x) > 2"),  # outside the grammar: printed as written, never guessed
-    (None, ""),
-])
-def test_condition_text(condition, expected):
-    from ipsreport.codebook import load_codebook
-    from ipsreport.codebook_text import condition_text
-
-    assert condition_text(condition, load_codebook()["registry"]) == expected
-
-
 def test_tab_sources(make_edition):
     ed = with_sources(make_edition(registry=[{}, {}]))
     text = text_of(tables.tab_sources(ed))

@@ -34,49 +34,35 @@ def tab_regression_spec(ed) -> GT:
     return add_notes(table, [f"Udfald: {outcome.label.lower()} (1 = ja, 0 = nej), spørgeskemaet ved afslutning. "
                           "Analysen omfatter afsluttede unge med svar på alle faktorer."])
 
-def _values_text(var) -> str:
-    if var.values:
-        return "; ".join(f"{code} = {label}" for code, label in var.values.items())
-    if var.range:
-        lo, hi = var.range
-        return f"{fmt.num(lo, 0)}–{fmt.num(hi, 0)}"
-    return ""
-
-
 def tab_codebook(ed) -> GT:
-    """Data og metode: the codebook in Danish words, one row per variable, grouped by data file.
+    """Data og metode: the codebook in Danish words, grouped by data file.
 
-    Danish first: the question or description, its type, codes or range, and
-    "Stilles hvis" as a Danish clause made from the variable's ``asked_if``
-    (:func:`ipsreport.codebook_text.condition_text`); the data file's column
-    name comes last, small, for those who open the files.
+    One row per question, or per run of questions with the same answers and condition
+    (:func:`ipsreport.codebook_text.codebook_rows`): the questions or registry fields, their answers
+    in words, and who is asked as a sentence ("Kun hvis den unge er afsluttet."). The data files'
+    column names are left to the machine-readable codebook, ``data/codebook.yml``.
     """
-    from ipsreport.codebook_text import TYPE_DA, condition_text
+    from ipsreport.codebook_text import codebook_rows
 
-    rows = []
-    for dataset in ed.codebook.datasets.values():
-        for var in dataset.variables:
-            rows.append(
-                {
-                    "dataset": f"{dataset.label} (filen {dataset.name})",
-                    "label": var.label,
-                    "type": TYPE_DA.get(var.type, var.type),
-                    "values": _values_text(var),
-                    "asked_if": condition_text(var.asked_if, dataset),
-                    "variable": var.name,
-                }
-            )
-    frame = pd.DataFrame(rows, columns=["dataset", "label", "type", "values", "asked_if", "variable"])
+    rows = codebook_rows(ed.codebook)
+    frame = pd.DataFrame({
+        "dataset": [r["dataset"] for r in rows],
+        "items": ["; ".join(r["items"]) for r in rows],
+        "answers": [r["answers"] for r in rows],
+        "condition": [r["condition"] for r in rows],
+    })
     table = gt_table(frame, "codebook", first_width=None, groupname_col="dataset")
-    table = table.cols_label(label="Spørgsmål / beskrivelse", type="Type", values="Koder / interval",
-                             asked_if="Stilles hvis", variable="Variabel")
-    table = table.cols_width({"label": "34%", "type": "9%", "values": "25%", "asked_if": "20%", "variable": "12%"})
-    table = table.tab_style(style.text(font="monospace", size="10px"), loc.body(columns=["variable"]))
-    table = table.opt_css("#gt-codebook td.gt_row:last-child { word-break: break-all; }")
-    table = table.tab_options(table_font_size="12px")
-    return add_notes(table, ["Koderne er heltalskoder som i spørgeskemaets eksport; en tom celle betyder, at spørgsmålet "
-                          "ikke er besvaret eller ikke er stillet. »Stilles hvis« er tom for spørgsmål, alle får. "
-                          "»Variabel« er kolonnens navn i datafilen. Kilde: data/codebook.yml."])
+    table = table.cols_label(items="Spørgsmål eller oplysning", answers="Svar", condition="Stilles til")
+    table = table.cols_width({"items": "52%", "answers": "26%", "condition": "22%"})
+    table = table.tab_options(table_font_size="12px", data_row_padding="2px")
+    return add_notes(table, [
+        "Spørgsmål i træk med de samme svarmuligheder står i samme række, adskilt af semikolon. Svarene er "
+        "heltalskoder som i spørgeskemaets eksport; for en skala er kun de to yderpunkter vist. En tom celle i "
+        "»Stilles til« betyder, at alle får spørgsmålet; en tom celle i data betyder, at spørgsmålet ikke er "
+        "besvaret eller ikke er stillet.",
+        "Kodebogen i maskinlæsbar form, med datafilernes kolonnenavne og alle svarkategorier, er filen "
+        "data/codebook.yml.",
+    ])
 
 
 def tab_sources(ed) -> GT:
