@@ -176,6 +176,20 @@ def answers_text(var) -> str:
     return kind.capitalize()
 
 
+def _refer_to_row_above(condition: str | None, dataset, above: dict | None) -> str | None:
+    """``"Kun hvis svaret ovenfor er »Ja«."`` when the condition is one answer to the question in the row above."""
+    match = _COMPARISON.match(str(condition or ""))
+    if above is None or match is None or match["op"] != "==" or _enrolment_clause(condition, dataset):
+        return None
+    try:
+        var = dataset[match["name"]]
+    except (KeyError, TypeError):
+        return None
+    if above["items"] != [var.label]:
+        return None
+    return f"Kun hvis svaret ovenfor er {_value_words(var, match['value'])}."
+
+
 def codebook_rows(codebook) -> list[dict]:
     """The codebook appendix's rows, in codebook order: one per question or run of questions.
 
@@ -195,14 +209,17 @@ def codebook_rows(codebook) -> list[dict]:
         for var in dataset.variables:
             answers, condition = answers_text(var), condition_sentence(var.asked_if, dataset)
             last = rows[-1] if len(rows) > start else None
-            if last and last["answers"] == answers and last["condition"] == condition and var.values:
+            if last and last["answers"] == answers and last["asked_if"] == condition and var.values:
                 last["items"].append(var.label)
             else:
+                shown = _refer_to_row_above(var.asked_if, dataset, last) or condition
                 rows.append({"dataset": dataset.label, "items": [var.label], "answers": answers,
-                             "condition": condition})
+                             "condition": shown, "asked_if": condition})
         for row in rows[start:]:
             key = (tuple(row["items"]), row["answers"])
             if key in seen and len(row["items"]) > 1:
                 row["answers"] = f"Som i »{seen[key]}«"
             seen.setdefault(key, dataset.label)
+    for row in rows:
+        del row["asked_if"]
     return rows

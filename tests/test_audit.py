@@ -450,3 +450,13 @@ def test_table_snapshot_audit(fake_audit, snapshot):
 
     html = tab_audit_summary(fake_audit).as_raw_html() + tab_audit(fake_audit).as_raw_html()
     assert html == snapshot.use_extension(HTMLSnapshot)
+
+
+def test_stars_note_names_the_thresholds_the_model_uses():
+    """Bilag 7 says where Table 9's stars come from; the thresholds it names are those of models.stars."""
+    from ipsreport.models import stars
+    from ipsreport.tables.appendices import AUDIT_STARS_NOTE
+
+    for mark, limit in (("*", 0.05), ("**", 0.01), ("***", 0.001)):
+        assert f"{mark} p < {str(limit).replace('.', ',')}" in AUDIT_STARS_NOTE
+        assert stars(limit * 0.99) == mark and stars(limit) != mark

@@ -266,7 +266,12 @@ def test_tab_codebook_is_in_danish_words(fake):
     assert not re.search(r"[=!<>]=|\bexit_status\b|\bstill_enrolled\b", text)
     assert "Slutdato Dato Kun hvis den unge er afsluttet." in text
     assert "Kun hvis den unge stadig er i forløb." in text
-    assert "Kun hvis svaret på »Har du haft kontakt til psykiatrien under forløbet?« er »Ja«." in text
+    # A condition on the question just above says so instead of repeating it.
+    assert ("Har du haft kontakt til psykiatrien under forløbet? 1 = Ja; 0 = Nej Der har været en god dialog mellem "
+            "min IPS-konsulent og psykiatrien; ") in text
+    assert "og psykiatrien; Min IPS-konsulent har været en god støtte i kontakten med psykiatrien; Samarbejdet med " \
+           "psykiatrien har haft en positiv betydning for mit forløb 1 = I meget høj grad … 5 = Slet ikke Kun hvis " \
+           "svaret ovenfor er »Ja«." in text
     assert "Køn 1 = Mand; 2 = Kvinde; 3 = Andet" in text and "Alder Heltal, 15–29" in text
     # A block of statements on one scale is one row with the scale's ends.
     assert ("Min IPS-konsulent har været god til at støtte mig; Jeg har haft indflydelse på, hvad der skulle ske "
@@ -300,6 +305,13 @@ def test_condition_sentence(cb, condition, expected):
     from ipsreport.codebook_text import condition_sentence
 
     assert condition_sentence(condition, cb["registry"]) == expected
+
+
+def test_condition_on_another_question_is_named_unless_it_is_the_row_above(cb):
+    from ipsreport.codebook_text import condition_sentence
+
+    assert condition_sentence("psych_contact == 1", cb["followup"]) == (
+        "Kun hvis svaret på »Har du haft kontakt til psykiatrien under forløbet?« er »Ja«.")
 
 
 def test_condition_sentence_on_still_enrolled(cb):

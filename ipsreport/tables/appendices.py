@@ -232,8 +232,8 @@ def tab_audit(ed) -> GT:
     # Short headers in columns wide enough that none of them is hyphenated in the PDF.
     table = table.cols_label(where="Sted", printed="Trykt 2025", reproduced="Beregnet", tolerance="Tolerance",
                              status="Status")
-    table = table.cols_width({"where": "22%", "printed": "34%", "reproduced": "13%", "tolerance": "13%",
-                              "status": "18%"})
+    table = table.cols_width({"where": "17%", "printed": "36%", "reproduced": "12%", "tolerance": "12%",
+                              "status": "23%"})
     table = table.cols_align("right", columns=["reproduced", "tolerance"])
     table = table.tab_style(style.text(weight="normal", style="italic"), loc.row_groups())
     table = table.tab_options(table_font_size="12px")
