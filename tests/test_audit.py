@@ -460,3 +460,16 @@ def test_stars_note_names_the_thresholds_the_model_uses():
     for mark, limit in (("*", 0.05), ("**", 0.01), ("***", 0.001)):
         assert f"{mark} p < {str(limit).replace('.', ',')}" in AUDIT_STARS_NOTE
         assert stars(limit * 0.99) == mark and stars(limit) != mark
+
+
+def test_audit_tables_hide_values_resting_on_small_counts(monkeypatch, make_edition):
+    from ipsreport.tables import tab_audit, tab_audit_summary
+
+    frame = audit_frame()
+    frame["counts"] = [[40.0], [2.0], [40.0]]  # the second rests on two persons
+    monkeypatch.setattr(audit, "summarise_audit", lambda ed: frame)
+    ed = make_edition(min_cell=3)
+    summary = _text_of(tab_audit_summary(ed))
+    assert "Ikke genskabt Skjult" in summary and "I alt 3 1 0 1 1" in summary
+    text = _text_of(tab_audit(ed))
+    assert "over halvdelen – ±4 Skjult" in text and "51" not in text
