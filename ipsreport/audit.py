@@ -52,7 +52,8 @@ from ipsreport.derived import is_finished, is_success, months_enrolled
 from ipsreport.paths import PUBLISHED_PATH
 from ipsreport.published import load_published, rounding
 
-__all__ = ["summarise_audit", "compute_key", "load_published", "rounding"]
+__all__ = ["summarise_audit", "compute_key", "load_published", "rounding", "audit_status", "published_table",
+           "STATUSES"]
 
 _DATASETS = ("registry", "baseline", "followup")
 _SCORES = ("who5", "mastery", "loneliness", "burden")
@@ -322,10 +323,11 @@ def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``key, where, printed, published, reproduced, difference,
-        tolerance, rounding, within, reason, counts`` (:func:`key_counts`); ``within`` is true when
+        Columns ``key, where, table, printed, published, reproduced, difference,
+        tolerance, rounding, within, status, reason, counts`` (:func:`key_counts`); ``within`` is true when
         ``|reproduced - published| <= tolerance``; ``rounding`` is :func:`rounding` of the printed value
-        (a tolerance above it comes with a ``reason``).
+        (a tolerance above it comes with a ``reason``); ``table`` is the published table or section the
+        number belongs to (:func:`published_table`); ``status`` is :func:`audit_status`.
 
     Notes
     -----
@@ -344,6 +346,47 @@ def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
     return remember(key, ed, lambda: _summarise_audit(ed, resolved), inputs=frames).copy()
 
 
+#: The audit's verdicts, in the order the appendix reports them.
+STATUSES = ("exact", "tolerance", "not_reproduced")
+
+
+def audit_status(difference: float, rounding_: float, tolerance: float) -> str:
+    """How a reproduced number compares with the printed one.
+
+    Parameters
+    ----------
+    difference : float
+        ``reproduced - published`` (``nan`` when it cannot be computed).
+    rounding_ : float
+        Half a unit of the printed number's last decimal (:func:`rounding`).
+    tolerance : float
+        The accepted difference of ``published.yml``.
+
+    Returns
+    -------
+    str
+        ``"exact"`` within the rounding of the printed number (it prints the same),
+        ``"tolerance"`` beyond the rounding but within the stated tolerance (the entry gives
+        the reason), ``"not_reproduced"`` otherwise or when it cannot be computed.
+    """
+    if not np.isfinite(difference):
+        return "not_reproduced"
+    if abs(difference) <= rounding_ + _EPS:
+        return "exact"
+    if abs(difference) <= tolerance + _EPS:
+        return "tolerance"
+    return "not_reproduced"
+
+
+def published_table(where: str) -> str:
+    """The table or section of the 2025 edition a number is audited under: the first place in ``where``.
+
+    ``"Tabel 9, note"`` and ``"Tabel 9; afsnit 7.1"`` are both ``"Tabel 9"``.
+    """
+    first = str(where).split(";")[0].split(",")[0].strip()
+    return first[:1].upper() + first[1:]
+
+
 def _summarise_audit(ed, path: Path) -> pd.DataFrame:
     rows = []
     for entry in load_published(path):
@@ -353,21 +396,24 @@ def _summarise_audit(ed, path: Path) -> pd.DataFrame:
             reproduced = math.nan
         published = float(entry["value"])
         diff = reproduced - published
+        tolerance = float(entry["tolerance"])
         rows.append(
             {
                 "key": entry["key"],
                 "where": entry["where"],
+                "table": published_table(entry["where"]),
                 "printed": str(entry["printed"]),
                 "published": published,
                 "reproduced": reproduced,
                 "difference": diff,
-                "tolerance": float(entry["tolerance"]),
+                "tolerance": tolerance,
                 "rounding": rounding(entry["value"]),
-                "within": bool(np.isfinite(diff) and abs(diff) <= float(entry["tolerance"]) + _EPS),
+                "within": bool(np.isfinite(diff) and abs(diff) <= tolerance + _EPS),
+                "status": audit_status(diff, rounding(entry["value"]), tolerance),
                 "reason": entry["reason"],
                 "counts": key_counts(ed, entry["key"], reproduced),
             }
         )
-    columns = ["key", "where", "printed", "published", "reproduced", "difference", "tolerance", "rounding", "within",
-               "reason", "counts"]
+    columns = ["key", "where", "table", "printed", "published", "reproduced", "difference", "tolerance", "rounding",
+               "within", "status", "reason", "counts"]
     return pd.DataFrame(rows, columns=columns)

@@ -4,6 +4,11 @@
 every number printed in the 2025 edition with the key that computes it from
 the data (:func:`ipsreport.audit.compute_key`), the accepted difference and,
 for a difference beyond the rounding of the printed value, the reason.
+
+An entry may also give ``twin_tolerance``: how close the synthetic twin
+(``data/synthetic``) was built to come where it could not reproduce the printed
+number. The audit ignores it (it reports such a number as not reproduced, with
+the entry's reason); the tests hold the twin to it.
 """
 
 from __future__ import annotations
@@ -14,10 +19,12 @@ import yaml
 
 from ipsreport.paths import PUBLISHED_PATH
 
-__all__ = ["load_published", "rounding", "FIELDS"]
+__all__ = ["load_published", "rounding", "FIELDS", "OPTIONAL_FIELDS"]
 
 #: The fields of every entry.
 FIELDS = ("key", "where", "printed", "value", "tolerance", "reason")
+#: Fields an entry may have.
+OPTIONAL_FIELDS = ("twin_tolerance",)
 #: Small slack for floating point when comparing a tolerance with the rounding.
 _EPS = 1e-9
 
@@ -33,13 +40,15 @@ def load_published(path: str | Path | None = None) -> list[dict]:
     Returns
     -------
     list of dict
-        Entries with ``key, where, printed, value, tolerance, reason``.
+        Entries with ``key, where, printed, value, tolerance, reason`` and,
+        where given, ``twin_tolerance``.
 
     Raises
     ------
     ValueError
-        For a missing field, a duplicate key, or a tolerance beyond the
-        rounding of the printed value (:func:`rounding`) without a reason.
+        For a missing or unknown field, a duplicate key, a tolerance beyond the
+        rounding of the printed value (:func:`rounding`) without a reason, or
+        a ``twin_tolerance`` (a number the twin does not reproduce) without a reason.
     """
     path = Path(path or PUBLISHED_PATH)
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
@@ -48,11 +57,17 @@ def load_published(path: str | Path | None = None) -> list[dict]:
         missing = [f for f in FIELDS if f not in entry]
         if missing:
             raise ValueError(f"{path.name}: entry {i} ({entry.get('key')!r}) lacks {missing}")
+        unknown = sorted(set(entry) - set(FIELDS) - set(OPTIONAL_FIELDS))
+        if unknown:
+            raise ValueError(f"{path.name}: entry {i} ({entry['key']!r}) has unknown fields {unknown}")
         if entry["key"] in seen:
             raise ValueError(f"{path.name}: duplicate key {entry['key']!r}")
         if float(entry["tolerance"]) > rounding(entry["value"]) + _EPS and not entry["reason"]:
             raise ValueError(f"{path.name}: {entry['key']!r} accepts a difference of {entry['tolerance']}, more than the "
                              f"rounding of {entry['value']} ({rounding(entry['value'])}), without a reason")
+        if float(entry.get("twin_tolerance", 0)) > float(entry["tolerance"]) + _EPS and not entry["reason"]:
+            raise ValueError(f"{path.name}: {entry['key']!r} is not reproduced by the twin (twin_tolerance "
+                             f"{entry['twin_tolerance']}) without a reason")
         seen.add(entry["key"])
     return entries
 

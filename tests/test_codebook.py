@@ -232,3 +232,105 @@ def test_codebook_that_is_not_a_mapping(tmp_path):
 def test_missing_codebook_file(tmp_path):
     with pytest.raises(CodebookError, match=r"^codebook\.yml: filen findes ikke \(regel: fil\)\. Ret kodebogen "):
         load_codebook(tmp_path / "codebook.yml")
+
+
+# --------------------------------------------------------------------------- the codebook appendix (Bilag 6)
+
+
+def _text_of(table) -> str:
+    import html
+    import re
+
+    body = table.as_raw_html()
+    body = body[body.find("<table"):]
+    text = html.unescape(re.sub(r"<[^>]+>", " ", body)).replace("\u00ad", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_tab_codebook_is_in_danish_words(fake):
+    import re
+
+    from ipsreport.tables import tab_codebook
+
+    text = _text_of(tab_codebook(fake))
+    assert text.startswith("Spørgsmål eller oplysning Svar Stilles til")
+    for dataset in fake.codebook.datasets.values():
+        assert dataset.label in text
+        for var in dataset.variables:
+            assert var.label in text
+    # No column name of the data files (they are in data/codebook.yml, which the notes name).
+    names = {v.name for d in fake.codebook.datasets.values() for v in d.variables if "_" in v.name}
+    assert not [n for n in names if re.search(rf"\b{re.escape(n)}\b", text)]
+    assert "data/codebook.yml" in text
+    # Conditions as sentences, never as code.
+    assert not re.search(r"[=!<>]=|\bexit_status\b|\bstill_enrolled\b", text)
+    assert "Slutdato Dato Kun hvis den unge er afsluttet." in text
+    assert "Kun hvis den unge stadig er i forløb." in text
+    # A condition on the question just above says so instead of repeating it.
+    assert ("Har du haft kontakt til psykiatrien under forløbet? 1 = Ja; 0 = Nej Der har været en god dialog mellem "
+            "min IPS-konsulent og psykiatrien; ") in text
+    assert "og psykiatrien; Min IPS-konsulent har været en god støtte i kontakten med psykiatrien; Samarbejdet med " \
+           "psykiatrien har haft en positiv betydning for mit forløb 1 = I meget høj grad … 5 = Slet ikke Kun hvis " \
+           "svaret ovenfor er »Ja«." in text
+    assert "Køn 1 = Mand; 2 = Kvinde; 3 = Andet" in text and "Alder Heltal, 15–29" in text
+    # A block of statements on one scale is one row with the scale's ends.
+    assert ("Min IPS-konsulent har været god til at støtte mig; Jeg har haft indflydelse på, hvad der skulle ske "
+            "i mit forløb; Forløbet har taget udgangspunkt i mine ønsker og behov 1 = I meget høj grad … 5 = Slet "
+            "ikke") in text
+
+
+def test_codebook_rows_are_compact(cb):
+    from ipsreport.codebook_text import codebook_rows
+
+    rows = codebook_rows(cb)
+    n_variables = sum(len(d.variables) for d in cb.datasets.values())
+    assert len(rows) < n_variables / 2
+    # Every variable's label is in exactly the rows of its data file, in codebook order.
+    for dataset in cb.datasets.values():
+        items = [i for r in rows if r["dataset"] == dataset.label for i in r["items"]]
+        assert items == [v.label for v in dataset.variables]
+    # The end survey's repeated scales point to the start survey instead of repeating the answers.
+    assert any(r["answers"] == f"Som i »{cb['baseline'].label}«" for r in rows)
+
+
+@pytest.mark.parametrize(("condition", "expected"), [
+    ("exit_status == 5", "Kun hvis den unge stadig er i forløb."),
+    ("exit_status != 5", "Kun hvis den unge er afsluttet."),
+    ("exit_status in [1, 2]", "Kun hvis »Afslutningsstatus« er »Afsluttet til job« eller »Afsluttet til fleksjob«."),
+    ("placement_ever == 1", "Kun hvis »Har været i virksomhedsforløb« er »Ja«."),
+    ("len(x) > 2", "Betingelse i datafilen: »len(x) > 2«."),  # outside the grammar: quoted, never guessed
+    (None, ""),
+])
+def test_condition_sentence(cb, condition, expected):
+    from ipsreport.codebook_text import condition_sentence
+
+    assert condition_sentence(condition, cb["registry"]) == expected
+
+
+def test_condition_on_another_question_is_named_unless_it_is_the_row_above(cb):
+    from ipsreport.codebook_text import condition_sentence
+
+    assert condition_sentence("psych_contact == 1", cb["followup"]) == (
+        "Kun hvis svaret på »Har du haft kontakt til psykiatrien under forløbet?« er »Ja«.")
+
+
+def test_condition_sentence_on_still_enrolled(cb):
+    from ipsreport.codebook_text import condition_sentence
+
+    assert condition_sentence("still_enrolled == 0", cb["followup"]) == "Kun hvis den unge er afsluttet."
+    assert condition_sentence("still_enrolled == 1", cb["followup"]) == "Kun hvis den unge stadig er i forløb."
+
+
+@pytest.mark.parametrize(("condition", "expected"), [
+    ("exit_status == 5", "»Afslutningsstatus« er »Fortsat i forløb«"),
+    ("exit_status != 5", "»Afslutningsstatus« ikke er »Fortsat i forløb«"),
+    ("exit_status in [1, 2]", "»Afslutningsstatus« er »Afsluttet til job« eller »Afsluttet til fleksjob«"),
+    ("exit_status == 5 and placement_ever == 1",
+     "»Afslutningsstatus« er »Fortsat i forløb« og »Har været i virksomhedsforløb« er »Ja«"),
+    ("len(x) > 2", "len(x) > 2"),  # outside the grammar: printed as written, never guessed
+    (None, ""),
+])
+def test_condition_text(cb, condition, expected):
+    from ipsreport.codebook_text import condition_text
+
+    assert condition_text(condition, cb["registry"]) == expected

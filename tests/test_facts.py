@@ -241,9 +241,11 @@ def test_synthetic_reference_values(name, ed):
 @pytest.mark.parametrize(("name", "key"), [("meaning_or", "regression.meaning.or"),
                                            ("mastery_or", "regression.mastery.or")])
 def test_synthetic_odds_ratios_within_published_tolerance(name, key, ed, published):
-    # Printed 2,12 and 2,24; published.yml accepts the twin within its tolerance.
+    # Printed 2,12 and 2,24. The twin gives 2,24 exactly but 2,20 for the rating of the course, which
+    # Bilag 7 reports as not reproduced (tolerance = rounding) with its reason; the twin is held to twin_tolerance.
     entry = published[key]
-    assert abs(facts(ed).raw(name) - entry["value"]) <= entry["tolerance"]
+    slack = max(entry["tolerance"], entry.get("twin_tolerance", 0))
+    assert abs(facts(ed).raw(name) - entry["value"]) <= slack
     assert re.fullmatch(r"\d,\d\d", getattr(facts(ed), name))
 
 
@@ -402,10 +404,16 @@ def test_share_phrase_is_true_at_the_ends():
 
 
 def test_audit_sentence(make_edition, ed):
-    assert facts(ed).audit_result_sentence.startswith(f"Alle {facts(ed).audit_total_n} tal er genskabt")
+    from ipsreport.disclosed import disclosed
+
+    status = disclosed(ed).audit["status"].value_counts()
+    assert facts(ed).audit_result_sentence == (
+        f"Af de {facts(ed).audit_total_n} tal giver {status['exact']} præcist det trykte tal, {status['tolerance']} "
+        f"ligger inden for en angivet tolerance og {status['not_reproduced']} er ikke genskabt.")
+    assert status["not_reproduced"] > 0  # Table 9's odds ratio for the rating of the course, among others
     f = facts(hand_made(make_edition))  # not the 2025 data: most numbers differ
     assert int(f.audit_within_n) < int(f.audit_total_n)
-    assert "er afvigelser ventede" in f.audit_result_sentence
+    assert "er ikke genskabt" in f.audit_result_sentence
 
 
 def test_separation_is_not_summarised_as_no_association(make_edition):

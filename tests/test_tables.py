@@ -8,15 +8,14 @@ only when the formatting changes. Update with ``make test-update``.
 import re
 from types import SimpleNamespace
 
-import pandas as pd
 import pytest
 from great_tables import GT
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from ipsreport import tables
-from ipsreport.tables.appendices import tolerance_text
 
-TABLES = [name for name in tables.__all__ if name != "tab_audit"]
+# The audit tables (Bilag 7) and the codebook content are tested in test_audit.py and test_codebook.py.
+TABLES = [name for name in tables.__all__ if name not in ("tab_audit", "tab_audit_summary")]
 
 
 class HTMLSnapshot(SingleFileSnapshotExtension):
@@ -190,83 +189,11 @@ def test_tab_regression_spec(fake):
     assert "Udfald: i job eller uddannelse ved afslutning (1 = ja, 0 = nej)" in text
 
 
-def test_tab_codebook(fake):
-    text = text_of(tables.tab_codebook(fake))
-    for dataset in fake.codebook.datasets.values():
-        assert f"{dataset.label} (filen {dataset.name})" in text
-        for var in dataset.variables:
-            assert var.name in text
-    assert text.startswith("Spørgsmål / beskrivelse Type Koder / interval Stilles hvis Variabel")
-    assert "1 = Mand; 2 = Kvinde; 3 = Andet" in text
-    assert "15–29" in text
-    # Conditions as Danish clauses, never as code.
-    assert "svaret på »Har du haft kontakt til psykiatrien under forløbet?« er »Ja«" in text
-    assert "»Afslutningsstatus« ikke er »Fortsat i forløb«" in text
-    assert not re.search(r"[=!]=", text.replace(" = ", " ")), "a condition is printed as code"
-    # The variable name is the last cell of its row.
-    assert "Kønkategori" not in text and "Køn kategori 1 = Mand; 2 = Kvinde; 3 = Andet gender" in text
-
-
-@pytest.mark.parametrize(("condition", "expected"), [
-    ("exit_status == 5", "»Afslutningsstatus« er »Fortsat i forløb«"),
-    ("exit_status != 5", "»Afslutningsstatus« ikke er »Fortsat i forløb«"),
-    ("exit_status in [1, 2]", "»Afslutningsstatus« er »Afsluttet til job« eller »Afsluttet til fleksjob«"),
-    ("exit_status == 5 and placement_ever == 1",
-     "»Afslutningsstatus« er »Fortsat i forløb« og »Har været i virksomhedsforløb« er »Ja«"),
-    ("len(x) > 2", "len(x) > 2"),  # outside the grammar: printed as written, never guessed
-    (None, ""),
-])
-def test_condition_text(condition, expected):
-    from ipsreport.codebook import load_codebook
-    from ipsreport.codebook_text import condition_text
-
-    assert condition_text(condition, load_codebook()["registry"]) == expected
-
-
 def test_tab_sources(make_edition):
     ed = with_sources(make_edition(registry=[{}, {}]))
     text = text_of(tables.tab_sources(ed))
     assert "a" * 64 in text and "Projektregistrering" in text
     assert "data/synthetic/registry.csv csv 2" in text.replace("Projektregistrering ", "")
-
-
-def audit_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "key": ["followup.duration.pct.1", "paired.burden.mean_end"],
-        "where": ["Tabel 1", "Figur 4"],
-        "printed": ["2 (5%)", "3,22"],
-        "published": [5.0, 3.22],
-        "reproduced": [4.651, 3.225],
-        "difference": [-0.349, 0.005],
-        "tolerance": [0.5, 0.0051],
-        "within": [True, False],
-        "reason": [None, "3,22 kan ikke opnås med 40 svar"],
-    })
-
-
-def test_tab_audit(make_edition, monkeypatch):
-    import ipsreport.audit
-
-    monkeypatch.setattr(ipsreport.audit, "summarise_audit", lambda ed: audit_frame())
-    text = text_of(tables.tab_audit(make_edition()))
-    assert "Sted Nøgle Trykt 2025 Beregnet Tolerance Genskabt Forklaring" in text
-    assert "Tabel 1 followup.duration.pct.1 2 (5%) 4,65 ±0,5 Ja" in text
-    assert "Figur 4 paired.burden.mean_end 3,22 3,23 ±0,0051 Nej 3,22 kan ikke opnås med 40 svar" in text
-    assert "1 af 2 offentliggjorte tal er genskabt" in text
-    # Where Table 9's stars come from, and what the tolerance is.
-    assert "Stjernerne i rapportens Tabel 9" in text and "beregnes af rapportsystemet" in text
-    assert "en halv enhed på sidste ciffer" in text
-
-
-@pytest.mark.parametrize(("value", "shown"), [(0, "0"), (0.5, "±0,5"), (0.005, "±0,005"), (1.5, "±1,5"),
-                                              (0.0005, "±0,0005"), (11.5, "±11,5")])
-def test_audit_tolerance_text(value, shown):
-    assert tolerance_text(value) == shown
-
-
-def test_tab_audit_on_the_twin(ed):
-    text = text_of(tables.tab_audit(ed))
-    assert "registry.n" in text and "offentliggjorte tal er genskabt" in text
 
 
 # --- house style -----------------------------------------------------------------
@@ -291,10 +218,3 @@ def test_table_snapshot(name, fake, html_snapshot):
 def test_table_snapshot_min_cell(name, make_fake, html_snapshot):
     ed = make_fake(min_cell=5)
     assert getattr(tables, name)(ed).as_raw_html() == html_snapshot
-
-
-def test_table_snapshot_audit(make_edition, monkeypatch, html_snapshot):
-    import ipsreport.audit
-
-    monkeypatch.setattr(ipsreport.audit, "summarise_audit", lambda ed: audit_frame())
-    assert tables.tab_audit(make_edition()).as_raw_html() == html_snapshot

@@ -124,19 +124,21 @@ def placement_now_vs_ever(f) -> Fact:
 
 
 def audit_sentence(f) -> Fact:
-    """Bilag 7: how many published numbers the edition reproduces within tolerance."""
+    """Bilag 7: how many published numbers the data reproduce exactly, within a stated tolerance, or not at all."""
     frame = audit(f)
-    within, total = int(frame["within"].sum()), len(frame)
-    if within == total:
-        text = (f"Alle {fmt.count(total)} tal er genskabt inden for tolerancen. Hvor tolerancen er større "
-                "end afrundingen, er årsagen forklaret i tabellen.")
-    else:
-        text = (f"{fmt.count(within)} af de {fmt.count(total)} tal er genskabt inden for tolerancen. "
-                "Tal, der ikke er genskabt, er markeret med »Nej«. Er rapporten dannet på andre data end "
-                "dem bag 2025-udgaven, er afvigelser ventede: så viser tabellen blot, hvordan tallene "
-                "adskiller sig fra 2025-udgaven. Hvor tolerancen er større end afrundingen, er årsagen "
-                "forklaret i tabellen.")
-    return Fact(within, "text", text=text)
+    total = len(frame)
+    hidden = frame["suppressed"] if "suppressed" in frame else pd.Series(False, index=frame.index)
+    status = frame["status"].where(~hidden, "hidden")
+    exact, tolerance = int((status == "exact").sum()), int((status == "tolerance").sum())
+    missing, n_hidden = int((status == "not_reproduced").sum()), int((status == "hidden").sum())
+    parts = [f"giver {fmt.count(exact)} præcist det trykte tal",
+             f"{fmt.count(tolerance)} ligger inden for en angivet tolerance"]
+    if missing:
+        parts.append(f"{fmt.count(missing)} er ikke genskabt")
+    if n_hidden:
+        parts.append(f"{fmt.count(n_hidden)} vises ikke efter reglen for små tal")
+    text = f"Af de {fmt.count(total)} tal {fmt.join_words(parts)}."
+    return Fact(exact + tolerance, "text", text=text)
 
 
 def synthetic_notice(f) -> Fact:

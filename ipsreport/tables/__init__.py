@@ -23,7 +23,7 @@ fidelity appendix's tables are :mod:`ipsreport.tables_fidelity`.
 
 from __future__ import annotations
 
-from ipsreport.tables.appendices import tab_audit, tab_codebook, tab_regression_spec, tab_sources
+from ipsreport.tables.appendices import tab_audit, tab_audit_summary, tab_codebook, tab_regression_spec, tab_sources
 from ipsreport.tables.chapters import (
     tab_background,
     tab_duration,
@@ -50,6 +50,7 @@ __all__ = [
     "tab_regression",
     "tab_regression_spec",
     "tab_codebook",
+    "tab_audit_summary",
     "tab_audit",
     "tab_sources",
 ]

@@ -11,7 +11,8 @@ from ipsreport import fmt
 from ipsreport.disclosed import disclosed
 from ipsreport.tables.style import add_notes, gt_table, min_cell_of
 
-__all__ = ["tab_regression_spec", "tab_codebook", "tab_sources", "tab_audit", "AUDIT_STARS_NOTE", "tolerance_text"]
+__all__ = ["tab_regression_spec", "tab_codebook", "tab_sources", "tab_audit", "tab_audit_summary",
+           "audit_download_frame", "AUDIT_STARS_NOTE", "STATUS_DA", "tolerance_text"]
 
 
 # --- Appendices --------------------------------------------------------------
@@ -33,49 +34,35 @@ def tab_regression_spec(ed) -> GT:
     return add_notes(table, [f"Udfald: {outcome.label.lower()} (1 = ja, 0 = nej), spørgeskemaet ved afslutning. "
                           "Analysen omfatter afsluttede unge med svar på alle faktorer."])
 
-def _values_text(var) -> str:
-    if var.values:
-        return "; ".join(f"{code} = {label}" for code, label in var.values.items())
-    if var.range:
-        lo, hi = var.range
-        return f"{fmt.num(lo, 0)}–{fmt.num(hi, 0)}"
-    return ""
-
-
 def tab_codebook(ed) -> GT:
-    """Data og metode: the codebook in Danish words, one row per variable, grouped by data file.
+    """Data og metode: the codebook in Danish words, grouped by data file.
 
-    Danish first: the question or description, its type, codes or range, and
-    "Stilles hvis" as a Danish clause made from the variable's ``asked_if``
-    (:func:`ipsreport.codebook_text.condition_text`); the data file's column
-    name comes last, small, for those who open the files.
+    One row per question, or per run of questions with the same answers and condition
+    (:func:`ipsreport.codebook_text.codebook_rows`): the questions or registry fields, their answers
+    in words, and who is asked as a sentence ("Kun hvis den unge er afsluttet."). The data files'
+    column names are left to the machine-readable codebook, ``data/codebook.yml``.
     """
-    from ipsreport.codebook_text import TYPE_DA, condition_text
+    from ipsreport.codebook_text import codebook_rows
 
-    rows = []
-    for dataset in ed.codebook.datasets.values():
-        for var in dataset.variables:
-            rows.append(
-                {
-                    "dataset": f"{dataset.label} (filen {dataset.name})",
-                    "label": var.label,
-                    "type": TYPE_DA.get(var.type, var.type),
-                    "values": _values_text(var),
-                    "asked_if": condition_text(var.asked_if, dataset),
-                    "variable": var.name,
-                }
-            )
-    frame = pd.DataFrame(rows, columns=["dataset", "label", "type", "values", "asked_if", "variable"])
+    rows = codebook_rows(ed.codebook)
+    frame = pd.DataFrame({
+        "dataset": [r["dataset"] for r in rows],
+        "items": ["; ".join(r["items"]) for r in rows],
+        "answers": [r["answers"] for r in rows],
+        "condition": [r["condition"] for r in rows],
+    })
     table = gt_table(frame, "codebook", first_width=None, groupname_col="dataset")
-    table = table.cols_label(label="Spørgsmål / beskrivelse", type="Type", values="Koder / interval",
-                             asked_if="Stilles hvis", variable="Variabel")
-    table = table.cols_width({"label": "34%", "type": "9%", "values": "25%", "asked_if": "20%", "variable": "12%"})
-    table = table.tab_style(style.text(font="monospace", size="10px"), loc.body(columns=["variable"]))
-    table = table.opt_css("#gt-codebook td.gt_row:last-child { word-break: break-all; }")
-    table = table.tab_options(table_font_size="12px")
-    return add_notes(table, ["Koderne er heltalskoder som i spørgeskemaets eksport; en tom celle betyder, at spørgsmålet "
-                          "ikke er besvaret eller ikke er stillet. »Stilles hvis« er tom for spørgsmål, alle får. "
-                          "»Variabel« er kolonnens navn i datafilen. Kilde: data/codebook.yml."])
+    table = table.cols_label(items="Spørgsmål eller oplysning", answers="Svar", condition="Stilles til")
+    table = table.cols_width({"items": "52%", "answers": "26%", "condition": "22%"})
+    table = table.tab_options(table_font_size="12px", data_row_padding="2px")
+    return add_notes(table, [
+        "Spørgsmål i træk med de samme svarmuligheder står i samme række, adskilt af semikolon. Svarene er "
+        "heltalskoder som i spørgeskemaets eksport; for en skala er kun de to yderpunkter vist. En tom celle i "
+        "»Stilles til« betyder, at alle får spørgsmålet; en tom celle i data betyder, at spørgsmålet ikke er "
+        "besvaret eller ikke er stillet.",
+        "Kodebogen i maskinlæsbar form, med datafilernes kolonnenavne og alle svarkategorier, er filen "
+        "data/codebook.yml.",
+    ])
 
 
 def tab_sources(ed) -> GT:
@@ -137,56 +124,123 @@ def tolerance_text(value) -> str:
 
 #: Where the stars of Table 9 come from, and how the 2025 edition's significance is audited.
 AUDIT_STARS_NOTE = (
-    "Stjernerne i rapportens Tabel 9 (* p < 0,05, ** p < 0,01, *** p < 0,001) beregnes af rapportsystemet ud fra "
-    "modellens p-værdier (Wald-test); de er ikke overtaget fra 2025-udgaven. 2025-udgavens Tabel 9 trykker ingen "
-    "signifikansstjerner ved tallene (»**« efter »Vurdering af forløbets betydning« henviser til tabellens fodnote), "
-    "så dens signifikans er kontrolleret som et interval for p-værdien: »n.s.« som p ≥ 0,05 og en trykt odds ratio "
-    "som p < 0,05."
+    "Stjernerne i rapportens Tabel 9 (* p < 0,05, ** p < 0,01, *** p < 0,001) sættes af rapportsystemet ud fra "
+    "modellens p-værdier (Wald-test af hver koefficient i den logistiske regression); de er ikke overtaget fra "
+    "2025-udgaven. 2025-udgavens Tabel 9 trykker ingen signifikansstjerner ved tallene (»**« efter »Vurdering af "
+    "forløbets betydning« henviser til tabellens fodnote), så dens signifikans er kontrolleret som et interval for "
+    "p-værdien: »n.s.« som p ≥ 0,05 og en trykt odds ratio som p < 0,05."
+)
+
+#: The audit's verdicts (:func:`ipsreport.audit.audit_status`) in Danish, plus a hidden value.
+STATUS_DA = {"exact": "Præcist", "tolerance": "Inden for tolerance", "not_reproduced": "Ikke genskabt",
+             "hidden": "Skjult"}
+#: What each verdict means, for the notes.
+STATUS_NOTE = (
+    "»Præcist«: det beregnede tal giver det trykte, når det afrundes som i 2025-udgaven. »Inden for tolerance«: "
+    "afstanden er større end afrundingen, men inden for den tolerance, der står ved tallet, fordi 2025-udgaven kun "
+    "angiver tallet i ord, som en grænse eller med en værdi, ingen hele antal kan give; årsagen står ved tallet. "
+    "»Ikke genskabt«: afstanden er større end tolerancen; årsagen står ved tallet, når den er kendt."
 )
 
 
-def tab_audit(ed) -> GT:
-    """Reproduktion: published vs reproduced numbers, the tolerance, and why they differ.
+def _status_frame(ed) -> pd.DataFrame:
+    """The disclosed audit with ``status`` ``hidden`` where the small-number rule hides the computed value."""
+    audit = disclosed(ed).audit.copy()
+    audit["status"] = ["hidden" if hidden else status for status, hidden in zip(audit["status"], audit["suppressed"])]
+    return audit
 
-    Formats :func:`ipsreport.audit.summarise_audit` (columns ``key, where,
-    printed, published, reproduced, difference, tolerance, rounding, within,
-    reason``): where the number is printed, as printed, as reproduced from the
-    data, the accepted difference, whether the reproduced number lies within
-    it, and the reason for any tolerance beyond the rounding of the printed
-    number. The notes say where the stars of Table 9 come from.
+
+def _reason_text(reason) -> str:
+    return "" if reason is None or (isinstance(reason, float) and pd.isna(reason)) else str(reason).strip()
+
+
+def audit_download_frame(ed) -> pd.DataFrame:
+    """Every audited number, unformatted, with Danish headers: the full list behind the appendix's two tables.
+
+    For the downloads of :func:`tab_audit` (the printed table holds only the numbers that are not
+    reproduced exactly). Columns: place, table, key, printed, published, computed (missing when hidden),
+    tolerance, status and reason.
     """
-    audit = disclosed(ed).audit
-    frame = pd.DataFrame(
-        {
-            "where": audit["where"].astype(str),
-            "key": audit["key"].astype(str),
-            "printed": audit["printed"].astype(str),
-            "reproduced": [audit_number(v) for v in audit["reproduced"]],
-            "tolerance": [tolerance_text(v) for v in audit["tolerance"]],
-            "within": [fmt.MISSING if hidden else ("Ja" if w else "Nej")
-                       for w, hidden in zip(audit["within"], audit["suppressed"])],
-            "reason": ["" if r is None or (isinstance(r, float) and pd.isna(r)) else str(r) for r in audit["reason"]],
-        }
-    )
-    table = gt_table(frame, "audit", first_width=None)
+    audit = _status_frame(ed)
+    return pd.DataFrame({
+        "Sted": audit["where"].astype(str),
+        "Tabel eller afsnit": audit["table"].astype(str),
+        "Nøgle": audit["key"].astype(str),
+        "Trykt 2025": audit["printed"].astype(str),
+        "Offentliggjort værdi": audit["published"].astype(float),
+        "Beregnet": audit["reproduced"].astype(float),
+        "Tolerance": audit["tolerance"].astype(float),
+        "Status": audit["status"].map(STATUS_DA),
+        "Forklaring": [_reason_text(r) for r in audit["reason"]],
+    })
+
+
+def tab_audit_summary(ed) -> GT:
+    """Reproduktion: one row per table or section of the 2025 edition, counting its numbers by verdict.
+
+    How many numbers the edition prints there, how many the data reproduce exactly (within the rounding
+    of the printed number), within a stated tolerance, and not at all (:data:`STATUS_DA`); a column for
+    values hidden by the small-number rule appears only when there are any.
+    """
+    audit = _status_frame(ed)
+    order = list(dict.fromkeys(audit["table"]))
+    counts = pd.crosstab(audit["table"], audit["status"]).reindex(index=order, columns=list(STATUS_DA), fill_value=0)
+    counts.loc["I alt"] = counts.sum()
+    frame = pd.DataFrame({"table": counts.index, "n": counts.sum(axis=1).to_numpy()})
+    for status in STATUS_DA:
+        frame[status] = counts[status].to_numpy()
+    show_hidden = bool(frame["hidden"].iloc[-1])
+    if not show_hidden:
+        frame = frame.drop(columns="hidden")
+    numbers = [c for c in frame.columns if c != "table"]
+    table = gt_table(frame, "audit-summary", first_width="34%")
+    table = table.fmt_integer(columns=numbers)
+    table = table.cols_label(table="Sted i 2025-udgaven", n="Tal i alt",
+                             **{k: v for k, v in STATUS_DA.items() if k in frame.columns})
+    table = table.cols_align("right", columns=numbers)
+    table = table.tab_style(style.text(weight="bold"), loc.body(rows=[len(frame) - 1]))
+    hidden = ("»Skjult«: det beregnede tal hviler på færre end {m} unge og vises ikke.".format(
+        m=fmt.count(min_cell_of(ed))) if show_hidden else None)
+    return add_notes(table, [STATUS_NOTE, hidden])
+
+
+def tab_audit(ed) -> GT:
+    """Reproduktion: the published numbers the data do not reproduce exactly, grouped by the reason.
+
+    One row per number whose verdict is not »Præcist«: where the 2025 edition prints it, as printed, as
+    computed, the accepted tolerance and the verdict; the rows are grouped under their reason (from
+    ``published.yml``), in the order the reasons first occur. The full list of every audited number is
+    :func:`audit_download_frame`. The notes say what the tolerance is and where Table 9's stars come from.
+    """
+    audit = _status_frame(ed)
+    rest = audit[audit["status"] != "exact"]
+    frame = pd.DataFrame({
+        "reason": [_reason_text(r) or "Ingen forklaring i data/published/2025.yml." for r in rest["reason"]],
+        "where": rest["where"].astype(str),
+        "printed": rest["printed"].astype(str),
+        "reproduced": [audit_number(v) for v in rest["reproduced"]],
+        "tolerance": [tolerance_text(v) for v in rest["tolerance"]],
+        "status": rest["status"].map(STATUS_DA),
+    })
+    if frame.empty:
+        frame = pd.DataFrame({"reason": ["Alle tal er genskabt præcist."], "where": [""], "printed": [""],
+                              "reproduced": [""], "tolerance": [""], "status": [""]})
+    # Rows of one reason together, the reasons in the order they first occur in the edition.
+    first = {r: i for i, r in reversed(list(enumerate(frame["reason"])))}
+    frame = frame.assign(_order=frame["reason"].map(first)).sort_values("_order", kind="stable").drop(columns="_order")
+    table = gt_table(frame.reset_index(drop=True), "audit", first_width=None, groupname_col="reason")
     # Short headers in columns wide enough that none of them is hyphenated in the PDF.
-    table = table.cols_label(where="Sted", key="Nøgle", printed="Trykt 2025", reproduced="Beregnet",
-                             tolerance="Tolerance", within="Genskabt", reason="Forklaring")
-    table = table.cols_width({"where": "10%", "key": "17%", "printed": "15%", "reproduced": "10%",
-                              "tolerance": "10%", "within": "10%", "reason": "28%"})
+    table = table.cols_label(where="Sted", printed="Trykt 2025", reproduced="Beregnet", tolerance="Tolerance",
+                             status="Status")
+    table = table.cols_width({"where": "17%", "printed": "36%", "reproduced": "12%", "tolerance": "12%",
+                              "status": "23%"})
     table = table.cols_align("right", columns=["reproduced", "tolerance"])
-    table = table.tab_style(style.text(font="monospace", size="10px"), loc.body(columns=["key"]))
-    table = table.opt_css("#gt-audit td.gt_row:nth-child(2) { word-break: break-all; }")
-    table = table.tab_options(table_font_size="11px")
-    n_within = int(audit["within"].sum())
-    hidden = ("Beregnede tal, der hviler på færre end {m} unge, vises ikke (»–«)."
-              .format(m=fmt.count(min_cell_of(ed))) if audit["suppressed"].any() else None)
+    table = table.tab_style(style.text(weight="normal", style="italic"), loc.row_groups())
+    table = table.tab_options(table_font_size="12px")
     return add_notes(table, [
-        f"{fmt.count(n_within)} af {fmt.count(len(audit))} offentliggjorte tal er genskabt (»Genskabt: Ja«): det "
-        "beregnede tal ligger inden for tolerancen.",
-        "Tolerance: den største afstand mellem det beregnede og det trykte tal, der accepteres. Den er afrundingen af "
-        "det trykte tal (en halv enhed på sidste ciffer: ±0,5 for en hel procent), når intet andet står i "
-        "»Forklaring«; er den større, står årsagen dér.",
+        "Rækkerne er grupperet efter forklaringen, der står over dem.",
+        "Tolerance: den største afstand mellem det beregnede og det trykte tal, der accepteres. Er den blot "
+        "afrundingen af det trykte tal (en halv enhed på sidste ciffer: ±0,5 for en hel procent), er et tal uden for "
+        "den »Ikke genskabt«.",
         AUDIT_STARS_NOTE,
-        hidden,
     ])
