@@ -217,7 +217,7 @@ def misplaced_floats(lines: list[Line], floats: list[SourceFloat], body_page: in
             bad.append(f"{where} stands before the paragraph that first cites it (page {lines[first].page + 1})")
         # The text just before the float ends a sentence (or is a heading/lead-in).
         prev = lines[cap - 1].text.rstrip() if cap > 0 else ""
-        if prev and not (re.search(r"[.:!?»)\]]$|^(\d+(\.\d+)*|Bilag \d+:)\s", prev) or _CAPTION.match(prev)):
+        if prev and not (re.search(r"[.:!?»)\]](\s*\d{1,2})?$|^(\d+(\.\d+)*|Bilag \d+:)\s", prev) or _CAPTION.match(prev)):
             bad.append(f"{where} splits a sentence after »…{prev[-40:]}«")
     return bad
 
