@@ -35,6 +35,13 @@ def test_a_float_never_moves_into_another_section_or_a_box():
     assert box_end < out.index(F0) < out.index("Efter.")
 
 
+def test_a_float_inside_a_case_box_comes_out_after_the_box():
+    md = f"## A\n\n::: {{.callout-note}}\n## Case\n\nTekst.\n\n{F0}\n\nMere.\n:::\n\nEfter.\n"
+    out = place_floats(md, {})
+    box_end = out.index(":::", out.index("Mere."))
+    assert out.count(F0) == 1 and box_end < out.index(F0) < out.index("Efter.")
+
+
 def test_a_float_cited_before_it_stays_where_the_source_puts_it():
     md = f"## A\n\nSe @tbl-x og @tbl-z.\n\nMere tekst.\n\n{F0}\n\n{F1}\n\nSlut.\n"
     assert place_floats(md, {0: "tbl-x", 1: "tbl-z"}) == md

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ipsreport.render.crossref import _DIV_CLOSE, _DIV_OPEN, _FENCE, _HEADING, _PLACEHOLDER_RE, _REF
+from ipsreport.render.crossref import _DIV_CLOSE, _DIV_OPEN, _FENCE, _HEADING, _PLACEHOLDER_RE, _REF, PLACEHOLDER
 
 
 def _blocks(markdown: str) -> list[str]:
@@ -73,7 +73,8 @@ LEADIN_MAX_CHARS = 400
 def place_floats(markdown: str, labels: dict[int, str], keep_with=None) -> str:
     """Move each table or figure to just after the paragraph that first cites it.
 
-    A float (a placeholder block) whose first citation in the chapter comes
+    A float the source puts inside a callout or case box comes out, to just
+    after the box. A float (a placeholder block) whose first citation in the chapter comes
     after it, in the same section, moves to just after the citing block; a
     citation inside a callout or case box counts as that whole box, so the
     float lands after the box, never in it. A float cited before it stands,
@@ -92,7 +93,8 @@ def place_floats(markdown: str, labels: dict[int, str], keep_with=None) -> str:
         after it, so the output format can keep the two on one page: a
         figure never stands alone on a page its own sentence left behind.
     """
-    blocks = _blocks(markdown)
+    original = _blocks(markdown)
+    blocks = _out_of_boxes(original)
     target: dict[int, int] = {}  # block index of a float → block index it follows
     for i, block in enumerate(blocks):
         m = _PLACEHOLDER_RE.fullmatch(block.strip())
@@ -107,7 +109,7 @@ def place_floats(markdown: str, labels: dict[int, str], keep_with=None) -> str:
             if label in _cites(blocks[j]):
                 target[i] = j
                 break
-    if not target and keep_with is None:
+    if not target and keep_with is None and blocks == original:
         return markdown
     out: list[str] = []
     for j, block in enumerate(blocks):
@@ -122,6 +124,20 @@ def place_floats(markdown: str, labels: dict[int, str], keep_with=None) -> str:
             if label and label in _cites(lead) and len(lead) <= LEADIN_MAX_CHARS and _is_paragraph(lead):
                 out[k] = keep_with(lead)
     return "\n\n".join(out) + "\n"
+
+
+def _out_of_boxes(blocks: list[str]) -> list[str]:
+    """Take floats out of callouts and case boxes: each goes right after its box."""
+    out: list[str] = []
+    for block in blocks:
+        first = block.lstrip().split("\n", 1)[0]
+        found = _PLACEHOLDER_RE.findall(block) if first.startswith(":::") and "callout" in first else []
+        if not found:
+            out.append(block)
+            continue
+        out.append(re.sub(r"\n[ \t]*<!--ipsfloat:\d+-->[ \t]*(?=\n)", "", block))
+        out.extend(PLACEHOLDER.format(n=n) for n in found)
+    return out
 
 
 def _is_paragraph(block: str) -> bool:
