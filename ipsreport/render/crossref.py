@@ -395,4 +395,3 @@ def resolve_refs(markdown: str, book: Book, page: str, target: str, where: str =
 def fill_placeholders(markdown: str, render) -> str:
     """Replace float placeholders with ``render(index)`` (raw blocks)."""
     return _PLACEHOLDER_RE.sub(lambda m: render(int(m.group(1))), markdown)
-

@@ -9,8 +9,8 @@ from pathlib import Path
 from ipsreport.render.crossref import Book, Chapter, Float, fill_placeholders, resolve_refs
 from ipsreport.render.gtable import header_rows, html_for_typst, split_notes
 from ipsreport.render.html import _raw
-from ipsreport.render.placement import place_floats
 from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, TYPOGRAPHY_LUA, run_pandoc
+from ipsreport.render.placement import place_floats
 
 
 class TypstCompileError(RuntimeError):
@@ -48,8 +48,8 @@ def float_typst(fl: Float, figure_src: str | None, where: str) -> str:
     typ = run_pandoc(table_html + _NOTES_MARK + "".join(f"<p>{n}</p>" for n in notes_html), "html", "typst", where=where)
     table_typ, _, notes_typ = typ.partition(_NOTES_MARK_TYP)
     m = _PANDOC_TABLE.match(table_typ)
-    if not m:  # not the shape pandoc writes for a bare table: keep its figure
-        return typ.replace(_NOTES_MARK_TYP, "")
+    if not m:  # not the shape pandoc writes for a bare table: its own figure, notes as rows
+        return run_pandoc(html_for_typst(fl.data, cap, fl.label), "html", "typst", where=where)
     args = [f"header-rows: {header_rows(table_html)}"]
     if cap:
         args.append(f"caption: [#{typst_string(cap)}]")
