@@ -119,7 +119,7 @@ def test_gt_html_to_typst_keeps_structure():
     assert "caption: [Tabel 4: Status]" in typ
     assert "<tbl-x>" in typ
     assert "colspan: 2" in typ and "rowspan: 2" in typ  # spanner survives
-    assert "table.footer" in typ and "Kilde" in typ  # source note survives
+    assert "Kilde" in typ  # source note survives (float_typst moves it under the table)
     assert "align: (left,right,right,)" in typ  # alignment survives
     assert "#super[1]" in typ  # footnote mark
 
@@ -154,19 +154,17 @@ def test_wide_reference_tables_are_recognised():
     assert not is_wide_table("<table></table>")
 
 
-def test_chart_floats_only_after_the_first_section():
+def test_charts_stay_in_the_text():
     from ipsreport.render.crossref import Float
     from ipsreport.render.typst import book_arguments, float_typst
 
     fl = Float("figure", "fig-a", "Søjler", "alt", "svg", "<svg/>", number=2)
-    assert "placement: auto" in float_typst(fl, "figures/a.svg", "x", floating=True)
     assert "placement" not in float_typst(fl, "figures/a.svg", "x")
     book = make_book()
     from ipsreport.render.typst import chapter_markdown_typst
 
-    # Chapter "Resultater": the figure comes after "## Første", so it may float.
     typ = chapter_markdown_typst(book, book.chapters[2], {(2, 0): "figures/b.svg"}, 2)
-    assert "placement: auto" in typ
+    assert "figures/b.svg" in typ and "placement" not in typ
     assert book_arguments({"title": "T", "notice": 'Syntetiske "data"', "lines": ["a"], "show_author": False,
                            "unknown": "x"}) == {
         "title": '"T"',
@@ -204,22 +202,16 @@ def test_identifiers_after_brackets_may_wrap():
     assert "].\u200bduration.\u200bmin" in out
 
 
-def test_short_tables_float_long_tables_stay():
+def test_tables_stay_in_the_text_with_notes_under_them():
     from ipsreport.render.crossref import Float
-    from ipsreport.render.typst import FLOAT_MAX_ROWS, float_typst
+    from ipsreport.render.typst import float_typst
 
-    def table(rows: int) -> str:
-        return "<table><tbody>" + "<tr><td>a</td><td>1</td></tr>" * rows + "</tbody></table>"
-
-    short = Float("table", "tbl-s", "Kort", None, "html", table(3), number=1)
-    typ = float_typst(short, None, "x", floating=True)
-    # pandoc's #block wrapper is gone (a float inside a block cannot let the
-    # text flow past it) and the label sits on the figure itself.
-    assert not typ.lstrip().startswith("#block")
-    assert "placement: auto" in typ and typ.rstrip().endswith("<tbl-s>")
-    assert "#block" in float_typst(short, None, "x")  # not floating: unchanged
-    long = Float("table", "tbl-l", "Lang", None, "html", table(FLOAT_MAX_ROWS + 1), number=2)
-    assert "placement" not in float_typst(long, None, "x", floating=True)
+    typ = float_typst(Float("table", "tbl-x", "Status", None, "html", GT_HTML, number=4, word="Tabel"), None, "x")
+    assert typ.startswith("#ips-table(") and typ.rstrip().endswith("<tbl-x>")
+    assert "placement" not in typ
+    assert 'caption: [#"Tabel 4: Status"]' in typ
+    assert "header-rows: 2" in typ  # spanner row + column labels
+    assert "table.footer" not in typ and "notes: [" in typ and "Kilde" in typ  # a note is no table row
 
 
 # Keys Quarto (1.9–1.11, src/resources/schema/document-crossref.yml) accepts

@@ -180,3 +180,28 @@ def html_for_typst(html: str, caption: str | None, ident: str | None) -> str:
 
         table = re.sub(r"(<table\b[^>]*>)", lambda m: m.group(1) + f"<caption>{escape(caption)}</caption>", table, count=1)
     return f'<div id="{ident}">{table}</div>' if ident else table
+
+
+_TFOOT = re.compile(r"<tfoot\b.*?</tfoot>", re.S | re.I)
+_THEAD = re.compile(r"<thead\b.*?</thead>", re.S | re.I)
+
+
+def split_notes(table_html: str) -> tuple[str, list[str]]:
+    """The table without its ``<tfoot>``, and the inner HTML of each footer cell.
+
+    great-tables writes source notes and footnotes as rows of ``<tfoot>``;
+    in the PDF they are a plain block under the table (not striped, not
+    repeated), so they are taken out of the table.
+    """
+    notes: list[str] = []
+    for foot in _TFOOT.findall(table_html):
+        for _, _, content in _ROW_CELL.findall(foot):
+            if re.sub(r"<[^>]+>", "", content).strip():
+                notes.append(content.strip())
+    return _TFOOT.sub("", table_html), notes
+
+
+def header_rows(table_html: str) -> int:
+    """Number of rows in the table's ``<thead>`` (column labels and spanners)."""
+    head = _THEAD.search(table_html)
+    return len(_ROW.findall(head.group(0))) if head else 0

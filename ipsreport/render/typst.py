@@ -6,14 +6,11 @@ import re
 import shutil
 from pathlib import Path
 
-from ipsreport.render.crossref import _PLACEHOLDER_RE, Book, Chapter, Float, fill_placeholders, resolve_refs
-from ipsreport.render.gtable import html_for_typst
+from ipsreport.render.crossref import Book, Chapter, Float, fill_placeholders, resolve_refs
+from ipsreport.render.gtable import header_rows, html_for_typst, split_notes
 from ipsreport.render.html import _raw
 from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, TYPOGRAPHY_LUA, run_pandoc
-
-
-#: A level-2 heading in pandoc markdown (the chapter's first section).
-_FIRST_SECTION = re.compile(r"^## ", re.M)
+from ipsreport.render.placement import place_floats
 
 
 class TypstCompileError(RuntimeError):
@@ -25,11 +22,17 @@ def typst_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def float_typst(fl: Float, figure_src: str | None, where: str, floating: bool = False) -> str:
-    """Typst for one table or figure; tables go through pandoc's HTML reader.
+def float_typst(fl: Float, figure_src: str | None, where: str) -> str:
+    """Typst for one table or figure, in the flow of the text.
 
-    With ``floating``, a chart may move to the top or bottom of the page (or
-    the next page) so that the text fills the page instead of leaving a gap.
+    Nothing floats: a table or figure stands where the chapter puts it (after
+    the paragraph that cites it, see :func:`place_floats`), so it can never
+    move above its section heading, into a case box or into a sentence.
+    Charts are ``figure(image)``; great-tables HTML goes through pandoc's
+    HTML reader and becomes ``ips-table(...)`` of ``assets/book.typ``, which
+    keeps a short table whole and lets a long one break with its header rows
+    repeated. The table's source notes are a plain block under the table,
+    not table rows.
     """
     cap = fl.caption_text
     label = f" <{fl.label}>" if fl.label else ""
@@ -37,49 +40,43 @@ def float_typst(fl: Float, figure_src: str | None, where: str, floating: bool = 
         alt = fl.alt or fl.caption or ""
         kind = "table" if fl.kind == "table" else "image"
         caption = f", caption: [#{typst_string(cap)}]" if cap else ""
-        placement = ", placement: auto" if floating else ""
         return (
-            f'#figure(image({typst_string(figure_src)}, alt: {typst_string(alt)}, width: 100%), kind: {kind}{caption}{placement})'
+            f'#figure(image({typst_string(figure_src)}, alt: {typst_string(alt)}, width: 100%), kind: {kind}{caption})'
             f"{label}"
         )
-    typ = run_pandoc(html_for_typst(fl.data, cap, fl.label), "html", "typst", where=where)
-    if floating and fl.data.lower().count("<tr") <= FLOAT_MAX_ROWS:
-        typ = _floating_table(typ)
-    return typ
+    table_html, notes_html = split_notes(html_for_typst(fl.data, None, None))
+    typ = run_pandoc(table_html + _NOTES_MARK + "".join(f"<p>{n}</p>" for n in notes_html), "html", "typst", where=where)
+    table_typ, _, notes_typ = typ.partition(_NOTES_MARK_TYP)
+    m = _PANDOC_TABLE.match(table_typ)
+    if not m:  # not the shape pandoc writes for a bare table: its own figure, notes as rows
+        return run_pandoc(html_for_typst(fl.data, cap, fl.label), "html", "typst", where=where)
+    args = [f"header-rows: {header_rows(table_html)}"]
+    if cap:
+        args.append(f"caption: [#{typst_string(cap)}]")
+    if notes_typ.strip():
+        args.append(f"notes: [\n{notes_typ.strip()}\n]")
+    return f"#ips-table({', '.join(args)}, {m.group('body')}){label}\n"
 
 
-#: Tables with at most this many rows may float like charts; longer ones
-#: stay in the text and break across pages.
-FLOAT_MAX_ROWS = 30
-_WRAPPED_FIGURE = re.compile(r"\A\s*#block\[\s*(#figure\(.*\))\s*\]\s*(<[^>\s]+>)\s*\Z", re.S)
+#: Separates a table from its notes in one pandoc call.
+_NOTES_MARK = "<p>IPSREPORTNOTES</p>"
+_NOTES_MARK_TYP = "IPSREPORTNOTES"
+#: What pandoc writes for a table without caption: ``#figure(align(center)[#table(...)], kind: table)``.
+_PANDOC_TABLE = re.compile(r"\A\s*#figure\(\s*(?P<body>align\(center\)\[#table\(.*\)\])\s*,\s*kind: table\s*\)\s*\Z", re.S)
 
 
-def _floating_table(typ: str) -> str:
-    """Let a short table float: unwrap pandoc's ``#block[...]`` and add ``placement: auto``.
-
-    A float inside a block would float within that block only, so the text
-    after it could not fill the page; the label moves onto the figure.
-    """
-    m = _WRAPPED_FIGURE.match(typ)
-    if not m or not m.group(1).rstrip().endswith(")"):
-        return typ
-    figure = m.group(1).rstrip()
-    return f"{figure[:-1].rstrip()}\n  , placement: auto\n  ) {m.group(2)}\n"
+def _sticky(paragraph: str) -> str:
+    """A short lead-in paragraph that never parts from the float after it."""
+    return f"{_raw('#block(sticky: true)[', 'typst')}{paragraph}{_raw(']', 'typst')}".strip("\n")
 
 
 def chapter_markdown_typst(book: Book, ch: Chapter, figure_files: dict[tuple[int, int], str], index: int) -> str:
-    """The chapter's markdown with refs resolved and floats as raw Typst."""
-    md = resolve_refs(ch.markdown, book, ch.page, "typst", where=str(ch.source))
-    # Charts before the chapter's first section heading stay in the text:
-    # on the opening page a float would go above the chapter title.
-    first_section = _FIRST_SECTION.search(md)
-    opening_end = first_section.start() if first_section else len(md)
-    floating = {int(m.group(1)): m.start() > opening_end for m in _PLACEHOLDER_RE.finditer(md)}
+    """The chapter's markdown with floats after their citing paragraph, refs resolved, floats as raw Typst."""
+    labels = {n: fl.label for n, fl in enumerate(ch.floats) if fl.label}
+    md = place_floats(ch.markdown, labels, keep_with=_sticky)
+    md = resolve_refs(md, book, ch.page, "typst", where=str(ch.source))
     return fill_placeholders(
-        md,
-        lambda n: _raw(
-            float_typst(ch.floats[n], figure_files.get((index, n)), str(ch.source), floating.get(n, False)), "typst"
-        ),
+        md, lambda n: _raw(float_typst(ch.floats[n], figure_files.get((index, n)), str(ch.source)), "typst")
     )
 
 
@@ -164,9 +161,7 @@ def compile_book(
 
     shutil.copy2(ASSETS_DIR / "book.typ", out_dir / "book.typ")
     args = ", ".join(f"{name}: {v}" for name, v in book_arguments(meta).items())
-    # Figures still waiting for room (floats) are printed before the next
-    # chapter starts, never on its opening page.
-    main = '#import "book.typ": *\n' f"#show: book.with({args})\n\n" + "\n\n#place.flush()\n\n".join(chapters_typ)
+    main = '#import "book.typ": *\n' f"#show: book.with({args})\n\n" + "\n\n".join(chapters_typ)
     main_path = out_dir / "main.typ"
     main_path.write_text(main, encoding="utf-8")
     pdf = out_dir / pdf_name
