@@ -191,17 +191,10 @@ def evaluate_chapter(path: Path, data_dir: Path) -> list[Inline]:
 
 
 def _chapters() -> list[Path]:
-    import yaml
+    """The book's chapters in order, from the one reader of ``_quarto.yml``."""
+    from ipsreport.render.config import load_project
 
-    cfg = yaml.safe_load((PROJECT_DIR / "_quarto.yml").read_text(encoding="utf-8"))
-    book = cfg["book"]
-    files = []
-    for entry in [*book.get("chapters", []), *book.get("appendices", [])]:
-        if isinstance(entry, dict):
-            files += entry.get("chapters", [])
-        else:
-            files.append(entry)
-    return [PROJECT_DIR / f for f in files]
+    return [Path(p) for p in load_project(PROJECT_DIR).files]
 
 
 # --------------------------------------------------------------------------- the check itself
