@@ -56,6 +56,7 @@ from ipsreport.models import RegressionResult, fit_regression
 from ipsreport.settings import Settings, get_settings
 from ipsreport.tables import (
     tab_audit,
+    tab_audit_summary,
     tab_background,
     tab_codebook,
     tab_duration,
@@ -102,6 +103,7 @@ TABLES: tuple[tuple[str, Callable], ...] = (
     ("tab_regression_spec", tab_regression_spec),
     ("tab_codebook", tab_codebook),
     ("tab_sources", tab_sources),
+    ("tab_audit_summary", tab_audit_summary),
     ("tab_audit", tab_audit),
     ("tab_caseload", tab_caseload),
     ("tab_fidelity_reviews", tab_fidelity_reviews),

@@ -68,9 +68,11 @@ def _html_text(page: Path) -> str:
     html = page.read_text(encoding="utf-8")
     # Bilag 7's "Trykt 2025" and "Forklaring" columns print the 2025 edition's numbers, not this
     # cohort's; the caseload table's consultants and days above the limit are staff and days, not persons.
-    for column in ("gt-audit-printed", "gt-audit-reason", "gt-caseload-consultant", "gt-caseload-days_above",
-                   "gt-caseload-share_above"):
+    # Its reasons (the audit table's row groups) and tolerances are about the 2025 edition too.
+    for column in ("gt-audit-printed", "gt-audit-reason", "gt-audit-tolerance", "gt-caseload-consultant",
+                   "gt-caseload-days_above", "gt-caseload-share_above"):
         html = re.sub(rf'<td[^>]*headers="[^"]*{column}[^"]*"[^>]*>.*?</td>', " ", html, flags=re.S)
+    html = re.sub(r'<th class="gt_group_heading"[^>]*id="gt-audit-[^"]*"[^>]*>.*?</th>', " ", html, flags=re.S)
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", html)
     return re.sub(r"\s+", " ", text.replace("&nbsp;", " ").replace("\u00a0", " ").replace("\u202f", " "))

@@ -254,6 +254,8 @@ def test_real_chapters_pass():
 def test_real_chapters_use_the_preamble_and_label_every_item():
     for path in default_paths():
         ch = parse_chapter(path)
+        if not ch.cells and "`{python}" not in path.read_text(encoding="utf-8"):
+            continue  # prose only (the reference list): nothing to compute
         first = ch.cells[0]
         assert first.options["include"] is False, path
         assert [c.strip() for c in first.source.splitlines()] == ["import ipsreport.api as ips", "d = ips.edition()", "f = ips.facts(d)"], path
