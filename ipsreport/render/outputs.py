@@ -10,7 +10,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ExecutedCell", "ExecutedChapter", "capitalise_at_sentence_start", "reduce_outputs"]
+__all__ = ["DATARESOURCE_MIME", "ExecutedCell", "ExecutedChapter", "capitalise_at_sentence_start", "reduce_outputs"]
+
+#: A table's numbers beside its display (a Frictionless tabular data
+#: resource, as pandas' ``display.html.table_schema`` and nteract write it).
+DATARESOURCE_MIME = "application/vnd.dataresource+json"
 
 _SVG_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 
@@ -22,7 +26,7 @@ class ExecutedCell:
     line: int
     source: str
     options: dict[str, Any]
-    outputs: list[dict[str, str]] = field(default_factory=list)
+    outputs: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -46,9 +50,14 @@ class ExecutedChapter:
         return cls(data["path"], data["front_matter"], data["blocks"])
 
 
-def reduce_outputs(outputs: list[Any], asis: bool) -> list[dict[str, str]]:
-    """Keep one representation per output, best first, and drop duplicates."""
-    out: list[dict[str, str]] = []
+def reduce_outputs(outputs: list[Any], asis: bool) -> list[dict[str, Any]]:
+    """Keep one representation per output, best first, and drop duplicates.
+
+    An output that also carries :data:`DATARESOURCE_MIME` (a table's
+    numbers) keeps it as ``item["resource"]`` (a JSON object) beside the
+    representation shown; the HTML writer offers it for download.
+    """
+    out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for o in outputs:
         kind = o.get("output_type")
@@ -70,6 +79,8 @@ def reduce_outputs(outputs: list[Any], asis: bool) -> list[dict[str, str]]:
                     break
             if item is None:
                 continue
+            if isinstance(data.get(DATARESOURCE_MIME), dict):
+                item["resource"] = data[DATARESOURCE_MIME]
         else:
             continue
         if item["type"] == "svg":
