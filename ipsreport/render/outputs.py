@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["DATARESOURCE_MIME", "ExecutedCell", "ExecutedChapter", "capitalise_at_sentence_start", "reduce_outputs"]
+__all__ = ["DATARESOURCE_MIME", "ExecutedCell", "ExecutedChapter", "capitalise_at_sentence_start", "inline_span",
+           "reduce_outputs"]
 
 #: A table's numbers beside its display (a Frictionless tabular data
 #: resource, as pandas' ``display.html.table_schema`` and nteract write it).
@@ -123,3 +124,43 @@ def capitalise_at_sentence_start(before: str, value: str) -> str:
     if _SENTENCE_START.search(before):
         return value[0].upper() + value[1:]
     return value
+
+
+_ATTR_NAME = re.compile(r"^[A-Za-z_][\w:.-]*$")
+_CLASS_NAME = re.compile(r"^[A-Za-z_][\w-]*$")
+
+
+def inline_span(value: str, attrs: dict[str, str] | None) -> str:
+    """An inline value as it goes into the chapter's markdown.
+
+    Without attributes, the text itself (as before). With attributes (from
+    the value's ``_inline_attrs_()``, see
+    :func:`ipsreport.render.kernel_helpers.inline_attrs`), a pandoc span
+    ``[text]{.fact tabindex="0" title="…"}``: the HTML writer keeps the
+    attributes (a tooltip on hover and keyboard focus), the Typst writer
+    prints the text alone, so the PDF is unchanged. Brackets in the text are
+    escaped; attribute names that are not plain names are dropped.
+
+    Parameters
+    ----------
+    value : str
+        The value's text.
+    attrs : dict, optional
+        HTML attributes; ``class`` may hold several space-separated classes.
+    """
+    if not attrs or not value.strip():
+        return value
+    parts = []
+    for name, text in attrs.items():
+        if name == "class":
+            parts += [f".{c}" for c in str(text).split() if _CLASS_NAME.match(c)]
+        elif name == "id":
+            if _CLASS_NAME.match(str(text)):
+                parts.append(f"#{text}")
+        elif _ATTR_NAME.match(name):
+            quoted = " ".join(str(text).split()).replace("\\", "\\\\").replace('"', '\\"')
+            parts.append(f'{name}="{quoted}"')
+    if not parts:
+        return value
+    text = value.replace("[", "\\[").replace("]", "\\]")
+    return f"[{text}]{{{' '.join(parts)}}}"
