@@ -135,16 +135,17 @@ def provenance_line(name: str, doc: str, fact: Fact, source: str | None, rule: s
     """
     parts = [_PUBLISHED_NOTE.sub("", doc).strip()]
     if fact.suppression == "base" or (fact.base is not None and pd.isna(fact.base) and fact.suppression):
-        parts.append(f"N under {fmt.count(min_cell)}")
+        parts.append(f"N under{NBSP}{fmt.count(min_cell)}")
     elif fact.base is not None and not pd.isna(fact.base):
-        parts.append(f"N = {fmt.count(fact.base)}")
+        parts.append(f"N{NBSP}={NBSP}{fmt.count(fact.base)}")
     where = _RULE_VARIABLE.search(rule or "")
     if source:
         parts.append(f"Kilde: {source}" + (f" ({where.group(1)}{where.group(2) or ''})" if where else ""))
-    parts.append(f"Fakta: {name}")
+    parts.append(f"Fakta:{NBSP}{name}")
     return " · ".join(p for p in parts if p)
 
 
+NBSP = "\u00a0"
 _PUBLISHED_NOTE = re.compile(r"\s*\(\d{4}: [^()]*\)\s*$")
 _RULE_VARIABLE = re.compile(r"`([^`]+)`( = [\d+]+)?")
 

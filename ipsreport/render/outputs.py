@@ -128,6 +128,8 @@ def capitalise_at_sentence_start(before: str, value: str) -> str:
 
 _ATTR_NAME = re.compile(r"^[A-Za-z_][\w:.-]*$")
 _CLASS_NAME = re.compile(r"^[A-Za-z_][\w-]*$")
+#: Line breaks and runs of ASCII blanks in an attribute (no-break spaces are kept).
+_BLANKS = re.compile(r"[ \t\r\n]+")
 
 
 def inline_span(value: str, attrs: dict[str, str] | None) -> str:
@@ -158,7 +160,7 @@ def inline_span(value: str, attrs: dict[str, str] | None) -> str:
             if _CLASS_NAME.match(str(text)):
                 parts.append(f"#{text}")
         elif _ATTR_NAME.match(name):
-            quoted = " ".join(str(text).split()).replace("\\", "\\\\").replace('"', '\\"')
+            quoted = _BLANKS.sub(" ", str(text)).strip().replace("\\", "\\\\").replace('"', '\\"')
             parts.append(f'{name}="{quoted}"')
     if not parts:
         return value
