@@ -22,6 +22,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from IPython.core.formatters import DisplayFormatter
 
 from ipsreport import tables, tables_fidelity
 from ipsreport.paths import PROJECT_DIR, SYNTHETIC_DIR
@@ -51,9 +52,10 @@ def test_every_chapter_table_shows_its_gt_and_carries_its_numbers(name, fake):
     module = tables if hasattr(tables, name) else tables_fidelity
     table = getattr(module, name)(fake)
     assert isinstance(table, ReportTable)
-    bundle = table._repr_mimebundle_()
-    # The page shows exactly what the GT shows (the snapshots compare this HTML).
-    assert bundle["text/html"] == table.gt._repr_html_()
+    bundle, _ = DisplayFormatter().format(table)
+    alone, _ = DisplayFormatter().format(table.gt)
+    # Every front end (this engine, Quarto, Jupyter) shows exactly what the GT shows.
+    assert {k: v for k, v in bundle.items() if k != DATARESOURCE_MIME} == alone
     assert table.as_raw_html() == table.gt.as_raw_html()
     if name == "tab_fidelity_reviews":  # the fake edition has no reviews: a note, nothing to download
         assert DATARESOURCE_MIME not in bundle

@@ -25,15 +25,15 @@ from typing import Any, Mapping
 import pandas as pd
 from great_tables import GT
 
+from ipsreport.render.outputs import DATARESOURCE_MIME
+
 __all__ = ["DATARESOURCE_MIME", "ReportTable", "downloadable", "tidy_counts"]
 
-#: The MIME type of a tabular data resource in a notebook's display data.
-DATARESOURCE_MIME = "application/vnd.dataresource+json"
 #: Significant digits kept in a float (so ``16.27906976744186`` is ``16.2791``).
 SIGNIFICANT = 6
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ReportTable:
     """A GT for display plus the frame a reviewer downloads.
 
@@ -57,11 +57,16 @@ class ReportTable:
         """The GT's HTML (:meth:`great_tables.GT.as_raw_html`)."""
         return self.gt.as_raw_html(**kwargs)
 
+    def __repr__(self) -> str:
+        return repr(self.gt)
+
     def _repr_html_(self) -> str:
         return self.gt._repr_html_()
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
-        bundle: dict[str, Any] = {"text/html": self.gt._repr_html_()}
+        # text/html and text/plain exactly as the GT alone gives them, so any
+        # front end (Quarto included) shows the same; the numbers ride along.
+        bundle: dict[str, Any] = {"text/html": self.gt._repr_html_(), "text/plain": repr(self.gt)}
         resource = self.resource()
         if resource is not None:
             bundle[DATARESOURCE_MIME] = resource
