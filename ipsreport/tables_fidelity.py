@@ -10,7 +10,7 @@ small-number rule applied, and the optional fidelity reviews of
 from __future__ import annotations
 
 import pandas as pd
-from great_tables import GT, loc, style
+from great_tables import loc, style
 
 from ipsreport import disclosure, fmt
 from ipsreport.disclosed import disclosed
@@ -20,12 +20,13 @@ from ipsreport.summaries.fidelity_reviews import (
     fidelity_bands_text,
     lowest_items_text,
 )
+from ipsreport.tables.download import ReportTable, downloadable
 from ipsreport.tables.style import REGISTRY_NOTE, add_notes, gt_table, keep_together
 
 __all__ = ["tab_caseload", "tab_fidelity_reviews"]
 
 
-def tab_caseload(ed) -> GT:
+def tab_caseload(ed) -> ReportTable:
     """Fidelity appendix: each consultant's caseload against the limit.
 
     One row per consultant ("Konsulent A", …) and a bold programme row: the
@@ -55,7 +56,7 @@ def tab_caseload(ed) -> GT:
 
     Returns
     -------
-    GT
+    ReportTable
     """
     protected = disclosed(ed)
     min_cell = protected.min_cell
@@ -95,7 +96,18 @@ def tab_caseload(ed) -> GT:
     if any(small):
         notes.append(f"Antal under {min_cell} vises som »<{min_cell}«; for den konsulent vises gennemsnittet "
                      "heller ikke (»–«).")
-    return add_notes(table, notes)
+    rows = pd.concat([per, total.to_frame().T])
+    data = pd.DataFrame({
+        "consultant": frame["consultant"],
+        "mean": rows["mean"].astype(float).to_numpy(),
+        "peak": pd.array(rows["peak"], dtype="Int64"),
+        "days_above": pd.array(rows["days_above"], dtype="Int64"),
+        "share_above": rows["share_above_pct"].astype(float).to_numpy(),
+    })
+    return downloadable(add_notes(table, notes), data, {
+        "consultant": "Konsulent", "mean": "Unge ad gangen, gennemsnit", "peak": "Unge ad gangen, højeste",
+        "days_above": f"Dage over grænsen på {limit}", "share_above": "Andel af dagene over grænsen (%)",
+    })
 
 
 def _mean(value) -> float:
@@ -103,7 +115,7 @@ def _mean(value) -> float:
     return float("nan") if pd.isna(value) else fmt.round_half_up(value, 1)
 
 
-def tab_fidelity_reviews(ed) -> GT:
+def tab_fidelity_reviews(ed) -> ReportTable:
     """Fidelity appendix: each fidelity review's total, band and lowest-scored items.
 
     One row per review (ordered by site, date and reviewer type). A review
@@ -120,13 +132,13 @@ def tab_fidelity_reviews(ed) -> GT:
 
     Returns
     -------
-    GT
+    ReportTable
     """
     protected = disclosed(ed)
     reviews = protected.fidelity_reviews
     if reviews.empty:
         frame = pd.DataFrame({"note": [NO_REVIEWS_SENTENCE]})
-        return gt_table(frame, "fidelity-reviews", first_width=None).cols_label(note="")
+        return downloadable(gt_table(frame, "fidelity-reviews", first_width=None).cols_label(note=""), None)
     items = protected.fidelity_items
     n_items = int(reviews["n_items"].iloc[0] + reviews["n_missing"].iloc[0])
     frame = pd.DataFrame({
@@ -152,7 +164,19 @@ def tab_fidelity_reviews(ed) -> GT:
         "nævnes ved navn. "
         "Kilde: fidelitetsmålingerne (fidelity-filen i datamappen).",
     ]
-    return add_notes(table, notes)
+    data = pd.DataFrame({
+        "site": frame["site"],
+        "date": pd.to_datetime(reviews["review_date"]).to_numpy(),
+        "reviewer": [None if pd.isna(r) else str(r) for r in reviews["reviewer"]],
+        "total": pd.array([None if pd.isna(t) else int(t) for t in reviews["total"]], dtype="Int64"),
+        "band": [None if pd.isna(b) else str(b) for b in reviews["band"]],
+        "missing": pd.array([int(m) for m in reviews["n_missing"]], dtype="Int64"),
+        "lowest": frame["lowest"],
+    })
+    return downloadable(add_notes(table, notes), data, {
+        "site": "Jobcenter", "date": "Dato", "reviewer": "Målt af", "total": "Samlet score", "band": "Niveau",
+        "missing": "Manglende punkter", "lowest": "Lavest scorede punkter",
+    })
 
 
 def _missing(n) -> str:

@@ -302,3 +302,57 @@ def test_search_finds_sections_offline(browser, pages):
     page.wait_for_function("document.querySelector('#search-results').textContent.includes('Ingen resultater')")
     assert not errors, errors
     page.close()
+
+
+@pytest.mark.browser
+def test_phone_tables_scroll_with_a_cue_and_charts_keep_legible_text(browser, book):
+    """At 390 px the grids of chapter 5 (Tabel 5-7) scroll inside their box with a swipe hint and a
+    faded edge; at 1280 px they fit and say nothing. Charts keep a width where their text is legible."""
+    seen = {}
+    for width in (390, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 844})
+        page.goto((book / "05-job-og-uddannelse.html").as_uri())
+        page.wait_for_load_state("load")
+        for label in ("tbl-motivation", "tbl-resources", "tbl-evaluation"):
+            seen[label, width] = page.evaluate(
+                """id => { const f = document.getElementById(id), box = f.querySelector('.table-scroll'),
+                           hint = f.querySelector('.scroll-hint');
+                     return {overflows: box.scrollWidth > box.clientWidth + 1, hint: !!hint && !hint.hidden,
+                             mask: getComputedStyle(box).webkitMaskImage || getComputedStyle(box).maskImage,
+                             page: document.documentElement.scrollWidth}; }""", label)
+        page.goto((book / "06-mental-sundhed.html").as_uri())
+        page.wait_for_load_state("load")
+        chart = page.evaluate("() => document.querySelector('figure a.figure-link img').getBoundingClientRect().width")
+        if width == 390:
+            assert chart >= 500, f"a chart is squeezed to {chart}px on a phone (its text would be 5-6 px)"
+        page.close()
+    for (label, width), s in seen.items():
+        assert s["page"] <= width, (label, width, s)  # the box scrolls, not the page
+        if width == 390 and s["overflows"]:
+            assert s["hint"] and s["mask"] not in ("none", ""), (label, s)
+        if width == 1280:
+            assert not s["overflows"] and not s["hint"], (label, s)
+    assert any(s["overflows"] for (label, width), s in seen.items() if width == 390)
+
+
+@pytest.mark.browser
+def test_prose_numbers_show_their_provenance_on_focus(browser, book):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((book / "05-job-og-uddannelse.html").as_uri())
+    page.wait_for_load_state("load")
+    facts = page.locator("main span.fact")
+    assert facts.count() >= 10
+    first = facts.first
+    title = first.get_attribute("title")
+    assert "Fakta:" in title and "Kilde:" in title and first.get_attribute("tabindex") == "0"
+    first.focus()
+    shown = page.evaluate("() => getComputedStyle(document.activeElement, '::after').content")
+    assert "Fakta:" in shown
+    page.close()
+
+
+def test_pdf_prints_the_numbers_without_their_tooltips(pdf_path):
+    from pypdf import PdfReader
+
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(str(pdf_path)).pages)
+    assert "Fakta:" not in text and "tabindex" not in text and "{.fact" not in text

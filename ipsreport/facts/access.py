@@ -16,7 +16,8 @@ from ipsreport import fmt
 from ipsreport.memo import remember
 from ipsreport.disclosed import disclosed, pool_cells
 from ipsreport.facts.definition import FactDef
-from ipsreport.facts.fact import HIDDEN_COUNT, HIDDEN_SHARE, NO_ANSWERS, Fact, label, share_phrase, small_people
+from ipsreport.facts.fact import (HIDDEN_COUNT, HIDDEN_SHARE, NO_ANSWERS, Fact, FactText, label, provenance_line,
+                                  share_phrase, small_people)
 from ipsreport.facts.registry import REGISTRY
 from ipsreport.facts.sources import REGISTRY_COUNTS, Source
 
@@ -45,7 +46,7 @@ class Facts:
     def __getattr__(self, name: str) -> str:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self._get(name).render(self._min_cell)
+        return self._traced(name, self._get(name).render(self._min_cell))
 
     def __dir__(self):
         return sorted({*super().__dir__(), *self._defs})
@@ -65,12 +66,12 @@ class Facts:
     def words(self, n) -> str:
         """Danish word for a number or a count fact: ``f.words(1) == "én"``, ``f.words("edu_vocational_n")``."""
         if isinstance(n, str):
-            fact = self._get(n)
+            name, fact = n, self._get(n)
             if fact.suppression:
                 # "<3", or "et skjult antal": never a number in words.
-                return fact.render(self._min_cell) if fact.kind == "count" else (
-                    label(self._min_cell) if fact.suppression == "primary" else HIDDEN_COUNT)
-            n = fact.n if fact.kind == "of" else fact.value
+                return self._traced(name, fact.render(self._min_cell) if fact.kind == "count" else (
+                    label(self._min_cell) if fact.suppression == "primary" else HIDDEN_COUNT))
+            return self._traced(name, fmt.words(fact.n if fact.kind == "of" else fact.value))
         return fmt.words(n)
 
     def share_words(self, name: str, **kwargs) -> str:
@@ -82,18 +83,27 @@ class Facts:
         if fact.kind not in ("pct", "of", "text") and fact.share is None:
             raise ValueError(f"fact {name!r} is not a share")
         if fact.suppression == "primary":
-            return small_people(self._min_cell)
+            return self._traced(name, small_people(self._min_cell))
         if fact.suppression:
-            return HIDDEN_SHARE
+            return self._traced(name, HIDDEN_SHARE)
         if fact.share is None or fact.share != fact.share:
-            return NO_ANSWERS
-        return share_phrase(fact.share, fact.n, fact.base, **kwargs)
+            return self._traced(name, NO_ANSWERS)
+        return self._traced(name, share_phrase(fact.share, fact.n, fact.base, **kwargs))
 
     def as_dict(self) -> dict[str, str]:
         """Every fact formatted (computes them all)."""
         return {name: getattr(self, name) for name in self.names}
 
     # -- for the definitions (ipsreport.facts.registry_*) ----------------------
+
+    def _traced(self, name: str, text: str) -> str:
+        """A number's text with its provenance (:class:`FactText`); sentences (``text`` facts) stay plain."""
+        definition = self._defs[name]
+        if definition.kind == "text":
+            return text
+        fact = self._get(name)
+        source = definition.source.name if definition.source is not None else None
+        return FactText(text, provenance_line(name, definition.doc, fact, source, definition.rule, self._min_cell))
 
     def _get(self, name: str) -> Fact:
         if name not in self._facts:

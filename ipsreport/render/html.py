@@ -23,8 +23,19 @@ def _raw(content: str, fmt: str) -> str:
     return f"\n\n{fence}{{={fmt}}}\n{content}\n{fence}\n\n"
 
 
-def float_html(fl: Float, figure_src: str | None) -> str:
-    """HTML for one table or figure (caption carries "Tabel N:" / "Figur N:")."""
+_XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def float_html(fl: Float, figure_src: str | None, downloads: tuple[str, str] | None = None,
+               words: dict[str, str] | None = None) -> str:
+    """HTML for one table or figure (caption carries "Tabel N:" / "Figur N:").
+
+    ``downloads``: the table's (CSV, Excel) files, linked under it
+    (:func:`ipsreport.render.downloads.write_downloads`). ``words``: the
+    page's UI words (English when not given). A table box that overflows
+    its column gets a swipe hint (``assets/tables.js`` shows it).
+    """
+    w = {k: htmlmod.escape(v) for k, v in {**UI_WORDS, **(words or {})}.items()}
     ident = f' id="{htmlmod.escape(fl.label)}"' if fl.label else ""
     cap = fl.caption_text
     figcap = f"<figcaption>{htmlmod.escape(cap)}</figcaption>" if cap else ""
@@ -32,20 +43,38 @@ def float_html(fl: Float, figure_src: str | None) -> str:
         alt = fl.alt or fl.caption or ""
         img = f'<img src="{figure_src}" alt="{htmlmod.escape(alt)}" loading="lazy">'
         # The chart on its own page lets a phone reader zoom into the labels.
-        link = f'<a class="figure-link" href="{figure_src}" title="Åbn figuren i fuld størrelse">{img}</a>'
+        link = f'<a class="figure-link" href="{figure_src}" title="{w["open_figure"]}">{img}</a>'
         return f'<figure class="figure"{ident}>{link}{figcap}</figure>'
     body = html_for_page(fl.data)
     cls = "table" if fl.kind == "table" else "figure"
     scroll = "table-scroll table-wide" if is_wide_table(body) else "table-scroll"
     if fl.kind == "table":
-        return f'<figure class="{cls}"{ident}>{figcap}<div class="{scroll}">{body}</div></figure>'
+        hint = f'<p class="scroll-hint" aria-hidden="true" hidden>{w["scroll_hint"]}</p>'
+        links = ""
+        if downloads:
+            csv_file, xlsx_file = (htmlmod.escape(d) for d in downloads)
+            links = (f'<p class="table-downloads">{w["download_table"]}: '
+                     f'<a href="{csv_file}" download type="text/csv">{w["download_csv"]}</a> · '
+                     f'<a href="{xlsx_file}" download type="{_XLSX_MIME}">{w["download_xlsx"]}</a></p>')
+        return f'<figure class="{cls}"{ident}>{figcap}{hint}<div class="{scroll}">{body}</div>{links}</figure>'
     return f'<figure class="{cls}"{ident}><div class="table-scroll">{body}</div>{figcap}</figure>'
 
 
-def chapter_markdown_html(book: Book, ch: Chapter, figure_files: dict[tuple[int, int], str], index: int) -> str:
-    """The chapter's markdown with refs resolved and floats as raw HTML."""
+def chapter_markdown_html(book: Book, ch: Chapter, figure_files: dict[tuple[int, int], str], index: int,
+                          downloads: dict[str, tuple[str, str]] | None = None,
+                          words: dict[str, str] | None = None) -> str:
+    """The chapter's markdown with refs resolved and floats as raw HTML.
+
+    ``downloads``: table label -> (CSV, Excel) links; ``words``: UI words.
+    """
     md = resolve_refs(ch.markdown, book, ch.page, "html", where=str(ch.source))
-    return fill_placeholders(md, lambda n: _raw(float_html(ch.floats[n], figure_files.get((index, n))), "html"))
+    downloads = downloads or {}
+
+    def one(n: int) -> str:
+        fl = ch.floats[n]
+        return _raw(float_html(fl, figure_files.get((index, n)), downloads.get(fl.label or ""), words), "html")
+
+    return fill_placeholders(md, one)
 
 
 def convert_chapter(md: str, where: str) -> str:
@@ -144,7 +173,7 @@ def write_page(
 
 _SECTION = re.compile(r'<h([123]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _MAIN = re.compile(r"<main[^>]*>(.*?)</main>", re.S)
-_SKIP = re.compile(r"<(script|style|nav)\b.*?</\1>", re.S)
+_SKIP = re.compile(r"<(script|style|nav)\b.*?</\1>|<p class=\"(?:scroll-hint|table-downloads)\".*?</p>", re.S)
 
 
 def search_documents(pages: list[Path]) -> list[dict[str, str]]:
@@ -205,6 +234,7 @@ def copy_assets(out_dir: Path) -> None:
     (dst / "fonts").mkdir(parents=True, exist_ok=True)
     shutil.copy2(ASSETS_DIR / "style.css", dst / "style.css")
     shutil.copy2(ASSETS_DIR / "search.js", dst / "search.js")
+    shutil.copy2(ASSETS_DIR / "tables.js", dst / "tables.js")
     (dst / "vendor").mkdir(exist_ok=True)
     for vendored in (ASSETS_DIR / "vendor").iterdir():
         shutil.copy2(vendored, dst / "vendor" / vendored.name)

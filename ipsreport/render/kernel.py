@@ -28,7 +28,7 @@ from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 
-from ipsreport.render.outputs import ExecutedChapter, capitalise_at_sentence_start, reduce_outputs
+from ipsreport.render.outputs import ExecutedChapter, capitalise_at_sentence_start, inline_span, reduce_outputs
 from ipsreport.render.qmd import Cell, Markdown, QmdDoc, split_inline
 
 __all__ = ["CellError", "KernelWorker"]
@@ -221,20 +221,26 @@ class KernelWorker:
             else:
                 exprs.append((piece[0], block.line + offset))
         values: list[str] = []
+        attrs: list[dict[str, str] | None] = []
         if exprs:
             cell = self._exec(path, f"__ips_inline_batch({[e for e, _ in exprs]!r})", block.line, block.line)
             text = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
             reply = json.loads(text.strip().splitlines()[-1])
             values = reply["values"]
+            attrs = reply.get("attrs") or [None] * len(values)
             if reply["failed"] is not None:
                 expr, line = exprs[reply["failed"]]
                 # Raises CellError with the expression's own traceback.
                 self._exec(path, f"__ips_inline({expr})", line, line, inline=expr)
                 raise CellError(path, line, line, "Error", f"inline expression `{{python}} {expr}` failed", "")
         parts: list[str] = []
-        it = iter(values)
+        it = iter(zip(values, attrs))
         for piece in pieces:
-            parts.append(piece if isinstance(piece, str) else capitalise_at_sentence_start("".join(parts), next(it)))
+            if isinstance(piece, str):
+                parts.append(piece)
+                continue
+            value, attr = next(it)
+            parts.append(inline_span(capitalise_at_sentence_start("".join(parts), value), attr))
         return "".join(parts)
 
     def _exec(

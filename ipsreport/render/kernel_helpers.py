@@ -16,7 +16,7 @@ import os
 import warnings
 from typing import Mapping
 
-__all__ = ["inline", "inline_batch", "prepare_chapter", "reset", "warn_off", "warn_restore"]
+__all__ = ["inline", "inline_attrs", "inline_batch", "prepare_chapter", "reset", "warn_off", "warn_restore"]
 
 _stack: list = []
 
@@ -86,14 +86,37 @@ def inline(value) -> None:
     print(str(value), end="")
 
 
+def inline_attrs(value) -> dict[str, str] | None:
+    """The HTML attributes an inline value asks for, or None.
+
+    A value may define ``_inline_attrs_()`` returning a mapping of HTML
+    attribute names to strings (``{"class": "fact", "title": "…"}``); the
+    HTML page wraps its text in a span with them, every other output prints
+    the text alone. Deliberately not ``_repr_html_``: Jupyter front ends and
+    Quarto would show that instead of the plain text.
+    """
+    method = getattr(type(value), "_inline_attrs_", None)
+    if method is None:
+        return None
+    try:
+        attrs = method(value)
+    except Exception:  # a tooltip is never worth a failed render
+        return None
+    if not attrs:
+        return None
+    return {str(k): str(v) for k, v in dict(attrs).items()}
+
+
 def inline_batch(exprs: list[str]) -> None:
     """Evaluate a prose block's inline expressions in one round trip; print a JSON reply.
 
-    ``{"values": [...], "failed": index or None}``; at the first failure the
-    caller re-runs that expression on its own to report its error.
+    ``{"values": [...], "attrs": [...], "failed": index or None}``: each
+    value's text and its :func:`inline_attrs` (or null); at the first
+    failure the caller re-runs that expression on its own to report its error.
     """
     ns = _shell().user_ns
-    out = []
+    out: list[str] = []
+    attrs: list[dict[str, str] | None] = []
     for i, expr in enumerate(exprs):
         buf = io.StringIO()
         try:
@@ -101,7 +124,8 @@ def inline_batch(exprs: list[str]) -> None:
                 value = eval(compile(expr, "<inline>", "eval"), ns)
                 print(str(value), end="")
         except BaseException:
-            print(json.dumps({"values": out, "failed": i}))
+            print(json.dumps({"values": out, "attrs": attrs, "failed": i}))
             return
         out.append(buf.getvalue())
-    print(json.dumps({"values": out, "failed": None}))
+        attrs.append(inline_attrs(value))
+    print(json.dumps({"values": out, "attrs": attrs, "failed": None}))

@@ -10,7 +10,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ExecutedCell", "ExecutedChapter", "capitalise_at_sentence_start", "reduce_outputs"]
+__all__ = ["DATARESOURCE_MIME", "ExecutedCell", "ExecutedChapter", "capitalise_at_sentence_start", "inline_span",
+           "reduce_outputs"]
+
+#: A table's numbers beside its display (a Frictionless tabular data
+#: resource, as pandas' ``display.html.table_schema`` and nteract write it).
+DATARESOURCE_MIME = "application/vnd.dataresource+json"
 
 _SVG_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 
@@ -22,7 +27,7 @@ class ExecutedCell:
     line: int
     source: str
     options: dict[str, Any]
-    outputs: list[dict[str, str]] = field(default_factory=list)
+    outputs: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -46,9 +51,14 @@ class ExecutedChapter:
         return cls(data["path"], data["front_matter"], data["blocks"])
 
 
-def reduce_outputs(outputs: list[Any], asis: bool) -> list[dict[str, str]]:
-    """Keep one representation per output, best first, and drop duplicates."""
-    out: list[dict[str, str]] = []
+def reduce_outputs(outputs: list[Any], asis: bool) -> list[dict[str, Any]]:
+    """Keep one representation per output, best first, and drop duplicates.
+
+    An output that also carries :data:`DATARESOURCE_MIME` (a table's
+    numbers) keeps it as ``item["resource"]`` (a JSON object) beside the
+    representation shown; the HTML writer offers it for download.
+    """
+    out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for o in outputs:
         kind = o.get("output_type")
@@ -70,6 +80,8 @@ def reduce_outputs(outputs: list[Any], asis: bool) -> list[dict[str, str]]:
                     break
             if item is None:
                 continue
+            if isinstance(data.get(DATARESOURCE_MIME), dict):
+                item["resource"] = data[DATARESOURCE_MIME]
         else:
             continue
         if item["type"] == "svg":
@@ -112,3 +124,45 @@ def capitalise_at_sentence_start(before: str, value: str) -> str:
     if _SENTENCE_START.search(before):
         return value[0].upper() + value[1:]
     return value
+
+
+_ATTR_NAME = re.compile(r"^[A-Za-z_][\w:.-]*$")
+_CLASS_NAME = re.compile(r"^[A-Za-z_][\w-]*$")
+#: Line breaks and runs of ASCII blanks in an attribute (no-break spaces are kept).
+_BLANKS = re.compile(r"[ \t\r\n]+")
+
+
+def inline_span(value: str, attrs: dict[str, str] | None) -> str:
+    """An inline value as it goes into the chapter's markdown.
+
+    Without attributes, the text itself (as before). With attributes (from
+    the value's ``_inline_attrs_()``, see
+    :func:`ipsreport.render.kernel_helpers.inline_attrs`), a pandoc span
+    ``[text]{.fact tabindex="0" title="…"}``: the HTML writer keeps the
+    attributes (a tooltip on hover and keyboard focus), the Typst writer
+    prints the text alone, so the PDF is unchanged. Brackets in the text are
+    escaped; attribute names that are not plain names are dropped.
+
+    Parameters
+    ----------
+    value : str
+        The value's text.
+    attrs : dict, optional
+        HTML attributes; ``class`` may hold several space-separated classes.
+    """
+    if not attrs or not value.strip():
+        return value
+    parts = []
+    for name, text in attrs.items():
+        if name == "class":
+            parts += [f".{c}" for c in str(text).split() if _CLASS_NAME.match(c)]
+        elif name == "id":
+            if _CLASS_NAME.match(str(text)):
+                parts.append(f"#{text}")
+        elif _ATTR_NAME.match(name):
+            quoted = _BLANKS.sub(" ", str(text)).strip().replace("\\", "\\\\").replace('"', '\\"')
+            parts.append(f'{name}="{quoted}"')
+    if not parts:
+        return value
+    text = value.replace("[", "\\[").replace("]", "\\]")
+    return f"[{text}]{{{' '.join(parts)}}}"

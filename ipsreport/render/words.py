@@ -6,7 +6,10 @@ its own ``_quarto.yml``. ``crossref:`` is a closed object in Quarto's schema
 (an unknown key such as ``ch-prefix`` stops ``quarto render``); ``language:``
 keys are free-form strings, so the few UI words Quarto has no key for
 (``page-nav-previous``, ``page-nav-next``, ``page-nav-label``,
-``download-pdf``, ``nav-chapters-label``, ``preview-failed``) live there too.
+``download-pdf``, ``nav-chapters-label``, ``preview-failed``, the table
+downloads' ``download-table``, ``download-csv``, ``download-xlsx`` and
+``download-folder`` (the folder of the files), ``table-scroll-hint`` and
+``figure-open``) live there too.
 """
 
 from __future__ import annotations
@@ -49,6 +52,12 @@ UI_WORDS = {
     "list_of_tables": "List of Tables",
     "list_of_figures": "List of Figures",
     "preview_failed": "The preview could not be updated",
+    "download_table": "Download the numbers",
+    "download_csv": "CSV",
+    "download_xlsx": "Excel",
+    "download_folder": "tables",
+    "scroll_hint": "Swipe to see the whole table",
+    "open_figure": "Open the figure at full size",
 }
 
 #: The ``language:`` key of each UI word.
@@ -67,6 +76,12 @@ UI_KEYS = {
     "list_of_tables": "crossref-lot-title",
     "list_of_figures": "crossref-lof-title",
     "preview_failed": "preview-failed",
+    "download_table": "download-table",
+    "download_csv": "download-csv",
+    "download_xlsx": "download-xlsx",
+    "download_folder": "download-folder",
+    "scroll_hint": "table-scroll-hint",
+    "open_figure": "figure-open",
 }
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ipsreport.render import html as html_writer
+from ipsreport.render import downloads as table_downloads
 from ipsreport.render import typst as typst_writer
 from ipsreport.render.base import STAMP_FILE, Progress, RenderError, RenderResult
 from ipsreport.render.config import Project
@@ -27,6 +28,7 @@ from ipsreport.render.hooks import Cover
 from ipsreport.render.outdir import staging_dir, swap, write_stamp
 from ipsreport.render.pandoc import PandocError, set_cache_dir
 from ipsreport.render.plan import Plan
+from ipsreport.render.words import UI_WORDS
 
 __all__ = ["book_meta", "finish"]
 
@@ -95,7 +97,10 @@ def finish(plan: Plan, say: Progress) -> RenderResult:
             _PANDOC_CACHE_USERS.append(cache / "pandoc")
             set_cache_dir(_PANDOC_CACHE_USERS[0])
         try:
-            _write(book, project, tmp, to, meta, cache, result, say)
+            resources = {}
+            for p in project.files:
+                resources.update(table_downloads.table_resources(plan.executed[p].blocks))
+            _write(book, project, tmp, to, meta, cache, result, say, resources)
         finally:
             with _PANDOC_CACHE_LOCK:
                 _PANDOC_CACHE_USERS.remove(cache / "pandoc")
@@ -148,7 +153,17 @@ def _figure_files(book, tmp: Path) -> dict[tuple[int, int], str]:
     return figure_files
 
 
-def _write(book, project: Project, tmp: Path, to: str, meta: dict, cache: Path, result: RenderResult, say) -> None:
+def _downloads(book, project: Project, tmp: Path, resources: dict) -> dict[str, tuple[str, str]]:
+    """Write each table's CSV and Excel file (:mod:`ipsreport.render.downloads`); label -> links."""
+    folder = project.words.get("download_folder") or UI_WORDS["download_folder"]
+    shutil.rmtree(tmp / folder, ignore_errors=True)
+    captions = {fl.label: fl.caption_text for ch in book.chapters for fl in ch.floats if fl.label in resources}
+    return table_downloads.write_downloads(tmp, folder, {k: v for k, v in resources.items() if k in captions},
+                                           captions)
+
+
+def _write(book, project: Project, tmp: Path, to: str, meta: dict, cache: Path, result: RenderResult, say,
+           resources: dict | None = None) -> None:
     figure_files = _figure_files(book, tmp)
     _copy_local_images(book, tmp)
     workers = max(1, os.cpu_count() or 1)
@@ -157,8 +172,9 @@ def _write(book, project: Project, tmp: Path, to: str, meta: dict, cache: Path, 
         if to in ("html", "all"):
             say("write", "HTML")
             html_writer.copy_assets(tmp)
+            links = _downloads(book, project, tmp, resources or {})
             for ci, ch in enumerate(book.chapters):
-                md = html_writer.chapter_markdown_html(book, ch, figure_files, ci)
+                md = html_writer.chapter_markdown_html(book, ch, figure_files, ci, links, project.words)
                 html_jobs.append(pool.submit(html_writer.convert_chapter, md, str(ch.source)))
         typ_jobs = []
         if to in ("pdf", "all"):

@@ -15,8 +15,14 @@ rule is replaced by a one-line note (:func:`withheld_table`). Conventions, follo
   deterministic, and is 100 % wide with a wrapping first column so it fits
   an A4 text column and a phone screen.
 
+Tabel 1-9 and the fidelity tables return a
+:class:`~ipsreport.tables.download.ReportTable`: the GT as shown plus the
+disclosure-controlled numbers behind it, which the HTML book offers as CSV
+and Excel (``downloadable(gt, frame, titles)`` wraps any table in one call).
+
 Modules: :mod:`ipsreport.tables.style` (house style, the count and grid
-shapes), :mod:`ipsreport.tables.chapters` (Tabel 1-9),
+shapes), :mod:`ipsreport.tables.download` (the download wrapper),
+:mod:`ipsreport.tables.chapters` (Tabel 1-9),
 :mod:`ipsreport.tables.appendices` (method, codebook, sources, audit); the
 fidelity appendix's tables are :mod:`ipsreport.tables_fidelity`.
 """

@@ -7,10 +7,11 @@ already applied) and are formatted by :mod:`ipsreport.fmt`.
 from __future__ import annotations
 
 import pandas as pd
-from great_tables import GT, loc, style
+from great_tables import loc, style
 
 from ipsreport import disclosure, fmt
 from ipsreport.disclosed import disclosed
+from ipsreport.tables.download import ReportTable, downloadable, tidy_counts
 from ipsreport.tables.style import (
     NBSP,
     REGISTRY_NOTE,
@@ -44,18 +45,18 @@ __all__ = [
 # --- Chapter 4 -------------------------------------------------------------
 
 
-def tab_duration(ed) -> GT:
+def tab_duration(ed) -> ReportTable:
     """Tabel 1: duration of the programme (follow-up), ``"n (x %)"``."""
     return count_table(disclosed(ed).duration, "duration", "Varighed", min_cell_of(ed))
 
 
-def tab_background(ed) -> GT:
+def tab_background(ed) -> ReportTable:
     """Tabel 2: gender, age, education and work experience at start."""
     min_cell = min_cell_of(ed)
     summary = disclosed(ed).background
     n_respondents = len(ed.baseline)
     if disclosure.is_small(n_respondents, min_cell):
-        return withheld_table("background", min_cell)
+        return downloadable(withheld_table("background", min_cell), None)
     counts = summary[summary["code"].notna()]
     marked = n_pct_cells(counts, min_cell)
     cells = summary["category"].astype(str).to_frame()
@@ -75,16 +76,19 @@ def tab_background(ed) -> GT:
     table = table.cols_label(cell="Total").tab_stubhead("Baggrundsforhold")
     table = table.tab_spanner(keep_together(base_label(n_respondents)), columns=["cell"])
     table = table.cols_align("right", columns=["cell"])
-    return add_notes(table, [suppression_note(min_cell, marked)])
+    table = add_notes(table, [suppression_note(min_cell, marked)])
+    data, titles = tidy_counts(summary, "category", "Kategori", extra={"section": "Baggrundsforhold"})
+    data.insert(len(data.columns) - 1, "value", summary["value"])
+    return downloadable(table, data, {**titles, "value": "Værdi (år)"})
 
 
-def tab_status(ed) -> GT:
+def tab_status(ed) -> ReportTable:
     """Tabel 3: referral status at start, from the project's registry."""
     return count_table(disclosed(ed).status, "status", "Status ved opstart*", min_cell_of(ed),
                         notes=[REGISTRY_NOTE])
 
 
-def tab_supports(ed) -> GT:
+def tab_supports(ed) -> ReportTable:
     """Tabel 4: supports at start; several answers possible."""
     summary = disclosed(ed).supports
     summary = summary.assign(category=summary["label"])
@@ -95,27 +99,27 @@ def tab_supports(ed) -> GT:
 # --- Chapter 5 -------------------------------------------------------------
 
 
-def tab_motivation(ed) -> GT:
+def tab_motivation(ed) -> ReportTable:
     """Tabel 5: the three motivation items at start, percentage grid."""
     return grid_table(disclosed(ed).motivation, "motivation", min_cell_of(ed))
 
 
-def tab_resources(ed) -> GT:
+def tab_resources(ed) -> ReportTable:
     """Tabel 6: surplus in everyday life and belief in work, percentage grid."""
     return grid_table(disclosed(ed).resources, "resources", min_cell_of(ed))
 
 
-def tab_evaluation(ed) -> GT:
+def tab_evaluation(ed) -> ReportTable:
     """Tabel 7: the young people's evaluation of the programme, percentage grid."""
     return grid_table(disclosed(ed).evaluation, "evaluation", min_cell_of(ed))
 
 
-def tab_exit(ed) -> GT:
+def tab_exit(ed) -> ReportTable:
     """Tabel 8: exit to job, flexjob or education among those who finished (registry)."""
     min_cell = min_cell_of(ed)
     marked = disclosed(ed).exit
     if all_withheld(marked):
-        return withheld_table("exit", min_cell)
+        return downloadable(withheld_table("exit", min_cell), None)
     shown = marked[marked["success"]]
     cells = [disclosure.cell_count(n, s, min_cell) for n, s in zip(shown["n"], shown["suppression"])]
     # The total of the success rows is N minus the "other reason" row, so
@@ -135,7 +139,13 @@ def tab_exit(ed) -> GT:
     table = table.tab_spanner(keep_together(f"{base_label(marked['base'])} afsluttede"), columns=["cell"])
     table = table.cols_align("right", columns=["cell"])
     table = table.tab_style(style.text(weight="bold"), loc.body(rows=[len(frame) - 1]))
-    return add_notes(table, [REGISTRY_NOTE, suppression_note(min_cell, marked)])
+    table = add_notes(table, [REGISTRY_NOTE, suppression_note(min_cell, marked)])
+    data = pd.DataFrame({
+        "category": frame["category"],
+        "n": pd.array([*shown["n"], total], dtype="Int64"),
+        "base": pd.array([*shown["base"], marked["base"].iloc[0]], dtype="Int64"),
+    })
+    return downloadable(table, data, {"category": "Afslutningsstatus", "n": "Antal unge", "base": "Afsluttede (N)"})
 
 
 # --- Chapter 7 -------------------------------------------------------------
@@ -152,7 +162,7 @@ _CI_NOTES = {
 }
 
 
-def tab_regression(ed, ci_method: str | None = None) -> GT:
+def tab_regression(ed, ci_method: str | None = None) -> ReportTable:
     """Tabel 9: logistic regression of being in job or education at the end.
 
     The odds ratio is printed only for terms significant at ``settings.alpha``
@@ -168,7 +178,7 @@ def tab_regression(ed, ci_method: str | None = None) -> GT:
     protected = disclosed(ed).regression_with(ci_method)
     min_cell = min_cell_of(ed)
     if protected.withheld:
-        return withheld_table("regression", min_cell)
+        return downloadable(withheld_table("regression", min_cell), None)
     result = protected.result
     terms = result.terms
     labels = [f"{lab}¹" if term == "meaning" else lab for term, lab in zip(terms["term"], terms["label"])]
@@ -208,4 +218,13 @@ def tab_regression(ed, ci_method: str | None = None) -> GT:
     table = table.cols_label(label="Variabel", odds="Odds ratio", ci=f"{level.replace(' ', NBSP)}-konfidens{SHY}interval")
     table = table.tab_spanner(keep_together(base_label(result.n)), columns=["odds", "ci"])
     table = table.cols_align("right", columns=["odds", "ci"])
-    return add_notes(table, notes)
+    table = add_notes(table, notes)
+    # The download has every odds ratio (the printed "n.s." is a choice of
+    # presentation; a Wald interval's midpoint gives it away anyway) and the p-value.
+    data = terms[["label", "odds_ratio", "ci_low", "ci_high", "p"]].assign(
+        stars=[s if sig else ("n.s." if pd.notna(o) else None)
+               for o, s, sig in zip(terms["odds_ratio"], terms["stars"], terms["significant"])])
+    return downloadable(table, data, {
+        "label": "Variabel", "odds_ratio": "Odds ratio", "ci_low": f"{level}-konfidensinterval, nedre grænse",
+        "ci_high": f"{level}-konfidensinterval, øvre grænse", "p": "p-værdi", "stars": "Signifikans",
+    })

@@ -16,6 +16,7 @@ import pandas as pd
 from great_tables import GT
 
 from ipsreport import disclosure, fmt
+from ipsreport.tables.download import ReportTable, downloadable, tidy_counts
 
 __all__ = [
     "REGISTRY_NOTE",
@@ -124,23 +125,27 @@ def n_pct_cells(marked: pd.DataFrame, min_cell: int) -> pd.DataFrame:
 
 
 def count_table(protected: pd.DataFrame, stem: str, first_label: str, min_cell: int, notes=(),
-                 data_label: str = "Total") -> GT:
-    """One row per category, ``"n (x %)"`` under a spanner with the base."""
+                 data_label: str = "Total") -> ReportTable:
+    """One row per category, ``"n (x %)"`` under a spanner with the base; downloadable as counts."""
     if all_withheld(protected):
-        return withheld_table(stem, min_cell)
+        return downloadable(withheld_table(stem, min_cell), None)
     marked = n_pct_cells(protected, min_cell)
     frame = pd.DataFrame({"category": marked["category"].astype(str), "cell": marked["cell"]})
     table = gt_table(frame, stem, first_width="65%")
     table = table.cols_label(category=first_label, cell=data_label)
     table = table.tab_spanner(keep_together(base_label(marked["base"])), columns=["cell"])
     table = table.cols_align("right", columns=["cell"])
-    return add_notes(table, [*notes, suppression_note(min_cell, marked)])
+    table = add_notes(table, [*notes, suppression_note(min_cell, marked)])
+    return downloadable(table, *tidy_counts(protected, "category", first_label.rstrip("*")))
 
 
-def grid_table(protected: pd.DataFrame, stem: str, min_cell: int, notes=()) -> GT:
-    """Likert items as a percentage grid: one row per item, one column per category."""
+def grid_table(protected: pd.DataFrame, stem: str, min_cell: int, notes=()) -> ReportTable:
+    """Likert items as a percentage grid: one row per item, one column per category.
+
+    The download is the tidy frame (item, answer, count, share, base).
+    """
     if all_withheld(protected):
-        return withheld_table(stem, min_cell)
+        return downloadable(withheld_table(stem, min_cell), None)
     marked = protected.copy()
     marked["cell"] = [
         keep_together(disclosure.cell_pct(p, s)) for p, s in zip(marked["pct"], marked["suppression"])
@@ -169,4 +174,5 @@ def grid_table(protected: pd.DataFrame, stem: str, min_cell: int, notes=()) -> G
                                                                                    missing_text=fmt.MISSING)
     table = table.tab_spanner(keep_together(f"Andel af svarene ({base_label(bases)})"), columns=columns)
     table = table.cols_align("right", columns=columns)
-    return add_notes(table, [*notes, suppression_note(min_cell, marked)])
+    table = add_notes(table, [*notes, suppression_note(min_cell, marked)])
+    return downloadable(table, *tidy_counts(protected, "category", "Svar", extra={"label": "Spørgsmål"}))

@@ -1,0 +1,185 @@
+"""Table downloads of the HTML book: a CSV and an Excel file per numbered table.
+
+Generic: a cell labelled ``tbl-…`` whose output carries a tabular data
+resource (:data:`~ipsreport.render.outputs.DATARESOURCE_MIME`, kept by
+:func:`~ipsreport.render.outputs.reduce_outputs` as ``output["resource"]``)
+gets ``<folder>/<label>.csv`` and ``<folder>/<label>.xlsx`` beside the
+pages, and the HTML writer links them under the table. The engine does not
+know what the numbers are; the headers are the resource's field titles.
+
+The CSV is written for spreadsheet programs set to a comma-decimal locale
+(Danish Excel opens it with a double click): UTF-8 with a byte-order mark,
+``;`` between fields, a decimal comma, no thousands separator, ISO dates, an
+empty field for a missing (or hidden) value. The Excel file holds real
+numbers in one sheet, the header row bold and frozen, and is byte for byte
+the same for the same numbers (fixed timestamps).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+__all__ = ["table_resources", "write_csv", "write_xlsx", "write_downloads"]
+
+#: The fixed timestamp of the Excel files (their zip entries and properties).
+_EPOCH = datetime(2000, 1, 1)
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def table_resources(blocks: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Label -> tabular data resource, for each ``tbl-`` cell whose output carries one.
+
+    Parameters
+    ----------
+    blocks : iterable of dict
+        An executed chapter's blocks (:class:`~ipsreport.render.outputs.ExecutedChapter`).
+    """
+    found: dict[str, dict[str, Any]] = {}
+    for block in blocks:
+        label = (block.get("options") or {}).get("label")
+        if block.get("kind") != "cell" or not isinstance(label, str) or not label.startswith("tbl-"):
+            continue
+        for output in block.get("outputs", ()):
+            resource = output.get("resource")
+            if _valid(resource):
+                found[label] = resource
+                break
+    return found
+
+
+def _valid(resource: Any) -> bool:
+    return (isinstance(resource, dict) and isinstance(resource.get("data"), list)
+            and isinstance((resource.get("schema") or {}).get("fields"), list))
+
+
+def _fields(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for f in resource["schema"]["fields"] if isinstance(f, dict) and "name" in f]
+
+
+def _header(field: dict[str, Any]) -> str:
+    return str(field.get("title") or field["name"])
+
+
+def _rows(resource: dict[str, Any]) -> list[list[Any]]:
+    names = [f["name"] for f in _fields(resource)]
+    rows = []
+    for row in resource["data"]:
+        if isinstance(row, dict):
+            rows.append([row.get(n) for n in names])
+        elif isinstance(row, (list, tuple)):
+            rows.append(list(row)[: len(names)])
+    return rows
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        return (text[:-2] if text.endswith(".0") else text).replace(".", ",")
+    return str(value)
+
+
+def write_csv(path: Path, resource: dict[str, Any]) -> Path:
+    """Write the resource as a semicolon CSV with a decimal comma and a BOM (see the module)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_header(f) for f in _fields(resource)])
+    for row in _rows(resource):
+        writer.writerow([_csv_value(v) for v in row])
+    path.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
+    return path
+
+
+def write_xlsx(path: Path, resource: dict[str, Any], title: str | None = None) -> Path:
+    """Write the resource as one Excel sheet: bold frozen header, numbers as numbers, dates as dates."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    fields = _fields(resource)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _SAFE.sub("-", str(resource.get("name") or "data"))[:31] or "data"
+    ws.append([_header(f) for f in fields])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    dates = [f.get("type") == "date" for f in fields]
+    for row in _rows(resource):
+        ws.append([_xlsx_value(v, d) for v, d in zip(row, dates)])
+    for i, f in enumerate(fields, start=1):
+        width = max([len(_header(f)), *(len(_csv_value(r[i - 1])) for r in _rows(resource))], default=8)
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(max(width + 2, 8), 60)
+        if dates[i - 1]:
+            for cell in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell[0].number_format = "yyyy-mm-dd"
+    ws.freeze_panes = "A2"
+    wb.properties.creator = "ipsreport"
+    wb.properties.title = title or None
+    wb.properties.created = wb.properties.modified = _EPOCH
+    raw = io.BytesIO()
+    wb.save(raw)
+    path.write_bytes(_fixed_zip(raw.getvalue()))
+    return path
+
+
+def _xlsx_value(value: Any, is_date: bool) -> Any:
+    if is_date and isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same zip with every entry dated :data:`_EPOCH` (reproducible bytes)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_EPOCH.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def write_downloads(out_dir: Path, folder: str, resources: dict[str, dict[str, Any]],
+                    titles: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:
+    """Write ``<folder>/<label>.csv`` and ``.xlsx`` for every resource.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The book's (staging) output folder.
+    folder : str
+        Sub-folder of the downloads (e.g. ``"tabeller"``).
+    resources : dict
+        Label -> resource (:func:`table_resources`).
+    titles : dict, optional
+        Label -> the table's caption, stored as the Excel file's title.
+
+    Returns
+    -------
+    dict
+        Label -> (CSV link, Excel link), relative to the pages.
+    """
+    folder = _SAFE.sub("-", folder) or "tables"
+    target = out_dir / folder
+    links: dict[str, tuple[str, str]] = {}
+    for label, resource in resources.items():
+        target.mkdir(parents=True, exist_ok=True)
+        stem = _SAFE.sub("-", label)
+        write_csv(target / f"{stem}.csv", resource)
+        write_xlsx(target / f"{stem}.xlsx", resource, (titles or {}).get(label))
+        links[label] = (f"{folder}/{stem}.csv", f"{folder}/{stem}.xlsx")
+    return links
