@@ -71,6 +71,29 @@ def test_every_chapter_table_shows_its_gt_and_carries_its_numbers(name, fake):
     assert not any(t in ("n", "pct", "base", "odds_ratio") for t in titles)
 
 
+@pytest.mark.parametrize("name", ["tab_regression_spec", "tab_codebook", "tab_sources", "tab_audit_summary",
+                                  "tab_audit"])
+def test_every_appendix_table_is_downloadable(name, fake):
+    table = getattr(tables, name)(fake)
+    assert isinstance(table, ReportTable) and table.data is not None
+    assert len(table.data) > 0 or name == "tab_sources"  # a hand-made edition reads no files
+    headers = [field["title"] for field in table.resource()["schema"]["fields"]]
+    assert all(re.search(r"[a-zæøå]", h) and "_" not in h for h in headers), headers  # Danish words, not names
+
+
+def test_codebook_download_holds_the_machine_names_the_appendix_leaves_out(fake):
+    data = tables.tab_codebook(fake).data
+    assert {"Datafil", "Kolonne", "Koder"} <= set(data.columns)
+    assert "exit_status" in set(data["Kolonne"])  # the column names live in the download, not in the print
+    assert "exit_status" not in tables.tab_codebook(fake).as_raw_html()
+
+
+def test_audit_download_is_the_full_list(fake):
+    from ipsreport.audit import load_published
+
+    assert len(tables.tab_audit(fake).data) == len(load_published())
+
+
 def test_counts_are_unformatted_numbers(make_edition):
     ed = make_edition(followup=[{"duration": 1}, {"duration": 1}, {"duration": 2}, {"duration": 7}, {}])
     rows = tables.tab_duration(ed).resource()["data"]

@@ -5,20 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from great_tables import GT, loc, style
+from great_tables import loc, style
 
 from ipsreport import fmt
 from ipsreport.disclosed import disclosed
+from ipsreport.tables.download import ReportTable, downloadable
 from ipsreport.tables.style import add_notes, gt_table, min_cell_of
 
 __all__ = ["tab_regression_spec", "tab_codebook", "tab_sources", "tab_audit", "tab_audit_summary",
-           "audit_download_frame", "AUDIT_STARS_NOTE", "STATUS_DA", "tolerance_text"]
+           "audit_download_frame", "codebook_download_frame", "AUDIT_STARS_NOTE", "STATUS_DA", "tolerance_text"]
 
 
 # --- Appendices --------------------------------------------------------------
 
 
-def tab_regression_spec(ed) -> GT:
+def tab_regression_spec(ed) -> ReportTable:
     """Data og metode: the ten factors of Table 9 and how each is coded.
 
     From :data:`ipsreport.spec.REGRESSION_TERMS`, the specification the model
@@ -31,10 +32,11 @@ def tab_regression_spec(ed) -> GT:
                           "coding": [t.coding for t in REGRESSION_TERMS]})
     table = gt_table(frame, "regression-spec", first_width="45%")
     table = table.cols_label(label="Faktor", coding="Kodning")
-    return add_notes(table, [f"Udfald: {outcome.label.lower()} (1 = ja, 0 = nej), spørgeskemaet ved afslutning. "
-                          "Analysen omfatter afsluttede unge med svar på alle faktorer."])
+    table = add_notes(table, [f"Udfald: {outcome.label.lower()} (1 = ja, 0 = nej), spørgeskemaet ved afslutning. "
+                              "Analysen omfatter afsluttede unge med svar på alle faktorer."])
+    return downloadable(table, frame, {"label": "Faktor", "coding": "Kodning"})
 
-def tab_codebook(ed) -> GT:
+def tab_codebook(ed) -> ReportTable:
     """Data og metode: the codebook in Danish words, grouped by data file.
 
     One row per question, or per run of questions with the same answers and condition
@@ -55,7 +57,7 @@ def tab_codebook(ed) -> GT:
     table = table.cols_label(items="Spørgsmål eller oplysning", answers="Svar", condition="Stilles til")
     table = table.cols_width({"items": "52%", "answers": "26%", "condition": "22%"})
     table = table.tab_options(table_font_size="12px", data_row_padding="2px")
-    return add_notes(table, [
+    table = add_notes(table, [
         "Spørgsmål i træk med de samme svarmuligheder står i samme række, adskilt af semikolon. Svarene er "
         "heltalskoder som i spørgeskemaets eksport; for en skala er kun de to yderpunkter vist. En tom celle i "
         "»Stilles til« betyder, at alle får spørgsmålet; en tom celle i data betyder, at spørgsmålet ikke er "
@@ -63,9 +65,30 @@ def tab_codebook(ed) -> GT:
         "Kodebogen i maskinlæsbar form, med datafilernes kolonnenavne og alle svarkategorier, er filen "
         "data/codebook.yml.",
     ])
+    return downloadable(table, codebook_download_frame(ed.codebook))
 
 
-def tab_sources(ed) -> GT:
+def codebook_download_frame(codebook) -> pd.DataFrame:
+    """The codebook for download: one row per variable, with the data files' column names and every code.
+
+    The printed appendix says it in words; a reviewer who wants to check a data file gets the machine
+    names here (the same content as ``data/codebook.yml``).
+    """
+    rows = []
+    for dataset in codebook.datasets.values():
+        for var in dataset.variables:
+            rows.append({
+                "Datafil": dataset.name,
+                "Kolonne": var.name,
+                "Spørgsmål eller oplysning": var.label,
+                "Type": var.type,
+                "Koder": "; ".join(f"{code} = {label}" for code, label in (var.values or {}).items()),
+                "Stilles kun hvis": var.asked_if or "",
+            })
+    return pd.DataFrame(rows)
+
+
+def tab_sources(ed) -> ReportTable:
     """Reproduktion: the data files read, with rows and SHA-256 checksums."""
     from ipsreport.paths import PROJECT_DIR
 
@@ -99,7 +122,9 @@ def tab_sources(ed) -> GT:
     table = table.tab_style(style.text(font="monospace", size="11px"), loc.body(columns=["file", "sha256"]))
     # A 64-character checksum must wrap inside its column on A4 and phones.
     table = table.opt_css("#gt-sources td.gt_row:last-child { word-break: break-all; }")
-    return add_notes(table, ["SHA-256 er filens kontrolsum: er den uændret, er data uændrede."])
+    table = add_notes(table, ["SHA-256 er filens kontrolsum: er den uændret, er data uændrede."])
+    return downloadable(table, frame, {"file": "Fil", "dataset": "Datasæt", "format": "Format", "rows": "Rækker",
+                                       "sha256": "SHA-256"})
 
 
 def audit_number(value) -> str:
@@ -175,7 +200,7 @@ def audit_download_frame(ed) -> pd.DataFrame:
     })
 
 
-def tab_audit_summary(ed) -> GT:
+def tab_audit_summary(ed) -> ReportTable:
     """Reproduktion: one row per table or section of the 2025 edition, counting its numbers by verdict.
 
     How many numbers the edition prints there, how many the data reproduce exactly (within the rounding
@@ -201,10 +226,11 @@ def tab_audit_summary(ed) -> GT:
     table = table.tab_style(style.text(weight="bold"), loc.body(rows=[len(frame) - 1]))
     hidden = ("»Skjult«: det beregnede tal hviler på færre end {m} unge og vises ikke.".format(
         m=fmt.count(min_cell_of(ed))) if show_hidden else None)
-    return add_notes(table, [STATUS_NOTE, hidden])
+    table = add_notes(table, [STATUS_NOTE, hidden])
+    return downloadable(table, frame, {"table": "Sted i 2025-udgaven", "n": "Tal i alt", **STATUS_DA})
 
 
-def tab_audit(ed) -> GT:
+def tab_audit(ed) -> ReportTable:
     """Reproduktion: the published numbers the data do not reproduce exactly, grouped by the reason.
 
     One row per number whose verdict is not »Præcist«: where the 2025 edition prints it, as printed, as
@@ -237,10 +263,12 @@ def tab_audit(ed) -> GT:
     table = table.cols_align("right", columns=["reproduced", "tolerance"])
     table = table.tab_style(style.text(weight="normal", style="italic"), loc.row_groups())
     table = table.tab_options(table_font_size="12px")
-    return add_notes(table, [
+    table = add_notes(table, [
         "Rækkerne er grupperet efter forklaringen, der står over dem.",
         "Tolerance: den største afstand mellem det beregnede og det trykte tal, der accepteres. Er den blot "
         "afrundingen af det trykte tal (en halv enhed på sidste ciffer: ±0,5 for en hel procent), er et tal uden for "
         "den »Ikke genskabt«.",
         AUDIT_STARS_NOTE,
     ])
+    # The download is the full list: every audited number, not only those shown.
+    return downloadable(table, audit_download_frame(ed))
