@@ -31,7 +31,7 @@ from nbclient.exceptions import CellExecutionError, DeadKernelError
 from ipsreport.render.outputs import ExecutedChapter, capitalise_at_sentence_start, reduce_outputs
 from ipsreport.render.qmd import Cell, Markdown, QmdDoc, split_inline
 
-__all__ = ["CellError", "KernelWorker"]
+__all__ = ["CellError", "KernelWorker", "fill_inline"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
@@ -65,6 +65,19 @@ del __ips_kernel
 
 #: First line of a ``warning: false`` cell (undone by the post_run_cell hook).
 _WARN_OFF_LINE = "__ips_warn_off()\n"
+
+
+def fill_inline(pieces: list[str | tuple[str]], values: list[str]) -> str:
+    """Prose (:func:`~ipsreport.render.qmd.split_inline` pieces) with its inline values put in.
+
+    A value that opens a sentence gets a capital letter
+    (:func:`~ipsreport.render.outputs.capitalise_at_sentence_start`).
+    """
+    parts: list[str] = []
+    it = iter(values)
+    for piece in pieces:
+        parts.append(piece if isinstance(piece, str) else capitalise_at_sentence_start("".join(parts), next(it)))
+    return "".join(parts)
 
 
 class CellError(RuntimeError):
@@ -187,7 +200,9 @@ class KernelWorker:
         blocks: list[dict[str, Any]] = []
         for block in doc.blocks:
             if isinstance(block, Markdown):
-                blocks.append({"kind": "markdown", "text": self._fill_inline(path, block), "line": block.line})
+                text, values = self._fill_inline(path, block)
+                # The raw values let a preview re-assemble edited prose without a kernel.
+                blocks.append({"kind": "markdown", "text": text, "line": block.line, "values": values})
                 continue
             assert isinstance(block, Cell)
             quiet = not block.options.get("warning", True)
@@ -205,8 +220,8 @@ class KernelWorker:
             )
         return ExecutedChapter(str(path), doc.front_matter, blocks)
 
-    def _fill_inline(self, path: Path, block: Markdown) -> str:
-        """The block's prose with every inline expression replaced by its value.
+    def _fill_inline(self, path: Path, block: Markdown) -> tuple[str, list[str]]:
+        """The block's prose with every inline expression replaced by its value, and the raw values.
 
         All expressions of the block are evaluated in one round trip; if one
         raises, it is run again on its own so the error (line, traceback) is
@@ -231,11 +246,7 @@ class KernelWorker:
                 # Raises CellError with the expression's own traceback.
                 self._exec(path, f"__ips_inline({expr})", line, line, inline=expr)
                 raise CellError(path, line, line, "Error", f"inline expression `{{python}} {expr}` failed", "")
-        parts: list[str] = []
-        it = iter(values)
-        for piece in pieces:
-            parts.append(piece if isinstance(piece, str) else capitalise_at_sentence_start("".join(parts), next(it)))
-        return "".join(parts)
+        return fill_inline(pieces, values), values
 
     def _exec(
         self, path: Path, source: str, code_line: int, cell_line: int, inline: str | None = None, prefix: int = 0

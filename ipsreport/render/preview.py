@@ -3,18 +3,28 @@
 A :class:`Preview` renders the HTML book once with the project's own engine
 (:func:`ipsreport.render.engine.render_book` with ``to="html"``), serves the
 output folder on ``127.0.0.1`` with :mod:`http.server`, and polls the
-modification times of the chapters (``index.qmd`` and every chapter listed
-in ``_quarto.yml``), ``_quarto.yml`` and what the book's hooks name
-(:attr:`~ipsreport.render.hooks.BookHooks.watch`: data, code). On a change it
-renders the HTML again with freshly built hooks: the engine's chapter cache
-re-executes only what the change affects (an edited chapter alone; every
-chapter after a change of anything behind the hooks' ``cache_inputs``).
+modification times of ``_quarto.yml``, ``index.qmd``, the chapters' folders
+(``report/``) and what the book's hooks name
+(:attr:`~ipsreport.render.hooks.BookHooks.watch`: data, settings, package;
+see :mod:`ipsreport.render.watch`). On a change it renders the HTML again
+with freshly built hooks, and only what the change affects is redone:
+
+* a prose-only edit of a chapter (text, headings, captions, front matter):
+  that page is re-assembled from the chapter's last cell outputs and inline
+  values, without a kernel (:class:`~ipsreport.render.warm.WarmKernel`);
+* a code edit of one chapter (a cell, an inline expression): that chapter
+  runs, on a kernel kept warm between renders;
+* a change of anything behind the hooks' ``cache_inputs`` (data, settings,
+  package code): every chapter runs again on fresh kernels, as in
+  ``ipsreport render``; unchanged chapters otherwise come from the engine's
+  chapter cache, and unchanged pages from its pandoc memo.
 
 Pages are served with a small script added to the response only (the files
 on disk are the ordinary book): it asks ``/__preview__/version`` twice a
 second and reloads the page when a new render is in place, or shows the
 render error in a banner while the previous book stays on screen.
 
+What is watched and how changes are seen: :mod:`ipsreport.render.watch`.
 Standard library only; the server binds the loopback address.
 """
 
@@ -27,10 +37,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from ipsreport.render.hooks import BookHooks
 from ipsreport.render.warm import WarmKernel
+from ipsreport.render.watch import snapshot, watched_paths
 from ipsreport.render.words import UI_WORDS
 
 #: Path of the version endpoint the injected script polls.
@@ -62,45 +73,6 @@ RELOAD_SCRIPT = """<script id="ipsreport-preview">
 })();
 </script>
 """
-
-#: Names never watched (caches, editor and VCS files, the outputs).
-_SKIP = {"__pycache__", ".git", ".ipsreport-cache", ".quarto", ".pytest_cache", "_book", "_freeze"}
-
-
-def _files(root: Path) -> Iterable[Path]:
-    if root.is_file():
-        yield root
-        return
-    if not root.is_dir():
-        return
-    for p in sorted(root.iterdir()):
-        if p.name in _SKIP or p.name.startswith(".") or p.name.endswith(("~", ".swp", ".tmp")):
-            continue
-        if p.is_dir():
-            yield from _files(p)
-        else:
-            yield p
-
-
-def snapshot(roots: Iterable[Path]) -> dict[str, tuple[int, int]]:
-    """``{file: (mtime_ns, size)}`` for every file under ``roots``.
-
-    Parameters
-    ----------
-    roots : iterable of Path
-        Files or folders; folders are walked, skipping caches, hidden and
-        editor files and output folders.
-    """
-    out: dict[str, tuple[int, int]] = {}
-    for root in roots:
-        for p in _files(Path(root)):
-            try:
-                st = p.stat()
-            except OSError:  # removed while walking
-                continue
-            out[str(p)] = (st.st_mtime_ns, st.st_size)
-    return out
-
 
 @dataclass
 class State:
@@ -286,56 +258,48 @@ class Preview:
 
 
 class _PreviewRender:
-    """``render(changed)`` for :class:`Preview`: the HTML book, a warm kernel for chapter edits."""
+    """``render(changed)`` for :class:`Preview`: the HTML book through a :class:`WarmKernel`.
+
+    A prose-only edit of a chapter is re-assembled without a kernel, a code
+    edit of one chapter runs on the warm kernel, and a change of anything
+    behind the hooks' ``cache_inputs`` (data, settings, package code)
+    re-executes every chapter on fresh kernels (the engine's cache rule).
+    """
 
     takes_changes = True
 
     def __init__(self, project, out: Path, hooks: Callable[[], BookHooks], workers, progress) -> None:
         self.project, self.out, self.hooks = project, out, hooks
         self.workers, self.progress = workers, progress
-        self.chapters = {str(p) for p in project.files}
         self.kernel = WarmKernel()
+        self.last = None  # the last RenderResult
 
     def __call__(self, changed: set[str] | None = None) -> None:
+        from ipsreport.render.config import load_project
         from ipsreport.render.engine import render_book
 
-        if changed is None or not changed <= self.chapters:
-            self.kernel.close()  # data, settings or code changed: no stale kernel
-        render_book(self.project.root, output_dir=self.out, to="html", hooks=self.hooks(),
-                    workers=self.workers, progress=self.progress, execute=self.kernel)
-        # The book is in place; start the kernel for the next edit while the
-        # author reads (a render that needs it waits for it).
-        threading.Thread(target=self._prewarm, daemon=True, name="preview-prewarm").start()
+        chapters = {str(p) for p in self.project.files}
+        if changed is None or not changed <= chapters:
+            self.kernel.close()  # data, settings, code or other files changed: no stale kernel
+        hooks = self.hooks()
+        self.kernel.begin(hooks.cache_inputs)
+        self.last = render_book(self.project.root, output_dir=self.out, to="html", hooks=hooks,
+                                workers=self.workers, progress=self.progress, execute=self.kernel)
+        self.project = load_project(self.project.root)  # _quarto.yml may list other chapters now
+        # The book is in place; start the kernel for the next code edit while
+        # the author reads (a render that needs it waits for it).
+        cwd = self.project.files[0].parent if self.project.files else self.project.root
+        threading.Thread(target=self._prewarm, args=(dict(hooks.kernel_env), hooks.kernel_preamble, cwd),
+                         daemon=True, name="preview-prewarm").start()
 
-    def _prewarm(self) -> None:
+    def _prewarm(self, env: dict[str, str], preamble: str, cwd: Path) -> None:
         try:
-            self.kernel.prewarm()
-        except Exception:  # noqa: BLE001 - the next edit starts a kernel itself
+            self.kernel.prewarm(env, preamble, cwd)
+        except Exception:  # noqa: BLE001 - the next code edit starts a kernel itself
             pass
 
     def close(self) -> None:
         self.kernel.close()
-
-
-def watched_paths(project_root: Path, chapters: Iterable[Path], extra: Iterable[Path] = ()) -> list[Path]:
-    """What a preview watches: chapters, ``index.qmd``, ``_quarto.yml`` and ``extra`` (the hooks' ``watch``).
-
-    Parameters
-    ----------
-    project_root : Path
-    chapters : iterable of Path
-        The book's chapter files (from ``_quarto.yml``).
-    extra : iterable of Path
-        Further files and folders (data, code).
-    """
-    root = Path(project_root)
-    found = [root / "_quarto.yml", root / "index.qmd", *chapters, *extra]
-    out: list[Path] = []
-    for p in found:
-        p = Path(p).resolve()
-        if p.exists() and p not in out:
-            out.append(p)
-    return out
 
 
 def serve(
