@@ -78,3 +78,21 @@ def test_make_cohort(bench, tmp_path):
     assert bench.make_cohort(66, tmp_path) == SYNTHETIC_DIR
     data = bench.make_cohort(30, tmp_path, sites=2)
     assert (data / "registry.csv").read_text(encoding="utf-8").count("\n") == 31
+
+
+def test_recording_pandoc_keeps_each_conversion_and_answers_as_pandoc(bench, tmp_path):
+    # The floor benchmark records a render's pandoc inputs through PYPANDOC_PANDOC (no patching).
+    import subprocess
+
+    from ipsreport.render.pandoc import pandoc_path
+
+    stand_in = bench.recording_pandoc(tmp_path / "pandoc", tmp_path / "kept")
+    version = subprocess.run([str(stand_in), "--version"], capture_output=True, text=True, check=True).stdout
+    real = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True, check=True).stdout
+    assert version == real and bench.recorded_calls(tmp_path / "kept") == []
+    args = ["-f", "markdown", "-t", "html5", "--wrap=none"]
+    got = subprocess.run([str(stand_in), *args], input="*æøå*\n", capture_output=True, text=True, check=True)
+    assert got.stdout.strip() == "<p><em>æøå</em></p>"
+    assert bench.recorded_calls(tmp_path / "kept") == [{"args": args, "text": "*æøå*\n"}]
+    failed = subprocess.run([str(stand_in), "-f", "nosuchformat", "-t", "html5"], input="x", capture_output=True, text=True)
+    assert failed.returncode != 0
