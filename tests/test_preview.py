@@ -86,14 +86,15 @@ def test_watched_paths_cover_chapters_their_folders_config_and_the_hooks_watch(t
     assert str(new_chapter.resolve()) in set(snapshot(got)) - set(before)
 
 
-def test_the_report_watches_data_package_and_settings(tmp_path):
+def test_the_report_watches_everything_its_cache_key_covers(tmp_path):
+    # What ipsreport.bookkeys.inputs_key hashes: a change there re-executes chapters, so a preview must see it.
     from ipsreport.book import book_hooks
-    from ipsreport.paths import EDITION_SETTINGS_PATH, PACKAGE_DIR
+    from ipsreport.paths import CASES_DIR, CODEBOOK_PATH, EDITION_SETTINGS_PATH, PACKAGE_DIR, PUBLISHED_PATH
 
     data = tmp_path / "data"
     data.mkdir()
     hooks = book_hooks(data, cache_dir=tmp_path / "cache")
-    assert {data.resolve(), PACKAGE_DIR, EDITION_SETTINGS_PATH} <= set(hooks.watch)
+    assert {data.resolve(), PACKAGE_DIR, EDITION_SETTINGS_PATH, CODEBOOK_PATH, CASES_DIR, PUBLISHED_PATH} <= set(hooks.watch)
 
 
 def test_server_injects_reload_script_and_reports_versions(tmp_path):
