@@ -127,9 +127,11 @@ def test_server_injects_reload_script_and_reports_versions(tmp_path):
         assert get(preview.url + "style.css") == "p{}"  # other files as they are
         assert json.loads(get(preview.url + VERSION_PATH.lstrip("/"))) == {"version": 1, "error": None}
 
+        assert "var seen = 1," in page  # the version the page was served from
         touch_later(src, "to")
         wait_for(lambda: "<p>to</p>" in get(preview.url), 10)
-        assert json.loads(get(preview.url + VERSION_PATH.lstrip("/")))["version"] == 2
+        wait_for(lambda: json.loads(get(preview.url + VERSION_PATH.lstrip("/")))["version"] == 2, 10)
+        assert "var seen = 2," in get(preview.url)
 
         touch_later(src, "fejl")  # a failing render keeps the book and reports the error
         state = wait_for(lambda: json.loads(get(preview.url + VERSION_PATH.lstrip("/")))["error"], 10)
@@ -145,8 +147,9 @@ def test_server_injects_reload_script_and_reports_versions(tmp_path):
 
 
 def test_reload_script_reloads_on_a_new_version():
-    # The page keeps the first version it saw and reloads when it changes.
-    assert "location.reload()" in RELOAD_SCRIPT and "%(path)s" in RELOAD_SCRIPT
+    # The page knows the version it was served from (not the first one its script sees, which
+    # may already be newer) and reloads when the server's differs.
+    assert "location.reload()" in RELOAD_SCRIPT and "%(path)s" in RELOAD_SCRIPT and "%(version)d" in RELOAD_SCRIPT
 
 
 def test_banner_words_come_from_the_project(tmp_path):
@@ -404,7 +407,6 @@ def test_the_open_page_reloads_itself_and_shows_a_failed_render(tmp_path):
                 page = browser.new_page()
                 page.goto(preview.url)
                 assert page.text_content("#t") == "første"
-                page.wait_for_timeout(300)  # the page's script has seen the first version
                 touch_later(src, "anden")  # nobody touches the page: it reloads by itself
                 page.wait_for_function("document.getElementById('t').textContent === 'anden'", timeout=15_000)
                 touch_later(src, "fejl")  # a failed render: a banner, the last book stays

@@ -50,7 +50,7 @@ VERSION_PATH = "/__preview__/version"
 #: Added before ``</body>`` of every served HTML page (never written to disk).
 RELOAD_SCRIPT = """<script id="ipsreport-preview">
 (function () {
-  var seen = null, banner = null;
+  var seen = %(version)d, banner = null;  // the version this page was served from
   function show(msg) {
     if (!banner) {
       banner = document.createElement("div");
@@ -63,8 +63,7 @@ RELOAD_SCRIPT = """<script id="ipsreport-preview">
   }
   function poll() {
     fetch("%(path)s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
-      if (seen === null) { seen = s.version; }
-      else if (s.version !== seen) { location.reload(); return; }
+      if (s.version !== seen) { location.reload(); return; }
       if (s.error) { show(%(failed)s + ": " + s.error); }
       else if (banner) { banner.remove(); banner = null; }
     }).catch(function () {}).then(function () { setTimeout(poll, %(every)d); });
@@ -116,12 +115,17 @@ class _Handler(SimpleHTTPRequestHandler):
         if target.is_dir() and url_path.endswith("/"):
             target = target / "index.html"
         if target.suffix == ".html" and target.is_file():
+            # The version first: a page read during a swap may be newer than it
+            # (one reload too many), never older (a missed reload).
+            with self.state.lock:
+                version = self.state.version
             try:
                 page = target.read_text(encoding="utf-8")
             except OSError:
                 self.send_error(404)
                 return
-            script = RELOAD_SCRIPT % {"path": VERSION_PATH, "every": self.poll_ms, "failed": json.dumps(self.failed)}
+            script = RELOAD_SCRIPT % {"path": VERSION_PATH, "every": self.poll_ms, "version": version,
+                                      "failed": json.dumps(self.failed)}
             page = page.replace("</body>", script + "</body>", 1) if "</body>" in page else page + script
             body = page.encode("utf-8")
             self.send_response(200)
@@ -273,19 +277,25 @@ class _PreviewRender:
         self.workers, self.progress = workers, progress
         self.kernel = WarmKernel()
         self.last = None  # the last RenderResult
+        self._hooks: BookHooks | None = None
 
     def __call__(self, changed: set[str] | None = None) -> None:
         from ipsreport.render.config import load_project
         from ipsreport.render.engine import render_book
 
-        chapters = {str(p) for p in self.project.files}
-        if changed is None or not changed <= chapters:
+        chapters_only = changed is not None and changed <= {str(p) for p in self.project.files}
+        if not chapters_only:
             self.kernel.close()  # data, settings, code or other files changed: no stale kernel
-        hooks = self.hooks()
+        # Hooks are built from data, settings and code (hashing the package
+        # takes a tenth of a second): an edit of chapters alone keeps them.
+        hooks = self._hooks if chapters_only and self._hooks is not None else self.hooks()
+        self._hooks = None
         self.kernel.begin(hooks.cache_inputs)
         self.last = render_book(self.project.root, output_dir=self.out, to="html", hooks=hooks,
                                 workers=self.workers, progress=self.progress, execute=self.kernel)
-        self.project = load_project(self.project.root)  # _quarto.yml may list other chapters now
+        self._hooks = hooks
+        if not chapters_only:
+            self.project = load_project(self.project.root)  # _quarto.yml may list other chapters now
         # The book is in place; start the kernel for the next code edit while
         # the author reads (a render that needs it waits for it).
         cwd = self.project.files[0].parent if self.project.files else self.project.root
