@@ -96,3 +96,31 @@ def test_recording_pandoc_keeps_each_conversion_and_answers_as_pandoc(bench, tmp
     assert bench.recorded_calls(tmp_path / "kept") == [{"args": args, "text": "*æøå*\n"}]
     failed = subprocess.run([str(stand_in), "-f", "nosuchformat", "-t", "html5"], input="x", capture_output=True, text=True)
     assert failed.returncode != 0
+
+
+def test_preview_bench_waits_for_an_idle_preview(tmp_path):
+    # benchmarks/preview.py saves each edit once the preview and its kernel are idle.
+    import subprocess
+    import time
+
+    sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
+    try:
+        spec = importlib.util.spec_from_file_location("ipsreport_bench_preview", PROJECT_DIR / "benchmarks" / "preview.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(PROJECT_DIR / "benchmarks"))
+    busy = subprocess.Popen([sys.executable, "-c", "import time\nt = time.time()\nwhile time.time() - t < 2: pass"])
+    try:
+        before = module._cpu_ticks(busy.pid)
+        assert before is not None
+        waited = module.wait_idle(busy.pid, quiet=0.25, timeout=30)
+        assert waited >= 1.0  # it waited for the busy loop to end
+    finally:
+        busy.wait(timeout=30)
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3)"])
+    try:
+        time.sleep(0.5)  # the interpreter has started
+        assert module.wait_idle(sleeper.pid, quiet=0.25) < 1.0  # a sleeping process is idle at once
+    finally:
+        sleeper.wait(timeout=30)
