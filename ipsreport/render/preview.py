@@ -20,7 +20,7 @@ with freshly built hooks, and only what the change affects is redone:
   chapter cache, and unchanged pages from its pandoc memo.
 
 Pages are served with a small script added to the response only (the files
-on disk are the ordinary book): it asks ``/__preview__/version`` twice a
+on disk are the ordinary book): it asks ``/__preview__/version`` five times a
 second and reloads the page when a new render is in place, or shows the
 render error in a banner while the previous book stays on screen.
 
@@ -91,7 +91,7 @@ class _Handler(SimpleHTTPRequestHandler):
     """Static files from the output folder, the version endpoint, the reload script."""
 
     state: State
-    poll_ms: int = 500
+    poll_ms: int = 200
     failed: str = UI_WORDS["preview_failed"]
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
@@ -154,9 +154,9 @@ class Preview:
         Files and folders whose change triggers a render.
     port : int, default 0
         Port on 127.0.0.1; 0 picks a free one (see :attr:`url`).
-    interval : float, default 0.2
+    interval : float, default 0.1
         Seconds between two polls of the watched files.
-    poll_ms : int, default 500
+    poll_ms : int, default 200
         How often the page asks for a new version (milliseconds).
     say : callable, optional
         ``say(message)`` for progress lines.
@@ -171,8 +171,8 @@ class Preview:
         output_dir: Path,
         watch: list[Path],
         port: int = 0,
-        interval: float = 0.2,
-        poll_ms: int = 500,
+        interval: float = 0.1,
+        poll_ms: int = 200,
         say: Callable[[str], None] | None = None,
         failed: str = UI_WORDS["preview_failed"],
     ) -> None:

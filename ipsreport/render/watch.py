@@ -7,6 +7,8 @@ file rather than write it.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Iterable
 
@@ -16,19 +18,26 @@ __all__ = ["snapshot", "watched_paths"]
 _SKIP = {"__pycache__", ".git", ".ipsreport-cache", ".quarto", ".pytest_cache", "_book", "_freeze"}
 
 
-def _files(root: Path) -> Iterable[Path]:
-    if root.is_file():
-        yield root
+def _skipped(name: str) -> bool:
+    return name in _SKIP or name.startswith(".") or name.endswith(("~", ".swp", ".tmp"))
+
+
+def _walk(folder: str, out: dict[str, tuple[int, int]]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # removed, or not a folder
         return
-    if not root.is_dir():
-        return
-    for p in sorted(root.iterdir()):
-        if p.name in _SKIP or p.name.startswith(".") or p.name.endswith(("~", ".swp", ".tmp")):
+    for entry in entries:
+        if _skipped(entry.name):
             continue
-        if p.is_dir():
-            yield from _files(p)
-        else:
-            yield p
+        try:
+            if entry.is_dir():
+                _walk(entry.path, out)
+            else:
+                st = entry.stat()
+                out[entry.path] = (st.st_mtime_ns, st.st_size)
+        except OSError:  # removed while walking
+            continue
 
 
 def snapshot(roots: Iterable[Path]) -> dict[str, tuple[int, int]]:
@@ -37,17 +46,21 @@ def snapshot(roots: Iterable[Path]) -> dict[str, tuple[int, int]]:
     Parameters
     ----------
     roots : iterable of Path
-        Files or folders; folders are walked, skipping caches, hidden and
-        editor files and output folders.
+        Files or folders; folders are walked (:func:`os.scandir`, a few
+        milliseconds for the report's few hundred files), skipping caches,
+        hidden and editor files and output folders.
     """
     out: dict[str, tuple[int, int]] = {}
     for root in roots:
-        for p in _files(Path(root)):
-            try:
-                st = p.stat()
-            except OSError:  # removed while walking
-                continue
-            out[str(p)] = (st.st_mtime_ns, st.st_size)
+        root = str(root)
+        try:
+            st = os.stat(root)
+        except OSError:
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            _walk(root, out)
+        else:
+            out[root] = (st.st_mtime_ns, st.st_size)
     return out
 
 
