@@ -373,6 +373,8 @@ def test_prose_edits_need_no_kernel_code_edits_run_one_chapter_data_changes_run_
     finally:
         render.close()
     assert kernel.worker is None
+    kernel.prewarm()  # a prewarm still pending when the preview stopped starts no kernel
+    assert kernel.worker is None
 
 
 def _strip(html: str) -> str:

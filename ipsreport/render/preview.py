@@ -309,7 +309,7 @@ class _PreviewRender:
             pass
 
     def close(self) -> None:
-        self.kernel.close()
+        self.kernel.shutdown()
 
 
 def serve(

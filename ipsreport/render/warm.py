@@ -134,6 +134,7 @@ class WarmKernel:
         #: chapter path -> (what it ran with, its code signature, its execution)
         self._memo: dict[Path, tuple[tuple, tuple, Any]] = {}
         self._inputs: str | None = None
+        self._shut = False  # after shutdown() no kernel is started by prewarm()
         self.reused = 0
         self.executed = 0
         self.reassembled = 0
@@ -236,6 +237,8 @@ class WarmKernel:
         Without arguments, with the environment of the last chapters run.
         """
         with self._lock:
+            if self._shut:
+                return
             env = dict(env) if env is not None else self._env
             preamble = preamble if preamble is not None else self._preamble
             cwd = cwd or self._cwd
@@ -251,4 +254,10 @@ class WarmKernel:
     def close(self) -> None:
         """Shut the warm kernel down (the next chapter starts a fresh one)."""
         with self._lock:
+            self._close()
+
+    def shutdown(self) -> None:
+        """Shut the warm kernel down for good: a prewarm still pending starts none."""
+        with self._lock:
+            self._shut = True
             self._close()
