@@ -370,6 +370,16 @@ def test_prose_edits_need_no_kernel_code_edits_run_one_chapter_data_changes_run_
         # The next prose edit is re-assembled from the new executions.
         assert edit("Rettelse 1", "Rettelse 2") == (one, 0, 1)
         same_as_cold("cold-3")
+        # A chapter added to _quarto.yml runs alone; its own prose edits then need no kernel either.
+        new = project / "chapters" / "03-ny.qmd"
+        new.write_text("# Ny {#sec-ny}\n\nTo og to er `{python} 2 + 2`.\n", encoding="utf-8")
+        config = project / "_quarto.yml"
+        touch_later(config, config.read_text(encoding="utf-8").replace(
+            "    - chapters/02-figurer.qmd\n", "    - chapters/02-figurer.qmd\n    - chapters/03-ny.qmd\n", 1))
+        assert rerender({str(config.resolve()), str(new.resolve())}) == ({"chapters/03-ny.qmd"}, 1, 0)
+        touch_later(new, new.read_text(encoding="utf-8").replace("To og to", "Fire er to og to, og to og to"))
+        assert rerender({str(new.resolve())}) == ({"chapters/03-ny.qmd"}, 0, 1)
+        assert "Fire er to og to, og to og to er 4." in _strip((out / "03-ny.html").read_text(encoding="utf-8"))
     finally:
         render.close()
     assert kernel.worker is None
