@@ -166,6 +166,7 @@ def book_hooks(
         kernel_preamble=PREAMBLE,
         cache_inputs=inputs_key(data, _settings_json(settings)),
         cover=cover(settings, data),
-        watch=(data, paths.PACKAGE_DIR, paths.EDITION_SETTINGS_PATH, paths.CODEBOOK_PATH, paths.CASES_DIR, paths.PUBLISHED_PATH),
+        watch=(data, paths.PACKAGE_DIR, paths.EDITION_SETTINGS_PATH,
+               paths.CODEBOOK_PATH, paths.CASES_DIR, paths.PUBLISHED_PATH),
         protected_paths={DATA_FOLDER_NAME: data},
     )
