@@ -403,6 +403,12 @@ def test_the_open_page_reloads_itself_and_shows_a_failed_render(tmp_path):
     out, src = tmp_path / "out", tmp_path / "src.txt"
     src.write_text("første", encoding="utf-8")
 
+    def save(text: str) -> None:
+        """Saved as editors do: a whole new file in place at once (never seen half written)."""
+        tmp = tmp_path / "src.txt.new"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, src)
+
     def render():
         text = src.read_text(encoding="utf-8")
         if text == "fejl":
@@ -419,13 +425,13 @@ def test_the_open_page_reloads_itself_and_shows_a_failed_render(tmp_path):
                 page = browser.new_page()
                 page.goto(preview.url)
                 assert page.text_content("#t") == "første"
-                touch_later(src, "anden")  # nobody touches the page: it reloads by itself
+                save("anden")  # nobody touches the page: it reloads by itself
                 page.wait_for_function("document.getElementById('t').textContent === 'anden'", timeout=15_000)
-                touch_later(src, "fejl")  # a failed render: a banner, the last book stays
+                save("fejl")  # a failed render: a banner, the last book stays
                 banner = page.wait_for_selector("[role=alert]", timeout=15_000)
                 assert "a.qmd at line 3" in banner.text_content()
                 assert page.text_content("#t") == "anden"
-                touch_later(src, "tredje")  # fixed: reloaded, the banner is gone
+                save("tredje")  # fixed: reloaded, the banner is gone
                 page.wait_for_function("document.getElementById('t').textContent === 'tredje'", timeout=15_000)
                 assert page.query_selector("[role=alert]") is None
             finally:
