@@ -44,6 +44,9 @@ from ipsreport.render.warm import WarmKernel
 from ipsreport.render.watch import snapshot, watched_paths
 from ipsreport.render.words import UI_WORDS
 
+#: Seconds a change must stay as it is before it is rendered (an editor may write a file in parts).
+SETTLE = 0.03
+
 #: Path of the version endpoint the injected script polls.
 VERSION_PATH = "/__preview__/version"
 
@@ -158,6 +161,8 @@ class Preview:
         Seconds between two polls of the watched files.
     poll_ms : int, default 200
         How often the page asks for a new version (milliseconds).
+    settle : float, default :data:`SETTLE`
+        Seconds a change must stay as it is before it is rendered.
     say : callable, optional
         ``say(message)`` for progress lines.
     failed : str, optional
@@ -173,13 +178,14 @@ class Preview:
         port: int = 0,
         interval: float = 0.1,
         poll_ms: int = 200,
+        settle: float = SETTLE,
         say: Callable[[str], None] | None = None,
         failed: str = UI_WORDS["preview_failed"],
     ) -> None:
         self.render_fn = render
         self.output_dir = Path(output_dir)
         self.watch = [Path(p) for p in watch]
-        self.interval = interval
+        self.interval, self.settle = interval, settle
         self.say = say or (lambda message: None)
         self.state = State()
         self._stop = threading.Event()
@@ -226,12 +232,24 @@ class Preview:
         while not self._stop.wait(self.interval):
             now = snapshot(self.watch)
             while now != seen and not self._stop.is_set():  # edits during a render trigger the next one
+                now = self._settled(now)
                 changed = {name for name, _ in set(now.items()) ^ set(seen.items())}
                 first = sorted(changed)[0]
                 self.say(f"preview: changed {Path(first).name}" + (f" (+{len(changed) - 1})" if len(changed) > 1 else ""))
                 seen = now
                 self.render_once(changed)
                 now = snapshot(self.watch)
+
+    def _settled(self, now: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        """The files once two looks ``settle`` seconds apart agree (a save still being written is not rendered)."""
+        for _ in range(20):
+            if self._stop.wait(self.settle):
+                break
+            again = snapshot(self.watch)
+            if again == now:
+                break
+            now = again
+        return now
 
     def start(self, first_render: bool = True) -> "Preview":
         """Render once (optional), then serve and watch in background threads."""
