@@ -14,7 +14,8 @@ render
     chapter's prose.
 floor
     What no render can avoid: pandoc on every chapter document and Typst on
-    the assembled book (the exact inputs of a render, captured from one), plus
+    the assembled book (the exact inputs of a render, recorded from one by a
+    stand-in pandoc, see :func:`capture_render_inputs`), plus
     one Jupyter kernel start with the report's imports.
 compute
     :func:`ipsreport.pipeline.run` (validate, load, derive, summarise, model,
@@ -27,8 +28,8 @@ sites
     single report of the same cohort.
 preview
     ``ipsreport preview``: a prose edit until the served page shows it
-    (``benchmarks/preview.py``; only with ``--only ...,preview``; it replaces
-    its own section of RESULTS.md).
+    (``benchmarks/preview.py``, run last; it replaces its own section of
+    RESULTS.md, so ``--only preview`` updates that section alone).
 
 Nothing here asserts a target; the targets are printed next to the numbers.
 ``benchmarks/ANALYSIS.md`` (hand-written: profiles, what was cut, what is
@@ -279,27 +280,59 @@ def bench_render(runs: int, work: Path, data: Path, source: Path | None = None, 
 # --------------------------------------------------------------------------- floor
 
 
+#: A stand-in for the pandoc executable that keeps every conversion's arguments and input (one
+#: JSON file each, in ``keep``) and then runs the real pandoc on it. Given to a render through
+#: ``PYPANDOC_PANDOC``, pypandoc's documented way to choose the pandoc binary; nothing in the
+#: engine is replaced.
+_RECORDING_PANDOC = """#!{python}
+import json, os, subprocess, sys, uuid
+
+args = sys.argv[1:]
+if "-f" not in args:  # `pandoc --version` and the like
+    os.execv({real!r}, [{real!r}, *args])
+text = sys.stdin.buffer.read()
+with open(os.path.join({keep!r}, uuid.uuid4().hex + ".json"), "w", encoding="utf-8") as f:
+    json.dump({{"args": args, "text": text.decode("utf-8")}}, f)
+sys.exit(subprocess.run([{real!r}, *args], input=text).returncode)
+"""
+
+
+def recording_pandoc(path: Path, keep: Path) -> Path:
+    """Write :data:`_RECORDING_PANDOC` to ``path`` (executable), recording into ``keep``."""
+    from ipsreport.render.pandoc import pandoc_path
+
+    keep.mkdir(parents=True, exist_ok=True)
+    path.write_text(_RECORDING_PANDOC.format(python=sys.executable, real=pandoc_path(), keep=str(keep)),
+                    encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def recorded_calls(keep: Path) -> list[dict[str, Any]]:
+    """The conversions a :func:`recording_pandoc` kept: ``{"args": [...], "text": ...}`` each."""
+    return [json.loads(f.read_text(encoding="utf-8")) for f in sorted(Path(keep).glob("*.json"))]
+
+
 def capture_render_inputs(work: Path, data: Path) -> dict[str, Any]:
-    """Render once in-process, recording every pandoc conversion and the Typst book."""
-    from ipsreport.book import book_hooks
-    from ipsreport.render import engine, html, typst
-    from ipsreport.render import pandoc as pandoc_mod
+    """Render once (CLI, cold), recording every pandoc conversion; where the Typst book is.
 
+    The render runs in a fresh process with ``PYPANDOC_PANDOC`` pointing at
+    :data:`_RECORDING_PANDOC`, on a fresh copy of the project (so no
+    conversion comes from the engine's pandoc memo). Returns ``calls``, a
+    list of ``{"args": [...], "text": ...}`` (pandoc's command line without
+    the executable, and its input), ``main_typ`` (the assembled Typst book
+    the engine keeps in its cache folder) and ``book`` (the output folder).
+    """
     project = copy_project(work / "floor-project")
-    calls: list[tuple[str, str, str, list[str] | None]] = []
-    real = pandoc_mod.run_pandoc
-
-    def recording(text, src, dst, args=None, where=""):
-        calls.append((text, src, dst, list(args) if args else None))
-        return real(text, src, dst, args, where)
-
-    html.run_pandoc = typst.run_pandoc = recording
-    try:
-        result = engine.render_book(project, hooks=book_hooks(data))
-    finally:
-        html.run_pandoc = typst.run_pandoc = real
-    main_typ = project / ".ipsreport-cache" / "typst" / "main.typ"
-    return {"calls": calls, "main_typ": main_typ, "book": result.output_dir}
+    keep = work / "floor-pandoc-inputs"
+    stand_in = recording_pandoc(work / "pandoc-recording", keep)
+    env = {**cli_env(cache=work / "floor-vcache"), "PYPANDOC_PANDOC": str(stand_in)}
+    timed_run(render_cmd(project, data), env)
+    calls = recorded_calls(keep)
+    if not calls:
+        raise RuntimeError(f"the render ran no pandoc conversion through {stand_in}")
+    return {"calls": calls, "main_typ": project / ".ipsreport-cache" / "typst" / "main.typ",
+            "book": project / "_book"}
 
 
 def bench_floor(runs: int, work: Path, data: Path) -> dict[str, Stat]:
@@ -317,9 +350,8 @@ def bench_floor(runs: int, work: Path, data: Path) -> dict[str, Stat]:
 
     def pandoc_all() -> tuple[float, float]:
         def one(call):
-            text, src, dst, args = call
-            subprocess.run([exe, "-f", src, "-t", dst, "--wrap=none", *(args or [])],
-                           input=text, capture_output=True, text=True, encoding="utf-8", check=True)
+            subprocess.run([exe, *call["args"]], input=call["text"], capture_output=True, text=True,
+                           encoding="utf-8", check=True)
 
         cpu0, t0 = _children_cpu(), time.perf_counter()
         # As the engine does: one conversion per core at a time.
@@ -619,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="2 runs, no 100,000-row cohort (development only)")
     p.add_argument("--runs", type=int, help="repetitions per figure (default 5; 2 with --quick)")
-    p.add_argument("--only", default="render,floor,compute,sites", help="comma-separated parts to run")
+    p.add_argument("--only", default="render,floor,compute,sites,preview", help="comma-separated parts to run")
     p.add_argument("--out", type=Path, default=RESULTS)
     p.add_argument("--save-baseline", type=Path, metavar="SOURCE",
                    help="measure the render part with the source tree SOURCE and save it as the 'before' baseline")

@@ -14,8 +14,9 @@ module builds its :class:`~ipsreport.render.hooks.BookHooks`:
   resolved settings;
 * ``cover``: edition, evaluator, funder and, only for verified synthetic data,
   a notice (:func:`cover`);
-* ``watch`` and ``protected_paths``: the data folder, the package, the
-  edition settings file.
+* ``watch``: the data folder, the package, the edition settings file and the
+  codebook, cases and published numbers (what ``cache_inputs`` covers);
+  ``protected_paths``: the data folder.
 """
 
 from __future__ import annotations
@@ -148,6 +149,7 @@ def book_hooks(
         kernel_preamble=PREAMBLE,
         cache_inputs=inputs_key(data, _settings_json(settings)),
         cover=cover(settings, data),
-        watch=(data, paths.PACKAGE_DIR, paths.EDITION_SETTINGS_PATH),
+        watch=(data, paths.PACKAGE_DIR, paths.EDITION_SETTINGS_PATH,
+               paths.CODEBOOK_PATH, paths.CASES_DIR, paths.PUBLISHED_PATH),
         protected_paths={DATA_FOLDER_NAME: data},
     )

@@ -78,3 +78,49 @@ def test_make_cohort(bench, tmp_path):
     assert bench.make_cohort(66, tmp_path) == SYNTHETIC_DIR
     data = bench.make_cohort(30, tmp_path, sites=2)
     assert (data / "registry.csv").read_text(encoding="utf-8").count("\n") == 31
+
+
+def test_recording_pandoc_keeps_each_conversion_and_answers_as_pandoc(bench, tmp_path):
+    # The floor benchmark records a render's pandoc inputs through PYPANDOC_PANDOC (no patching).
+    import subprocess
+
+    from ipsreport.render.pandoc import pandoc_path
+
+    stand_in = bench.recording_pandoc(tmp_path / "pandoc", tmp_path / "kept")
+    version = subprocess.run([str(stand_in), "--version"], capture_output=True, text=True, check=True).stdout
+    real = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True, check=True).stdout
+    assert version == real and bench.recorded_calls(tmp_path / "kept") == []
+    args = ["-f", "markdown", "-t", "html5", "--wrap=none"]
+    got = subprocess.run([str(stand_in), *args], input="*æøå*\n", capture_output=True, text=True, check=True)
+    assert got.stdout.strip() == "<p><em>æøå</em></p>"
+    assert bench.recorded_calls(tmp_path / "kept") == [{"args": args, "text": "*æøå*\n"}]
+    failed = subprocess.run([str(stand_in), "-f", "nosuchformat", "-t", "html5"], input="x", capture_output=True, text=True)
+    assert failed.returncode != 0
+
+
+def test_preview_bench_waits_for_an_idle_preview(tmp_path):
+    # benchmarks/preview.py saves each edit once the preview and its kernel are idle.
+    import subprocess
+    import time
+
+    sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
+    try:
+        spec = importlib.util.spec_from_file_location("ipsreport_bench_preview", PROJECT_DIR / "benchmarks" / "preview.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(PROJECT_DIR / "benchmarks"))
+    busy = subprocess.Popen([sys.executable, "-c", "import time\nt = time.time()\nwhile time.time() - t < 2: pass"])
+    try:
+        before = module._cpu_ticks(busy.pid)
+        assert before is not None
+        waited = module.wait_idle(busy.pid, quiet=0.25, timeout=30)
+        assert waited >= 1.0  # it waited for the busy loop to end
+    finally:
+        busy.wait(timeout=30)
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3)"])
+    try:
+        time.sleep(0.5)  # the interpreter has started
+        assert module.wait_idle(sleeper.pid, quiet=0.25) < 1.0  # a sleeping process is idle at once
+    finally:
+        sleeper.wait(timeout=30)

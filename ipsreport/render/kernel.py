@@ -31,7 +31,7 @@ from nbclient.exceptions import CellExecutionError, DeadKernelError
 from ipsreport.render.outputs import ExecutedChapter, capitalise_at_sentence_start, inline_span, reduce_outputs
 from ipsreport.render.qmd import Cell, Markdown, QmdDoc, split_inline
 
-__all__ = ["CellError", "KernelWorker"]
+__all__ = ["CellError", "KernelWorker", "fill_inline"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
@@ -65,6 +65,26 @@ del __ips_kernel
 
 #: First line of a ``warning: false`` cell (undone by the post_run_cell hook).
 _WARN_OFF_LINE = "__ips_warn_off()\n"
+
+
+def fill_inline(pieces: list[str | tuple[str]], values: list[str],
+                attrs: list[dict[str, str] | None] | None = None) -> str:
+    """Prose (:func:`~ipsreport.render.qmd.split_inline` pieces) with its inline values put in.
+
+    A value that opens a sentence gets a capital letter
+    (:func:`~ipsreport.render.outputs.capitalise_at_sentence_start`); a value
+    with attributes (its ``_inline_attrs_()``) becomes a span
+    (:func:`~ipsreport.render.outputs.inline_span`).
+    """
+    parts: list[str] = []
+    it = iter(zip(values, attrs or [None] * len(values)))
+    for piece in pieces:
+        if isinstance(piece, str):
+            parts.append(piece)
+            continue
+        value, attr = next(it)
+        parts.append(inline_span(capitalise_at_sentence_start("".join(parts), value), attr))
+    return "".join(parts)
 
 
 class CellError(RuntimeError):
@@ -187,7 +207,10 @@ class KernelWorker:
         blocks: list[dict[str, Any]] = []
         for block in doc.blocks:
             if isinstance(block, Markdown):
-                blocks.append({"kind": "markdown", "text": self._fill_inline(path, block), "line": block.line})
+                text, values, attrs = self._fill_inline(path, block)
+                # The raw values (and their attributes) let a preview re-assemble edited prose without a kernel.
+                blocks.append({"kind": "markdown", "text": text, "line": block.line, "values": values,
+                               "attrs": attrs})
                 continue
             assert isinstance(block, Cell)
             quiet = not block.options.get("warning", True)
@@ -205,8 +228,8 @@ class KernelWorker:
             )
         return ExecutedChapter(str(path), doc.front_matter, blocks)
 
-    def _fill_inline(self, path: Path, block: Markdown) -> str:
-        """The block's prose with every inline expression replaced by its value.
+    def _fill_inline(self, path: Path, block: Markdown) -> tuple[str, list[str], list[dict[str, str] | None]]:
+        """The block's prose with every inline expression replaced by its value, and the raw values.
 
         All expressions of the block are evaluated in one round trip; if one
         raises, it is run again on its own so the error (line, traceback) is
@@ -233,15 +256,7 @@ class KernelWorker:
                 # Raises CellError with the expression's own traceback.
                 self._exec(path, f"__ips_inline({expr})", line, line, inline=expr)
                 raise CellError(path, line, line, "Error", f"inline expression `{{python}} {expr}` failed", "")
-        parts: list[str] = []
-        it = iter(zip(values, attrs))
-        for piece in pieces:
-            if isinstance(piece, str):
-                parts.append(piece)
-                continue
-            value, attr = next(it)
-            parts.append(inline_span(capitalise_at_sentence_start("".join(parts), value), attr))
-        return "".join(parts)
+        return fill_inline(pieces, values, attrs), values, attrs
 
     def _exec(
         self, path: Path, source: str, code_line: int, cell_line: int, inline: str | None = None, prefix: int = 0

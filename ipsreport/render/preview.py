@@ -3,18 +3,28 @@
 A :class:`Preview` renders the HTML book once with the project's own engine
 (:func:`ipsreport.render.engine.render_book` with ``to="html"``), serves the
 output folder on ``127.0.0.1`` with :mod:`http.server`, and polls the
-modification times of the chapters (``index.qmd`` and every chapter listed
-in ``_quarto.yml``), ``_quarto.yml`` and what the book's hooks name
-(:attr:`~ipsreport.render.hooks.BookHooks.watch`: data, code). On a change it
-renders the HTML again with freshly built hooks: the engine's chapter cache
-re-executes only what the change affects (an edited chapter alone; every
-chapter after a change of anything behind the hooks' ``cache_inputs``).
+modification times of ``_quarto.yml``, ``index.qmd``, the chapters' folders
+(``report/``) and what the book's hooks name
+(:attr:`~ipsreport.render.hooks.BookHooks.watch`: data, settings, package;
+see :mod:`ipsreport.render.watch`). On a change it renders the HTML again
+with freshly built hooks, and only what the change affects is redone:
+
+* a prose-only edit of a chapter (text, headings, captions, front matter):
+  that page is re-assembled from the chapter's last cell outputs and inline
+  values, without a kernel (:class:`~ipsreport.render.warm.WarmKernel`);
+* a code edit of one chapter (a cell, an inline expression): that chapter
+  runs, on a kernel kept warm between renders;
+* a change of anything behind the hooks' ``cache_inputs`` (data, settings,
+  package code): every chapter runs again on fresh kernels, as in
+  ``ipsreport render``; unchanged chapters otherwise come from the engine's
+  chapter cache, and unchanged pages from its pandoc memo.
 
 Pages are served with a small script added to the response only (the files
-on disk are the ordinary book): it asks ``/__preview__/version`` twice a
+on disk are the ordinary book): it asks ``/__preview__/version`` five times a
 second and reloads the page when a new render is in place, or shows the
 render error in a banner while the previous book stays on screen.
 
+What is watched and how changes are seen: :mod:`ipsreport.render.watch`.
 Standard library only; the server binds the loopback address.
 """
 
@@ -27,11 +37,15 @@ from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from ipsreport.render.hooks import BookHooks
 from ipsreport.render.warm import WarmKernel
+from ipsreport.render.watch import snapshot, watched_paths
 from ipsreport.render.words import UI_WORDS
+
+#: Seconds a change must stay as it is before it is rendered (an editor may write a file in parts).
+SETTLE = 0.03
 
 #: Path of the version endpoint the injected script polls.
 VERSION_PATH = "/__preview__/version"
@@ -39,7 +53,7 @@ VERSION_PATH = "/__preview__/version"
 #: Added before ``</body>`` of every served HTML page (never written to disk).
 RELOAD_SCRIPT = """<script id="ipsreport-preview">
 (function () {
-  var seen = null, banner = null;
+  var seen = %(version)d, banner = null;  // the version this page was served from
   function show(msg) {
     if (!banner) {
       banner = document.createElement("div");
@@ -52,8 +66,7 @@ RELOAD_SCRIPT = """<script id="ipsreport-preview">
   }
   function poll() {
     fetch("%(path)s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
-      if (seen === null) { seen = s.version; }
-      else if (s.version !== seen) { location.reload(); return; }
+      if (s.version !== seen) { location.reload(); return; }
       if (s.error) { show(%(failed)s + ": " + s.error); }
       else if (banner) { banner.remove(); banner = null; }
     }).catch(function () {}).then(function () { setTimeout(poll, %(every)d); });
@@ -62,45 +75,6 @@ RELOAD_SCRIPT = """<script id="ipsreport-preview">
 })();
 </script>
 """
-
-#: Names never watched (caches, editor and VCS files, the outputs).
-_SKIP = {"__pycache__", ".git", ".ipsreport-cache", ".quarto", ".pytest_cache", "_book", "_freeze"}
-
-
-def _files(root: Path) -> Iterable[Path]:
-    if root.is_file():
-        yield root
-        return
-    if not root.is_dir():
-        return
-    for p in sorted(root.iterdir()):
-        if p.name in _SKIP or p.name.startswith(".") or p.name.endswith(("~", ".swp", ".tmp")):
-            continue
-        if p.is_dir():
-            yield from _files(p)
-        else:
-            yield p
-
-
-def snapshot(roots: Iterable[Path]) -> dict[str, tuple[int, int]]:
-    """``{file: (mtime_ns, size)}`` for every file under ``roots``.
-
-    Parameters
-    ----------
-    roots : iterable of Path
-        Files or folders; folders are walked, skipping caches, hidden and
-        editor files and output folders.
-    """
-    out: dict[str, tuple[int, int]] = {}
-    for root in roots:
-        for p in _files(Path(root)):
-            try:
-                st = p.stat()
-            except OSError:  # removed while walking
-                continue
-            out[str(p)] = (st.st_mtime_ns, st.st_size)
-    return out
-
 
 @dataclass
 class State:
@@ -120,7 +94,7 @@ class _Handler(SimpleHTTPRequestHandler):
     """Static files from the output folder, the version endpoint, the reload script."""
 
     state: State
-    poll_ms: int = 500
+    poll_ms: int = 200
     failed: str = UI_WORDS["preview_failed"]
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
@@ -144,12 +118,17 @@ class _Handler(SimpleHTTPRequestHandler):
         if target.is_dir() and url_path.endswith("/"):
             target = target / "index.html"
         if target.suffix == ".html" and target.is_file():
+            # The version first: a page read during a swap may be newer than it
+            # (one reload too many), never older (a missed reload).
+            with self.state.lock:
+                version = self.state.version
             try:
                 page = target.read_text(encoding="utf-8")
             except OSError:
                 self.send_error(404)
                 return
-            script = RELOAD_SCRIPT % {"path": VERSION_PATH, "every": self.poll_ms, "failed": json.dumps(self.failed)}
+            script = RELOAD_SCRIPT % {"path": VERSION_PATH, "every": self.poll_ms, "version": version,
+                                      "failed": json.dumps(self.failed)}
             page = page.replace("</body>", script + "</body>", 1) if "</body>" in page else page + script
             body = page.encode("utf-8")
             self.send_response(200)
@@ -178,10 +157,12 @@ class Preview:
         Files and folders whose change triggers a render.
     port : int, default 0
         Port on 127.0.0.1; 0 picks a free one (see :attr:`url`).
-    interval : float, default 0.2
+    interval : float, default 0.1
         Seconds between two polls of the watched files.
-    poll_ms : int, default 500
+    poll_ms : int, default 200
         How often the page asks for a new version (milliseconds).
+    settle : float, default :data:`SETTLE`
+        Seconds a change must stay as it is before it is rendered.
     say : callable, optional
         ``say(message)`` for progress lines.
     failed : str, optional
@@ -195,15 +176,16 @@ class Preview:
         output_dir: Path,
         watch: list[Path],
         port: int = 0,
-        interval: float = 0.2,
-        poll_ms: int = 500,
+        interval: float = 0.1,
+        poll_ms: int = 200,
+        settle: float = SETTLE,
         say: Callable[[str], None] | None = None,
         failed: str = UI_WORDS["preview_failed"],
     ) -> None:
         self.render_fn = render
         self.output_dir = Path(output_dir)
         self.watch = [Path(p) for p in watch]
-        self.interval = interval
+        self.interval, self.settle = interval, settle
         self.say = say or (lambda message: None)
         self.state = State()
         self._stop = threading.Event()
@@ -250,12 +232,24 @@ class Preview:
         while not self._stop.wait(self.interval):
             now = snapshot(self.watch)
             while now != seen and not self._stop.is_set():  # edits during a render trigger the next one
+                now = self._settled(now)
                 changed = {name for name, _ in set(now.items()) ^ set(seen.items())}
                 first = sorted(changed)[0]
                 self.say(f"preview: changed {Path(first).name}" + (f" (+{len(changed) - 1})" if len(changed) > 1 else ""))
                 seen = now
                 self.render_once(changed)
                 now = snapshot(self.watch)
+
+    def _settled(self, now: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        """The files once two looks ``settle`` seconds apart agree (a save still being written is not rendered)."""
+        for _ in range(20):
+            if self._stop.wait(self.settle):
+                break
+            again = snapshot(self.watch)
+            if again == now:
+                break
+            now = again
+        return now
 
     def start(self, first_render: bool = True) -> "Preview":
         """Render once (optional), then serve and watch in background threads."""
@@ -286,56 +280,54 @@ class Preview:
 
 
 class _PreviewRender:
-    """``render(changed)`` for :class:`Preview`: the HTML book, a warm kernel for chapter edits."""
+    """``render(changed)`` for :class:`Preview`: the HTML book through a :class:`WarmKernel`.
+
+    A prose-only edit of a chapter is re-assembled without a kernel, a code
+    edit of one chapter runs on the warm kernel, and a change of anything
+    behind the hooks' ``cache_inputs`` (data, settings, package code)
+    re-executes every chapter on fresh kernels (the engine's cache rule).
+    """
 
     takes_changes = True
 
     def __init__(self, project, out: Path, hooks: Callable[[], BookHooks], workers, progress) -> None:
         self.project, self.out, self.hooks = project, out, hooks
         self.workers, self.progress = workers, progress
-        self.chapters = {str(p) for p in project.files}
         self.kernel = WarmKernel()
+        self.last = None  # the last RenderResult
+        self._hooks: BookHooks | None = None
 
     def __call__(self, changed: set[str] | None = None) -> None:
+        from ipsreport.render.config import load_project
         from ipsreport.render.engine import render_book
 
-        if changed is None or not changed <= self.chapters:
-            self.kernel.close()  # data, settings or code changed: no stale kernel
-        render_book(self.project.root, output_dir=self.out, to="html", hooks=self.hooks(),
-                    workers=self.workers, progress=self.progress, execute=self.kernel)
-        # The book is in place; start the kernel for the next edit while the
-        # author reads (a render that needs it waits for it).
-        threading.Thread(target=self._prewarm, daemon=True, name="preview-prewarm").start()
+        chapters_only = changed is not None and changed <= {str(p) for p in self.project.files}
+        if not chapters_only:
+            self.kernel.close()  # data, settings, code or other files changed: no stale kernel
+        # Hooks are built from data, settings and code (hashing the package
+        # takes a tenth of a second): an edit of chapters alone keeps them.
+        hooks = self._hooks if chapters_only and self._hooks is not None else self.hooks()
+        self._hooks = None
+        self.kernel.begin(hooks.cache_inputs)
+        self.last = render_book(self.project.root, output_dir=self.out, to="html", hooks=hooks,
+                                workers=self.workers, progress=self.progress, execute=self.kernel)
+        self._hooks = hooks
+        if not chapters_only:
+            self.project = load_project(self.project.root)  # _quarto.yml may list other chapters now
+        # The book is in place; start the kernel for the next code edit while
+        # the author reads (a render that needs it waits for it).
+        cwd = self.project.files[0].parent if self.project.files else self.project.root
+        threading.Thread(target=self._prewarm, args=(dict(hooks.kernel_env), hooks.kernel_preamble, cwd),
+                         daemon=True, name="preview-prewarm").start()
 
-    def _prewarm(self) -> None:
+    def _prewarm(self, env: dict[str, str], preamble: str, cwd: Path) -> None:
         try:
-            self.kernel.prewarm()
-        except Exception:  # noqa: BLE001 - the next edit starts a kernel itself
+            self.kernel.prewarm(env, preamble, cwd)
+        except Exception:  # noqa: BLE001 - the next code edit starts a kernel itself
             pass
 
     def close(self) -> None:
-        self.kernel.close()
-
-
-def watched_paths(project_root: Path, chapters: Iterable[Path], extra: Iterable[Path] = ()) -> list[Path]:
-    """What a preview watches: chapters, ``index.qmd``, ``_quarto.yml`` and ``extra`` (the hooks' ``watch``).
-
-    Parameters
-    ----------
-    project_root : Path
-    chapters : iterable of Path
-        The book's chapter files (from ``_quarto.yml``).
-    extra : iterable of Path
-        Further files and folders (data, code).
-    """
-    root = Path(project_root)
-    found = [root / "_quarto.yml", root / "index.qmd", *chapters, *extra]
-    out: list[Path] = []
-    for p in found:
-        p = Path(p).resolve()
-        if p.exists() and p not in out:
-            out.append(p)
-    return out
+        self.kernel.shutdown()
 
 
 def serve(
