@@ -11,7 +11,9 @@ the mechanisms that made that impossible from coming back:
 * no module over 500 lines.
 
 The render-cache rule (editing ``requirements.lock`` re-executes the chapters)
-is checked by ``test_lock_edit_reexecutes_chapters``.
+is checked where the cache lives: ``tests/test_render_engine.py``
+(``test_editing_the_lock_file_reexecutes_every_chapter``,
+``test_cache_keys_follow_the_lock_file_and_installed_versions``).
 """
 
 from __future__ import annotations
