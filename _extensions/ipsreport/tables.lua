@@ -1,0 +1,51 @@
+-- tables.lua: great-tables HTML prepared for Typst as ipsreport's own engine does.
+--
+-- great-tables writes each table as HTML with a scoped <style> block (a
+-- system font stack ending in `sans-serif`, `font-weight: initial`, grey
+-- rules). Quarto inlines that CSS into the cells (juice) and translates it
+-- to Typst, which gives "invalid font weight initial" and Typst's "unknown
+-- font family: sans-serif" warnings and a table design that is not the
+-- house design. The own engine instead drops great-tables' CSS and keeps
+-- only alignment, bold column labels and break points
+-- (ipsreport.render.gtable.html_for_typst); the house Typst template
+-- (ipsreport/render/assets/book.typ) styles every table. This filter runs
+-- before Quarto reads the tables (`at: pre-ast`) and hands every raw HTML
+-- table of a Typst render to that same function, in one Python process per
+-- document (the Python that runs the chapters: QUARTO_PYTHON, else python3).
+
+local CODE = [[
+import json, sys
+from ipsreport.render.gtable import html_for_typst
+tables = json.load(sys.stdin)
+json.dump([html_for_typst(t, None, None) for t in tables], sys.stdout)
+]]
+
+local function is_table(el)
+  return el.format == "html" and el.text:find("<table", 1, true) ~= nil
+end
+
+return {
+  {
+    Pandoc = function(doc)
+      if not quarto.doc.is_format("typst") then return nil end
+      local found = pandoc.List()
+      doc.blocks:walk({ RawBlock = function(el) if is_table(el) then found:insert(el.text) end end })
+      if #found == 0 then return nil end
+      local python = os.getenv("QUARTO_PYTHON") or "python3"
+      local ok, out = pcall(pandoc.pipe, python, { "-c", CODE }, quarto.json.encode(found))
+      if not ok then
+        quarto.log.warning("ipsreport tables.lua: could not prepare the tables for Typst with " .. python .. ": " .. tostring(out))
+        return nil
+      end
+      local prepared = quarto.json.decode(out)
+      local i = 0
+      return doc:walk({
+        RawBlock = function(el)
+          if not is_table(el) then return nil end
+          i = i + 1
+          return pandoc.RawBlock("html", prepared[i])
+        end,
+      })
+    end,
+  },
+}
