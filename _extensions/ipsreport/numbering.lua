@@ -13,9 +13,11 @@
 -- * it reads the book's chapter list from `_quarto.yml` and scans every
 --   chapter file's source (headings with their ids, `#| label: tbl-/fig-`
 --   cell options, `{#tbl-/fig-...}` ids) into one index, in book order;
--- * tables and figures: the caption gets its number ("Tabel 3: ...") and
---   the float its id on a plain Div (Quarto then neither numbers nor
---   renumbers it; the Typst template numbers nothing either);
+-- * tables and figures: in HTML, Quarto numbers each page's floats from 1
+--   (`crossref: chapters: false`); the filter starts its counters after the
+--   floats of the earlier files. In Typst the caption gets its number
+--   ("Tabel 3: ..."), as the own engine writes it (the house template
+--   numbers nothing);
 -- * headings: appendix titles read "Bilag 1: ..." and sections inside
 --   appendices are unnumbered (own engine); in Typst, where the house
 --   template prints headings without Typst numbering, the number is
@@ -128,7 +130,7 @@ local function build_index()
   for _, item in ipairs(book_files(meta.book or {})) do
     local text = read(pandoc.path.join({ dir, item.path })) or ""
     local heads, floats = scan(text)
-    local entry = { path = item.path, appendix = item.appendix }
+    local entry = { path = item.path, appendix = item.appendix, tbl = counts.tbl, fig = counts.fig }
     local first = heads[1]
     if item.appendix then
       appendix = appendix + 1
@@ -230,6 +232,16 @@ return {
       local input = quarto.doc.input_file
       local rel = input and pandoc.path.make_relative(input, project_dir()) or nil
       here = file_entry(rel)
+      -- HTML: every chapter is a document of its own, and Quarto (with
+      -- `crossref: chapters: false`) numbers its floats from 1. Start its
+      -- counters after the tables and figures of the files before this one.
+      -- Quarto has no option for this; its counters live in the global
+      -- `crossref.index.nextOrder` (filters/crossref/index.lua).
+      local cr = rawget(_G, "crossref")
+      if here and not typst() and cr and cr.index and cr.index.nextOrder then
+        cr.index.nextOrder.tbl = here.tbl + 1
+        cr.index.nextOrder.fig = here.fig + 1
+      end
       -- An HTML appendix page: Quarto titles it "Bilag A: ..."; number it.
       if here and here.appendix and doc.meta.title and not typst() then
         local done = false
@@ -259,15 +271,14 @@ return {
       end
       return nil
     end,
-    -- Tables and figures: the number goes into the caption; the id moves to
-    -- a plain Div so Quarto does not number the float again.
+    -- Tables and figures. Typst: the house template numbers nothing, so the
+    -- caption gets "Tabel 3: " as in the own engine. HTML: Quarto numbers
+    -- the caption, starting where the previous files stopped (see Pandoc).
     FloatRefTarget = function(float)
       local entry = index and index[float.identifier]
-      if not here or not entry then return nil end
-      local id = float.identifier
+      if not here or not entry or not typst() then return nil end
       number_caption(float, entry)
-      float.identifier = ""
-      return pandoc.Div({ float }, pandoc.Attr(id, { "ipsreport-float" }))
+      return float
     end,
     Header = function(h)
       if divider and typst() and h.level == 1 then return {} end
