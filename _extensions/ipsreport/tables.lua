@@ -12,12 +12,23 @@
 -- before Quarto reads the tables (`at: pre-ast`) and hands every raw HTML
 -- table of a Typst render to that same function, in one Python process per
 -- document (the Python that runs the chapters: QUARTO_PYTHON, else python3).
+-- Cell text is passed without HTML entities, because Quarto's CSS-inlining
+-- step (juice) escapes an entity a second time ("p &lt; 0,05" in the PDF).
 
 local CODE = [[
-import json, sys
+import json, re, sys
+from html import unescape
 from ipsreport.render.gtable import html_for_typst
+
+def plain(m):
+    # Cell text without entities: Quarto's juice step escapes "&lt;" a second
+    # time (the PDF would print "p &lt; 0,05"). A "<" or "&" that a parser
+    # could take for a tag or an entity gets a zero-width space after it.
+    text = re.sub(r"<(?=[A-Za-z/!?])", "<\u200b", unescape(m.group(1)))
+    return ">" + re.sub(r"&(?=[A-Za-z#])", "&\u200b", text) + "<"
+
 tables = json.load(sys.stdin)
-json.dump([html_for_typst(t, None, None) for t in tables], sys.stdout)
+json.dump([re.sub(r">([^<]*)<", plain, html_for_typst(t, None, None)) for t in tables], sys.stdout)
 ]]
 
 local function is_table(el)
