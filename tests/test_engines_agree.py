@@ -39,7 +39,10 @@ _SKIP = shutil.ignore_patterns(".git", ".venv", "_book", ".ipsreport-cache", ".q
 
 
 def _html_text(html: str) -> str:
-    html = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
+    """The page's own text: its ``<main>`` without navigation (each engine's chrome differs)."""
+    main = re.search(r"<main\b.*?</main>", html, flags=re.S)
+    html = main.group(0) if main else html
+    html = re.sub(r"<script.*?</script>|<style.*?</style>|<nav\b.*?</nav>", " ", html, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", html).replace("&nbsp;", " ").replace("\xa0", " ")
     return " ".join(text.split())
 
@@ -62,7 +65,7 @@ def _render(root: Path, out: Path, *engine: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory):
-    """``(quarto_proc, quarto_out, own_out)``: the report rendered by both engines."""
+    """``(quarto_proc, quarto_out, own_out, project_copy)``: the report rendered by both engines."""
     if QUARTO is None:
         print("\nSKIPPED: quarto is not on PATH, so the Quarto engine was not compared with the own engine.")
         pytest.skip("quarto is not on PATH: the engines were not compared (install Quarto >= 1.9 to run this)")
@@ -72,19 +75,21 @@ def books(tmp_path_factory):
     quarto = _render(root, base / "quarto", "--engine", "quarto")
     own = _render(root, base / "own")
     assert own.returncode == 0, own.stderr[-3000:]
-    return quarto, base / "quarto", base / "own"
+    return quarto, base / "quarto", base / "own", root
 
 
 def test_quarto_exits_0_without_warnings(books):
-    proc, _, _ = books
+    proc, _, _, root = books
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
     log = (proc.stdout + "\n" + proc.stderr).splitlines()
     warnings = [line for line in log if _WARNING.search(line) and not _NOT_OURS.search(line)]
     assert not warnings, "\n".join(warnings)
+    # Quarto appends to .gitignore what it misses there; the project lists it already.
+    assert (root / ".gitignore").read_bytes() == (PROJECT_DIR / ".gitignore").read_bytes()
 
 
 def test_html_numbers_agree(books):
-    proc, quarto, own = books
+    proc, quarto, own, _ = books
     assert proc.returncode == 0
     ours = {p.relative_to(own).stem: _html_text(p.read_text(encoding="utf-8")) for p in own.rglob("*.html")}
     theirs = {p.stem: _html_text(p.read_text(encoding="utf-8")) for p in quarto.rglob("*.html")}
@@ -96,10 +101,12 @@ def test_html_numbers_agree(books):
             [f"Bilag {n}" for n in range(1, 9)]:
         assert expected in everything, expected  # the 2025 edition's numbering
     assert not re.search(r"\b(?:Tabel|Figur) \d+\.\d+|\bBilag [A-H]\b", " ".join(theirs.values()))
+    for page in quarto.rglob("*.html"):  # Quarto's chapter list: appendices numbered, not lettered
+        assert not re.search(r'class="chapter-number">[A-Z]<', page.read_text(encoding="utf-8")), page.name
 
 
 def test_pdf_numbers_and_cover_agree(books):
-    proc, quarto, own = books
+    proc, quarto, own, _ = books
     assert proc.returncode == 0
     (q_pdf,), (o_pdf,) = list(quarto.glob("*.pdf")), list(own.glob("*.pdf"))
     q_pages, o_pages = _pdf_pages(q_pdf), _pdf_pages(o_pdf)
@@ -109,5 +116,6 @@ def test_pdf_numbers_and_cover_agree(books):
     assert "januar" not in q_pages[0]
     q_text, o_text = " ".join(q_pages), " ".join(o_pages)
     assert _numbers(q_text) == _numbers(o_text)
-    assert "&lt;" not in q_text and "&amp;" not in q_text and "**" not in q_text
+    assert "&lt;" not in q_text and "&amp;" not in q_text
+    assert q_text.count("**") == o_text.count("**")  # significance stars, no raw markdown
     assert not re.search(r"\b(?:Tabel|Figur|Bilag|kapitel|afsnit) [0-9.]*[0-9]\.\.", q_text)
