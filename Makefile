@@ -25,6 +25,8 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
+	@# Kernels Quarto starts (quarto render) talk over local TCP without CurveZMQ keys; ipykernel 7 logs a warning for each.
+	@mkdir -p $(VENV)/etc/ipython && echo "c.IPKernelApp.log_level = 'ERROR'" > $(VENV)/etc/ipython/ipython_kernel_config.py
 	@touch $@
 
 install: $(STAMP) ## Create .venv and install the locked dependencies

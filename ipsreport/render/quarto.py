@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
+
+import yaml
 
 from ipsreport.render.base import ToolMissingError
 from ipsreport.render.config import load_project
 from ipsreport.render.hooks import BookHooks
 from ipsreport.render.outdir import check_output, staging_dir, swap, write_stamp
 
-__all__ = ["quarto_available", "quarto_command", "render_with_quarto"]
+__all__ = ["COVER_ENV", "cover_json", "pdf_format", "quarto_available", "quarto_command", "render_with_quarto"]
+
+#: The cover facts of the hooks, as JSON, for the project's Quarto filter
+#: (``_extensions/ipsreport/cover.lua`` prints them on the PDF's cover).
+COVER_ENV = "IPSREPORT_COVER"
 
 
 def quarto_available() -> str | None:
@@ -20,19 +27,39 @@ def quarto_available() -> str | None:
     return shutil.which("quarto")
 
 
+def pdf_format(project_dir: Path) -> str:
+    """The Typst format ``_quarto.yml`` lists: ``typst`` or an extension's (``ipsreport-typst``)."""
+    try:
+        config = yaml.safe_load((Path(project_dir) / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return "typst"
+    formats = config.get("format") if isinstance(config, dict) else None
+    for name in formats if isinstance(formats, dict) else ():
+        if name == "typst" or str(name).endswith("-typst"):
+            return str(name)
+    return "typst"
+
+
+def cover_json(hooks: BookHooks) -> str:
+    """The hooks' cover (edition, lines, notice) as the JSON the cover filter reads."""
+    c = hooks.cover
+    return json.dumps({"edition": c.edition, "lines": list(c.lines), "notice": c.notice}, ensure_ascii=False)
+
+
 def quarto_command(
-    project_dir: Path, to: str = "all", output_dir: Path | None = None, quarto: str = "quarto"
+    project_dir: Path, to: str = "all", output_dir: Path | None = None, quarto: str = "quarto", pdf: str = "typst"
 ) -> list[str]:
     """Build the ``quarto render`` command line.
 
-    ``to="pdf"`` maps to Quarto's ``typst`` format; ``"all"`` renders every
-    format listed in ``_quarto.yml``.
+    ``to="pdf"`` maps to the project's Typst format ``pdf`` (see
+    :func:`pdf_format`); ``"all"`` renders every format listed in
+    ``_quarto.yml``.
     """
     cmd = [quarto, "render", str(project_dir)]
     if to == "html":
         cmd += ["--to", "html"]
     elif to == "pdf":
-        cmd += ["--to", "typst"]
+        cmd += ["--to", pdf]
     if output_dir is not None:
         cmd += ["--output-dir", str(output_dir)]
     return cmd
@@ -46,12 +73,14 @@ def render_with_quarto(
 ) -> int:
     """Run ``quarto render`` with the hooks' ``kernel_env`` set.
 
+    The hooks' cover travels to the project's cover filter as JSON in
+    :data:`COVER_ENV`, so both engines print the same cover facts.
+
     Quarto writes into a temporary folder beside the output folder; only
     when it exits 0 is that folder swapped into place (the same
     :func:`ipsreport.render.outdir.check_output` / ``swap`` as the pandoc
     engine), so a failed or interrupted render leaves the previous book.
-    Quarto runs the chapters itself: the hooks' preamble and cover are not
-    used.
+    Quarto runs the chapters itself: the hooks' preamble is not used.
 
     Returns
     -------
@@ -71,12 +100,12 @@ def render_with_quarto(
     hooks = hooks or BookHooks()
     project = load_project(Path(project_dir))
     out = Path(output_dir).expanduser().resolve() if output_dir is not None else project.output_dir
-    env = {**os.environ, **hooks.kernel_env}
+    env = {**os.environ, **hooks.kernel_env, COVER_ENV: cover_json(hooks)}
     guard = {"protected": dict(hooks.protected_paths), "project_dir": project.root}
     check_output(out, **guard)
     tmp = staging_dir(out)
     try:
-        code = subprocess.run(quarto_command(project.root, to, tmp, quarto), env=env, cwd=project.root).returncode
+        code = subprocess.run(quarto_command(project.root, to, tmp, quarto, pdf_format(project.root)), env=env, cwd=project.root).returncode
         if code == 0:
             write_stamp(tmp, "quarto")
             swap(tmp, out, **guard)

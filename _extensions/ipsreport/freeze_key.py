@@ -1,0 +1,38 @@
+"""Make Quarto's ``freeze: auto`` data-aware (``project: pre-render``).
+
+Quarto re-executes a frozen chapter only when the chapter's own source
+changes; the report's chapters also depend on the data folder, the
+settings, the package code and the locked environment. Before every
+``quarto render`` of the project this step computes the same key the own
+engine's chapter cache uses (:func:`ipsreport.book.book_hooks`'s
+``cache_inputs``: data bytes, codebook, cases, published numbers,
+``ipsreport/**/*.py``, environment, resolved settings, from the same
+``IPSREPORT_DATA`` / ``IPSREPORT_SETTINGS`` the chapters see) and, when it
+differs from the key of the frozen results, deletes ``_freeze/`` so that
+every chapter runs again. Nothing else invalidates: an unchanged key keeps
+the frozen chapters, and an edited chapter re-runs alone (Quarto's own rule).
+"""
+
+import shutil
+from pathlib import Path
+
+from ipsreport.book import book_hooks
+
+KEY_FILE = "ipsreport-inputs.key"
+
+
+def refresh(project: Path, key: str) -> bool:
+    """Delete ``project/_freeze`` unless it was made with ``key``; True when deleted."""
+    freeze = project / "_freeze"
+    stamp = freeze / KEY_FILE
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
+        return False
+    stale = freeze.exists()
+    shutil.rmtree(freeze, ignore_errors=True)
+    freeze.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(key, encoding="utf-8")
+    return stale
+
+
+if __name__ == "__main__":
+    refresh(Path.cwd(), book_hooks().cache_inputs)
