@@ -98,7 +98,8 @@ local function scan(text)
         local id = attr:match("#([%w_%-]+)")
         local unnumbered = attr:match("%.unnumbered") ~= nil or attr:match("%f[%S]%-%f[%s}]") ~= nil
           or attr:match("^%s*%-%s*$") ~= nil
-        heads:insert({ level = #hashes, id = id, numbered = not unnumbered })
+        local title = rest:gsub("%s*{[^}]*}%s*$", "")
+        heads:insert({ level = #hashes, id = id, numbered = not unnumbered, title = title })
       end
       for id in line:gmatch("{#([%w_%-]+)") do
         local prefix = id:match("^(%a+)%-")
@@ -158,7 +159,7 @@ local function build_index()
       if h.id then
         local kind = item.appendix and "apx" or (h.level == 1 and "ch" or "sec")
         -- A reference to a section of an appendix names the appendix.
-        index[h.id] = { file = item.path, kind = kind, num = item.appendix and entry.num or num }
+        index[h.id] = { file = item.path, kind = kind, num = item.appendix and entry.num or num, title = h.title }
       end
     end
     for _, fl in ipairs(floats) do
@@ -204,6 +205,8 @@ local function target(entry, id, here)
 end
 
 local function ref_text(entry, upper, number_only)
+  -- An unnumbered chapter or section (the reference list) is referred to by its title, as the own engine does.
+  if not entry.num then return entry.title or "" end
   if number_only then return entry.num end
   local word = words[entry.kind] or ""
   if upper then word = word:sub(1, 1):upper() .. word:sub(2) end
