@@ -38,39 +38,12 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from ipsreport import scoring
+from ipsreport import api, scoring
 from ipsreport.disclosed import Disclosed, disclosed
 from ipsreport.edition import Edition, edition
 from ipsreport.facts import Facts, facts
-from ipsreport.figures import (
-    fig_burden,
-    fig_effect,
-    fig_experience,
-    fig_loneliness,
-    fig_mastery,
-    fig_statements,
-    fig_who5,
-)
-from ipsreport.figures_fidelity import fig_caseload
 from ipsreport.models import RegressionResult, fit_regression
 from ipsreport.settings import Settings, get_settings
-from ipsreport.tables import (
-    tab_audit,
-    tab_audit_summary,
-    tab_background,
-    tab_codebook,
-    tab_duration,
-    tab_evaluation,
-    tab_exit,
-    tab_motivation,
-    tab_regression,
-    tab_regression_spec,
-    tab_resources,
-    tab_sources,
-    tab_status,
-    tab_supports,
-)
-from ipsreport.tables_fidelity import tab_caseload, tab_fidelity_reviews
 from ipsreport.validate import DataValidationError, ValidationReport, validate_dir
 
 __all__ = [
@@ -91,34 +64,34 @@ __all__ = [
 
 #: Every table of the report, by the name chapters call it, in report order.
 TABLES: tuple[tuple[str, Callable], ...] = (
-    ("tab_duration", tab_duration),
-    ("tab_background", tab_background),
-    ("tab_status", tab_status),
-    ("tab_supports", tab_supports),
-    ("tab_motivation", tab_motivation),
-    ("tab_resources", tab_resources),
-    ("tab_evaluation", tab_evaluation),
-    ("tab_exit", tab_exit),
-    ("tab_regression", tab_regression),
-    ("tab_regression_spec", tab_regression_spec),
-    ("tab_codebook", tab_codebook),
-    ("tab_sources", tab_sources),
-    ("tab_audit_summary", tab_audit_summary),
-    ("tab_audit", tab_audit),
-    ("tab_caseload", tab_caseload),
-    ("tab_fidelity_reviews", tab_fidelity_reviews),
+    ("tab_duration", api.tab_duration),
+    ("tab_background", api.tab_background),
+    ("tab_status", api.tab_status),
+    ("tab_supports", api.tab_supports),
+    ("tab_motivation", api.tab_motivation),
+    ("tab_resources", api.tab_resources),
+    ("tab_evaluation", api.tab_evaluation),
+    ("tab_exit", api.tab_exit),
+    ("tab_regression", api.tab_regression),
+    ("tab_regression_spec", api.tab_regression_spec),
+    ("tab_codebook", api.tab_codebook),
+    ("tab_sources", api.tab_sources),
+    ("tab_audit_summary", api.tab_audit_summary),
+    ("tab_audit", api.tab_audit),
+    ("tab_caseload", api.tab_caseload),
+    ("tab_fidelity_reviews", api.tab_fidelity_reviews),
 )
 
 #: Every figure of the report, by the name chapters call it, in report order.
 FIGURES: tuple[tuple[str, Callable], ...] = (
-    ("fig_mastery", fig_mastery),
-    ("fig_loneliness", fig_loneliness),
-    ("fig_who5", fig_who5),
-    ("fig_burden", fig_burden),
-    ("fig_experience", fig_experience),
-    ("fig_statements", fig_statements),
-    ("fig_effect", fig_effect),
-    ("fig_caseload", fig_caseload),
+    ("fig_mastery", api.fig_mastery),
+    ("fig_loneliness", api.fig_loneliness),
+    ("fig_who5", api.fig_who5),
+    ("fig_burden", api.fig_burden),
+    ("fig_experience", api.fig_experience),
+    ("fig_statements", api.fig_statements),
+    ("fig_effect", api.fig_effect),
+    ("fig_caseload", api.fig_caseload),
 )
 
 #: The step names, in the order :func:`run` takes them (keys of ``PipelineResult.seconds``).
