@@ -266,6 +266,19 @@ def test_cover_says_what_the_hooks_give_and_each_fact_once(book, tmp_path):
     assert text.count("ipsreport") == 1 and text.count("2025") == 1
 
 
+def test_cover_edition_replaces_the_books_own_date(book, tmp_path):
+    """Next year's edition must not also print the year typed in `book: date` (a second, wrong date)."""
+    from dataclasses import replace
+
+    from ipsreport.render.hooks import Cover
+
+    root, _ = book
+    hooks = replace(minibook_hooks(root / "data"), cover=Cover(edition="Udgave 2026", lines=(), notice=""))
+    result = render_book(root, output_dir=tmp_path / "pdf", to="pdf", hooks=hooks)
+    text = _pdf_text(result.pdf, slice(0, 1))
+    assert "Udgave 2026" in text and "2025" not in text
+
+
 def test_words_come_from_quarto_yml_with_english_defaults(book, tmp_path):
     import yaml
 

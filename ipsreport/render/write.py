@@ -42,9 +42,10 @@ def _page_name(path: Path, index: int) -> str:
 def book_meta(project: Project, cover: Cover, label: str | None = None) -> dict[str, object]:
     """The ``book()`` arguments of the Typst template: title block, cover, words, language.
 
-    The project's ``book: date`` and ``book: author`` are not printed a second
-    time when a cover line already says them (the PDF metadata keeps the
-    author).
+    The project's ``book: author`` is not printed a second time when a cover
+    line already says it (the PDF metadata keeps the author). When the cover
+    names the edition, that is the book's date: ``book: date`` is not printed
+    beside it (a render of next year's edition would otherwise show two years).
     """
     said = " ".join([cover.edition, *cover.lines])
     title = project.title or cover.title
@@ -56,7 +57,7 @@ def book_meta(project: Project, cover: Cover, label: str | None = None) -> dict[
         "notice": cover.notice,
         "author": project.author,
         "show_author": not (project.author and project.author in said),
-        "date": "" if project.date and project.date in said else project.date,
+        "date": "" if cover.edition or (project.date and project.date in said) else project.date,
         "lang": project.lang,
         "toc_title": project.words["contents"],
         "lot_title": project.words["list_of_tables"],
