@@ -94,12 +94,15 @@ def cover(settings, data_dir: Path) -> Cover:
     data never puts "synthetic" on a report about real people.
     """
     from ipsreport.manifest import check_manifest
+    from ipsreport.plaintext import plain
 
+    # The cover is no markdown: the engine hands its texts to Typst as strings
+    # and to HTML escaped, so they get the text a reader sees (no * markers).
     lines = []
     if settings.evaluator:
-        lines.append(f"Evaluering: {settings.evaluator}")
+        lines.append(f"Evaluering: {plain(settings.evaluator)}")
     if settings.funder:
-        lines.append(f"Finansieret af: {settings.funder}")
+        lines.append(f"Finansieret af: {plain(settings.funder)}")
     notice = ""
     if check_manifest(data_dir).synthetic:
         notice = "Syntetiske data: tallene i denne udgave beskriver ingen virkelige personer."
@@ -107,8 +110,8 @@ def cover(settings, data_dir: Path) -> Cover:
         edition=f"Udgave {settings.edition_year}" if settings.edition_year else "",
         lines=tuple(lines),
         notice=notice,
-        title=settings.title,
-        subtitle=settings.subtitle,
+        title=plain(settings.title),
+        subtitle=plain(settings.subtitle),
     )
 
 

@@ -31,8 +31,10 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 import annotated_types
 import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic_core import PydanticCustomError
 
 from ipsreport.paths import DEFAULTS_PATH, EDITION_SETTINGS_PATH, PROJECT_DIR
+from ipsreport.plaintext import PlainTextError, check
 
 __all__ = [
     "Settings",
@@ -95,7 +97,22 @@ def _folder(path: Path) -> Path:
     return (path if path.is_absolute() else PROJECT_DIR / path).resolve()
 
 
+#: Pydantic error type of a text setting holding markup (turned into a Danish sentence by _message).
+_PLAIN_TEXT_ERROR = "plain_text"
+
+
+def _plain(value: str) -> str:
+    # Text is text: a setting printed in the report may not carry markup that
+    # runs (ipsreport.plaintext; the message is made in _message).
+    try:
+        return check(value)
+    except PlainTextError as exc:
+        raise PydanticCustomError(_PLAIN_TEXT_ERROR, "{reason}", {"reason": exc.reason}) from None
+
+
 Folder = Annotated[Path, AfterValidator(_folder)]
+#: Free text printed in the report: plain text with the markdown subset of docs/text.md.
+PlainText = Annotated[str, AfterValidator(_plain)]
 Whole = Annotated[int, BeforeValidator(_not_bool)]
 WholeOrAuto = Annotated[int | None, BeforeValidator(_auto)]
 Number = Annotated[float, BeforeValidator(_not_bool)]
@@ -116,11 +133,11 @@ class Settings(BaseModel):
     edition_year: Whole = Field(ge=2000, le=2100, description=(
         "Year of the edition, printed on the cover and in the running text. May not be before the year of "
         "the data's latest date."))
-    title: str = Field(description="Report title (cover, HTML title).")
-    subtitle: str = Field(description="Subtitle on the cover.")
-    evaluator: str = Field(description="Who made the evaluation; printed on the cover.")
-    funder: str = Field(description="Who funded the programme; printed on the cover.")
-    municipality: str = Field(description="The municipality running IPS UNG, used in the text.")
+    title: PlainText = Field(description="Report title (cover, HTML title).")
+    subtitle: PlainText = Field(description="Subtitle on the cover.")
+    evaluator: PlainText = Field(description="Who made the evaluation; printed on the cover.")
+    funder: PlainText = Field(description="Who funded the programme; printed on the cover.")
+    municipality: PlainText = Field(description="The municipality running IPS UNG, used in the text.")
     success_target_pct: Number = Field(ge=0, le=100, description=(
         "The programme's target: share of finished participants in job, flex job or education. "
         "The text says whether it is met."))
@@ -269,6 +286,8 @@ def _message(error: dict[str, Any], values: dict[str, Any], origin: dict[str, st
         known = ", ".join(sorted(Settings.model_fields))
         return f"{where}: ukendt indstilling {key!r}; kendte indstillinger er {known} (se docs/settings.md)."
     value = values[key]
+    if error["type"] == _PLAIN_TEXT_ERROR:
+        return f"{where}: indstillingen {key} har værdien {value!r}, som {error['ctx']['reason']}; ret værdien."
     if error["type"] in _RANGE_ERRORS:
         # Show the value as read (alpha: 2 is 2.0), which passed the type check.
         info = Settings.model_fields[key]

@@ -181,7 +181,8 @@ def test_case_appendix_markdown(tmp_path):
         "## Bos læring fra forløbet",
         "## Idas råd til andre unge i IPS UNG",
     ]
-    assert "- **14. februar 2024** – *Virksomhedspraktik*: Praktik i en butik" in md
+    # "14." is escaped: at a line start it would open a numbered list (ipsreport.plaintext).
+    assert "- **14\\. februar 2024** – *Virksomhedspraktik*: Praktik i en butik" in md
     assert "Første afsnit.\n\nAndet afsnit." in md  # one paragraph per line of the text
     assert "> »Hun klarede det.«\n>\n> — Bo" in md
     assert md.rstrip().endswith("> »Prøv det.«")

@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, S
 from pydantic import model_validator
 
 from ipsreport.model_errors import rule_error, value_text
+from ipsreport.plaintext import PlainTextError, check
 
 __all__ = ["EVENT_KINDS", "Text", "Quote", "Section", "EventEntry", "CaseFile", "parse_month", "parse_event_date"]
 
@@ -45,8 +46,18 @@ def _non_empty(value: str) -> str:
     return value.strip()
 
 
-#: A non-empty text, stripped of surrounding spaces.
-Text = Annotated[StrictStr, AfterValidator(_non_empty)]
+def _plain(value: str) -> str:
+    # Text is text: markup that would run in the HTML or PDF is refused here,
+    # for every text field at once (ipsreport.plaintext, docs/text.md).
+    try:
+        return check(value)
+    except PlainTextError as exc:
+        shown = value if len(value) <= 80 else value[:60] + "…"  # the reason quotes the markup itself
+        raise rule_error(exc.rule, f"værdien {value_text(shown)} {exc.reason}") from None
+
+
+#: A non-empty plain text (the markdown subset of ``docs/text.md``), stripped of surrounding spaces.
+Text = Annotated[StrictStr, AfterValidator(_non_empty), AfterValidator(_plain)]
 
 
 def parse_month(value: Any) -> dt.date | None:

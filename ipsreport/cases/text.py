@@ -1,13 +1,19 @@
-"""The case in words: the Pandoc markdown of its appendix and the boxes in the chapters."""
+"""The case in words: the Pandoc markdown of its appendix and the boxes in the chapters.
+
+Every text of a case file enters the markdown through :mod:`ipsreport.plaintext`
+(:func:`~ipsreport.plaintext.inline_markdown` for a line,
+:func:`~ipsreport.plaintext.block_markdown` for paragraphs): the template's own
+markup is the only markup pandoc reads here.
+"""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ipsreport.cases.load import case_error, danish_month, get_case
 from ipsreport.cases.schema import EVENT_KINDS
 from ipsreport.model_errors import Problem
+from ipsreport.plaintext import block_markdown, inline_markdown
 
 __all__ = ["Markdown", "case_appendix", "case_vignette", "show_case"]
 
@@ -22,22 +28,16 @@ class Markdown(str):
         return str.__str__(self)
 
 
-def _danish_quotes(text: str) -> str:
-    """Typeset straight double quotes as Danish guillemets: "x" -> »x«."""
-    return re.sub(r'"([^"\n]+)"', "\u00bb\\1\u00ab", text)
-
-
-def _paragraphs(text: str) -> str:
-    # Folded YAML (">-") keeps blank lines as "\n"; make them paragraph breaks.
-    parts = [p.strip() for p in re.split(r"\n\s*", text.strip()) if p.strip()]
-    return "\n\n".join(_danish_quotes(p) for p in parts)
-
-
 def _quote_block(text: str, who: str | None = None) -> str:
-    lines = [f"> \u00bb{text}\u00ab"]
+    lines = [f"> \u00bb{inline_markdown(text)}\u00ab"]
     if who:
-        lines += [">", f"> \u2014 {who}"]
+        lines += [">", f"> \u2014 {inline_markdown(who)}"]
     return "\n".join(lines)
+
+
+def _in_quote(markdown: str) -> str:
+    """Markdown blocks inside a block quote: every line behind ``>``."""
+    return "\n".join(f"> {line}" if line else ">" for line in markdown.splitlines())
 
 
 def case_appendix(name: str, cases_dir: Path | str | None = None) -> Markdown:
@@ -59,23 +59,27 @@ def case_appendix(name: str, cases_dir: Path | str | None = None) -> Markdown:
         A ``str``; print it from an ``output: asis`` cell.
     """
     case = get_case(name, cases_dir)
+    pseudonym, consultant = inline_markdown(case.pseudonym), inline_markdown(case.consultant)
     out = [
-        f"*{case.pseudonym}, {case.age} år. Casen er skrevet i {danish_month(case.written)}. "
-        f"IPS-konsulent: {case.consultant} (navnene er pseudonymer).*",
-        f"**Fokus:** {case.focus}",
-        f"## Om {case.pseudonym} {{.unlisted}}",
-        _paragraphs(case.background),
+        f"*{pseudonym}, {case.age} år. Casen er skrevet i {danish_month(case.written)}. "
+        f"IPS-konsulent: {consultant} (navnene er pseudonymer).*",
+        f"**Fokus:** {inline_markdown(case.focus)}",
+        f"## Om {pseudonym} {{.unlisted}}",
+        block_markdown(case.background),
         "## Forløbet i korte træk {.unlisted}",
-        "\n".join(f"- **{e.label}** \u2013 *{EVENT_KINDS[e.kind]}*: {e.text}" for e in case.timeline),
+        "\n".join(f"- **{inline_markdown(e.label)}** \u2013 *{EVENT_KINDS[e.kind]}*: {inline_markdown(e.text)}"
+                  for e in case.timeline),
     ]
     for section in case.story:
-        out += [f"## {section.heading} {{.unlisted}}", _paragraphs(section.text)]
-    out += ["## Støtte undervejs {.unlisted}", "\n".join(f"- {s}" for s in case.supports)]
+        out += [f"## {inline_markdown(section.heading)} {{.unlisted}}", block_markdown(section.text)]
+    out += ["## Støtte undervejs {.unlisted}", "\n".join(f"- {inline_markdown(s)}" for s in case.supports)]
     out += ["## Sagt i interviewene {.unlisted}", "\n\n".join(_quote_block(q.text, q.who) for q in case.quotes)]
     if case.lessons:
-        consultant = case.consultant + ("'" if case.consultant[-1].lower() in "sxz" else "s")
-        out += [f"## {consultant} læring fra forløbet {{.unlisted}}", "\n".join(f"- {s}" for s in case.lessons)]
-    out += [f"## {case.genitive} råd til andre unge i IPS UNG {{.unlisted}}", _quote_block(case.advice)]
+        genitive = case.consultant + ("'" if case.consultant[-1].lower() in "sxz" else "s")
+        out += [f"## {inline_markdown(genitive)} læring fra forløbet {{.unlisted}}",
+                "\n".join(f"- {inline_markdown(s)}" for s in case.lessons)]
+    out += [f"## {inline_markdown(case.genitive)} råd til andre unge i IPS UNG {{.unlisted}}",
+            _quote_block(case.advice)]
     return Markdown("\n\n".join(out) + "\n")
 
 
@@ -110,8 +114,8 @@ def case_vignette(name: str, which: str = "intro", cases_dir: Path | str | None 
         body = case.highlight
     else:
         raise ValueError(f"which must be 'intro' or 'highlight', not {which!r}")
-    text = _paragraphs(body).replace("\n\n", "\n>\n> ")
-    return Markdown(f"> **Case {case.order}: {case.pseudonym}**\n>\n> {text}\n")
+    heading = f"**Case {case.order}: {inline_markdown(case.pseudonym)}**"
+    return Markdown(_in_quote(f"{heading}\n\n{block_markdown(body)}") + "\n")
 
 
 def show_case(name: str, cases_dir: Path | str | None = None) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ipsreport.cases.load import danish_month, get_case
 from ipsreport.cases.schema import EVENT_KINDS
+from ipsreport.plaintext import plain
 
 __all__ = ["APPROX_LEGEND", "fig_case_timeline"]
 
@@ -69,7 +70,8 @@ def fig_case_timeline(name: str, cases_dir: Path | str | None = None):
         ax.axhline(0, color="#8c8c8c", linewidth=0.8, zorder=1)
         placed: list = []  # display-space boxes of labels and stems already drawn
         for i, (event, x) in enumerate(zip(case.timeline, dates)):
-            label = f"{event.label}\n" + "\n".join(textwrap.wrap(event.text, 30))
+            # Plain text, and no mathtext: a "$" in a case text is a dollar sign, not a formula.
+            label = f"{plain(event.label)}\n" + "\n".join(textwrap.wrap(plain(event.text), 30))
             side = (1, -1) if i % 2 == 0 else (-1, 1)
             candidates = [(lv, ha) for lv in sorted(levels, key=lambda v: (abs(v), side.index(1 if v > 0 else -1))) for ha in ("center", "left", "right")]
             best = None
@@ -77,6 +79,7 @@ def fig_case_timeline(name: str, cases_dir: Path | str | None = None):
                 text = ax.annotate(
                     label, (x, level), ha=ha, va="bottom" if level > 0 else "top",
                     fontsize=th.SMALL_SIZE, color=th.TEXT_COLOUR, multialignment=ha if ha != "center" else "center",
+                    parse_math=False,
                 )
                 box = text.get_window_extent(renderer).expanded(1.04, 1.08)
                 stem = ax.transData.transform([(x, 0), (x, level)])

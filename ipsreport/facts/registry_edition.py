@@ -13,6 +13,7 @@ from ipsreport.facts import sentences as fs
 from ipsreport.facts.definition import computed, pooled
 from ipsreport.facts.fact import Fact
 from ipsreport.facts.sources import AUDIT, CASELOAD_FACTS, EFFECT, EXPERIENCE, FIDELITY_REVIEWS
+from ipsreport.plaintext import inline_markdown
 
 __all__ = ["FACTS"]
 
@@ -22,8 +23,8 @@ _NOT_PEOPLE = "none (not a count of young people)"
 
 
 def _text(value) -> Fact:
-    """A setting printed as it is."""
-    return Fact(value, "text", text=str(value))
+    """A text setting printed as it is written: markdown that pandoc reads as text (ipsreport.plaintext)."""
+    return Fact(value, "text", text=inline_markdown(value))
 
 
 def _count_text(value) -> Fact:
