@@ -103,16 +103,18 @@ def check(text: str) -> str:
     return text
 
 
-#: Punctuation the subset uses (emphasis, quotes) or that pandoc only reads as typography
-#: (dashes, ellipsis) or never as markup; every other ASCII punctuation mark is escaped.
-_KEPT = set("*_\"'-.,;?!()/")
-_ESCAPED = "".join(c for c in string.punctuation if c not in _KEPT)
-_ESCAPE = re.compile("([" + re.escape(_ESCAPED) + "])")
-#: A line start pandoc would read as a list item: ``- x``, ``* x``, ``1. x``, ``1) x``, ``(a) x``,
-#: ``iv. x`` (pandoc's fancy lists); ``+``, ``#`` and ``@`` are escaped anyway.
-_LIST_START = re.compile(r"^(-|\*|\(?(?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+)[.)])(?=\s|$)")
-#: A line of only rule characters (``---``, ``***``, ``_ _ _``): a horizontal rule to pandoc.
-_RULE_LINE = re.compile(r"^[\s*_-]+$")
+#: Punctuation pandoc reads only as typography (apostrophes, dashes, ellipsis) or never as markup;
+#: every other ASCII punctuation mark is escaped, ``*`` and ``_`` unless they mark emphasis, and
+#: a ``"`` left over when the pairs have become »…«.
+_KEPT = set("'-.,;?!()/")
+_ESCAPE = re.compile("([" + re.escape("".join(c for c in string.punctuation if c not in _KEPT)) + "])")
+#: Emphasis of the subset: ``**fed**``, ``__fed__``, ``*kursiv*``, ``_kursiv_``, whole words, in one value.
+_EMPHASIS = re.compile(r"(?<![\w*_])(\*\*|__|\*|_)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*_])")
+#: A line start pandoc would read as a list item: ``- x``, ``1. x``, ``1) x``, ``(a) x``, ``iv. x``
+#: (pandoc's fancy lists); ``*``, ``+``, ``#`` and ``@`` are escaped anyway.
+_LIST_START = re.compile(r"^(-|\(?(?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+)[.)])(?=\s|$)")
+#: A line of dashes only (``---``, ``- - -``): a horizontal rule to pandoc.
+_RULE_LINE = re.compile(r"^[\s-]+$")
 #: A bullet line of a case text: ``- punkt`` (or ``* punkt``).
 _BULLET = re.compile(r"^[-*]\s+(\S.*)$")
 
@@ -122,12 +124,26 @@ def danish_quotes(text: str) -> str:
     return re.sub(r'"([^"\n]+)"', "\u00bb\\1\u00ab", text)
 
 
-def _escaped(line: str) -> str:
-    """One line as literal markdown: subset markers kept, everything else escaped."""
-    line = _ESCAPE.sub(r"\\\1", line)
-    if _RULE_LINE.match(line):
-        return re.sub(r"([*_-])", r"\\\1", line)
-    return _LIST_START.sub(lambda m: m[1][:-1] + "\\" + m[1][-1], line)
+def _emphasis(line: str, markdown: bool, depth: int = 0) -> str:
+    """``line`` with its emphasis kept (``markdown``) or dropped, every other character literal.
+
+    Markers pair only within the value: a stray ``*`` is escaped, so it can
+    never pair with one in the text around the value. One level of nesting
+    (``**fed med *kursiv***`` is not, ``**fed med *kursiv* i**`` is).
+    """
+    out: list[str] = []
+    pos = 0
+    for match in _EMPHASIS.finditer(line) if depth < 2 else ():
+        out.append(_literal(line[pos:match.start()], markdown))
+        inner = _emphasis(match[2], markdown, depth + 1)
+        out.append(f"{match[1]}{inner}{match[1]}" if markdown else inner)
+        pos = match.end()
+    out.append(_literal(line[pos:], markdown))
+    return "".join(out)
+
+
+def _literal(text: str, markdown: bool) -> str:
+    return _ESCAPE.sub(r"\\\1", text) if markdown else text
 
 
 def inline_markdown(text: str) -> str:
@@ -144,7 +160,10 @@ def inline_markdown(text: str) -> str:
     -------
     str
     """
-    return _escaped(danish_quotes(" ".join(str(text).split())))
+    line = _emphasis(danish_quotes(" ".join(str(text).split())), markdown=True)
+    if _RULE_LINE.match(line):
+        return line.replace("-", "\\-")
+    return _LIST_START.sub(lambda m: m[1][:-1] + "\\" + m[1][-1], line)
 
 
 def block_markdown(text: str) -> str:
@@ -180,10 +199,6 @@ def block_markdown(text: str) -> str:
     return "\n\n".join(blocks)
 
 
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EMPH = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
-
-
 def plain(text: str) -> str:
     """The text as a reader sees it, for places that are not markdown (cover, page title, figures).
 
@@ -196,5 +211,4 @@ def plain(text: str) -> str:
     str
         One line, emphasis markers removed, quotes as »…«.
     """
-    line = danish_quotes(" ".join(str(text).split()))
-    return _EMPH.sub(r"\2", _STRONG.sub(r"\2", line))
+    return _emphasis(danish_quotes(" ".join(str(text).split())), markdown=False)

@@ -209,6 +209,20 @@ def test_any_text_is_at_most_emphasis_quotes_and_lists(text):
     assert _foreign(_pandoc_ast(block_markdown(text)), []) == []
 
 
+@settings(max_examples=80, deadline=None)
+@given(st.text(st.sampled_from(list("*_\"#<`[{=:1ab \n")), max_size=30))
+def test_the_page_and_the_cover_read_the_same(text):
+    """Property: what pandoc prints of the markdown is what :func:`plain` gives the cover and the figures."""
+    assert _text(_pandoc_ast(inline_markdown(text))) == plain(text)
+
+
+def test_a_stray_marker_never_pairs_with_the_text_around_it():
+    """Two values in one sentence (the issue's municipality and funder): no emphasis across them."""
+    md = f"I {inline_markdown('#str(6*7)')} med støtte fra {inline_markdown('`x` og *Fonden*')}."
+    assert _text(_pandoc_ast(md)) == "I #str(6*7) med støtte fra `x` og Fonden."
+    assert [n["t"] for n in _pandoc_ast(md)[0]["c"]].count("Emph") == 1
+
+
 def test_the_subset_is_kept():
     blocks = _pandoc_ast(block_markdown('Hun sagde "ja" med *vægt* og **fed**.\n- første\n- anden\nSlut.'))
     assert [b["t"] for b in blocks] == ["Para", "BulletList", "Para"]

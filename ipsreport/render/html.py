@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html as htmlmod
 import re
 import shutil
@@ -12,6 +14,41 @@ from ipsreport.render.crossref import Book, Chapter, Float, fill_placeholders, r
 from ipsreport.render.gtable import html_for_page, is_wide_table
 from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, TYPOGRAPHY_LUA, run_pandoc
 from ipsreport.render.words import UI_WORDS
+
+#: The Content-Security-Policy of every page (a ``<meta>`` first in its head): scripts only from the
+#: book's own files (no inline script, no ``on*`` attribute, no ``javascript:`` URL runs, whatever
+#: reached the text), nothing from other sites, no plug-ins, no ``<base>``, no forms. Inline
+#: styles stay allowed: great-tables and pandoc align table cells with ``style`` attributes.
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self'",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+))
+_CSP_META = re.compile(r'(<meta http-equiv="Content-Security-Policy" content="[^"]*script-src \'self\')')
+
+
+def allow_inline_script(page: str, script: str) -> str:
+    """``page`` with its policy also allowing one inline script of the book's own, by its SHA-256.
+
+    For a script added to a page as it is served (the preview's reload
+    script): every other inline script stays blocked.
+
+    Parameters
+    ----------
+    page : str
+        A page written by :func:`write_page`.
+    script : str
+        The exact text between ``<script>`` and ``</script>``.
+    """
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return _CSP_META.sub(lambda m: f"{m[1]} 'sha256-{digest}'", page, count=1)
+
 
 _H = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -151,6 +188,7 @@ def write_page(
         prev_next.append(f'<a class="next" href="{n.page}" rel="next"><small>{w["next"]}</small>{htmlmod.escape(n.display_title)}</a>')
     page = template.substitute(
         lang=htmlmod.escape(lang),
+        csp=CONTENT_SECURITY_POLICY,
         page_title=htmlmod.escape(f"{ch.display_title} – {book_title}" if ch.title else book_title),
         book_title=htmlmod.escape(book_title),
         pdf_link=(f'<a class="pdf-link" href="{htmlmod.escape(pdf_name)}" download>'
