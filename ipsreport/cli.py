@@ -213,6 +213,9 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
         return _fail(EXIT_USAGE, f"datamappen {args.data} findes ikke; angiv en eksisterende mappe med --data.")
     settings = _settings(overrides, args.data)
     data_dir = settings.data_dir
+    stop = check_cases()
+    if stop is not None:
+        return stop
 
     from ipsreport.render import engine
     from ipsreport.render.quarto import quarto_available
@@ -241,6 +244,26 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
     if stop is not None:
         return stop
     return project, settings, overrides, hooks if hooks is not None else _hooks(settings, overrides)
+
+
+def check_cases(cases_dir: Path | None = None) -> int | None:
+    """Read every case file before a chapter runs; a broken one stops the run with its Danish message.
+
+    Without this a case file with markup or a missing field would fail the
+    chapter that prints it, behind a cell traceback.
+
+    Returns
+    -------
+    int or None
+        3 (each problem printed: file, field, value, rule), else None.
+    """
+    from ipsreport.cases.load import CaseError, load_cases
+
+    try:
+        load_cases(cases_dir)
+    except CaseError as exc:
+        return _fail(EXIT_DATA, f"casefilerne er ikke gyldige; intet blev lavet.\n{exc}")
+    return None
 
 
 def _hooks(settings: Any, overrides: dict[str, Any]):

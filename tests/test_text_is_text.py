@@ -188,8 +188,9 @@ def test_escaped_payloads_print_as_written(text):
     assert _text(_pandoc_ast(inline_markdown(text))) == plaintext.danish_quotes(text)
 
 
-#: Characters pandoc's markdown reader treats specially, plus letters, digits and spaces.
-_ALPHABET = st.sampled_from(list("#$@<>&\\`[]{}()=|~^:!%+/.,;?ab1 \n"))
+#: Characters pandoc's markdown reader treats specially, plus letters, digits and spaces (not "." or "-":
+#: pandoc makes "..." an ellipsis and "--" a dash, typography rather than markup).
+_ALPHABET = st.sampled_from(list("#$@<>&\\`[]{}()=|~^:!%+/,;?ab1 \n"))
 
 
 @settings(max_examples=120, deadline=None)
@@ -395,3 +396,16 @@ def test_render_refuses_markup_in_a_setting_before_writing_anything(tmp_path):
     assert f"indstillingen evaluator har værdien {IMG!r}, som indeholder HTML-kode" in proc.stderr + proc.stdout
     assert "Traceback" not in proc.stderr
     assert not out.exists()
+
+
+def test_render_stops_on_a_case_file_with_markup_before_any_chapter(tmp_path, capsys):
+    from ipsreport.cli import EXIT_DATA, check_cases
+
+    write_case(tmp_path, focus=IMG)
+    assert check_cases(tmp_path) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "casefilerne er ikke gyldige; intet blev lavet." in err
+    assert f'ida.yml, feltet focus: værdien "{IMG}" indeholder HTML-kode' in err
+    assert "Traceback" not in err
+    write_case(tmp_path, focus="Et fokus")
+    assert check_cases(tmp_path) is None
