@@ -26,6 +26,10 @@ after ``written``), ``supports`` (list of str), ``quotes`` (2-3 of
 ``{who, text}``), ``lessons`` (list of str, optional), ``story`` (list of
 ``{heading, text}``), ``advice`` (str).
 
+Every text field is plain text with a small markdown subset (``docs/text.md``):
+:mod:`ipsreport.plaintext` refuses markup that would run when the file is
+read and escapes everything else on its way into the markdown.
+
 A case holds what the case study says. Where it gives no month for an
 event, the event is ``approx: true`` and ``when`` says the time as the
 source gives it ("sommeren 2024", "2023, måned ikke oplyst"); ``date`` then
