@@ -213,9 +213,6 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
         return _fail(EXIT_USAGE, f"datamappen {args.data} findes ikke; angiv en eksisterende mappe med --data.")
     settings = _settings(overrides, args.data)
     data_dir = settings.data_dir
-    stop = check_cases()
-    if stop is not None:
-        return stop
 
     from ipsreport.render import engine
     from ipsreport.render.quarto import quarto_available
@@ -235,6 +232,10 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
         # the engine will report "unchanged". Saves loading pandas to validate again.
         _say_provenance(data_dir, settings)
         return project, settings, overrides, hooks
+    # After the shortcut above: a book rendered from these case files (they are in its key) read them then.
+    stop = check_cases()
+    if stop is not None:
+        return stop
     report = _validate(data_dir)
     if not report.ok:
         print(report.format(), file=sys.stderr)
