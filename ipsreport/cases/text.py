@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ipsreport.cases.load import case_error, danish_month, get_case
-from ipsreport.cases.schema import EVENT_KINDS
+from ipsreport import fmt
+from ipsreport.cases.load import Case, TimelineEvent, case_error, danish_month, get_case
+from ipsreport.cases.names import genitive
+from ipsreport.cases.schema import ENTITY_KINDS, EVENT_KINDS
 from ipsreport.model_errors import Problem
 
 __all__ = ["Markdown", "case_appendix", "case_vignette", "show_case"]
@@ -40,6 +42,21 @@ def _quote_block(text: str, who: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def _event_heading(event: TimelineEvent) -> str:
+    """``"Opstart (13. marts 2023)"``, ``"Virksomhedspraktik (2023)"``; an "other" event is its time alone."""
+    if event.kind == "other":
+        return event.label[0].upper() + event.label[1:]
+    return f"{EVENT_KINDS[event.kind]} ({event.label})"
+
+
+def _pseudonym_note(case: Case) -> str:
+    """``"Frederik er et pseudonym, og arbejdspladser og medarbejdere nævnes ikke ved navn."``"""
+    if not case.unnamed_kinds:
+        return f"{case.pseudonym} er et pseudonym."
+    kinds = fmt.join_words([ENTITY_KINDS[k] for k in case.unnamed_kinds])
+    return f"{case.pseudonym} er et pseudonym, og {kinds} nævnes ikke ved navn."
+
+
 def case_appendix(name: str, cases_dir: Path | str | None = None) -> Markdown:
     """Pandoc markdown for the body of a case appendix.
 
@@ -60,20 +77,21 @@ def case_appendix(name: str, cases_dir: Path | str | None = None) -> Markdown:
     """
     case = get_case(name, cases_dir)
     out = [
-        f"*{case.pseudonym}, {case.age} år. Casen er skrevet i {danish_month(case.written)}. "
-        f"IPS-konsulent: {case.consultant} (navnene er pseudonymer).*",
+        f"*{_pseudonym_note(case)} Casen er skrevet i {danish_month(case.written)}, da {case.pseudonym} var "
+        f"{case.age_text}.*",
         f"**Fokus:** {case.focus}",
         f"## Om {case.pseudonym} {{.unlisted}}",
         _paragraphs(case.background),
         "## Forløbet i korte træk {.unlisted}",
-        "\n".join(f"- **{e.label}** \u2013 *{EVENT_KINDS[e.kind]}*: {e.text}" for e in case.timeline),
+        "\n".join(f"- **{_event_heading(e)}:** {e.text}" for e in case.timeline),
     ]
     for section in case.story:
         out += [f"## {section.heading} {{.unlisted}}", _paragraphs(section.text)]
     out += ["## Støtte undervejs {.unlisted}", "\n".join(f"- {s}" for s in case.supports)]
     out += ["## Sagt i interviewene {.unlisted}", "\n\n".join(_quote_block(q.text, q.who) for q in case.quotes)]
     if case.lessons:
-        consultant = case.consultant + ("'" if case.consultant[-1].lower() in "sxz" else "s")
+        consultant = genitive(case.consultant)
+        consultant = consultant[0].upper() + consultant[1:]
         out += [f"## {consultant} læring fra forløbet {{.unlisted}}", "\n".join(f"- {s}" for s in case.lessons)]
     out += [f"## {case.genitive} råd til andre unge i IPS UNG {{.unlisted}}", _quote_block(case.advice)]
     return Markdown("\n\n".join(out) + "\n")
