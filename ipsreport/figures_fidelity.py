@@ -38,7 +38,7 @@ _ABOVE_HATCH = "////"
 _PANEL_CM = (2.2, 4.4)
 _PANELS_MAX_CM = 19.0
 #: Height of the one panel of the team figure (cm).
-_TEAM_PANEL_CM = 6.0
+_TEAM_PANEL_CM = 4.6
 #: Characters per line of the note at 8 pt across the 16 cm figure (DejaVu Sans, Danish text with digits).
 _NOTE_CHARS = 104
 
