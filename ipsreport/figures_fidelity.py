@@ -23,8 +23,9 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator
 import ipsreport.fmt as fmt
 import ipsreport.theme as th
 from ipsreport.disclosed import disclosed
+from ipsreport.summaries.caseload import CASELOAD_TOTAL_LABEL
 
-__all__ = ["fig_caseload", "caseload_plot_frame"]
+__all__ = ["fig_caseload", "caseload_plot_frame", "team_plot_frame"]
 
 #: Colours: the caseload as a light area with a dark outline; days above
 #: the limit dark and hatched (readable without colour); the limit dashed grey.
@@ -36,6 +37,8 @@ _ABOVE_HATCH = "////"
 #: (9 rows of 4) still fit an A4 text column with caption.
 _PANEL_CM = (2.2, 4.4)
 _PANELS_MAX_CM = 19.0
+#: Height of the one panel of the team figure (cm).
+_TEAM_PANEL_CM = 4.6
 #: Characters per line of the note at 8 pt across the 16 cm figure (DejaVu Sans, Danish text with digits).
 _NOTE_CHARS = 104
 
@@ -64,6 +67,40 @@ def caseload_plot_frame(ed) -> pd.DataFrame:
     return daily.assign(shown=shown)
 
 
+def team_plot_frame(ed) -> pd.DataFrame:
+    """The team's daily caseload as drawn: the highest number any consultant had that day.
+
+    Built from the protected daily caseloads (:func:`caseload_plot_frame`)
+    only, so it can show nothing the rule hides: a hidden count (1 to
+    ``min_cell - 1``) is smaller than any shown one, so the highest shown
+    count is the team's highest whenever one is shown; on a day when every
+    active consultant's count is hidden or 0 and at least one is hidden, the
+    team's highest is itself a small count and is hidden too.
+
+    Parameters
+    ----------
+    ed : Edition
+
+    Returns
+    -------
+    DataFrame
+        One row per day: ``consultant`` (:data:`CASELOAD_TOTAL_LABEL`),
+        ``date``, ``active`` (some consultant active) and ``shown`` (float,
+        NaN where hidden or no consultant is active).
+    """
+    frame = caseload_plot_frame(ed)
+    active = frame[frame["active"]]
+    days = pd.DataFrame({"date": frame["date"].drop_duplicates().sort_values().to_numpy()})
+    if active.empty:
+        return days.assign(consultant=CASELOAD_TOTAL_LABEL, active=False, shown=float("nan"))
+    by_day = active.groupby("date").agg(highest=("shown", "max"), hidden=("shown", lambda v: v.isna().any()))
+    shown = by_day["highest"].where(~(by_day["hidden"] & ~(by_day["highest"] > 0)))
+    days = days.merge(shown.rename("shown").reset_index(), on="date", how="left")
+    days["active"] = days["date"].isin(by_day.index)
+    days["consultant"] = CASELOAD_TOTAL_LABEL
+    return days[["consultant", "date", "active", "shown"]]
+
+
 def _date_formatter() -> FuncFormatter:
     def label(x, _pos=None) -> str:
         day = num2date(x)
@@ -85,8 +122,11 @@ def _grid(n: int) -> tuple[int, int]:
     return math.ceil(n / ncols), ncols
 
 
-def _note(ed, min_cell: int) -> str:
-    text = ("Note: Antal unge hos hver konsulent pr. dag fra konsulentens første start til sidste afslutning "
+def _note(ed, min_cell: int, team: bool) -> str:
+    who = ("Det højeste antal unge, én konsulent havde, dag for dag (konsulenterne under ét), og gennemsnittet over "
+           "alle konsulentdage" if team else "Antal unge hos hver konsulent pr. dag")
+    span = "fra den første start til den sidste afslutning" if team else "fra konsulentens første start til sidste afslutning"
+    text = (f"Note: {who}, {span} "
             f"(højst til {fmt.date(ed.settings.evaluation_end)}). Kilde: IPS UNG's projektregistreringer.")
     if min_cell:
         text += f" Dage med 1-{fmt.count(min_cell - 1)} unge vises ikke (diskretionshensyn)."
@@ -94,14 +134,17 @@ def _note(ed, min_cell: int) -> str:
 
 
 def fig_caseload(ed) -> Figure:
-    """Fidelity appendix: each consultant's caseload over time against the limit.
+    """Fidelity appendix: the consultants' caseloads over time against the limit.
 
-    One small panel per consultant ("Konsulent A", …; shared axes), the
-    number of young people at a time as a step area, days above
-    ``settings.fidelity_caseload_max`` dark and hatched, the limit as a
-    dashed line and the highest caseload marked and labelled. Counts below
-    ``min_cell`` are not drawn (see :func:`caseload_plot_frame`) and a peak
-    below it is not labelled.
+    With the setting ``caseload_detail: team`` (the default) one panel for
+    the team: the highest number of young people any consultant had on each
+    day (:func:`team_plot_frame`) and the team's mean as a dotted line. With
+    ``consultant`` one small panel per consultant ("Konsulent A", …; shared
+    axes). Either way the number of young people at a time is a step area,
+    days above ``settings.fidelity_caseload_max`` are dark and hatched, the
+    limit is a dashed line and the highest caseload is marked and labelled.
+    Counts below ``min_cell`` are not drawn (see :func:`caseload_plot_frame`)
+    and a peak below it is not labelled.
 
     Parameters
     ----------
@@ -111,14 +154,19 @@ def fig_caseload(ed) -> Figure:
     -------
     Figure
     """
-    frame = caseload_plot_frame(ed)
     protected = disclosed(ed)
     summary = protected.caseload
+    team = ed.settings.caseload_detail == "team"
     per = summary[summary["level"] == "consultant"].set_index("consultant")
+    if team and not per.empty:
+        frame = team_plot_frame(ed)
+        per = summary[summary["level"] == "programme"].set_index("consultant")
+    else:
+        frame = caseload_plot_frame(ed)
     limit = int(ed.settings.fidelity_caseload_max)
     min_cell = protected.min_cell
     labels = list(per.index)
-    note = _note(ed, min_cell)
+    note = _note(ed, min_cell, team)
     with th.theme():
         if not labels:
             fig = Figure(figsize=(th.WIDTH_IN, 4 * th.CM), layout="constrained")
@@ -129,12 +177,16 @@ def fig_caseload(ed) -> Figure:
                     transform=ax.transAxes)
             return fig
         nrows, ncols = _grid(len(labels))
-        panel_cm = min(_PANEL_CM[1], max(_PANEL_CM[0], _PANELS_MAX_CM / nrows))
+        panel_cm = _TEAM_PANEL_CM if team else min(_PANEL_CM[1], max(_PANEL_CM[0], _PANELS_MAX_CM / nrows))
         fig = Figure(figsize=(th.WIDTH_IN, (nrows * panel_cm + 2.6) * th.CM), layout="constrained")
         axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)).ravel()
         top = max(limit, int(per["peak"].astype("Float64").fillna(0).max()))
         for ax, label in zip(axes, labels):
-            _panel(ax, frame[frame["consultant"] == label], per.loc[label], label, limit, min_cell)
+            title = "Det højeste antal unge hos én konsulent" if team else label
+            _panel(ax, frame[frame["consultant"] == label], per.loc[label], title, limit, min_cell)
+        mean = per["mean"].iloc[0] if team else float("nan")
+        if team and pd.notna(mean):
+            axes[0].axhline(mean, color=_LINE, linestyle=":", linewidth=1.2, gid="mean")
         for ax in axes[len(labels):]:
             ax.set_visible(False)
         first = axes[0]
@@ -150,11 +202,14 @@ def fig_caseload(ed) -> Figure:
                 ax.set_ylabel("Unge ad gangen")
             # Dates under every panel with no panel below it (also above an empty slot).
             ax.tick_params(axis="x", labelbottom=i + ncols >= len(labels))
-        handles = [Patch(facecolor=_AREA, edgecolor=_LINE, label="Unge ad gangen")]
+        handles = [Patch(facecolor=_AREA, edgecolor=_LINE, label="Højeste hos én konsulent" if team else "Unge ad gangen")]
         if (frame["shown"] > limit).any():
             handles.append(Patch(facecolor=_ABOVE, hatch=_ABOVE_HATCH, edgecolor="white", label="Over grænsen"))
         handles.append(first.plot([], [], color=th.REFERENCE_COLOUR, linestyle="--", linewidth=1.0,
                                   label=f"Grænse: højst {fmt.count(limit)}")[0])
+        if team and pd.notna(mean):
+            handles.append(first.plot([], [], color=_LINE, linestyle=":", linewidth=1.2,
+                                      label=f"Gennemsnit: {fmt.num(mean, 1)}")[0])
         if any(pd.notna(p) and p > 0 for p in per["peak"]):
             handles.append(first.plot([], [], color=_ABOVE, marker="o", linestyle="none", markersize=4,
                                       label="Højeste antal")[0])

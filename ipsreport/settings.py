@@ -163,6 +163,13 @@ class Settings(BaseModel):
         "(Københavns Professionshøjskole, RUC and VIVE: at most 25 young people in a consultant's caseload at "
         "a time). The fidelity appendix counts each consultant's caseload per day from the registry and says "
         "whether it stayed at or below this limit."))
+    caseload_detail: Literal["team", "consultant"] = Field(description=(
+        "How the fidelity appendix shows the consultants' caseloads. `team`: the consultants as one team only "
+        "(the highest caseload any consultant had on each day, the mean, the days above "
+        "`fidelity_caseload_max`). `consultant`: also one table row and one figure panel per consultant, "
+        "lettered \"Konsulent A\", \"B\", … in a random order fixed by the registry's checksum. Per-person "
+        "workload is staff data that colleagues in a small team can tell apart, so `consultant` is for "
+        "internal use or where the consultants have agreed."))
     project_start: Day = Field(ge=_FIRST_DAY, le=_LAST_DAY, description=(
         "First month of the project period (agreements, recruitment, the programme, the evaluation). Printed "
         "as a month in chapter 1 (\"fra december 2022 til maj 2025\"); only year and month are used."))

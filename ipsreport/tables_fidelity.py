@@ -27,11 +27,15 @@ __all__ = ["tab_caseload", "tab_fidelity_reviews"]
 
 
 def tab_caseload(ed) -> ReportTable:
-    """Fidelity appendix: each consultant's caseload against the limit.
+    """Fidelity appendix: the consultants' caseloads against the limit.
 
-    One row per consultant ("Konsulent A", …) and a bold programme row: the
-    mean and highest number of young people at a time, and the days (number
-    and share) above ``settings.fidelity_caseload_max``.
+    The mean and highest number of young people at a time, and the days
+    (number and share) above ``settings.fidelity_caseload_max``: with the
+    setting ``caseload_detail: team`` (the default) one row for the
+    consultants as a team; with ``consultant`` also one row per consultant
+    ("Konsulent A", …, lettered in the random order of
+    :func:`ipsreport.summaries.caseload.consultant_labels`) above the bold
+    team row.
 
     Small-number rule (``min_cell``, :mod:`ipsreport.disclosure`). A caseload
     is a count of young people, so:
@@ -63,11 +67,15 @@ def tab_caseload(ed) -> ReportTable:
     summary = protected.caseload
     per = summary[summary["level"] == "consultant"]
     total = summary[summary["level"] == "programme"].iloc[0]
+    n_consultants = len(per)
+    team_only = ed.settings.caseload_detail == "team"
+    if team_only:
+        per = per.iloc[0:0]
     limit = int(total["limit"])
     small = list(per["peak_suppressed"])
     frame = pd.DataFrame(
         {
-            "consultant": [*per["consultant"].astype(str), f"{total['consultant']} ({fmt.count(len(per))})"],
+            "consultant": [*per["consultant"].astype(str), f"{total['consultant']} ({fmt.count(n_consultants)})"],
             "mean": [*[float("nan") if s else _mean(m) for m, s in zip(per["mean"], small)], _mean(total["mean"])],
             "peak": [disclosure.cell_count(p, "primary" if hidden else "", min_cell)
                      for p, hidden in zip([*per["peak"], total["peak"]], [*small, total["peak_suppressed"]])],
@@ -84,14 +92,19 @@ def tab_caseload(ed) -> ReportTable:
     table = table.tab_spanner("Unge ad gangen", columns=["mean", "peak"])
     table = table.tab_spanner(keep_together(f"Over grænsen på {fmt.count(limit)}"), columns=["days_above", "share_above"])
     table = table.cols_align("right", columns=["mean", "peak", "days_above", "share_above"])
-    table = table.tab_style(style.text(weight="bold"), loc.body(rows=[len(frame) - 1]))
+    if not team_only:
+        table = table.tab_style(style.text(weight="bold"), loc.body(rows=[len(frame) - 1]))
     notes = [
         REGISTRY_NOTE,
         f"Antallet af unge ad gangen er talt for hver dag fra konsulentens første start til sidste afslutning "
-        f"(dog højst til evalueringens afslutning {fmt.date(ed.settings.evaluation_end)}). Gennemsnit og andele "
-        f"gælder disse dage; for »{total['consultant']}« alle konsulenters dage tilsammen. IPS-kriteriet er højst "
-        f"{fmt.count(limit)} unge pr. konsulent ad gangen.",
-        "Konsulenterne er anonymiseret og ordnet efter datoen for deres første forløb.",
+        f"(dog højst til evalueringens afslutning {fmt.date(ed.settings.evaluation_end)}). "
+        + ("Gennemsnit og andel gælder alle konsulenters dage tilsammen, og »Højeste« er det højeste antal, én "
+           "konsulent havde på én dag. " if team_only else
+           f"Gennemsnit og andel gælder disse dage; i rækken »{total['consultant']}« alle konsulenters dage "
+           "tilsammen. ")
+        + f"IPS-kriteriet er højst {fmt.count(limit)} unge pr. konsulent ad gangen.",
+        "Den enkelte konsulents tal vises ikke, da de er personaledata." if team_only else
+        "Konsulenterne er anonymiseret med bogstaver i tilfældig rækkefølge.",
     ]
     if any(small):
         notes.append(f"Antal under {min_cell} vises som »<{min_cell}«; for den konsulent vises gennemsnittet "

@@ -13,13 +13,18 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 import ipsreport.api as ips
 from ipsreport.facts import facts
-from ipsreport.figures_fidelity import caseload_plot_frame, fig_caseload
+from ipsreport.figures_fidelity import caseload_plot_frame, fig_caseload, team_plot_frame
 from ipsreport.summaries.caseload import (
+    caseload_detail_sentence,
     caseload_finding,
+    consultant_labels,
+    registry_checksum,
     summarise_caseload,
     summarise_caseload_daily,
     summarise_caseload_facts,
@@ -56,13 +61,24 @@ def spells(make_edition, rows, end="2024-01-06", **settings):
     return make_edition(registry=registry, evaluation_end=end, **settings)
 
 
+def label_of(ed) -> dict[str, str]:
+    """Each consultant's letter (tested on its own in the lettering tests below)."""
+    names = pd.DataFrame({"name": ed.registry["consultant"].dropna().astype(str)})
+    return consultant_labels(names, registry_checksum(ed.registry))
+
+
 def caseloads(ed) -> dict[str, list[int]]:
+    """Daily caseloads by consultant *name*."""
     daily = summarise_caseload_daily(ed)
-    return {c: g["caseload"].tolist() for c, g in daily.groupby("consultant", sort=True)}
+    name = {v: k for k, v in label_of(ed).items()}
+    return {name[c]: g["caseload"].tolist() for c, g in daily.groupby("consultant", sort=True)}
 
 
 def by_consultant(ed) -> pd.DataFrame:
-    return summarise_caseload(ed).set_index("consultant")
+    """The summary indexed by consultant *name* (the programme row by its label)."""
+    name = {v: k for k, v in label_of(ed).items()}
+    summary = summarise_caseload(ed)
+    return summary.set_index(summary["consultant"].map(lambda c: name.get(c, c)))
 
 
 # --- daily caseloads -----------------------------------------------------------------
@@ -78,8 +94,8 @@ def test_overlapping_spells_and_a_one_day_spell(make_edition):
     assert list(daily.columns) == ["consultant", "date", "caseload", "active"]
     assert daily["date"].min() == pd.Timestamp("2024-01-01") and daily["date"].max() == pd.Timestamp("2024-01-06")
     assert caseloads(ed) == {
-        "Konsulent A": [1, 2, 2, 1, 1, 0],  # Mette: first start 1 January
-        "Konsulent B": [0, 0, 0, 1, 0, 0],  # August
+        "Mette Hansen": [1, 2, 2, 1, 1, 0],
+        "August Holm": [0, 0, 0, 1, 0, 0],
     }
 
 
@@ -90,8 +106,8 @@ def test_open_spells_count_until_evaluation_end_and_later_starts_not_at_all(make
         ("Mette Hansen", "2024-01-07", None),  # starts after it: no day
         ("August Holm", "2024-01-01", "2024-01-01"),
     ])
-    assert caseloads(ed) == {"Konsulent A": [1, 0, 0, 0, 0, 0], "Konsulent B": [0, 1, 2, 2, 2, 2]}
-    row = by_consultant(ed).loc["Konsulent B"]
+    assert caseloads(ed) == {"August Holm": [1, 0, 0, 0, 0, 0], "Mette Hansen": [0, 1, 2, 2, 2, 2]}
+    row = by_consultant(ed).loc["Mette Hansen"]
     assert row["participants"] == 2 and row["peak"] == 2 and row["days"] == 5
     assert row["last_date"] == pd.Timestamp("2024-01-06")
 
@@ -103,17 +119,18 @@ def test_days_without_young_people_inside_and_outside_a_consultants_span(make_ed
         ("August Holm", "2024-01-03", "2024-01-03"),
     ], end="2024-01-08")
     daily = summarise_caseload_daily(ed)
-    mette = daily[daily["consultant"] == "Konsulent A"]
+    label = label_of(ed)
+    mette = daily[daily["consultant"] == label["Mette Hansen"]]
     assert mette["caseload"].tolist() == [1, 1, 0, 0, 1, 0, 0, 0]
     # Active from the first start to the last end: the gap counts as 0, the days after do not count.
     assert mette["active"].tolist() == [True] * 5 + [False] * 3
-    august = daily[daily["consultant"] == "Konsulent B"]
+    august = daily[daily["consultant"] == label["August Holm"]]
     assert august["caseload"].tolist() == [0, 0, 1, 0, 0, 0, 0, 0]
     assert august["active"].tolist() == [False, False, True] + [False] * 5
     summary = by_consultant(ed)
-    assert summary.loc["Konsulent A", "days"] == 5
-    assert summary.loc["Konsulent A", "mean"] == pytest.approx(3 / 5)
-    assert summary.loc["Konsulent B", "mean"] == pytest.approx(1.0)
+    assert summary.loc["Mette Hansen", "days"] == 5
+    assert summary.loc["Mette Hansen", "mean"] == pytest.approx(3 / 5)
+    assert summary.loc["August Holm", "mean"] == pytest.approx(1.0)
     programme = summary.loc["Alle konsulenter"]
     assert programme["level"] == "programme" and programme["consultants"] == 2
     assert programme["days"] == 6 and programme["mean"] == pytest.approx(4 / 6)
@@ -127,14 +144,13 @@ def test_limit_exceeded(make_edition):
         ("Mette Hansen", "2024-01-03", "2024-01-06"),
         ("August Holm", "2024-01-01", "2024-01-06"),
     ], fidelity_caseload_max=2)
-    # Both start on 1 January: August before Mette by name.
-    assert caseloads(ed)["Konsulent B"] == [1, 2, 3, 2, 1, 1]
+    assert caseloads(ed)["Mette Hansen"] == [1, 2, 3, 2, 1, 1]
     summary = by_consultant(ed)
-    mette = summary.loc["Konsulent B"]
+    mette = summary.loc["Mette Hansen"]
     assert (mette["peak"], mette["days_above"], mette["limit"]) == (3, 1, 2)
     assert mette["share_above_pct"] == pytest.approx(100 / 6)
     assert mette["peak_date"] == mette["first_above"] == mette["last_above"] == pd.Timestamp("2024-01-03")
-    assert summary.loc["Konsulent A", "days_above"] == 0
+    assert summary.loc["August Holm", "days_above"] == 0
     programme = summary.loc["Alle konsulenter"]
     assert (programme["days"], programme["days_above"]) == (12, 1)
     assert programme["share_above_pct"] == pytest.approx(100 / 12)
@@ -164,24 +180,57 @@ def test_finding_names_first_and_last_day_and_all_consultants():
         "konsulentdage (4,4 %), første gang 3. marts 2024 og senest 1. maj 2025.")
 
 
-def test_labels_in_order_of_first_start_then_name(make_edition):
-    ed = spells(make_edition, [
-        ("Inga Berg", "2024-01-03", None),
-        ("Mette Hansen", "2024-01-02", None),
-        ("August Holm", "2024-01-02", "2024-01-02"),
-    ])
-    summary = by_consultant(ed)
-    # August and Mette both start on 2 January: by name. Inga starts last.
-    assert list(summary.index) == ["Konsulent A", "Konsulent B", "Konsulent C", "Alle konsulenter"]
-    assert summary.loc["Konsulent A", "participants"] == 1 and summary.loc["Konsulent A", "days"] == 1
-    assert summary.loc["Konsulent C", "first_date"] == pd.Timestamp("2024-01-03")
+# --- the consultants' letters ----------------------------------------------------------
+
+
+def test_letters_follow_the_registrys_checksum_not_the_first_cases(make_edition):
+    rows = [("Inga Berg", "2024-01-03", None), ("Mette Hansen", "2024-01-02", None),
+            ("August Holm", "2024-01-02", "2024-01-02")]
+    ed = spells(make_edition, rows)
+    labels = label_of(ed)
+    assert sorted(labels.values()) == ["Konsulent A", "Konsulent B", "Konsulent C"]
+    # The same data give the same letters, whatever the order of the rows.
+    assert label_of(spells(make_edition, rows)) == labels
+    assert registry_checksum(ed.registry) == registry_checksum(ed.registry.iloc[::-1])
+    # Another registry (one young person's end date changed) gives another seed.
+    other = spells(make_edition, [*rows[:2], ("August Holm", "2024-01-02", "2024-01-03")])
+    assert registry_checksum(other.registry) != registry_checksum(ed.registry)
+    summary = summarise_caseload(ed)
+    assert summary["consultant"].tolist() == ["Konsulent A", "Konsulent B", "Konsulent C", "Alle konsulenter"]
+    assert summary.set_index("consultant").loc[labels["August Holm"], "days"] == 1
+
+
+def test_letters_of_a_known_seed():
+    # Pinned: numpy's PCG64 seeded with 0 permutes three names as [1, 0, 2]… of the sorted names.
+    names = pd.DataFrame({"name": ["Inga Berg", "Mette Hansen", "August Holm", "Inga Berg"]})
+    assert consultant_labels(names, "0" * 64) == {
+        "Mette Hansen": "Konsulent A", "August Holm": "Konsulent B", "Inga Berg": "Konsulent C"}
+
+
+@given(st.sets(st.text(min_size=1, max_size=8), min_size=1, max_size=30), st.text(alphabet="0123456789abcdef",
+                                                                                  min_size=64, max_size=64))
+@settings(max_examples=60, deadline=None)
+def test_letters_are_a_fixed_one_to_one_lettering(names, checksum):
+    frame = pd.DataFrame({"name": sorted(names)})
+    labels = consultant_labels(frame, checksum)
+    assert set(labels) == names
+    assert len(set(labels.values())) == len(names)
+    assert consultant_labels(frame.iloc[::-1], checksum) == labels
+    assert "Konsulent A" in labels.values()
+
+
+def test_twin_letters(ed):
+    """The twin's letters are pinned; they no longer follow the first cases (Mette, August, Jonas, Inga)."""
+    assert registry_checksum(ed.registry) == ed.manifest["files"]["registry.csv"]["sha256"]  # the file's own, here
+    assert label_of(ed) == {"August": "Konsulent A", "Jonas": "Konsulent B", "Inga": "Konsulent C",
+                            "Mette": "Konsulent D"}
 
 
 def test_many_consultants_get_double_letters(make_edition):
     rows = [(f"K{i:02d}", f"2024-01-{1 + i % 5:02d}", None) for i in range(28)]
-    labels = by_consultant(spells(make_edition, rows)).index.tolist()
-    assert labels[:2] == ["Konsulent A", "Konsulent B"] and labels[25:28] == ["Konsulent Z", "Konsulent AA",
-                                                                              "Konsulent AB"]
+    labels = summarise_caseload(spells(make_edition, rows))["consultant"].tolist()
+    assert labels[:2] == ["Konsulent A", "Konsulent B"]
+    assert labels[25:29] == ["Konsulent Z", "Konsulent AA", "Konsulent AB", "Alle konsulenter"]
 
 
 def test_no_spell_in_the_window(make_edition):
@@ -256,10 +305,7 @@ def check_against_reference(ed) -> None:
     daily = summarise_caseload_daily(ed)
     reference = reference_caseloads(ed)
     reg = ed.registry
-    # The label of each name, from the documented order (first start, then name).
-    first = reg.groupby("consultant")["start_date"].min().reset_index().sort_values(["start_date", "consultant"])
-    label = {n: lab for n, lab in zip(first["consultant"], sorted(daily["consultant"].unique(),
-                                                                   key=lambda s: (len(s), s)))}
+    label = label_of(ed)
     expected = pd.Series({(label[n], d): v for (n, d), v in reference.items()}, dtype="int64")
     got = daily.set_index(["consultant", "date"])["caseload"]
     assert int(got.sum()) == int(expected.sum())
@@ -305,6 +351,8 @@ def test_crowded_cohort_matches_a_plain_recount(crowded):
 
 
 def test_crowded_cohort_is_not_met(crowded):
+    from ipsreport.edition import edition
+
     values = summarise_caseload_facts(crowded)
     assert values["peak"] > 25 and values["days_above"] > 0
     f = facts(crowded)
@@ -313,32 +361,91 @@ def test_crowded_cohort_is_not_met(crowded):
     assert "var i perioder over grænsen på 25 unge ad gangen" in f.caseload_finding
     text = tab_caseload(crowded).as_raw_html()
     assert "Over grænsen på 25" in text.replace("\u00a0", " ")
-    fig = fig_caseload(crowded)
+    fig = fig_caseload(crowded)  # the team (the default)
     assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "Højeste hos én konsulent", "Over grænsen", "Grænse: højst 25", f"Gennemsnit: {f.caseload_mean}",
+        "Højeste antal"]
+    each = fig_caseload(edition(crowded.data_dir, settings={"caseload_detail": "consultant"}))
+    assert [t.get_text() for t in each.legends[0].get_texts()] == [
         "Unge ad gangen", "Over grænsen", "Grænse: højst 25", "Højeste antal"]
+
+
+# --- team or each consultant ------------------------------------------------------------
+
+
+def test_team_is_the_default_and_shows_no_consultant(make_edition):
+    from ipsreport.settings import get_settings
+
+    assert get_settings().caseload_detail == "team"
+    ed = small_and_large(make_edition, 3, detail="team")
+    text = text_of(tab_caseload(ed))
+    assert "Konsulent A" not in text and "Konsulent B" not in text
+    # The team's mean, peak and days above the limit are always shown.
+    assert "Alle konsulenter (3) 4,5 6 0 0 %" in text
+    assert "Den enkelte konsulents tal vises ikke, da de er personaledata." in text
+    fig = fig_caseload(ed)
+    assert [ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()] == [
+        "Det højeste antal unge hos én konsulent"]
+    assert [t.get_text() for ax in fig.axes for t in ax.texts] == ["6"]  # the team's peak
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "Gennemsnit: 4,5" in legend
+    f = facts(ed)
+    assert f.caseload_detail_sentence == caseload_detail_sentence("team")
+    assert f.caseload_peak_n == "6" and f.caseload_mean == "4,5"
+
+
+def test_detail_sentence():
+    assert caseload_detail_sentence("team").startswith("Den enkelte konsulents arbejdsbyrde er personaledata")
+    assert "tilfældig rækkefølge" in caseload_detail_sentence("consultant")
+    with pytest.raises(ValueError, match="caseload_detail must be one of"):
+        caseload_detail_sentence("person")
+
+
+def test_unknown_detail_is_a_settings_error():
+    from ipsreport.settings import SettingsError, get_settings
+
+    with pytest.raises(SettingsError, match="caseload_detail"):
+        get_settings({"caseload_detail": "person"})
+
+
+@pytest.mark.parametrize(("min_cell", "expected"), [(3, [None, None, 0, 5, 5, 5]), (0, [2, 1, 0, 5, 5, 5])])
+def test_team_figure_hides_what_the_rule_hides(make_edition, min_cell, expected):
+    # Mette: 2, 0, 0, 0, 1 young people (days 1-5); Inga: 1 on day 2; August: 5 on days 4-6.
+    rows = [("Mette Hansen", "2024-01-01", "2024-01-01")] * 2 + [("Mette Hansen", "2024-01-05", "2024-01-05")]
+    rows += [("Inga Berg", "2024-01-02", "2024-01-02")] + [("August Holm", "2024-01-04", "2024-01-06")] * 5
+    ed = spells(make_edition, rows, min_cell=min_cell)
+    frame = team_plot_frame(ed)
+    assert frame["date"].dt.day.tolist() == [1, 2, 3, 4, 5, 6]
+    got = [None if pd.isna(v) else int(v) for v in frame["shown"]]
+    # Day 1: only a hidden count; day 2: a hidden count and a 0; day 3: only a 0; days 4-6: 5 is shown.
+    assert got == expected
+    assert frame["active"].all()
 
 
 # --- small-number rule ----------------------------------------------------------------
 
 
-def small_and_large(make_edition, min_cell):
+def small_and_large(make_edition, min_cell, detail="consultant"):
     rows = [("Mette Hansen", "2024-01-01", None)] * 6 + [("August Holm", "2024-01-02", "2024-01-04")] * 2
     rows += [("Inga Berg", "2024-01-03", None)] * 4
-    return spells(make_edition, rows, min_cell=min_cell)
+    return spells(make_edition, rows, min_cell=min_cell, caseload_detail=detail)
 
 
 def test_table_applies_the_small_number_rule(make_edition):
-    text = text_of(tab_caseload(small_and_large(make_edition, 3)))
-    # August (B) has at most 2 young people at a time: his peak prints as "<3" and his mean is hidden.
-    assert "Konsulent B – <3 0 0 %" in text
-    assert "Konsulent C 4,0 4 0 0 %" in text
-    assert "Konsulent A 6,0 6 0 0 %" in text
+    ed = small_and_large(make_edition, 3)
+    label = label_of(ed)
+    text = text_of(tab_caseload(ed))
+    # August has at most 2 young people at a time: his peak prints as "<3" and his mean is hidden.
+    assert f"{label['August Holm']} – <3 0 0 %" in text
+    assert f"{label['Inga Berg']} 4,0 4 0 0 %" in text
+    assert f"{label['Mette Hansen']} 6,0 6 0 0 %" in text
     assert "Alle konsulenter (3) 4,5 6 0 0 %" in text
     assert "Antal under 3 vises som »<3«" in text
+    assert "Konsulenterne er anonymiseret med bogstaver i tilfældig rækkefølge." in text
     # No per-consultant total of young people: nothing to subtract a hidden count from.
     assert "Unge i alt" not in text
     off = text_of(tab_caseload(small_and_large(make_edition, 0)))
-    assert "Konsulent B 2,0 2 0 0 %" in off and "<3" not in off and "Antal under" not in off
+    assert f"{label['August Holm']} 2,0 2 0 0 %" in off and "<3" not in off and "Antal under" not in off
 
 
 def test_figure_draws_no_small_count(make_edition):
@@ -363,6 +470,10 @@ def test_peak_fact_follows_the_small_number_rule(make_edition):
 
 def test_table_snapshot(fake, html_snapshot):
     assert tab_caseload(fake).as_raw_html() == html_snapshot
+
+
+def test_table_snapshot_consultants(make_fake, html_snapshot):
+    assert tab_caseload(make_fake(caseload_detail="consultant")).as_raw_html() == html_snapshot
 
 
 def test_table_snapshot_min_cell(make_edition, html_snapshot):

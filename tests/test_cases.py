@@ -15,7 +15,8 @@ VALID = {
     "pseudonym": "Ida",
     "age": 21,
     "written": "2024-05",
-    "consultant": "Bo",
+    "consultant": "bo",
+    "entities": {"bo": {"kind": "staff", "name": "Bo", "indefinite": "en konsulent", "definite": "konsulenten"}},
     "order": 1,
     "focus": "Et testforløb",
     "background": "Ida er en opdigtet ung.\nHun findes kun i testen.",
@@ -27,7 +28,7 @@ VALID = {
         {"date": "2024-04", "kind": "job", "text": "Job", "approx": True, "when": "foråret 2024"},
     ],
     "supports": ["Samtaler"],
-    "quotes": [{"who": "Ida", "text": "Det var godt."}, {"who": "Bo", "text": "Hun klarede det."}],
+    "quotes": [{"who": "Ida", "text": "Det var godt."}, {"who": "Idas konsulent", "text": "Hun klarede det."}],
     "lessons": ["En lære"],
     "story": [{"heading": "Forløbet", "text": "Første afsnit.\nAndet afsnit.\nHun sagde \"ja\" og \"måske\"."}],
     "advice": "Prøv det.",
@@ -87,10 +88,22 @@ def test_valid_file_loads(tmp_path):
     ("changes", "field", "rule"),
     [
         ({"advice": None}, "advice", "feltet mangler, men skal altid udfyldes (regel: påkrævet_felt)"),
-        ({"hobby": "fodbold"}, "hobby", "feltet findes ikke (tilladte felter: pseudonym, age, written,"),
+        ({"hobby": "fodbold"}, "hobby", "feltet findes ikke (tilladte felter: pseudonym, age, start_age, age_public, written,"),
         ({"age": "21"}, "age", 'værdien "21" skal være et helt tal (regel: heltal)'),
         ({"age": True}, "age", "værdien true skal være et helt tal"),
-        ({"age": 7}, "age", "værdien 7 skal ligge mellem 10 og 40"),
+        ({"age": 12}, "age", "værdien 12 skal ligge mellem 13 og 49 (en alder i hele år) (regel: interval)"),
+        ({"age": 50}, "age", "værdien 50 skal ligge mellem 13 og 49"),
+        ({"start_age": 12}, "start_age", "værdien 12 skal ligge mellem 13 og 49"),
+        ({"consultant": "anna"}, "consultant", 'værdien "anna" skal være nøglen til en medarbejder erklæret under '
+                                               "entities med kind: staff (erklærede medarbejdere: bo) (regel: konsulent)"),
+        ({"entities": {"bo": {"kind": "staff", "name": "Bo", "definite": "konsulenten"}}}, "entities.bo.indefinite",
+         "feltet mangler: et navn, der ikke er offentligt (public: false), skal have en kategori"),
+        ({"entities": {"bo": {"kind": "chef", "name": "Bo", "indefinite": "x", "definite": "y"}}},
+         "entities.bo.kind", "skal være en af 'employer', 'place', 'staff' eller 'person'"),
+        ({"entities": {"Bo": {"kind": "staff", "name": "Bo", "indefinite": "x", "definite": "y"}}}, "entities",
+         'nøglen "Bo" skal være et kort navn med små bogstaver a-z, tal og _ (fx employer), og ikke age eller '
+         "start_age (regel: nøgle)"),
+        ({"age_public": "ja"}, "age_public", 'værdien "ja" skal være true eller false'),
         ({"order": 0}, "order", "værdien 0 skal være mindst 1 (regel: interval)"),
         ({"written": "maj 2024"}, "written", 'værdien "maj 2024" er ikke en måned skrevet ÅÅÅÅ-MM'),
         ({"written": "2024-13"}, "written", "ÅÅÅÅ-MM (YYYY-MM) (regel: måned)"),
@@ -169,7 +182,8 @@ def test_case_appendix_markdown(tmp_path):
     md = case_appendix("ida", tmp_path)
     assert isinstance(md, str)
     assert repr(md) == str(md)  # shows unquoted in a notebook
-    assert md.startswith("*Ida, 21 år. Casen er skrevet i maj 2024. IPS-konsulent: Bo")
+    assert md.startswith("*Ida er et pseudonym, og medarbejdere nævnes ikke ved navn. Casen er skrevet i maj 2024, "
+                         "da Ida var først i tyverne.*\n")
     headings = [line.removesuffix(" {.unlisted}") for line in md.splitlines() if line.startswith("#")]
     assert all(line.endswith("{.unlisted}") for line in md.splitlines() if line.startswith("#"))  # kept out of the TOC
     assert headings == [
@@ -178,13 +192,13 @@ def test_case_appendix_markdown(tmp_path):
         "## Forløbet",
         "## Støtte undervejs",
         "## Sagt i interviewene",
-        "## Bos læring fra forløbet",
+        "## Konsulentens læring fra forløbet",
         "## Idas råd til andre unge i IPS UNG",
     ]
-    # "14." is escaped: at a line start it would open a numbered list (ipsreport.plaintext).
-    assert "- **14\\. februar 2024** – *Virksomhedspraktik*: Praktik i en butik" in md
+    assert "- **Virksomhedspraktik (14. februar 2024):** Praktik i en butik" in md
+    assert "- **Job (foråret 2024):** Job" in md  # the source's words for a time without a month
     assert "Første afsnit.\n\nAndet afsnit." in md  # one paragraph per line of the text
-    assert "> »Hun klarede det.«\n>\n> — Bo" in md
+    assert "> »Hun klarede det.«\n>\n> — Idas konsulent" in md
     assert md.rstrip().endswith("> »Prøv det.«")
     assert "Hun sagde »ja« og »måske«." in md  # straight quotes become Danish guillemets
 
@@ -218,7 +232,7 @@ def test_unknown_case_name(tmp_path):
 def test_show_case_prints(tmp_path, capsys):
     write_case(tmp_path)
     cases.show_case("ida", tmp_path)
-    assert capsys.readouterr().out.startswith("*Ida, 21 år.")
+    assert capsys.readouterr().out.startswith("*Ida er et pseudonym")
 
 
 # -- timeline figure ------------------------------------------------------------

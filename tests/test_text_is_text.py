@@ -311,7 +311,9 @@ def test_every_text_field_of_a_case_is_checked(tmp_path):
 
 
 def test_special_characters_in_a_case_print_as_written(tmp_path):
-    write_case(tmp_path, focus=TYPST_READ, supports=["#str(6*7) og $x$", "@key <3"], consultant="B$o",
+    # A public staff name is printed as written: its special characters too.
+    write_case(tmp_path, focus=TYPST_READ, supports=["#str(6*7) og $x$", "@key <3"],
+               entities={"bo": {"kind": "staff", "name": "B$o", "public": True}},
                background='Han sagde "nej".\n- ét punkt\n- to punkter\n1. klasse')
     md = case_appendix("ida", tmp_path)
     blocks = _pandoc_ast(md)

@@ -1,9 +1,14 @@
 """Read and check the case files; the :class:`Case` a chapter prints from.
 
-A file is checked against :class:`~ipsreport.cases.schema.CaseFile`; every
-problem becomes one Danish line of a :class:`CaseError`::
+A file is checked against :class:`~ipsreport.cases.schema.CaseFile`, then its
+prose for names a reader could recognise (:func:`ipsreport.cases.names.check_names`);
+every problem becomes one Danish line of a :class:`CaseError`::
 
     ida.yml, feltet timeline[0].date: værdien "2024/01" er ikke en dato skrevet ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (YYYY-MM eller YYYY-MM-DD) (regel: dato)
+
+A :class:`Case` holds the texts as the book prints them: every placeholder
+already replaced by its category (:func:`ipsreport.cases.names.resolve`), so
+no later function can print a declared name or an exact age by mistake.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from ipsreport.cases.schema import CaseFile, Quote, Section
+from ipsreport.cases import names
+from ipsreport.cases.schema import ENTITY_KINDS, CaseFile, Quote, Section
 from ipsreport.model_errors import Problem, problems, value_text
 
 __all__ = ["CaseError", "Case", "TimelineEvent", "danish_month", "load_case", "load_cases", "get_case"]
@@ -74,8 +80,10 @@ class Case:
     path: Path
     pseudonym: str
     age: int
+    age_public: bool
     written: dt.date
-    consultant: str
+    consultant: str  # as printed: the category ("konsulenten"), or the name when public
+    unnamed_kinds: tuple[str, ...]  # kinds of declared entities the book leaves unnamed (ENTITY_KINDS order)
     order: int
     focus: str
     background: str
@@ -91,7 +99,12 @@ class Case:
     @property
     def genitive(self) -> str:
         """Danish genitive of the pseudonym ("Frederiks", "Tobias'")."""
-        return self.pseudonym + ("'" if self.pseudonym[-1].lower() in "sxz" else "s")
+        return names.genitive(self.pseudonym)
+
+    @property
+    def age_text(self) -> str:
+        """The age when the case was written, as printed: an age band ("først i trediverne") unless public."""
+        return f"{self.age} år" if self.age_public else names.age_band(self.age)
 
 
 def load_case(path: Path | str) -> Case:
@@ -109,8 +122,10 @@ def load_case(path: Path | str) -> Case:
     Raises
     ------
     CaseError
-        When a field is missing, unknown, of the wrong type or breaks a rule;
-        the message names the file, the field, the value and the rule.
+        When a field is missing, unknown, of the wrong type or breaks a rule,
+        or the prose holds a name that is not declared (or a declared one
+        written out); the message names the file, the field, the value (or
+        word) and the rule.
     """
     path = Path(path)
     try:
@@ -128,28 +143,40 @@ def load_case(path: Path | str) -> Case:
         entry = CaseFile.model_validate(data)
     except ValidationError as exc:
         raise case_error(path, problems(exc, CaseFile)) from None
+    found = names.check_names(entry)
+    if found:
+        raise case_error(path, found)
+
+    def text(value: str, quotation: bool = False) -> str:
+        return names.resolve(value, entry, quotation)
+
     events = []
     for event in entry.timeline:
         date, day_known = event.parsed
-        events.append(TimelineEvent(date, day_known, event.kind, event.text, event.approx, event.when))
+        when = None if event.when is None else text(event.when)
+        events.append(TimelineEvent(date, day_known, event.kind, text(event.text), event.approx, when))
+    consultant = entry.entities[entry.consultant]
     return Case(
         key=path.stem,
         path=path,
         pseudonym=entry.pseudonym,
         age=entry.age,
+        age_public=entry.age_public,
         written=entry.written_month,
-        consultant=entry.consultant,
+        consultant=consultant.name if consultant.public else consultant.definite,
+        unnamed_kinds=tuple(k for k in ENTITY_KINDS if any(e.kind == k and not e.public
+                                                            for e in entry.entities.values())),
         order=entry.order,
-        focus=entry.focus,
-        background=entry.background,
-        vignette=entry.vignette,
-        highlight=entry.highlight,
+        focus=text(entry.focus),
+        background=text(entry.background),
+        vignette=text(entry.vignette),
+        highlight=None if entry.highlight is None else text(entry.highlight),
         timeline=tuple(events),
-        supports=tuple(entry.supports),
-        quotes=tuple(entry.quotes),
-        lessons=tuple(entry.lessons),
-        story=tuple(entry.story),
-        advice=entry.advice,
+        supports=tuple(text(s) for s in entry.supports),
+        quotes=tuple(Quote(who=text(q.who), text=text(q.text, quotation=True)) for q in entry.quotes),
+        lessons=tuple(text(s) for s in entry.lessons),
+        story=tuple(Section(heading=text(s.heading), text=text(s.text)) for s in entry.story),
+        advice=text(entry.advice, quotation=True),
     )
 
 

@@ -8,6 +8,10 @@ an approximate date needs the source's own words) are checked by the model
 too. Each broken rule is a :func:`~ipsreport.model_errors.rule_error` with a
 Danish text naming the value; :mod:`ipsreport.cases.load` turns them into
 :class:`~ipsreport.cases.load.CaseError` messages naming the file and field.
+
+:class:`Entity` declares what a reader could recognise (employers, places,
+staff); the prose names it only through placeholders, and
+:mod:`ipsreport.cases.names` checks the prose for names that are not declared.
 """
 
 from __future__ import annotations
@@ -19,10 +23,22 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 from pydantic import model_validator
 
+from ipsreport.cases.names import AGE_BAND_MAX, AGE_BAND_MIN, AGE_KEYS
 from ipsreport.model_errors import rule_error, value_text
 from ipsreport.plaintext import PlainTextError, check
 
-__all__ = ["EVENT_KINDS", "Text", "Quote", "Section", "EventEntry", "CaseFile", "parse_month", "parse_event_date"]
+__all__ = [
+    "EVENT_KINDS",
+    "ENTITY_KINDS",
+    "Text",
+    "Quote",
+    "Section",
+    "EventEntry",
+    "Entity",
+    "CaseFile",
+    "parse_month",
+    "parse_event_date",
+]
 
 #: Event kinds of a timeline and their Danish labels (legend order).
 EVENT_KINDS: dict[str, str] = {
@@ -36,6 +52,15 @@ EVENT_KINDS: dict[str, str] = {
 }
 
 _KINDS = tuple(EVENT_KINDS)
+
+#: What a case file may declare (``entities:``), with the Danish plural the appendix uses for it.
+ENTITY_KINDS: dict[str, str] = {
+    "employer": "arbejdspladser",
+    "place": "steder",
+    "staff": "medarbejdere",
+    "person": "andre personer",
+}
+_ENTITY_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -132,11 +157,48 @@ class EventEntry(_Entry):
             raise rule_error(
                 "tidspunkt",
                 "feltet mangler: et omtrentligt tidspunkt (approx: true) skal have 'when' med tidspunktet, som "
-                "casestudiet skriver det (fx 'sommeren 2024' eller '2023, måned ikke oplyst'), så ingen måned "
-                "bliver opfundet",
+                "casestudiet skriver det (fx 'sommeren 2024' eller '2023'), så ingen måned bliver opfundet",
                 where=("when",),
             )
         return self
+
+
+class Entity(_Entry):
+    """Something in a case a reader could recognise (``entities:``): an employer, a place, a staff member.
+
+    The prose refers to it by a placeholder (``{key}``, ``{key:definite}``,
+    ``{key:genitive}``, see :mod:`ipsreport.cases.names`); the book prints
+    ``indefinite`` / ``definite`` unless ``public`` is true, when it prints
+    ``name``.
+    """
+
+    kind: Literal[tuple(ENTITY_KINDS)]
+    name: Text
+    indefinite: Text | None = None
+    definite: Text | None = None
+    public: StrictBool = False
+
+    @model_validator(mode="after")
+    def _category_unless_public(self) -> Entity:
+        if not self.public:
+            for form, example in (("indefinite", "en større transportvirksomhed"),
+                                  ("definite", "transportvirksomheden")):
+                if getattr(self, form) is None:
+                    raise rule_error(
+                        "kategori",
+                        f"feltet mangler: et navn, der ikke er offentligt (public: false), skal have en kategori, "
+                        f"som bogen trykker i stedet (fx {form}: \"{example}\")",
+                        where=(form,),
+                    )
+        return self
+
+
+def _entity_keys(value: dict) -> dict:
+    for key in value:
+        if not isinstance(key, str) or not _ENTITY_KEY_RE.match(key) or key in AGE_KEYS:
+            raise rule_error("nøgle", f"nøglen {value_text(key)} skal være et kort navn med små bogstaver a-z, "
+                                      f"tal og _ (fx employer), og ikke {' eller '.join(AGE_KEYS)}")
+    return value
 
 
 class CaseFile(_Entry):
@@ -144,8 +206,11 @@ class CaseFile(_Entry):
 
     pseudonym: Text
     age: StrictInt
+    start_age: StrictInt | None = None
+    age_public: StrictBool = False
     written: StrictStr
-    consultant: Text
+    consultant: StrictStr
+    entities: Annotated[dict[StrictStr, Entity], AfterValidator(_entity_keys)] = {}
     order: StrictInt = Field(ge=1)
     focus: Text
     background: Text
@@ -158,12 +223,26 @@ class CaseFile(_Entry):
     story: list[Section] = Field(min_length=1)
     advice: Text
 
-    @field_validator("age")
+    @field_validator("age", "start_age")
     @classmethod
-    def _plausible_age(cls, value: int) -> int:
-        if not 10 <= value <= 40:
-            raise rule_error("interval", f"værdien {value} skal ligge mellem 10 og 40 (alderen, da casen blev skrevet)")
+    def _plausible_age(cls, value: int | None) -> int | None:
+        if value is not None and not AGE_BAND_MIN <= value <= AGE_BAND_MAX:
+            raise rule_error("interval", f"værdien {value} skal ligge mellem {AGE_BAND_MIN} og {AGE_BAND_MAX} "
+                                         "(en alder i hele år)")
         return value
+
+    @model_validator(mode="after")
+    def _consultant_is_declared_staff(self) -> CaseFile:
+        entity = self.entities.get(self.consultant)
+        if entity is None or entity.kind != "staff":
+            staff = [k for k, e in self.entities.items() if e.kind == "staff"]
+            raise rule_error(
+                "konsulent",
+                f"værdien {value_text(self.consultant)} skal være nøglen til en medarbejder erklæret under entities "
+                f"med kind: staff (erklærede medarbejdere: {', '.join(staff) or 'ingen'})",
+                where=("consultant",),
+            )
+        return self
 
     @field_validator("written")
     @classmethod

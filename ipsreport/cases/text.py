@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ipsreport.cases.load import case_error, danish_month, get_case
-from ipsreport.cases.schema import EVENT_KINDS
+from ipsreport import fmt
+from ipsreport.cases.load import Case, TimelineEvent, case_error, danish_month, get_case
+from ipsreport.cases.names import genitive
+from ipsreport.cases.schema import ENTITY_KINDS, EVENT_KINDS
 from ipsreport.model_errors import Problem
 from ipsreport.plaintext import block_markdown, inline_markdown
 
@@ -40,6 +42,21 @@ def _in_quote(markdown: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in markdown.splitlines())
 
 
+def _event_heading(event: TimelineEvent) -> str:
+    """``"Opstart (13. marts 2023)"``, ``"Virksomhedspraktik (2023)"``; an "other" event is its time alone."""
+    if event.kind == "other":
+        return event.label[0].upper() + event.label[1:]
+    return f"{EVENT_KINDS[event.kind]} ({event.label})"
+
+
+def _pseudonym_note(case: Case) -> str:
+    """``"Frederik er et pseudonym, og arbejdspladser og medarbejdere nævnes ikke ved navn."``"""
+    if not case.unnamed_kinds:
+        return f"{case.pseudonym} er et pseudonym."
+    kinds = fmt.join_words([ENTITY_KINDS[k] for k in case.unnamed_kinds])
+    return f"{case.pseudonym} er et pseudonym, og {kinds} nævnes ikke ved navn."
+
+
 def case_appendix(name: str, cases_dir: Path | str | None = None) -> Markdown:
     """Pandoc markdown for the body of a case appendix.
 
@@ -59,24 +76,24 @@ def case_appendix(name: str, cases_dir: Path | str | None = None) -> Markdown:
         A ``str``; print it from an ``output: asis`` cell.
     """
     case = get_case(name, cases_dir)
-    pseudonym, consultant = inline_markdown(case.pseudonym), inline_markdown(case.consultant)
+    pseudonym = inline_markdown(case.pseudonym)
     out = [
-        f"*{pseudonym}, {case.age} år. Casen er skrevet i {danish_month(case.written)}. "
-        f"IPS-konsulent: {consultant} (navnene er pseudonymer).*",
+        f"*{inline_markdown(_pseudonym_note(case))} Casen er skrevet i {danish_month(case.written)}, da "
+        f"{pseudonym} var {inline_markdown(case.age_text)}.*",
         f"**Fokus:** {inline_markdown(case.focus)}",
         f"## Om {pseudonym} {{.unlisted}}",
         block_markdown(case.background),
         "## Forløbet i korte træk {.unlisted}",
-        "\n".join(f"- **{inline_markdown(e.label)}** \u2013 *{EVENT_KINDS[e.kind]}*: {inline_markdown(e.text)}"
-                  for e in case.timeline),
+        "\n".join(f"- **{inline_markdown(_event_heading(e))}:** {inline_markdown(e.text)}" for e in case.timeline),
     ]
     for section in case.story:
         out += [f"## {inline_markdown(section.heading)} {{.unlisted}}", block_markdown(section.text)]
     out += ["## Støtte undervejs {.unlisted}", "\n".join(f"- {inline_markdown(s)}" for s in case.supports)]
     out += ["## Sagt i interviewene {.unlisted}", "\n\n".join(_quote_block(q.text, q.who) for q in case.quotes)]
     if case.lessons:
-        genitive = case.consultant + ("'" if case.consultant[-1].lower() in "sxz" else "s")
-        out += [f"## {inline_markdown(genitive)} læring fra forløbet {{.unlisted}}",
+        consultant = genitive(case.consultant)
+        consultant = consultant[0].upper() + consultant[1:]
+        out += [f"## {inline_markdown(consultant)} læring fra forløbet {{.unlisted}}",
                 "\n".join(f"- {inline_markdown(s)}" for s in case.lessons)]
     out += [f"## {inline_markdown(case.genitive)} råd til andre unge i IPS UNG {{.unlisted}}",
             _quote_block(case.advice)]

@@ -47,6 +47,13 @@ def _caseload_finding(f) -> Fact:
     return Fact(rd.caseload(f, "met"), "text", text=caseload_finding(f._summary(CASELOAD_FACTS)))
 
 
+def _caseload_detail_sentence(f) -> Fact:
+    from ipsreport.summaries.caseload import caseload_detail_sentence
+
+    detail = rd.caseload(f, "detail")
+    return Fact(detail, "text", text=caseload_detail_sentence(detail))
+
+
 def _fidelity_reviews_sentence(f) -> Fact:
     from ipsreport.summaries.fidelity_reviews import fidelity_reviews_sentence
 
@@ -91,6 +98,8 @@ FACTS = (
              doc="sentence on how often and when the limit was exceeded"),
     computed("caseload_period_start", lambda f: _date(rd.caseload(f, "period_start")), kind="text",
              source=CASELOAD_FACTS, rule=_NOT_PEOPLE, doc="first start in the registry"),
+    computed("caseload_detail_sentence", _caseload_detail_sentence, kind="text", source=CASELOAD_FACTS,
+             rule=_SETTING, doc="how the consultants are shown (the setting `caseload_detail`)"),
     computed("caseload_period_end", lambda f: _date(rd.caseload(f, "period_end")), kind="text",
              source=CASELOAD_FACTS, rule=_NOT_PEOPLE, doc="`evaluation_end`"),
 

@@ -18,8 +18,17 @@ edition and every site:
   larger real caseload than that site's report shows.
 
 Consultants are staff: their names never leave this module. Every output
-labels them "Konsulent A", "Konsulent B", … in a stable order — by the date of
-their first spell, then by name — so no later function ever sees a name.
+labels them "Konsulent A", "Konsulent B", … in a random order fixed by the
+data (:func:`consultant_labels`): the names, sorted, are shuffled by a
+generator seeded with :func:`registry_checksum`, the SHA-256 of the whole
+registry's content. The same data always give the same letters, but the
+letters follow neither the order of the consultants' first cases (which
+colleagues would know) nor their names, and nobody without the registry
+itself can recompute them. No later function ever sees a name.
+
+Whether the book shows each consultant at all is the setting
+``caseload_detail`` (:data:`CASELOAD_DETAILS`): ``team`` (default) shows the
+consultants only as a team, ``consultant`` also one row and one panel each.
 
 The computation is vectorised: every spell adds +1 on its start day and -1
 on the day after its end, and a cumulative sum over a days × consultants
@@ -29,6 +38,7 @@ grid gives every caseload at once.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import numpy as np
 import pandas as pd
@@ -37,7 +47,10 @@ from ipsreport import fmt
 
 __all__ = [
     "CASELOAD_TOTAL_LABEL",
+    "CASELOAD_DETAILS",
+    "registry_checksum",
     "consultant_labels",
+    "caseload_detail_sentence",
     "summarise_caseload_daily",
     "summarise_caseload",
     "summarise_caseload_facts",
@@ -46,6 +59,8 @@ __all__ = [
 
 #: Label of the programme row of :func:`summarise_caseload`.
 CASELOAD_TOTAL_LABEL = "Alle konsulenter"
+#: Values of the setting ``caseload_detail``: the team as a whole, or also each consultant.
+CASELOAD_DETAILS = ("team", "consultant")
 
 _DAY = pd.Timedelta(days=1)
 
@@ -88,27 +103,79 @@ def _spells(ed) -> pd.DataFrame:
     # and (invalid) spells ending before they start count on no day.
     keep = spells["name"].notna() & spells["start"].notna() & (spells["start"] <= spells["stop"])
     spells = spells[keep.to_numpy(dtype=bool)]
-    labels = consultant_labels(spells)
+    labels = consultant_labels(spells, registry_checksum(reg))
     spells = spells.assign(label=spells["name"].map(labels)).drop(columns="name")
     return spells.reset_index(drop=True)
 
 
-def consultant_labels(spells: pd.DataFrame) -> dict[str, str]:
-    """Name -> "Konsulent A", … ordered by first start, then name.
+def registry_checksum(registry: pd.DataFrame) -> str:
+    """SHA-256 of the registry's content: the seed of the consultants' letters.
+
+    The registry is written as CSV (UTF-8, its columns in their order, rows
+    sorted by every column so the order the rows were read in does not
+    matter, dates as ``YYYY-MM-DD``, missing cells empty) and hashed.
+
+    Parameters
+    ----------
+    registry : DataFrame
+        The edition's registry (for a report per site: that site's rows).
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+    """
+    frame = registry.astype("string").fillna("")
+    frame = frame.sort_values(list(frame.columns), kind="mergesort")
+    text = frame.to_csv(index=False, lineterminator="\n")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def consultant_labels(spells: pd.DataFrame, checksum: str) -> dict[str, str]:
+    """Name -> "Konsulent A", … in a random order fixed by the registry's checksum.
+
+    The names are sorted, then shuffled by :func:`numpy.random.default_rng`
+    seeded with the checksum read as a number; the first name of the
+    shuffled list is "Konsulent A". The same names and checksum always give
+    the same letters; another registry gives another order.
 
     Parameters
     ----------
     spells : DataFrame
-        With columns ``name`` and ``start``.
+        With a column ``name``.
+    checksum : str
+        :func:`registry_checksum` of the registry.
 
     Returns
     -------
     dict
         Only for use inside this module: the names must not be passed on.
     """
-    first = spells.groupby("name", sort=False)["start"].min().reset_index()
-    first = first.sort_values(["start", "name"], kind="mergesort")
-    return {name: f"Konsulent {_letters(i)}" for i, name in enumerate(first["name"])}
+    names = sorted(set(spells["name"].astype(str)))
+    order = np.random.default_rng(int(checksum, 16)).permutation(len(names))
+    return {names[k]: f"Konsulent {_letters(i)}" for i, k in enumerate(order)}
+
+
+def caseload_detail_sentence(detail: str) -> str:
+    """The fidelity appendix's sentence on how the consultants are shown, for a ``caseload_detail`` value.
+
+    Parameters
+    ----------
+    detail : {"team", "consultant"}
+
+    Returns
+    -------
+    str
+    """
+    if detail == "team":
+        return ("Den enkelte konsulents arbejdsbyrde er personaledata, og i et lille team ville kollegerne kunne "
+                "regne ud, hvem der er hvem. Konsulenterne vises derfor kun under ét: det højeste antal unge, en "
+                "konsulent havde på samme tid, gennemsnittet og de dage, hvor en konsulent var over grænsen.")
+    if detail == "consultant":
+        return ("Konsulenterne omtales ikke ved navn, men som Konsulent A, B og så videre. Bogstaverne er fordelt "
+                "i en tilfældig rækkefølge, der ligger fast for de samme data, så hverken bogstavet eller "
+                "rækkefølgen siger noget om, hvem der er hvem, eller hvornår de begyndte.")
+    raise ValueError(f"caseload_detail must be one of {CASELOAD_DETAILS}, not {detail!r}")
 
 
 def _label_order(labels) -> list[str]:
@@ -260,8 +327,9 @@ def summarise_caseload_facts(ed) -> dict:
         over all active consultant-days), ``days`` and ``days_above``
         (consultant-days), ``share_above_pct`` (0-100), ``first_above`` /
         ``last_above`` (dates or None), ``period_start`` / ``period_end``
-        (first start in the data and ``evaluation_end``) and
-        ``participants`` (young people counted).
+        (first start in the data and ``evaluation_end``),
+        ``participants`` (young people counted) and ``detail`` (the setting
+        ``caseload_detail``).
     """
     summary = summarise_caseload(ed)
     total = summary[summary["level"] == "programme"].iloc[0]
@@ -282,6 +350,7 @@ def summarise_caseload_facts(ed) -> dict:
         "period_start": _date(total["first_date"]),
         "period_end": _date(_end_day(ed)),
         "participants": int(total["participants"]),
+        "detail": str(ed.settings.caseload_detail),
     }
 
 

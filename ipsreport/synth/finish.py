@@ -22,6 +22,7 @@ from ipsreport.synth.targets import (
     EVALUATION_END,
     EXIT_COUNTS,
     FINISHED_NON_RESPONDENTS,
+    FIRST_DOCUMENTED_START,
     FOLLOWUP,
     GOAL_COUNTS,
     LAST_END,
@@ -77,7 +78,8 @@ def draw_months(rng, s) -> np.ndarray:
 def draw_dates(rng, months: np.ndarray, active: np.ndarray):
     """Start and end dates (``datetime.date``; end ``None`` for the active) with
     the given months enrolled: the active counted back from the evaluation end,
-    the others placed at random within the implementation period."""
+    the others placed at random within the implementation period, and the
+    first start no later than ``FIRST_DOCUMENTED_START`` (the case study's)."""
     start = [None] * N_REGISTRY
     end = [None] * N_REGISTRY
     for p in range(N_REGISTRY):
@@ -91,6 +93,16 @@ def draw_dates(rng, months: np.ndarray, active: np.ndarray):
             span = (last_end - first_end).days
             end[p] = first_end + dt.timedelta(days=int(rng.integers(0, span + 1)))
             start[p] = end[p] - dt.timedelta(days=days)
+    # The case appendices document starts from FIRST_DOCUMENTED_START; a first
+    # start drawn later would contradict them (the fidelity appendix counts
+    # "from the first start"). The earliest finished spell is moved back to
+    # that day with its length kept; no random number is drawn, so every
+    # other value of the twin stays as it was.
+    if min(start) > FIRST_DOCUMENTED_START:
+        first = min((p for p in range(N_REGISTRY) if not active[p]), key=lambda p: (start[p], p))
+        shift = start[first] - FIRST_DOCUMENTED_START
+        start[first] -= shift
+        end[first] -= shift
     return start, end
 
 

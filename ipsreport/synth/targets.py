@@ -19,6 +19,10 @@ PERIOD_END = dt.date(2025, 2, 28)
 #: The evaluation closed on this date; the still enrolled are counted to it.
 EVALUATION_END = dt.date(2025, 5, 1)
 LAST_END = EVALUATION_END - dt.timedelta(days=1)
+#: The earliest start the 2025 edition documents: the case study's Katrine
+#: started 13 March 2023 (Bilag 2; Sofie 20 March, Bilag 3). The cases are
+#: young people of the cohort, so the registry's first start is no later.
+FIRST_DOCUMENTED_START = dt.date(2023, 3, 13)
 
 # ---------------------------------------------------------------------------
 # Published margins (the generator's targets; see data/published/2025.yml)
