@@ -9,7 +9,10 @@ prints silently wrong numbers:
   has them, the review dates of the optional fidelity reviews) may lie after
   it. Time in the programme is measured up to this
   date, so a later date gives negative durations.
-* ``edition_year`` — not earlier than the year of the data's latest date.
+* ``edition_year`` — not earlier than the year of the data's latest date,
+  and at most one year after it (the edition of the year after the data
+  closed is the latest that can describe them; a later year is a typo or a
+  data folder of an older edition).
 
 :func:`check_against_settings` returns the problems as
 :class:`~ipsreport.load.Violation` records with Danish messages; the CLI
@@ -35,6 +38,10 @@ _HOW = (
     "Ret indstillingen med --set {key}={example} på kommandolinjen eller {key}: {example} i ipsreport.yml, "
     "eller ret datoen i filen"
 )
+
+
+#: How many years after the data's latest date the edition may be (the edition of the following year).
+_EDITION_AFTER = 1
 
 
 class DataSettingsError(SettingsError):
@@ -98,7 +105,8 @@ def check_against_settings(data: Any, settings: Settings, codebook: Codebook | N
         ``settings.evaluation_end``, naming the latest such date (file, row,
         column, value) and how many rows are affected. Rule
         ``edition_year``: when ``settings.edition_year`` is before the year
-        of the latest date in the data. Empty when all agree.
+        of the latest date in the data, or more than one year after it.
+        Empty when all agree.
     """
     codebook = codebook or load_codebook()
     end = pd.Timestamp(settings.evaluation_end)
@@ -138,6 +146,16 @@ def check_against_settings(data: Any, settings: Settings, codebook: Codebook | N
             f"indstillingen edition_year = {settings.edition_year} ligger før år {top.year}. "
             + _HOW.format(key="edition_year", example=top.year)
             + " (regel: edition_year)",
+        ))
+    if latest is not None and settings.edition_year > latest[0].year + _EDITION_AFTER:
+        top, file, row, column = latest
+        last = top.year + _EDITION_AFTER
+        out.append(Violation(
+            file, row, column, top.date().isoformat(), "edition_year",
+            f"{file}, række {row}, kolonne {column}: datoen {top.date().isoformat()} er den seneste i data, men "
+            f"indstillingen edition_year = {settings.edition_year} ligger mere end ét år efter; udgaven kan ligge "
+            f"højst ét år efter året for den seneste dato i data, dvs. senest {last}. Er datamappen den rigtige? "
+            f"{_HOW.format(key='edition_year', example=last)} (regel: edition_year)",
         ))
     return out
 
