@@ -151,7 +151,7 @@ def split_by_site(data_dir: Path, out_root: Path) -> list[SiteData]:
     site_columns = {ds: frame[SITE_COLUMN].astype(str).str.strip() for ds, frame in raw.frames.items()
                     if ds in ("registry", *OPTIONAL_DATASETS) and SITE_COLUMN in frame.columns}
     # One site however it is spelled, chosen as the loader chooses (ipsreport.load.names).
-    spellings = spelling_map([column.replace("", None) for column in site_columns.values()])
+    spellings = spelling_map([column.mask(column == "") for column in site_columns.values()])
     site_columns = {ds: column.replace(spellings) for ds, column in site_columns.items()}
     site_values = site_columns["registry"]
     names = sorted(v for v in site_values.unique() if v)
