@@ -43,7 +43,7 @@ _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
 #: First characters that make a spreadsheet read a field as a formula (OWASP's CSV-injection list).
 FORMULA_STARTS = frozenset("=+-@\t\r")
 #: A number as the CSV writes it (decimal comma or point): a leading minus is then data, not a formula.
-_NUMBER = re.compile(r"-\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"-[0-9]+(?:[.,][0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
 
 def _runs(text: str) -> bool:
