@@ -12,7 +12,9 @@ prints silently wrong numbers:
 * ``edition_year`` — not earlier than the year of the data's latest date,
   and at most one year after it (the edition of the year after the data
   closed is the latest that can describe them; a later year is a typo or a
-  data folder of an older edition).
+  data folder of an older edition). A site's part of a split edition
+  (``render --by site``) is not held to this upper bound: its own dates may
+  end years earlier, and the whole edition was checked before the split.
 
 :func:`check_against_settings` returns the problems as
 :class:`~ipsreport.load.Violation` records with Danish messages; the CLI
@@ -23,10 +25,12 @@ chapter built under Quarto stops too.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from ipsreport.codebook import Codebook, load_codebook
 from ipsreport.load import ALL_DATASETS, Violation
@@ -84,6 +88,18 @@ def _located_frames(data: Any) -> list[tuple[str, str, pd.DataFrame, np.ndarray]
         file = sources[name].file if name in sources else name
         out.append((name, file, frame, rows))
     return out
+
+
+def _site_part(data: Any) -> bool:
+    """True when ``data`` is one site's part of a split edition (its ``manifest.yml`` names ``split_from``)."""
+    manifest = getattr(data, "manifest", None)
+    if manifest is None and getattr(data, "data_dir", None) is not None:
+        path = Path(data.data_dir) / "manifest.yml"
+        try:
+            manifest = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            manifest = None
+    return isinstance(manifest, dict) and bool(manifest.get("split_from"))
 
 
 def check_against_settings(data: Any, settings: Settings, codebook: Codebook | None = None) -> list[Violation]:
@@ -147,7 +163,9 @@ def check_against_settings(data: Any, settings: Settings, codebook: Codebook | N
             + _HOW.format(key="edition_year", example=top.year)
             + " (regel: edition_year)",
         ))
-    if latest is not None and settings.edition_year > latest[0].year + _EDITION_AFTER:
+    # A site's part of an edition (render --by site) may end years before the edition as a whole, which
+    # was checked before it was split: the upper bound is the whole edition's.
+    if latest is not None and settings.edition_year > latest[0].year + _EDITION_AFTER and not _site_part(data):
         top, file, row, column = latest
         last = top.year + _EDITION_AFTER
         out.append(Violation(

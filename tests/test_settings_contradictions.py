@@ -14,7 +14,9 @@ Each rule is tested exactly at its boundary:
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
+import pandas as pd
 import pytest
 
 from ipsreport import cli
@@ -139,3 +141,23 @@ def test_edition_year_far_beyond_the_data_exits_3(capsys):
     code = cli.main(["validate", "--data", str(SYNTHETIC_DIR), "--set", "edition_year=2030"])
     err = capsys.readouterr()
     assert code == 3 and "edition_year" in err.out + err.err
+
+
+def test_a_sites_part_is_judged_by_the_whole_edition(tmp_path):
+    # A site of two whose young people finished by 2023 is still part of the 2025 edition.
+    from ipsreport.sites import split_by_site
+    from ipsreport.validate import validate_dir
+
+    data = tmp_path / "data"
+    shutil.copytree(SYNTHETIC_DIR, data)
+    registry = pd.read_csv(data / "registry.csv", dtype=str, keep_default_na=False)
+    early = registry.index[registry["end_date"].between("2022-01-01", "2023-12-31")][:2]
+    registry.loc[early, "site"] = "Lille sted"
+    registry.to_csv(data / "registry.csv", index=False, lineterminator="\n")
+    settings = resolve(tmp_path)
+    assert not check_against_settings(validate_dir(data), settings)
+    part = next(s for s in split_by_site(data, tmp_path / "split") if s.site == "Lille sted")
+    report = validate_dir(part.data_dir)
+    assert not check_against_settings(report, settings)  # 2025 is more than a year after its 2023
+    (part.data_dir / "manifest.yml").unlink()
+    assert [p.rule for p in check_against_settings(validate_dir(part.data_dir), settings)] == ["edition_year"]
