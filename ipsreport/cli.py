@@ -11,6 +11,8 @@ Exit codes
 5  the output folder was refused; nothing was touched (it holds other
    files, is or holds the data or project folder, is a file, or cannot be
    written; see ``ipsreport.render.outdir``)
+6  ``render --by site``: one or more sites failed (each is named, with why);
+   every other site's report was made, a failed site's previous one kept
 130  stopped by Ctrl-C (SIGINT) during a render; 143  stopped by SIGTERM.
    The kernels are killed, temporary folders removed, the previous output kept.
 
@@ -49,6 +51,7 @@ from ipsreport.cli_args import (  # noqa: F401 - EXIT_* are part of the CLI's do
     EXIT_OK,
     EXIT_OUTPUT,
     EXIT_RENDER,
+    EXIT_SITES,
     EXIT_TOOL,
     EXIT_USAGE,
     UsageError,
@@ -354,7 +357,7 @@ def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, ove
     """``ipsreport render --by site``: one report per site, in parallel."""
     from ipsreport.render import engine
     from ipsreport.render.outdir import OutputRefused
-    from ipsreport.sites import render_by_site
+    from ipsreport.sites import SitesFailed, render_by_site
 
     reporter = _Reporter()
     try:
@@ -362,6 +365,10 @@ def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, ove
             project, data_dir, output_dir=args.output, to=args.to, overrides=overrides or None,
             workers=args.workers, progress=reporter,
         )
+    except SitesFailed as exc:  # one site's failure never stops the others
+        for site, result in exc.results.items():
+            reporter.message(f"rendered: {site} -> {result.output_dir}")
+        return _fail(EXIT_SITES, str(exc))
     except ValueError as exc:
         return _fail(EXIT_DATA, f"{exc}\nintet blev lavet.")
     except OutputRefused as exc:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
-__all__ = ["EXIT_OK", "EXIT_RENDER", "EXIT_USAGE", "EXIT_DATA", "EXIT_TOOL", "EXIT_OUTPUT",
+__all__ = ["EXIT_OK", "EXIT_RENDER", "EXIT_USAGE", "EXIT_DATA", "EXIT_TOOL", "EXIT_OUTPUT", "EXIT_SITES",
            "UsageError", "parse_sets", "build_parser"]
 
 EXIT_OK = 0
@@ -16,6 +16,7 @@ EXIT_USAGE = 2
 EXIT_DATA = 3
 EXIT_TOOL = 4
 EXIT_OUTPUT = 5
+EXIT_SITES = 6
 
 _EPILOG = """exit codes:
   0  success
@@ -24,6 +25,7 @@ _EPILOG = """exit codes:
   3  invalid data, settings that contradict the data, or warnings with --strict (nothing rendered)
   4  missing tool (e.g. quarto requested but not installed)
   5  the output folder was refused; nothing was touched
+  6  render --by site: some sites failed (each named); every other site's report was made
   130/143  stopped by Ctrl-C/SIGTERM (previous output kept)
 """
 

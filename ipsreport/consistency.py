@@ -9,7 +9,12 @@ prints silently wrong numbers:
   has them, the review dates of the optional fidelity reviews) may lie after
   it. Time in the programme is measured up to this
   date, so a later date gives negative durations.
-* ``edition_year`` — not earlier than the year of the data's latest date.
+* ``edition_year`` — not earlier than the year of the data's latest date,
+  and at most one year after it (the edition of the year after the data
+  closed is the latest that can describe them; a later year is a typo or a
+  data folder of an older edition). A site's part of a split edition
+  (``render --by site``) is not held to this upper bound: its own dates may
+  end years earlier, and the whole edition was checked before the split.
 
 :func:`check_against_settings` returns the problems as
 :class:`~ipsreport.load.Violation` records with Danish messages; the CLI
@@ -20,10 +25,12 @@ chapter built under Quarto stops too.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from ipsreport.codebook import Codebook, load_codebook
 from ipsreport.load import ALL_DATASETS, Violation
@@ -35,6 +42,10 @@ _HOW = (
     "Ret indstillingen med --set {key}={example} på kommandolinjen eller {key}: {example} i ipsreport.yml, "
     "eller ret datoen i filen"
 )
+
+
+#: How many years after the data's latest date the edition may be (the edition of the following year).
+_EDITION_AFTER = 1
 
 
 class DataSettingsError(SettingsError):
@@ -79,6 +90,18 @@ def _located_frames(data: Any) -> list[tuple[str, str, pd.DataFrame, np.ndarray]
     return out
 
 
+def _site_part(data: Any) -> bool:
+    """True when ``data`` is one site's part of a split edition (its ``manifest.yml`` names ``split_from``)."""
+    manifest = getattr(data, "manifest", None)
+    if manifest is None and getattr(data, "data_dir", None) is not None:
+        path = Path(data.data_dir) / "manifest.yml"
+        try:
+            manifest = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            manifest = None
+    return isinstance(manifest, dict) and bool(manifest.get("split_from"))
+
+
 def check_against_settings(data: Any, settings: Settings, codebook: Codebook | None = None) -> list[Violation]:
     """Find where the settings contradict the data.
 
@@ -98,7 +121,8 @@ def check_against_settings(data: Any, settings: Settings, codebook: Codebook | N
         ``settings.evaluation_end``, naming the latest such date (file, row,
         column, value) and how many rows are affected. Rule
         ``edition_year``: when ``settings.edition_year`` is before the year
-        of the latest date in the data. Empty when all agree.
+        of the latest date in the data, or more than one year after it.
+        Empty when all agree.
     """
     codebook = codebook or load_codebook()
     end = pd.Timestamp(settings.evaluation_end)
@@ -138,6 +162,18 @@ def check_against_settings(data: Any, settings: Settings, codebook: Codebook | N
             f"indstillingen edition_year = {settings.edition_year} ligger før år {top.year}. "
             + _HOW.format(key="edition_year", example=top.year)
             + " (regel: edition_year)",
+        ))
+    # A site's part of an edition (render --by site) may end years before the edition as a whole, which
+    # was checked before it was split: the upper bound is the whole edition's.
+    if latest is not None and settings.edition_year > latest[0].year + _EDITION_AFTER and not _site_part(data):
+        top, file, row, column = latest
+        last = top.year + _EDITION_AFTER
+        out.append(Violation(
+            file, row, column, top.date().isoformat(), "edition_year",
+            f"{file}, række {row}, kolonne {column}: datoen {top.date().isoformat()} er den seneste i data, men "
+            f"indstillingen edition_year = {settings.edition_year} ligger mere end ét år efter; udgaven kan ligge "
+            f"højst ét år efter året for den seneste dato i data, dvs. senest {last}. Er datamappen den rigtige? "
+            f"{_HOW.format(key='edition_year', example=last)} (regel: edition_year)",
         ))
     return out
 

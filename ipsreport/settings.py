@@ -10,7 +10,9 @@ and its plausible range (``Field(ge=..., le=...)``) are declared once, on the
 field. Unknown keys are an error (a typo must not silently fall back to a
 default), and so is a value of the wrong type or outside its range
 (``min_cell=-5`` or ``alpha=2`` would otherwise render a report with a
-silently wrong rule). Pydantic's errors never reach the user: they are
+silently wrong rule). So are settings that contradict each other (a project
+ending before it starts, an empty title: :mod:`ipsreport.settings_rules`),
+judged once all layers are laid on. Pydantic's errors never reach the user: they are
 translated into one Danish sentence naming the layer (file or command line),
 the key, the value and the rule.
 
@@ -32,6 +34,7 @@ import annotated_types
 import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
+from pydantic import ValidationInfo, model_validator
 
 from ipsreport.paths import DEFAULTS_PATH, EDITION_SETTINGS_PATH, PROJECT_DIR
 from ipsreport.plaintext import PlainTextError, check
@@ -132,8 +135,8 @@ class Settings(BaseModel):
         "from the project folder, not the working directory. `--data DIR` (or `IPSREPORT_DATA`) overrides it."))
     edition_year: Whole = Field(ge=2000, le=2100, description=(
         "Year of the edition, printed on the cover and in the running text. May not be before the year of "
-        "the data's latest date."))
-    title: PlainText = Field(description="Report title (cover, HTML title).")
+        "the data's latest date, nor more than one year after it."))
+    title: PlainText = Field(description="Report title (cover, HTML title). May not be empty.")
     subtitle: PlainText = Field(description="Subtitle on the cover.")
     evaluator: PlainText = Field(description="Who made the evaluation; printed on the cover.")
     funder: PlainText = Field(description="Who funded the programme; printed on the cover.")
@@ -174,18 +177,28 @@ class Settings(BaseModel):
         "First month of the project period (agreements, recruitment, the programme, the evaluation). Printed "
         "as a month in chapter 1 (\"fra december 2022 til maj 2025\"); only year and month are used."))
     project_end: Day = Field(ge=_FIRST_DAY, le=_LAST_DAY, description=(
-        "Last month of the project period; printed as a month in chapter 1."))
+        "Last month of the project period; printed as a month in chapter 1. May not be before the month of "
+        "`project_start`."))
     implementation_start: Day = Field(ge=_FIRST_DAY, le=_LAST_DAY, description=(
         "First month young people were in the programme: the period the registry's counts cover. Printed as a "
-        "month in chapter 1, with the period's length in months or years (\"to år\")."))
+        "month in chapter 1, with the period's length in months or years (\"to år\"). Lies within the project "
+        "period (compared as months)."))
     implementation_end: Day = Field(ge=_FIRST_DAY, le=_LAST_DAY, description=(
-        "Last month young people were in the programme; printed as a month in chapter 1."))
+        "Last month young people were in the programme; printed as a month in chapter 1. Not before "
+        "`implementation_start`, not after `project_end` (compared as months)."))
     partner_interviews_n: Whole = Field(ge=0, le=1000, description=(
         "Number of interviews with the programme's municipal partners (a qualitative source outside the data "
         "files); printed in chapters 3 and 7."))
     servicedesign_interviews_n: Whole = Field(ge=0, le=1000, description=(
         "Number of young people the service designer interviewed about their contact with psychiatry; printed "
         "in section 5.3. The number of cases is the number of files in `data/cases/`."))
+
+    @model_validator(mode="after")
+    def _agree(self, info: ValidationInfo) -> Settings:
+        # Pairs that must agree (ipsreport.settings_rules), judged once every layer is laid on.
+        from ipsreport.settings_rules import require_agreement
+
+        return require_agreement(self, partial=bool((info.context or {}).get("partial")))
 
     def with_(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied, validated like any other layer.
@@ -285,6 +298,9 @@ def layer_name(source: str) -> str:
 
 def _message(error: dict[str, Any], values: dict[str, Any], origin: dict[str, str], complete_in: str) -> str:
     """One pydantic error as a Danish sentence naming layer, key, value and rule."""
+    if error["type"] == "settings_contradiction":  # ipsreport.settings_rules: one line per rule and its layers
+        return "\n".join(f"{' og '.join(dict.fromkeys(layer_name(origin.get(k, complete_in)) for k in keys))}: {text}"
+                         for keys, text in error["ctx"]["found"])
     if error["type"] == "missing":
         return f"{layer_name(complete_in)}: der mangler værdier for {error['loc'][0]} (se docs/settings.md)."
     key = str(error["loc"][0])
@@ -307,10 +323,13 @@ def _message(error: dict[str, Any], values: dict[str, Any], origin: dict[str, st
     return f"{where}: indstillingen {key} har værdien {value!r}, som ikke er {_kind_text(key)}; ret værdien."
 
 
-def _validated(values: dict[str, Any], origin: dict[str, str], complete_in: str) -> Settings:
-    """Build :class:`Settings`, or raise :class:`SettingsError` for the first problem."""
+def _validated(values: dict[str, Any], origin: dict[str, str], complete_in: str, partial: bool = False) -> Settings:
+    """Build :class:`Settings`, or raise :class:`SettingsError` for the first problem.
+
+    ``partial``: a lower layer, checked field by field only (not yet against each other).
+    """
     try:
-        return Settings.model_validate(values)
+        return Settings.model_validate(values, context={"partial": partial})
     except ValidationError as exc:
         raise SettingsError(_message(exc.errors()[0], values, origin, complete_in)) from None
 
@@ -359,8 +378,10 @@ def get_settings(overrides: dict[str, Any] | None = None, edition_file: Path | N
     Raises
     ------
     SettingsError
-        Unknown key, a value of the wrong type or outside its range (Danish
-        message naming the layer, key, value and rule).
+        Unknown key, a value of the wrong type or outside its range, or
+        settings that contradict each other once every layer is laid on
+        (:mod:`ipsreport.settings_rules`); a Danish message naming the
+        layer(s), key(s), value(s) and rule.
     """
     edition_file = edition_file or EDITION_SETTINGS_PATH
     layers = [
@@ -374,12 +395,12 @@ def get_settings(overrides: dict[str, Any] | None = None, edition_file: Path | N
     merged: dict[str, Any] = {}
     origin: dict[str, str] = {}
     settings = None
-    for source, layer in layers:
+    for i, (source, layer) in enumerate(layers):
         merged.update(layer)
         origin.update(dict.fromkeys(layer, source))
         # Every layer is checked as it is laid on: a bad value in ipsreport.yml
         # is reported even when the command line happens to override it.
-        settings = _validated(merged, origin, str(DEFAULTS_PATH))
+        settings = _validated(merged, origin, str(DEFAULTS_PATH), partial=i < len(layers) - 1)
     return settings
 
 

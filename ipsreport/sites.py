@@ -10,6 +10,15 @@ are rendered by :func:`ipsreport.render.engine.render_variants`, one
 :class:`~ipsreport.render.hooks.Variant` per site (its own data, hooks, cache
 and output folder), which runs the chapters of every site on one pool of
 kernels (one per core) and writes the books in parallel.
+
+Sites are the names the loader knows (:mod:`ipsreport.load.names`): two
+spellings of one site ("Jobcenter", "JOBCENTER"; "Århus" in either Unicode
+form) are one site and one book. A site's folder name is its slug, shortened
+with a hash of the full name when the name is too long for a file name. One
+site's failure (data that do not validate once split, a failing chapter,
+pandoc or Typst) never stops the others: :func:`render_by_site` renders every
+other site and then raises :class:`SitesFailed`, naming each failed site and
+why (the CLI's exit code 6).
 """
 
 from __future__ import annotations
@@ -25,13 +34,19 @@ from typing import Any
 import yaml
 
 from ipsreport.book import book_hooks
-from ipsreport.render.base import Progress, RenderResult
-from ipsreport.render.engine import render_variants
+from ipsreport.load.names import spelling_map
+from ipsreport.render.base import Progress, RenderError, RenderResult
+from ipsreport.render.engine import VariantFailed, render_variants
 from ipsreport.render.hooks import Variant
 from ipsreport.verdicts import validate_shared
 
+__all__ = ["MAX_SLUG", "SITE_COLUMN", "SiteData", "SitesFailed", "render_by_site", "render_each", "slugify",
+           "split_by_site", "unique_slugs"]
+
 #: Registry column that names the site.
 SITE_COLUMN = "site"
+#: Longest site folder name: well below file systems' 255 bytes, with room for the staging folder's prefix.
+MAX_SLUG = 60
 
 _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 
@@ -44,8 +59,30 @@ def slugify(name: str) -> str:
     """
     text = unicodedata.normalize("NFKD", str(name).translate(_DANISH))
     text = text.encode("ascii", "ignore").decode("ascii").lower()
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return text or "site"
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "site"
+    if len(text) <= MAX_SLUG:
+        return text
+    # Too long for a file name: the start stays readable, a hash of the whole name keeps it unique.
+    digest = hashlib.sha256(str(name).encode("utf-8")).hexdigest()[:8]
+    return f"{text[:MAX_SLUG - 9].rstrip('-')}-{digest}"
+
+
+def unique_slugs(names: list[str]) -> dict[str, str]:
+    """Site name -> folder name: :func:`slugify`, with ``-2``, ``-3`` … where two names share one.
+
+    Every folder name is at most :data:`MAX_SLUG` characters.
+    """
+    slugs: dict[str, str] = {}
+    used: set[str] = set()
+    for name in names:
+        base = slug = slugify(name)
+        k = 2
+        while slug in used:
+            suffix = f"-{k}"
+            slug, k = base[:MAX_SLUG - len(suffix)].rstrip("-") + suffix, k + 1
+        used.add(slug)
+        slugs[name] = slug
+    return slugs
 
 
 @dataclass(frozen=True)
@@ -111,21 +148,18 @@ def split_by_site(data_dir: Path, out_root: Path) -> list[SiteData]:
     if SITE_COLUMN not in registry.columns:
         raise ValueError(f"{data_dir}: projektregistreringen har ingen kolonne {SITE_COLUMN!r}, så rapporten kan ikke deles op "
                          "pr. sted; udelad --by site, eller tilføj kolonnen.")
-    site_values = registry[SITE_COLUMN].astype(str).str.strip()
+    site_columns = {ds: frame[SITE_COLUMN].astype(str).str.strip() for ds, frame in raw.frames.items()
+                    if ds in ("registry", *OPTIONAL_DATASETS) and SITE_COLUMN in frame.columns}
+    # One site however it is spelled, chosen as the loader chooses (ipsreport.load.names).
+    spellings = spelling_map([column.mask(column == "") for column in site_columns.values()])
+    site_columns = {ds: column.replace(spellings) for ds, column in site_columns.items()}
+    site_values = site_columns["registry"]
     names = sorted(v for v in site_values.unique() if v)
     if not names:
         raise ValueError(f"{data_dir}: kolonnen {SITE_COLUMN!r} i projektregistreringen er tom, så rapporten kan ikke "
                          "deles op pr. sted; udfyld kolonnen, eller udelad --by site.")
-
-    slugs: dict[str, str] = {}
-    used: set[str] = set()
-    for name in names:
-        base = slug = slugify(name)
-        k = 2
-        while slug in used:
-            slug, k = f"{base}-{k}", k + 1
-        used.add(slug)
-        slugs[name] = slug
+    slugs = unique_slugs(names)
+    used = set(slugs.values())
 
     manifest_path = data_dir / "manifest.yml"
     manifest: dict[str, Any] = {}
@@ -157,11 +191,13 @@ def split_by_site(data_dir: Path, out_root: Path) -> list[SiteData]:
                 # Reviews are of a site's practice: filtered on their own site column.
                 if SITE_COLUMN not in frame.columns:
                     raise ValueError(f"{data_dir}: filen {ds} har ingen kolonne {SITE_COLUMN!r}, så den kan ikke deles op pr. sted.")
-                part = frame[(frame[SITE_COLUMN].astype(str).str.strip() == name).to_numpy()]
+                part = frame[(site_columns[ds] == name).to_numpy()]
                 if part.empty:
                     continue
             else:
                 part = frame[frame[id_col].astype(str).str.strip().isin(ids).to_numpy()]
+            if SITE_COLUMN in part.columns:
+                part = part.assign(**{SITE_COLUMN: name})  # the site's book shows one spelling
             text = part.to_csv(index=False, lineterminator="\n")
             target = f"{ds}.csv"
             _write_if_changed(folder / target, text.encode("utf-8"))
@@ -188,6 +224,70 @@ def split_by_site(data_dir: Path, out_root: Path) -> list[SiteData]:
                 old.unlink()
         result.append(SiteData(name, slugs[name], folder, counts))
     return result
+
+
+class SitesFailed(RenderError):
+    """Some sites' books failed; every other site's book was written.
+
+    Attributes
+    ----------
+    results : dict
+        Site name -> :class:`RenderResult` of the books written.
+    failures : dict
+        Site name -> why its book was not made (its previous book is kept).
+    """
+
+    def __init__(self, results: dict[str, RenderResult], failures: dict[str, str]):
+        self.results = dict(results)
+        self.failures = dict(failures)
+        done = ", ".join(results) or "ingen"
+        lines = [f"{len(failures)} af {len(failures) + len(results)} steders rapporter kunne ikke laves; "
+                 f"de øvrige blev lavet ({done}). For hvert sted, der fejlede, er den tidligere rapport uændret:"]
+        lines += [f"- {site}: {why}" for site, why in failures.items()]
+        super().__init__("\n".join(lines))
+
+
+def render_each(variants: list[Variant], project_dir: Path, to: str = "all", workers: int | None = None,
+                progress: Progress | None = None) -> tuple[dict[int, RenderResult], dict[int, str]]:
+    """Render every variant that can be rendered; one that fails never stops the others.
+
+    :func:`~ipsreport.render.engine.render_variants` stops at the first
+    failing book (:class:`~ipsreport.render.engine.VariantFailed`); it is
+    then run again without that book. Chapters already executed come from
+    the cache and books already written are unchanged, so a failure costs
+    little more than its own book.
+
+    Parameters
+    ----------
+    variants : list of Variant
+    project_dir : Path
+    to, workers, progress
+        As for :func:`~ipsreport.render.engine.render_variants`.
+
+    Returns
+    -------
+    (dict, dict)
+        Index in ``variants`` -> :class:`RenderResult` of each book written,
+        and index -> the error message of each book that failed.
+
+    Raises
+    ------
+    RenderError
+        A failure that is no single book's (e.g. no kernel starts); an
+        :class:`~ipsreport.render.outdir.OutputRefused` before anything is
+        written; :class:`~ipsreport.render.signals.Interrupted` on a signal.
+    """
+    remaining = list(range(len(variants)))
+    failures: dict[int, str] = {}
+    while remaining:
+        try:
+            results = render_variants([variants[i] for i in remaining], project_dir, to=to, workers=workers,
+                                      progress=progress)
+        except VariantFailed as exc:
+            failures[remaining.pop(exc.index)] = str(exc)
+            continue
+        return dict(zip(remaining, results)), failures
+    return {}, failures
 
 
 def render_by_site(
@@ -220,7 +320,8 @@ def render_by_site(
         ``progress(event, detail)``, detail prefixed with the site's folder.
     validate : bool, default True
         Validate each site's folder before rendering (the split of a valid
-        edition is expected to be valid; this names the site if not).
+        edition is expected to be valid; a site whose part is not is named
+        and left out).
     cache_dir : Path, optional
         Where the split data and the sites' caches live (under ``sites/``);
         default: the project's ``.ipsreport-cache``.
@@ -228,41 +329,52 @@ def render_by_site(
     Returns
     -------
     dict
-        Site name -> :class:`RenderResult`.
+        Site name -> :class:`RenderResult`, when every site's book was made.
 
     Raises
     ------
+    SitesFailed
+        When any site failed (invalid part, failing chapter, pandoc or
+        Typst): raised after every other site's book was written.
     ValueError
-        If a site's data fail validation (nothing is rendered).
+        If the data cannot be split (no ``site`` column, unreadable files).
     ipsreport.render.outdir.OutputRefused
         If ``output_dir`` holds anything but previous site reports, or is
         (inside or around) the data or project folder; nothing is written.
     ipsreport.render.engine.RenderError
-        If a render fails.
+        A failure that is no single site's (e.g. no kernel starts).
     """
     from ipsreport.book import DATA_FOLDER_NAME
     from ipsreport.render.config import load_project
-    from ipsreport.render.outdir import check_output
+    from ipsreport.render.outdir import check_output, remove_stale
 
     project = load_project(Path(project_dir))
     out = Path(output_dir).resolve() if output_dir else project.output_dir
     # The folder of the sites' folders; each of those is checked by render_variants.
     check_output(out, protected={DATA_FOLDER_NAME: Path(data_dir)}, project_dir=project.root, collection=True)
+    remove_stale(out)  # work folders of killed renders, also of sites no longer in the data
     cache_root = Path(cache_dir or project.root / ".ipsreport-cache") / "sites"
     sites = split_by_site(data_dir, cache_root / "data")
-    variants = []
+    failures: dict[str, str] = {}
+    variants, rendered = [], []
     for s in sites:
         site_cache = cache_root / "cache" / s.slug
         if validate:
             # Kept for the site's kernels (ipsreport.verdicts): validated once here.
             report = validate_shared(s.data_dir, site_cache)
             if not report.ok:
-                raise ValueError(f"data for stedet {s.site!r} er ikke gyldige, når de deles ud:\n{report.format()}")
+                failures[s.site] = f"data for stedet er ikke gyldige, når de deles ud:\n{report.format()}"
+                continue
         variants.append(Variant(
             output_dir=out / s.slug,
             hooks=book_hooks(s.data_dir, overrides, cache_dir=site_cache),
             cache_dir=site_cache,
             label=s.site,
         ))
-    results = render_variants(variants, project.root, to=to, workers=workers, progress=progress)
-    return {s.site: r for s, r in zip(sites, results)}
+        rendered.append(s.site)
+    results, failed = render_each(variants, project.root, to=to, workers=workers, progress=progress)
+    failures.update({rendered[i]: why for i, why in failed.items()})
+    done = {rendered[i]: r for i, r in sorted(results.items())}
+    if failures:
+        raise SitesFailed(done, {site: failures[site] for site in [s.site for s in sites] if site in failures})
+    return done

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,9 @@ import pytest
 
 from ipsreport.codebook import load_codebook
 from ipsreport.load import DATASETS, convert, find_data_files, load_raw, raw_from_frames
+from ipsreport.paths import SYNTHETIC_DIR
 from ipsreport.synth.sample import sample_cohort
+from ipsreport.validate import validate_dir
 
 CODEBOOK = load_codebook()
 KINDS = ("csv", "semicolon_decimal_comma", "cp1252", "bom", "xlsx", "sav")
@@ -356,3 +359,48 @@ def test_unreadable_file_is_a_violation_not_an_exception(tmp_path, monkeypatch):
     assert problem.rule == "ulæselig_fil"
     assert problem.message.startswith("registry.csv: filen kan ikke åbnes (Permission denied)")
     assert "registry" not in raw.frames
+
+
+# --- a title above the header ----------------------------------------------------------
+
+
+def _with_title(folder: Path, name: str, above: list[list[str]]) -> Path:
+    """A copy of the twin's ``name`` file as .xlsx with ``above`` rows written before its header."""
+    import openpyxl
+
+    frame = pd.read_csv(SYNTHETIC_DIR / f"{name}.csv", dtype=str, keep_default_na=False)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in above:
+        ws.append(row)
+    ws.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        ws.append(list(row))
+    wb.save(folder / f"{name}.xlsx")
+    return folder
+
+
+@pytest.mark.parametrize("above", [
+    [["Projektregistrering 2026"], []],  # a title and a blank row
+    [["Projektregistrering 2026"]],  # a title right above the header
+    [["IPS UNG", "udtræk fra fagsystemet"], ["Dato: 2026-01-05"]],  # two lines of notes
+])
+def test_a_title_above_the_header_is_one_message(tmp_path, above):
+    for name in ("baseline", "followup"):
+        shutil.copy(SYNTHETIC_DIR / f"{name}.csv", tmp_path / f"{name}.csv")
+    _with_title(tmp_path, "registry", above)
+    report = validate_dir(tmp_path)
+    header_row = len(above) + 1
+    registry = [e for e in report.errors if e.file == "registry.xlsx"]
+    assert [e.rule for e in registry] == ["overskrift"], report.format()
+    message = registry[0].message
+    assert "række 1" in message and f"række {header_row}" in message and "id, site, consultant" in message
+    assert len(report.errors) == 1, report.format()  # the surveys are not blamed for the registry's title
+
+
+def test_a_header_moved_down_by_blank_rows_is_still_one_message(tmp_path):
+    for name in ("baseline", "followup"):
+        shutil.copy(SYNTHETIC_DIR / f"{name}.csv", tmp_path / f"{name}.csv")
+    _with_title(tmp_path, "registry", [[], []])
+    report = validate_dir(tmp_path)
+    assert [e.rule for e in report.errors] == ["overskrift"], report.format()

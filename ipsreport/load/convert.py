@@ -11,6 +11,7 @@ import pandas as pd
 
 from ipsreport.codebook import Codebook, load_codebook
 from ipsreport.load.readers import _cell_text
+from ipsreport.load.names import unify_names
 from ipsreport.load.records import ALL_DATASETS, RawData, TypedData, Violation
 
 def _column_text(column: pd.Series) -> list[str]:
@@ -146,7 +147,9 @@ def convert(raw: RawData, codebook: Codebook | None = None) -> TypedData:
         Mapping dataset name -> typed frame (index ``row`` = source row
         number; codebook columns in codebook order; unknown columns dropped).
         Cells that do not convert are missing in the frame and listed in
-        ``.failures`` as :class:`Violation` with rule ``datatype``.
+        ``.failures`` as :class:`Violation` with rule ``datatype``. Names
+        (``string`` columns) have one spelling each; two spellings of one
+        name are listed in ``.warnings`` (:mod:`ipsreport.load.names`).
     """
     codebook = codebook or load_codebook()
     out = TypedData(frames={}, raw=raw)
@@ -173,4 +176,7 @@ def convert(raw: RawData, codebook: Codebook | None = None) -> TypedData:
             columns[var.name] = values
         frame = pd.DataFrame(columns, index=text_frame.index)
         out.frames[name] = frame
+    # One spelling per name (site, consultant) in every frame, so every table counts one site once.
+    files = {name: raw.sources[name].file for name in out.frames}
+    out.warnings.extend(unify_names(out.frames, files, codebook))
     return out

@@ -53,6 +53,38 @@ def _check_header(file: str, header: list[str], frame: pd.DataFrame) -> tuple[li
     return names, keep, problems
 
 
+#: How far down a header pushed below a title is looked for.
+_HEADER_SEARCH_ROWS = 20
+
+
+def _header_below(file: str, header: list[str] | None, rows: list[list[str]], numbers: list[int],
+                  codebook: Codebook, name: str) -> Violation | None:
+    """The one message for a header that is not the first row (a title or notes above it), or None.
+
+    The first row read is taken as the header. When one of the next rows
+    names more of the dataset's codebook columns than it does (and at least
+    two), that row is the real header and everything read would be wrong.
+    """
+    if header is None or name not in codebook.datasets:
+        return None
+    known = set(codebook.datasets[name].names)
+
+    def hits(cells: list[str]) -> list[str]:
+        return [c.strip() for c in cells if c.strip() in known]
+
+    found = hits(header)
+    for cells, number in zip(rows[:_HEADER_SEARCH_ROWS], numbers):
+        names = hits(cells)
+        if len(names) >= 2 and len(names) > len(found):
+            shown = ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
+            return _file_problem(
+                file, "overskrift",
+                f"overskriften skal stå i række 1, men kolonnenavnene ({shown}) står i række {number}; slet "
+                f"rækkerne over dem (fx en titel eller en note), så overskriften bliver række 1",
+            )
+    return None
+
+
 # --------------------------------------------------------------------------- CSV
 
 
@@ -188,6 +220,11 @@ def load_raw(data_dir: str | Path, codebook: Codebook | None = None) -> RawData:
         else:
             header, rows, numbers, info, errs = _read_sav(path)
             warns = []
+        moved = _header_below(path.name, header, rows, numbers, codebook, name)
+        if moved is not None:
+            # A title above the header: one message instead of one per column the header seems to lack.
+            errs = [*(e for e in errs if e.rule != "overskrift"), moved]
+            header = None
         raw.errors.extend(errs)
         raw.warnings.extend(warns)
         source = Source(

@@ -125,6 +125,8 @@ class TypedData(Mapping):
     failures: list[Violation] = field(default_factory=list)
     #: (dataset, row, column) of every cell that failed to convert.
     failed_cells: set[tuple[str, int, str]] = field(default_factory=set)
+    #: Things the reader should know about the conversion (two spellings of one name: :mod:`ipsreport.load.names`).
+    warnings: list[Violation] = field(default_factory=list)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]

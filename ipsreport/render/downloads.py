@@ -13,6 +13,16 @@ The CSV is written for spreadsheet programs set to a comma-decimal locale
 empty field for a missing (or hidden) value. The Excel file holds real
 numbers in one sheet, the header row bold and frozen, and is byte for byte
 the same for the same numbers (fixed timestamps).
+
+Downloads hold data, never formulas. Text from the data (a site named
+``=HYPERLINK(…)``) reaches both files through :func:`safe_text` only: every
+Excel cell is typed as a string or a number (openpyxl would store a text
+starting with ``=`` as a live formula), a text a spreadsheet would read as a
+formula is marked ``quotePrefix`` (Excel keeps it text even when edited), and
+in the CSV such a field gets a leading single quote, as OWASP recommends
+against CSV injection: a field starting with ``=``, ``+``, ``@``, a tab, a
+carriage return, or ``-`` unless the field is a number. Numbers are written
+as numbers and are never quoted.
 """
 
 from __future__ import annotations
@@ -25,11 +35,31 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-__all__ = ["table_resources", "write_csv", "write_xlsx", "write_downloads"]
+__all__ = ["FORMULA_STARTS", "safe_text", "table_resources", "write_csv", "write_xlsx", "write_downloads"]
 
 #: The fixed timestamp of the Excel files (their zip entries and properties).
 _EPOCH = datetime(2000, 1, 1)
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+#: First characters that make a spreadsheet read a field as a formula (OWASP's CSV-injection list).
+FORMULA_STARTS = frozenset("=+-@\t\r")
+#: A number as the CSV writes it (decimal comma or point): a leading minus is then data, not a formula.
+_NUMBER = re.compile(r"-[0-9]+(?:[.,][0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
+def _runs(text: str) -> bool:
+    """True when a spreadsheet would read ``text`` as a formula (a negative number is data)."""
+    return text[:1] in FORMULA_STARTS and not _NUMBER.fullmatch(text)
+
+
+def safe_text(text: str) -> str:
+    """``text`` as a CSV field no spreadsheet runs: a leading ``'`` where it would be read as a formula.
+
+    >>> safe_text('=HYPERLINK("http://x","klik")')
+    '\'=HYPERLINK("http://x","klik")'
+    >>> safe_text("-2,5"), safe_text("-x")
+    ('-2,5', "'-x")
+    """
+    return "'" + text if _runs(text) else text
 
 
 def table_resources(blocks: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -90,13 +120,19 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
+def _csv_field(value: Any) -> str:
+    # Numbers are formatted by _csv_value and never quoted; any text goes through safe_text.
+    text = _csv_value(value)
+    return text if isinstance(value, (bool, int, float)) else safe_text(text)
+
+
 def write_csv(path: Path, resource: dict[str, Any]) -> Path:
     """Write the resource as a semicolon CSV with a decimal comma and a BOM (see the module)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_header(f) for f in _fields(resource)])
+    writer.writerow([safe_text(_header(f)) for f in _fields(resource)])
     for row in _rows(resource):
-        writer.writerow([_csv_value(v) for v in row])
+        writer.writerow([_csv_field(v) for v in row])
     path.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
     return path
 
@@ -110,12 +146,12 @@ def write_xlsx(path: Path, resource: dict[str, Any], title: str | None = None) -
     wb = Workbook()
     ws = wb.active
     ws.title = _SAFE.sub("-", str(resource.get("name") or "data"))[:31] or "data"
-    ws.append([_header(f) for f in fields])
+    _append(ws, [_header(f) for f in fields])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     dates = [f.get("type") == "date" for f in fields]
     for row in _rows(resource):
-        ws.append([_xlsx_value(v, d) for v, d in zip(row, dates)])
+        _append(ws, [_xlsx_value(v, d) for v, d in zip(row, dates)])
     for i, f in enumerate(fields, start=1):
         width = max([len(_header(f)), *(len(_csv_value(r[i - 1])) for r in _rows(resource))], default=8)
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(max(width + 2, 8), 60)
@@ -130,6 +166,16 @@ def write_xlsx(path: Path, resource: dict[str, Any], title: str | None = None) -
     wb.save(raw)
     path.write_bytes(_fixed_zip(raw.getvalue()))
     return path
+
+
+def _append(ws, values: list[Any]) -> None:
+    """Append a row whose text cells are text, never formulas (openpyxl types ``=…`` as a formula)."""
+    ws.append(values)
+    for cell, value in zip(ws[ws.max_row], values):
+        if isinstance(value, str):
+            cell.data_type = "s"
+            if _runs(value):
+                cell.quotePrefix = True  # Excel keeps it text if the reader edits the cell
 
 
 def _xlsx_value(value: Any, is_date: bool) -> Any:

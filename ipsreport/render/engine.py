@@ -22,12 +22,24 @@ from typing import Any, Callable
 
 from ipsreport.render.base import Progress, RenderError, RenderResult
 from ipsreport.render.hooks import BookHooks, Variant
-from ipsreport.render.outdir import stamp_key
+from ipsreport.render.outdir import OutputRefused, stamp_key
 from ipsreport.render.plan import Plan, cell_error, identify, make_plan, store
 from ipsreport.render.signals import stop_on_signals
 from ipsreport.render.write import finish
 
-__all__ = ["RenderError", "RenderResult", "book_is_current", "render_book", "render_variants"]
+__all__ = ["RenderError", "RenderResult", "VariantFailed", "book_is_current", "render_book", "render_variants"]
+
+
+class VariantFailed(RenderError):
+    """One book of :func:`render_variants` failed; ``index`` is its place in the list of variants.
+
+    The caller may render the others again without it (their finished
+    chapters come from the cache): :func:`ipsreport.sites.render_each`.
+    """
+
+    def __init__(self, message: str, index: int):
+        super().__init__(message)
+        self.index = index
 
 
 def _quiet(event: str, detail: str) -> None:
@@ -157,7 +169,8 @@ def render_variants(
     Raises
     ------
     RenderError
-        On the first failure; books already written stay written, the failing
+        On the first failure (:class:`VariantFailed` when it is one book's,
+        naming which); books already written stay written, the failing
         one keeps its previous output. :class:`~ipsreport.render.outdir.OutputRefused`
         (any book's folder may not be replaced) is raised before anything is
         written, and :class:`~ipsreport.render.signals.Interrupted` on
@@ -203,18 +216,24 @@ def _render_variants(variants, project_dir, to, workers, say: Progress) -> list[
             on_done=lambda job, res: store(plans[job.key[0]][0], job.doc, res, plans[job.key[0]][1]),
         )
     except CellError as exc:
-        failed = plans[exc.job_key[0]][0] if exc.job_key is not None else plans[0][0]
-        raise cell_error(failed, exc) from None
+        if exc.job_key is None:  # not one book's chapter (e.g. a kernel that would not start)
+            raise cell_error(plans[0][0], exc) from None
+        raise VariantFailed(str(cell_error(plans[exc.job_key[0]][0], exc)), exc.job_key[0]) from None
     for (i, path), res in ran.items():
         plans[i][0].executed[path] = res
     for plan, _ in plans:
         plan.result.executed = [d.path for d in plan.todo]
-    pending = [(plan, tagged) for plan, tagged in plans if not plan.result.unchanged]
+    pending = [(i, plan, tagged) for i, (plan, tagged) in enumerate(plans) if not plan.result.unchanged]
     n = max(1, min(workers or os.cpu_count() or 1, len(pending) or 1))
     pool = ThreadPoolExecutor(max_workers=n)
     try:
-        for fut in [pool.submit(finish, plan, tagged) for plan, tagged in pending]:
-            fut.result()
+        for i, fut in [(i, pool.submit(finish, plan, tagged)) for i, plan, tagged in pending]:
+            try:
+                fut.result()
+            except RenderError as exc:
+                if isinstance(exc, OutputRefused):
+                    raise
+                raise VariantFailed(str(exc), i) from None
     except Exception:
         pool.shutdown(wait=True)  # one book failed: the others are still written
         raise

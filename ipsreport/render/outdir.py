@@ -25,25 +25,44 @@ the project folder (or a folder holding it), a folder with any other file,
 and a place this process cannot write to. The folder holding the output
 folders of several variants (``collection=True``, e.g. the report's
 ``render --by site``) may hold previous outputs and nothing else.
+
+Nothing of a failed render stays readable. The staging folder
+(:func:`staging_dir`) is private (mode 0o700, as :func:`tempfile.mkdtemp`
+makes it) until :func:`swap` has put it in place and opened it (0o755): a
+render killed outright (SIGKILL, a power cut) leaves a folder no one else
+can list. Its name says who made it, ``.<output>.tmp-<host>-<pid>-<random>``
+(``.old-`` for the previous book while it is removed), so the next render
+beside that output removes the ones whose process is gone
+(:func:`remove_stale`). Only folders with exactly that shape, made on this
+machine by a process that no longer runs, are removed: never a live
+render's folder, a folder of another machine sharing the drive, or
+anything else.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from ipsreport.render.base import STAMP_FILE, RenderError
 
-__all__ = ["OutputRefused", "check_output", "owned_files", "write_stamp", "stamp_key", "swap"]
+__all__ = ["OutputRefused", "check_output", "owned_files", "remove_stale", "staging_dir", "stamp_key", "swap",
+           "work_folder_owner", "write_stamp"]
 
 #: What an output written before the marker listed its files may hold.
 _LEGACY_TOP = re.compile(r"^(?:[^/]+\.(?:html|pdf)|(?:assets|figures|media)/.+)$")
 #: Temporary and backup folders of a render (``.<name>.tmp-*``, ``.<name>.old-*``).
 _WORK_FOLDER = re.compile(r"^\..+\.(?:tmp|old)-[^/]+$")
+#: This machine in a work folder's name: a process id means nothing on another machine sharing the drive.
+_HOST = hashlib.sha256(socket.gethostname().encode("utf-8")).hexdigest()[:6]
+#: Mode of the published book once swapped in (the staging folder is 0o700 until then).
+_PUBLISHED = 0o755
 
 _RULE = (
     "ipsreport skriver kun i en mappe, der ikke findes endnu, er tom eller er et tidligere "
@@ -214,19 +233,103 @@ def check_output(
         )
 
 
+def _work_prefix(out: Path, kind: str) -> str:
+    return f".{out.name}.{kind}-{_HOST}-{os.getpid()}-"
+
+
+def work_folder_owner(name: str, output_name: str) -> int | None:
+    """The process id in a work folder's name, if this machine's render of ``output_name`` made it.
+
+    Parameters
+    ----------
+    name : str
+        A folder name, e.g. ``.ud.tmp-3fa2c1-4711-k2j3h4g5``.
+    output_name : str
+        The output folder's name (``ud``).
+
+    Returns
+    -------
+    int or None
+        None for any other name (another output, another machine, an older
+        style without a process id, a user's folder).
+    """
+    match = re.fullmatch(rf"\.{re.escape(output_name)}\.(?:tmp|old)-([0-9a-f]{{6}})-([0-9]+)-[A-Za-z0-9_]+", name)
+    if match is None or match.group(1) != _HOST:
+        return None
+    return int(match.group(2))
+
+
+def _alive(pid: int) -> bool:
+    """False only when ``pid`` surely runs no more (when unsure: alive, so nothing is removed)."""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        try:
+            import psutil
+        except ImportError:
+            return True
+        return psutil.pid_exists(pid)
+    try:
+        os.kill(pid, 0)  # signal 0 only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, as another user
+        return True
+    return True
+
+
+def remove_stale(parent: Path, output_name: str | None = None) -> list[Path]:
+    """Remove the work folders killed renders left in ``parent``.
+
+    Parameters
+    ----------
+    parent : Path
+        The folder holding the output folder(s).
+    output_name : str, optional
+        Only the work folders of this output; default: of every output in
+        ``parent`` (the folder of the site books, which only ipsreport writes).
+
+    Returns
+    -------
+    list of Path
+        The folders removed: directories named by :func:`work_folder_owner`
+        for this machine whose process no longer runs.
+    """
+    parent = Path(parent)
+    try:
+        entries = sorted(parent.iterdir())
+    except OSError:
+        return []
+    removed = []
+    for entry in entries:
+        name = output_name
+        if name is None:
+            match = re.fullmatch(r"\.(.+)\.(?:tmp|old)-.+", entry.name)
+            name = match.group(1) if match else ""
+        pid = work_folder_owner(entry.name, name)
+        if pid is None or entry.is_symlink() or not entry.is_dir() or _alive(pid):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        if not entry.exists():
+            removed.append(entry)
+    return removed
+
+
 def staging_dir(out: Path) -> Path:
     """A new private folder beside ``out`` to write the next book into (swapped in by :func:`swap`).
+
+    Work folders that killed renders of ``out`` left are removed first
+    (:func:`remove_stale`). The folder is mode 0o700 until :func:`swap`.
 
     Raises
     ------
     OutputRefused
         When the folder beside ``out`` cannot be written; nothing is changed.
     """
-    import tempfile
-
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+        remove_stale(out.parent, out.name)
+        return Path(tempfile.mkdtemp(prefix=_work_prefix(out, "tmp"), dir=out.parent))
     except OSError as exc:
         raise OutputRefused(
             f"Kan ikke oprette en mappe ved siden af outputmappen {out} (systemets besked: "
@@ -240,12 +343,14 @@ def swap(tmp: Path, out: Path, **check) -> None:
     ``out`` is checked again first (``check`` as for :func:`check_output`): a
     file saved into it during the render makes this raise
     :class:`OutputRefused` rather than delete it. If the second rename fails
-    or is interrupted, the previous folder is put back.
+    or is interrupted, the previous folder is put back. The private staging
+    folder is opened (0o755) once it is the output: a crash before that
+    leaves nothing readable.
     """
     check_output(out, **check)
     backup = None
     if out.exists():
-        backup = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        backup = Path(tempfile.mkdtemp(prefix=_work_prefix(out, "old"), dir=out.parent))
         try:
             os.replace(out, backup)  # an empty folder is replaced by a rename
             os.replace(tmp, out)
@@ -256,6 +361,7 @@ def swap(tmp: Path, out: Path, **check) -> None:
             raise
     else:
         os.replace(tmp, out)
+    out.chmod(_PUBLISHED)
     if backup is not None:
         try:
             shutil.rmtree(backup)

@@ -77,13 +77,13 @@ def finish(plan: Plan, say: Progress) -> RenderResult:
         project.labels,
     )
     meta = book_meta(project, plan.hooks.cover, plan.label)
+    # Private (0o700) until swap() puts it in place: a render killed outright leaves nothing readable.
     tmp = staging_dir(out)
     try:
-        tmp.chmod(0o755)  # mkdtemp makes it private; the output is meant to be published
         if to != "all" and out.exists():
-            # Partial render: keep the other target's files.
-            shutil.rmtree(tmp)
-            shutil.copytree(out, tmp)
+            # Partial render: keep the other target's files (copied in entry by entry, so the
+            # staging folder keeps its own private mode).
+            _copy_into(out, tmp)
             (tmp / STAMP_FILE).unlink(missing_ok=True)
             if to == "html":
                 for f in tmp.glob("*.html"):
@@ -128,6 +128,15 @@ def finish(plan: Plan, say: Progress) -> RenderResult:
     result.html_pages = [out / p.name for p in result.html_pages]
     result.pdf = out / result.pdf.name if result.pdf else None
     return result
+
+
+def _copy_into(src: Path, dst: Path) -> None:
+    """Copy the contents of ``src`` into the existing folder ``dst``, leaving ``dst``'s own mode alone."""
+    for entry in src.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, dst / entry.name, symlinks=True)
+        else:
+            shutil.copy2(entry, dst / entry.name, follow_symlinks=False)
 
 
 _PANDOC_CACHE_LOCK = threading.Lock()

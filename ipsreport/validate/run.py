@@ -53,7 +53,7 @@ def validate(data: RawData | TypedData | Mapping[str, pd.DataFrame], codebook: C
     raw = typed.raw
     report = ValidationReport(
         errors=list(raw.errors) + list(typed.failures),
-        warnings=list(raw.warnings),
+        warnings=list(raw.warnings) + list(typed.warnings),
         sources=dict(raw.sources),
         frames=dict(typed.frames),
         data_dir=raw.data_dir,
