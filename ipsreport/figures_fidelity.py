@@ -87,7 +87,7 @@ def _grid(n: int) -> tuple[int, int]:
 
 def _note(ed, min_cell: int) -> str:
     text = ("Note: Antal unge hos hver konsulent pr. dag fra konsulentens første start til sidste afslutning "
-            f"(højst til {fmt.date(ed.settings.evaluation_end)}). Kilde: IPS UNG's projektregistreringer.")
+            f"(højst til {fmt.date(ed.settings.evaluation_end)}). Kilde: IPS UNG’s projektregistreringer.")
     if min_cell:
         text += f" Dage med 1-{fmt.count(min_cell - 1)} unge vises ikke (diskretionshensyn)."
     return text

@@ -170,8 +170,10 @@ _NUMBERED = re.compile(r"(?i)\b(?:afsnit|kapitel|tabel|figur|bilag|spørgsmål)\
 _HYPHEN_RANGE = re.compile(r"(?<=\d)\s?-\s?(?=\d)")
 #: A hyphen-minus before a number at the start or after a space or bracket.
 _HYPHEN_MINUS = re.compile(r"(?:(?<=^)|(?<=[\s(\[;]))-(?=\d)")
-#: A straight apostrophe between letters or after a final s ("UNG's", "Tobias'").
-_STRAIGHT_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w|\s|$|[.,;:!?)])")
+#: Straight single quotes around a phrase ("'i nogen grad'").
+_SINGLE_QUOTED = re.compile(r"(?<!\w)'(?=\w)(?P<inner>[^'\n]*?\w)'(?!\w)")
+#: A straight apostrophe after a letter ("UNG's", "Tobias'", "id'er").
+_STRAIGHT_APOSTROPHE = re.compile(r"(?<=\w)'")
 
 
 def house_typography(text: str) -> str:
@@ -180,7 +182,8 @@ def house_typography(text: str) -> str:
     The 2025 edition printed some numbers English-style (Table 9: ``"2.12"``,
     ``"[0.48; 3.04]"``) and ranges with a hyphen (``"2-4 måneder"``). Quoted
     next to the report's own numbers they get the decimal comma, the en
-    dash, the minus sign and the apostrophe of :func:`num` and :func:`span`.
+    dash, the minus sign and the apostrophe of :func:`num` and :func:`span`;
+    straight single quotes around a phrase become ‘…’.
 
     A point is a decimal point only between digits, not after a section or
     table word (``"afsnit 5.4"`` stays) and not as a Danish thousands point
@@ -202,6 +205,7 @@ def house_typography(text: str) -> str:
     text = _DECIMAL_POINT.sub(decimal, str(text))
     text = _HYPHEN_RANGE.sub(EN_DASH, text)
     text = _HYPHEN_MINUS.sub(MINUS, text)
+    text = _SINGLE_QUOTED.sub(lambda m: f"\u2018{m.group('inner')}\u2019", text)
     return _STRAIGHT_APOSTROPHE.sub(APOSTROPHE, text)
 
 

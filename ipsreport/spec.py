@@ -24,8 +24,8 @@ class Term:
 
 REGRESSION_OUTCOME = "in_job_education"
 REGRESSION_TERMS: tuple[Term, ...] = (
-    Term("education", "Højst gennemførte uddannelse", "Uddannelsesniveau ved opstart, kode 1-7 (ordinal)"),
-    Term("duration", "Forløbets varighed", "Varighedskategori ved afslutning, kode 1-7 (ordinal)"),
+    Term("education", "Højst gennemførte uddannelse", "Uddannelsesniveau ved opstart, kode 1–7 (ordinal)"),
+    Term("duration", "Forløbets varighed", "Varighedskategori ved afslutning, kode 1–7 (ordinal)"),
     Term("age", "Alder", "Alder ved opstart i år"),
     Term("gender", "Køn", "1 = kvinde, 0 = mand eller andet"),
     Term("work_experience", "Tidligere erhvervserfaring", "År med erhvervserfaring før opstart (0 for ingen)"),

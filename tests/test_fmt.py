@@ -222,6 +222,9 @@ def test_span_joins_a_range_with_an_en_dash():
         ("forskel på -2", "forskel på \u22122"),
         ("IPS UNG's egne", "IPS UNG’s egne"),
         ("Tobias' forløb", "Tobias’ forløb"),
+        ("I nogen grad: 26% / 'i nogen grad' (26 %)", "I nogen grad: 26% / ‘i nogen grad’ (26 %)"),
+        ("22 % svarede 'i nogen grad'", "22 % svarede ‘i nogen grad’"),
+        ("mellemkategorien (36-50): 17.5 %", "mellemkategorien (36–50): 17,5 %"),
         # not decimals: section numbers, Danish thousands, dates, words with hyphens
         ("afsnit 5.4", "afsnit 5.4"),
         ("Tabel 4.1", "Tabel 4.1"),
