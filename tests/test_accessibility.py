@@ -114,3 +114,19 @@ def test_axe_finds_a_scrolling_box_out_of_keyboard_reach(browser, tmp_path):
     ids = [v["id"] for v in axe_violations(page)]
     page.close()
     assert "scrollable-region-focusable" in ids
+
+
+@pytest.mark.render
+def test_the_colophon_states_what_the_report_conforms_to_and_whom_to_ask(book):
+    """The colophon names WCAG 2.1 AA for the web pages, PDF/UA-1 for the PDF and a contact (the evaluator)."""
+    import re
+    from html import unescape
+
+    from ipsreport.settings import get_settings
+
+    colophon = [p for p in book.glob("*.html") if 'id="sec-kolofon"' in p.read_text(encoding="utf-8")]
+    assert len(colophon) == 1
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", colophon[0].read_text(encoding="utf-8"))).split())
+    statement = text[text.index("Tilgængelighed:"):]
+    assert "WCAG 2.1 på niveau AA" in statement and "PDF/UA-1" in statement
+    assert f"kontakt {get_settings().evaluator}" in statement
