@@ -56,3 +56,18 @@ def test_creation_timestamp_is_never_the_epoch(monkeypatch):
     assert creation_timestamp() > 1_700_000_000
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748822400")
     assert creation_timestamp() == 1748822400
+
+
+def test_typst_refuses_a_pdf_that_is_not_pdf_ua(tmp_path):
+    """Under PDF/UA-1 an image without alt text stops the render with Typst's message, instead of an inaccessible PDF."""
+    from ipsreport.render.typst import TypstCompileError, compile_book
+
+    (tmp_path / "chart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+        encoding="utf-8")
+    meta = {"title": "Prøve", "lang": "da"}
+    ok = compile_book(tmp_path, ['= Kapitel\n\n#image("chart.svg", alt: "Et sort kvadrat")'], meta, "ok.pdf")
+    assert ok.exists()
+    with pytest.raises(TypstCompileError, match="(?i)alt"):
+        compile_book(tmp_path, ['= Kapitel\n\n#image("chart.svg")'], meta, "bad.pdf")
+    assert not (tmp_path / "bad.pdf").exists()
