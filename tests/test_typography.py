@@ -106,6 +106,23 @@ def test_quoted_edition_numbers_in_bilag_8_take_decimal_commas(ed):
     assert "mellemkategorien (36–50): 25 %" in printed or not [p for p in printed if "36" in p]
 
 
+def test_every_figure_of_the_book_keeps_the_typography(ed):
+    """Labels, ticks, annotations and notes of every chart the chapters draw (ipsreport.api's fig_*), cases too."""
+    from matplotlib.text import Text
+
+    import ipsreport.api as ips
+
+    figures = [(name, getattr(ips, name)(ed)) for name in dir(ips) if name.startswith("fig_") and name != "fig_case_timeline"]
+    figures += [(case.stem, ips.fig_case_timeline(case.stem)) for case in sorted(CASES_DIR.glob("*.yml"))]
+    assert len(figures) >= 12
+    problems = []
+    for name, fig in figures:
+        fig.draw_without_rendering()  # resolves tick labels
+        texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+        problems += [f"{name}: {d}" for text in texts for d in defects(text)]
+    assert not problems, "\n".join(problems)
+
+
 def test_lint_flags_straight_apostrophes_and_hyphen_ranges(tmp_path):
     from ipsreport.lint import lint_chapters
 
