@@ -127,9 +127,9 @@ def _note(ed, min_cell: int, team: bool) -> str:
            "alle konsulentdage" if team else "Antal unge hos hver konsulent pr. dag")
     span = "fra den første start til den sidste afslutning" if team else "fra konsulentens første start til sidste afslutning"
     text = (f"Note: {who}, {span} "
-            f"(højst til {fmt.date(ed.settings.evaluation_end)}). Kilde: IPS UNG's projektregistreringer.")
+            f"(højst til {fmt.date(ed.settings.evaluation_end)}). Kilde: IPS UNG’s projektregistreringer.")
     if min_cell:
-        text += f" Dage med 1-{fmt.count(min_cell - 1)} unge vises ikke (diskretionshensyn)."
+        text += f" Dage med 1–{fmt.count(min_cell - 1)} unge vises ikke (diskretionshensyn)."
     return text
 
 

@@ -10,7 +10,13 @@ applies everywhere:
   publications do, not Python's round-half-to-even. Rounding is done on the
   decimal representation of the float (``Decimal(repr(x))``), so ``2.675``
   rounds to ``2,68`` although its binary value is slightly below 2.675;
-* missing values print as an en dash (``"–"``).
+* missing values print as an en dash (``"–"``);
+* a negative number starts with a true minus sign (U+2212, ``"−0,61"``), not
+  the hyphen-minus Babel writes: a hyphen is shorter than the digits' width
+  and breaks a line after it;
+* a range is two numbers joined by an en dash (``"2–4"``, :func:`span`);
+* text quoted from elsewhere (the 2025 edition's printed numbers) is set in
+  the same style by :func:`house_typography`.
 
 Percentages are passed on the 0-100 scale (as the summary frames hold them);
 shares for the wording helpers are fractions 0-1.
@@ -19,6 +25,7 @@ shares for the wording helpers are fractions 0-1.
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 from babel.dates import format_date
@@ -26,8 +33,13 @@ from babel.numbers import format_decimal
 
 __all__ = [
     "MISSING",
+    "MINUS",
+    "EN_DASH",
+    "APOSTROPHE",
     "round_half_up",
     "num",
+    "span",
+    "house_typography",
     "count",
     "pct",
     "n_of",
@@ -43,6 +55,12 @@ __all__ = [
 
 #: What a missing or suppressed value prints as.
 MISSING = "–"
+#: The minus sign of a negative number (U+2212).
+MINUS = "\u2212"
+#: Joins the ends of a range (U+2013): ``"2–4 måneder"``.
+EN_DASH = "\u2013"
+#: The one apostrophe of the report (U+2019): ``"IPS UNG’s"``, ``"Tobias’"``.
+APOSTROPHE = "\u2019"
 
 
 def _is_missing(x) -> bool:
@@ -109,7 +127,7 @@ def num(x, decimals: int = 0, strip_zeros: bool = False) -> str:
         return MISSING
     x = float(x)
     if math.isinf(x):
-        return "∞" if x > 0 else "-∞"
+        return "∞" if x > 0 else MINUS + "∞"
     # The float's exact value (as f"{x:,.2f}" writes it): a huge float prints
     # all its binary digits, not its shortest repr padded with zeros.
     value = Decimal(round_half_up(x, decimals))
@@ -118,7 +136,77 @@ def num(x, decimals: int = 0, strip_zeros: bool = False) -> str:
     # "0" keeps a decimal, "#" drops it when it is zero (strip_zeros).
     pattern = "#,##0" + ("." + ("#" if strip_zeros else "0") * decimals if decimals > 0 else "")
     with localcontext(_WIDE):  # Babel quantizes again, in the current context
-        return format_decimal(value, format=pattern, locale="da")
+        text = format_decimal(value, format=pattern, locale="da")
+    # CLDR's "da" minus is the hyphen-minus; the report prints the minus sign.
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def span(lo, hi, decimals: int = 0) -> str:
+    """A range of two numbers joined by an en dash: ``span(2, 4) == "2–4"``.
+
+    Parameters
+    ----------
+    lo, hi : float or int
+        The ends, formatted by :func:`num` (a negative end gets its minus sign).
+    decimals : int
+        Decimals of both ends.
+
+    Returns
+    -------
+    str
+        ``span(36, 50) == "36–50"``, ``span(-1.5, 2, 1) == "−1,5–2,0"``; a
+        missing end gives ``"–"``.
+    """
+    if _is_missing(lo) or _is_missing(hi):
+        return MISSING
+    return f"{num(lo, decimals)}{EN_DASH}{num(hi, decimals)}"
+
+
+#: A decimal point between digits, as English-style statistics print it ("2.12").
+_DECIMAL_POINT = re.compile(r"(?<![\d.,])(?P<int>\d+)\.(?P<frac>\d+)(?![\d]|[.,]\d)")
+#: Words before which "5.4" is a section or table number, not a decimal.
+_NUMBERED = re.compile(r"(?i)\b(?:afsnit|kapitel|tabel|figur|bilag|spørgsmål)\s*$")
+#: A hyphen between two numbers is a range ("2-4 måneder").
+_HYPHEN_RANGE = re.compile(r"(?<=\d)\s?-\s?(?=\d)")
+#: A hyphen-minus before a number at the start or after a space or bracket.
+_HYPHEN_MINUS = re.compile(r"(?:(?<=^)|(?<=[\s(\[;]))-(?=\d)")
+#: Straight single quotes around a phrase ("'i nogen grad'").
+_SINGLE_QUOTED = re.compile(r"(?<!\w)'(?=\w)(?P<inner>[^'\n]*?\w)'(?!\w)")
+#: A straight apostrophe after a letter ("UNG's", "Tobias'", "id'er").
+_STRAIGHT_APOSTROPHE = re.compile(r"(?<=\w)'")
+
+
+def house_typography(text: str) -> str:
+    """Text quoted from elsewhere, set in the report's typography; the words are kept.
+
+    The 2025 edition printed some numbers English-style (Table 9: ``"2.12"``,
+    ``"[0.48; 3.04]"``) and ranges with a hyphen (``"2-4 måneder"``). Quoted
+    next to the report's own numbers they get the decimal comma, the en
+    dash, the minus sign and the apostrophe of :func:`num` and :func:`span`;
+    straight single quotes around a phrase become ‘…’.
+
+    A point is a decimal point only between digits, not after a section or
+    table word (``"afsnit 5.4"`` stays) and not as a Danish thousands point
+    (three digits after it and a non-zero whole part: ``"1.234"`` stays).
+
+    Examples
+    --------
+    >>> house_typography("Alder: [0.78; 1.18]")
+    'Alder: [0,78; 1,18]'
+    >>> house_typography("2-4 måneder: 6 (14%)")
+    '2–4 måneder: 6 (14%)'
+    """
+    def decimal(m: re.Match) -> str:
+        thousands = len(m.group("frac")) == 3 and m.group("int") != "0"
+        if thousands or _NUMBERED.search(text[: m.start()]):
+            return m.group(0)
+        return f"{m.group('int')},{m.group('frac')}"
+
+    text = _DECIMAL_POINT.sub(decimal, str(text))
+    text = _HYPHEN_RANGE.sub(EN_DASH, text)
+    text = _HYPHEN_MINUS.sub(MINUS, text)
+    text = _SINGLE_QUOTED.sub(lambda m: f"\u2018{m.group('inner')}\u2019", text)
+    return _STRAIGHT_APOSTROPHE.sub(APOSTROPHE, text)
 
 
 def count(n) -> str:

@@ -32,7 +32,13 @@ that way and that keep the book accessible:
     group, the age of majority, significance levels and instrument names;
 ``markup``
     only the Quarto markdown subset the render engine supports (no raw
-    HTML/LaTeX, shortcodes or tabsets).
+    HTML/LaTeX, shortcodes or tabsets);
+``apostrophe`` / ``range-dash``
+    one typography in prose, captions and alt text: the apostrophe is ’
+    (U+2019, "IPS UNG’s", "Tobias’"), never the straight ``'`` (captions
+    and alt text are not set by pandoc's smart punctuation, so a straight
+    one would be printed); a range of numbers takes an en dash ("2–4
+    måneder"), as :func:`ipsreport.fmt.span` writes it.
 
 The chapters are read with the render engine's parser
 (:mod:`ipsreport.render.qmd`), so the linter sees exactly the cells, options
@@ -146,6 +152,18 @@ _MARKUP = (
     (re.compile(r"^```\{=(?:html|latex|typst|tex)\}"), "raw block"),
 )
 _RAW_BLOCK = _MARKUP[-1][0]
+
+#: Typography rules for prose, captions and alt text: (pattern, rule, message).
+_TYPOGRAPHY = (
+    (re.compile(r"(?<=\w)'"), "apostrophe", "a straight apostrophe; write ’ (U+2019), as in »IPS UNG’s« and »Tobias’«"),
+    (re.compile(r"(?<![\w.])\d+\s?-\s?\d+(?![\w.])"), "range-dash", "a range with a hyphen; write an en dash (–), as in »2–4 måneder«"),
+)
+
+
+def _typography(text: str) -> list[tuple[str, str]]:
+    """``(rule, message)`` for each typography rule one text breaks (inline code and expressions left out)."""
+    literal = _literal(text)
+    return [(rule, f"{message}: {m.group(0)!r}") for pattern, rule, message in _TYPOGRAPHY for m in pattern.finditer(literal)]
 
 
 @dataclass(frozen=True)
@@ -332,6 +350,8 @@ def _lint_cells(chapter: Chapter) -> list[Problem]:
                 nums = _numbers_in_caption(_option(cell, key))
                 if nums:
                     problems.append(Problem(*where, "typed-number", f"{key} of {label} contains number(s) {nums}; describe the shape, put numbers in the prose"))
+        for key in ("fig-cap", "fig-alt", "tbl-cap"):
+            problems += [Problem(*where, rule, f"{key} of {label}: {msg}") for rule, msg in _typography(_option(cell, key))]
         if _is_table(cell):
             if not _option(cell, "tbl-cap").strip():
                 problems.append(Problem(*where, "tbl-cap", f"table cell {label or '(no label)'} has no tbl-cap"))
@@ -347,6 +367,7 @@ def _lint_prose(chapter: Chapter) -> list[Problem]:
         for pattern, what in _MARKUP:
             if pattern.search(text):
                 problems.append(Problem(chapter.path, line_no, "markup", f"{what} is not supported by the render engine: {text.strip()[:60]!r}"))
+        problems += [Problem(chapter.path, line_no, rule, msg) for rule, msg in _typography(text)]
         found = typed_numbers(text)
         if found:
             problems.append(

@@ -18,7 +18,7 @@ MEANING_ITEMS = ["meaning_everyday", "meaning_social"]
 
 #: Upper bounds (inclusive) of the three WHO-5 bands used in the report.
 WHO5_BANDS = (35, 50, 100)
-WHO5_BAND_LABELS = ("Under 36", "36-50", "Over 50")
+WHO5_BAND_LABELS = ("Under 36", "36–50", "Over 50")
 WHO5_POPULATION_MEAN = 68
 
 #: Possible range of the mastery index (three items scored 1-4).

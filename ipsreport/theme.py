@@ -113,7 +113,9 @@ def rc_params() -> dict:
         "axes.spines.right": False,
         "axes.grid": False,
         "axes.axisbelow": True,
-        "axes.unicode_minus": False,  # ipsreport.fmt prints "-"; keep ticks the same
+        # A true minus sign (U+2212) on default tick labels, as ipsreport.fmt
+        # prints it in the figures' own labels and in the text.
+        "axes.unicode_minus": True,
         "grid.color": "#dddddd",
         "grid.linewidth": 0.6,
         "xtick.labelsize": FONT_SIZE,

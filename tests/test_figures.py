@@ -175,7 +175,7 @@ def test_fig_who5(edition):
         expected = bands[bands["band"] == band].set_index("time").loc[["start", "end"], "pct"]
         assert [p.get_height() for p in bars] == pytest.approx(np.nan_to_num(expected.to_numpy()))
     labels = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
-    assert any("36-50" in lbl for lbl in labels)
+    assert any("36–50" in lbl for lbl in labels)
     # The shares are printed on the bars, e.g. "27,5 %".
     texts = _texts(fig)
     for p in bands["pct"]:
@@ -318,7 +318,7 @@ def test_figures_do_not_use_pyplot(small):
 
 def test_danish_number_formatter():
     f = figures.danish_number_formatter()
-    assert (f(2.5), f(12.0), f(0.25), f(-1.5)) == ("2,5", "12", "0,25", "-1,5")
+    assert (f(2.5), f(12.0), f(0.25), f(-1.5)) == ("2,5", "12", "0,25", "\u22121,5")
     assert figures.danish_number_formatter(1)(3) == "3,0"
 
 
@@ -372,6 +372,38 @@ def test_alt_text(small):
 def test_alt_text_every_figure(edition, name):
     text = figures.alt_text(name, edition)
     assert len(text) > 40 and not re.search(r"\d\.\d", text)
+    assert not _HYPHEN_NUMBERS.findall(text), text
+
+
+#: A hyphen used as a minus ("-0,61") or between the ends of a range ("36-50").
+_HYPHEN_NUMBERS = re.compile(r"(?:^|[\s(\[:;])-\d|\d\s?-\s?\d")
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_figure_text_uses_minus_signs_and_en_dashes(edition, name):
+    """Every label, tick, annotation and note: a negative number has U+2212, a range an en dash."""
+    fig = getattr(figures, name)(edition)
+    bad = [t for t in _texts(fig) if _HYPHEN_NUMBERS.search(t)]
+    assert not bad, bad
+
+
+def test_negative_ticks_and_interval_annotations_print_a_minus_sign():
+    """The theme's default tick formatter and the change annotation both print U+2212."""
+    from matplotlib.figure import Figure
+
+    with theme.theme():
+        fig = Figure()
+        ax = fig.add_subplot()
+        ax.plot([-2, 2], [-1, 1])
+        fig.draw_without_rendering()
+        ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text().strip()]
+    assert any(t.startswith("\u2212") for t in ticks) and not any("-" in t for t in ticks), ticks
+    import pandas as pd
+
+    row = pd.Series({"n": 40, "diff": -0.2, "ci_low": -0.61, "ci_high": 0.96, "p_ttest": 0.4, "significant": False,
+                     "reason": ""})
+    text = paired._change_text(row, 2)
+    assert "Ændring i gennemsnit: \u22120,20" in text and "\u22120,61 til 0,96" in text, text
 
 
 # --- notes and labels stay inside the figure -------------------------------------
@@ -380,7 +412,7 @@ def test_alt_text_every_figure(edition, name):
 def test_long_note_wraps_to_the_figure_width():
     # A note far longer than one line: every printed line is narrower than
     # the figure (measured in the real font), and the words are all kept.
-    text = "Note: " + " ".join(["Ændring i gennemsnit: +2,0 point (95 %-konfidensinterval: -6,1 til 10,1)"] * 4)
+    text = "Note: " + " ".join(["Ændring i gennemsnit: +2,0 point (95 %-konfidensinterval: \u22126,1 til 10,1)"] * 4)
     lines = layout.note_lines(text, theme.WIDTH_IN)
     assert len(lines) >= 3
     for line in lines:

@@ -4,6 +4,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ipsreport import fmt
 
@@ -34,7 +36,7 @@ def test_round_half_up(x, decimals, expected):
         (3.1, 2, "3,10"),
         (0, 0, "0"),
         (-0.001, 2, "0,00"),  # no negative zero
-        (-1.25, 1, "-1,3"),
+        (-1.25, 1, "\u22121,3"),  # a true minus sign (U+2212), not Babel's hyphen-minus
         (22.5, 0, "23"),
     ],
 )
@@ -55,7 +57,8 @@ def test_infinity_and_huge_values():
     # A huge float prints its exact binary value (as the report has printed it in
     # Bilag 7 for a separated fit), not its shortest repr padded with zeros.
     assert fmt.num(1e23) == "99.999.999.999.999.991.611.392"
-    assert fmt.num(-1e23, 1) == "-99.999.999.999.999.991.611.392,0"
+    assert fmt.num(-1e23, 1) == "\u221299.999.999.999.999.991.611.392,0"
+    assert fmt.num(-math.inf) == "\u2212∞"
 
 
 def test_pct():
@@ -179,3 +182,65 @@ def test_date():
 )
 def test_share_words_ends_of_the_scale(share, base, expected):
     assert fmt.share_words(share, base) == expected
+
+
+# ---------------------------------------------------------------- typography
+
+
+def test_negative_numbers_carry_a_minus_sign_everywhere():
+    """Every formatter that prints a negative number prints U+2212, never a hyphen."""
+    assert fmt.num(-0.61, 2) == "\u22120,61"
+    assert fmt.ci(-0.61, 0.96) == "[\u22120,61; 0,96]"
+    assert fmt.pct(-3.2, 1) == "\u22123,2 %"
+    assert fmt.count(-1234) == "\u22121.234"
+    assert fmt.num(-0.004, 2) == "0,00"  # rounds to zero: no sign at all
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(0, 3))
+def test_num_never_prints_a_hyphen(x, decimals):
+    text = fmt.num(x, decimals)
+    assert "-" not in text
+    assert text.startswith(fmt.MINUS) == (fmt.round_half_up(x, decimals) < 0)
+
+
+def test_span_joins_a_range_with_an_en_dash():
+    assert fmt.span(2, 4) == "2\u20134"
+    assert fmt.span(36, 50) == "36–50"
+    assert fmt.span(-1.5, 2, 1) == "\u22121,5–2,0"
+    assert fmt.span(None, 4) == "–"
+
+
+@pytest.mark.parametrize(
+    ("quoted", "expected"),
+    [
+        ("2.12", "2,12"),
+        ("Alder: [0.78; 1.18]", "Alder: [0,78; 1,18]"),
+        ("[0.22; 0.95]", "[0,22; 0,95]"),
+        ("2-4 måneder: 6 (14%)", "2–4 måneder: 6 (14%)"),
+        ("10-12 måneder: 3 (7%)", "10–12 måneder: 3 (7%)"),
+        ("-0.36", "\u22120,36"),
+        ("forskel på -2", "forskel på \u22122"),
+        ("IPS UNG's egne", "IPS UNG’s egne"),
+        ("Tobias' forløb", "Tobias’ forløb"),
+        ("I nogen grad: 26% / 'i nogen grad' (26 %)", "I nogen grad: 26% / ‘i nogen grad’ (26 %)"),
+        ("22 % svarede 'i nogen grad'", "22 % svarede ‘i nogen grad’"),
+        ("mellemkategorien (36-50): 17.5 %", "mellemkategorien (36–50): 17,5 %"),
+        # not decimals: section numbers, Danish thousands, dates, words with hyphens
+        ("afsnit 5.4", "afsnit 5.4"),
+        ("Tabel 4.1", "Tabel 4.1"),
+        ("1.234 unge", "1.234 unge"),
+        ("0.048", "0,048"),
+        ("1. maj 2025", "1. maj 2025"),
+        ("WHO-5", "WHO-5"),
+        ("3,22", "3,22"),
+    ],
+)
+def test_house_typography_of_quoted_numbers(quoted, expected):
+    assert fmt.house_typography(quoted) == expected
+
+
+@given(st.floats(min_value=-999, max_value=999, allow_nan=False), st.integers(1, 2))
+def test_house_typography_prints_an_english_decimal_as_num_does(x, decimals):
+    """A number printed English-style reads exactly as the report's own formatter prints it."""
+    english = f"{fmt.round_half_up(x, decimals) + 0.0:.{decimals}f}"  # + 0.0: no "-0.0"
+    assert fmt.house_typography(english) == fmt.num(x, decimals)

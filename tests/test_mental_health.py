@@ -94,7 +94,7 @@ def test_summarise_paired_frame_shape_and_labels(make_edition):
     assert frame["score"].tolist() == ["who5", "mastery", "loneliness", "burden"]
     mastery = frame.set_index("score").loc["mastery"]
     # Three items scored 1-4 give 3-12 (the 2025 report said 4-12).
-    assert "3-12" in mastery["label"]
+    assert "3–12" in mastery["label"]
     assert (mastery["scale_min"], mastery["scale_max"]) == (3, 12)
     assert frame["significant"].dtype == bool
 
@@ -178,7 +178,7 @@ def test_summarise_who5_bands_known_answer(make_edition):
     assert (bands["base"] == 4).all()
     assert got.loc[("start", 2), "pct"] == 50.0
     assert got.loc[("end", 3), "pct"] == 75.0
-    assert got.loc[("start", 1), "label"] == "Meget lav trivsel (0-35)"
+    assert got.loc[("start", 1), "label"] == "Meget lav trivsel (0–35)"
 
 
 def test_summarise_paired_means_known_answer(make_edition):

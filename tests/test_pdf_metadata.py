@@ -1,8 +1,16 @@
-"""The PDF carries real metadata: title, author, subject, language and a creation date."""
+"""The PDF carries real metadata: title, author, subject, language and a creation date; it is PDF/UA-1.
+
+PDF/UA-1 (ISO 14289-1) is what Typst exports (``render.typst.PDF_STANDARDS``);
+Typst refuses a document that breaks it, so a render that succeeds is
+conforming as far as Typst checks. The checks here read what a validator or
+screen reader first looks at: the identification in the XMP metadata, the
+tags, and that viewers display the title.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 
 import pytest
@@ -27,6 +35,18 @@ def test_pdf_metadata_is_real_and_reproducible(tmp_path, monkeypatch):
     assert meta.title and meta.author
     assert meta.creation_date.date() == dt.date(2025, 6, 2)
     assert str(reader.trailer["/Root"].get("/Lang", "")).startswith("da")
+    assert_pdf_ua(reader)
+
+
+def assert_pdf_ua(reader) -> None:
+    """The PDF identifies itself as PDF/UA-1, is tagged, and a viewer shows its title, not its file name."""
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"<pdfuaid:part>1</pdfuaid:part>|pdfuaid:part=\"1\"", xmp), "no PDF/UA-1 identification in the XMP"
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root, "the PDF is not tagged"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]), "a viewer would show the file name, not the title"
+    title = reader.metadata.title
+    assert title and re.search(rf"<dc:title>.*{re.escape(title)}.*</dc:title>", xmp, re.S), "the title is not in the XMP"
 
 
 def test_creation_timestamp_is_never_the_epoch(monkeypatch):
@@ -36,3 +56,18 @@ def test_creation_timestamp_is_never_the_epoch(monkeypatch):
     assert creation_timestamp() > 1_700_000_000
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748822400")
     assert creation_timestamp() == 1748822400
+
+
+def test_typst_refuses_a_pdf_that_is_not_pdf_ua(tmp_path):
+    """Under PDF/UA-1 an image without alt text stops the render with Typst's message, instead of an inaccessible PDF."""
+    from ipsreport.render.typst import TypstCompileError, compile_book
+
+    (tmp_path / "chart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+        encoding="utf-8")
+    meta = {"title": "Prøve", "lang": "da"}
+    ok = compile_book(tmp_path, ['= Kapitel\n\n#image("chart.svg", alt: "Et sort kvadrat")'], meta, "ok.pdf")
+    assert ok.exists()
+    with pytest.raises(TypstCompileError, match="(?i)alt"):
+        compile_book(tmp_path, ['= Kapitel\n\n#image("chart.svg")'], meta, "bad.pdf")
+    assert not (tmp_path / "bad.pdf").exists()

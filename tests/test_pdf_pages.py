@@ -2,8 +2,10 @@
 
 One render of the shipped (synthetic) edition to PDF, then, page by page:
 
-* no page inside a chapter or appendix is less than ~40 % full (the last page
-  of a chapter may be short; chapters start on a new page);
+* no page but the book's last is less than ~40 % full (a chapter whose last
+  page would be short is followed on that page by the next chapter);
+* a table that breaks across pages starts with at least a quarter of a page
+  (never its caption, header and one row at the foot of a page);
 * every table and figure stands after its own section heading and after the
   first paragraph of its section that cites it, and never splits a sentence;
 * the notes under a table are not zebra-striped like its data rows.
@@ -27,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from ipsreport.paths import PROJECT_DIR, SYNTHETIC_DIR
+from test_pdf_metadata import assert_pdf_ua  # tests/ is on sys.path under pytest
 
 pytestmark = pytest.mark.render
 
@@ -116,15 +119,15 @@ def chapter_starts(pdf: Path) -> list[int]:
 
 
 def near_empty_pages(pdf: Path, work: Path) -> list[str]:
-    """Pages less than :data:`MIN_FULL` full that are not the last page of a chapter.
+    """Pages less than :data:`MIN_FULL` full, the book's last page apart.
 
-    A chapter's short last page must carry some of the chapter's text: a page
-    holding nothing but a table or figure (a float pushed past its text) is
-    a near-empty page too.
+    The last page of a chapter counts too: a reader turning to a page with a
+    few lines and a quotation on it sees a near-empty page, whatever the
+    chapter structure. The book's last page may be short if it carries text;
+    a page holding nothing but a table or figure (a float pushed past its
+    text) never may.
     """
     images = page_images(pdf, work)
-    starts = chapter_starts(pdf)
-    last_pages = {s - 1 for s in starts} | {len(images) - 1}
     lines = pdf_lines(pdf)
     bad = []
     for i, png in enumerate(images):
@@ -132,9 +135,37 @@ def near_empty_pages(pdf: Path, work: Path) -> list[str]:
         if full >= MIN_FULL:
             continue
         prose = [ln for ln in lines if ln.page == i and _is_prose(ln)]
-        if i in last_pages and prose:
+        if i == len(images) - 1 and prose:
             continue
         bad.append(f"page {i + 1} (PDF page) is {full:.0%} full" + ("" if prose else ", with no text of its own"))
+    return bad
+
+
+#: A table that breaks across pages has at least this share of the body height on its first page.
+MIN_FIRST_PART = 0.25
+
+
+def tables_starting_at_a_page_foot(lines: list[Line]) -> list[str]:
+    """Tables that continue on the next page but have less than :data:`MIN_FIRST_PART` of a page on the first.
+
+    A table continues when the next page opens with its header row again
+    (the header repeats). Its first part runs from the caption to the foot
+    of the page.
+    """
+    body = 841.89 - TOP - BOTTOM
+    bad = []
+    for i, line in enumerate(lines[:-1]):
+        if not re.match(r"^Tabel \d+: ", line.text) or ". . ." in line.text:
+            continue
+        header = lines[i + 1]
+        next_page = [ln for ln in lines if ln.page == line.page + 1]
+        if header.page != line.page or not next_page or next_page[0].text != header.text:
+            continue
+        first_part = (841.89 - BOTTOM - line.y) / body
+        if first_part < MIN_FIRST_PART:
+            rows = sum(1 for ln in lines if ln.page == line.page and ln.y > header.y)
+            bad.append(f"{line.text.split(':')[0]} starts at the foot of page {line.page + 1} "
+                       f"({first_part:.0%} of the page, {rows} line(s) under its header) and goes on overleaf")
     return bad
 
 
@@ -249,6 +280,21 @@ def striped_notes(pdf: Path, lines: list[Line], work: Path, dpi: int = 50) -> li
 
 def test_no_near_empty_page_inside_a_chapter(pdf, tmp_path):
     bad = near_empty_pages(pdf, tmp_path / "pages")
+    assert not bad, "\n".join(bad)
+
+
+def test_the_book_is_pdf_ua_and_shows_its_title(pdf):
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    assert_pdf_ua(reader)
+    assert reader.metadata.title == "Evaluering af IPS UNG"
+
+
+def test_no_table_starts_with_a_row_or_two_at_a_page_foot(pdf):
+    lines = pdf_lines(pdf)
+    assert any(re.match(r"^Tabel \d+: ", ln.text) for ln in lines)
+    bad = tables_starting_at_a_page_foot(lines)
     assert not bad, "\n".join(bad)
 
 

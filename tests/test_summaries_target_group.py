@@ -9,8 +9,8 @@ import pytest
 from ipsreport.summaries import target_group as tg
 
 DURATION_CATEGORIES = [
-    "Under 2 måneder", "2-4 måneder", "4-6 måneder", "6-8 måneder",
-    "8-10 måneder", "10-12 måneder", "Over 12 måneder",
+    "Under 2 måneder", "2–4 måneder", "4–6 måneder", "6–8 måneder",
+    "8–10 måneder", "10–12 måneder", "Over 12 måneder",
 ]
 
 

@@ -171,7 +171,7 @@ FACTS = (
     computed("servicedesign_interviews_n", lambda f: _count_text(int(f._ed.settings.servicedesign_interviews_n)),
              kind="text", rule=_SETTING, doc="setting `servicedesign_interviews_n`"),
     computed("cases_n", lambda f: _count_text(fs.cases_count()), kind="text", rule="none (case files)",
-             doc="number of case files (Bilag 1-4)"),
+             doc="number of case files (Bilag 1–4)"),
     computed("regression_epv_min", lambda f: _count_text(fs.epv_min()), kind="text", rule="none (a constant)",
              doc="minimum events per variable for Table 9 (`ipsreport.models.EPV_MIN`)"),
     computed("regression_terms_n", _regression_terms_n, kind="text", rule="none (a constant)",

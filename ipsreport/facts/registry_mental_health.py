@@ -111,7 +111,7 @@ FACTS = (
     computed("regression_n", rd.regression_n, kind="count", source=REGRESSION, rule="min_cell",
              doc="respondents in the regression (2025: 34)"),
     computed("regression_events", rd.regression_events, kind="count", source=REGRESSION, rule=_MODEL,
-             doc="respondents in job or education at the end (the regression's events)"),
+             doc="respondents in job or education at the end (the regression’s events)"),
     computed("regression_significant_terms", lambda f: rd.terms_text(f, significant=True), kind="text",
              source=REGRESSION, rule=_MODEL, doc="Danish list of the significant factors (\"ingen\" if none)"),
     computed("regression_significant_n",

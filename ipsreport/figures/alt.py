@@ -49,7 +49,7 @@ def _paired_alt(ed, score: str) -> str:
     else:
         sig_text = ""
     text = (
-        f"Linjediagram: den gennemsnitlige {spec.short} ({fmt.num(spec.low, 0)}-{fmt.num(spec.high, 0)}) "
+        f"Linjediagram: den gennemsnitlige {spec.short} ({fmt.span(spec.low, spec.high)}) "
         f"{change} for de samme {fmt.count(n)} unge; tynde linjer viser hver enkelt ung.{sig_text}"
     )
     if score == "who5":
@@ -61,7 +61,7 @@ def _paired_alt(ed, score: str) -> str:
             f" Befolkningsgennemsnit {fmt.num(population, 0)} er vist som stiplet linje."
             f" Andelen med en score over 50 {fmt.direction(high['start'], high['end'], 1)} fra "
             f"{fmt.pct(high['start'], 1, True)} til {fmt.pct(high['end'], 1, True)}, og andelen med meget lav "
-            f"trivsel (0-35) {fmt.direction(low['start'], low['end'], 1)} fra {fmt.pct(low['start'], 1, True)} "
+            f"trivsel ({fmt.span(0, scoring.WHO5_BANDS[0])}) {fmt.direction(low['start'], low['end'], 1)} fra {fmt.pct(low['start'], 1, True)} "
             f"til {fmt.pct(low['end'], 1, True)}."
         )
     return text
@@ -101,7 +101,7 @@ def alt_text(fig_name: str, ed) -> str:
     Returns
     -------
     str
-        E.g. ``"Linjediagram: den gennemsnitlige WHO-5-score (0-100) steg fra 49
+        E.g. ``"Linjediagram: den gennemsnitlige WHO-5-score (0–100) steg fra 49
         ved start til 51 ved afslutning for de samme 40 unge; ..."``.
     """
     key = _normalise_name(fig_name)

@@ -28,7 +28,7 @@ def base_note(summary: pd.DataFrame) -> str:
     if bases.empty:
         return "Note: Ingen har besvaret spørgsmålet."
     lo, hi = int(bases.min()), int(bases.max())
-    who = fmt.count(lo) if lo == hi else f"{fmt.count(lo)}-{fmt.count(hi)}"
+    who = fmt.count(lo) if lo == hi else fmt.span(lo, hi)
     return f"Note: Baseret på svar fra {who} unge i spørgeskemaet ved afslutning."
 
 

@@ -51,8 +51,8 @@ PAIRED_HEIGHT_IN = 7.5 * th.CM
 #: their short labels (the legend of the right panel gives the long ones).
 _BAND_ALPHA = (0.5, 0.35, 0.18)
 _BAND_SHORT = (
-    f"0-{scoring.WHO5_BANDS[0]}",
-    f"{scoring.WHO5_BANDS[0] + 1}-{scoring.WHO5_BANDS[1]}",
+    fmt.span(0, scoring.WHO5_BANDS[0]),
+    fmt.span(scoring.WHO5_BANDS[0] + 1, scoring.WHO5_BANDS[1]),
     f"Over {scoring.WHO5_BANDS[1]}",
 )
 #: White box behind the mean labels so the individual lines do not cross the digits.

@@ -85,6 +85,9 @@ def float_html(fl: Float, figure_src: str | None, downloads: tuple[str, str] | N
     body = html_for_page(fl.data)
     cls = "table" if fl.kind == "table" else "figure"
     scroll = "table-scroll table-wide" if is_wide_table(body) else "table-scroll"
+    # A box that may scroll sideways must be reachable by keyboard (WCAG 2.1.1;
+    # axe: scrollable-region-focusable): focusable, a region named by its caption.
+    keys = ' tabindex="0"' + (f' role="region" aria-label="{htmlmod.escape(cap)}"' if cap else "")
     if fl.kind == "table":
         hint = f'<p class="scroll-hint" aria-hidden="true" hidden>{w["scroll_hint"]}</p>'
         links = ""
@@ -93,8 +96,8 @@ def float_html(fl: Float, figure_src: str | None, downloads: tuple[str, str] | N
             links = (f'<p class="table-downloads">{w["download_table"]}: '
                      f'<a href="{csv_file}" download type="text/csv">{w["download_csv"]}</a> · '
                      f'<a href="{xlsx_file}" download type="{_XLSX_MIME}">{w["download_xlsx"]}</a></p>')
-        return f'<figure class="{cls}"{ident}>{figcap}{hint}<div class="{scroll}">{body}</div>{links}</figure>'
-    return f'<figure class="{cls}"{ident}><div class="table-scroll">{body}</div>{figcap}</figure>'
+        return f'<figure class="{cls}"{ident}>{figcap}{hint}<div class="{scroll}"{keys}>{body}</div>{links}</figure>'
+    return f'<figure class="{cls}"{ident}><div class="table-scroll"{keys}>{body}</div>{figcap}</figure>'
 
 
 def chapter_markdown_html(book: Book, ch: Chapter, figure_files: dict[tuple[int, int], str], index: int,

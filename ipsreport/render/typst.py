@@ -46,16 +46,35 @@ def float_typst(fl: Float, figure_src: str | None, where: str) -> str:
         )
     table_html, notes_html = split_notes(html_for_typst(fl.data, None, None))
     typ = run_pandoc(table_html + _NOTES_MARK + "".join(f"<p>{n}</p>" for n in notes_html), "html", "typst", where=where)
-    table_typ, _, notes_typ = typ.partition(_NOTES_MARK_TYP)
+    table_typ, _, notes_typ = break_points(typ).partition(_NOTES_MARK_TYP)
     m = _PANDOC_TABLE.match(table_typ)
     if not m:  # not the shape pandoc writes for a bare table: its own figure, notes as rows
-        return run_pandoc(html_for_typst(fl.data, cap, fl.label), "html", "typst", where=where)
+        return break_points(run_pandoc(html_for_typst(fl.data, cap, fl.label), "html", "typst", where=where))
     args = [f"header-rows: {header_rows(table_html)}"]
     if cap:
         args.append(f"caption: [#{typst_string(cap)}]")
     if notes_typ.strip():
         args.append(f"notes: [\n{notes_typ.strip()}\n]")
     return f"#ips-table({', '.join(args)}, {m.group('body')}){label}\n"
+
+
+#: A line may break here, and no character is written: an empty inline box
+#: (the ``;`` ends the embedded expression, whatever follows it).
+BREAK_POINT = "#box();"
+
+
+def break_points(typ: str) -> str:
+    """Typst markup with each zero-width space (U+200B) as a break point that puts no character into the text.
+
+    :func:`ipsreport.render.gtable.html_for_typst` marks where long tokens
+    may wrap (``baseline.support_other``, ``n.s.``, a SHA-256 checksum in
+    groups of eight) with zero-width spaces, the only break pandoc carries
+    through. Left in the PDF, they are copied with the text: a checksum
+    copied from the PDF would not match the file's, and ``n.s.`` would not
+    be found by search. An empty box breaks the line just as well and has no
+    text.
+    """
+    return typ.replace("\u200b", BREAK_POINT)
 
 
 #: Separates a table from its notes in one pandoc call.
@@ -122,6 +141,13 @@ def book_arguments(meta: dict[str, object]) -> dict[str, str]:
     return out
 
 
+#: The PDF is exported as PDF/UA-1 (ISO 14289-1, universally accessible): Typst
+#: then refuses a document that breaks the standard (an image without alt
+#: text, a missing title or language) instead of writing an inaccessible
+#: PDF, identifies the file as PDF/UA and makes viewers show the title.
+PDF_STANDARDS = ["ua-1"]
+
+
 def creation_timestamp() -> int:
     """The PDF's creation date: ``SOURCE_DATE_EPOCH`` when set (a reproducible
     build), else now. Never 0: "1 January 1970" is no date a reader should see.
@@ -167,7 +193,7 @@ def compile_book(
     pdf = out_dir / pdf_name
     try:
         compiler = typst.Compiler(str(main_path), root=str(out_dir), font_paths=[str(font_dir())], ignore_system_fonts=True)
-        compiler.compile(output=str(pdf), format="pdf", timestamp=creation_timestamp())
+        compiler.compile(output=str(pdf), format="pdf", timestamp=creation_timestamp(), pdf_standards=PDF_STANDARDS)
     except Exception as exc:  # typst.TypstError and friends
         msg = getattr(exc, "message", None) or str(exc)
         diag = getattr(exc, "diagnostic", "") or ""

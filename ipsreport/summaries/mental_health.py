@@ -67,22 +67,22 @@ def _item(name: str) -> Callable[[pd.DataFrame], pd.Series]:
 SCORES: dict[str, ScoreSpec] = {
     "who5": ScoreSpec(
         "who5",
-        "WHO-5 trivselsindeks (0-100)",
+        "WHO-5 trivselsindeks (0–100)",
         "WHO-5-score",
         0,
         100,
         scoring.who5_score,
         decimals=0,
-        axis_label="WHO-5 trivselsindeks (0-100)",
+        axis_label="WHO-5 trivselsindeks (0–100)",
     ),
     "mastery": ScoreSpec(
         "mastery",
-        f"Indeks for mestring og selvværd ({scoring.MASTERY_RANGE[0]}-{scoring.MASTERY_RANGE[1]})",
+        f"Indeks for mestring og selvværd ({scoring.MASTERY_RANGE[0]}–{scoring.MASTERY_RANGE[1]})",
         "score for mestring og selvværd",
         scoring.MASTERY_RANGE[0],
         scoring.MASTERY_RANGE[1],
         scoring.mastery_index,
-        axis_label=f"Mestring og selvværd ({scoring.MASTERY_RANGE[0]}-{scoring.MASTERY_RANGE[1]})",
+        axis_label=f"Mestring og selvværd ({scoring.MASTERY_RANGE[0]}–{scoring.MASTERY_RANGE[1]})",
     ),
     "loneliness": ScoreSpec(
         "loneliness",
@@ -92,7 +92,7 @@ SCORES: dict[str, ScoreSpec] = {
         5,
         _item("loneliness"),
         anchors_from="loneliness",
-        axis_label="Ensomhed (1-5)",
+        axis_label="Ensomhed (1–5)",
     ),
     "burden": ScoreSpec(
         "burden",
@@ -102,7 +102,7 @@ SCORES: dict[str, ScoreSpec] = {
         5,
         _item("burden"),
         anchors_from="burden",
-        axis_label="Psykisk belastning (1-5)",
+        axis_label="Psykisk belastning (1–5)",
     ),
 }
 

@@ -243,7 +243,8 @@ def tab_audit(ed) -> ReportTable:
     frame = pd.DataFrame({
         "reason": [_reason_text(r) or "Ingen forklaring i data/published/2025.yml." for r in rest["reason"]],
         "where": rest["where"].astype(str),
-        "printed": rest["printed"].astype(str),
+        # The edition's words, in the report's number typography (decimal comma, en dash, minus sign, ’).
+        "printed": [fmt.house_typography(p) for p in rest["printed"].astype(str)],
         "reproduced": [audit_number(v) for v in rest["reproduced"]],
         "tolerance": [tolerance_text(v) for v in rest["tolerance"]],
         "status": rest["status"].map(STATUS_DA),
@@ -264,7 +265,8 @@ def tab_audit(ed) -> ReportTable:
     table = table.tab_style(style.text(weight="normal", style="italic"), loc.row_groups())
     table = table.tab_options(table_font_size="12px")
     table = add_notes(table, [
-        "Rækkerne er grupperet efter forklaringen, der står over dem.",
+        "Rækkerne er grupperet efter forklaringen, der står over dem. »Trykt 2025« gengiver 2025-udgavens ord med "
+        "rapportens decimalkomma og tankestreg.",
         "Tolerance: den største afstand mellem det beregnede og det trykte tal, der accepteres. Er den blot "
         "afrundingen af det trykte tal (en halv enhed på sidste ciffer: ±0,5 for en hel procent), er et tal uden for "
         "den »Ikke genskabt«.",

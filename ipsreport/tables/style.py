@@ -38,7 +38,7 @@ __all__ = [
     "grid_table",
 ]
 
-REGISTRY_NOTE = "* De viste data er baseret på IPS UNG's egne projektregistreringer."
+REGISTRY_NOTE = "* De viste data er baseret på IPS UNG’s egne projektregistreringer."
 MULTI_NOTE = "* Det har været muligt at markere flere svar."
 SUPPRESSION_NOTE = ("Antal under {m} vises som »<{m}«, og andele beregnet på dem vises ikke (»–«). "
                     "Hvor en skjult værdi kunne udledes af totalen, er også den næstmindste værdi skjult (»–«).")

@@ -9,6 +9,9 @@ from ipsreport.load import Source, Violation
 
 __all__ = ["unknown_column_warnings", "label_warnings", "manifest_warnings"]
 
+#: En dash, em dash and minus sign read as a hyphen when labels are compared.
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-"})
+
 
 def unknown_column_warnings(source: Source, dataset: Dataset, columns) -> list[Violation]:
     """Warn about each column of a file that the codebook does not describe (it is not used).
@@ -42,7 +45,8 @@ def label_warnings(source: Source, dataset: Dataset) -> list[Violation]:
     out = []
 
     def norm(s: str) -> str:
-        return " ".join(str(s).split()).casefold()
+        # "2-4 måneder" in a file is the codebook's "2–4 måneder": dashes are typography, not meaning.
+        return " ".join(str(s).translate(_DASHES).split()).casefold()
 
     for var in dataset.variables:
         labels = source.value_labels.get(var.name)
