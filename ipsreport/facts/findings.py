@@ -136,7 +136,7 @@ def audit_sentence(f) -> Fact:
     parts = [f"giver {fmt.count(exact)} præcist det trykte tal",
              f"{fmt.count(tolerance)} ligger inden for en angivet tolerance"]
     if corrected:
-        parts.append(f"{fmt.count(corrected)} er rettelser af fejl i 2025-udgaven, som data bekræfter")
+        parts.append(f"{fmt.count(corrected)} retter en fejl i 2025-udgaven")
     if missing:
         parts.append(f"{fmt.count(missing)} er ikke genskabt")
     if n_hidden:
