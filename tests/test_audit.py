@@ -515,3 +515,25 @@ def test_audit_tables_hide_values_resting_on_small_counts(monkeypatch, make_edit
     assert "Ikke genskabt Skjult" in summary and "I alt 3 1 0 0 1 1" in summary
     text = _text_of(tab_audit(ed))
     assert "over halvdelen – ±4 Skjult" in text and "51" not in text
+
+
+#: Words of the system's makers a funder cannot read; Bilag 8 explains what it needs in "Ord og begreber".
+JARGON = ("tvilling", "kalibrering", "ci_method", "profil-likelihood", "wald")
+
+
+def test_bilag_8_speaks_plain_danish():
+    """Every reason printed in Bilag 8 avoids the jargon; the appendix's prose uses it only in its glossary."""
+    from ipsreport.paths import REPORT_DIR
+
+    reasons = [e["reason"] for e in PUBLISHED if e["reason"]]
+    assert not [r for r in reasons if any(w in r.lower() for w in JARGON)]
+    text = (REPORT_DIR / "bilag-7-reproduktion.qmd").read_text(encoding="utf-8")
+    body, _, glossary = text.partition("{#sec-ordforklaring}")
+    assert glossary, "Bilag 8 has no glossary"
+    assert not [w for w in JARGON if w in body.lower()]
+    for term in ("Syntetiske data", "Tolerance", "Konfidensinterval", "Odds ratio", "p-værdi"):
+        assert f"**{term}**" in glossary
+    # The notes under the audit tables are printed in Bilag 8 too.
+    from ipsreport.tables.appendices import AUDIT_STARS_NOTE, STATUS_NOTE
+
+    assert not [w for w in JARGON if w in (AUDIT_STARS_NOTE + STATUS_NOTE).lower()]
