@@ -28,6 +28,7 @@ from ipsreport.figures import (
     fig_who5,
 )
 from ipsreport.figures_fidelity import fig_caseload
+from ipsreport.guide import reading_guide
 from ipsreport.tables import (
     tab_audit,
     tab_audit_summary,
@@ -56,6 +57,8 @@ __all__ = [
     # figures
     "fig_mastery", "fig_loneliness", "fig_who5", "fig_burden", "fig_experience", "fig_statements",
     "fig_effect", "fig_caseload",
+    # the introduction's reading guide, from _quarto.yml
+    "reading_guide",
     # case appendices (Bilag 1-4)
     "case_appendix", "case_vignette", "fig_case_timeline",
 ]

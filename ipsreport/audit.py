@@ -50,10 +50,11 @@ import pandas as pd
 from ipsreport.memo import remember
 from ipsreport.derived import is_finished, is_success, months_enrolled
 from ipsreport.paths import PUBLISHED_PATH
-from ipsreport.published import load_published, rounding
+from ipsreport.fmt import round_half_up
+from ipsreport.published import decimals, load_published, rounding
 
-__all__ = ["summarise_audit", "compute_key", "load_published", "rounding", "audit_status", "published_table",
-           "STATUSES"]
+__all__ = ["summarise_audit", "compute_key", "load_published", "rounding", "audit_status", "prints_as",
+           "published_table", "STATUSES"]
 
 _DATASETS = ("registry", "baseline", "followup")
 _SCORES = ("who5", "mastery", "loneliness", "burden")
@@ -324,10 +325,11 @@ def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
     -------
     DataFrame
         Columns ``key, where, table, printed, published, reproduced, difference,
-        tolerance, rounding, within, status, reason, counts`` (:func:`key_counts`); ``within`` is true when
-        ``|reproduced - published| <= tolerance``; ``rounding`` is :func:`rounding` of the printed value
-        (a tolerance above it comes with a ``reason``); ``table`` is the published table or section the
-        number belongs to (:func:`published_table`); ``status`` is :func:`audit_status`.
+        tolerance, rounding, corrected, within, status, reason, counts`` (:func:`key_counts`); ``within`` is
+        true when ``|reproduced - published| <= tolerance``; ``rounding`` is :func:`rounding` of the printed
+        value (a tolerance above it comes with a ``reason``); ``corrected`` is the number the edition should
+        have printed (``nan`` unless ``published.yml`` corrects it); ``table`` is the published table or
+        section the number belongs to (:func:`published_table`); ``status`` is :func:`audit_status`.
 
     Notes
     -----
@@ -347,33 +349,53 @@ def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
 
 
 #: The audit's verdicts, in the order the appendix reports them.
-STATUSES = ("exact", "tolerance", "not_reproduced")
+STATUSES = ("exact", "tolerance", "correction", "not_reproduced")
 
 
-def audit_status(difference: float, rounding_: float, tolerance: float) -> str:
+def prints_as(reproduced: float, published: float) -> bool:
+    """Whether ``reproduced``, rounded as the report rounds (half up) to the decimals of ``published``, prints as it.
+
+    3.225 prints as 3,23 and is not the printed 3,22; 14.29 prints as 14.
+    """
+    if not np.isfinite(reproduced):
+        return False
+    places = decimals(published)
+    return round_half_up(reproduced, places) == round_half_up(published, places)
+
+
+def audit_status(reproduced: float, published: float, tolerance: float, corrected: float | None = None) -> str:
     """How a reproduced number compares with the printed one.
 
     Parameters
     ----------
-    difference : float
-        ``reproduced - published`` (``nan`` when it cannot be computed).
-    rounding_ : float
-        Half a unit of the printed number's last decimal (:func:`rounding`).
+    reproduced : float
+        The number computed from the data (``nan`` when it cannot be computed).
+    published : float
+        The number as printed in the 2025 edition.
     tolerance : float
-        The accepted difference of ``published.yml``.
+        The accepted difference of ``published.yml`` (around ``corrected`` when given).
+    corrected : float, optional
+        The number the edition should have printed (``published.yml``'s ``corrected``).
 
     Returns
     -------
     str
-        ``"exact"`` within the rounding of the printed number (it prints the same),
-        ``"tolerance"`` beyond the rounding but within the stated tolerance (the entry gives
-        the reason), ``"not_reproduced"`` otherwise or when it cannot be computed.
+        ``"exact"`` when the reproduced number, rounded as the report rounds it to the printed
+        decimals, is the printed number; ``"correction"`` for a corrected entry whose data give the
+        corrected number (rounded alike, or within ``tolerance`` of it); ``"tolerance"`` when it is
+        within ``tolerance`` of the printed number (the entry gives the reason);
+        ``"not_reproduced"`` otherwise or when it cannot be computed.
     """
-    if not np.isfinite(difference):
+    if not np.isfinite(reproduced):
         return "not_reproduced"
-    if abs(difference) <= rounding_ + _EPS:
+    if corrected is not None and not pd.isna(corrected):
+        # The printed number is known to be wrong: the data are checked against the correction.
+        if prints_as(reproduced, corrected) or abs(reproduced - corrected) <= tolerance + _EPS:
+            return "correction"
+        return "not_reproduced"
+    if prints_as(reproduced, published):
         return "exact"
-    if abs(difference) <= tolerance + _EPS:
+    if abs(reproduced - published) <= tolerance + _EPS:
         return "tolerance"
     return "not_reproduced"
 
@@ -397,6 +419,7 @@ def _summarise_audit(ed, path: Path) -> pd.DataFrame:
         published = float(entry["value"])
         diff = reproduced - published
         tolerance = float(entry["tolerance"])
+        corrected = float(entry["corrected"]) if "corrected" in entry else math.nan
         rows.append(
             {
                 "key": entry["key"],
@@ -408,12 +431,13 @@ def _summarise_audit(ed, path: Path) -> pd.DataFrame:
                 "difference": diff,
                 "tolerance": tolerance,
                 "rounding": rounding(entry["value"]),
+                "corrected": corrected,
                 "within": bool(np.isfinite(diff) and abs(diff) <= tolerance + _EPS),
-                "status": audit_status(diff, rounding(entry["value"]), tolerance),
+                "status": audit_status(reproduced, published, tolerance, corrected),
                 "reason": entry["reason"],
                 "counts": key_counts(ed, entry["key"], reproduced),
             }
         )
     columns = ["key", "where", "table", "printed", "published", "reproduced", "difference", "tolerance", "rounding",
-               "within", "status", "reason", "counts"]
+               "corrected", "within", "status", "reason", "counts"]
     return pd.DataFrame(rows, columns=columns)

@@ -13,6 +13,7 @@ import hashlib
 from pathlib import Path
 
 from ipsreport import paths
+from ipsreport.guide import outline_key
 from ipsreport.render.keys import environment_key, hash_tree
 
 __all__ = ["code_key", "inputs_key", "validation_key"]
@@ -36,7 +37,9 @@ def inputs_key(data_dir: Path, settings_json: str) -> str:
     """Hash of everything the report's chapters depend on besides their sources.
 
     Covers the data folder's bytes, ``data/codebook.yml``, ``data/cases/**``,
-    ``data/published/2025.yml`` (read by the audit appendix), every
+    ``data/published/2025.yml`` (read by the audit appendix), the book's
+    outline (``_quarto.yml`` and each chapter's first heading, read by the
+    reading guide: :func:`ipsreport.guide.outline_key`), every
     ``ipsreport/**/*.py`` source and the environment (:func:`code_key`) and
     the resolved settings.
     """
@@ -50,6 +53,9 @@ def inputs_key(data_dir: Path, settings_json: str) -> str:
     # The reproduction appendix compares the data with the published 2025 numbers.
     h.update(b"published")
     hash_tree(h, paths.PUBLISHED_PATH)
+    # The introduction's reading guide is written from the chapter list and the chapters' headings.
+    h.update(b"outline")
+    h.update(outline_key().encode())
     h.update(b"code")
     h.update(code_key().encode())
     h.update(settings_json.encode())

@@ -120,7 +120,8 @@ class Outputs:
     Attributes
     ----------
     tables : dict
-        Name (as in :data:`TABLES`) -> ``great_tables.GT``.
+        Name (as in :data:`TABLES`) -> ``great_tables.GT`` (or the ``ReportTable`` / ``AbsentTable`` a
+        table function returns: a table with no data is an ``AbsentTable``).
     figures : dict
         Name (as in :data:`FIGURES`) -> ``matplotlib.figure.Figure``; close
         them (``matplotlib.pyplot.close``) when done.

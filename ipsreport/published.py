@@ -9,6 +9,13 @@ An entry may also give ``twin_tolerance``: how close the synthetic twin
 (``data/synthetic``) was built to come where it could not reproduce the printed
 number. The audit ignores it (it reports such a number as not reproduced, with
 the entry's reason); the tests hold the twin to it.
+
+An entry may give ``corrected``: the number the 2025 edition should have
+printed, where its printed number contradicts the edition's own tables (the
+text's 67 % against Table 1's 60 %). The report prints the corrected number;
+the audit checks the data against it (within ``tolerance``) and files the
+number as a correction (:func:`ipsreport.audit.audit_status`). A correction
+always gives its ``reason``.
 """
 
 from __future__ import annotations
@@ -19,12 +26,12 @@ import yaml
 
 from ipsreport.paths import PUBLISHED_PATH
 
-__all__ = ["load_published", "rounding", "FIELDS", "OPTIONAL_FIELDS"]
+__all__ = ["load_published", "rounding", "decimals", "FIELDS", "OPTIONAL_FIELDS"]
 
 #: The fields of every entry.
 FIELDS = ("key", "where", "printed", "value", "tolerance", "reason")
 #: Fields an entry may have.
-OPTIONAL_FIELDS = ("twin_tolerance",)
+OPTIONAL_FIELDS = ("twin_tolerance", "corrected")
 #: Small slack for floating point when comparing a tolerance with the rounding.
 _EPS = 1e-9
 
@@ -41,14 +48,15 @@ def load_published(path: str | Path | None = None) -> list[dict]:
     -------
     list of dict
         Entries with ``key, where, printed, value, tolerance, reason`` and,
-        where given, ``twin_tolerance``.
+        where given, ``twin_tolerance`` and ``corrected``.
 
     Raises
     ------
     ValueError
         For a missing or unknown field, a duplicate key, a tolerance beyond the
-        rounding of the printed value (:func:`rounding`) without a reason, or
-        a ``twin_tolerance`` (a number the twin does not reproduce) without a reason.
+        rounding of the printed value (:func:`rounding`) without a reason,
+        a ``twin_tolerance`` (a number the twin does not reproduce) without a reason, or a
+        ``corrected`` number without a reason or equal to the printed one.
     """
     path = Path(path or PUBLISHED_PATH)
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
@@ -68,8 +76,22 @@ def load_published(path: str | Path | None = None) -> list[dict]:
         if float(entry.get("twin_tolerance", 0)) > float(entry["tolerance"]) + _EPS and not entry["reason"]:
             raise ValueError(f"{path.name}: {entry['key']!r} is not reproduced by the twin (twin_tolerance "
                              f"{entry['twin_tolerance']}) without a reason")
+        if "corrected" in entry:
+            if not entry["reason"]:
+                raise ValueError(f"{path.name}: {entry['key']!r} corrects the printed {entry['value']} to "
+                                 f"{entry['corrected']} without a reason")
+            if float(entry["corrected"]) == float(entry["value"]):
+                raise ValueError(f"{path.name}: {entry['key']!r} is marked as corrected, but `corrected` equals "
+                                 f"the printed value {entry['value']}")
         seen.add(entry["key"])
     return entries
+
+
+def decimals(value) -> int:
+    """Decimals of a printed value: 0 for 14, 2 for 2.12, 3 for 0.053 (never negative)."""
+    import decimal
+
+    return max(-int(decimal.Decimal(str(value)).normalize().as_tuple().exponent), 0)
 
 
 def rounding(value) -> float:

@@ -16,10 +16,10 @@ from ipsreport import disclosure, fmt
 from ipsreport.disclosed import disclosed
 from ipsreport.summaries.fidelity_reviews import (
     MAX_LISTED_ITEMS,
-    NO_REVIEWS_SENTENCE,
     fidelity_bands_text,
     lowest_items_text,
 )
+from ipsreport.tables.absent import AbsentTable, absent_table
 from ipsreport.tables.download import ReportTable, downloadable
 from ipsreport.tables.style import REGISTRY_NOTE, add_notes, gt_table, keep_together
 
@@ -128,7 +128,7 @@ def _mean(value) -> float:
     return float("nan") if pd.isna(value) else fmt.round_half_up(value, 1)
 
 
-def tab_fidelity_reviews(ed) -> ReportTable:
+def tab_fidelity_reviews(ed) -> ReportTable | AbsentTable:
     """Fidelity appendix: each fidelity review's total, band and lowest-scored items.
 
     One row per review (ordered by site, date and reviewer type). A review
@@ -136,8 +136,10 @@ def tab_fidelity_reviews(ed) -> ReportTable:
     items are missing. Reviews are of sites, not persons, so no
     small-number rule applies (see :attr:`ipsreport.disclosed.Disclosed.fidelity_reviews`).
 
-    Without reviews (the optional data were not supplied) the table is a
-    one-cell note saying so, so the chapter needs no condition.
+    Without reviews (the optional data were not supplied) there is no table:
+    nothing is printed in its place and it takes no table number
+    (:func:`ipsreport.tables.absent.absent_table`); the chapter's sentence
+    (the fact ``fidelity_reviews_sentence``) says that no reviews were supplied.
 
     Parameters
     ----------
@@ -145,13 +147,12 @@ def tab_fidelity_reviews(ed) -> ReportTable:
 
     Returns
     -------
-    ReportTable
+    ReportTable or AbsentTable
     """
     protected = disclosed(ed)
     reviews = protected.fidelity_reviews
     if reviews.empty:
-        frame = pd.DataFrame({"note": [NO_REVIEWS_SENTENCE]})
-        return downloadable(gt_table(frame, "fidelity-reviews", first_width=None).cols_label(note=""), None)
+        return absent_table("")
     items = protected.fidelity_items
     n_items = int(reviews["n_items"].iloc[0] + reviews["n_missing"].iloc[0])
     frame = pd.DataFrame({

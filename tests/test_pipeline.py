@@ -19,6 +19,7 @@ from ipsreport.edition import Edition
 from ipsreport.facts import Facts
 from ipsreport.models import RegressionResult
 from ipsreport.paths import SYNTHETIC_DIR
+from ipsreport.tables.absent import AbsentTable
 from ipsreport.tables.download import ReportTable
 from ipsreport.validate import DataValidationError, ValidationReport
 
@@ -91,7 +92,7 @@ def test_each_step_hands_on_its_result(twin):
     assert [n for n, _ in pipeline.TABLES] == list(out.tables)
     assert [n for n, _ in pipeline.FIGURES] == list(out.figures)
     # Tables 1-9 and the fidelity tables carry their numbers for download (a GT inside).
-    assert all(isinstance(t, (GT, ReportTable)) for t in out.tables.values())
+    assert all(isinstance(t, (GT, ReportTable, AbsentTable)) for t in out.tables.values())
     assert all(isinstance(f, Figure) for f in out.figures.values())
     assert isinstance(out.facts, Facts)
     assert set(out.seconds) == {*out.tables, *out.figures, "facts"}
@@ -149,6 +150,6 @@ def test_sampled_cohort_runs_under_the_small_number_rule(cohort):
     # Table 9 is fitted on finished follow-up respondents only.
     assert 0 < cohort.model.n <= len(ed.followup)
     assert list(cohort.seconds) == list(pipeline.STEPS)
-    assert all(isinstance(t, (GT, ReportTable)) for t in cohort.outputs.tables.values())
+    assert all(isinstance(t, (GT, ReportTable, AbsentTable)) for t in cohort.outputs.tables.values())
     assert all(isinstance(f, Figure) for f in cohort.outputs.figures.values())
     assert str(cohort.outputs.facts.registry_n) == "150"

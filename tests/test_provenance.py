@@ -11,6 +11,7 @@ title="…">``, the Typst/PDF text is the value alone.
 from __future__ import annotations
 
 import json
+import re
 import pickle
 
 import pytest
@@ -33,18 +34,21 @@ def test_a_number_is_a_plain_string_that_knows_its_source(fake):
     assert pickle.loads(pickle.dumps(value)).provenance == value.provenance
     base = int(facts(fake)._get("duration_over12_pct").base)
     assert value.provenance == (f"Forløbets varighed – Over 12 måneder · N{NBSP}={NBSP}{base} · "
-                                f"Kilde: duration (duration = 7) · Fakta:{NBSP}duration_over12_pct")
+                                "Kilde: spørgeskemaet ved afslutning")
+    assert value.name == "duration_over12_pct"
+    assert value._inline_attrs_()["data-fact"] == "duration_over12_pct"  # for a reviewer's grep, not for the reader
     assert "2025" not in value.provenance  # the registry's note of the published value is left out
 
 
 def test_words_and_share_words_carry_the_provenance_too(fake):
     f = facts(fake)
-    assert "Fakta:\u00a0success_pct" in f.share_words("success_pct").provenance
-    assert "Fakta:\u00a0registry_n" in f.words("registry_n").provenance
+    assert f.share_words("success_pct").name == "success_pct"
+    assert f.share_words("success_pct").provenance.startswith("Andel af de afsluttede, der afsluttede til job")
+    assert f.words("registry_n").provenance.startswith("Unge i forløb i projektperioden")
     assert not isinstance(f.words(3), FactText)
 
 
-def test_sentences_stay_plain(fake):
+def test_sentences_without_numbers_stay_plain(fake):
     assert type(facts(fake).evaluation_summary) is str
 
 
@@ -122,3 +126,114 @@ def test_engine_writes_the_span_in_html_only(tmp_path):
     page = (out / "index.html").read_text(encoding="utf-8")
     assert '<span class="fact" tabindex="0" title="Fakta: demo">62' in page
     assert "plain</span>" not in page and "er plain" in page
+
+
+# --- Danish tooltips, numbers inside sentences ------------------------------------------------------------------
+
+#: Words of English (or code) that have no place in a Danish tooltip; Danish homographs ("at", "for", "to") excluded.
+ENGLISH = re.compile(r"\b(the|of|and|with|from|into|mean|survey|registry|setting|respondents|finished|enrolled|"
+                     r"share|words|sentence|answer|base|still|who|which|number|rate|consultants?|caseload|"
+                     r"wellbeing|loneliness|burden|psychological|mastery|placement|change)\b")
+SNAKE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
+
+
+def english_in(line: str) -> list[str]:
+    """What makes a tooltip line not Danish: English words, internal keys, code marks."""
+    return [*ENGLISH.findall(line), *SNAKE.findall(line), *(["`"] if "`" in line else [])]
+
+
+def test_the_check_finds_what_the_2025_review_found():
+    """The issue's examples fail the check; Danish lines pass."""
+    assert english_in("finished into job, flexjob or education (registry); base: the finished · "
+                      "Kilde: registry_counts (success)")
+    assert english_in("setting `alpha`")
+    assert not english_in("Andel af de afsluttede, der afsluttede til job · N\u00a0=\u00a043 · Kilde: projektets "
+                          "registreringer og spørgeskemaerne")
+    assert not english_in("Om de to andre er fulgt, kan vi ikke vide for 4 unge")
+
+
+def test_every_fact_is_described_in_danish():
+    """The registry's descriptions are the tooltips (and CONTRACT.md's meanings): Danish, no keys, no code."""
+    from ipsreport.facts.registry import REGISTRY
+
+    bad = {name: d.doc for name, d in REGISTRY.items() if english_in(re.sub(r"\(\d{4}: [^()]*\)$", "", d.doc))}
+    assert not bad
+
+
+def every_tooltip(f) -> dict[str, str]:
+    lines = {}
+    for name in f.names:
+        value = getattr(f, name)
+        if isinstance(value, FactText):
+            lines[name] = value.provenance
+        for part in getattr(value, "parts", ()):
+            if isinstance(part, FactText):
+                lines[f"{name}: {part}"] = part.provenance
+    return lines
+
+
+@pytest.mark.parametrize("which", ["fake", "ed"])
+def test_every_tooltip_is_danish(which, request):
+    lines = every_tooltip(facts(request.getfixturevalue(which)))
+    assert len(lines) > 100
+    bad = {name: line for name, line in lines.items() if english_in(line)}
+    assert not bad
+
+
+def test_every_source_has_a_danish_label():
+    from ipsreport.facts import sources
+    from ipsreport.facts.provenance import SOURCE_LABELS
+
+    names = {getattr(sources, n).name for n in sources.__all__ if n != "Source"}
+    assert names <= set(SOURCE_LABELS)
+    assert not [label for label in SOURCE_LABELS.values() if english_in(label)]
+
+
+def test_every_number_in_a_generated_sentence_has_its_tooltip(ed):
+    """Odds ratios, means, counts: a number inside a sentence fact is a traced part, never bare text."""
+    from ipsreport.facts.traced import NUMBER, TracedText
+
+    f = facts(ed)
+    bare = {}
+    for name in f.names:
+        if f._defs[name].kind != "text":
+            continue
+        value = getattr(f, name)
+        if isinstance(value, FactText):
+            continue
+        plain = "".join(str(p) for p in value.parts if not isinstance(p, FactText)) \
+            if isinstance(value, TracedText) else value
+        if NUMBER.search(plain):
+            bare[name] = NUMBER.findall(plain)
+    assert not bare
+    odds = f.regression_significant_or_sentence
+    assert isinstance(odds, TracedText)
+    traced = {str(p): p.provenance for p in odds.parts if isinstance(p, FactText)}
+    assert traced["2,20"].startswith("Odds ratio for vurdering af forløbets betydning (Tabel 9)")
+
+
+def test_a_number_two_quantities_share_gets_no_tooltip():
+    from ipsreport.facts.traced import TracedText, trace
+
+    text = trace("Odds ratioen er 0,47 og grænsen 1,01.", {"0,47": None, "1,01": "Øvre grænse"})
+    assert isinstance(text, TracedText) and text == "Odds ratioen er 0,47 og grænsen 1,01."
+    assert [p.provenance for p in text.parts if isinstance(p, FactText)] == ["Øvre grænse"]
+    assert trace("Ingen tal her.", {"1": "x"}) == "Ingen tal her."
+    assert trace("WHO-5 i 2025-udgaven", {"5": "x", "2025": "y"}) == "WHO-5 i 2025-udgaven"  # names, not numbers
+
+
+def test_each_number_of_a_sentence_gets_its_own_span_in_html_only():
+    from ipsreport.facts.traced import TracedText
+    from ipsreport.render.kernel import fill_inline
+
+    value = TracedText(["odds ratioen er ", FactText("2,20", "Odds ratio for a", "a_or"), " og ",
+                        FactText("2,24", "Odds ratio for b"), "."])
+    attrs = inline_attrs(value)
+    assert [t for t, _ in attrs] == ["odds ratioen er ", "2,20", " og ", "2,24", "."]
+    md = fill_inline(["Her: ", ("x",)], [str(value)], [attrs])
+    # A value that opens a sentence keeps its capital letter, in the first piece.
+    assert fill_inline([("x",)], [str(value)], [attrs]).startswith("Odds ratioen er [2,20]{.fact")
+    html = run_pandoc(md, "markdown", "html5")
+    assert 'title="Odds ratio for a" data-fact="a_or">2,20</span>' in html
+    assert 'title="Odds ratio for b">2,24</span>' in html
+    assert run_pandoc(md, "markdown", "typst") == run_pandoc(f"Her: {value}", "markdown", "typst")

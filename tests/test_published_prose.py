@@ -5,8 +5,11 @@ paired with the ``published.yml`` key Bilag 7 audits for that number. The
 fact must compute the same quantity as the key (same cells, same base), on
 the twin and on a cohort where some respondents skipped questions, and it
 must be printed by a chapter. So the report and its audit cannot drift apart
-again (section 5.4 printed 29 % for the edition's 14 %, and 79 %/21 % of
-those answering for its 68 %/18 % of the 28 with a placement).
+again (section 5.4 once printed 79 %/21 % of those answering for the
+edition's 68 %/18 % of the 28 with a placement). Where the report corrects
+the edition (its 14 % »ikke en positiv oplevelse« left out those who answered
+»i mindre grad«), the sentence prints the corrected number and the key is
+the one Bilag 8 files as a correction (``corrected`` in published.yml).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ PROSE = {
     # Section 5.4: shares of the respondents with a placement (blank answers included).
     "placement_welcome_high_pct": f"{PLACED}.placement_welcome.pct_all.1+2",
     "placement_welcome_some_pct": f"{PLACED}.placement_welcome.pct_all.3",
-    "placement_welcome_none_pct": f"{PLACED}.placement_welcome.pct_all.5",
+    "placement_welcome_low_pct": f"{PLACED}.placement_welcome.pct_all.4+5",
     "placement_needs_high_pct": f"{PLACED}.placement_needs.pct_all.1+2",
     "placement_needs_none_pct": f"{PLACED}.placement_needs.pct_all.5",
     "placement_belonging_some_plus_pct": f"{PLACED}.placement_belonging.pct_all.1+2+3",
@@ -157,7 +160,12 @@ SECTION_5_4 = {
     "placement_now_pct": "83 %",
     "placement_welcome_high_pct": "50 %",  # printed 51 %: 14/28 = 50 %, 15/28 = 54 %
     "placement_welcome_some_pct": "21 %",  # printed 22 %: 6/28 = 21 %, 7/28 = 25 %
-    "placement_welcome_none_pct": "14 %",  # "14 % ikke havde en positiv oplevelse": one category, not 29 %
+    # "14 % ikke havde en positiv oplevelse" counted »slet ikke« only; with »i mindre grad« it is 8 of 28
+    # (published.yml files it as a correction to 29 %, and the sentence names both answers).
+    "placement_welcome_low_pct": "29 %",
+    "placement_welcome_low_of": "8 ud af 28",
+    "placement_welcome_lesser_n": "4",
+    "placement_welcome_none_n": "4",
     "placement_needs_high_pct": "57 %",
     "placement_needs_high_of": "16 ud af 28",
     "placement_needs_none_n": "2",
@@ -172,3 +180,11 @@ SECTION_5_4 = {
 @pytest.mark.parametrize("name", sorted(SECTION_5_4))
 def test_section_5_4_prints_the_published_numbers_on_the_twin(name, ed):
     assert str(getattr(facts(ed), name)).replace("\u00a0", " ") == SECTION_5_4[name]
+
+
+def test_a_corrected_number_is_printed_as_corrected_and_filed_as_a_correction(published, ed):
+    """The sentence prints what Bilag 8 files as the correction, and says what the edition counted."""
+    entry = published[PROSE["placement_welcome_low_pct"]]
+    assert entry["value"] == 14 and entry["corrected"] == round(facts(ed).raw("placement_welcome_low_pct"))
+    chapter = (REPORT_DIR / "05-job-og-uddannelse.qmd").read_text(encoding="utf-8")
+    assert "2025-udgaven regnede kun dem, der svarede »slet ikke«" in chapter

@@ -272,3 +272,32 @@ def test_labels_default_to_english(tmp_path):
     (tmp_path / "a.qmd").write_text("# A\n", encoding="utf-8")
     (tmp_path / "_quarto.yml").write_text("project: {type: book}\nbook: {chapters: [a.qmd]}\n", encoding="utf-8")
     assert load_project(tmp_path).labels == LABELS
+
+
+def test_a_table_cell_without_a_table_is_not_numbered_and_its_parenthetical_reference_goes():
+    """A ``tbl-`` cell that prints a sentence instead of a table (no data) takes no number, is in no
+    list, and a parenthetical reference to it disappears; the next table keeps the count."""
+    chapters = [
+        (Path("a.qmd"), {"blocks": [
+            md("# Bilag {#sec-a}\n\nMålingerne indgår, når de findes (@tbl-none). Se også @tbl-next."),
+            cell("tbl-none", "markdown", "Der er ingen målinger.", **{"tbl-cap": "Målinger"}),
+            cell("tbl-next", **{"tbl-cap": "Næste"}),
+        ]}, True, "a.html"),
+    ]
+    book = build_book(chapters, DANISH)
+    assert book.targets["tbl-next"].text == "Tabel 1"
+    assert [f.label for f in book.chapters[0].floats] == ["tbl-next"]
+    text = resolve_refs(book.chapters[0].markdown, book, "a.html", "html")
+    assert "Målingerne indgår, når de findes. Se også [Tabel 1](#tbl-next)." in text
+    assert "Der er ingen målinger." in text
+    assert not book.warnings
+
+
+def test_a_bare_reference_to_a_table_that_is_not_shown_is_reported():
+    chapters = [(Path("a.qmd"), {"blocks": [md("# A\n\nSe @tbl-none."), cell("tbl-none", "markdown", "Ingen data.")]},
+                 False, "a.html")]
+    book = build_book(chapters, DANISH)
+    text = resolve_refs(book.chapters[0].markdown, book, "a.html", "html")
+    assert text.endswith("Se .\n\nIngen data.\n") or "Se ." in text
+    assert "@tbl-none" not in text and "?" not in text
+    assert any("tbl-none" in w and "not shown" in w for w in book.warnings)

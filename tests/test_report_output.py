@@ -344,10 +344,11 @@ def test_prose_numbers_show_their_provenance_on_focus(browser, book):
     assert facts.count() >= 10
     first = facts.first
     title = first.get_attribute("title")
-    assert "Fakta:" in title and "Kilde:" in title and first.get_attribute("tabindex") == "0"
+    assert "Kilde:" in title and first.get_attribute("tabindex") == "0"
+    assert first.get_attribute("data-fact")  # the fact's name, for a reviewer; not in the reader's tooltip
     first.focus()
     shown = page.evaluate("() => getComputedStyle(document.activeElement, '::after').content")
-    assert "Fakta:" in shown
+    assert "Kilde:" in shown
     page.close()
 
 
@@ -355,4 +356,53 @@ def test_pdf_prints_the_numbers_without_their_tooltips(pdf_path):
     from pypdf import PdfReader
 
     text = "\n".join(p.extract_text() or "" for p in PdfReader(str(pdf_path)).pages)
-    assert "Fakta:" not in text and "tabindex" not in text and "{.fact" not in text
+    assert "Kilde:" not in text and "tabindex" not in text and "{.fact" not in text
+
+
+def _tooltips(pages) -> dict[str, str]:
+    """Tooltip line -> the number it belongs to, over every page."""
+    import html as htmlmod
+
+    found = {}
+    for page in pages:
+        for m in re.finditer(r'<span class="fact" tabindex="0" title="([^"]*)"[^>]*>([^<]*)</span>',
+                             page.read_text(encoding="utf-8")):
+            found[htmlmod.unescape(m.group(1))] = htmlmod.unescape(m.group(2))
+    return found
+
+
+def test_every_tooltip_on_the_pages_is_danish(pages):
+    from test_provenance import english_in
+
+    lines = _tooltips(pages)
+    assert len(lines) > 100
+    assert not {line: number for line, number in lines.items() if english_in(line)}
+
+
+def test_odds_ratios_in_chapter_7_carry_their_tooltips(book):
+    text = (book / "07-udbytte.html").read_text(encoding="utf-8")
+    traced = re.findall(r'title="Odds ratio for ([^"(]+)\(Tabel 9\)[^"]*"[^>]*>([\d,]+)</span>', text)
+    assert len(traced) >= 2, traced
+
+
+def test_the_reading_guide_names_every_chapter_and_appendix(book):
+    from ipsreport.guide import book_files
+
+    chapters, appendices = book_files()
+    page = re.sub(r"<[^>]+>", " ", (book / "01-indledning.html").read_text(encoding="utf-8"))
+    for n in range(1, len(appendices) + 1):
+        assert re.search(rf"Bilag\s+{n}\s*:", page), n
+    for n in range(2, 8):
+        assert re.search(rf"Kapitel\s+{n}\s*:", page), n
+
+
+def test_a_table_without_data_has_no_number(book, pdf_path):
+    """The twin has no fidelity reviews: no table in their place, and the tables after keep a gapless count."""
+    from pypdf import PdfReader
+
+    page = (book / "bilag-fidelitet.html").read_text(encoding="utf-8")
+    assert "gt-fidelity-reviews" not in page and "Fidelitetsmålinger: samlet score" not in page
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(str(pdf_path)).pages)
+    numbers = sorted({int(n) for n in re.findall(r"Tabel (\d+):", text)})
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert "Fidelitetsmålinger: samlet score" not in text

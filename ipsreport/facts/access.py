@@ -16,7 +16,9 @@ from ipsreport import fmt
 from ipsreport.memo import remember
 from ipsreport.disclosed import disclosed, pool_cells
 from ipsreport.facts.definition import FactDef
-from ipsreport.facts.fact import (HIDDEN_COUNT, HIDDEN_SHARE, NO_ANSWERS, Fact, FactText, label, provenance_line,
+from ipsreport.facts.provenance import tooltip
+from ipsreport.facts.traced import NUMBER, is_value, source_numbers, trace
+from ipsreport.facts.fact import (HIDDEN_COUNT, HIDDEN_SHARE, NO_ANSWERS, Fact, FactText, label,
                                   share_phrase, small_people)
 from ipsreport.facts.registry import REGISTRY
 from ipsreport.facts.sources import REGISTRY_COUNTS, Source
@@ -40,6 +42,8 @@ class Facts:
         #: Disclosed frames read so far (a test may put a hand-made result here).
         self._summaries: dict[Source, Any] = {}
         self._defs: dict[str, FactDef] = REGISTRY
+        #: Printed number -> tooltip, per frame, for the numbers inside sentences (ipsreport.facts.traced).
+        self._numbers: dict[Source | None, dict] = {}
 
     # -- public API ---------------------------------------------------------
 
@@ -97,13 +101,24 @@ class Facts:
     # -- for the definitions (ipsreport.facts.registry_*) ----------------------
 
     def _traced(self, name: str, text: str) -> str:
-        """A number's text with its provenance (:class:`FactText`); sentences (``text`` facts) stay plain."""
+        """A number's text with its tooltip (:class:`FactText`).
+
+        A ``text`` fact gets one when it holds a number: a value or phrase
+        ("[0,77; 1,20]", "steg fra 7,85 til 8,03", "seks ud af ti") as a
+        whole; a sentence number by number, from the frame it reads
+        (:func:`ipsreport.facts.traced.trace`). Text without a number stays plain.
+        """
         definition = self._defs[name]
-        if definition.kind == "text":
-            return text
         fact = self._get(name)
         source = definition.source.name if definition.source is not None else None
-        return FactText(text, provenance_line(name, definition.doc, fact, source, definition.rule, self._min_cell))
+        if definition.kind == "text":
+            if not NUMBER.search(text) and fact.share is None:
+                return text
+            if not is_value(text):
+                if definition.source not in self._numbers:
+                    self._numbers[definition.source] = source_numbers(self, definition.source)
+                return trace(text, self._numbers[definition.source])
+        return FactText(text, tooltip(definition.doc, fact, source, self._min_cell), name)
 
     def _get(self, name: str) -> Fact:
         if name not in self._facts:

@@ -38,7 +38,8 @@ def table() -> str:
         "Kinds: `count` prints a count (`\"26\"`), `pct` a percentage (`\"60 %\"`), `of` `\"26 ud af 43\"`,",
         "`num` a number with a decimal comma, `text` words. *Reads* is the attribute of",
         "`ipsreport.disclosed.Disclosed` the fact is computed from; *disclosure* the rule that protects it",
-        "(`min_cell`: hidden below the small-number rule, see above).",
+        "(`min_cell`: hidden below the small-number rule, see above). *Meaning* is in Danish: it is the",
+        "line the HTML page shows when a reader points at the number (`ipsreport.facts.provenance.tooltip`).",
     ]
     for part, definitions in PARTS.items():
         lines += ["", f"### {part} ({len(definitions)} facts)", "",

@@ -11,7 +11,6 @@ hidden count.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,53 +100,35 @@ class Fact:
 class FactText(str):
     """A fact as printed (a plain ``str`` to every reader) that knows where it comes from.
 
-    ``provenance`` is one line naming the fact, its base and its source;
-    :meth:`_inline_attrs_` offers it to the render engine, which puts it in
-    a tooltip on the HTML page (hover and keyboard focus) and prints the
-    text alone everywhere else (PDF, Quarto). Concatenation, formatting and
-    ``str()`` give ordinary strings.
+    ``provenance`` is one Danish line saying what the number is, its base and
+    its source (:func:`ipsreport.facts.provenance.tooltip`); ``name`` is the
+    fact's registry name. :meth:`_inline_attrs_` offers both to the render
+    engine, which puts the line in a tooltip on the HTML page (hover and
+    keyboard focus) and the name in ``data-fact`` (for a reviewer's
+    ``grep``), and prints the text alone everywhere else (PDF, Quarto).
+    Concatenation, formatting and ``str()`` give ordinary strings.
     """
 
     provenance: str
+    name: str
 
-    def __new__(cls, text: str, provenance: str = "") -> "FactText":
+    def __new__(cls, text: str, provenance: str = "", name: str = "") -> "FactText":
         obj = super().__new__(cls, text)
         obj.provenance = provenance
+        obj.name = name
         return obj
 
     def __reduce__(self):
-        return (FactText, (str(self), self.provenance))
+        return (FactText, (str(self), self.provenance, self.name))
 
     def _inline_attrs_(self) -> dict[str, str] | None:
         """HTML attributes of the value's span on the page (see :mod:`ipsreport.render.kernel_helpers`)."""
         if not self.provenance:
             return None
-        return {"class": "fact", "tabindex": "0", "title": self.provenance}
-
-
-def provenance_line(name: str, doc: str, fact: Fact, source: str | None, rule: str, min_cell: int) -> str:
-    """The tooltip of a fact: what it is, its base, its source and its name.
-
-    ``"Forløbets varighed – Over 12 måneder · N = 43 · Kilde: duration
-    (duration = 7) · Fakta: duration_over12_pct"``. The registry's note of
-    the 2025 edition's value (``"(2025: 23 %)"``) is left out: the tooltip
-    describes this edition's number. A hidden base is not printed.
-    """
-    parts = [_PUBLISHED_NOTE.sub("", doc).strip()]
-    if fact.suppression == "base" or (fact.base is not None and pd.isna(fact.base) and fact.suppression):
-        parts.append(f"N under{NBSP}{fmt.count(min_cell)}")
-    elif fact.base is not None and not pd.isna(fact.base):
-        parts.append(f"N{NBSP}={NBSP}{fmt.count(fact.base)}")
-    where = _RULE_VARIABLE.search(rule or "")
-    if source:
-        parts.append(f"Kilde: {source}" + (f" ({where.group(1)}{where.group(2) or ''})" if where else ""))
-    parts.append(f"Fakta:{NBSP}{name}")
-    return " · ".join(p for p in parts if p)
-
-
-NBSP = "\u00a0"
-_PUBLISHED_NOTE = re.compile(r"\s*\(\d{4}: [^()]*\)\s*$")
-_RULE_VARIABLE = re.compile(r"`([^`]+)`( = [\d+]+)?")
+        attrs = {"class": "fact", "tabindex": "0", "title": self.provenance}
+        if self.name:
+            attrs["data-fact"] = self.name
+        return attrs
 
 
 def label(min_cell: int) -> str:

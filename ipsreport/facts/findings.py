@@ -124,15 +124,19 @@ def placement_now_vs_ever(f) -> Fact:
 
 
 def audit_sentence(f) -> Fact:
-    """Bilag 7: how many published numbers the data reproduce exactly, within a stated tolerance, or not at all."""
+    """Bilag 7: how many published numbers the data reproduce exactly, within a stated tolerance, as a
+    correction of the edition, or not at all."""
     frame = audit(f)
     total = len(frame)
     hidden = frame["suppressed"] if "suppressed" in frame else pd.Series(False, index=frame.index)
     status = frame["status"].where(~hidden, "hidden")
     exact, tolerance = int((status == "exact").sum()), int((status == "tolerance").sum())
     missing, n_hidden = int((status == "not_reproduced").sum()), int((status == "hidden").sum())
+    corrected = int((status == "correction").sum())
     parts = [f"giver {fmt.count(exact)} præcist det trykte tal",
              f"{fmt.count(tolerance)} ligger inden for en angivet tolerance"]
+    if corrected:
+        parts.append(f"{fmt.count(corrected)} retter en fejl i 2025-udgaven")
     if missing:
         parts.append(f"{fmt.count(missing)} er ikke genskabt")
     if n_hidden:

@@ -1,16 +1,21 @@
-"""Provenance of a rendered edition: package version, git commit, render date.
+"""Provenance: of a rendered edition, and of each number in its prose.
 
-Read-only; used by the colophon and the appendices through the facts
-``package_version``, ``git_commit`` and ``render_date``.
+* The edition: package version, git commit and render date (read-only; used
+  by the colophon and the appendices through the facts ``package_version``,
+  ``git_commit`` and ``render_date``).
+* A number: :func:`tooltip` writes the Danish line the HTML page shows when a
+  reader points at a computed number (what it is, its base, its source), from
+  the fact's registry ``doc`` and :data:`SOURCE_LABELS`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 
-__all__ = ["package_version", "git_commit", "render_date"]
+__all__ = ["package_version", "git_commit", "render_date", "tooltip", "SOURCE_LABELS"]
 
 
 def package_version() -> str:
@@ -51,3 +56,81 @@ def render_date() -> dt.date:
     if epoch and int(epoch) > 0:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
     return dt.date.today()
+
+
+# ---------------------------------------------------------------------------
+# The tooltip of a number in the prose
+# ---------------------------------------------------------------------------
+
+NBSP = "\u00a0"
+#: The registry's note of the 2025 edition's value at the end of a doc ("(2025: 23 %)"): not this edition's number.
+_PUBLISHED_NOTE = re.compile(r"\s*\(\d{4}: [^()]*\)\s*$")
+
+#: Where each disclosed frame's numbers come from, in words a reader knows (:mod:`ipsreport.facts.sources`).
+SOURCE_LABELS: dict[str, str] = {
+    "duration": "spørgeskemaet ved afslutning",
+    "duration_months": "projektets registreringer (start- og slutdatoer)",
+    "background": "spørgeskemaet ved opstart",
+    "age": "spørgeskemaet ved opstart",
+    "work_experience_years": "spørgeskemaet ved opstart",
+    "supports": "spørgeskemaet ved opstart",
+    "goals": "spørgeskemaet ved opstart",
+    "motivation": "spørgeskemaet ved opstart",
+    "resources": "spørgeskemaet ved opstart",
+    "evaluation": "spørgeskemaet ved afslutning",
+    "psychiatry": "spørgeskemaet ved afslutning",
+    "placement": "spørgeskemaet ved afslutning",
+    "no_placement_duration": "spørgeskemaet ved afslutning",
+    "placement_of_placed": "spørgeskemaet ved afslutning",
+    "enrolled_duration": "spørgeskemaet ved afslutning og projektets registreringer",
+    "exit": "projektets registreringer",
+    "registry_counts": "projektets registreringer og spørgeskemaerne",
+    "paired": "spørgeskemaerne ved opstart og afslutning",
+    "who5_bands": "spørgeskemaerne ved opstart og afslutning",
+    "effect": "spørgeskemaet ved afslutning",
+    "experience": "spørgeskemaet ved afslutning",
+    "regression": "regressionsanalysen i Tabel 9 (spørgeskemaerne)",
+    "caseload_facts": "projektets registreringer (konsulent, start- og slutdato)",
+    "fidelity_reviews": "fidelitetsmålingerne",
+    "audit": "genberegningen af 2025-udgavens tal",
+}
+
+
+def tooltip(doc: str, fact, source: str | None, min_cell: int) -> str:
+    """The tooltip of a number in the prose: what it is, its base and where it comes from, in Danish.
+
+    ``"Forløbets varighed – Over 12 måneder · N = 43 · Kilde: spørgeskemaet
+    ved afslutning"``. The registry's note of the 2025 edition's value is
+    left out (the tooltip describes this edition's number), and so is a
+    hidden base. The fact's name is not part of it (the page carries it as
+    ``data-fact``, see :class:`~ipsreport.facts.fact.FactText`).
+
+    Parameters
+    ----------
+    doc : str
+        The fact's Danish description (its registry ``doc``).
+    fact : Fact
+        For the base and how it was hidden.
+    source : str, optional
+        The name of the disclosed frame (:data:`SOURCE_LABELS`); ``None`` for settings.
+    min_cell : int
+        The small-number rule, for a hidden base ("N under 3").
+    """
+    import pandas as pd
+
+    from ipsreport import fmt
+
+    parts = [_PUBLISHED_NOTE.sub("", doc).strip()]
+    base = getattr(fact, "base", None)
+    suppression = getattr(fact, "suppression", "")
+    if suppression == "base" or (base is not None and pd.isna(base) and suppression):
+        parts.append(f"N under{NBSP}{fmt.count(min_cell)}")
+    elif base is not None and not pd.isna(base):
+        parts.append(f"N{NBSP}={NBSP}{fmt.count(base)}")
+    # A description that already names where its number comes from needs no second "Kilde".
+    if source and not _NAMES_SOURCE.search(doc):
+        parts.append(f"Kilde: {SOURCE_LABELS.get(source, source)}")
+    return " · ".join(p for p in parts if p)
+
+
+_NAMES_SOURCE = re.compile(r"registreringer|spørgeskema|kodebogen|indstilling|Tabel \d", re.IGNORECASE)

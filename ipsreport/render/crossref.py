@@ -10,7 +10,13 @@ Numbering follows document order across the whole book:
 
 References ``@tbl-x`` → "Table 3", ``@fig-x`` → "Figure 2", ``@sec-x`` →
 "Chapter 4" / "Section 4.1" / "Appendix 2"; ``@Sec-x`` capitalises, and
-``[-@x]`` gives the bare number. The words come from ``_quarto.yml``
+``[-@x]`` gives the bare number.
+
+A labelled cell that shows no table or figure (it printed a sentence instead,
+for example because there are no data) takes no number and is in no list; a
+parenthetical reference to it, ``(@tbl-x)``, is dropped with its brackets, so
+the sentence around it still reads, and any other reference to it is dropped
+with a warning. The words come from ``_quarto.yml``
 (:mod:`ipsreport.render.words`; the report's are Danish: "Tabel", "kapitel").
 """
 
@@ -195,6 +201,20 @@ def chapter_markdown(executed: dict[str, Any], stem: str) -> tuple[str, list[Flo
     return "\n\n".join(p.strip("\n") for p in parts) + "\n", floats
 
 
+def _float_labels(executed: dict[str, Any]) -> list[str]:
+    """The ``tbl-``/``fig-`` labels of the chapter's shown cells, in order."""
+    labels = []
+    for block in executed["blocks"]:
+        if block["kind"] != "cell":
+            continue
+        opts = block["options"]
+        label = opts.get("label")
+        if (isinstance(label, str) and label.startswith(("tbl-", "fig-")) and opts.get("include", True)
+                and opts.get("output") is not False):
+            labels.append(label)
+    return labels
+
+
 def _scan(markdown: str):
     """Yield (line_index, line, in_structure) skipping fenced code and callouts."""
     fence: str | None = None
@@ -257,6 +277,11 @@ def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]], labels: d
         stem = source.stem
         md, floats = chapter_markdown(executed, stem)
         ch = Chapter(source=source, page=page, appendix=appendix, markdown=md, floats=floats)
+        shown = {fl.label for fl in floats if fl.label}
+        for label in _float_labels(executed):
+            if label not in shown:
+                # The cell printed no table or figure (e.g. a sentence for no data): no number, no list entry.
+                register(label, Target("absent", "", page, label), str(source))
         lines = md.split("\n")
         counters = [0, 0, 0, 0, 0, 0]
         chapter_numbered = False
@@ -362,6 +387,10 @@ def resolve_refs(markdown: str, book: Book, page: str, target: str, where: str =
         if t is None:
             book.warnings.append(f"{where}: unknown cross-reference @{label}")
             return f"**?\\@{label}**"
+        if t.kind == "absent":
+            book.warnings.append(f"{where}: @{label} refers to a table or figure that is not shown; "
+                                 "write the reference in brackets, (@label), so it can be left out")
+            return ""
         text = t.text
         if m.group("minus"):
             text = text.split(" ")[-1]
@@ -373,6 +402,9 @@ def resolve_refs(markdown: str, book: Book, page: str, target: str, where: str =
             href = f"#{t.anchor}"
         return f"[{text}]({href})"
 
+    absent = [label for label, t in book.targets.items() if t.kind == "absent"]
+    gone = re.compile(r"[ \t]*\(\s*\[?-?@(?:" + "|".join(re.escape(a) for a in absent) + r")\]?\s*\)",
+                      re.IGNORECASE) if absent else None
     # Leave code alone: only substitute outside fenced blocks and inline code.
     lines = markdown.split("\n")
     fence: str | None = None
@@ -388,6 +420,8 @@ def resolve_refs(markdown: str, book: Book, page: str, target: str, where: str =
             continue
         if "@" in line:
             pieces = re.split(r"(`[^`]*`)", line)
+            if gone is not None:
+                pieces = [p if p.startswith("`") else gone.sub("", p) for p in pieces]
             lines[i] = "".join(p if p.startswith("`") else _REF.sub(sub, p) for p in pieces)
     return "\n".join(lines)
 

@@ -68,13 +68,15 @@ _WARN_OFF_LINE = "__ips_warn_off()\n"
 
 
 def fill_inline(pieces: list[str | tuple[str]], values: list[str],
-                attrs: list[dict[str, str] | None] | None = None) -> str:
+                attrs: list[dict[str, str] | list | None] | None = None) -> str:
     """Prose (:func:`~ipsreport.render.qmd.split_inline` pieces) with its inline values put in.
 
     A value that opens a sentence gets a capital letter
     (:func:`~ipsreport.render.outputs.capitalise_at_sentence_start`); a value
     with attributes (its ``_inline_attrs_()``) becomes a span
-    (:func:`~ipsreport.render.outputs.inline_span`).
+    (:func:`~ipsreport.render.outputs.inline_span`), and a value made of
+    pieces (``_inline_parts_()``: a list of ``[text, attrs]``) one span per
+    piece that has attributes.
     """
     parts: list[str] = []
     it = iter(zip(values, attrs or [None] * len(values)))
@@ -83,7 +85,14 @@ def fill_inline(pieces: list[str | tuple[str]], values: list[str],
             parts.append(piece)
             continue
         value, attr = next(it)
-        parts.append(inline_span(capitalise_at_sentence_start("".join(parts), value), attr))
+        value = capitalise_at_sentence_start("".join(parts), value)
+        if isinstance(attr, list):
+            texts = [str(t) for t, _ in attr]
+            if texts and "".join(texts) != value and texts[0]:
+                texts[0] = value[:1] + texts[0][1:]  # the capital letter of a sentence start
+            parts.append("".join(inline_span(t, a) for t, (_, a) in zip(texts, attr)))
+        else:
+            parts.append(inline_span(value, attr))
     return "".join(parts)
 
 

@@ -86,7 +86,7 @@ def inline(value) -> None:
     print(str(value), end="")
 
 
-def inline_attrs(value) -> dict[str, str] | None:
+def inline_attrs(value) -> dict[str, str] | list | None:
     """The HTML attributes an inline value asks for, or None.
 
     A value may define ``_inline_attrs_()`` returning a mapping of HTML
@@ -94,7 +94,20 @@ def inline_attrs(value) -> dict[str, str] | None:
     HTML page wraps its text in a span with them, every other output prints
     the text alone. Deliberately not ``_repr_html_``: Jupyter front ends and
     Quarto would show that instead of the plain text.
+
+    A value made of pieces (a sentence whose numbers each have a tooltip)
+    may instead define ``_inline_parts_()`` returning its pieces in order,
+    each a string that may itself define ``_inline_attrs_()``; the result is
+    then a list of ``[text, attrs or None]`` pairs, one span per piece that
+    asks for one (None when no piece does).
     """
+    parts = getattr(type(value), "_inline_parts_", None)
+    if parts is not None:
+        try:
+            pieces = [[str(p), inline_attrs(p)] for p in parts(value)]
+        except Exception:  # a tooltip is never worth a failed render
+            return None
+        return pieces if any(a for _, a in pieces) else None
     method = getattr(type(value), "_inline_attrs_", None)
     if method is None:
         return None

@@ -150,21 +150,23 @@ def tolerance_text(value) -> str:
 #: Where the stars of Table 9 come from, and how the 2025 edition's significance is audited.
 AUDIT_STARS_NOTE = (
     "Stjernerne i rapportens Tabel 9 (* p < 0,05, ** p < 0,01, *** p < 0,001) sættes af rapportsystemet ud fra "
-    "modellens p-værdier (Wald-test af hver koefficient i den logistiske regression); de er ikke overtaget fra "
+    "modellens p-værdier (modellens test af hver faktor i den logistiske regression); de er ikke overtaget fra "
     "2025-udgaven. 2025-udgavens Tabel 9 trykker ingen signifikansstjerner ved tallene (»**« efter »Vurdering af "
     "forløbets betydning« henviser til tabellens fodnote), så dens signifikans er kontrolleret som et interval for "
     "p-værdien: »n.s.« som p ≥ 0,05 og en trykt odds ratio som p < 0,05."
 )
 
 #: The audit's verdicts (:func:`ipsreport.audit.audit_status`) in Danish, plus a hidden value.
-STATUS_DA = {"exact": "Præcist", "tolerance": "Inden for tolerance", "not_reproduced": "Ikke genskabt",
-             "hidden": "Skjult"}
+STATUS_DA = {"exact": "Præcist", "tolerance": "Inden for tolerance", "correction": "Rettelse",
+             "not_reproduced": "Ikke genskabt", "hidden": "Skjult"}
 #: What each verdict means, for the notes.
 STATUS_NOTE = (
     "»Præcist«: det beregnede tal giver det trykte, når det afrundes som i 2025-udgaven. »Inden for tolerance«: "
     "afstanden er større end afrundingen, men inden for den tolerance, der står ved tallet, fordi 2025-udgaven kun "
-    "angiver tallet i ord, som en grænse eller med en værdi, ingen hele antal kan give; årsagen står ved tallet. "
-    "»Ikke genskabt«: afstanden er større end tolerancen; årsagen står ved tallet, når den er kendt."
+    "angiver tallet i ord, som en grænse, med en anden afrunding eller med en værdi, ingen hele antal kan give; "
+    "årsagen står ved tallet. »Rettelse«: det trykte tal strider mod 2025-udgavens egne tabeller eller svar; denne "
+    "rapport skriver det rettede tal, og data giver det rettede tal; årsagen står ved tallet. »Ikke genskabt«: "
+    "afstanden er større end tolerancen; årsagen står ved tallet, når den er kendt."
 )
 
 

@@ -12,6 +12,7 @@ from great_tables import loc, style
 from ipsreport import disclosure, fmt
 from ipsreport.disclosed import disclosed
 from ipsreport.tables.download import ReportTable, downloadable, tidy_counts
+from ipsreport.tables.rounding import rounding_note
 from ipsreport.tables.style import (
     NBSP,
     REGISTRY_NOTE,
@@ -76,7 +77,7 @@ def tab_background(ed) -> ReportTable:
     table = table.cols_label(cell="Total").tab_stubhead("Baggrundsforhold")
     table = table.tab_spanner(keep_together(base_label(n_respondents)), columns=["cell"])
     table = table.cols_align("right", columns=["cell"])
-    table = add_notes(table, [suppression_note(min_cell, marked)])
+    table = add_notes(table, [suppression_note(min_cell, marked), rounding_note(counts)])
     data, titles = tidy_counts(summary, "category", "Kategori", extra={"section": "Baggrundsforhold"})
     data.insert(len(data.columns) - 1, "value", summary["value"])
     return downloadable(table, data, {**titles, "value": "Værdi (år)"})

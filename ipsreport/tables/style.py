@@ -17,6 +17,7 @@ from great_tables import GT
 
 from ipsreport import disclosure, fmt
 from ipsreport.tables.download import ReportTable, downloadable, tidy_counts
+from ipsreport.tables.rounding import rounding_note
 
 __all__ = [
     "REGISTRY_NOTE",
@@ -135,7 +136,7 @@ def count_table(protected: pd.DataFrame, stem: str, first_label: str, min_cell: 
     table = table.cols_label(category=first_label, cell=data_label)
     table = table.tab_spanner(keep_together(base_label(marked["base"])), columns=["cell"])
     table = table.cols_align("right", columns=["cell"])
-    table = add_notes(table, [*notes, suppression_note(min_cell, marked)])
+    table = add_notes(table, [*notes, suppression_note(min_cell, marked), rounding_note(protected)])
     return downloadable(table, *tidy_counts(protected, "category", first_label.rstrip("*")))
 
 
@@ -174,5 +175,5 @@ def grid_table(protected: pd.DataFrame, stem: str, min_cell: int, notes=()) -> R
                                                                                    missing_text=fmt.MISSING)
     table = table.tab_spanner(keep_together(f"Andel af svarene ({base_label(bases)})"), columns=columns)
     table = table.cols_align("right", columns=columns)
-    table = add_notes(table, [*notes, suppression_note(min_cell, marked)])
+    table = add_notes(table, [*notes, suppression_note(min_cell, marked), rounding_note(protected)])
     return downloadable(table, *tidy_counts(protected, "category", "Svar", extra={"label": "Spørgsmål"}))

@@ -1,0 +1,181 @@
+"""Tooltips for the numbers inside generated sentences.
+
+A sentence fact ("Odds ratioen er 2,20 for … samt 2,24 for …") is one
+value, but its numbers each come from somewhere. :func:`source_numbers`
+lists, for the disclosed frame a sentence is built from, every number as the
+sentences print it with the Danish line that says what it is;
+:func:`trace` then cuts the sentence into plain text and traced numbers
+(:class:`TracedText`). The render engine puts each traced number in its own
+tooltip span on the HTML page (``_inline_parts_``, see
+:mod:`ipsreport.render.kernel_helpers`); everywhere else the sentence is
+plain text. The sentence builders need not know: they format numbers with
+:mod:`ipsreport.fmt`, and the same formatting is used here.
+
+A printed number that two different quantities of the frame share ("0,47"
+as an odds ratio and as an interval bound) is left without a tooltip rather
+than given a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+import pandas as pd
+
+from ipsreport import fmt
+from ipsreport.facts.fact import Fact, FactText, in_sentence
+from ipsreport.facts.provenance import tooltip
+from ipsreport.facts.sources import AUDIT, PAIRED, PLACEMENT_OF_PLACED, REGRESSION, Source
+
+__all__ = ["NUMBER", "TracedText", "trace", "source_numbers", "is_value"]
+
+#: A number as prose prints it ("2,20", "0,053", "1.234", "95"), not part of a name ("WHO-5", "2025-udgaven").
+NUMBER = re.compile(r"(?<![\w\-–])\d+(?:[.,]\d+)*(?![\w%]*-\w)(?![\w])")
+
+
+class TracedText(str):
+    """A sentence (a plain ``str`` to every reader) whose numbers carry their own tooltips.
+
+    ``parts`` are the sentence's pieces in order: plain ``str`` and
+    :class:`~ipsreport.facts.fact.FactText` (a number with its tooltip).
+    :meth:`_inline_parts_` offers them to the render engine.
+    """
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, parts) -> "TracedText":
+        parts = tuple(p for p in parts if p)
+        obj = super().__new__(cls, "".join(str(p) for p in parts))
+        obj.parts = parts
+        return obj
+
+    def __reduce__(self):
+        return (TracedText, (self.parts,))
+
+    def _inline_parts_(self) -> tuple[str, ...]:
+        """The pieces, each a ``str`` or a :class:`FactText` (see :mod:`ipsreport.render.kernel_helpers`)."""
+        return self.parts
+
+
+def is_value(text: str) -> bool:
+    """A value or a phrase ("[0,77; 1,20]", "steg fra 7,85 til 8,03", "seks ud af ti"), not a sentence."""
+    return bool(text.strip()) and not text.rstrip().endswith((".", "!", "?"))
+
+
+def trace(text: str, numbers: dict[str, str | None]) -> str:
+    """``text`` with every number in ``numbers`` as a traced part; plain ``text`` when none is found.
+
+    Parameters
+    ----------
+    text : str
+        A sentence as printed.
+    numbers : dict
+        Printed number -> its tooltip (``None``: known, but ambiguous; left plain).
+    """
+    parts: list[str] = []
+    at = 0
+    for match in NUMBER.finditer(text):
+        line = numbers.get(match.group(0))
+        if not line:
+            continue
+        parts += [text[at:match.start()], FactText(match.group(0), line)]
+        at = match.end()
+    if not parts:
+        return text
+    return TracedText([*parts, text[at:]])
+
+
+def _collect() -> tuple[dict[str, str | None], Callable[[str, str], None]]:
+    found: dict[str, str | None] = {}
+
+    def add(printed: str, line: str) -> None:
+        if not printed or printed == fmt.MISSING:
+            return
+        if printed in found and found[printed] != line:
+            found[printed] = None  # two quantities print alike: no tooltip rather than a wrong one
+        else:
+            found[printed] = line
+
+    return found, add
+
+
+def _get(row, column: str):
+    """A cell of a summary row, or None where the frame has no such column (hand-made summaries in tests)."""
+    value = row.get(column)
+    return None if value is None or pd.isna(value) else value
+
+
+def _line(what: str, source: Source, base=None, min_cell: int = 0) -> str:
+    return tooltip(what, Fact(None, "num", base=base), source.name, min_cell)
+
+
+def source_numbers(f, source: Source | None) -> dict[str, str | None]:
+    """Every number a sentence built from ``source`` may print, with its tooltip.
+
+    Parameters
+    ----------
+    f : Facts
+        The edition's facts (for the disclosed frames and the small-number rule).
+    source : Source, optional
+        The frame the sentence reads.
+
+    Returns
+    -------
+    dict
+        Printed number -> Danish tooltip, or ``None`` where two quantities print alike.
+    """
+    found, add = _collect()
+    if source is REGRESSION:
+        result = f._summary(REGRESSION)
+        n = getattr(result, "n", None)
+        for _, row in result.terms.iterrows():
+            label = in_sentence(str(_get(row, "label") or row.get("term", "")))
+            odds, low, high, p = (_get(row, c) for c in ("odds_ratio", "ci_low", "ci_high", "p"))
+            if odds is not None:
+                add(fmt.num(odds, 2), _line(f"Odds ratio for {label} (Tabel 9)", source, n))
+            if low is not None and high is not None:
+                add(fmt.num(low, 2), _line(f"Nedre grænse af konfidensintervallet for {label} (Tabel 9)", source, n))
+                add(fmt.num(high, 2), _line(f"Øvre grænse af konfidensintervallet for {label} (Tabel 9)", source, n))
+            if p is not None:
+                add(fmt.pvalue(p), _line(f"p-værdi for {label} (Tabel 9)", source, n))
+        # The thresholds the sentences read the odds ratios against (regression_prose).
+        add("2", "En odds ratio over 2: oddsene for at være i job eller uddannelse mere end fordobles for hvert trin "
+                 "op ad skalaen")
+        add(fmt.num(0.5, 1), "En odds ratio under 0,5: oddsene for at være i job eller uddannelse mere end halveres "
+                             "for hvert trin op ad skalaen")
+        level = fmt.num((1 - float(f._ed.settings.alpha)) * 100, 1, strip_zeros=True)
+        add(level, "Konfidensintervallernes niveau: 100 % minus signifikansniveauet (en indstilling i rapportsystemet)")
+    elif source is PAIRED:
+        from ipsreport.facts.reading import decimals
+
+        for _, row in f._summary(PAIRED).iterrows():
+            places, label, n = decimals(row["score"]), str(_get(row, "label") or row["score"]), _get(row, "n")
+            start, end, p = (_get(row, c) for c in ("mean_start", "mean_end", "p_ttest"))
+            if start is not None:
+                add(fmt.num(start, places), _line(f"Gennemsnit ved opstart: {label}", source, n))
+            if end is not None:
+                add(fmt.num(end, places), _line(f"Gennemsnit ved afslutning: {label}", source, n))
+            if p is not None:
+                add(fmt.pvalue(p), _line(f"p-værdi for ændringen fra opstart til afslutning: {label}", source, n))
+        population = f._ed.codebook.scores["who5"]["population_mean"]
+        add(fmt.num(population, 0), "Gennemsnitlig WHO-5-score i den danske befolkning (fra kodebogen)")
+    elif source is PLACEMENT_OF_PLACED:
+        for base in f._summary(PLACEMENT_OF_PLACED)["base"].dropna().unique():
+            add(fmt.count(base), _line("Unge, der har været i et virksomhedsforløb, og som svarede ved afslutning",
+                                       source))
+    elif source is AUDIT:
+        frame = f._summary(AUDIT)
+        hidden = frame["suppressed"] if "suppressed" in frame else pd.Series(False, index=frame.index)
+        status = frame["status"].where(~hidden, "hidden")
+        what = {"exact": "Genberegnede tal, der giver præcist det trykte tal",
+                "tolerance": "Genberegnede tal inden for en angivet tolerance",
+                "correction": "Rettelser af fejl i 2025-udgaven, som data bekræfter",
+                "not_reproduced": "Tal, der ikke genskabes",
+                "hidden": "Genberegnede tal, der ikke vises efter reglen for små tal"}
+        add(fmt.count(len(frame)), _line("Tal fra 2025-udgaven, der er genberegnet fra data", source))
+        for key, line in what.items():
+            count = int((status == key).sum())
+            if count:
+                add(fmt.count(count), _line(line, source))
+    return found
