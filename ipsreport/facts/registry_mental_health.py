@@ -6,12 +6,12 @@ Every fact is written out by name; Table 9's terms are those of
 
 from __future__ import annotations
 
+from ipsreport.facts import changes as ch
 from ipsreport.facts import findings
 from ipsreport.facts import reading as rd
 from ipsreport.facts import regression_prose as rp
 from ipsreport.facts.definition import computed
 from ipsreport.facts.fact import Fact
-from ipsreport.facts.sentences import mental_health_summary
 from ipsreport.facts.sources import PAIRED, REGRESSION, WHO5_BANDS
 
 __all__ = ["FACTS"]
@@ -30,12 +30,15 @@ FACTS = (
              rule="none (a mean of paired answers)", doc="mean WHO-5 wellbeing at start (2025: \"49\")"),
     computed("who5_end", lambda f: rd.mean(f, "who5", "mean_end"), kind="num", source=PAIRED,
              rule="none (a mean of paired answers)", doc="mean WHO-5 wellbeing at the end (2025: \"51\")"),
-    computed("who5_direction", lambda f: rd.direction(f, "who5"), kind="text", source=PAIRED,
-             doc="WHO-5 wellbeing: \"steg\" / \"faldt\" / \"var uændret\""),
+    computed("who5_direction", lambda f: ch.direction(f, "who5"), kind="text", source=PAIRED,
+             doc="WHO-5 wellbeing: \"steg\" / \"faldt\" (only when the test shows it) / \"lå på niveau med starten\""),
     computed("who5_significance", lambda f: rd.significance(f, "who5"), kind="text", source=PAIRED,
              doc="WHO-5 wellbeing: \"statistisk signifikant\" / \"ikke statistisk signifikant\""),
-    computed("who5_change", lambda f: rd.change(f, "who5"), kind="text", source=PAIRED,
-             doc="WHO-5 wellbeing: \"steg fra 49 til 51\" / \"var uændret på 3,10\""),
+    computed("who5_change", lambda f: ch.change(f, "who5"), kind="text", source=PAIRED,
+             doc="WHO-5 wellbeing: \"steg fra 49 til 60\" (only when the test shows it) / \"var 49 ved start og 51 ved "
+                 "afslutning\""),
+    computed("who5_change_sentence", lambda f: ch.change_sentence(f, "who5"), kind="text", source=PAIRED,
+             doc="chapter 6: WHO-5 wellbeing at start and end and what the paired test says"),
     computed("who5_p_ttest", lambda f: rd.p_ttest(f, "who5"), kind="text", source=PAIRED,
              doc="WHO-5 wellbeing: p-value of the paired t-test"),
     # mastery and self-esteem
@@ -45,12 +48,15 @@ FACTS = (
              rule="none (a mean of paired answers)", doc="mean mastery and self-esteem at start (2025: \"7,85\")"),
     computed("mastery_end", lambda f: rd.mean(f, "mastery", "mean_end"), kind="num", source=PAIRED,
              rule="none (a mean of paired answers)", doc="mean mastery and self-esteem at the end (2025: \"8,03\")"),
-    computed("mastery_direction", lambda f: rd.direction(f, "mastery"), kind="text", source=PAIRED,
-             doc="mastery and self-esteem: \"steg\" / \"faldt\" / \"var uændret\""),
+    computed("mastery_direction", lambda f: ch.direction(f, "mastery"), kind="text", source=PAIRED,
+             doc="mastery and self-esteem: \"steg\" / \"faldt\" (only when the test shows it) / \"lå på niveau med starten\""),
     computed("mastery_significance", lambda f: rd.significance(f, "mastery"), kind="text", source=PAIRED,
              doc="mastery and self-esteem: \"statistisk signifikant\" / \"ikke statistisk signifikant\""),
-    computed("mastery_change", lambda f: rd.change(f, "mastery"), kind="text", source=PAIRED,
-             doc="mastery and self-esteem: \"steg fra 49 til 51\" / \"var uændret på 3,10\""),
+    computed("mastery_change", lambda f: ch.change(f, "mastery"), kind="text", source=PAIRED,
+             doc="mastery and self-esteem: \"steg fra 49 til 60\" (only when the test shows it) / \"var 49 ved start og 51 ved "
+                 "afslutning\""),
+    computed("mastery_change_sentence", lambda f: ch.change_sentence(f, "mastery"), kind="text", source=PAIRED,
+             doc="chapter 6: mastery and self-esteem at start and end and what the paired test says"),
     computed("mastery_p_ttest", lambda f: rd.p_ttest(f, "mastery"), kind="text", source=PAIRED,
              doc="mastery and self-esteem: p-value of the paired t-test"),
     # loneliness
@@ -60,12 +66,15 @@ FACTS = (
              rule="none (a mean of paired answers)", doc="mean loneliness at start (2025: \"2,83\")"),
     computed("loneliness_end", lambda f: rd.mean(f, "loneliness", "mean_end"), kind="num", source=PAIRED,
              rule="none (a mean of paired answers)", doc="mean loneliness at the end (2025: \"2,70\")"),
-    computed("loneliness_direction", lambda f: rd.direction(f, "loneliness"), kind="text", source=PAIRED,
-             doc="loneliness: \"steg\" / \"faldt\" / \"var uændret\""),
+    computed("loneliness_direction", lambda f: ch.direction(f, "loneliness"), kind="text", source=PAIRED,
+             doc="loneliness: \"steg\" / \"faldt\" (only when the test shows it) / \"lå på niveau med starten\""),
     computed("loneliness_significance", lambda f: rd.significance(f, "loneliness"), kind="text", source=PAIRED,
              doc="loneliness: \"statistisk signifikant\" / \"ikke statistisk signifikant\""),
-    computed("loneliness_change", lambda f: rd.change(f, "loneliness"), kind="text", source=PAIRED,
-             doc="loneliness: \"steg fra 49 til 51\" / \"var uændret på 3,10\""),
+    computed("loneliness_change", lambda f: ch.change(f, "loneliness"), kind="text", source=PAIRED,
+             doc="loneliness: \"steg fra 49 til 60\" (only when the test shows it) / \"var 49 ved start og 51 ved "
+                 "afslutning\""),
+    computed("loneliness_change_sentence", lambda f: ch.change_sentence(f, "loneliness"), kind="text", source=PAIRED,
+             doc="chapter 6: loneliness at start and end and what the paired test says"),
     computed("loneliness_p_ttest", lambda f: rd.p_ttest(f, "loneliness"), kind="text", source=PAIRED,
              doc="loneliness: p-value of the paired t-test"),
     # psychological burden
@@ -75,18 +84,25 @@ FACTS = (
              rule="none (a mean of paired answers)", doc="mean psychological burden at start (2025: \"3,10\")"),
     computed("burden_end", lambda f: rd.mean(f, "burden", "mean_end"), kind="num", source=PAIRED,
              rule="none (a mean of paired answers)", doc="mean psychological burden at the end (2025: \"3,22\")"),
-    computed("burden_direction", lambda f: rd.direction(f, "burden"), kind="text", source=PAIRED,
-             doc="psychological burden: \"steg\" / \"faldt\" / \"var uændret\""),
+    computed("burden_direction", lambda f: ch.direction(f, "burden"), kind="text", source=PAIRED,
+             doc="psychological burden: \"steg\" / \"faldt\" (only when the test shows it) / \"lå på niveau med starten\""),
     computed("burden_significance", lambda f: rd.significance(f, "burden"), kind="text", source=PAIRED,
              doc="psychological burden: \"statistisk signifikant\" / \"ikke statistisk signifikant\""),
-    computed("burden_change", lambda f: rd.change(f, "burden"), kind="text", source=PAIRED,
-             doc="psychological burden: \"steg fra 49 til 51\" / \"var uændret på 3,10\""),
+    computed("burden_change", lambda f: ch.change(f, "burden"), kind="text", source=PAIRED,
+             doc="psychological burden: \"steg fra 49 til 60\" (only when the test shows it) / \"var 49 ved start og 51 ved "
+                 "afslutning\""),
+    computed("burden_change_sentence", lambda f: ch.change_sentence(f, "burden"), kind="text", source=PAIRED,
+             doc="chapter 6: psychological burden at start and end and what the paired test says"),
     computed("burden_p_ttest", lambda f: rd.p_ttest(f, "burden"), kind="text", source=PAIRED,
              doc="psychological burden: p-value of the paired t-test"),
     computed("any_mental_health_significant", rd.any_significant, kind="text", source=PAIRED,
              doc="\"Ingen af ændringerne er\" / \"Nogle af ændringerne er\""),
-    computed("mental_health_summary", mental_health_summary, kind="text", source=PAIRED,
-             doc="sentence: the overall direction of wellbeing, mastery and loneliness"),
+    computed("mental_health_summary", ch.mental_health_summary, kind="text", source=PAIRED,
+             doc="sentence: the overall development of wellbeing, mastery and loneliness, as strong as the tests"),
+    computed("mental_health_changes", ch.mental_health_changes, kind="text", source=PAIRED,
+             doc="sentence: the four scores at start and end; a change named only where the test shows it"),
+    computed("burden_reading", ch.burden_reading, kind="text", source=PAIRED,
+             doc="chapter 6: what happened to the burden, and how a rise can be read"),
     computed("who5_band_low_start_pct", lambda f: rd.band(f, 1, "start"), kind="pct", source=WHO5_BANDS,
              rule="min_cell", doc="WHO-5 band 1 (low) at the start; base: paired respondents (2025: 27,5 %)"),
     computed("who5_band_low_end_pct", lambda f: rd.band(f, 1, "end"), kind="pct", source=WHO5_BANDS,
@@ -179,20 +195,16 @@ FACTS = (
              doc="Table 9: confidence interval of the odds ratio of burden"),
     computed("regression_nonsignificant_terms", lambda f: rd.terms_text(f, significant=False), kind="text",
              source=REGRESSION, rule=_MODEL, doc="Danish list of the factors that are not significant"),
-    computed("regression_finding", findings.regression_finding, kind="text", source=REGRESSION, rule=_MODEL,
-             doc="verb phrase after \"Analysen ...\": with which factors there is an association"),
-    computed("regression_others_sentence", findings.regression_others, kind="text", source=REGRESSION,
-             rule=_MODEL, doc="sentence on the factors without a significant association"),
-    computed("regression_significant_or_sentence", findings.significant_or_sentence, kind="text",
-             source=REGRESSION, rule=_MODEL, doc="\"Odds ratioen er 2,12 for ...\" over the significant factors"),
     computed("burden_or_sentence", findings.burden_sentence, kind="text", source=REGRESSION, rule=_MODEL,
-             doc="chapter 7: psychological burden in Table 9, or why it has no estimate"),
+             doc="chapter 7: psychological burden in Table 9, shown or not by p-value and interval"),
     # The same findings in running Danish (regression_prose): what chapters 2 and 7 print.
     computed("regression_summary", lambda f: Fact(None, "text", text=rp.summary(f._summary(REGRESSION))),
-             kind="text", source=REGRESSION, rule=_MODEL, doc="chapter 2: Table 9 in one paragraph"),
+             kind="text", source=REGRESSION, rule=_MODEL,
+             doc="chapters 2 and 7: Table 9 in one paragraph, with the caveat of the note under it"),
     computed("regression_result_sentence",
              lambda f: Fact(None, "text", text=rp.result_sentence(f._summary(REGRESSION))), kind="text",
-             source=REGRESSION, rule=_MODEL, doc="chapter 7: the significant factors and their direction"),
+             source=REGRESSION, rule=_MODEL,
+             doc="chapter 7: the factors shown to matter, their odds ratios, the caveat"),
     computed("regression_rest_sentence",
              lambda f: Fact(None, "text", text=rp.rest_sentence(f._summary(REGRESSION))), kind="text",
              source=REGRESSION, rule=_MODEL, doc="chapter 7: the other factors"),
