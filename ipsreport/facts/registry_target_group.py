@@ -1,4 +1,4 @@
-"""Facts of the target group: head counts, Table 1 (duration), Table 2 (background),
+"""Facts of the target group: head counts, non-response, Table 1 (duration), Table 2 (background),
 Table 4 (supports), goals and Tables 5-6 (motivation, resources).
 
 Every fact is written out by name (``grep -rn edu_primary_pct ipsreport``
@@ -7,11 +7,12 @@ finds it); the codes and labels follow the codebook (``ipsreport/codebook``).
 
 from __future__ import annotations
 
+from ipsreport.facts import nonresponse_prose as nr
 from ipsreport.facts import reading as rd
 from ipsreport.facts.definition import computed, counted, pooled
 from ipsreport.facts.fact import Fact
-from ipsreport.facts.sources import (AGE, BACKGROUND, DURATION, DURATION_MONTHS, GOALS, MOTIVATION, RESOURCES,
-                                     SUPPORTS, WORK_EXPERIENCE_YEARS)
+from ipsreport.facts.sources import (AGE, BACKGROUND, DURATION, DURATION_MONTHS, GOALS, MOTIVATION, NONRESPONSE,
+                                     RESOURCES, SUPPORTS, WORK_EXPERIENCE_YEARS)
 from ipsreport.facts.sentences import edu_higher_sentence
 
 __all__ = ["FACTS"]
@@ -70,6 +71,15 @@ FACTS = (
             doc="end survey respondents; base: the start survey respondents (2025: 78 %)"),
     counted("followup_share_of_baseline_of", measure="followup_of_baseline", kind="of",
             doc="end survey respondents; base: the start survey respondents (2025: \"43 ud af 55\")"),
+    # Non-response (chapter 3, Bilag 6): summaries/nonresponse.py.
+    computed("nonresponse_n", nr.nonresponse_n, kind="count", source=NONRESPONSE, rule="min_cell (a group size)",
+             doc="start survey respondents who did not answer at the end (2025: 12)"),
+    computed("nonresponse_sentence", nr.representativeness, kind="text", source=NONRESPONSE,
+             rule="min_cell; a variable with a hidden cell is not tested",
+             doc="sentence: do the end answers represent everyone who answered at the start (as strong as the tests)"),
+    computed("nonresponse_vs_2025", nr.versus_2025, kind="text", source=NONRESPONSE,
+             rule="min_cell; a variable with a hidden cell is not tested",
+             doc="sentence: the result against the 2025 edition's (no systematic differences)"),
     counted("psychiatry_registry_of", measure="psychiatry_contact", kind="of",
             doc="in contact with psychiatry (registry); base: all enrolled (2025: \"33 ud af 66\")"),
     counted("psychiatry_registry_n", measure="psychiatry_contact", kind="n",
