@@ -158,7 +158,7 @@ def test_changes_summary_names_only_the_changes_the_tests_show(make_edition):
 
 @pytest.mark.parametrize(("rows", "expected"), [
     ({"who5": (49.0, 51.0, -6.1, 10.1, 0.62), "loneliness": (2.83, 2.70, -0.55, 0.30, 0.55)},
-     "er de unges mentale sundhed ved afslutning på niveau med starten. Alle tre gennemsnit har flyttet sig"),
+     "er de unges mentale sundhed ved afslutning på niveau med starten. Alle tre gennemsnit har dog flyttet sig"),
     ({}, "på niveau med starten."),  # loneliness rose a little: no "gode retning"
     ({"who5": (49.0, 60.0, 3.0, 19.0, 0.01), "mastery": (7.0, 8.0, 0.5, 1.5, 0.01),
       "loneliness": (3.0, 2.0, -1.5, -0.5, 0.01)}, "udviklet sig positivt"),

@@ -39,9 +39,9 @@ def test_contract_names_parsed():
 
 #: Sentences that are left out ("") when the data do not support them (see their docstrings).
 MAY_BE_EMPTY = {
-    "regression_others_sentence", "regression_rest_sentence", "regression_significant_or_sentence",
+    "regression_rest_sentence",
     "synthetic_notice", "mental_health_summary", "evaluation_summary", "education_choice_sentence",
-    "followup_enrolled_sentence", "placement_noanswer_sentence",
+    "followup_enrolled_sentence", "placement_noanswer_sentence", "nonresponse_vs_2025", "burden_reading",
 }
 
 

@@ -156,7 +156,8 @@ def _sentence(make_edition, frame, **settings) -> Facts:
 def test_sentence_names_the_differences_the_tests_find(make_edition):
     f = _sentence(make_edition, _frame({"age_group": 0.041, "who5": 0.012}))
     assert f.nonresponse_sentence == (
-        "De 12, der ikke svarede ved afslutning, adskilte sig ved start fra dem, der svarede: flere af dem var over "
+        "De 12, der ikke svarede ved afslutning, adskilte sig ved start fra dem, der svarede: en større andel af dem "
+        "var over "
         f"{AGE_SPLIT} år (92 % mod 58 %), og de havde lavere trivsel (WHO-5-gennemsnit 33 mod 48). Der er ingen "
         "statistisk signifikant forskel i køn, status ved opstart, uddannelse samt mestring og selvværd. Svarene ved "
         "afslutning kommer altså især fra de unge, der havde det bedre ved start, og kan give et for lyst billede af "

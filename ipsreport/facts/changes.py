@@ -162,8 +162,8 @@ def mental_health_summary(f) -> Fact:
     elif len(same) == len(scores):
         text = "Målt på trivsel, mestring og ensomhed er de unges mentale sundhed ved afslutning på niveau med starten."
         if all(_moved_well(f, s) for s in scores):
-            text += (" Alle tre gennemsnit har flyttet sig lidt i den gode retning, men ikke mere, end tilfældigheder "
-                     "kan forklare.")
+            # A description of the sample; whether it is more than chance is mental_health_changes' to say.
+            text += " Alle tre gennemsnit har dog flyttet sig lidt i den gode retning."
     else:
         pieces = []
         if better:

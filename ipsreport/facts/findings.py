@@ -44,7 +44,7 @@ def burden_sentence(f) -> Fact:
             text += " Den går altså den modsatte vej: unge med mere belastning er oftere i job eller uddannelse."
     elif row["ci_low"] <= 1 <= row["ci_high"]:
         text = (f"Heller ikke i denne udgave er sammenhængen statistisk signifikant: odds ratioen er {odds} "
-                f"(p-værdi {p}), og {interval} og rummer dermed 1, altså ingen sammenhæng.")
+                f"(p-værdi {p}), og {interval} og rummer dermed 1, der svarer til ingen sammenhæng.")
     else:
         # A profile interval may exclude 1 while the Wald p-value does not pass alpha: not shown either way.
         text = (f"Heller ikke i denne udgave er sammenhængen statistisk signifikant: odds ratioen er {odds}, men "

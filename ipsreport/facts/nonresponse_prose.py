@@ -23,7 +23,7 @@ NOUNS = {
     "age_group": "alder", "gender": "køn", "referral_status": "status ved opstart", "education": "uddannelse",
     "who5": "trivsel (WHO-5)", "mastery": "mestring og selvværd",
 }
-#: (variable, code) -> what "flere af dem ..." were or had.
+#: (variable, code) -> what "en større andel af dem ..." were or had.
 PREDICATES = {
     ("age_group", 1): f"var {AGE_SPLIT} år eller yngre", ("age_group", 2): f"var over {AGE_SPLIT} år",
     ("gender", 1): "var kvinder", ("gender", 2): "var mænd eller af andet køn",
@@ -49,7 +49,7 @@ def nonresponse_n(f) -> Fact:
 
 
 def _describe(part: pd.DataFrame) -> tuple[str, str]:
-    """What a difference is ("flere af dem var over 20 år (92 % mod 58 %)") and its direction for scores."""
+    """What a difference is ("en større andel af dem var over 20 år (92 % mod 58 %)"); for a score, its side."""
     variable = str(part["variable"].iloc[0])
     by = part.set_index(["code", "group"]) if part["kind"].iloc[0] == "category" else part.set_index("group")
     if part["kind"].iloc[0] == "score":
@@ -61,7 +61,7 @@ def _describe(part: pd.DataFrame) -> tuple[str, str]:
     codes = list(dict.fromkeys(part["code"]))
     code = max(codes, key=lambda c: by.loc[(c, "not_responded"), "pct"] - by.loc[(c, "responded"), "pct"])
     a, b = by.loc[(code, "not_responded"), "pct"], by.loc[(code, "responded"), "pct"]
-    return f"flere af dem {PREDICATES[(variable, int(code))]} ({fmt.pct(a)} mod {fmt.pct(b)})", ""
+    return f"en større andel af dem {PREDICATES[(variable, int(code))]} ({fmt.pct(a)} mod {fmt.pct(b)})", ""
 
 
 def _clauses(items: list[str]) -> str:

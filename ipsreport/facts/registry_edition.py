@@ -6,7 +6,7 @@ Every fact is written out by name.
 
 from __future__ import annotations
 
-from ipsreport import disclosure, fmt
+from ipsreport import disclosure, evidence, fmt
 from ipsreport.facts import findings, provenance
 from ipsreport.facts import reading as rd
 from ipsreport.facts import sentences as fs
@@ -163,7 +163,9 @@ FACTS = (
     computed("cases_n", lambda f: _count_text(fs.cases_count()), kind="text", rule="none (case files)",
              doc="number of case files (Bilag 1-4)"),
     computed("regression_epv_min", lambda f: _count_text(fs.epv_min()), kind="text", rule="none (a constant)",
-             doc="minimum events per variable for Table 9 (`ipsreport.models.EPV_MIN`)"),
+             doc="minimum events per variable for Table 9 (`ipsreport.evidence.EPV_MIN`)"),
+    computed("regression_epv_low", lambda f: _count_text(evidence.EPV_LOW), kind="text", rule="none (a constant)",
+             doc="events per variable below which Table 9 is read as signs only (`ipsreport.evidence.EPV_LOW`)"),
     computed("regression_terms_n", _regression_terms_n, kind="text", rule="none (a constant)",
              doc="number of factors in Table 9"),
     computed("synthetic_notice", findings.synthetic_notice, kind="text", rule="none",
