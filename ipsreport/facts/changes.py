@@ -18,7 +18,7 @@ from ipsreport.facts.fact import NOT_COMPARED, Fact, join
 from ipsreport.facts.reading import decimals, paired
 
 __all__ = [
-    "SCORE_WORDS", "verdict", "direction", "change", "change_sentence", "mental_health_changes",
+    "SCORE_WORDS", "verdict", "direction", "change", "change_sentence", "any_change", "mental_health_changes",
     "mental_health_summary", "burden_reading",
 ]
 
@@ -112,6 +112,12 @@ def change_sentence(f, score: str) -> Fact:
             text += f" (p-værdi {fmt.pvalue(row['p_ttest'])})."
         text += f" {_capital(subject)} ligger dermed på niveau med starten."
     return Fact(found, "text", text=text)
+
+
+def any_change(f) -> Fact:
+    """ "Nogle af ændringerne er" when a test shows a change in any of the four scores, else "Ingen af ændringerne er"."""
+    shown = any(verdict(f, score) in _VERB for score in SCORE_WORDS)
+    return Fact(shown, "text", text="Nogle af ændringerne er" if shown else "Ingen af ændringerne er")
 
 
 def mental_health_changes(f) -> Fact:

@@ -17,7 +17,7 @@ from ipsreport.facts.sources import AGE, AUDIT, CASELOAD_FACTS, EXIT, PAIRED, RE
 
 __all__ = [
     "protected_count", "age_over20", "words_of", "target_met", "exit_pool", "exit_fact", "paired", "decimals",
-    "paired_n", "mean", "significance", "p_ttest", "any_significant", "band", "term",
+    "paired_n", "mean", "significance", "p_ttest", "band", "term",
     "odds_ratio", "p_value", "ci", "terms_text", "regression_n", "regression_events", "caseload", "audit",
 ]
 
@@ -93,11 +93,6 @@ def significance(f, score: str) -> Fact:
 def p_ttest(f, score: str) -> Fact:
     p = paired(f, score)["p_ttest"]
     return Fact(float(p), "text", text=fmt.pvalue(p))
-
-
-def any_significant(f) -> Fact:
-    sig = bool(f._summary(PAIRED)["significant"].any())
-    return Fact(sig, "text", text="Nogle af ændringerne er" if sig else "Ingen af ændringerne er")
 
 
 def band(f, code: int, time: str) -> Fact:

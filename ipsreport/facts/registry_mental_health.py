@@ -95,7 +95,7 @@ FACTS = (
              doc="chapter 6: psychological burden at start and end and what the paired test says"),
     computed("burden_p_ttest", lambda f: rd.p_ttest(f, "burden"), kind="text", source=PAIRED,
              doc="psychological burden: p-value of the paired t-test"),
-    computed("any_mental_health_significant", rd.any_significant, kind="text", source=PAIRED,
+    computed("any_mental_health_significant", ch.any_change, kind="text", source=PAIRED,
              doc="\"Ingen af ændringerne er\" / \"Nogle af ændringerne er\""),
     computed("mental_health_summary", ch.mental_health_summary, kind="text", source=PAIRED,
              doc="sentence: the overall development of wellbeing, mastery and loneliness, as strong as the tests"),
