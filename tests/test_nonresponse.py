@@ -201,3 +201,11 @@ def test_the_twin_says_what_its_data_say(ed):
     assert f.nonresponse_n == "12"
     assert "lavere trivsel (WHO-5-gennemsnit 33 mod 48)" in f.nonresponse_sentence
     assert f.nonresponse_vs_2025.startswith("Det stemmer ikke med 2025-udgaven")
+
+
+def test_tab_nonresponse_with_nobody_missing(make_edition):
+    ed = known_edition(make_edition)
+    ed.followup = pd.concat([ed.followup, ed.followup.assign(id=[f"p{i}" for i in range(5, 9)])], ignore_index=True)
+    text = text_of(tab_nonresponse(ed).gt)
+    assert text.startswith("Der er ingen at sammenligne") and "p-værdi" not in text
+    assert Facts(ed).nonresponse_sentence == "Alle, der svarede ved start, svarede også ved afslutning."

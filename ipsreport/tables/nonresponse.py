@@ -28,6 +28,8 @@ __all__ = ["tab_nonresponse"]
 
 _TESTS = ("P-værdierne kommer fra Fishers eksakte test (tosidet) for kategorierne og fra Welchs t-test for "
           "gennemsnittene. En forskel regnes som statistisk signifikant, når p-værdien er under {alpha}.")
+_NOTHING_TO_COMPARE = ("Der er ingen at sammenligne: enten svarede alle, der svarede ved start, også ved afslutning, "
+                       "eller ingen gjorde.")
 _P_HIDDEN = "Hvor en værdi i en sammenligning er skjult, vises p-værdien heller ikke, da den kunne afsløre værdien."
 
 
@@ -67,8 +69,12 @@ def tab_nonresponse(ed) -> ReportTable:
     min_cell = min_cell_of(ed)
     frame = disclosed(ed).nonresponse
     sizes_raw = frame[frame["kind"] == "score"].drop_duplicates("group").set_index("group")["base"]
-    if frame.empty or any(pd.isna(sizes_raw.get(g)) or not sizes_raw.get(g) for g in GROUPS):
+    if frame.empty or any(pd.isna(sizes_raw.get(g)) for g in GROUPS):
         return downloadable(withheld_table("nonresponse", min_cell), None)
+    if not all(sizes_raw.get(g) for g in GROUPS):
+        # Nobody to compare with: a sentence, not an empty table.
+        note = pd.DataFrame({"note": [_NOTHING_TO_COMPARE]})
+        return downloadable(gt_table(note, "nonresponse", first_width=None).cols_label(note=""), None)
     sizes = {g: int(sizes_raw[g]) for g in GROUPS}
     frame = frame.assign(min_cell=min_cell)
     alpha = float(ed.settings.alpha)
