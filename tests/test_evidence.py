@@ -120,11 +120,12 @@ def _facts_with(make_edition, paired: pd.DataFrame) -> Facts:
 
 @pytest.mark.parametrize(("row", "expected"), [
     ((7.85, 8.60, 0.20, 1.30, BELOW),
-     "Gennemsnittet steg fra 7,85 ved start til 8,60 ved afslutning, og stigningen er statistisk signifikant"),
+     "Det er en statistisk signifikant stigning: 95 %-konfidensintervallet for ændringen går fra 0,20 til 1,30. "
+     "Mestring og selvværd steg altså fra start til afslutning."),
     ((7.85, 8.60, 0.20, 1.30, ALPHA), "Mestring og selvværd ligger dermed på niveau med starten."),
     ((7.85, 8.03, 0.0, 0.36, BELOW), "Mestring og selvværd ligger dermed på niveau med starten."),
     ((7.85, 8.03, -0.61, 0.96, 0.66), "går fra -0,61 til 0,96 og rummer både et fald og en stigning"),
-    ((8.60, 7.85, -1.30, -0.20, BELOW), "Gennemsnittet faldt fra 8,60 ved start til 7,85 ved afslutning, og faldet"),
+    ((8.60, 7.85, -1.30, -0.20, BELOW), "Det er et statistisk signifikant fald"),
 ])
 def test_change_sentence_follows_the_test(make_edition, row, expected):
     f = _facts_with(make_edition, _paired({"mastery": row}))

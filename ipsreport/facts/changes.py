@@ -76,36 +76,32 @@ def change(f, score: str) -> Fact:
 
 
 def change_sentence(f, score: str) -> Fact:
-    """Chapter 6, one section: the two means and what the test says about the difference.
+    """Chapter 6, one section: what the paired test says about the change (the chapter prints the two means).
 
     Examples
     --------
-    "Gennemsnittet var 7,85 ved start og 8,03 ved afslutning. Forskellen er ikke statistisk signifikant:
-    95 %-konfidensintervallet for ændringen går fra -0,61 til 0,96 og rummer både et fald og en stigning.
-    Mestring og selvværd ligger dermed på niveau med starten."
+    "Forskellen er ikke statistisk signifikant: 95 %-konfidensintervallet for ændringen går fra -0,61 til 0,96
+    og rummer både et fald og en stigning. Mestring og selvværd ligger dermed på niveau med starten."
     """
     row = paired(f, score)
     subject = SCORE_WORDS[score][3]
     if pd.isna(row["mean_start"]) or pd.isna(row["mean_end"]):
         return Fact(None, "text", text=f"Udviklingen i {SCORE_WORDS[score][1]} {NOT_COMPARED}.")
     found = verdict(f, score)
-    start, end = _means(f, score)
     # A change is smaller than the means: one decimal more for whole-number scores (WHO-5), so "0" is not "-0,4".
     places = max(decimals(score), 1)
     low, high = fmt.num(row["ci_low"], places), fmt.num(row["ci_high"], places)
     interval = f"{f.confidence_level}-konfidensintervallet for ændringen går fra {low} til {high}"
     if found in _VERB:
-        noun = "stigningen" if found == "up" else "faldet"
-        text = (f"Gennemsnittet {_VERB[found]} fra {start} ved start til {end} ved afslutning, og {noun} er "
-                f"statistisk signifikant ({interval}).")
+        kind = "en statistisk signifikant stigning" if found == "up" else "et statistisk signifikant fald"
+        text = f"Det er {kind}: {interval}. {_capital(subject)} {_VERB[found]} altså fra start til afslutning."
     elif found == "untested" and row["diff"] == 0 and row["ci_low"] == 0 and row["ci_high"] == 0:
-        text = f"Gennemsnittet var {start} både ved start og ved afslutning: ingen af de unge har ændret sig."
+        text = "Ingen af de unge har ændret sig fra start til afslutning."
     elif found == "untested":
         reason = str(row.get("reason", "") or "der er ingen test")
-        text = (f"Gennemsnittet var {start} ved start og {end} ved afslutning; om forskellen er statistisk "
-                f"signifikant, kan ikke afgøres ({reason[:1].lower() + reason[1:]}).")
+        text = f"Om forskellen er statistisk signifikant, kan ikke afgøres ({reason[:1].lower() + reason[1:]})."
     else:
-        text = f"Gennemsnittet var {start} ved start og {end} ved afslutning. Forskellen er ikke statistisk signifikant"
+        text = "Forskellen er ikke statistisk signifikant"
         if row["ci_low"] <= 0 <= row["ci_high"]:
             text += f": {interval} og rummer både et fald og en stigning."
         else:

@@ -38,7 +38,7 @@ FACTS = (
              doc="WHO-5 wellbeing: \"steg fra 49 til 60\" (only when the test shows it) / \"var 49 ved start og 51 ved "
                  "afslutning\""),
     computed("who5_change_sentence", lambda f: ch.change_sentence(f, "who5"), kind="text", source=PAIRED,
-             doc="chapter 6: WHO-5 wellbeing at start and end and what the paired test says"),
+             doc="chapter 6: what the paired test says about WHO-5 wellbeing (the chapter prints the means)"),
     computed("who5_p_ttest", lambda f: rd.p_ttest(f, "who5"), kind="text", source=PAIRED,
              doc="WHO-5 wellbeing: p-value of the paired t-test"),
     # mastery and self-esteem
@@ -56,7 +56,7 @@ FACTS = (
              doc="mastery and self-esteem: \"steg fra 49 til 60\" (only when the test shows it) / \"var 49 ved start og 51 ved "
                  "afslutning\""),
     computed("mastery_change_sentence", lambda f: ch.change_sentence(f, "mastery"), kind="text", source=PAIRED,
-             doc="chapter 6: mastery and self-esteem at start and end and what the paired test says"),
+             doc="chapter 6: what the paired test says about mastery and self-esteem (the chapter prints the means)"),
     computed("mastery_p_ttest", lambda f: rd.p_ttest(f, "mastery"), kind="text", source=PAIRED,
              doc="mastery and self-esteem: p-value of the paired t-test"),
     # loneliness
@@ -74,7 +74,7 @@ FACTS = (
              doc="loneliness: \"steg fra 49 til 60\" (only when the test shows it) / \"var 49 ved start og 51 ved "
                  "afslutning\""),
     computed("loneliness_change_sentence", lambda f: ch.change_sentence(f, "loneliness"), kind="text", source=PAIRED,
-             doc="chapter 6: loneliness at start and end and what the paired test says"),
+             doc="chapter 6: what the paired test says about loneliness (the chapter prints the means)"),
     computed("loneliness_p_ttest", lambda f: rd.p_ttest(f, "loneliness"), kind="text", source=PAIRED,
              doc="loneliness: p-value of the paired t-test"),
     # psychological burden
@@ -92,7 +92,7 @@ FACTS = (
              doc="psychological burden: \"steg fra 49 til 60\" (only when the test shows it) / \"var 49 ved start og 51 ved "
                  "afslutning\""),
     computed("burden_change_sentence", lambda f: ch.change_sentence(f, "burden"), kind="text", source=PAIRED,
-             doc="chapter 6: psychological burden at start and end and what the paired test says"),
+             doc="chapter 6: what the paired test says about psychological burden (the chapter prints the means)"),
     computed("burden_p_ttest", lambda f: rd.p_ttest(f, "burden"), kind="text", source=PAIRED,
              doc="psychological burden: p-value of the paired t-test"),
     computed("any_mental_health_significant", ch.any_change, kind="text", source=PAIRED,
