@@ -91,6 +91,18 @@ def test_a_change_is_named_only_when_p_and_interval_agree(diff, half, p):
         assert verdict == "same" and (p >= ALPHA or low <= 0 <= high or diff == 0)
 
 
+@given(log_or=st.floats(-3, 3), half=st.floats(0, 3), p=st.floats(0, 1))
+@settings(max_examples=200, deadline=None)
+def test_an_association_is_named_only_when_p_and_interval_agree(log_or, half, p):
+    odds, low, high = math.exp(log_or), math.exp(log_or - half), math.exp(log_or + half)
+    verdict = evidence.association(odds, low, high, p, ALPHA)
+    if verdict in ("higher", "lower"):
+        assert p < ALPHA and (low > 1 or high < 1)
+        assert evidence.clearly(verdict, low, high) == (low >= CLEAR_OR or high <= 1 / CLEAR_OR)
+    else:
+        assert verdict == "none" and not evidence.clearly(verdict, low, high)
+
+
 def test_a_large_difference_is_found_reliably_only_in_large_enough_groups():
     # Two-sided t-test, d = 0,8, 80 % power: 26 per group are needed (Cohen 1988, table 2.4.1).
     assert evidence.detects_large_difference(26, 26, ALPHA)
