@@ -38,6 +38,7 @@ from ipsreport.tables import (
     tab_evaluation,
     tab_exit,
     tab_motivation,
+    tab_nonresponse,
     tab_regression,
     tab_regression_spec,
     tab_resources,
@@ -52,7 +53,7 @@ __all__ = [
     "edition", "Edition", "facts", "Facts",
     # tables (chapter order)
     "tab_duration", "tab_background", "tab_status", "tab_supports", "tab_motivation", "tab_resources",
-    "tab_evaluation", "tab_exit", "tab_regression", "tab_regression_spec", "tab_caseload",
+    "tab_evaluation", "tab_exit", "tab_regression", "tab_regression_spec", "tab_nonresponse", "tab_caseload",
     "tab_fidelity_reviews", "tab_codebook", "tab_sources", "tab_audit_summary", "tab_audit",
     # figures
     "fig_mastery", "fig_loneliness", "fig_who5", "fig_burden", "fig_experience", "fig_statements",

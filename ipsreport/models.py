@@ -19,8 +19,10 @@ Two interval methods are offered (``ci_method``):
 Small samples are the rule here (34 respondents, ten predictors), so the
 result carries Danish warnings for the reader when
 
-* there are fewer than 10 events per predictor (the smaller of the two
-  outcome groups divided by the number of predictors);
+* there are fewer than :data:`ipsreport.evidence.EPV_MIN` events per
+  predictor (the smaller of the two outcome groups divided by the number of
+  predictors): the warning is :func:`ipsreport.evidence.regression_caveat`'s
+  ``full`` text, the same caveat the conclusion and chapter 7 print;
 * the fit separates the outcome (perfect or quasi-perfect prediction, or
   huge coefficients / standard errors);
 * the optimiser did not converge.
@@ -35,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ipsreport import fmt
+from ipsreport.evidence import EPV_MIN, regression_caveat
 from ipsreport.spec import REGRESSION_OUTCOME, REGRESSION_TERMS, regression_frame
 
 __all__ = ["RegressionResult", "fit_regression", "fit_logit", "newton_logit", "profile_ci", "stars", "EPV_MIN", "CI_METHODS"]
@@ -43,8 +45,6 @@ __all__ = ["RegressionResult", "fit_regression", "fit_logit", "newton_logit", "p
 #: Confidence-interval methods of :func:`fit_logit`.
 CI_METHODS = ("wald", "profile")
 
-#: Events per predictor below which the estimates are flagged as unstable.
-EPV_MIN = 10
 #: |coefficient| beyond which a logit fit is taken to separate the outcome.
 _HUGE_COEF = 15.0
 _TERM_COLUMNS = ["term", "label", "coef", "se", "odds_ratio", "ci_low", "ci_high", "p", "stars", "significant"]
@@ -263,13 +263,6 @@ def fit_logit(frame: pd.DataFrame, outcome: str, terms, labels=None, alpha: floa
     notes: list[str] = []
     result = RegressionResult(_empty_terms(terms, labels), n, events, notes, None, alpha, ci_method)
 
-    if n and min(events, n - events) / k < EPV_MIN:
-        smaller = min(events, n - events)
-        notes.append(
-            f"Der er kun {fmt.num(smaller / k, 1)} hændelser pr. forklarende variabel ({smaller} unge i den "
-            f"mindste udfaldsgruppe og {k} forklarende variable; anbefalet er mindst {EPV_MIN}), så "
-            "estimaterne er usikre og skal tolkes med forsigtighed."
-        )
     if n <= k + 1 or events == 0 or events == n:
         notes.append(
             f"Modellen kunne ikke estimeres: {n} besvarelser og {events} i job eller uddannelse "
@@ -318,6 +311,10 @@ def fit_logit(frame: pd.DataFrame, outcome: str, terms, labels=None, alpha: floa
     out["significant"] = out["p"] < alpha
     result.terms = out[_TERM_COLUMNS]
     result.model = fitted
+    # The note under Table 9 is the caveat the prose prints too (one function, ipsreport.evidence).
+    caveat = regression_caveat(result)
+    if caveat:
+        notes.insert(0, caveat.full)
     return result
 
 

@@ -75,6 +75,7 @@ TABLES: tuple[tuple[str, Callable], ...] = (
     ("tab_regression", api.tab_regression),
     ("tab_regression_spec", api.tab_regression_spec),
     ("tab_codebook", api.tab_codebook),
+    ("tab_nonresponse", api.tab_nonresponse),
     ("tab_sources", api.tab_sources),
     ("tab_audit_summary", api.tab_audit_summary),
     ("tab_audit", api.tab_audit),

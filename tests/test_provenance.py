@@ -206,10 +206,10 @@ def test_every_number_in_a_generated_sentence_has_its_tooltip(ed):
         if NUMBER.search(plain):
             bare[name] = NUMBER.findall(plain)
     assert not bare
-    odds = f.regression_significant_or_sentence
+    odds = f.regression_result_sentence
     assert isinstance(odds, TracedText)
     traced = {str(p): p.provenance for p in odds.parts if isinstance(p, FactText)}
-    assert traced["2,20"].startswith("Odds ratio for vurdering af forløbets betydning (Tabel 9)")
+    assert traced[f.meaning_or].startswith("Odds ratio for vurdering af forløbets betydning (Tabel 9)")
 
 
 def test_a_number_two_quantities_share_gets_no_tooltip():

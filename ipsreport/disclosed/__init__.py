@@ -20,6 +20,9 @@ What the layer does, when ``min_cell`` is on (``m``):
 * paired comparisons rest on at least ``m`` pairs, and a paired figure
   draws no trajectory that fewer than ``m`` persons share;
 * Table 9 is fitted only when both outcome groups hold at least ``m``;
+* the non-response comparison (Bilag 6) hides a two-by-two table whole, and
+  its p-value, when one of its cells is hidden (the margins are printed), and
+  the means and test of a score when a group is below ``m``;
 * the audit's computed column (Bilag 7) hides values resting on small counts.
 
 With ``min_cell == 0`` (the verified twin) every frame is returned as the

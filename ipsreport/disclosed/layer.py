@@ -15,10 +15,11 @@ import pandas as pd
 
 from ipsreport.memo import remember
 from ipsreport import disclosure
-from ipsreport.disclosed.rules import hide_stats, paired_trajectories, protect_counts
+from ipsreport.disclosed.rules import hide_stats, paired_trajectories, protect_comparison, protect_counts
 from ipsreport.summaries import caseload as cl
 from ipsreport.summaries import fidelity_reviews as fr
 from ipsreport.summaries import mental_health as mh
+from ipsreport.summaries import nonresponse as nr
 from ipsreport.summaries import pathways as pw
 from ipsreport.summaries import supplementary as sp
 from ipsreport.summaries import target_group as tg
@@ -197,6 +198,11 @@ class Disclosed:
     def exit(self) -> pd.DataFrame:
         """Table 8: exit status of those who finished."""
         return self._counts(pw.summarise_exit(self.ed))
+
+    @cached_property
+    def nonresponse(self) -> pd.DataFrame:
+        """Bilag 6: who answered at the end against who did not (:func:`~ipsreport.disclosed.rules.protect_comparison`)."""
+        return protect_comparison(nr.summarise_nonresponse(self.ed), self.min_cell)
 
     @cached_property
     def registry_counts(self) -> pd.DataFrame:

@@ -4,7 +4,8 @@
 bases) in a tidy count frame; :func:`pool_cells` pools categories of such a
 frame without revealing a hidden cell; :func:`hide_stats` hides statistics
 resting on too few persons; :func:`paired_trajectories` counts the distinct
-start/end pairs a paired figure draws.
+start/end pairs a paired figure draws; :func:`protect_comparison` protects a
+two-group comparison (counts, means and the tests computed from them).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pandas as pd
 
 from ipsreport import disclosure
 
-__all__ = ["protect_counts", "pool_cells", "paired_trajectories", "hide_stats"]
+__all__ = ["protect_counts", "pool_cells", "paired_trajectories", "hide_stats", "protect_comparison"]
 
 
 def protect_counts(frame: pd.DataFrame, min_cell: int, by: str | list[str] | None = "variable",
@@ -134,4 +135,58 @@ def hide_stats(frame: pd.DataFrame, n_column: str, columns, threshold: int) -> p
         small = out[n_column].astype(float) < threshold
         for column in columns:
             out[column] = out[column].astype(float).mask(small)
+    return out
+
+
+def protect_comparison(frame: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Apply the rule to a two-group comparison (:func:`ipsreport.summaries.nonresponse.summarise_nonresponse`).
+
+    Category rows: :func:`protect_counts` per variable and group (a small
+    count, its complement in the group, a small group base). Both margins of
+    each two-by-two table are printed elsewhere (the group sizes, and the
+    categories in Tabel 2), so one hidden cell could be worked out from any
+    other: a variable with a hidden cell is hidden whole (the added cells are
+    ``"secondary"``). Score rows: ``n``, ``mean`` and ``sd`` are missing for a
+    group of fewer than ``min_cell``. A variable's ``p`` is missing whenever
+    one of its values is, since a test statistic computed from known margins
+    can give the hidden cells back; ``p_hidden`` says so.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``suppressed``, ``suppression``, ``base_suppressed`` and
+        ``p_hidden`` columns; hidden values missing.
+    """
+    out = frame.copy()
+    out["suppressed"] = False
+    out["suppression"] = ""
+    out["base_suppressed"] = False
+    out["p_hidden"] = False
+    if not min_cell:
+        return out
+    cats = out["kind"] == "category"
+    marked = protect_counts(out[cats].drop(columns=["suppressed", "suppression", "base_suppressed"]), min_cell,
+                            by=["variable", "group"], complete=True)
+    whole = marked.groupby("variable")["suppressed"].transform("any")
+    marked.loc[whole & ~marked["suppressed"], "suppression"] = "secondary"
+    marked.loc[whole, "suppressed"] = True
+    marked["n"] = marked["n"].astype("Int64").mask(marked["suppressed"])
+    marked["pct"] = marked["pct"].astype(float).mask(marked["suppressed"])
+    out["n"] = out["n"].astype("Int64")
+    out["base"] = out["base"].astype("Int64")
+    for column in ("n", "pct", "base", "suppressed", "suppression", "base_suppressed"):
+        out.loc[cats, column] = marked[column]
+    small = ~cats & out["n"].map(lambda v: disclosure.is_small(v, min_cell)).astype(bool)
+    small_base = ~cats & out["base"].map(lambda v: disclosure.is_small(v, min_cell)).astype(bool)
+    hidden = small | small_base
+    out.loc[hidden, ["mean", "sd"]] = float("nan")
+    out.loc[hidden, "n"] = pd.NA
+    out.loc[hidden, "suppressed"] = True
+    out.loc[hidden, "suppression"] = "primary"
+    out.loc[small_base, "base"] = pd.NA
+    out.loc[small_base, "base_suppressed"] = True
+    out["p_hidden"] = out.groupby("variable")["suppressed"].transform("any").astype(bool)
+    out["p"] = out["p"].astype(float).mask(out["p_hidden"])
+    out["suppressed"] = out["suppressed"].astype(bool)
+    out["base_suppressed"] = out["base_suppressed"].astype(bool)
     return out

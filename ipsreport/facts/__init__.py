@@ -13,7 +13,9 @@ Modules, one job each:
 - ``registry_*`` and :mod:`~ipsreport.facts.registry`: every fact, by name;
 - :mod:`~ipsreport.facts.reading`: facts read from frames beyond pooling cells;
 - :mod:`~ipsreport.facts.sentences`, :mod:`~ipsreport.facts.findings`,
-  :mod:`~ipsreport.facts.regression_prose`: sentences whose wording follows the data;
+  :mod:`~ipsreport.facts.regression_prose`, :mod:`~ipsreport.facts.changes`,
+  :mod:`~ipsreport.facts.nonresponse_prose`: sentences whose wording follows the data (how strong they
+  are is decided by :mod:`ipsreport.evidence`);
 - :mod:`~ipsreport.facts.provenance`: version, commit, render date;
 - :mod:`~ipsreport.facts.access`: the accessor :class:`Facts` and :func:`facts`;
 - :mod:`~ipsreport.facts.contract`: the CONTRACT.md table of facts.

@@ -1,4 +1,4 @@
-"""Sentences whose wording depends on a result: Table 9, WHO-5, placements, audit, data notice.
+"""Sentences whose wording depends on a result: Table 9's burden term, WHO-5, placements, audit, data notice.
 
 The prose must hold for any data, so each function chooses its wording from
 the disclosure-controlled result and returns a
@@ -10,76 +10,46 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ipsreport import fmt
-from ipsreport.facts.fact import NOT_COMPUTED, Fact, in_sentence, join
-from ipsreport.facts.reading import audit, paired, term, terms_text
+from ipsreport import evidence, fmt
+from ipsreport.facts.fact import NOT_COMPUTED, Fact
+from ipsreport.facts.reading import audit, paired, term
 from ipsreport.facts.sources import REGRESSION
 
 __all__ = [
-    "regression_finding", "regression_others", "burden_sentence", "significant_or_sentence",
-    "who5_vs_population", "who5_population_sentence", "placement_now_vs_ever", "audit_sentence",
+    "burden_sentence", "who5_vs_population", "who5_population_sentence", "placement_now_vs_ever", "audit_sentence",
     "synthetic_notice",
 ]
 
 
-def regression_finding(f) -> Fact:
-    """Verb phrase after "Analysen ...": which factors are significant, if any.
-
-    The chapter sentence says what the association is with (being in job
-    or education at the end); this phrase only says with which factors.
-    """
-    result = f._summary(REGRESSION)
-    chosen = result.terms[result.terms["significant"]]
-    if getattr(result, "separated", False):
-        # Huge standard errors make every term "not significant": that is no finding.
-        text = ("kunne ikke estimeres pålideligt, fordi de målte faktorer (næsten) perfekt forudsiger, hvem der "
-                "er i job eller uddannelse (separation; se noten under tabellen)")
-    elif result.model is None:
-        text = "kunne ikke gennemføres på disse data (se noten under tabellen)"
-    elif chosen.empty:
-        text = "finder ingen statistisk signifikant sammenhæng med nogen af de målte faktorer"
-    else:
-        text = f"finder en statistisk signifikant sammenhæng med følgende faktorer: {terms_text(f, True).text}"
-    return Fact(list(chosen["term"]), "text", text=text)
-
-
-def regression_others(f) -> Fact:
-    """Sentence on the factors without a significant association."""
-    result = f._summary(REGRESSION)
-    others = terms_text(f, significant=False)
-    n_sig = int(result.terms["significant"].sum())
-    if result.model is None or getattr(result, "separated", False):
-        text = ""
-    elif n_sig == 0:
-        text = f"De målte faktorer er {others.text}."
-    elif not others.value:
-        text = "Alle de målte faktorer har altså en påviselig sammenhæng med udfaldet."
-    else:
-        text = f"For de øvrige faktorer – {others.text} – er der ingen påviselig sammenhæng."
-    return Fact(others.value, "text", text=text)
-
-
 def burden_sentence(f) -> Fact:
-    """Chapter 7: psychological burden in Table 9, or why it has no estimate here."""
+    """Chapter 7: psychological burden in Table 9 (after the 2025 edition's near-significant finding).
+
+    Whether the association is shown follows :func:`ipsreport.evidence.association`
+    (p-value below ``alpha`` and an interval that excludes 1); the caveat of
+    the whole model is printed with the main finding.
+    """
     row = term(f, "burden")
     result = f._summary(REGRESSION)
     if result.model is None or getattr(result, "separated", False) or pd.isna(row["odds_ratio"]):
         text = ("I denne udgave kan sammenhængen med psykisk belastning ikke beregnes pålideligt "
                 "(se noten under tabellen).")
+        return Fact(None, "text", text=text)
+    verdict = evidence.association(row["odds_ratio"], row["ci_low"], row["ci_high"], row["p"], result.alpha)
+    odds, p = fmt.num(row["odds_ratio"], 2), fmt.pvalue(row["p"])
+    interval = (f"{f.confidence_level}-konfidensintervallet går fra {fmt.num(row['ci_low'], 2)} til "
+                f"{fmt.num(row['ci_high'], 2)}")
+    if verdict in ("lower", "higher"):
+        text = f"I denne udgave er sammenhængen statistisk signifikant: odds ratioen er {odds} (p-værdi {p}), og {interval}."
+        if verdict == "higher":
+            text += " Den går altså den modsatte vej: unge med mere belastning er oftere i job eller uddannelse."
+    elif row["ci_low"] <= 1 <= row["ci_high"]:
+        text = (f"Heller ikke i denne udgave er sammenhængen statistisk signifikant: odds ratioen er {odds} "
+                f"(p-værdi {p}), og {interval} og rummer dermed 1, der svarer til ingen sammenhæng.")
     else:
-        text = (f"I denne udgave er odds ratioen for psykisk belastning {fmt.num(row['odds_ratio'], 2)} med et "
-                f"{f.confidence_level}-konfidensinterval på {fmt.ci(row['ci_low'], row['ci_high'])} "
-                f"(p-værdi {fmt.pvalue(row['p'])}).")
+        # A profile interval may exclude 1 while the Wald p-value does not pass alpha: not shown either way.
+        text = (f"Heller ikke i denne udgave er sammenhængen statistisk signifikant: odds ratioen er {odds}, men "
+                f"p-værdien er {p}, selv om {interval}.")
     return Fact(row["odds_ratio"], "text", text=text)
-
-
-def significant_or_sentence(f) -> Fact:
-    """ "Odds ratioen er 2,12 for ... og 0,55 for ..." over the significant terms (empty if none)."""
-    terms = f._summary(REGRESSION).terms
-    chosen = terms[terms["significant"]]
-    parts = [f"{fmt.num(row['odds_ratio'], 2)} for {in_sentence(row['label'])}" for _, row in chosen.iterrows()]
-    text = f"Odds ratioen er {join(parts)}." if parts else ""
-    return Fact(list(chosen["term"]), "text", text=text)
 
 
 def who5_vs_population(f) -> Fact:

@@ -92,6 +92,7 @@ SOURCE_LABELS: dict[str, str] = {
     "regression": "regressionsanalysen i Tabel 9 (spørgeskemaerne)",
     "caseload_facts": "projektets registreringer (konsulent, start- og slutdato)",
     "fidelity_reviews": "fidelitetsmålingerne",
+    "nonresponse": "spørgeskemaerne ved opstart og afslutning (bortfaldsanalysen)",
     "audit": "genberegningen af 2025-udgavens tal",
 }
 

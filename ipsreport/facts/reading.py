@@ -11,13 +11,13 @@ from __future__ import annotations
 import pandas as pd
 
 from ipsreport import disclosure, fmt
-from ipsreport.facts.fact import HIDDEN_SHARE, NO_ANSWERS, NOT_COMPARED, NOT_COMPUTED, Fact, from_pool, \
+from ipsreport.facts.fact import HIDDEN_SHARE, NO_ANSWERS, NOT_COMPUTED, Fact, from_pool, \
     in_sentence, join, share_phrase, small_people
 from ipsreport.facts.sources import AGE, AUDIT, CASELOAD_FACTS, EXIT, PAIRED, REGRESSION, WHO5_BANDS
 
 __all__ = [
     "protected_count", "age_over20", "words_of", "target_met", "exit_pool", "exit_fact", "paired", "decimals",
-    "paired_n", "mean", "direction", "significance", "change", "p_ttest", "any_significant", "band", "term",
+    "paired_n", "mean", "significance", "p_ttest", "band", "term",
     "odds_ratio", "p_value", "ci", "terms_text", "regression_n", "regression_events", "caseload", "audit",
 ]
 
@@ -85,37 +85,14 @@ def mean(f, score: str, column: str) -> Fact:
     return Fact(float(paired(f, score)[column]), "num", decimals=decimals(score))
 
 
-def direction(f, score: str) -> Fact:
-    row = paired(f, score)
-    text = fmt.direction(row["mean_start"], row["mean_end"], decimals(score))
-    return Fact(float(row["mean_end"] - row["mean_start"]), "text", text=text)
-
-
 def significance(f, score: str) -> Fact:
     sig = bool(paired(f, score)["significant"])
     return Fact(sig, "text", text="statistisk signifikant" if sig else "ikke statistisk signifikant")
 
 
-def change(f, score: str) -> Fact:
-    """ "steg fra 49 til 51" / "faldt fra 2,83 til 2,70" / "var uændret på 3,10"."""
-    row = paired(f, score)
-    places = decimals(score)
-    if pd.isna(row["mean_start"]) or pd.isna(row["mean_end"]):
-        return Fact(None, "text", text=NOT_COMPARED)
-    start, end = fmt.num(row["mean_start"], places), fmt.num(row["mean_end"], places)
-    verb = fmt.direction(row["mean_start"], row["mean_end"], places)
-    text = f"var uændret på {start}" if verb == "var uændret" else f"{verb} fra {start} til {end}"
-    return Fact(float(row["mean_end"] - row["mean_start"]), "text", text=text)
-
-
 def p_ttest(f, score: str) -> Fact:
     p = paired(f, score)["p_ttest"]
     return Fact(float(p), "text", text=fmt.pvalue(p))
-
-
-def any_significant(f) -> Fact:
-    sig = bool(f._summary(PAIRED)["significant"].any())
-    return Fact(sig, "text", text="Nogle af ændringerne er" if sig else "Ingen af ændringerne er")
 
 
 def band(f, code: int, time: str) -> Fact:

@@ -6,7 +6,7 @@ Every fact is written out by name.
 
 from __future__ import annotations
 
-from ipsreport import disclosure, fmt
+from ipsreport import disclosure, evidence, fmt
 from ipsreport.facts import findings, provenance
 from ipsreport.facts import reading as rd
 from ipsreport.facts import sentences as fs
@@ -191,6 +191,8 @@ FACTS = (
              doc="Cases i bilagene (antal casefiler)"),
     computed("regression_epv_min", lambda f: _count_text(fs.epv_min()), kind="text", rule="none (a constant)",
              doc="Det mindste antal hændelser pr. forklarende variabel, som regressionsanalysen bør have"),
+    computed("regression_epv_low", lambda f: _count_text(evidence.EPV_LOW), kind="text", rule="none (a constant)",
+             doc="Antal hændelser pr. forklarende variabel, hvorunder Tabel 9 kun læses som tegn på sammenhænge"),
     computed("regression_terms_n", _regression_terms_n, kind="text", rule="none (a constant)",
              doc="Faktorer i regressionsanalysen i Tabel 9"),
     computed("synthetic_notice", findings.synthetic_notice, kind="text", rule="none",

@@ -6,12 +6,12 @@ Every fact is written out by name; Table 9's terms are those of
 
 from __future__ import annotations
 
+from ipsreport.facts import changes as ch
 from ipsreport.facts import findings
 from ipsreport.facts import reading as rd
 from ipsreport.facts import regression_prose as rp
 from ipsreport.facts.definition import computed
 from ipsreport.facts.fact import Fact
-from ipsreport.facts.sentences import mental_health_summary
 from ipsreport.facts.sources import PAIRED, REGRESSION, WHO5_BANDS
 
 __all__ = ["FACTS"]
@@ -32,12 +32,14 @@ FACTS = (
     computed("who5_end", lambda f: rd.mean(f, "who5", "mean_end"), kind="num", source=PAIRED,
              rule="none (a mean of paired answers)",
              doc="Gennemsnitlig trivsel (WHO-5) ved afslutning blandt dem, der har svaret begge gange (2025: \"51\")"),
-    computed("who5_direction", lambda f: rd.direction(f, "who5"), kind="text", source=PAIRED,
+    computed("who5_direction", lambda f: ch.direction(f, "who5"), kind="text", source=PAIRED,
              doc="Om trivslen (WHO-5) steg, faldt eller var uændret"),
     computed("who5_significance", lambda f: rd.significance(f, "who5"), kind="text", source=PAIRED,
              doc="Om ændringen i trivsel (WHO-5) er statistisk signifikant"),
-    computed("who5_change", lambda f: rd.change(f, "who5"), kind="text", source=PAIRED,
+    computed("who5_change", lambda f: ch.change(f, "who5"), kind="text", source=PAIRED,
              doc="Ændringen i gennemsnitlig trivsel (WHO-5) fra opstart til afslutning"),
+    computed("who5_change_sentence", lambda f: ch.change_sentence(f, "who5"), kind="text", source=PAIRED,
+             doc="Hvad den parrede test siger om ændringen i trivsel (WHO-5)"),
     computed("who5_p_ttest", lambda f: rd.p_ttest(f, "who5"), kind="text", source=PAIRED,
              doc="Trivsel (WHO-5): p-værdi for ændringen fra opstart til afslutning (parret t-test)"),
     # mastery and self-esteem
@@ -51,12 +53,14 @@ FACTS = (
              rule="none (a mean of paired answers)",
              doc=("Gennemsnitlig mestring og selvværd ved afslutning blandt dem, der har svaret begge gange (2025: "
                   "\"8,03\")")),
-    computed("mastery_direction", lambda f: rd.direction(f, "mastery"), kind="text", source=PAIRED,
+    computed("mastery_direction", lambda f: ch.direction(f, "mastery"), kind="text", source=PAIRED,
              doc="Om mestring og selvværd steg, faldt eller var uændret"),
     computed("mastery_significance", lambda f: rd.significance(f, "mastery"), kind="text", source=PAIRED,
              doc="Om ændringen i mestring og selvværd er statistisk signifikant"),
-    computed("mastery_change", lambda f: rd.change(f, "mastery"), kind="text", source=PAIRED,
+    computed("mastery_change", lambda f: ch.change(f, "mastery"), kind="text", source=PAIRED,
              doc="Ændringen i gennemsnitlig mestring og selvværd fra opstart til afslutning"),
+    computed("mastery_change_sentence", lambda f: ch.change_sentence(f, "mastery"), kind="text", source=PAIRED,
+             doc="Hvad den parrede test siger om ændringen i mestring og selvværd"),
     computed("mastery_p_ttest", lambda f: rd.p_ttest(f, "mastery"), kind="text", source=PAIRED,
              doc="Mestring og selvværd: p-værdi for ændringen fra opstart til afslutning (parret t-test)"),
     # loneliness
@@ -68,12 +72,14 @@ FACTS = (
     computed("loneliness_end", lambda f: rd.mean(f, "loneliness", "mean_end"), kind="num", source=PAIRED,
              rule="none (a mean of paired answers)",
              doc="Gennemsnitlig ensomhed ved afslutning blandt dem, der har svaret begge gange (2025: \"2,70\")"),
-    computed("loneliness_direction", lambda f: rd.direction(f, "loneliness"), kind="text", source=PAIRED,
+    computed("loneliness_direction", lambda f: ch.direction(f, "loneliness"), kind="text", source=PAIRED,
              doc="Om ensomheden steg, faldt eller var uændret"),
     computed("loneliness_significance", lambda f: rd.significance(f, "loneliness"), kind="text", source=PAIRED,
              doc="Om ændringen i ensomhed er statistisk signifikant"),
-    computed("loneliness_change", lambda f: rd.change(f, "loneliness"), kind="text", source=PAIRED,
+    computed("loneliness_change", lambda f: ch.change(f, "loneliness"), kind="text", source=PAIRED,
              doc="Ændringen i gennemsnitlig ensomhed fra opstart til afslutning"),
+    computed("loneliness_change_sentence", lambda f: ch.change_sentence(f, "loneliness"), kind="text", source=PAIRED,
+             doc="Hvad den parrede test siger om ændringen i ensomhed"),
     computed("loneliness_p_ttest", lambda f: rd.p_ttest(f, "loneliness"), kind="text", source=PAIRED,
              doc="Ensomhed: p-værdi for ændringen fra opstart til afslutning (parret t-test)"),
     # psychological burden
@@ -87,18 +93,24 @@ FACTS = (
              rule="none (a mean of paired answers)",
              doc=("Gennemsnitlig psykisk belastning ved afslutning blandt dem, der har svaret begge gange (2025: "
                   "\"3,22\")")),
-    computed("burden_direction", lambda f: rd.direction(f, "burden"), kind="text", source=PAIRED,
+    computed("burden_direction", lambda f: ch.direction(f, "burden"), kind="text", source=PAIRED,
              doc="Om den psykiske belastning steg, faldt eller var uændret"),
     computed("burden_significance", lambda f: rd.significance(f, "burden"), kind="text", source=PAIRED,
              doc="Om ændringen i psykisk belastning er statistisk signifikant"),
-    computed("burden_change", lambda f: rd.change(f, "burden"), kind="text", source=PAIRED,
+    computed("burden_change", lambda f: ch.change(f, "burden"), kind="text", source=PAIRED,
              doc="Ændringen i gennemsnitlig psykisk belastning fra opstart til afslutning"),
+    computed("burden_change_sentence", lambda f: ch.change_sentence(f, "burden"), kind="text", source=PAIRED,
+             doc="Hvad den parrede test siger om ændringen i psykisk belastning"),
     computed("burden_p_ttest", lambda f: rd.p_ttest(f, "burden"), kind="text", source=PAIRED,
              doc="Psykisk belastning: p-værdi for ændringen fra opstart til afslutning (parret t-test)"),
-    computed("any_mental_health_significant", rd.any_significant, kind="text", source=PAIRED,
+    computed("any_mental_health_significant", ch.any_change, kind="text", source=PAIRED,
              doc="Om nogen af ændringerne i mental sundhed er statistisk signifikante"),
-    computed("mental_health_summary", mental_health_summary, kind="text", source=PAIRED,
+    computed("mental_health_summary", ch.mental_health_summary, kind="text", source=PAIRED,
              doc="Sætning om den samlede retning for trivsel, mestring og ensomhed"),
+    computed("mental_health_changes", ch.mental_health_changes, kind="text", source=PAIRED,
+             doc="Sætning om de fire mål ved opstart og afslutning; en ændring nævnes kun, hvor testen viser den"),
+    computed("burden_reading", ch.burden_reading, kind="text", source=PAIRED,
+             doc="Hvad der skete med den psykiske belastning, og hvordan en stigning kan læses"),
     computed("who5_band_low_start_pct", lambda f: rd.band(f, 1, "start"), kind="pct", source=WHO5_BANDS,
              rule="min_cell",
              doc=("Andel i den laveste WHO-5-gruppe (meget lav trivsel) ved opstart, blandt dem, der har svaret begge"
@@ -204,22 +216,17 @@ FACTS = (
     computed("burden_ci", lambda f: rd.ci(f, "burden"), kind="text", source=REGRESSION, rule=_MODEL,
              doc="Konfidensinterval for odds ratioen for psykisk belastning (Tabel 9)"),
     computed("regression_nonsignificant_terms", lambda f: rd.terms_text(f, significant=False), kind="text",
-             source=REGRESSION, rule=_MODEL,
-             doc="De faktorer i Tabel 9, der ikke hænger signifikant sammen med job eller uddannelse"),
-    computed("regression_finding", findings.regression_finding, kind="text", source=REGRESSION, rule=_MODEL,
-             doc="Hvilke faktorer analysen finder en sammenhæng med (Tabel 9)"),
-    computed("regression_others_sentence", findings.regression_others, kind="text", source=REGRESSION,
-             rule=_MODEL, doc="Sætning om faktorerne uden en signifikant sammenhæng (Tabel 9)"),
-    computed("regression_significant_or_sentence", findings.significant_or_sentence, kind="text",
-             source=REGRESSION, rule=_MODEL, doc="Sætning med odds ratioerne for de signifikante faktorer (Tabel 9)"),
+             source=REGRESSION, rule=_MODEL, doc="De faktorer i Tabel 9, der ikke hænger signifikant sammen med job eller uddannelse"),
     computed("burden_or_sentence", findings.burden_sentence, kind="text", source=REGRESSION, rule=_MODEL,
              doc="Sætning om psykisk belastning i Tabel 9, eller hvorfor der ikke er et estimat"),
     # The same findings in running Danish (regression_prose): what chapters 2 and 7 print.
     computed("regression_summary", lambda f: Fact(None, "text", text=rp.summary(f._summary(REGRESSION))),
-             kind="text", source=REGRESSION, rule=_MODEL, doc="Afsnit, der sammenfatter Tabel 9"),
+             kind="text", source=REGRESSION, rule=_MODEL,
+             doc="Afsnit, der sammenfatter Tabel 9 med forbeholdet fra noten under tabellen"),
     computed("regression_result_sentence",
              lambda f: Fact(None, "text", text=rp.result_sentence(f._summary(REGRESSION))), kind="text",
-             source=REGRESSION, rule=_MODEL, doc="Sætning om de signifikante faktorer i Tabel 9 og deres retning"),
+             source=REGRESSION, rule=_MODEL,
+             doc="Sætning om de faktorer, analysen peger på, deres odds ratioer og forbeholdet"),
     computed("regression_rest_sentence",
              lambda f: Fact(None, "text", text=rp.rest_sentence(f._summary(REGRESSION))), kind="text",
              source=REGRESSION, rule=_MODEL, doc="Sætning om de øvrige faktorer i Tabel 9"),

@@ -1,4 +1,4 @@
-"""Facts of the target group: head counts, Table 1 (duration), Table 2 (background),
+"""Facts of the target group: head counts, non-response, Table 1 (duration), Table 2 (background),
 Table 4 (supports), goals and Tables 5-6 (motivation, resources).
 
 Every fact is written out by name (``grep -rn edu_primary_pct ipsreport``
@@ -7,11 +7,12 @@ finds it); the codes and labels follow the codebook (``ipsreport/codebook``).
 
 from __future__ import annotations
 
+from ipsreport.facts import nonresponse_prose as nr
 from ipsreport.facts import reading as rd
 from ipsreport.facts.definition import computed, counted, pooled
 from ipsreport.facts.fact import Fact
-from ipsreport.facts.sources import (AGE, BACKGROUND, DURATION, DURATION_MONTHS, GOALS, MOTIVATION, RESOURCES,
-                                     SUPPORTS, WORK_EXPERIENCE_YEARS)
+from ipsreport.facts.sources import (AGE, BACKGROUND, DURATION, DURATION_MONTHS, GOALS, MOTIVATION, NONRESPONSE,
+                                     RESOURCES, SUPPORTS, WORK_EXPERIENCE_YEARS)
 from ipsreport.facts.sentences import edu_higher_sentence
 
 __all__ = ["FACTS"]
@@ -80,6 +81,15 @@ FACTS = (
             doc="Andel af dem, der svarede ved opstart, som også svarede ved afslutning (2025: 78 %)"),
     counted("followup_share_of_baseline_of", measure="followup_of_baseline", kind="of",
             doc="Unge med svar ved afslutning ud af dem, der svarede ved opstart (2025: \"43 ud af 55\")"),
+    # Non-response (chapter 3, Bilag 6): summaries/nonresponse.py.
+    computed("nonresponse_n", nr.nonresponse_n, kind="count", source=NONRESPONSE, rule="min_cell (a group size)",
+             doc="Unge, der svarede ved opstart, men ikke ved afslutning (2025: 12)"),
+    computed("nonresponse_sentence", nr.representativeness, kind="text", source=NONRESPONSE,
+             rule="min_cell; a variable with a hidden cell is not tested",
+             doc="Sætning om, hvorvidt svarene ved afslutning ligner hele gruppen (bortfaldsanalysen)"),
+    computed("nonresponse_vs_2025", nr.versus_2025, kind="text", source=NONRESPONSE,
+             rule="min_cell; a variable with a hidden cell is not tested",
+             doc="Sætning om bortfaldsanalysen sammenlignet med evalueringen fra 2025"),
     counted("psychiatry_registry_of", measure="psychiatry_contact", kind="of",
             doc=("Unge, der har været i kontakt med psykiatrien under forløbet, ud af alle unge i forløb (projektets "
                  "registreringer) (2025: \"33 ud af 66\")")),

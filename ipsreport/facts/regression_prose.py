@@ -5,17 +5,21 @@ psykisk belastning de seneste fire uger"); lower-cased and strung together
 they do not read as Danish. This module holds, for every factor, a noun
 phrase for lists and the two groups a significant factor singles out (the
 higher and the lower values), and builds the sentences from a
-disclosure-controlled :class:`ipsreport.models.RegressionResult`. Every
-wording that depends on the result (which factors, which direction, whether
-the odds ratios exceed 2) is computed here, so it holds for any data.
+disclosure-controlled :class:`ipsreport.models.RegressionResult`.
+
+How strong a sentence is comes from :mod:`ipsreport.evidence` only: which
+factors are shown to matter (p-value *and* interval), whether "klart" may be
+said (the whole interval beyond a doubling), and the caveat the model's
+events per explanatory variable call for. The caveat is the same object as
+the note under Table 9, so the conclusion cannot print the finding without it.
 """
 
 from __future__ import annotations
 
-from ipsreport import fmt
+from ipsreport import evidence, fmt
 from ipsreport.facts.fact import join as _join
 
-__all__ = ["PHRASES", "summary", "result_sentence", "rest_sentence", "noun"]
+__all__ = ["PHRASES", "summary", "result_sentence", "rest_sentence", "noun", "split"]
 
 #: term -> (noun phrase in a list, group with higher values, group with lower values).
 PHRASES: dict[str, tuple[str, str, str]] = {
@@ -78,15 +82,20 @@ def _unusable(result) -> str | None:
     return None
 
 
-def _split(result):
+def split(result):
+    """Table 9's terms as ``(shown, others, verdicts)``: associations the evidence supports, and the rest."""
     terms = result.terms
-    chosen = terms[terms["significant"].astype(bool)]
-    others = terms[~terms["significant"].astype(bool)]
-    return chosen, others
+    verdicts = evidence.associations(terms, result.alpha)
+    shown = verdicts.isin(["higher", "lower"])
+    return terms[shown], terms[~shown], verdicts
+
+
+def _nouns(frame) -> str:
+    return _join(noun(t, lab) for t, lab in zip(frame["term"], frame["label"]))
 
 
 def _strength(odds: list[float]) -> str:
-    """ "over 2" when every significant odds ratio doubles the odds (or halves them), else ""."""
+    """ "over" when every estimate more than doubles the odds, "under" when every one more than halves them."""
     if odds and all(o > 2 for o in odds):
         return "over"
     if odds and all(o < 0.5 for o in odds):
@@ -97,71 +106,83 @@ def _strength(odds: list[float]) -> str:
 def summary(result) -> str:
     """Chapter 2 and the summary of chapter 7: who is more often in job or education, and what does not matter.
 
+    The wording follows :func:`ipsreport.evidence.support`: with enough
+    events per variable the finding is stated ("har en større
+    sandsynlighed", "klart" only where every interval at least doubles the
+    odds); with fewer it is stated with the caveat, and with very few the
+    analysis only "peger på" it. The caveat is
+    :func:`ipsreport.evidence.regression_caveat`'s ``short`` text.
+
     Examples
     --------
-    "Unge, der selv vurderer, at forløbet har gjort dem bedre til ..., og unge med højere selvværd og
-    mestring har en klart større sandsynlighed for at være i job eller uddannelse ved afslutningen.
-    Uddannelsesniveau, forløbets længde, alder, ... hænger derimod ikke påviseligt sammen med udfaldet."
+    "Analysen peger på, at unge, der selv vurderer, at forløbet har gjort dem bedre til ..., og unge med
+    højere selvværd og mestring oftere er i job eller uddannelse ved afslutningen. Analysen bygger dog på
+    få unge: ... Uddannelsesniveau, forløbets længde, alder, ... hænger derimod ikke påviseligt sammen med ..."
     """
     why = _unusable(result)
     if why:
         return f"Den statistiske analyse af, hvem der er i job eller uddannelse ved afslutningen, {why}."
-    chosen, others = _split(result)
-    if chosen.empty:
-        nouns = _join(noun(t, lab) for t, lab in zip(others["term"], others["label"]))
-        return (f"Ingen af de målte forhold – {nouns} – hænger statistisk signifikant sammen med, om de unge er i "
-                "job eller uddannelse ved afslutningen.")
-    odds = [float(o) for o in chosen["odds_ratio"]]
-    groups = [_group(t, o, lab) for t, o, lab in zip(chosen["term"], odds, chosen["label"])]
+    shown, others, verdicts = split(result)
+    caveat = evidence.regression_caveat(result)
+    if shown.empty:
+        text = (f"Ingen af de målte forhold – {_nouns(others)} – hænger statistisk signifikant sammen med, om de "
+                "unge er i job eller uddannelse ved afslutningen.")
+        return f"{text} {caveat.short}" if caveat else text
+    groups = [_group(t, o, lab) for t, o, lab in zip(shown["term"], shown["odds_ratio"], shown["label"])]
     subject = _subject(groups)
-    # "klart" only where every association at least doubles (or halves) the odds.
-    clearly = "en klart" if _strength(odds) else "en"
-    text = (f"{_capital(subject)} har {clearly} større sandsynlighed for at være i job eller uddannelse ved "
-            "afslutningen.")
+    if caveat.level == "weak":
+        text = f"Analysen peger på, at {subject} oftere er i job eller uddannelse ved afslutningen. {caveat.short}"
+    else:
+        clear = all(evidence.clearly(verdicts[i], shown.at[i, "ci_low"], shown.at[i, "ci_high"])
+                    for i in shown.index) and not caveat
+        strength = "en klart større" if clear else "en større"
+        text = (f"{_capital(subject)} har {strength} sandsynlighed for at være i job eller uddannelse ved "
+                "afslutningen.")
+        if caveat:
+            text += f" {caveat.short}"
     if not others.empty:
-        nouns = _join(noun(t, lab) for t, lab in zip(others["term"], others["label"]))
-        text += f" {_capital(nouns)} hænger derimod ikke påviseligt sammen med, om de unge er i job eller uddannelse."
+        text += (f" {_capital(_nouns(others))} hænger derimod ikke påviseligt sammen med, om de unge er i job "
+                 "eller uddannelse.")
     return text
 
 
 def result_sentence(result) -> str:
-    """Chapter 7 after Table 9: which factors are significant, their odds ratios and what they mean."""
+    """Chapter 7 after Table 9: which factors matter, their odds ratios in words, and the caveat."""
     why = _unusable(result)
     if why:
         return f"Analysen {why}."
-    chosen, _ = _split(result)
+    shown, _, _ = split(result)
+    caveat = evidence.regression_caveat(result)
     total = fmt.words(len(result.terms))
-    if chosen.empty:
-        return (f"Ingen af de {total} faktorer hænger statistisk signifikant sammen med, om de unge er i job eller "
+    if shown.empty:
+        text = (f"Ingen af de {total} faktorer hænger statistisk signifikant sammen med, om de unge er i job eller "
                 "uddannelse ved afslutningen.")
-    odds = [float(o) for o in chosen["odds_ratio"]]
-    nouns = [noun(t, lab) for t, lab in zip(chosen["term"], chosen["label"])]
-    count = "Én" if len(chosen) == 1 else _capital(fmt.words(len(chosen)))
+        return f"{text} {caveat.short}" if caveat else text
+    odds = [float(o) for o in shown["odds_ratio"]]
+    named = [f"{noun(t, lab)} (odds ratio {fmt.num(o, 2)})" for t, o, lab in zip(shown["term"], odds, shown["label"])]
+    count = "Én" if len(shown) == 1 else _capital(fmt.words(len(shown)))
     text = (f"{count} af de {total} faktorer hænger statistisk signifikant sammen med, om de unge er i job eller "
-            f"uddannelse ved afslutningen: {_join(nouns)}. ")
-    parts = [f"{fmt.num(o, 2)} for {n}" for o, n in zip(odds, nouns)]
-    text += f"Odds ratioen er {_join(parts)}."
+            f"uddannelse ved afslutningen: {_join(named)}.")
     side = _strength(odds)
-    subject = "Den" if len(odds) == 1 else "Begge" if len(odds) == 2 else "Alle"
+    subject = "den" if len(odds) == 1 else "begge" if len(odds) == 2 else "alle"
+    # The estimate's size is a fact about the estimate; the caveat says how far to trust it.
     if side == "over":
-        text += (f" {subject} ligger over 2: for hvert trin op ad skalaen er oddsene for at være i job eller "
-                 "uddannelse mere end dobbelt så store.")
+        text += (f" Ifølge estimaterne gælder det for {subject}, at oddsene for at være i job eller uddannelse mere "
+                 "end fordobles for hvert trin op ad skalaen.")
     elif side == "under":
-        text += (f" {subject} ligger under 0,5: for hvert trin op ad skalaen er oddsene for at være i job eller "
-                 "uddannelse mindre end halvt så store.")
+        text += (f" Ifølge estimaterne gælder det for {subject}, at oddsene for at være i job eller uddannelse mere "
+                 "end halveres for hvert trin op ad skalaen.")
     else:
         text += (" En odds ratio på for eksempel 2 betyder, at oddsene for at være i job eller uddannelse "
                  "fordobles for hvert trin op ad skalaen.")
-    return text
+    return f"{text} {caveat.short}" if caveat else text
 
 
 def rest_sentence(result) -> str:
-    """Chapter 7: the factors without a significant association ("" when there are none or no model)."""
+    """Chapter 7: the factors without a shown association ("" when there are none or no model)."""
     if _unusable(result):
         return ""
-    chosen, others = _split(result)
-    if chosen.empty or others.empty:
+    shown, others, _ = split(result)
+    if shown.empty or others.empty:
         return ""
-    nouns = _join(noun(t, lab) for t, lab in zip(others["term"], others["label"]))
-    return f"For de øvrige faktorer – {nouns} – viser analysen ingen statistisk signifikant sammenhæng."
-
+    return f"For de øvrige faktorer – {_nouns(others)} – viser analysen ingen statistisk signifikant sammenhæng."

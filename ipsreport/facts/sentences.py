@@ -14,11 +14,11 @@ import pandas as pd
 
 from ipsreport import fmt
 from ipsreport.facts.fact import HIDDEN_COUNT, Fact, join, label
-from ipsreport.facts.reading import decimals, exit_pool, paired
+from ipsreport.facts.reading import exit_pool
 from ipsreport.facts.sources import ENROLLED_DURATION, EVALUATION, PLACEMENT_OF_PLACED
 
 __all__ = [
-    "mental_health_summary", "edu_higher_sentence", "evaluation_summary", "education_choice_sentence",
+    "edu_higher_sentence", "evaluation_summary", "education_choice_sentence",
     "enrolled_sentence", "placement_noanswer_sentence", "period", "months_long", "epv_min", "cases_count",
 ]
 
@@ -29,38 +29,6 @@ PLACEMENT_TOPICS = {
     "placement_belonging": "arbejdsfællesskabet",
     "placement_clarity": "afklaringen",
 }
-
-
-def mental_health_summary(f) -> Fact:
-    """Chapter 2: the overall direction of wellbeing, mastery and loneliness, in words that follow the result.
-
-    "beskeden, men positiv" only when all three moved the good way and none significantly.
-    """
-    better = {"who5": "steg", "mastery": "steg", "loneliness": "faldt"}
-    names = {"who5": "trivsel", "mastery": "mestring og selvværd", "loneliness": "ensomhed"}
-    moved = {}
-    for score in better:
-        row = paired(f, score)
-        if pd.isna(row["mean_start"]) or pd.isna(row["mean_end"]):
-            return Fact(None, "text", text="")
-        verb = fmt.direction(row["mean_start"], row["mean_end"], decimals(score))
-        moved[score] = "good" if verb == better[score] else "same" if verb == "var uændret" else "bad"
-    good = [names[k] for k, v in moved.items() if v == "good"]
-    bad = [names[k] for k, v in moved.items() if v == "bad"]
-    significant = [names[k] for k in better if bool(paired(f, k)["significant"])]
-    if len(good) == len(better) and not significant:
-        # Small, not significant, but all three the good way: the edition's "beskeden, men positiv".
-        text = ("Målt på trivsel, mestring og ensomhed har de unges mentale sundhed udviklet sig beskedent, men "
-                "positivt fra start til afslutning: alle tre mål har flyttet sig lidt i den gode retning.")
-    elif len(good) == len(better):
-        text = ("Målt på trivsel, mestring og ensomhed har de unges mentale sundhed udviklet sig positivt fra "
-                "start til afslutning: alle tre mål har flyttet sig i den gode retning.")
-    elif not good:
-        text = "Hverken trivsel, mestring og selvværd eller ensomhed har udviklet sig i den gode retning."
-    else:
-        text = f"Udviklingen er blandet: {join(good)} har udviklet sig i den gode retning"
-        text += f", {join(bad)} i den dårlige." if bad else ", resten er uændret."
-    return Fact(len(good), "text", text=text)
 
 
 def edu_higher_sentence(f) -> Fact:
@@ -145,7 +113,7 @@ def placement_noanswer_sentence(f) -> Fact:
 
 
 def epv_min() -> int:
-    from ipsreport.models import EPV_MIN
+    from ipsreport.evidence import EPV_MIN
 
     return int(EPV_MIN)
 

@@ -15,7 +15,7 @@ __all__ = [
     "Source", "DURATION", "DURATION_MONTHS", "BACKGROUND", "AGE", "WORK_EXPERIENCE_YEARS", "SUPPORTS",
     "GOALS", "MOTIVATION", "RESOURCES", "EVALUATION", "PSYCHIATRY", "PLACEMENT", "NO_PLACEMENT_DURATION",
     "PLACEMENT_OF_PLACED", "ENROLLED_DURATION", "EXIT", "REGISTRY_COUNTS", "PAIRED", "WHO5_BANDS", "EFFECT",
-    "EXPERIENCE", "REGRESSION", "CASELOAD_FACTS", "FIDELITY_REVIEWS", "AUDIT",
+    "EXPERIENCE", "REGRESSION", "CASELOAD_FACTS", "FIDELITY_REVIEWS", "AUDIT", "NONRESPONSE",
 ]
 
 
@@ -56,6 +56,8 @@ PLACEMENT_OF_PLACED = Source("placement_of_placed", lambda d: d.placement_of_pla
 ENROLLED_DURATION = Source("enrolled_duration", lambda d: d.enrolled_duration)
 EXIT = Source("exit", lambda d: d.exit)
 REGISTRY_COUNTS = Source("registry_counts", lambda d: d.registry_counts)
+#: Start respondents who answered at the end against those who did not (chapter 3, Bilag 6).
+NONRESPONSE = Source("nonresponse", lambda d: d.nonresponse)
 PAIRED = Source("paired", lambda d: d.paired())
 WHO5_BANDS = Source("who5_bands", lambda d: d.who5_bands)
 EFFECT = Source("effect", lambda d: d.effect)

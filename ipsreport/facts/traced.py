@@ -26,12 +26,12 @@ import pandas as pd
 from ipsreport import fmt
 from ipsreport.facts.fact import Fact, FactText, in_sentence
 from ipsreport.facts.provenance import tooltip
-from ipsreport.facts.sources import AUDIT, PAIRED, PLACEMENT_OF_PLACED, REGRESSION, Source
+from ipsreport.facts.sources import AUDIT, NONRESPONSE, PAIRED, PLACEMENT_OF_PLACED, REGRESSION, Source
 
 __all__ = ["NUMBER", "TracedText", "trace", "source_numbers", "is_value"]
 
 #: A number as prose prints it ("2,20", "0,053", "1.234", "95"), not part of a name ("WHO-5", "2025-udgaven").
-NUMBER = re.compile(r"(?<![\w\-–])\d+(?:[.,]\d+)*(?![\w%]*-\w)(?![\w])")
+NUMBER = re.compile(r"(?<![\w\-–\u2212])\u2212?\d+(?:[.,]\d+)*(?![\w%]*-\w)(?![\w])")
 
 
 class TracedText(str):
@@ -139,6 +139,16 @@ def source_numbers(f, source: Source | None) -> dict[str, str | None]:
                 add(fmt.num(high, 2), _line(f"Øvre grænse af konfidensintervallet for {label} (Tabel 9)", source, n))
             if p is not None:
                 add(fmt.pvalue(p), _line(f"p-værdi for {label} (Tabel 9)", source, n))
+        # The caveat's counts (ipsreport.evidence.regression_caveat): the smaller outcome group of the n.
+        events = getattr(result, "events", None)
+        if n is not None and events is not None:
+            add(fmt.count(n), _line("Unge i regressionsanalysen i Tabel 9", source, n))
+            smaller = min(int(events), int(n) - int(events))
+            add(fmt.count(smaller), _line("Unge i den mindste af de to grupper i Tabel 9 (i job eller uddannelse "
+                                          "ved afslutning, eller ikke)", source, n))
+            per = getattr(result, "events_per_predictor", None)
+            if per is not None and not callable(per):
+                add(fmt.num(per, 1), _line("Unge i den mindste gruppe pr. forklarende variabel i Tabel 9", source, n))
         # The thresholds the sentences read the odds ratios against (regression_prose).
         add("2", "En odds ratio over 2: oddsene for at være i job eller uddannelse mere end fordobles for hvert trin "
                  "op ad skalaen")
@@ -146,6 +156,7 @@ def source_numbers(f, source: Source | None) -> dict[str, str | None]:
                              "for hvert trin op ad skalaen")
         level = fmt.num((1 - float(f._ed.settings.alpha)) * 100, 1, strip_zeros=True)
         add(level, "Konfidensintervallernes niveau: 100 % minus signifikansniveauet (en indstilling i rapportsystemet)")
+        add("1", "En odds ratio på 1 svarer til ingen sammenhæng")
     elif source is PAIRED:
         from ipsreport.facts.reading import decimals
 
@@ -158,12 +169,47 @@ def source_numbers(f, source: Source | None) -> dict[str, str | None]:
                 add(fmt.num(end, places), _line(f"Gennemsnit ved afslutning: {label}", source, n))
             if p is not None:
                 add(fmt.pvalue(p), _line(f"p-værdi for ændringen fra opstart til afslutning: {label}", source, n))
+            # The change's interval, with one decimal more for whole-number scores (as facts/changes.py prints it).
+            low, high = _get(row, "ci_low"), _get(row, "ci_high")
+            if low is not None and high is not None:
+                change_places = max(places, 1)
+                add(fmt.num(low, change_places),
+                    _line(f"Nedre grænse af konfidensintervallet for ændringen: {label}", source, n))
+                add(fmt.num(high, change_places),
+                    _line(f"Øvre grænse af konfidensintervallet for ændringen: {label}", source, n))
+        level = fmt.num((1 - float(f._ed.settings.alpha)) * 100, 1, strip_zeros=True)
+        add(level, "Konfidensintervallernes niveau: 100 % minus signifikansniveauet (en indstilling i rapportsystemet)")
         population = f._ed.codebook.scores["who5"]["population_mean"]
         add(fmt.num(population, 0), "Gennemsnitlig WHO-5-score i den danske befolkning (fra kodebogen)")
     elif source is PLACEMENT_OF_PLACED:
         for base in f._summary(PLACEMENT_OF_PLACED)["base"].dropna().unique():
             add(fmt.count(base), _line("Unge, der har været i et virksomhedsforløb, og som svarede ved afslutning",
                                        source))
+    elif source is NONRESPONSE:
+        from ipsreport.facts.nonresponse_prose import NOUNS
+        from ipsreport.summaries.nonresponse import AGE_SPLIT
+
+        from ipsreport.facts.nonresponse_prose import _verdicts
+
+        frame = f._summary(NONRESPONSE)
+        # Only the variables the sentence describes (a difference the test shows): shares of the other
+        # variables may print alike and would leave the printed ones ambiguous.
+        described = {v for v, verdict in _verdicts(f).items() if verdict == "differs"}
+        groups = {"responded": "svarede ved afslutning", "not_responded": "svarede ikke ved afslutning"}
+        for _, row in frame.iterrows():
+            who, noun = groups.get(str(row["group"]), str(row["group"])), NOUNS.get(str(row["variable"]), "")
+            base = _get(row, "base")
+            if base is not None:
+                add(fmt.count(base), _line(f"Unge, der svarede ved opstart og {who}", source))
+            if row["variable"] not in described:
+                continue
+            if row["kind"] == "category" and _get(row, "pct") is not None:
+                add(fmt.pct(row["pct"]).replace("\u00a0%", "").replace(" %", ""),
+                    _line(f"Andel (%) blandt dem, der {who}: {noun}", source, base))
+            elif row["kind"] == "score" and _get(row, "mean") is not None:
+                add(fmt.num(row["mean"], int(row["decimals"])),
+                    _line(f"Gennemsnit ved opstart blandt dem, der {who}: {noun}", source, base))
+        add(fmt.count(AGE_SPLIT), "Aldersgrænsen i bortfaldsanalysen (som i kapitel 4)")
     elif source is AUDIT:
         frame = f._summary(AUDIT)
         hidden = frame["suppressed"] if "suppressed" in frame else pd.Series(False, index=frame.index)

@@ -7,6 +7,7 @@ Split by chapter so each module stays one screenful:
   placements, exit status)
 - ``mental_health`` — chapter 6 (paired start/end comparisons, WHO-5 bands)
 - ``supplementary`` — Bilag 5 charts
+- ``nonresponse``   — chapter 3 and Bilag 6 (end-survey respondents against non-respondents)
 - ``caseload``      — fidelity appendix (consultants' caseloads)
 - ``fidelity_reviews`` — fidelity appendix (optional fidelity reviews: totals,
   bands, lowest-scored items)
@@ -20,6 +21,7 @@ from ipsreport.summaries import caseload, fidelity_reviews, mental_health, pathw
 from ipsreport.summaries.caseload import *  # noqa: F401,F403
 from ipsreport.summaries.fidelity_reviews import *  # noqa: F401,F403
 from ipsreport.summaries.mental_health import *  # noqa: F401,F403
+from ipsreport.summaries.nonresponse import summarise_nonresponse  # noqa: F401
 from ipsreport.summaries.pathways import *  # noqa: F401,F403
 from ipsreport.summaries.supplementary import *  # noqa: F401,F403
 from ipsreport.summaries.target_group import *  # noqa: F401,F403
@@ -28,6 +30,7 @@ __all__ = [
     *getattr(target_group, "__all__", []),
     *getattr(pathways, "__all__", []),
     *getattr(mental_health, "__all__", []),
+    "summarise_nonresponse",
     *getattr(supplementary, "__all__", []),
     *getattr(caseload, "__all__", []),
     *getattr(fidelity_reviews, "__all__", []),

@@ -23,7 +23,8 @@ and Excel (``downloadable(gt, frame, titles)`` wraps any table in one call).
 Modules: :mod:`ipsreport.tables.style` (house style, the count and grid
 shapes), :mod:`ipsreport.tables.download` (the download wrapper),
 :mod:`ipsreport.tables.chapters` (Tabel 1-9),
-:mod:`ipsreport.tables.appendices` (method, codebook, sources, audit); the
+:mod:`ipsreport.tables.appendices` (method, codebook, sources, audit),
+:mod:`ipsreport.tables.nonresponse` (Bilag 6's non-response comparison); the
 fidelity appendix's tables are :mod:`ipsreport.tables_fidelity`.
 """
 
@@ -41,6 +42,7 @@ from ipsreport.tables.chapters import (
     tab_status,
     tab_supports,
 )
+from ipsreport.tables.nonresponse import tab_nonresponse
 # Used by the chapters' notes and docs/CONTRACT.md; not a table function, so not in __all__.
 from ipsreport.tables.style import withheld_table as withheld_table
 
@@ -55,6 +57,7 @@ __all__ = [
     "tab_exit",
     "tab_regression",
     "tab_regression_spec",
+    "tab_nonresponse",
     "tab_codebook",
     "tab_audit_summary",
     "tab_audit",
