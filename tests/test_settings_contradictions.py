@@ -127,12 +127,12 @@ def test_settings_alone_exit_2(tmp_path, capsys):
 def test_edition_year_at_most_one_year_after_the_data(tmp_path):
     from ipsreport.validate import validate_dir
 
-    report = validate_dir(SYNTHETIC_DIR)  # the latest date is 2025-04-23
+    report = validate_dir(SYNTHETIC_DIR)  # the latest date is 2025-04-27
     settings = resolve(tmp_path)
     assert not check_against_settings(report, settings.with_(edition_year=2025))
     assert not check_against_settings(report, settings.with_(edition_year=2026))  # exactly one year after
     (problem,) = check_against_settings(report, settings.with_(edition_year=2027))
-    assert problem.rule == "edition_year" and problem.value == "2025-04-23"
+    assert problem.rule == "edition_year" and problem.value == "2025-04-27"
     assert "edition_year = 2027" in problem.message and "højst ét år efter" in problem.message
     assert "2026" in problem.message  # the latest year the data allow
 

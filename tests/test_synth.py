@@ -236,7 +236,9 @@ def test_regression_significance_pattern(frames):
     data = regression_frame(frames["baseline"], frames["followup"])
     fit = sm.Logit(data[REGRESSION_OUTCOME], sm.add_constant(data[list(TERM_NAMES)])).fit(disp=0)
     p = fit.pvalues.drop("const")
-    assert p["meaning"] < 0.01
+    # Printed as significant (an odds ratio instead of "n.s."): p < 0.05. The "**" after the row's name in
+    # the 2025 Table 9 marks a footnote, not a significance level (data/published/2025.yml).
+    assert p["meaning"] < 0.05
     assert 0.01 <= p["mastery"] < 0.05
     assert p["burden"] == pytest.approx(0.053, abs=0.0005)
     assert fit.params["burden"] < 0
@@ -263,5 +265,6 @@ def test_margins_hold_for_any_seed_by_construction(tmp_path):
 
     twin.write_twin(tmp_path, seed=3, iterations=200)
     table = audit.summarise_audit(read_frames(tmp_path))
-    off = table[~table["within"] & ~table["key"].str.startswith("regression.")]
+    # Corrections of the edition are checked against the corrected number; they are not "within".
+    off = table[~table["within"] & ~table["key"].str.startswith("regression.") & (table["status"] != "correction")]
     assert off.empty, off[["key", "published", "reproduced"]]

@@ -98,7 +98,7 @@ __all__ = [
     "EVALUATION_END",
 ]
 
-GENERATOR_VERSION = "1.1.0"  # 1.1.0: the first start is no later than the case study's (13 March 2023)
+GENERATOR_VERSION = "1.2.0"  # 1.1.0: the first start is no later than the case study's (13 March 2023); 1.2.0: the calibration objective is rounded (the same twin on every BLAS kernel) and the printed odds ratios weigh more
 DEFAULT_SEED = 2025
 
 # ---------------------------------------------------------------------------
