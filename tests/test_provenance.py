@@ -237,3 +237,16 @@ def test_each_number_of_a_sentence_gets_its_own_span_in_html_only():
     assert 'title="Odds ratio for a" data-fact="a_or">2,20</span>' in html
     assert 'title="Odds ratio for b">2,24</span>' in html
     assert run_pandoc(md, "markdown", "typst") == run_pandoc(f"Her: {value}", "markdown", "typst")
+
+
+def test_the_words_before_a_shared_number_say_which_quantity_it_is():
+    """'2,24' as an odds ratio and as another factor's upper bound: the cue before it decides; no cue, no tooltip."""
+    from ipsreport.facts.traced import CUE_BOUND, CUE_ODDS_RATIO, TracedText, trace
+
+    shared = {"2,24": (("Odds ratio for mestring", CUE_ODDS_RATIO), ("Øvre grænse for varighed", CUE_BOUND))}
+    text = trace("mestring (odds ratio 2,24) og et interval fra 0,80 til 2,24.", shared)
+    assert isinstance(text, TracedText)
+    assert [p.provenance for p in text.parts if isinstance(p, FactText)] == [
+        "Odds ratio for mestring", "Øvre grænse for varighed"]
+    assert trace("Tallet 2,24 står alene.", shared) == "Tallet 2,24 står alene."
+    assert not isinstance(trace("Tallet 2,24 står alene.", shared), TracedText)

@@ -63,7 +63,7 @@ def is_value(text: str) -> bool:
     return bool(text.strip()) and not text.rstrip().endswith((".", "!", "?"))
 
 
-def trace(text: str, numbers: dict[str, str | None]) -> str:
+def trace(text: str, numbers: dict) -> str:
     """``text`` with every number in ``numbers`` as a traced part; plain ``text`` when none is found.
 
     Parameters
@@ -71,12 +71,19 @@ def trace(text: str, numbers: dict[str, str | None]) -> str:
     text : str
         A sentence as printed.
     numbers : dict
-        Printed number -> its tooltip (``None``: known, but ambiguous; left plain).
+        Printed number -> its tooltip; ``None`` (known, but ambiguous: left plain); or, for a number two
+        quantities print alike, a tuple of ``(tooltip, cue)`` candidates, of which the one whose cue (a
+        regular expression) matches the words just before the number is taken ("odds ratio 2,24" against
+        an interval's "til 2,24"); none or several matching leaves it plain.
     """
     parts: list[str] = []
     at = 0
     for match in NUMBER.finditer(text):
         line = numbers.get(match.group(0))
+        if isinstance(line, tuple):
+            before = text[max(0, match.start() - 30):match.start()]
+            fits = {tip for tip, cue in line if cue and re.search(cue, before)}
+            line = fits.pop() if len(fits) == 1 else None
         if not line:
             continue
         parts += [text[at:match.start()], FactText(match.group(0), line)]
@@ -86,18 +93,28 @@ def trace(text: str, numbers: dict[str, str | None]) -> str:
     return TracedText([*parts, text[at:]])
 
 
-def _collect() -> tuple[dict[str, str | None], Callable[[str, str], None]]:
-    found: dict[str, str | None] = {}
+def _collect() -> tuple[dict, Callable[..., None]]:
+    found: dict = {}
+    cues: dict[str, list[tuple[str, str | None]]] = {}
 
-    def add(printed: str, line: str) -> None:
+    def add(printed: str, line: str, cue: str | None = None) -> None:
         if not printed or printed == fmt.MISSING:
             return
-        if printed in found and found[printed] != line:
-            found[printed] = None  # two quantities print alike: no tooltip rather than a wrong one
-        else:
-            found[printed] = line
+        cues.setdefault(printed, [])
+        if (line, cue) not in cues[printed]:
+            cues[printed].append((line, cue))
+        lines = {tip for tip, _ in cues[printed]}
+        # Two quantities print alike: the words before the number decide (trace), else no tooltip
+        # rather than a wrong one.
+        found[printed] = line if len(lines) == 1 else tuple(cues[printed])
 
     return found, add
+
+
+#: The words just before a number that say which quantity it is (see :func:`trace`).
+CUE_ODDS_RATIO = r"odds ratio(?:en)?(?: er| på)?\s*$"
+CUE_BOUND = r"(?:\bfra|\btil|\[|;)\s*$"
+CUE_P = r"p(?:-værdi(?:en)?)?(?: er| på| =|=)?\s*$"
 
 
 def _get(row, column: str):
@@ -133,12 +150,14 @@ def source_numbers(f, source: Source | None) -> dict[str, str | None]:
             label = in_sentence(str(_get(row, "label") or row.get("term", "")))
             odds, low, high, p = (_get(row, c) for c in ("odds_ratio", "ci_low", "ci_high", "p"))
             if odds is not None:
-                add(fmt.num(odds, 2), _line(f"Odds ratio for {label} (Tabel 9)", source, n))
+                add(fmt.num(odds, 2), _line(f"Odds ratio for {label} (Tabel 9)", source, n), CUE_ODDS_RATIO)
             if low is not None and high is not None:
-                add(fmt.num(low, 2), _line(f"Nedre grænse af konfidensintervallet for {label} (Tabel 9)", source, n))
-                add(fmt.num(high, 2), _line(f"Øvre grænse af konfidensintervallet for {label} (Tabel 9)", source, n))
+                add(fmt.num(low, 2), _line(f"Nedre grænse af konfidensintervallet for {label} (Tabel 9)", source, n),
+                    CUE_BOUND)
+                add(fmt.num(high, 2), _line(f"Øvre grænse af konfidensintervallet for {label} (Tabel 9)", source, n),
+                    CUE_BOUND)
             if p is not None:
-                add(fmt.pvalue(p), _line(f"p-værdi for {label} (Tabel 9)", source, n))
+                add(fmt.pvalue(p), _line(f"p-værdi for {label} (Tabel 9)", source, n), CUE_P)
         # The caveat's counts (ipsreport.evidence.regression_caveat): the smaller outcome group of the n.
         events = getattr(result, "events", None)
         if n is not None and events is not None:
