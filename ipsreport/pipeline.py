@@ -1,32 +1,42 @@
 """The report's computations as one straight line you can run and read.
 
 >>> from ipsreport.pipeline import run
->>> result = run()                          # the twin, or IPSREPORT_DATA
->>> result = run("path/to/export", settings={"min_cell": 5})
+>>> results = run()                          # the twin, or IPSREPORT_DATA
+>>> results = run("path/to/export", settings={"min_cell": 5})
+>>> results.fact("success_pct").text
+'60 %'
 
 Each step is a plain function; its result is handed to the next step
-explicitly, and :func:`run` times every step:
+explicitly, and :func:`trace` times every step:
 
 1. :func:`validate`  -- read the folder's files and check them against the
    codebook (:func:`ipsreport.validate.validate_dir`); any error stops here,
    with every problem listed (:class:`~ipsreport.validate.DataValidationError`).
+   A render hands in the validation it already made.
 2. :func:`load`      -- the typed edition (:func:`ipsreport.edition.edition`):
    settings resolved, checked against the data, the small-number rule decided.
 3. :func:`derive`    -- per-person derived variables (the scores and indices
    of :mod:`ipsreport.scoring`) of both surveys, for inspection.
 4. :func:`summarise` -- the disclosure-controlled summaries
    (:func:`ipsreport.disclosed.disclosed`), the only summaries an output reads.
-5. :func:`model`     -- the Table 9 logistic regression
-   (:func:`ipsreport.models.fit_regression`).
-6. :func:`outputs`   -- every table, figure and the facts the chapters print.
+5. :func:`model`     -- Table 9 as the disclosure layer releases it
+   (``Disclosed.regression``: fitted once, shared with the table).
+6. :func:`results`   -- everything the book publishes, as a frozen
+   :class:`~ipsreport.results.Results` (the ``resultater/`` bundle a render
+   writes beside the book: :mod:`ipsreport.results`).
+
+:func:`run` returns the :class:`~ipsreport.results.Results`; :func:`trace`
+returns every step's result; :func:`explore` adds the tables and figures as
+the chapters draw them (:func:`outputs`), for the notebooks and benchmarks.
 
 The steps compose the package's public functions and add no computation of
 their own, so a number seen here is the number the report prints. What the
-steps do not do (yet): the summaries and outputs derive their own variables
-(through :mod:`ipsreport.derived`) from the edition, so
-:func:`derive` is a view for the reader, not an input of later steps.
-The summaries are computed lazily, the first time an output reads them, so
-their cost is counted in the outputs step.
+steps do not do (yet): the summaries derive their own variables (through
+:mod:`ipsreport.derived`) from the edition, so :func:`derive` is a view for
+the reader, not an input of later steps; and the chapters still compute
+their numbers in their own kernels rather than reading the results. The
+summaries are computed lazily, the first time they are read, so their cost
+is counted in the model and results steps.
 """
 
 from __future__ import annotations
@@ -34,7 +44,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 
@@ -42,7 +52,8 @@ from ipsreport import api, scoring
 from ipsreport.disclosed import Disclosed, disclosed
 from ipsreport.edition import Edition, edition
 from ipsreport.facts import Facts, facts
-from ipsreport.models import RegressionResult, fit_regression
+from ipsreport.models import RegressionResult
+from ipsreport.results import Results
 from ipsreport.settings import Settings, get_settings
 from ipsreport.validate import DataValidationError, ValidationReport, validate_dir
 
@@ -58,8 +69,11 @@ __all__ = [
     "derive",
     "summarise",
     "model",
+    "results",
     "outputs",
     "run",
+    "trace",
+    "explore",
 ]
 
 #: Every table of the report, by the name chapters call it, in report order.
@@ -94,8 +108,8 @@ FIGURES: tuple[tuple[str, Callable], ...] = (
     ("fig_caseload", api.fig_caseload),
 )
 
-#: The step names, in the order :func:`run` takes them (keys of ``PipelineResult.seconds``).
-STEPS = ("validate", "load", "derive", "summarise", "model", "outputs")
+#: The step names, in the order :func:`trace` takes them (keys of ``PipelineResult.seconds``).
+STEPS = ("validate", "load", "derive", "summarise", "model", "results")
 
 
 @dataclass(frozen=True)
@@ -136,7 +150,7 @@ class Outputs:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class PipelineResult:
     """Everything one run of the pipeline produced, step by step.
 
@@ -148,9 +162,13 @@ class PipelineResult:
     derived : Derived
     disclosed : Disclosed
     model : RegressionResult
-    outputs : Outputs
+        Table 9 as released (its terms empty when the rule withholds it).
+    results : Results
+        What the book publishes (:mod:`ipsreport.results`).
     seconds : dict
-        Step name (:data:`STEPS`) -> wall seconds.
+        Step name (:data:`STEPS`, then ``outputs`` from :func:`explore`) -> wall seconds.
+    outputs : Outputs or None
+        The tables and figures, from :func:`explore` only.
     """
 
     validation: ValidationReport
@@ -158,8 +176,9 @@ class PipelineResult:
     derived: Derived
     disclosed: Disclosed
     model: RegressionResult
-    outputs: Outputs
+    results: Results
     seconds: dict[str, float]
+    outputs: Outputs | None = None
 
 
 def _folder(data_dir: str | Path | None, settings: Settings | dict | None) -> Path:
@@ -170,7 +189,8 @@ def _folder(data_dir: str | Path | None, settings: Settings | dict | None) -> Pa
     return Path(resolved.data_dir).expanduser().resolve()
 
 
-def validate(data_dir: str | Path | None = None, settings: Settings | dict | None = None) -> ValidationReport:
+def validate(data_dir: str | Path | None = None, settings: Settings | dict | None = None,
+             report: ValidationReport | None = None) -> ValidationReport:
     """Step 1: read the data folder and check every file against the codebook.
 
     Parameters
@@ -180,6 +200,10 @@ def validate(data_dir: str | Path | None = None, settings: Settings | dict | Non
         ``IPSREPORT_DATA``).
     settings : Settings or dict, optional
         Settings, or overrides of the project settings.
+    report : ValidationReport, optional
+        A validation of this folder already made (a render validates before
+        anything else, :func:`ipsreport.verdicts.validate_shared`): taken as
+        it is instead of validating again.
 
     Returns
     -------
@@ -191,7 +215,8 @@ def validate(data_dir: str | Path | None = None, settings: Settings | dict | Non
     DataValidationError
         When any file breaks a codebook rule; ``.report.format()`` lists all.
     """
-    report = validate_dir(_folder(data_dir, settings))
+    if report is None:
+        report = validate_dir(_folder(data_dir, settings))
     if not report.ok:
         raise DataValidationError(report)
     return report
@@ -255,22 +280,53 @@ def summarise(ed: Edition) -> Disclosed:
     return disclosed(ed)
 
 
-def model(ed: Edition) -> RegressionResult:
-    """Step 5: the Table 9 model, fitted on the edition (true estimates, before disclosure).
+def model(summaries: Disclosed) -> RegressionResult:
+    """Step 5: Table 9 as the disclosure layer releases it (fitted once, in ``summaries``).
 
     Parameters
     ----------
-    ed : Edition
+    summaries : Disclosed
+        The result of :func:`summarise`.
 
     Returns
     -------
     RegressionResult
+        The fit; its terms hold no estimates when an outcome group is below
+        the rule (``summaries.regression.withheld``).
     """
-    return fit_regression(ed)
+    return summaries.regression.result
+
+
+def results(ed: Edition, summaries: Disclosed, report: ValidationReport,
+            chapters: Iterable[str | Path] | None = None) -> Results:
+    """Step 6: everything the book publishes from this edition (:mod:`ipsreport.results`).
+
+    Parameters
+    ----------
+    ed : Edition
+    summaries : Disclosed
+        The result of :func:`summarise`; :func:`model` has read its Table 9.
+    report : ValidationReport
+        The result of :func:`validate`.
+    chapters : iterable of path, optional
+        The book's chapter sources (default: the project's,
+        :func:`ipsreport.results.build.book_chapters`); the facts they print
+        are published.
+
+    Returns
+    -------
+    Results
+    """
+    from ipsreport.results.build import book_chapters, build_results
+
+    if summaries is not disclosed(ed):
+        raise ValueError("the summaries are not those of this edition; pass the result of summarise(ed)")
+    files = [Path(p) for p in chapters] if chapters is not None else book_chapters()
+    return build_results(ed, summaries, facts(ed), report, files)
 
 
 def outputs(ed: Edition, summaries: Disclosed) -> Outputs:
-    """Step 6: every table and figure of the report, and the facts of its prose.
+    """Every table and figure of the report as the chapters draw them, and the facts of its prose.
 
     Parameters
     ----------
@@ -299,8 +355,9 @@ def outputs(ed: Edition, summaries: Disclosed) -> Outputs:
     return Outputs(tables=tables, figures=figures, facts=made_facts, seconds=seconds)
 
 
-def run(data_dir: str | Path | None = None, settings: Settings | dict | None = None) -> PipelineResult:
-    """Run every step on one data folder.
+def trace(data_dir: str | Path | None = None, settings: Settings | dict | None = None, *,
+          report: ValidationReport | None = None, chapters: Iterable[str | Path] | None = None) -> PipelineResult:
+    """Run every step on one data folder and keep each step's result and time.
 
     Parameters
     ----------
@@ -309,6 +366,10 @@ def run(data_dir: str | Path | None = None, settings: Settings | dict | None = N
         ``IPSREPORT_DATA``), i.e. the folder a chapter's ``edition()`` reads.
     settings : Settings or dict, optional
         Settings, or overrides of the project settings (e.g. ``{"min_cell": 5}``).
+    report : ValidationReport, optional
+        This folder's validation when already made (see :func:`validate`).
+    chapters : iterable of path, optional
+        The book's chapter sources (see :func:`results`).
 
     Returns
     -------
@@ -320,6 +381,8 @@ def run(data_dir: str | Path | None = None, settings: Settings | dict | None = N
         From :func:`validate`, when the data break a codebook rule.
     ipsreport.consistency.DataSettingsError
         From :func:`load`, when the settings contradict the data.
+    ipsreport.results.build.DisclosureBreach
+        From :func:`results`, when a count below the rule would be published.
     """
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
@@ -330,17 +393,45 @@ def run(data_dir: str | Path | None = None, settings: Settings | dict | None = N
         seconds[step] = now - clock
         clock = now
 
-    report = validate(data_dir, settings)
+    checked = validate(data_dir, settings, report)
     lap("validate")
-    ed = load(report, data_dir, settings)
+    ed = load(checked, data_dir, settings)
     lap("load")
     derived = derive(ed)
     lap("derive")
     summaries = summarise(ed)
     lap("summarise")
-    fitted = model(ed)
+    fitted = model(summaries)
     lap("model")
-    shown = outputs(ed, summaries)
-    lap("outputs")
-    return PipelineResult(validation=report, edition=ed, derived=derived, disclosed=summaries, model=fitted,
-                          outputs=shown, seconds=seconds)
+    published = results(ed, summaries, checked, chapters)
+    lap("results")
+    return PipelineResult(validation=checked, edition=ed, derived=derived, disclosed=summaries, model=fitted,
+                          results=published, seconds=seconds)
+
+
+def run(data_dir: str | Path | None = None, settings: Settings | dict | None = None, *,
+        report: ValidationReport | None = None, chapters: Iterable[str | Path] | None = None) -> Results:
+    """Run the pipeline on one data folder: what the book publishes, as a frozen :class:`Results`.
+
+    Parameters and exceptions as for :func:`trace`; write the result with
+    :func:`ipsreport.results.write_bundle`.
+
+    Returns
+    -------
+    Results
+    """
+    return trace(data_dir, settings, report=report, chapters=chapters).results
+
+
+def explore(data_dir: str | Path | None = None, settings: Settings | dict | None = None) -> PipelineResult:
+    """:func:`trace`, plus every table and figure as the chapters draw them (``.outputs``).
+
+    For the notebooks and the compute benchmark; ``seconds`` gains the step
+    ``outputs``. Close the figures (``matplotlib.pyplot.close``) when done.
+    """
+    traced = trace(data_dir, settings)
+    start = time.perf_counter()
+    shown = outputs(traced.edition, traced.disclosed)
+    return PipelineResult(validation=traced.validation, edition=traced.edition, derived=traced.derived,
+                          disclosed=traced.disclosed, model=traced.model, results=traced.results,
+                          seconds={**traced.seconds, "outputs": time.perf_counter() - start}, outputs=shown)

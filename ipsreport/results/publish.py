@@ -1,0 +1,83 @@
+"""The render's results bundle: the pipeline run once per book, in the CLI process.
+
+:class:`ResultsBundle` is the book's :class:`~ipsreport.render.hooks.Attachment`
+(:func:`ipsreport.book.book_hooks` hands it to the engine). When the engine
+knows it will write a book it calls :meth:`ResultsBundle.start`, which runs
+:func:`ipsreport.pipeline.run` in a background thread while the chapters run
+in their kernels; :meth:`ResultsBundle.write` waits for it and writes
+``resultater/`` into the book's temporary folder, which replaces the output
+only when everything succeeded, so a failed render never leaves a bundle
+that does not belong to the book beside it.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Sequence
+
+__all__ = ["ResultsBundle"]
+
+
+class ResultsBundle:
+    """Computes one book's :class:`~ipsreport.results.Results` and writes its bundle.
+
+    Parameters
+    ----------
+    data_dir : Path
+        The book's data folder.
+    settings : Settings
+        Resolved as the chapters' kernels get them.
+    cache_dir : Path
+        Where the render keeps the validated data
+        (:func:`ipsreport.verdicts.validate_shared`): read, not validated again.
+    """
+
+    def __init__(self, data_dir: Path, settings: Any, cache_dir: Path) -> None:
+        self.data_dir, self.settings, self.cache_dir = Path(data_dir), settings, Path(cache_dir)
+        self._thread: threading.Thread | None = None
+        self._results: Any = None
+        self._error: BaseException | None = None
+
+    def __repr__(self) -> str:
+        return f"ResultsBundle({self.data_dir})"
+
+    def compute(self, sources: Sequence[Path]):
+        """The pipeline on the book's data: :class:`~ipsreport.results.Results` (in the calling thread)."""
+        from ipsreport import pipeline
+        from ipsreport.verdicts import validate_shared
+
+        report = validate_shared(self.data_dir, self.cache_dir)
+        return pipeline.run(self.data_dir, self.settings, report=report, chapters=sources)
+
+    def _work(self, sources: Sequence[Path]) -> None:
+        try:
+            self._results = self.compute(sources)
+        except BaseException as exc:  # handed to write(), in the render's thread
+            self._error = exc
+
+    def start(self, sources: Sequence[Path]) -> None:
+        """Begin the pipeline run in the background (the chapters run meanwhile)."""
+        self._results, self._error = None, None
+        self._thread = threading.Thread(target=self._work, args=(tuple(sources),), daemon=True,
+                                        name=f"ipsreport-results-{self.data_dir.name}")
+        self._thread.start()
+
+    def write(self, folder: Path) -> None:
+        """Wait for the run and write ``folder/resultater/``.
+
+        Raises
+        ------
+        ipsreport.render.base.RenderError
+            When the run failed; the render stops and the previous output stays.
+        """
+        from ipsreport.render.base import RenderError
+        from ipsreport.results import BUNDLE_DIR, write_bundle
+
+        if self._thread is None:
+            raise RenderError("resultatsættet blev aldrig beregnet (start blev ikke kaldt); intet blev skiftet ud.")
+        self._thread.join()
+        if self._error is not None:
+            detail = " ".join(f"{type(self._error).__name__}: {self._error}".split())
+            raise RenderError(f"resultatsættet ({BUNDLE_DIR}/) kunne ikke laves: {detail}") from self._error
+        write_bundle(self._results, folder)
