@@ -48,7 +48,7 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from ipsreport import api, scoring
+from ipsreport import scoring
 from ipsreport.disclosed import Disclosed, disclosed
 from ipsreport.edition import Edition, edition
 from ipsreport.facts import Facts, facts
@@ -76,36 +76,36 @@ __all__ = [
     "explore",
 ]
 
-#: Every table of the report, by the name chapters call it, in report order.
-TABLES: tuple[tuple[str, Callable], ...] = (
-    ("tab_duration", api.tab_duration),
-    ("tab_background", api.tab_background),
-    ("tab_status", api.tab_status),
-    ("tab_supports", api.tab_supports),
-    ("tab_motivation", api.tab_motivation),
-    ("tab_resources", api.tab_resources),
-    ("tab_evaluation", api.tab_evaluation),
-    ("tab_exit", api.tab_exit),
-    ("tab_regression", api.tab_regression),
-    ("tab_regression_spec", api.tab_regression_spec),
-    ("tab_codebook", api.tab_codebook),
-    ("tab_sources", api.tab_sources),
-    ("tab_audit_summary", api.tab_audit_summary),
-    ("tab_audit", api.tab_audit),
-    ("tab_caseload", api.tab_caseload),
-    ("tab_fidelity_reviews", api.tab_fidelity_reviews),
+#: Every table of the report: the chapter API function (:mod:`ipsreport.api`) and its label, in report order.
+TABLES: tuple[tuple[str, str], ...] = (
+    ("tab_duration", "tbl-duration"),
+    ("tab_background", "tbl-background"),
+    ("tab_status", "tbl-status"),
+    ("tab_supports", "tbl-supports"),
+    ("tab_motivation", "tbl-motivation"),
+    ("tab_resources", "tbl-resources"),
+    ("tab_evaluation", "tbl-evaluation"),
+    ("tab_exit", "tbl-exit"),
+    ("tab_regression", "tbl-regression"),
+    ("tab_regression_spec", "tbl-regression-spec"),
+    ("tab_codebook", "tbl-codebook"),
+    ("tab_sources", "tbl-sources"),
+    ("tab_audit_summary", "tbl-audit-summary"),
+    ("tab_audit", "tbl-audit"),
+    ("tab_caseload", "tbl-caseload"),
+    ("tab_fidelity_reviews", "tbl-fidelity-reviews"),
 )
 
-#: Every figure of the report, by the name chapters call it, in report order.
-FIGURES: tuple[tuple[str, Callable], ...] = (
-    ("fig_mastery", api.fig_mastery),
-    ("fig_loneliness", api.fig_loneliness),
-    ("fig_who5", api.fig_who5),
-    ("fig_burden", api.fig_burden),
-    ("fig_experience", api.fig_experience),
-    ("fig_statements", api.fig_statements),
-    ("fig_effect", api.fig_effect),
-    ("fig_caseload", api.fig_caseload),
+#: Every figure of the report: the chapter API function and its label, in report order.
+FIGURES: tuple[tuple[str, str], ...] = (
+    ("fig_mastery", "fig-mastery"),
+    ("fig_loneliness", "fig-loneliness"),
+    ("fig_who5", "fig-who5"),
+    ("fig_burden", "fig-burden"),
+    ("fig_experience", "fig-experience"),
+    ("fig_statements", "fig-statements"),
+    ("fig_effect", "fig-effect"),
+    ("fig_caseload", "fig-caseload"),
 )
 
 #: The step names, in the order :func:`trace` takes them (keys of ``PipelineResult.seconds``).
@@ -339,6 +339,9 @@ def outputs(ed: Edition, summaries: Disclosed) -> Outputs:
     -------
     Outputs
     """
+    # The chapter API draws with great-tables and matplotlib: imported here, not by a render's run().
+    from ipsreport import api
+
     if summaries is not disclosed(ed):
         raise ValueError("the summaries are not those of this edition; pass the result of summarise(ed)")
     seconds: dict[str, float] = {}
@@ -349,8 +352,8 @@ def outputs(ed: Edition, summaries: Disclosed) -> Outputs:
         seconds[name] = time.perf_counter() - start
         return made
 
-    tables = {name: timed(name, build) for name, build in TABLES}
-    figures = {name: timed(name, build) for name, build in FIGURES}
+    tables = {name: timed(name, getattr(api, name)) for name, _ in TABLES}
+    figures = {name: timed(name, getattr(api, name)) for name, _ in FIGURES}
     made_facts = timed("facts", facts)
     return Outputs(tables=tables, figures=figures, facts=made_facts, seconds=seconds)
 

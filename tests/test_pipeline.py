@@ -64,6 +64,11 @@ def test_every_table_and_figure_of_the_package_is_an_output():
               for n in module.__all__ if n.startswith(("tab_", "fig_"))}
     assert names == public
     assert len(names) == len(pipeline.TABLES) + len(pipeline.FIGURES)
+    from ipsreport import api
+
+    for name, label in (*pipeline.TABLES, *pipeline.FIGURES):  # the one name chain of docs/CONTRACT.md
+        assert callable(getattr(api, name)), name
+        assert label == name.replace("tab_", "tbl-").replace("fig_", "fig-").replace("_", "-")
 
 
 @pytest.mark.twin

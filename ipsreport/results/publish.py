@@ -18,6 +18,11 @@ from typing import Any, Sequence
 
 __all__ = ["ResultsBundle"]
 
+#: One pipeline run at a time in this process (``--by site`` starts one per site): the
+#: computations hold the GIL anyway, and some steps are not thread-safe (Table 9 records the fit's
+#: warnings with ``warnings.catch_warnings``, whose state is global).
+_ONE_AT_A_TIME = threading.Lock()
+
 
 class ResultsBundle:
     """Computes one book's :class:`~ipsreport.results.Results` and writes its bundle.
@@ -52,7 +57,8 @@ class ResultsBundle:
 
     def _work(self, sources: Sequence[Path]) -> None:
         try:
-            self._results = self.compute(sources)
+            with _ONE_AT_A_TIME:
+                self._results = self.compute(sources)
         except BaseException as exc:  # handed to write(), in the render's thread
             self._error = exc
 
