@@ -366,6 +366,26 @@ def test_no_count_below_three_in_any_file_of_a_small_cohort(small):
     assert any(r.suppression is not Suppression.SHOWN and r.value is None for r in results.facts)
 
 
+@pytest.mark.twin
+@pytest.mark.parametrize("n, seed", [(2, 1), (2, 2), (4, 5), (5, 3)])
+def test_tiny_cohorts_publish_no_hidden_number(tmp_path, n, seed):
+    """Two to five persons: most is hidden; a hidden fact publishes neither its value nor, when small, its base."""
+    from ipsreport.synth.sample import write_cohort
+
+    folder = write_cohort(tmp_path / "data", n=n, sites=1, seed=seed)
+    (folder / "manifest.yml").unlink()
+    results = pipeline.run(folder)  # check_disclosure inside: a count below 3 would raise
+    assert not [(w, v) for w, v in _counts_in_files(write_bundle(results, tmp_path / "out"))
+                if w.startswith(("facts", "model", "tbl", "fig")) and isinstance(v, (int, float)) and 0 < v < 3]
+    for record in results.facts:
+        if record.suppression is not Suppression.SHOWN:
+            assert record.value is None and record.n is None, record.key
+        if record.suppression is Suppression.BASE:
+            assert record.base is None, record.key
+    paired = results.fact("paired_n")
+    assert paired.suppression is Suppression.SHOWN or paired.value is None
+
+
 # --------------------------------------------------------------------------- the render
 
 

@@ -154,9 +154,15 @@ def _fact(key: str, f, summaries, codebook, variables: dict[str, tuple[str, ...]
         names = variables[reads]
     else:
         names = ()
+    # The numbers the printed text shows, no more (as Fact.render prints them): a hidden value or
+    # count is null; a hidden base too ("et skjult antal ud af under 3").
+    hidden = Suppression(fact.suppression or "")
+    shown = hidden is Suppression.SHOWN
     return FactRecord(
-        key=key, kind=FactKind(definition.kind), value=scalar(fact.value), text=str(getattr(f, key)),
-        n=_count(fact.n), base=_count(fact.base), suppression=Suppression(fact.suppression or ""),
+        key=key, kind=FactKind(definition.kind), value=scalar(fact.value) if shown else None,
+        text=str(getattr(f, key)), n=_count(fact.n) if shown else None,
+        base=None if hidden is Suppression.BASE or fact.base is None or pd.isna(fact.base) else _count(fact.base),
+        suppression=hidden,
         description=_PUBLISHED_NOTE.sub("", definition.doc).strip(), rule=definition.rule, reads=reads,
         source=PRODUCERS[reads].function if reads is not None else None, variables=names,
     )
