@@ -386,6 +386,21 @@ def test_tiny_cohorts_publish_no_hidden_number(tmp_path, n, seed):
     assert paired.suppression is Suppression.SHOWN or paired.value is None
 
 
+@pytest.mark.parametrize("ages, state, printed", [
+    ((25, 19), "base", "et skjult antal ud af under 3"),   # base 2: nothing of it is printed
+    ((25, 19, 18), "primary", "<3 ud af 3"),               # base 3 at the rule, one over 20
+    ((25, 29, 22), "", "3 ud af 3"),
+])
+def test_the_over_20_share_hides_a_small_base_whole(make_edition, ages, state, printed):
+    """Found by the bundle's check on a cohort of two: the book printed "<3 ud af 2"."""
+    from ipsreport.disclosed import disclosed
+    from ipsreport.facts import facts
+
+    ed = make_edition(baseline=[{"age": a} for a in ages], min_cell=3)
+    assert disclosed(ed).age["over20_suppression"].iloc[0] == state
+    assert facts(ed).age_over20_of == printed
+
+
 # --------------------------------------------------------------------------- the render
 
 
