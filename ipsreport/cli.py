@@ -304,6 +304,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         reporter.message(
             f"rendered: {result.output_dir} ({len(result.executed)} chapters executed, {len(result.cached)} from cache)"
         )
+        if hooks.attachment is not None:
+            reporter.message(f"results: {result.output_dir / 'resultater'} (see docs/RESULTS.md)")
     return EXIT_OK
 
 

@@ -6,37 +6,24 @@
 >>> results.fact("success_pct").text
 '60 %'
 
-Each step is a plain function; its result is handed to the next step
-explicitly, and :func:`trace` times every step:
-
-1. :func:`validate`  -- read the folder's files and check them against the
-   codebook (:func:`ipsreport.validate.validate_dir`); any error stops here,
-   with every problem listed (:class:`~ipsreport.validate.DataValidationError`).
-   A render hands in the validation it already made.
-2. :func:`load`      -- the typed edition (:func:`ipsreport.edition.edition`):
-   settings resolved, checked against the data, the small-number rule decided.
-3. :func:`derive`    -- per-person derived variables (the scores and indices
-   of :mod:`ipsreport.scoring`) of both surveys, for inspection.
-4. :func:`summarise` -- the disclosure-controlled summaries
-   (:func:`ipsreport.disclosed.disclosed`), the only summaries an output reads.
-5. :func:`model`     -- Table 9 as the disclosure layer releases it
-   (``Disclosed.regression``: fitted once, shared with the table).
-6. :func:`results`   -- everything the book publishes, as a frozen
-   :class:`~ipsreport.results.Results` (the ``resultater/`` bundle a render
-   writes beside the book: :mod:`ipsreport.results`).
+Each step is a plain function whose result is the next step's input:
+:func:`validate` (the codebook's rules; a render hands in the validation it
+already made) -> :func:`load` (the typed :class:`~ipsreport.edition.Edition`,
+the small-number rule decided) -> :func:`derive` (per-person scores) ->
+:func:`summarise` (the disclosure-controlled summaries,
+:func:`ipsreport.disclosed.disclosed`) -> :func:`model` (Table 9, fitted once
+in that layer) -> :func:`results` (everything the book publishes, the frozen
+:class:`~ipsreport.results.Results` a render writes beside the book as
+``resultater/``).
 
 :func:`run` returns the :class:`~ipsreport.results.Results`; :func:`trace`
-returns every step's result; :func:`explore` adds the tables and figures as
+every step's result and time; :func:`explore` adds the tables and figures as
 the chapters draw them (:func:`outputs`), for the notebooks and benchmarks.
-
 The steps compose the package's public functions and add no computation of
-their own, so a number seen here is the number the report prints. What the
-steps do not do (yet): the summaries derive their own variables (through
-:mod:`ipsreport.derived`) from the edition, so :func:`derive` is a view for
-the reader, not an input of later steps; and the chapters still compute
-their numbers in their own kernels rather than reading the results. The
-summaries are computed lazily, the first time they are read, so their cost
-is counted in the model and results steps.
+their own. Not yet: the summaries derive their own variables, so
+:func:`derive` is a view for the reader, and the chapters compute their
+numbers in their kernels rather than reading the results. Summaries are
+computed when first read, so their cost falls in the model and results steps.
 """
 
 from __future__ import annotations
@@ -224,35 +211,14 @@ def validate(data_dir: str | Path | None = None, settings: Settings | dict | Non
 
 def load(report: ValidationReport, data_dir: str | Path | None = None,
          settings: Settings | dict | None = None) -> Edition:
-    """Step 2: the typed edition of the folder ``report`` validated.
-
-    Parameters
-    ----------
-    report : ValidationReport
-        The result of :func:`validate`; only a passing report is accepted.
-    data_dir, settings
-        As given to :func:`validate`.
-
-    Returns
-    -------
-    Edition
-    """
+    """Step 2: the typed :class:`Edition` of the folder ``report`` (a passing :func:`validate`) validated."""
     if not report.ok:
         raise DataValidationError(report)
     return edition(_folder(data_dir, settings), settings, report=report)
 
 
 def derive(ed: Edition) -> Derived:
-    """Step 3: the scores and indices of each respondent (:mod:`ipsreport.scoring`).
-
-    Parameters
-    ----------
-    ed : Edition
-
-    Returns
-    -------
-    Derived
-    """
+    """Step 3: the scores and indices of each respondent (:mod:`ipsreport.scoring`)."""
     frames = {}
     for name in ("baseline", "followup"):
         survey = ed.frame(name)
@@ -266,17 +232,7 @@ def derive(ed: Edition) -> Derived:
 
 
 def summarise(ed: Edition) -> Disclosed:
-    """Step 4: the summaries every output reads, with the small-number rule applied.
-
-    Parameters
-    ----------
-    ed : Edition
-
-    Returns
-    -------
-    Disclosed
-        Computes each summary the first time it is read.
-    """
+    """Step 4: the summaries every output reads, small-number rule applied (each computed when first read)."""
     return disclosed(ed)
 
 
