@@ -9,10 +9,11 @@ bundle
     and CPU seconds.
 render
     A cold render of the twin (HTML + PDF, :func:`ipsreport.render.engine.render_book`
-    with the book's hooks) with the bundle and without it
+    with the book's hooks), then one after a chapter's prose was edited
+    (one chapter runs again), with the bundle and without it
     (``book_hooks(..., results=False)``); the difference is what the bundle
     adds to a render. The bundle is computed in a background thread while
-    the chapters run, so it mostly costs CPU, not wall time.
+    the chapters run, so much of its cost is CPU, not wall time.
 
 ``python benchmarks/results_bundle.py [--runs N]`` replaces the section
 "Results bundle" of ``benchmarks/RESULTS.md``; ``make bench`` runs it after
@@ -39,6 +40,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "RESULTS.md"
 HEADING = "## Results bundle"
+#: The chapter whose prose the edit measurement changes (as in benchmarks/run.py).
+EDIT_CHAPTER = "report/03-evalueringen.qmd"
 
 #: Run in a fresh process: one cold render of the project at argv[1] into argv[2], bundle on or off (argv[3]).
 _RENDER = """\
@@ -98,19 +101,25 @@ def _project(dest: Path) -> Path:
 
 def measure(runs: int, work: Path, render: bool = True) -> dict[str, list]:
     """``runs`` bundle measurements and, with ``render``, ``runs`` cold renders with and without it."""
-    got: dict[str, list] = {"bundle": [], "on": [], "off": []}
+    got: dict[str, list] = {"bundle": [], "on": [], "off": [], "edit-on": [], "edit-off": []}
     for i in range(runs):
         out = work / f"bundle-{i}"
         wall, cpu, text = _timed([sys.executable, str(Path(__file__)), "--child", str(out)])
         got["bundle"].append({**json.loads(text), "wall": wall, "process_cpu": cpu})
     if render:
-        project = _project(work / "project")
+        projects = {state: _project(work / f"project-{state}") for state in ("off", "on")}
         for i in range(runs):
             for state in ("off", "on"):  # alternating, so a change in load hits both alike
-                cache, out = work / f"cache-{state}-{i}", work / f"out-{state}-{i}"
-                wall, cpu, _ = _timed([sys.executable, "-c", _RENDER, str(project), str(out), state, str(cache)])
+                project, cache, out = projects[state], work / f"cache-{state}-{i}", work / f"out-{state}-{i}"
+                cmd = [sys.executable, "-c", _RENDER, str(project), str(out), state, str(cache)]
+                wall, cpu, _ = _timed(cmd)
                 assert (out / "resultater").is_dir() == (state == "on")
                 got[state].append({"wall": wall, "cpu": cpu})
+                chapter = project / EDIT_CHAPTER
+                chapter.write_text(chapter.read_text(encoding="utf-8") + f"\nEn ekstra sætning nummer {i}.\n",
+                                   encoding="utf-8")
+                wall, cpu, _ = _timed(cmd)
+                got[f"edit-{state}"].append({"wall": wall, "cpu": cpu})
                 shutil.rmtree(cache, ignore_errors=True)
     return got
 
@@ -129,16 +138,17 @@ def section(got: dict[str, list], runs: int) -> str:
         f"| imports the run needs | {_cell([x['import'] for x in b])} | |",
         f"| CPU of run and write | {_cell([x['cpu'] for x in b])} | |",
     ]
-    if got["on"]:
-        on, off = [x["wall"] for x in got["on"]], [x["wall"] for x in got["off"]]
-        cpu_on, cpu_off = [x["cpu"] for x in got["on"]], [x["cpu"] for x in got["off"]]
+    for what, on_key, off_key in (("cold render", "on", "off"), ("render after a prose edit", "edit-on", "edit-off")):
+        if not got[on_key]:
+            continue
+        on, off = [x["wall"] for x in got[on_key]], [x["wall"] for x in got[off_key]]
+        cpu_on, cpu_off = [x["cpu"] for x in got[on_key]], [x["cpu"] for x in got[off_key]]
         share = (statistics.median(on) - statistics.median(off)) / statistics.median(off) * 100
         rows += [
-            f"| cold render without the bundle, wall | {_cell(off)} | |",
-            f"| cold render with the bundle, wall | {_cell(on)} | |",
-            f"| difference of the medians | {statistics.median(on) - statistics.median(off):+.2f} ({share:+.0f} %) "
-            "| a small share of the render |",
-            f"| CPU of the render without / with the bundle | {_cell(cpu_off)} / {_cell(cpu_on)} | |",
+            f"| {what} without / with the bundle, wall | {_cell(off)} / {_cell(on)} | |",
+            f"| {what}: difference of the medians | {statistics.median(on) - statistics.median(off):+.2f} "
+            f"({share:+.0f} %) | a small share of the render |",
+            f"| {what} without / with the bundle, CPU | {_cell(cpu_off)} / {_cell(cpu_on)} | |",
         ]
     return "\n".join([
         HEADING,

@@ -152,13 +152,14 @@ def book_hooks(
         "IPSREPORT_SETTINGS": _settings_json(settings),
         VALIDATED_ENV: str(shared_path(data, cache_dir or default_cache_dir())),
     }
+    inputs = inputs_key(data, _settings_json(settings))
     return BookHooks(
         kernel_env=env,
         kernel_preamble=PREAMBLE,
-        cache_inputs=inputs_key(data, _settings_json(settings)),
+        cache_inputs=inputs,
         cover=cover(settings, data),
         watch=(data, paths.PACKAGE_DIR, paths.EDITION_SETTINGS_PATH,
                paths.CODEBOOK_PATH, paths.CASES_DIR, paths.PUBLISHED_PATH),
         protected_paths={DATA_FOLDER_NAME: data},
-        attachment=ResultsBundle(data, settings, cache_dir or default_cache_dir()) if results else None,
+        attachment=ResultsBundle(data, settings, cache_dir or default_cache_dir(), inputs) if results else None,
     )

@@ -28,6 +28,7 @@ from ipsreport.paths import FIXTURES_DIR, PROJECT_DIR, SYNTHETIC_DIR
 from ipsreport.results import BUNDLE_DIR, SCHEMA_VERSION, BundleError, Results, read_bundle, write_bundle
 from ipsreport.results import doc as results_doc
 from ipsreport.results.build import DisclosureBreach, book_chapters, check_disclosure, printed_facts
+from ipsreport.results.publish import ResultsBundle
 from ipsreport.results.schema import (
     Column, ColumnKind, DataFile, Dataset, EditionInfo, FactKind, FactRecord, Frame, Model, Software, Suppression,
     Verdict,
@@ -402,6 +403,63 @@ def test_the_over_20_share_hides_a_small_base_whole(make_edition, ages, state, p
 
 
 # --------------------------------------------------------------------------- the render
+
+
+class _Counted(ResultsBundle):
+    """The render's attachment with a hand-made result instead of the pipeline (counts its runs)."""
+
+    runs = 0
+
+    def compute(self, sources):
+        type(self).runs += 1
+        return made()
+
+
+def test_the_render_attachment_keeps_a_bundle_for_the_same_inputs(tmp_path):
+    from ipsreport.render.base import RenderError
+
+    chapter = tmp_path / "k.qmd"
+    chapter.write_text("I alt `{python} f.registry_n` unge.\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    with pytest.raises(RenderError, match="aldrig beregnet"):
+        _Counted(tmp_path, None, cache, "inputs-1").write(tmp_path / "never")
+    for i, inputs in enumerate(["inputs-1", "inputs-1", "inputs-2"]):
+        bundle = _Counted(tmp_path, None, cache, inputs)
+        bundle.start([chapter])
+        bundle.write(tmp_path / f"out{i}")
+        assert read_bundle(tmp_path / f"out{i}") == made()
+    assert _Counted.runs == 2  # the second render copied the first one's bundle
+    assert len(list((cache / "results").iterdir())) == 2
+    chapter.write_text("I alt `{python} f.registry_n` og `{python} f.finished_n`.\n", encoding="utf-8")
+    again = _Counted(tmp_path, None, cache, "inputs-2")
+    again.start([chapter])  # another fact printed: computed again
+    again.write(tmp_path / "out3")
+    assert _Counted.runs == 3
+
+
+def test_the_newest_bundles_are_kept(tmp_path):
+    from ipsreport.results.publish import KEEP
+
+    for i in range(KEEP + 2):
+        bundle = _Counted(tmp_path, None, tmp_path / "cache", f"inputs-{i}")
+        bundle.start([])
+        bundle.write(tmp_path / "out")
+    assert len(list((tmp_path / "cache" / "results").iterdir())) == KEEP
+
+
+def test_a_failed_run_is_reported_by_write(tmp_path):
+    from ipsreport.render.base import RenderError
+
+    class Failing(ResultsBundle):
+        def compute(self, sources):
+            raise ValueError("noget gik galt")
+
+    bundle = Failing(tmp_path, None, tmp_path / "cache", "inputs")
+    bundle.start([])
+    with pytest.raises(RenderError, match=r"resultatsættet \(resultater/\) kunne ikke laves: ValueError: noget gik galt"):
+        bundle.write(tmp_path / "out")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "cache" / "results").exists()
+
 
 
 class _Recorder:

@@ -8,15 +8,28 @@ in their kernels; :meth:`ResultsBundle.write` waits for it and writes
 ``resultater/`` into the book's temporary folder, which replaces the output
 only when everything succeeded, so a failed render never leaves a bundle
 that does not belong to the book beside it.
+
+A bundle is kept in the render's cache (``<cache>/results/<key>/``, the
+newest :data:`KEEP` of them), keyed on the book's ``cache_inputs`` (data,
+settings, codebook, published numbers, package source and environment:
+:func:`ipsreport.bookkeys.inputs_key`, the chapters' own key), the facts the
+chapters print, the render date and the git commit: a render after a prose
+edit copies it instead of running the pipeline again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import threading
 from pathlib import Path
 from typing import Any, Sequence
 
-__all__ = ["ResultsBundle"]
+__all__ = ["ResultsBundle", "KEEP"]
+
+#: Bundles kept in the cache (each change of data, settings or code adds one).
+KEEP = 8
 
 #: One pipeline run at a time in this process (``--by site`` starts one per site): the
 #: computations hold the GIL anyway, and some steps are not thread-safe (Table 9 records the fit's
@@ -35,12 +48,17 @@ class ResultsBundle:
         Resolved as the chapters' kernels get them.
     cache_dir : Path
         Where the render keeps the validated data
-        (:func:`ipsreport.verdicts.validate_shared`): read, not validated again.
+        (:func:`ipsreport.verdicts.validate_shared`): read, not validated
+        again; and the bundles (``results/``).
+    inputs : str
+        The book's ``cache_inputs`` (:func:`ipsreport.bookkeys.inputs_key`).
     """
 
-    def __init__(self, data_dir: Path, settings: Any, cache_dir: Path) -> None:
+    def __init__(self, data_dir: Path, settings: Any, cache_dir: Path, inputs: str) -> None:
         self.data_dir, self.settings, self.cache_dir = Path(data_dir), settings, Path(cache_dir)
+        self.inputs = inputs
         self._thread: threading.Thread | None = None
+        self._kept: Path | None = None
         self._results: Any = None
         self._error: BaseException | None = None
 
@@ -62,9 +80,24 @@ class ResultsBundle:
         except BaseException as exc:  # handed to write(), in the render's thread
             self._error = exc
 
+    def _key(self, sources: Sequence[Path]) -> str:
+        """What the bundle depends on beyond ``inputs``: the printed facts, the render date, the commit."""
+        from ipsreport.facts.provenance import git_commit, render_date
+        from ipsreport.results.build import printed_facts
+
+        parts = [self.inputs, *printed_facts(sources), render_date().isoformat(), git_commit()]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
     def start(self, sources: Sequence[Path]) -> None:
-        """Begin the pipeline run in the background (the chapters run meanwhile)."""
-        self._results, self._error = None, None
+        """Begin the pipeline run in the background (the chapters run meanwhile), unless a bundle is kept."""
+        self._results, self._error, self._thread = None, None, None
+        self._kept = self.cache_dir / "results" / self._key(sources)
+        if (self._kept / "bundle.json").is_file():
+            try:
+                os.utime(self._kept)  # the newest are kept: a bundle in use stays
+            except OSError:
+                pass
+            return
         self._thread = threading.Thread(target=self._work, args=(tuple(sources),), daemon=True,
                                         name=f"ipsreport-results-{self.data_dir.name}")
         self._thread.start()
@@ -80,10 +113,34 @@ class ResultsBundle:
         from ipsreport.render.base import RenderError
         from ipsreport.results import BUNDLE_DIR, write_bundle
 
-        if self._thread is None:
+        if self._kept is None:
             raise RenderError("resultatsættet blev aldrig beregnet (start blev ikke kaldt); intet blev skiftet ud.")
+        if self._thread is None:  # kept from an earlier render of the same inputs
+            shutil.rmtree(Path(folder) / BUNDLE_DIR, ignore_errors=True)
+            shutil.copytree(self._kept, Path(folder) / BUNDLE_DIR)
+            return
         self._thread.join()
         if self._error is not None:
             detail = " ".join(f"{type(self._error).__name__}: {self._error}".split())
             raise RenderError(f"resultatsættet ({BUNDLE_DIR}/) kunne ikke laves: {detail}") from self._error
-        write_bundle(self._results, folder)
+        written = write_bundle(self._results, folder)
+        self._keep(written)
+
+    def _keep(self, written: Path) -> None:
+        """Copy the bundle into the cache (atomically; a cache that cannot be written only costs a rerun)."""
+        tmp = self._kept.with_name(f"{self._kept.name}.{os.getpid()}.tmp")
+        try:
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.copytree(written, tmp)
+            tmp.rename(self._kept)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            return
+        stamped = []
+        for p in self._kept.parent.iterdir():
+            try:
+                stamped.append((p.stat().st_mtime, p))
+            except OSError:  # removed meanwhile by another render
+                continue
+        for _, old in sorted(stamped, reverse=True)[KEEP:]:
+            shutil.rmtree(old, ignore_errors=True)
