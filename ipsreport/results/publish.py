@@ -73,13 +73,6 @@ class ResultsBundle:
         report = validate_shared(self.data_dir, self.cache_dir)
         return pipeline.run(self.data_dir, self.settings, report=report, chapters=sources)
 
-    def _work(self, sources: Sequence[Path]) -> None:
-        try:
-            with _ONE_AT_A_TIME:
-                self._results = self.compute(sources)
-        except BaseException as exc:  # handed to write(), in the render's thread
-            self._error = exc
-
     def _key(self, sources: Sequence[Path]) -> str:
         """What the bundle depends on beyond ``inputs``: the printed facts, the render date, the commit."""
         from ipsreport.facts.provenance import git_commit, render_date
@@ -88,22 +81,35 @@ class ResultsBundle:
         parts = [self.inputs, *printed_facts(sources), render_date().isoformat(), git_commit()]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
+    def _work(self, sources: Sequence[Path]) -> None:
+        """In the background: find a kept bundle of the same key, or run the pipeline."""
+        try:
+            with _ONE_AT_A_TIME:
+                kept = self.cache_dir / "results" / self._key(sources)
+                if (kept / "bundle.json").is_file():
+                    try:
+                        os.utime(kept)  # the newest are kept: a bundle in use stays
+                    except OSError:
+                        pass
+                else:
+                    self._results = self.compute(sources)
+                self._kept = kept
+        except BaseException as exc:  # handed to write(), in the render's thread
+            self._error = exc
+
     def start(self, sources: Sequence[Path]) -> None:
-        """Begin the pipeline run in the background (the chapters run meanwhile), unless a bundle is kept."""
-        self._results, self._error, self._thread = None, None, None
-        self._kept = self.cache_dir / "results" / self._key(sources)
-        if (self._kept / "bundle.json").is_file():
-            try:
-                os.utime(self._kept)  # the newest are kept: a bundle in use stays
-            except OSError:
-                pass
-            return
+        """Begin in the background (the chapters run meanwhile): copy a kept bundle, or run the pipeline.
+
+        Even the imports happen in the background, so a render whose bundle
+        is kept pays nothing on its critical path.
+        """
+        self._results, self._error, self._kept = None, None, None
         self._thread = threading.Thread(target=self._work, args=(tuple(sources),), daemon=True,
                                         name=f"ipsreport-results-{self.data_dir.name}")
         self._thread.start()
 
     def write(self, folder: Path) -> None:
-        """Wait for the run and write ``folder/resultater/``.
+        """Wait for the background work and write ``folder/resultater/``.
 
         Raises
         ------
@@ -113,18 +119,17 @@ class ResultsBundle:
         from ipsreport.render.base import RenderError
         from ipsreport.results import BUNDLE_DIR, write_bundle
 
-        if self._kept is None:
+        if self._thread is None:
             raise RenderError("resultatsættet blev aldrig beregnet (start blev ikke kaldt); intet blev skiftet ud.")
-        if self._thread is None:  # kept from an earlier render of the same inputs
-            shutil.rmtree(Path(folder) / BUNDLE_DIR, ignore_errors=True)
-            shutil.copytree(self._kept, Path(folder) / BUNDLE_DIR)
-            return
         self._thread.join()
         if self._error is not None:
             detail = " ".join(f"{type(self._error).__name__}: {self._error}".split())
             raise RenderError(f"resultatsættet ({BUNDLE_DIR}/) kunne ikke laves: {detail}") from self._error
-        written = write_bundle(self._results, folder)
-        self._keep(written)
+        if self._results is None:  # kept from an earlier render of the same inputs
+            shutil.rmtree(Path(folder) / BUNDLE_DIR, ignore_errors=True)
+            shutil.copytree(self._kept, Path(folder) / BUNDLE_DIR)
+            return
+        self._keep(write_bundle(self._results, folder))
 
     def _keep(self, written: Path) -> None:
         """Copy the bundle into the cache (atomically; a cache that cannot be written only costs a rerun)."""
