@@ -30,8 +30,7 @@ preview
     ``ipsreport preview``: a prose edit until the served page shows it
     (``benchmarks/preview.py``, run last; it replaces its own section of
     RESULTS.md, so ``--only preview`` updates that section alone).
-bundle
-    the results bundle's cost (``benchmarks/results_bundle.py``, its own section, written last).
+bundle: the results bundle's cost (``benchmarks/results_bundle.py``, its own section, written last).
 
 Nothing here asserts a target; the targets are printed next to the numbers.
 ``benchmarks/ANALYSIS.md`` (hand-written: profiles, what was cut, what is
