@@ -18,8 +18,8 @@ floor
     stand-in pandoc, see :func:`capture_render_inputs`), plus
     one Jupyter kernel start with the report's imports.
 compute
-    :func:`ipsreport.pipeline.run` (validate, load, derive, summarise, model,
-    every table and figure and the facts) with the tables rendered to HTML,
+    :func:`ipsreport.pipeline.explore` (validate, load, derive, summarise, model,
+    results, every table and figure and the facts) with the tables rendered to HTML,
     the figures to SVG and every fact formatted, for cohorts of 66 (the twin),
     461, 10,000 and 100,000 registry rows; each run in a fresh subprocess,
     with its peak RSS and the time of each pipeline step.
@@ -30,6 +30,7 @@ preview
     ``ipsreport preview``: a prose edit until the served page shows it
     (``benchmarks/preview.py``, run last; it replaces its own section of
     RESULTS.md, so ``--only preview`` updates that section alone).
+bundle: the results bundle's cost (``benchmarks/results_bundle.py``, its own section, written last).
 
 Nothing here asserts a target; the targets are printed next to the numbers.
 ``benchmarks/ANALYSIS.md`` (hand-written: profiles, what was cut, what is
@@ -409,7 +410,7 @@ def bench_floor(runs: int, work: Path, data: Path) -> dict[str, Stat]:
 def compute_child(data_dir: str) -> dict[str, Any]:
     """One compute measurement (run in a fresh process); returns JSON-able results.
 
-    Runs :func:`ipsreport.pipeline.run` and renders its outputs as the report
+    Runs :func:`ipsreport.pipeline.explore` and renders its outputs as the report
     does (tables to HTML, figures to SVG, every fact). ``steps`` holds the
     pipeline's own step times, then per table, figure and the facts the time
     to build and render it.
@@ -428,7 +429,7 @@ def compute_child(data_dir: str) -> dict[str, Any]:
     import_s = time.perf_counter() - t_import
 
     t0 = time.perf_counter()
-    result = pipeline.run(Path(data_dir))
+    result = pipeline.explore(Path(data_dir))
     steps: dict[str, float] = dict(result.seconds)
     built = result.outputs
     for name, table in built.tables.items():
@@ -651,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="2 runs, no 100,000-row cohort (development only)")
     p.add_argument("--runs", type=int, help="repetitions per figure (default 5; 2 with --quick)")
-    p.add_argument("--only", default="render,floor,compute,sites,preview", help="comma-separated parts to run")
+    p.add_argument("--only", default="render,floor,compute,sites,preview,bundle", help="comma-separated parts to run")
     p.add_argument("--out", type=Path, default=RESULTS)
     p.add_argument("--save-baseline", type=Path, metavar="SOURCE",
                    help="measure the render part with the source tree SOURCE and save it as the 'before' baseline")
@@ -664,6 +665,11 @@ def main(argv: list[str] | None = None) -> int:
     parts = set(args.only.split(","))
     preview = "preview" in parts  # its own section of RESULTS.md, written last by benchmarks/preview.py
     parts.discard("preview")
+    bundle = "bundle" in parts  # its own section too, written last by benchmarks/results_bundle.py
+    parts.discard("bundle")
+    from results_bundle import main as bundle_main
+    if bundle and not parts and not preview:
+        return bundle_main(["--runs", str(runs), "--out", str(args.out)])
     if preview and not parts:
         from preview import main as preview_main
 
@@ -706,6 +712,8 @@ def main(argv: list[str] | None = None) -> int:
         from preview import main as preview_main
 
         preview_main(["--runs", str(runs), "--out", str(args.out)])
+    if bundle:
+        bundle_main(["--runs", str(runs), "--out", str(args.out)])
     return 0
 
 

@@ -16,7 +16,10 @@ module builds its :class:`~ipsreport.render.hooks.BookHooks`:
   a notice (:func:`cover`);
 * ``watch``: the data folder, the package, the edition settings file and the
   codebook, cases and published numbers (what ``cache_inputs`` covers);
-  ``protected_paths``: the data folder.
+  ``protected_paths``: the data folder;
+* ``attachment``: the results bundle, ``resultater/`` beside the book
+  (:class:`ipsreport.results.publish.ResultsBundle`: the pipeline run once
+  per book in this process).
 """
 
 from __future__ import annotations
@@ -120,6 +123,7 @@ def book_hooks(
     overrides: dict[str, Any] | None = None,
     cache_dir: Path | None = None,
     settings=None,
+    results: bool = True,
 ) -> BookHooks:
     """Everything the engine needs to render the report on ``data_dir``.
 
@@ -137,7 +141,11 @@ def book_hooks(
         or each kernel validates for itself.
     settings : Settings, optional
         Already resolved by :func:`resolve_settings` with the same arguments.
+    results : bool, default True
+        Write the results bundle into the book's folder (a preview does not).
     """
+    from ipsreport.results.publish import ResultsBundle
+
     settings = settings if settings is not None else resolve_settings(data_dir, overrides)
     data = Path(settings.data_dir).expanduser().resolve()
     # The kernels receive the settings resolved here, as one value: every
@@ -147,12 +155,14 @@ def book_hooks(
         "IPSREPORT_SETTINGS": _settings_json(settings),
         VALIDATED_ENV: str(shared_path(data, cache_dir or default_cache_dir())),
     }
+    inputs = inputs_key(data, _settings_json(settings))
     return BookHooks(
         kernel_env=env,
         kernel_preamble=PREAMBLE,
-        cache_inputs=inputs_key(data, _settings_json(settings)),
+        cache_inputs=inputs,
         cover=cover(settings, data),
         watch=(data, paths.PACKAGE_DIR, paths.EDITION_SETTINGS_PATH,
                paths.CODEBOOK_PATH, paths.CASES_DIR, paths.PUBLISHED_PATH),
         protected_paths={DATA_FOLDER_NAME: data},
+        attachment=ResultsBundle(data, settings, cache_dir or default_cache_dir(), inputs) if results else None,
     )

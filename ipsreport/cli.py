@@ -270,11 +270,16 @@ def check_cases(cases_dir: Path | None = None) -> int | None:
     return None
 
 
-def _hooks(settings: Any, overrides: dict[str, Any]):
-    """The report's hooks for the engine, from the settings resolved once."""
+def _hooks(settings: Any, overrides: dict[str, Any], results: bool = True):
+    """The report's hooks for the engine, from the settings resolved once.
+
+    With ``results`` the book is written with its results bundle
+    (``resultater/``, :mod:`ipsreport.results`); a preview leaves it out.
+    """
     from ipsreport.book import book_hooks, default_cache_dir
 
-    return book_hooks(settings.data_dir, overrides or None, cache_dir=default_cache_dir(), settings=settings)
+    return book_hooks(settings.data_dir, overrides or None, cache_dir=default_cache_dir(), settings=settings,
+                      results=results)
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -326,6 +331,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         reporter.message(
             f"rendered: {result.output_dir} ({len(result.executed)} chapters executed, {len(result.cached)} from cache)"
         )
+        if hooks.attachment is not None:
+            reporter.message(f"results: {result.output_dir / 'resultater'} (see docs/RESULTS.md)")
     return EXIT_OK
 
 
@@ -341,7 +348,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     reporter = _Reporter()
     try:
         # Rebuilt for every render: an edited data file or settings file changes the hooks.
-        serve(project, lambda: _hooks(_settings(overrides, settings.data_dir), overrides), args.output,
+        serve(project, lambda: _hooks(_settings(overrides, settings.data_dir), overrides, results=False), args.output,
               args.port, args.workers, say=reporter.message, progress=reporter)
     except OutputRefused as exc:
         return _fail(EXIT_OUTPUT, str(exc))

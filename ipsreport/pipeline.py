@@ -1,32 +1,29 @@
 """The report's computations as one straight line you can run and read.
 
 >>> from ipsreport.pipeline import run
->>> result = run()                          # the twin, or IPSREPORT_DATA
->>> result = run("path/to/export", settings={"min_cell": 5})
+>>> results = run()                          # the twin, or IPSREPORT_DATA
+>>> results = run("path/to/export", settings={"min_cell": 5})
+>>> results.fact("success_pct").text
+'60 %'
 
-Each step is a plain function; its result is handed to the next step
-explicitly, and :func:`run` times every step:
+Each step is a plain function whose result is the next step's input:
+:func:`validate` (the codebook's rules; a render hands in the validation it
+already made) -> :func:`load` (the typed :class:`~ipsreport.edition.Edition`,
+the small-number rule decided) -> :func:`derive` (per-person scores) ->
+:func:`summarise` (the disclosure-controlled summaries,
+:func:`ipsreport.disclosed.disclosed`) -> :func:`model` (Table 9, fitted once
+in that layer) -> :func:`results` (everything the book publishes, the frozen
+:class:`~ipsreport.results.Results` a render writes beside the book as
+``resultater/``).
 
-1. :func:`validate`  -- read the folder's files and check them against the
-   codebook (:func:`ipsreport.validate.validate_dir`); any error stops here,
-   with every problem listed (:class:`~ipsreport.validate.DataValidationError`).
-2. :func:`load`      -- the typed edition (:func:`ipsreport.edition.edition`):
-   settings resolved, checked against the data, the small-number rule decided.
-3. :func:`derive`    -- per-person derived variables (the scores and indices
-   of :mod:`ipsreport.scoring`) of both surveys, for inspection.
-4. :func:`summarise` -- the disclosure-controlled summaries
-   (:func:`ipsreport.disclosed.disclosed`), the only summaries an output reads.
-5. :func:`model`     -- the Table 9 logistic regression
-   (:func:`ipsreport.models.fit_regression`).
-6. :func:`outputs`   -- every table, figure and the facts the chapters print.
-
+:func:`run` returns the :class:`~ipsreport.results.Results`; :func:`trace`
+every step's result and time; :func:`explore` adds the tables and figures as
+the chapters draw them (:func:`outputs`), for the notebooks and benchmarks.
 The steps compose the package's public functions and add no computation of
-their own, so a number seen here is the number the report prints. What the
-steps do not do (yet): the summaries and outputs derive their own variables
-(through :mod:`ipsreport.derived`) from the edition, so
-:func:`derive` is a view for the reader, not an input of later steps.
-The summaries are computed lazily, the first time an output reads them, so
-their cost is counted in the outputs step.
+their own. Not yet: the summaries derive their own variables, so
+:func:`derive` is a view for the reader, and the chapters compute their
+numbers in their kernels rather than reading the results. Summaries are
+computed when first read, so their cost falls in the model and results steps.
 """
 
 from __future__ import annotations
@@ -34,15 +31,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from ipsreport import api, scoring
+from ipsreport import scoring
 from ipsreport.disclosed import Disclosed, disclosed
 from ipsreport.edition import Edition, edition
 from ipsreport.facts import Facts, facts
-from ipsreport.models import RegressionResult, fit_regression
+from ipsreport.models import RegressionResult
+from ipsreport.results import Results
 from ipsreport.settings import Settings, get_settings
 from ipsreport.validate import DataValidationError, ValidationReport, validate_dir
 
@@ -58,45 +56,48 @@ __all__ = [
     "derive",
     "summarise",
     "model",
+    "results",
     "outputs",
     "run",
+    "trace",
+    "explore",
 ]
 
-#: Every table of the report, by the name chapters call it, in report order.
-TABLES: tuple[tuple[str, Callable], ...] = (
-    ("tab_duration", api.tab_duration),
-    ("tab_background", api.tab_background),
-    ("tab_status", api.tab_status),
-    ("tab_supports", api.tab_supports),
-    ("tab_motivation", api.tab_motivation),
-    ("tab_resources", api.tab_resources),
-    ("tab_evaluation", api.tab_evaluation),
-    ("tab_exit", api.tab_exit),
-    ("tab_regression", api.tab_regression),
-    ("tab_regression_spec", api.tab_regression_spec),
-    ("tab_codebook", api.tab_codebook),
-    ("tab_nonresponse", api.tab_nonresponse),
-    ("tab_sources", api.tab_sources),
-    ("tab_audit_summary", api.tab_audit_summary),
-    ("tab_audit", api.tab_audit),
-    ("tab_caseload", api.tab_caseload),
-    ("tab_fidelity_reviews", api.tab_fidelity_reviews),
+#: Every table of the report: the chapter API function (:mod:`ipsreport.api`) and its label, in report order.
+TABLES: tuple[tuple[str, str], ...] = (
+    ("tab_duration", "tbl-duration"),
+    ("tab_background", "tbl-background"),
+    ("tab_status", "tbl-status"),
+    ("tab_supports", "tbl-supports"),
+    ("tab_motivation", "tbl-motivation"),
+    ("tab_resources", "tbl-resources"),
+    ("tab_evaluation", "tbl-evaluation"),
+    ("tab_exit", "tbl-exit"),
+    ("tab_regression", "tbl-regression"),
+    ("tab_regression_spec", "tbl-regression-spec"),
+    ("tab_codebook", "tbl-codebook"),
+    ("tab_nonresponse", "tbl-nonresponse"),
+    ("tab_sources", "tbl-sources"),
+    ("tab_audit_summary", "tbl-audit-summary"),
+    ("tab_audit", "tbl-audit"),
+    ("tab_caseload", "tbl-caseload"),
+    ("tab_fidelity_reviews", "tbl-fidelity-reviews"),
 )
 
-#: Every figure of the report, by the name chapters call it, in report order.
-FIGURES: tuple[tuple[str, Callable], ...] = (
-    ("fig_mastery", api.fig_mastery),
-    ("fig_loneliness", api.fig_loneliness),
-    ("fig_who5", api.fig_who5),
-    ("fig_burden", api.fig_burden),
-    ("fig_experience", api.fig_experience),
-    ("fig_statements", api.fig_statements),
-    ("fig_effect", api.fig_effect),
-    ("fig_caseload", api.fig_caseload),
+#: Every figure of the report: the chapter API function and its label, in report order.
+FIGURES: tuple[tuple[str, str], ...] = (
+    ("fig_mastery", "fig-mastery"),
+    ("fig_loneliness", "fig-loneliness"),
+    ("fig_who5", "fig-who5"),
+    ("fig_burden", "fig-burden"),
+    ("fig_experience", "fig-experience"),
+    ("fig_statements", "fig-statements"),
+    ("fig_effect", "fig-effect"),
+    ("fig_caseload", "fig-caseload"),
 )
 
-#: The step names, in the order :func:`run` takes them (keys of ``PipelineResult.seconds``).
-STEPS = ("validate", "load", "derive", "summarise", "model", "outputs")
+#: The step names, in the order :func:`trace` takes them (keys of ``PipelineResult.seconds``).
+STEPS = ("validate", "load", "derive", "summarise", "model", "results")
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ class Outputs:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class PipelineResult:
     """Everything one run of the pipeline produced, step by step.
 
@@ -150,9 +151,13 @@ class PipelineResult:
     derived : Derived
     disclosed : Disclosed
     model : RegressionResult
-    outputs : Outputs
+        Table 9 as released (its terms empty when the rule withholds it).
+    results : Results
+        What the book publishes (:mod:`ipsreport.results`).
     seconds : dict
-        Step name (:data:`STEPS`) -> wall seconds.
+        Step name (:data:`STEPS`, then ``outputs`` from :func:`explore`) -> wall seconds.
+    outputs : Outputs or None
+        The tables and figures, from :func:`explore` only.
     """
 
     validation: ValidationReport
@@ -160,8 +165,9 @@ class PipelineResult:
     derived: Derived
     disclosed: Disclosed
     model: RegressionResult
-    outputs: Outputs
+    results: Results
     seconds: dict[str, float]
+    outputs: Outputs | None = None
 
 
 def _folder(data_dir: str | Path | None, settings: Settings | dict | None) -> Path:
@@ -172,7 +178,8 @@ def _folder(data_dir: str | Path | None, settings: Settings | dict | None) -> Pa
     return Path(resolved.data_dir).expanduser().resolve()
 
 
-def validate(data_dir: str | Path | None = None, settings: Settings | dict | None = None) -> ValidationReport:
+def validate(data_dir: str | Path | None = None, settings: Settings | dict | None = None,
+             report: ValidationReport | None = None) -> ValidationReport:
     """Step 1: read the data folder and check every file against the codebook.
 
     Parameters
@@ -182,6 +189,10 @@ def validate(data_dir: str | Path | None = None, settings: Settings | dict | Non
         ``IPSREPORT_DATA``).
     settings : Settings or dict, optional
         Settings, or overrides of the project settings.
+    report : ValidationReport, optional
+        A validation of this folder already made (a render validates before
+        anything else, :func:`ipsreport.verdicts.validate_shared`): taken as
+        it is instead of validating again.
 
     Returns
     -------
@@ -193,7 +204,8 @@ def validate(data_dir: str | Path | None = None, settings: Settings | dict | Non
     DataValidationError
         When any file breaks a codebook rule; ``.report.format()`` lists all.
     """
-    report = validate_dir(_folder(data_dir, settings))
+    if report is None:
+        report = validate_dir(_folder(data_dir, settings))
     if not report.ok:
         raise DataValidationError(report)
     return report
@@ -201,35 +213,14 @@ def validate(data_dir: str | Path | None = None, settings: Settings | dict | Non
 
 def load(report: ValidationReport, data_dir: str | Path | None = None,
          settings: Settings | dict | None = None) -> Edition:
-    """Step 2: the typed edition of the folder ``report`` validated.
-
-    Parameters
-    ----------
-    report : ValidationReport
-        The result of :func:`validate`; only a passing report is accepted.
-    data_dir, settings
-        As given to :func:`validate`.
-
-    Returns
-    -------
-    Edition
-    """
+    """Step 2: the typed :class:`Edition` of the folder ``report`` (a passing :func:`validate`) validated."""
     if not report.ok:
         raise DataValidationError(report)
     return edition(_folder(data_dir, settings), settings, report=report)
 
 
 def derive(ed: Edition) -> Derived:
-    """Step 3: the scores and indices of each respondent (:mod:`ipsreport.scoring`).
-
-    Parameters
-    ----------
-    ed : Edition
-
-    Returns
-    -------
-    Derived
-    """
+    """Step 3: the scores and indices of each respondent (:mod:`ipsreport.scoring`)."""
     frames = {}
     for name in ("baseline", "followup"):
         survey = ed.frame(name)
@@ -243,36 +234,57 @@ def derive(ed: Edition) -> Derived:
 
 
 def summarise(ed: Edition) -> Disclosed:
-    """Step 4: the summaries every output reads, with the small-number rule applied.
-
-    Parameters
-    ----------
-    ed : Edition
-
-    Returns
-    -------
-    Disclosed
-        Computes each summary the first time it is read.
-    """
+    """Step 4: the summaries every output reads, small-number rule applied (each computed when first read)."""
     return disclosed(ed)
 
 
-def model(ed: Edition) -> RegressionResult:
-    """Step 5: the Table 9 model, fitted on the edition (true estimates, before disclosure).
+def model(summaries: Disclosed) -> RegressionResult:
+    """Step 5: Table 9 as the disclosure layer releases it (fitted once, in ``summaries``).
 
     Parameters
     ----------
-    ed : Edition
+    summaries : Disclosed
+        The result of :func:`summarise`.
 
     Returns
     -------
     RegressionResult
+        The fit; its terms hold no estimates when an outcome group is below
+        the rule (``summaries.regression.withheld``).
     """
-    return fit_regression(ed)
+    return summaries.regression.result
+
+
+def results(ed: Edition, summaries: Disclosed, report: ValidationReport,
+            chapters: Iterable[str | Path] | None = None) -> Results:
+    """Step 6: everything the book publishes from this edition (:mod:`ipsreport.results`).
+
+    Parameters
+    ----------
+    ed : Edition
+    summaries : Disclosed
+        The result of :func:`summarise`; :func:`model` has read its Table 9.
+    report : ValidationReport
+        The result of :func:`validate`.
+    chapters : iterable of path, optional
+        The book's chapter sources (default: the project's,
+        :func:`ipsreport.results.build.book_chapters`); the facts they print
+        are published.
+
+    Returns
+    -------
+    Results
+    """
+    from ipsreport.results.build import book_chapters, build_results
+
+    if summaries is not disclosed(ed):
+        raise ValueError("the summaries are not those of this edition; pass the result of summarise(ed)")
+    files = [Path(p) for p in chapters] if chapters is not None else book_chapters()
+    return build_results(ed, summaries, facts(ed), report, files)
 
 
 def outputs(ed: Edition, summaries: Disclosed) -> Outputs:
-    """Step 6: every table and figure of the report, and the facts of its prose.
+    """Every table and figure of the report as the chapters draw them, and the facts of its prose.
 
     Parameters
     ----------
@@ -285,6 +297,9 @@ def outputs(ed: Edition, summaries: Disclosed) -> Outputs:
     -------
     Outputs
     """
+    # The chapter API draws with great-tables and matplotlib: imported here, not by a render's run().
+    from ipsreport import api
+
     if summaries is not disclosed(ed):
         raise ValueError("the summaries are not those of this edition; pass the result of summarise(ed)")
     seconds: dict[str, float] = {}
@@ -295,14 +310,15 @@ def outputs(ed: Edition, summaries: Disclosed) -> Outputs:
         seconds[name] = time.perf_counter() - start
         return made
 
-    tables = {name: timed(name, build) for name, build in TABLES}
-    figures = {name: timed(name, build) for name, build in FIGURES}
+    tables = {name: timed(name, getattr(api, name)) for name, _ in TABLES}
+    figures = {name: timed(name, getattr(api, name)) for name, _ in FIGURES}
     made_facts = timed("facts", facts)
     return Outputs(tables=tables, figures=figures, facts=made_facts, seconds=seconds)
 
 
-def run(data_dir: str | Path | None = None, settings: Settings | dict | None = None) -> PipelineResult:
-    """Run every step on one data folder.
+def trace(data_dir: str | Path | None = None, settings: Settings | dict | None = None, *,
+          report: ValidationReport | None = None, chapters: Iterable[str | Path] | None = None) -> PipelineResult:
+    """Run every step on one data folder and keep each step's result and time.
 
     Parameters
     ----------
@@ -311,6 +327,10 @@ def run(data_dir: str | Path | None = None, settings: Settings | dict | None = N
         ``IPSREPORT_DATA``), i.e. the folder a chapter's ``edition()`` reads.
     settings : Settings or dict, optional
         Settings, or overrides of the project settings (e.g. ``{"min_cell": 5}``).
+    report : ValidationReport, optional
+        This folder's validation when already made (see :func:`validate`).
+    chapters : iterable of path, optional
+        The book's chapter sources (see :func:`results`).
 
     Returns
     -------
@@ -322,6 +342,8 @@ def run(data_dir: str | Path | None = None, settings: Settings | dict | None = N
         From :func:`validate`, when the data break a codebook rule.
     ipsreport.consistency.DataSettingsError
         From :func:`load`, when the settings contradict the data.
+    ipsreport.results.build.DisclosureBreach
+        From :func:`results`, when a count below the rule would be published.
     """
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
@@ -332,17 +354,45 @@ def run(data_dir: str | Path | None = None, settings: Settings | dict | None = N
         seconds[step] = now - clock
         clock = now
 
-    report = validate(data_dir, settings)
+    checked = validate(data_dir, settings, report)
     lap("validate")
-    ed = load(report, data_dir, settings)
+    ed = load(checked, data_dir, settings)
     lap("load")
     derived = derive(ed)
     lap("derive")
     summaries = summarise(ed)
     lap("summarise")
-    fitted = model(ed)
+    fitted = model(summaries)
     lap("model")
-    shown = outputs(ed, summaries)
-    lap("outputs")
-    return PipelineResult(validation=report, edition=ed, derived=derived, disclosed=summaries, model=fitted,
-                          outputs=shown, seconds=seconds)
+    published = results(ed, summaries, checked, chapters)
+    lap("results")
+    return PipelineResult(validation=checked, edition=ed, derived=derived, disclosed=summaries, model=fitted,
+                          results=published, seconds=seconds)
+
+
+def run(data_dir: str | Path | None = None, settings: Settings | dict | None = None, *,
+        report: ValidationReport | None = None, chapters: Iterable[str | Path] | None = None) -> Results:
+    """Run the pipeline on one data folder: what the book publishes, as a frozen :class:`Results`.
+
+    Parameters and exceptions as for :func:`trace`; write the result with
+    :func:`ipsreport.results.write_bundle`.
+
+    Returns
+    -------
+    Results
+    """
+    return trace(data_dir, settings, report=report, chapters=chapters).results
+
+
+def explore(data_dir: str | Path | None = None, settings: Settings | dict | None = None) -> PipelineResult:
+    """:func:`trace`, plus every table and figure as the chapters draw them (``.outputs``).
+
+    For the notebooks and the compute benchmark; ``seconds`` gains the step
+    ``outputs``. Close the figures (``matplotlib.pyplot.close``) when done.
+    """
+    traced = trace(data_dir, settings)
+    start = time.perf_counter()
+    shown = outputs(traced.edition, traced.disclosed)
+    return PipelineResult(validation=traced.validation, edition=traced.edition, derived=traced.derived,
+                          disclosed=traced.disclosed, model=traced.model, results=traced.results,
+                          seconds={**traced.seconds, "outputs": time.perf_counter() - start}, outputs=shown)

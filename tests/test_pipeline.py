@@ -2,6 +2,8 @@
 
 Each step's result has the type the next step expects, and the twin's run
 gives the numbers the 2025 edition published (``published`` fixture).
+``run`` returns the frozen :class:`~ipsreport.results.Results`; ``explore``
+adds the tables and figures (the bundle itself: ``test_results_bundle.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ipsreport.facts import Facts
 from ipsreport.models import RegressionResult
 from ipsreport.paths import SYNTHETIC_DIR
 from ipsreport.tables.absent import AbsentTable
+from ipsreport.results import Results
 from ipsreport.tables.download import ReportTable
 from ipsreport.validate import DataValidationError, ValidationReport
 
@@ -33,7 +36,7 @@ def _close(result: pipeline.PipelineResult) -> None:
 
 @pytest.fixture(scope="module")
 def twin() -> pipeline.PipelineResult:
-    result = pipeline.run(SYNTHETIC_DIR)
+    result = pipeline.explore(SYNTHETIC_DIR)
     yield result
     _close(result)
 
@@ -43,7 +46,7 @@ def cohort(tmp_path_factory) -> pipeline.PipelineResult:
     from ipsreport.synth.sample import write_cohort
 
     folder = write_cohort(tmp_path_factory.mktemp("cohort"), n=150, sites=2, seed=3)
-    result = pipeline.run(folder)
+    result = pipeline.explore(folder)
     yield result
     _close(result)
 
@@ -62,6 +65,21 @@ def test_every_table_and_figure_of_the_package_is_an_output():
               for n in module.__all__ if n.startswith(("tab_", "fig_"))}
     assert names == public
     assert len(names) == len(pipeline.TABLES) + len(pipeline.FIGURES)
+    from ipsreport import api
+
+    for name, label in (*pipeline.TABLES, *pipeline.FIGURES):  # the one name chain of docs/CONTRACT.md
+        assert callable(getattr(api, name)), name
+        assert label == name.replace("tab_", "tbl-").replace("fig_", "fig-").replace("_", "-")
+
+
+@pytest.mark.twin
+def test_run_returns_the_frozen_results(tmp_path):
+    import pydantic
+
+    results = pipeline.run(SYNTHETIC_DIR)
+    assert isinstance(results, Results) and results.fact("registry_n").text == "66"
+    with pytest.raises(pydantic.ValidationError):
+        results.edition = None  # frozen
 
 
 @pytest.mark.twin
@@ -79,15 +97,27 @@ def test_invalid_data_stop_at_validate(tmp_path):
 # --------------------------------------------------------------------------- the twin
 
 
+def test_a_validation_handed_in_is_not_made_again_but_must_pass():
+    from ipsreport.datafiles import Violation
+
+    broken = Violation("registry.csv", 3, "exit_status", "9", "tilladte_værdier", "kode 9 findes ikke")
+    with pytest.raises(DataValidationError, match="kode 9 findes ikke"):
+        pipeline.validate(SYNTHETIC_DIR, report=ValidationReport(errors=[broken]))
+    passed = ValidationReport()
+    assert pipeline.validate("/no/such/folder", report=passed) is passed  # not read again
+
+
 @pytest.mark.twin
 def test_each_step_hands_on_its_result(twin):
-    assert list(twin.seconds) == list(pipeline.STEPS)
+    assert list(twin.seconds) == [*pipeline.STEPS, "outputs"]
     assert all(s >= 0 for s in twin.seconds.values())
     assert isinstance(twin.validation, ValidationReport) and twin.validation.ok
     assert isinstance(twin.edition, Edition) and twin.edition.data_dir == SYNTHETIC_DIR.resolve()
     assert isinstance(twin.derived, pipeline.Derived)
     assert isinstance(twin.disclosed, Disclosed) and twin.disclosed is disclosed(twin.edition)
-    assert isinstance(twin.model, RegressionResult)
+    # Table 9 is fitted once: the model step is the disclosure layer's fit, which the table draws.
+    assert isinstance(twin.model, RegressionResult) and twin.model is twin.disclosed.regression.result
+    assert isinstance(twin.results, Results) and twin.results.model.n == twin.model.n
     out = twin.outputs
     assert [n for n, _ in pipeline.TABLES] == list(out.tables)
     assert [n for n, _ in pipeline.FIGURES] == list(out.figures)
@@ -149,7 +179,9 @@ def test_sampled_cohort_runs_under_the_small_number_rule(cohort):
     assert len(cohort.derived.followup) == len(ed.followup)
     # Table 9 is fitted on finished follow-up respondents only.
     assert 0 < cohort.model.n <= len(ed.followup)
-    assert list(cohort.seconds) == list(pipeline.STEPS)
+    assert list(cohort.seconds) == [*pipeline.STEPS, "outputs"]
+    assert cohort.results.edition.min_cell == ed.settings.min_cell
+    assert cohort.results.fact("registry_n").text == "150"
     assert all(isinstance(t, (GT, ReportTable, AbsentTable)) for t in cohort.outputs.tables.values())
     assert all(isinstance(f, Figure) for f in cohort.outputs.figures.values())
     assert str(cohort.outputs.facts.registry_n) == "150"

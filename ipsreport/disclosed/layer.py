@@ -95,7 +95,8 @@ class Disclosed:
                               .rename(columns={"n_": "n", "over20_pct": "pct"}), self.min_cell, by=None)
         frame["over20_n"] = over["n"].to_numpy()
         frame["over20_pct"] = over["pct"].to_numpy()
-        frame["over20_suppression"] = over["suppression"].to_numpy()
+        # A small base hides the share whole ("base", as pool_cells does), so no sentence prints the base.
+        frame["over20_suppression"] = np.where(over["base_suppressed"], "base", over["suppression"])
         return frame
 
     @cached_property

@@ -67,6 +67,15 @@ class Facts:
         """The number behind a fact (a count for ``*_n``/``*_of``, 0-100 for ``*_pct``)."""
         return self._get(name).value
 
+    def fact(self, name: str) -> Fact:
+        """The :class:`~ipsreport.facts.fact.Fact` behind ``f.<name>``: value, kind, base and suppression."""
+        return self._get(name)
+
+    def definition(self, name: str) -> FactDef:
+        """How ``name`` is declared (:class:`~ipsreport.facts.definition.FactDef`): kind, source, rule, doc."""
+        self._get(name)  # an unknown name raises AttributeError with close matches
+        return self._defs[name]
+
     def words(self, n) -> str:
         """Danish word for a number or a count fact: ``f.words(1) == "én"``, ``f.words("edu_vocational_n")``."""
         if isinstance(n, str):

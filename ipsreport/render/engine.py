@@ -101,6 +101,8 @@ def render_book(
         plan = make_plan(project_dir, output_dir, to, hooks, cache_dir, say)
         if plan.result.unchanged:
             return plan.result
+        if plan.hooks.attachment is not None:
+            plan.hooks.attachment.start(tuple(plan.project.files))
         from ipsreport.render.execute import CellError, execute_chapters  # nbclient: only when needed
 
         run = execute or execute_chapters
@@ -202,6 +204,9 @@ def _render_variants(variants, project_dir, to, workers, say: Progress) -> list[
 
     # Every variable any variant sets is given for every chapter (None clears
     # it), so no book inherits another's.
+    for plan, _ in plans:
+        if not plan.result.unchanged and plan.hooks.attachment is not None:
+            plan.hooks.attachment.start(tuple(plan.project.files))
     names = sorted({k for plan, _ in plans for k in plan.hooks.kernel_env})
     jobs = []
     for i, (plan, _) in enumerate(plans):

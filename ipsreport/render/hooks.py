@@ -18,9 +18,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Protocol, Sequence
 
-__all__ = ["BookHooks", "Cover", "Variant"]
+__all__ = ["Attachment", "BookHooks", "Cover", "Variant"]
+
+
+class Attachment(Protocol):
+    """Further files a book carries beside its pages, made by the book's owner.
+
+    The engine calls :meth:`start` once it knows it will write the book
+    (before its chapters run, so slow work can overlap them) and
+    :meth:`write` with the book's temporary folder after the pages are
+    written and before that folder replaces the output; an exception from
+    either fails the render and keeps the previous output.
+    """
+
+    def start(self, sources: Sequence[Path]) -> None:
+        """The book will be written from these chapter sources."""
+
+    def write(self, folder: Path) -> None:
+        """Write the files into ``folder`` (the book's temporary output folder)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +93,8 @@ class BookHooks:
         Folders the output folder may be neither inside nor around, by the
         name messages call them (``{"datamappen": data_dir}``); see
         :func:`ipsreport.render.outdir.check_output`.
+    attachment : Attachment, optional
+        Writes further files into the book's folder before it is swapped in.
     """
 
     kernel_env: Mapping[str, str] = field(default_factory=dict)
@@ -84,6 +103,7 @@ class BookHooks:
     cover: Cover = field(default_factory=Cover)
     watch: tuple[Path, ...] = ()
     protected_paths: Mapping[str, Path] = field(default_factory=dict)
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)

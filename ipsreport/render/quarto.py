@@ -104,9 +104,13 @@ def render_with_quarto(
     guard = {"protected": dict(hooks.protected_paths), "project_dir": project.root}
     check_output(out, **guard)
     tmp = staging_dir(out)
+    if hooks.attachment is not None:
+        hooks.attachment.start(tuple(project.files))
     try:
         code = subprocess.run(quarto_command(project.root, to, tmp, quarto, pdf_format(project.root)), env=env, cwd=project.root).returncode
         if code == 0:
+            if hooks.attachment is not None:
+                hooks.attachment.write(tmp)
             write_stamp(tmp, "quarto")
             swap(tmp, out, **guard)
         return code

@@ -107,6 +107,8 @@ def finish(plan: Plan, say: Progress) -> RenderResult:
                 _PANDOC_CACHE_USERS.remove(cache / "pandoc")
                 set_cache_dir(_PANDOC_CACHE_USERS[0] if _PANDOC_CACHE_USERS else None)
         result.warnings = list(dict.fromkeys(book.warnings))
+        if plan.hooks.attachment is not None:
+            plan.hooks.attachment.write(tmp)
         write_stamp(tmp, plan.book_key)
         if plan.cancel is not None and plan.cancel.is_set():
             raise RenderError("stopped before this book was put in place")

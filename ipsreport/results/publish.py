@@ -1,0 +1,151 @@
+"""The render's results bundle: the pipeline run once per book, in the CLI process.
+
+:class:`ResultsBundle` is the book's :class:`~ipsreport.render.hooks.Attachment`
+(:func:`ipsreport.book.book_hooks` hands it to the engine). When the engine
+knows it will write a book it calls :meth:`ResultsBundle.start`, which runs
+:func:`ipsreport.pipeline.run` in a background thread while the chapters run
+in their kernels; :meth:`ResultsBundle.write` waits for it and writes
+``resultater/`` into the book's temporary folder, which replaces the output
+only when everything succeeded, so a failed render never leaves a bundle
+that does not belong to the book beside it.
+
+A bundle is kept in the render's cache (``<cache>/results/<key>/``, the
+newest :data:`KEEP` of them), keyed on the book's ``cache_inputs`` (data,
+settings, codebook, published numbers, package source and environment:
+:func:`ipsreport.bookkeys.inputs_key`, the chapters' own key), the facts the
+chapters print, the render date and the git commit: a render after a prose
+edit copies it instead of running the pipeline again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Any, Sequence
+
+__all__ = ["ResultsBundle", "KEEP"]
+
+#: Bundles kept in the cache (each change of data, settings or code adds one).
+KEEP = 8
+
+#: One pipeline run at a time in this process (``--by site`` starts one per site): the
+#: computations hold the GIL anyway, and some steps are not thread-safe (Table 9 records the fit's
+#: warnings with ``warnings.catch_warnings``, whose state is global).
+_ONE_AT_A_TIME = threading.Lock()
+
+
+class ResultsBundle:
+    """Computes one book's :class:`~ipsreport.results.Results` and writes its bundle.
+
+    Parameters
+    ----------
+    data_dir : Path
+        The book's data folder.
+    settings : Settings
+        Resolved as the chapters' kernels get them.
+    cache_dir : Path
+        Where the render keeps the validated data
+        (:func:`ipsreport.verdicts.validate_shared`): read, not validated
+        again; and the bundles (``results/``).
+    inputs : str
+        The book's ``cache_inputs`` (:func:`ipsreport.bookkeys.inputs_key`).
+    """
+
+    def __init__(self, data_dir: Path, settings: Any, cache_dir: Path, inputs: str) -> None:
+        self.data_dir, self.settings, self.cache_dir = Path(data_dir), settings, Path(cache_dir)
+        self.inputs = inputs
+        self._thread: threading.Thread | None = None
+        self._kept: Path | None = None
+        self._results: Any = None
+        self._error: BaseException | None = None
+
+    def __repr__(self) -> str:
+        return f"ResultsBundle({self.data_dir})"
+
+    def compute(self, sources: Sequence[Path]):
+        """The pipeline on the book's data: :class:`~ipsreport.results.Results` (in the calling thread)."""
+        from ipsreport import pipeline
+        from ipsreport.verdicts import validate_shared
+
+        report = validate_shared(self.data_dir, self.cache_dir)
+        return pipeline.run(self.data_dir, self.settings, report=report, chapters=sources)
+
+    def _key(self, sources: Sequence[Path]) -> str:
+        """What the bundle depends on beyond ``inputs``: the printed facts, the render date, the commit."""
+        from ipsreport.facts.provenance import git_commit, render_date
+        from ipsreport.results.build import printed_facts
+
+        parts = [self.inputs, *printed_facts(sources), render_date().isoformat(), git_commit()]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+    def _work(self, sources: Sequence[Path]) -> None:
+        """In the background: find a kept bundle of the same key, or run the pipeline."""
+        try:
+            with _ONE_AT_A_TIME:
+                kept = self.cache_dir / "results" / self._key(sources)
+                if (kept / "bundle.json").is_file():
+                    try:
+                        os.utime(kept)  # the newest are kept: a bundle in use stays
+                    except OSError:
+                        pass
+                else:
+                    self._results = self.compute(sources)
+                self._kept = kept
+        except BaseException as exc:  # handed to write(), in the render's thread
+            self._error = exc
+
+    def start(self, sources: Sequence[Path]) -> None:
+        """Begin in the background (the chapters run meanwhile): copy a kept bundle, or run the pipeline.
+
+        Even the imports happen in the background, so a render whose bundle
+        is kept pays nothing on its critical path.
+        """
+        self._results, self._error, self._kept = None, None, None
+        self._thread = threading.Thread(target=self._work, args=(tuple(sources),), daemon=True,
+                                        name=f"ipsreport-results-{self.data_dir.name}")
+        self._thread.start()
+
+    def write(self, folder: Path) -> None:
+        """Wait for the background work and write ``folder/resultater/``.
+
+        Raises
+        ------
+        ipsreport.render.base.RenderError
+            When the run failed; the render stops and the previous output stays.
+        """
+        from ipsreport.render.base import RenderError
+        from ipsreport.results import BUNDLE_DIR, write_bundle
+
+        if self._thread is None:
+            raise RenderError("resultatsættet blev aldrig beregnet (start blev ikke kaldt); intet blev skiftet ud.")
+        self._thread.join()
+        if self._error is not None:
+            detail = " ".join(f"{type(self._error).__name__}: {self._error}".split())
+            raise RenderError(f"resultatsættet ({BUNDLE_DIR}/) kunne ikke laves: {detail}") from self._error
+        if self._results is None:  # kept from an earlier render of the same inputs
+            shutil.rmtree(Path(folder) / BUNDLE_DIR, ignore_errors=True)
+            shutil.copytree(self._kept, Path(folder) / BUNDLE_DIR)
+            return
+        self._keep(write_bundle(self._results, folder))
+
+    def _keep(self, written: Path) -> None:
+        """Copy the bundle into the cache (atomically; a cache that cannot be written only costs a rerun)."""
+        tmp = self._kept.with_name(f"{self._kept.name}.{os.getpid()}.tmp")
+        try:
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.copytree(written, tmp)
+            tmp.rename(self._kept)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            return
+        stamped = []
+        for p in self._kept.parent.iterdir():
+            try:
+                stamped.append((p.stat().st_mtime, p))
+            except OSError:  # removed meanwhile by another render
+                continue
+        for _, old in sorted(stamped, reverse=True)[KEEP:]:
+            shutil.rmtree(old, ignore_errors=True)
