@@ -531,7 +531,7 @@ def test_bilag_8_speaks_plain_danish():
     body, _, glossary = text.partition("{#sec-ordforklaring}")
     assert glossary, "Bilag 8 has no glossary"
     assert not [w for w in JARGON if w in body.lower()]
-    for term in ("Syntetiske data", "Tolerance", "Konfidensinterval", "Odds ratio", "p-værdi"):
+    for term in ("Opdigtede (syntetiske) data", "Tolerance", "Konfidensinterval", "Odds ratio", "p-værdi"):
         assert f"**{term}**" in glossary
     # The notes under the audit tables are printed in Bilag 8 too.
     from ipsreport.tables.appendices import AUDIT_STARS_NOTE, STATUS_NOTE

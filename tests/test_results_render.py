@@ -130,9 +130,10 @@ def test_engine_writes_the_attachment_before_the_swap_and_keeps_a_good_book(tmp_
 def _fact_spans(folder: Path) -> list[tuple[str, str]]:
     spans = []
     for page in folder.glob("*.html"):
-        for title, text in re.findall(r'<span class="fact"[^>]*title="([^"]*)"[^>]*>([^<]*)</span>',
-                                      page.read_text(encoding="utf-8")):
-            spans.append((html.unescape(title).rsplit("Fakta:", 1)[1].strip(), html.unescape(text)))
+        for tag, text in re.findall(r'(<span class="fact"[^>]*>)([^<]*)</span>', page.read_text(encoding="utf-8")):
+            key = re.search(r'data-fact="([^"]*)"', tag)
+            if key:  # a number inside a sentence carries its tooltip but no key of its own
+                spans.append((html.unescape(key.group(1)), html.unescape(text)))
     return spans
 
 
