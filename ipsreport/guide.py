@@ -38,11 +38,11 @@ DESCRIPTIONS: dict[str, str] = {
     "report/litteratur.qmd": "De kilder, rapporten henviser til",
     "report/bilag-5-supplerende.qmd": ("Flere af de unges svar ved afslutningen, blandt andet om hverdagen og om "
                                        "afklaringen af job og arbejdsliv"),
-    "report/bilag-fidelitet.qmd": ("Hvor tro indsatsen har været mod IPS-metoden, målt på hvor mange unge hver "
+    "report/bilag-6-fidelitet.qmd": ("Hvor tro indsatsen har været mod IPS-metoden, målt på hvor mange unge hver "
                                    "konsulent havde ad gangen"),
-    "report/bilag-6-data-og-metode.qmd": ("Hvordan data er indsamlet, hvordan hvert indeks og hver analyse er "
+    "report/bilag-7-data-og-metode.qmd": ("Hvordan data er indsamlet, hvordan hvert indeks og hver analyse er "
                                           "opgjort, og hvordan små tal skjules"),
-    "report/bilag-7-reproduktion.qmd": ("Hvilke datafiler og hvilken version af rapportsystemet rapporten er dannet "
+    "report/bilag-8-reproduktion.qmd": ("Hvilke datafiler og hvilken version af rapportsystemet rapporten er dannet "
                                         "af, og hvordan tallene forholder sig til 2025-udgaven"),
 }
 

@@ -527,7 +527,7 @@ def test_bilag_8_speaks_plain_danish():
 
     reasons = [e["reason"] for e in PUBLISHED if e["reason"]]
     assert not [r for r in reasons if any(w in r.lower() for w in JARGON)]
-    text = (REPORT_DIR / "bilag-7-reproduktion.qmd").read_text(encoding="utf-8")
+    text = (REPORT_DIR / "bilag-8-reproduktion.qmd").read_text(encoding="utf-8")
     body, _, glossary = text.partition("{#sec-ordforklaring}")
     assert glossary, "Bilag 8 has no glossary"
     assert not [w for w in JARGON if w in body.lower()]

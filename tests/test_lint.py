@@ -245,7 +245,7 @@ def test_real_chapters_pass():
     paths = default_paths()
     names = [p.name for p in paths]
     assert names[0] == "index.qmd"
-    assert "01-indledning.qmd" in names and "bilag-7-reproduktion.qmd" in names
+    assert "01-indledning.qmd" in names and "bilag-8-reproduktion.qmd" in names
     assert names.index("07-udbytte.qmd") < names.index("bilag-1-frederik.qmd")
     problems = lint_chapters(paths)
     assert problems == [], "\n".join(map(str, problems))
@@ -300,3 +300,15 @@ def test_default_paths_are_the_books_chapters_in_book_order():
 
     assert default_paths() == load_project(PROJECT_DIR).files
     assert [p.name for p in default_paths()][:2] == ["index.qmd", "kolofon.qmd"]
+
+
+def test_appendix_file_names_carry_their_appendix_number():
+    """Bilag n is report/bilag-n-*.qmd, so its HTML page is bilag-n-*.html (a reader's link says which appendix)."""
+    import yaml
+
+    from ipsreport.paths import PROJECT_DIR
+
+    book = yaml.safe_load((PROJECT_DIR / "_quarto.yml").read_text(encoding="utf-8"))["book"]
+    names = [path.rsplit("/", 1)[-1] for path in book["appendices"]]
+    assert names, "the book has no appendices"
+    assert [n.split("-")[:2] for n in names] == [["bilag", str(i)] for i in range(1, len(names) + 1)], names

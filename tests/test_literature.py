@@ -83,7 +83,7 @@ def test_reconnect_is_cited_where_the_book_leans_on_it():
     reconnect = [e for e in entries() if "Reconnect" in e["text"]]
     assert len(reconnect) == 1
     citing = {where for where, _, text in footnotes() if cited_entry(text, entries()) == reconnect[0]}
-    assert {"01-indledning.qmd", "bilag-fidelitet.qmd"} <= citing
+    assert {"01-indledning.qmd", "bilag-6-fidelitet.qmd"} <= citing
 
 
 def test_the_reference_list_is_in_alphabetical_order():

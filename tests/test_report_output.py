@@ -400,7 +400,7 @@ def test_a_table_without_data_has_no_number(book, pdf_path):
     """The twin has no fidelity reviews: no table in their place, and the tables after keep a gapless count."""
     from pypdf import PdfReader
 
-    page = (book / "bilag-fidelitet.html").read_text(encoding="utf-8")
+    page = (book / "bilag-6-fidelitet.html").read_text(encoding="utf-8")
     assert "gt-fidelity-reviews" not in page and "Fidelitetsmålinger: samlet score" not in page
     text = "\n".join(p.extract_text() or "" for p in PdfReader(str(pdf_path)).pages)
     numbers = sorted({int(n) for n in re.findall(r"Tabel (\d+):", text)})
