@@ -461,7 +461,7 @@ def test_audit_sentence_counts_the_verdicts(fake_audit):
     from ipsreport.facts import facts
 
     assert facts(fake_audit).audit_result_sentence == (
-        "Af de 3 tal giver 1 præcist det trykte tal, 1 ligger inden for en angivet tolerance og 1 er ikke genskabt.")
+        "Af de 3 tal giver 1 præcist det trykte tal, 1 ligger inden for en angivet tolerance, og 1 er ikke genskabt.")
 
 
 @pytest.mark.parametrize(("value", "shown"), [(0, "0"), (0.5, "±0,5"), (0.005, "±0,005"), (1.5, "±1,5"),

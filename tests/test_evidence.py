@@ -153,18 +153,18 @@ def test_no_sentence_both_claims_a_change_and_denies_it(make_edition):
         text = getattr(f, f"{name}_change_sentence")
         assert not (("steg" in text or "faldt" in text) and "ikke statistisk signifikant" in text), text
     assert f.mental_health_changes == (
-        "Ved start og afslutning var gennemsnittet 5 mod 5 for trivsel (WHO-5), 5,00 mod 5,10 for mestring og "
-        "selvværd, 5,00 mod 5,10 for ensomhed og 5,00 mod 5,10 for oplevet psykisk belastning; ingen af "
-        "forskellene er statistisk signifikante.")
+        "Gennemsnittet var 5 både ved start og afslutning for trivsel (WHO-5), gik fra 5,00 til 5,10 for mestring "
+        "og selvværd, fra 5,00 til 5,10 for ensomhed og fra 5,00 til 5,10 for oplevet psykisk belastning, men ingen "
+        "af forskellene er statistisk signifikante.")
 
 
 def test_changes_summary_names_only_the_changes_the_tests_show(make_edition):
     f = _facts_with(make_edition, _paired({"who5": (49.0, 60.0, 3.0, 19.0, 0.01),
                                             "loneliness": (2.83, 2.20, -0.9, -0.3, 0.001)}))
     assert f.mental_health_changes == (
-        "Trivslen (WHO-5) steg fra 49 til 60 og ensomheden faldt fra 2,83 til 2,20, og ændringerne er statistisk "
-        "signifikante. For de øvrige mål var gennemsnittet 5,00 mod 5,10 for mestring og selvværd og 5,00 mod 5,10 "
-        "for oplevet psykisk belastning; ingen af forskellene er statistisk signifikante.")
+        "Trivslen (WHO-5) steg fra 49 til 60, og ensomheden faldt fra 2,83 til 2,20. Ændringerne er statistisk "
+        "signifikante. For de øvrige mål gik gennemsnittet fra 5,00 til 5,10 for mestring og selvværd og fra 5,00 "
+        "til 5,10 for oplevet psykisk belastning, men ingen af forskellene er statistisk signifikante.")
     assert f.mental_health_summary == ("Udviklingen er blandet: trivsel (WHO-5) og ensomhed er forbedret, mens "
                                        "mestring og selvværd ligger på niveau med starten.")
 
@@ -251,8 +251,8 @@ def test_an_odds_ratio_whose_interval_touches_one_is_not_a_finding():
 def test_result_sentence_reads_naturally():
     text = rp.result_sentence(_result(n=60, events=30))
     assert text.startswith("To af de tre faktorer hænger statistisk signifikant sammen med, om de unge er i job "
-                           "eller uddannelse ved afslutningen: de unges vurdering af forløbets betydning (odds ratio "
-                           "2,20) samt selvværd og mestring (odds ratio 2,24).")
+                           "eller uddannelse ved afslutningen: dels de unges vurdering af forløbets betydning (odds "
+                           "ratio 2,20), dels selvværd og mestring (odds ratio 2,24).")
     assert "Odds ratioen er" not in text
 
 

@@ -159,16 +159,16 @@ def test_sentence_names_the_differences_the_tests_find(make_edition):
         "De 12, der ikke svarede ved afslutning, adskilte sig ved start fra dem, der svarede: en større andel af dem "
         "var over "
         f"{AGE_SPLIT} år (92 % mod 58 %), og de havde lavere trivsel (WHO-5-gennemsnit 33 mod 48). Der er ingen "
-        "statistisk signifikant forskel i køn, status ved opstart, uddannelse samt mestring og selvværd. Svarene ved "
+        "statistisk signifikant forskel i køn, status ved opstart, uddannelse eller mestring og selvværd. Svarene ved "
         "afslutning kommer altså især fra de unge, der havde det bedre ved start, og kan give et for lyst billede af "
         "hele gruppen.")
-    assert f.nonresponse_vs_2025.startswith("Det stemmer ikke med 2025-udgaven")
+    assert f.nonresponse_vs_2025.startswith("Denne udgave kommer dermed til et andet resultat end 2025-udgaven")
 
 
 def test_p_equal_to_alpha_is_no_difference(make_edition):
     f = _sentence(make_edition, _frame({"who5": 0.05}))
     assert "adskilte sig ved start ikke statistisk signifikant" in f.nonresponse_sentence
-    assert f.nonresponse_vs_2025.startswith("Det stemmer med 2025-udgaven")
+    assert f.nonresponse_vs_2025.startswith("Det svarer til 2025-udgaven")
 
 
 def test_no_difference_is_representativeness_only_when_a_large_one_could_be_found(make_edition):
@@ -182,7 +182,7 @@ def test_untested_variables_are_said_to_be_untested(make_edition):
     frame = _frame({"who5": 0.5})
     frame.loc[frame["variable"] == "education", "p"] = np.nan
     text = _sentence(make_edition, frame).nonresponse_sentence
-    assert text.endswith("For uddannelse kan en forskel ikke vises, fordi tallene er for små.")
+    assert text.endswith("En eventuel forskel i uddannelse kan ikke vises, fordi tallene er for små.")
     assert "uddannelse" not in text.split(". For")[0]
 
 
@@ -200,7 +200,7 @@ def test_the_twin_says_what_its_data_say(ed):
     f = Facts(ed)
     assert f.nonresponse_n == "12"
     assert "lavere trivsel (WHO-5-gennemsnit 33 mod 48)" in f.nonresponse_sentence
-    assert f.nonresponse_vs_2025.startswith("Det stemmer ikke med 2025-udgaven")
+    assert f.nonresponse_vs_2025.startswith("Denne udgave kommer dermed til et andet resultat end 2025-udgaven")
 
 
 def test_tab_nonresponse_with_nobody_missing(make_edition):

@@ -117,7 +117,13 @@ def any_change(f) -> Fact:
 
 
 def mental_health_changes(f) -> Fact:
-    """Chapters 2 and 6, summary: the four scores at start and end, a change named only where it is shown."""
+    """Chapters 2 and 6, summary: the four scores at start and end, a change named only where it is shown.
+
+    Examples
+    --------
+    "Gennemsnittet gik fra 49 ved start til 51 ved afslutning for trivsel (WHO-5), fra 7,85 til 8,03 for
+    mestring og selvværd, ... men ingen af forskellene er statistisk signifikante."
+    """
     moved, level, missing = [], [], []
     for score, (subject, noun, _, _) in SCORE_WORDS.items():
         found = verdict(f, score)
@@ -128,20 +134,43 @@ def mental_health_changes(f) -> Fact:
         if found in _VERB:
             moved.append(f"{subject} {_VERB[found]} fra {start} til {end}")
         else:
-            level.append(f"{start} mod {end} for {noun}")
-    # Plain "og" lists: the phrases carry their own "og" ("mestring og selvværd"), so no "samt".
+            level.append((start, end, noun))
     parts = []
     if moved:
-        shown = "ændringen er statistisk signifikant" if len(moved) == 1 else "ændringerne er statistisk signifikante"
-        parts.append(f"{_capital(fmt.join_words(moved))}, og {shown}.")
+        # Main clauses, so a comma before the last "og"; the phrases carry their own "og"
+        # ("mestring og selvværd"), and a "samt" would read as officialese.
+        clauses = moved[0] if len(moved) == 1 else f"{', '.join(moved[:-1])}, og {moved[-1]}"
+        shown = "Ændringen er statistisk signifikant" if len(moved) == 1 else "Ændringerne er statistisk signifikante"
+        parts.append(f"{_capital(clauses)}. {shown}.")
     if level:
-        tail = ("forskellen er ikke statistisk signifikant" if len(level) == 1
-                else "ingen af forskellene er statistisk signifikante")
-        lead = "Ved start og afslutning var gennemsnittet" if not moved else "For de øvrige mål var gennemsnittet"
-        parts.append(f"{lead} {fmt.join_words(level)}; {tail}.")
+        parts.append(_level_sentence(level, after_moved=bool(moved)))
     if missing:
         parts.append(f"Udviklingen i {fmt.join_words(missing)} {NOT_COMPARED}.")
     return Fact(len(moved), "text", text=" ".join(parts))
+
+
+def _level_sentence(level: list[tuple[str, str, str]], after_moved: bool) -> str:
+    """The means of the scores the tests do not show to have changed, as a description, never as a rise or fall.
+
+    Each item carries its verb only where it differs from the item before ("gik fra ... til ..." or
+    "var ... både ved start og afslutning"), so the list reads as one Danish sentence.
+    """
+    items, previous = [], None
+    for i, (start, end, noun) in enumerate(level):
+        if start == end:
+            verb, rest = "var", f"{start} både ved start og afslutning for {noun}"
+        elif i == 0 and not after_moved:
+            verb, rest = "gik", f"fra {start} ved start til {end} ved afslutning for {noun}"
+        else:
+            verb, rest = "gik", f"fra {start} til {end} for {noun}"
+        items.append(rest if verb == previous else f"{verb} {rest}")
+        previous = verb
+    first, *others = items
+    verb, rest = first.split(" ", 1)
+    lead = f"For de øvrige mål {verb} gennemsnittet {rest}" if after_moved else f"Gennemsnittet {first}"
+    tail = ("men forskellen er ikke statistisk signifikant" if len(level) == 1
+            else "men ingen af forskellene er statistisk signifikante")
+    return f"{fmt.join_words([lead, *others])}, {tail}."
 
 
 def mental_health_summary(f) -> Fact:

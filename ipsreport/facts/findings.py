@@ -44,7 +44,7 @@ def burden_sentence(f) -> Fact:
             text += " Den går altså den modsatte vej: unge med mere belastning er oftere i job eller uddannelse."
     elif row["ci_low"] <= 1 <= row["ci_high"]:
         text = (f"Heller ikke i denne udgave er sammenhængen statistisk signifikant: odds ratioen er {odds} "
-                f"(p-værdi {p}), og {interval} og rummer dermed 1, der svarer til ingen sammenhæng.")
+                f"(p-værdi {p}), og {interval}. Intervallet rummer altså 1, som svarer til ingen sammenhæng.")
     else:
         # A profile interval may exclude 1 while the Wald p-value does not pass alpha: not shown either way.
         text = (f"Heller ikke i denne udgave er sammenhængen statistisk signifikant: odds ratioen er {odds}, men "
@@ -111,7 +111,8 @@ def audit_sentence(f) -> Fact:
         parts.append(f"{fmt.count(missing)} er ikke genskabt")
     if n_hidden:
         parts.append(f"{fmt.count(n_hidden)} vises ikke efter reglen for små tal")
-    text = f"Af de {fmt.count(total)} tal {fmt.join_words(parts)}."
+    # Main clauses: a comma before the last "og" as well.
+    text = f"Af de {fmt.count(total)} tal {', '.join(parts[:-1])}, og {parts[-1]}."
     return Fact(exact + tolerance, "text", text=text)
 
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 import pandas as pd
 
 from ipsreport import evidence, fmt
-from ipsreport.facts.fact import Fact, join
+from ipsreport.facts.fact import Fact
 from ipsreport.facts.sources import NONRESPONSE
 from ipsreport.summaries.nonresponse import AGE_SPLIT
 
 __all__ = ["NOUNS", "PREDICATES", "nonresponse_n", "representativeness", "versus_2025"]
 
-#: variable -> noun in a list ("hverken i alder, køn, ...").
+#: variable -> noun in a list ("i alder, køn, ... eller mestring og selvværd").
 NOUNS = {
     "age_group": "alder", "gender": "køn", "referral_status": "status ved opstart", "education": "uddannelse",
     "who5": "trivsel (WHO-5)", "mastery": "mestring og selvværd",
@@ -95,7 +95,9 @@ def representativeness(f) -> Fact:
         described = [_describe(frame[frame["variable"] == v]) for v in differs]
         text = f"{who} adskilte sig ved start fra dem, der svarede: {_clauses([d for d, _ in described])}."
         if same:
-            text += f" Der er ingen statistisk signifikant forskel i {join(same)}."
+            # After a negation Danish lists with "eller", which also keeps "mestring og selvværd" one item
+            # (a "samt" before it reads as officialese).
+            text += f" Der er ingen statistisk signifikant forskel i {fmt.join_words(same, last='eller')}."
         sides = {side for _, side in described if side}
         if sides == {"lavere"}:
             text += (" Svarene ved afslutning kommer altså især fra de unge, der havde det bedre ved start, og kan "
@@ -106,7 +108,8 @@ def representativeness(f) -> Fact:
         else:
             text += " Svarene ved afslutning repræsenterer altså ikke alle, der begyndte, lige godt."
     elif same:
-        text = f"{who} adskilte sig ved start ikke statistisk signifikant fra dem, der svarede, i {join(same)}."
+        text = (f"{who} adskilte sig ved start ikke statistisk signifikant fra dem, der svarede, i "
+                f"{fmt.join_words(same, last='eller')}.")
         if evidence.detects_large_difference(answered, missing, float(f._ed.settings.alpha)):
             text += " Svarene ved afslutning ser derfor ud til at repræsentere alle, der begyndte, på de målte forhold."
         else:
@@ -116,7 +119,8 @@ def representativeness(f) -> Fact:
     else:
         text = ""
     if untested:
-        text += f" For {join(untested)} kan en forskel ikke vises, fordi tallene er for små."
+        text += (f" En eventuel forskel i {fmt.join_words(untested, last='eller')} kan ikke vises, fordi tallene "
+                 "er for små.")
     return Fact(len(differs), "text", text=text.strip())
 
 
@@ -125,10 +129,10 @@ def versus_2025(f) -> Fact:
     sizes = _sizes(f._summary(NONRESPONSE))
     found = set() if any(pd.isna(v) for v in sizes.values()) else set(_verdicts(f).values())
     if "differs" in found:
-        text = ("Det stemmer ikke med 2025-udgaven, hvor evaluator ikke fandt systematiske forskelle i baggrund og "
-                "trivsel ved start.")
+        text = ("Denne udgave kommer dermed til et andet resultat end 2025-udgaven, hvor evaluator ikke fandt "
+                "systematiske forskelle i baggrund og trivsel ved start.")
     elif "same" in found:
-        text = ("Det stemmer med 2025-udgaven, hvor evaluator heller ikke fandt systematiske forskelle i baggrund og "
+        text = ("Det svarer til 2025-udgaven, hvor evaluator heller ikke fandt systematiske forskelle i baggrund og "
                 "trivsel ved start.")
     else:
         text = ""

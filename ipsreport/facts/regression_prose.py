@@ -17,7 +17,6 @@ the note under Table 9, so the conclusion cannot print the finding without it.
 from __future__ import annotations
 
 from ipsreport import evidence, fmt
-from ipsreport.facts.fact import join as _join
 
 __all__ = ["PHRASES", "summary", "result_sentence", "rest_sentence", "noun", "split"]
 
@@ -35,7 +34,7 @@ PHRASES: dict[str, tuple[str, str, str]] = {
                 "unge, der selv vurderer, at forløbet kun i ringe grad har gjort dem bedre til at klare hverdagen "
                 "og være sammen med andre"),
     "mastery": ("selvværd og mestring", "unge med højere selvværd og mestring", "unge med lavere selvværd og mestring"),
-    "who5_change": ("udviklingen i trivsel", "unge, hvis trivsel er steget mest", "unge, hvis trivsel er steget mindst"),
+    "who5_change": ("trivslens udvikling", "unge, hvis trivsel er steget mest", "unge, hvis trivsel er steget mindst"),
     "loneliness": ("ensomhed", "unge, der oftere føler sig ensomme", "unge, der sjældnere føler sig ensomme"),
     "burden": ("psykisk belastning", "unge med mere psykisk belastning", "unge med mindre psykisk belastning"),
 }
@@ -91,7 +90,21 @@ def split(result):
 
 
 def _nouns(frame) -> str:
-    return _join(noun(t, lab) for t, lab in zip(frame["term"], frame["label"]))
+    nouns = [noun(t, lab) for t, lab in zip(frame["term"], frame["label"])]
+    # A phrase with its own "og" ("selvværd og mestring") goes first, where commas set it off; at the end
+    # of the list it would need a "samt" to stay one item.
+    return fmt.join_words(sorted(nouns, key=lambda n: " og " not in n))
+
+
+def _named_list(named: list[str]) -> str:
+    """Factors with their odds ratios in one list: "dels A, dels B" for two, "A, B og C" for more.
+
+    A factor's phrase may itself contain "og" ("selvværd og mestring"); "dels ..., dels ..." keeps two
+    such phrases apart without the officialese "samt", and the odds ratio in brackets closes each item.
+    """
+    if len(named) == 2:
+        return f"dels {named[0]}, dels {named[1]}"
+    return fmt.join_words(named)
 
 
 def _strength(odds: list[float]) -> str:
@@ -162,7 +175,7 @@ def result_sentence(result) -> str:
     named = [f"{noun(t, lab)} (odds ratio {fmt.num(o, 2)})" for t, o, lab in zip(shown["term"], odds, shown["label"])]
     count = "Én" if len(shown) == 1 else _capital(fmt.words(len(shown)))
     text = (f"{count} af de {total} faktorer hænger statistisk signifikant sammen med, om de unge er i job eller "
-            f"uddannelse ved afslutningen: {_join(named)}.")
+            f"uddannelse ved afslutningen: {_named_list(named)}.")
     side = _strength(odds)
     subject = "den" if len(odds) == 1 else "begge" if len(odds) == 2 else "alle"
     # The estimate's size is a fact about the estimate; the caveat says how far to trust it.

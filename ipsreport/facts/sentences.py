@@ -69,8 +69,9 @@ def education_choice_sentence(f) -> Fact:
     pool = exit_pool(f, 3)
     if pool["suppression"] or not pool["base"] or pool["n"] / pool["base"] < 0.25:
         return Fact(None, "text", text="")
-    text = ("At så mange vælger uddannelse som næste skridt, kan tyde på, at IPS UNG har været med til at ændre "
-            "de unges syn på uddannelse.")
+    # The chapter's sentence before this one calls education "et stort skridt"; no second "skridt" here.
+    text = ("At så mange alligevel vælger uddannelse, kan tyde på, at IPS UNG har været med til at ændre de unges "
+            "syn på uddannelse.")
     return Fact(pool["n"] / pool["base"], "text", text=text)
 
 def enrolled_sentence(f) -> Fact:
