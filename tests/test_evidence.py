@@ -146,6 +146,19 @@ def test_change_sentence_follows_the_test(make_edition, row, expected):
     assert claimed == (row[4] < ALPHA and (row[2] > 0 or row[3] < 0))
 
 
+def test_chapter_six_does_not_repeat_one_no_change_sentence_four_times(make_edition):
+    """Read aloud, four identical 'ikke signifikant' paragraphs sound like a form (issue 20)."""
+    f = _facts_with(make_edition, _paired({}))  # no score changes; every interval spans zero
+    texts = [getattr(f, f"{s}_change_sentence") for s in ("mastery", "loneliness", "who5", "burden")]
+    assert texts[0].startswith("Forskellen er ikke statistisk signifikant: 95 %-konfidensintervallet")
+    assert texts[1].startswith("Heller ikke her er forskellen statistisk signifikant")
+    assert len({t.split(":")[0].split("(")[0] for t in texts}) == 4
+    assert all("statistisk signifikant" in t and "på niveau med starten" in t for t in texts)
+    # A section after a shown change does not say "heller ikke".
+    f = _facts_with(make_edition, _paired({"mastery": (7.85, 8.60, 0.20, 1.30, BELOW)}))
+    assert f.loneliness_change_sentence.startswith("Forskellen er ikke statistisk signifikant: 95 %")
+
+
 def test_no_sentence_both_claims_a_change_and_denies_it(make_edition):
     """The 2024 template "Gennemsnittet steg, og ændringen er ikke statistisk signifikant" cannot come back."""
     f = _facts_with(make_edition, _paired({}))

@@ -33,6 +33,11 @@ SCORE_WORDS: dict[str, tuple[str, str, str, str]] = {
 
 _VERB = {"up": "steg", "down": "faldt"}
 
+#: The sections of chapter 6 in the order report/06-mental-sundhed.qmd prints them. Read aloud, four
+#: sections with the same three sentences sound like a form; a section whose interval, like an earlier
+#: one's, spans both a fall and a rise says so more briefly and in its own words.
+CHAPTER_ORDER = ("mastery", "loneliness", "who5", "burden")
+
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
@@ -100,14 +105,40 @@ def change_sentence(f, score: str) -> Fact:
     elif found == "untested":
         reason = str(row.get("reason", "") or "der er ingen test")
         text = f"Om forskellen er statistisk signifikant, kan ikke afgøres ({reason[:1].lower() + reason[1:]})."
+    elif _spans_zero(row) and (earlier := _earlier_spanning(f, score)):
+        text = _again(earlier, low, high, subject, f.confidence_level)
     else:
         text = "Forskellen er ikke statistisk signifikant"
-        if row["ci_low"] <= 0 <= row["ci_high"]:
+        if _spans_zero(row):
             text += f": {interval} og rummer både et fald og en stigning."
         else:
             text += f" (p-værdi {fmt.pvalue(row['p_ttest'])})."
         text += f" {_capital(subject)} ligger dermed på niveau med starten."
     return Fact(found, "text", text=text)
+
+
+def _spans_zero(row) -> bool:
+    return bool(row["ci_low"] <= 0 <= row["ci_high"])
+
+
+def _earlier_spanning(f, score: str) -> int:
+    """How many sections before this one in chapter 6 found no change with an interval spanning zero."""
+    if score not in CHAPTER_ORDER:
+        return 0
+    before = CHAPTER_ORDER[:CHAPTER_ORDER.index(score)]
+    return sum(verdict(f, s) == "same" and _spans_zero(paired(f, s)) for s in before)
+
+
+def _again(earlier: int, low: str, high: str, subject: str, level: str) -> str:
+    """The no-change sentence for a section after one that said the same (``earlier`` such sections)."""
+    if earlier == 1:
+        return (f"Heller ikke her er forskellen statistisk signifikant: intervallet for ændringen går fra {low} til "
+                f"{high}, så {subject} ligger på niveau med starten.")
+    if earlier == 2:
+        return (f"Også her rummer {level}-konfidensintervallet for ændringen både et fald og en stigning (fra {low} "
+                f"til {high}); forskellen er ikke statistisk signifikant, og {subject} ligger på niveau med starten.")
+    return (f"Ændringen er heller ikke her statistisk signifikant ({level}-konfidensinterval fra {low} til {high}), "
+            f"så {subject} ligger på niveau med starten.")
 
 
 def any_change(f) -> Fact:
