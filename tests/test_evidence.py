@@ -226,8 +226,9 @@ def _result(n=200, events=100, odds=(2.2, 2.24, 1.0), lows=(1.22, 1.06, 0.5), hi
 def test_summary_states_the_finding_with_enough_events_per_variable():
     # 3 variables, smaller group 30: exactly ten per variable.
     text = rp.summary(_result(n=60, events=30))
-    assert text.startswith("Unge, der selv vurderer, at forløbet har gjort dem bedre til at klare hverdagen og være "
-                           "sammen med andre, og unge med højere selvværd og mestring har en større sandsynlighed")
+    assert text.startswith("To grupper har en større sandsynlighed for at være i job eller uddannelse ved "
+                           "afslutningen: unge, der selv vurderer, at forløbet har gjort dem bedre til at klare "
+                           "hverdagen og være sammen med andre, og unge med højere selvværd og mestring.")
     assert "Tallene bygger dog" not in text and "Estimaterne er dog usikre" not in text
     assert text.endswith("Alder hænger derimod ikke påviseligt sammen med, om de unge er i job eller uddannelse.")
 
@@ -249,7 +250,8 @@ def test_summary_only_points_to_a_sign_below_five_events_per_variable():
     caveat = evidence.regression_caveat(result)
     assert caveat.level == "weak"
     text = rp.summary(result)
-    assert text.startswith("Analysen peger på, at unge, der selv vurderer")
+    assert text.startswith("Analysen peger på, at to grupper oftere er i job eller uddannelse ved afslutningen: "
+                           "unge, der selv vurderer")
     assert "større sandsynlighed" not in text and "klart" not in text
     assert caveat.short in text
     assert "kun 14 af de 34 var ikke i job eller uddannelse ved afslutningen" in caveat.short

@@ -71,6 +71,16 @@ def _subject(groups: list[str]) -> str:
     return text + ("," if relative(groups[-1]) else "")
 
 
+def _listing(groups: list[str]) -> str:
+    """Groups as a list after a colon; a relative clause ("unge, der ...") is closed by a comma before "og"."""
+    text = groups[0]
+    for i, group in enumerate(groups[1:], start=1):
+        last = i == len(groups) - 1
+        text += (", og " if ", der " in groups[i - 1] else " og ") if last else ", "
+        text += group
+    return text
+
+
 def _unusable(result) -> str | None:
     """Why the model says nothing (separation, no fit), or None."""
     if getattr(result, "separated", False):
@@ -128,8 +138,8 @@ def summary(result) -> str:
 
     Examples
     --------
-    "Analysen peger på, at unge, der selv vurderer, at forløbet har gjort dem bedre til ..., og unge med
-    højere selvværd og mestring oftere er i job eller uddannelse ved afslutningen. Analysen bygger dog på
+    "Analysen peger på, at to grupper oftere er i job eller uddannelse ved afslutningen: unge, der selv
+    vurderer, at forløbet har gjort dem bedre til ..., og unge med højere selvværd og mestring. Analysen bygger dog på
     få unge: ... Uddannelsesniveau, forløbets længde, alder, ... hænger derimod ikke påviseligt sammen med ..."
     """
     why = _unusable(result)
@@ -142,15 +152,20 @@ def summary(result) -> str:
                 "unge er i job eller uddannelse ved afslutningen.")
         return f"{text} {caveat.short}" if caveat else text
     groups = [_group(t, o, lab) for t, o, lab in zip(shown["term"], shown["odds_ratio"], shown["label"])]
-    subject = _subject(groups)
+    # Several groups, each perhaps with a relative clause, would push the verb far from "at"; read aloud,
+    # the sentence says what it finds first and lists the groups after a colon.
+    several = len(groups) > 1
+    subject = f"{fmt.words(len(groups))} grupper" if several else _subject(groups)
+    listing = f": {_listing(groups)}." if several else "."
     if caveat.level == "weak":
-        text = f"Analysen peger på, at {subject} oftere er i job eller uddannelse ved afslutningen. {caveat.short}"
+        text = (f"Analysen peger på, at {subject} oftere er i job eller uddannelse ved afslutningen{listing} "
+                f"{caveat.short}")
     else:
         clear = all(evidence.clearly(verdicts[i], shown.at[i, "ci_low"], shown.at[i, "ci_high"])
                     for i in shown.index) and not caveat
         strength = "en klart større" if clear else "en større"
         text = (f"{_capital(subject)} har {strength} sandsynlighed for at være i job eller uddannelse ved "
-                "afslutningen.")
+                f"afslutningen{listing}")
         if caveat:
             text += f" {caveat.short}"
     if not others.empty:
