@@ -29,7 +29,7 @@ REGRESSION_TERMS: tuple[Term, ...] = (
     Term("age", "Alder", "Alder ved opstart i år"),
     Term("gender", "Køn", "1 = kvinde, 0 = mand eller andet"),
     Term("work_experience", "Tidligere erhvervserfaring", "År med erhvervserfaring før opstart (0 for ingen)"),
-    Term("meaning", "Vurdering af forløbets betydning", "Gennemsnit af to betydnings-items, 1–5 (5 = i meget høj grad)"),
+    Term("meaning", "Vurdering af forløbets betydning", "Gennemsnit af to spørgsmål om forløbets betydning, 1–5 (5 = i meget høj grad)"),
     Term("mastery", "Selvværd og mestring", "Indeks for mestring og selvværd ved afslutning, 3–12"),
     Term("who5_change", "Udvikling i trivsel (målt ved WHO-5)", "WHO-5 ved afslutning minus ved opstart, point"),
     Term("loneliness", "Ensomhed", "Ensomhed ved afslutning, 1–5 (5 = meget ofte)"),
