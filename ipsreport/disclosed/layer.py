@@ -15,6 +15,9 @@ import pandas as pd
 
 from ipsreport.memo import remember
 from ipsreport import disclosure
+from ipsreport.disclosed.apply import mark, suppression_of
+from ipsreport.disclosed.plan import Plan
+from ipsreport.disclosed.quantities import AGE_OVER_20, OUTCOME, TRAJECTORY, q_cell, q_size, q_total
 from ipsreport.disclosed.rules import hide_stats, paired_trajectories, protect_counts
 from ipsreport.summaries import caseload as cl
 from ipsreport.summaries import fidelity_reviews as fr
@@ -65,16 +68,53 @@ class Disclosed:
         self.min_cell = disclosure.get_min_cell(ed)
         self._paired: dict[str | None, pd.DataFrame] = {}
         self._regressions: dict[str | None, DisclosedRegression] = {}
+        #: Feasible ranges computed for the plan, reused by :meth:`verify`.
+        self._ranges: dict = {}
 
-    def _counts(self, frame: pd.DataFrame, by="variable", complete: bool = True) -> pd.DataFrame:
-        return protect_counts(frame, self.min_cell, by=by, complete=complete)
+    # -- the plan: what the book publishes, decided for all of it at once ------
+
+    @cached_property
+    def unprotected(self) -> dict:
+        """Every summary this layer protects, as computed (:func:`~ipsreport.disclosed.unprotected.unprotected_frames`)."""
+        from ipsreport.disclosed.unprotected import unprotected_frames
+
+        return unprotected_frames(self.ed)
+
+    @cached_property
+    def plan(self):
+        """What the book hides (:func:`ipsreport.disclosed.plan.make_plan`): empty when the rule is off.
+
+        Raises :class:`~ipsreport.disclosed.plan.DisclosureAuditError` when no
+        plan can keep every small count's feasible range ``min_cell`` wide.
+        """
+        if not self.min_cell:
+            return Plan()
+        from ipsreport.disclosed.joint import read_site_plan
+        from ipsreport.disclosed.plan import make_plan
+        from ipsreport.disclosed.unprotected import candidate_ledger
+
+        ledger, candidates = candidate_ledger(self.ed, self.unprotected)
+        return make_plan(ledger, candidates, self.min_cell, start=read_site_plan(self.ed), cache=self._ranges)
+
+    def _counts(self, name: str, compute, by="variable", complete: bool = True) -> pd.DataFrame:
+        """The frame ``name`` with the plan applied (with the rule off: as ``compute`` makes it)."""
+        if not self.min_cell:
+            return protect_counts(compute(self.ed), 0, by=by, complete=complete)
+        from ipsreport.disclosed.catalogue import frame_quantities
+
+        frame = self.unprotected[name]
+        counts, bases = frame_quantities(name, frame, self.ed.codebook)
+        return mark(frame, counts, bases, self.plan, self.min_cell)
+
+    def _shown(self, quantity) -> bool:
+        return not self.min_cell or self.plan.shows(quantity.handle)
 
     # -- chapter 4 ----------------------------------------------------------
 
     @cached_property
     def duration(self) -> pd.DataFrame:
         """Table 1 (:func:`~ipsreport.summaries.target_group.summarise_duration`)."""
-        return self._counts(tg.summarise_duration(self.ed))
+        return self._counts("duration", tg.summarise_duration)
 
     @cached_property
     def duration_months(self) -> pd.DataFrame:
@@ -90,20 +130,32 @@ class Disclosed:
         frame = tg.summarise_age(self.ed)
         frame = hide_stats(frame, "n", ["mean"], self.min_cell)
         frame = hide_stats(frame, "n", ["min", "max"], 2 * self.min_cell)
-        over = protect_counts(frame.rename(columns={"over20_n": "n_", "n": "base"})
-                              .rename(columns={"n_": "n", "over20_pct": "pct"}), self.min_cell, by=None)
-        frame["over20_n"] = over["n"].to_numpy()
-        frame["over20_pct"] = over["pct"].to_numpy()
-        frame["over20_suppression"] = over["suppression"].to_numpy()
+        over, answered = q_cell("baseline", AGE_OVER_20, 1), q_total("baseline", AGE_OVER_20, (1, 0))
+        base_shown, shown = self._shown(answered), self._shown(over)
+        hidden = not (shown and base_shown)
+        frame["over20_suppression"] = suppression_of(frame["over20_n"].iloc[0], shown, base_shown, self.min_cell)
+        frame["over20_n"] = frame["over20_n"].astype("Int64").mask(pd.Series([hidden], index=frame.index))
+        frame["over20_pct"] = frame["over20_pct"].astype(float).mask(pd.Series([hidden], index=frame.index))
+        # The number who gave their age, as Table 2 and the text may print it.
+        frame["over20_base"] = frame["n"].astype("Int64").mask(pd.Series([not base_shown], index=frame.index))
         return frame
 
     @cached_property
     def background(self) -> pd.DataFrame:
         """Table 2: counts protected by variable, age rows as :attr:`age`."""
+        if self.min_cell:
+            out = self._counts("background", tg.summarise_background)
+            ages = out["code"].isna()
+            age = self.age.iloc[0]
+            out.loc[ages, "value"] = [age["min"], age["max"], age["mean"]]
+            hidden = pd.isna(age["over20_base"])
+            out.loc[ages, "base"] = pd.NA if hidden else int(age["n"])
+            out.loc[ages, "base_suppressed"] = hidden
+            return out
         frame = tg.summarise_background(self.ed)
         counts = frame[frame["code"].notna()].copy()
         counts["n"] = counts["n"].astype("int64")
-        marked = self._counts(counts)
+        marked = protect_counts(counts, 0)
         out = frame.copy()
         out["suppressed"] = False
         out["suppression"] = ""
@@ -127,58 +179,60 @@ class Disclosed:
     @cached_property
     def status(self) -> pd.DataFrame:
         """Table 3."""
-        return self._counts(tg.summarise_status(self.ed))
+        return self._counts("status", tg.summarise_status)
 
     @cached_property
     def supports(self) -> pd.DataFrame:
         """Table 4: only the "Ja" cell of each item is shown, so no complement exists."""
-        return self._counts(tg.summarise_supports(self.ed), by=None, complete=False)
+        return self._counts("supports", tg.summarise_supports, by=None, complete=False)
 
     @cached_property
     def goals(self) -> pd.DataFrame:
         """Goals at start (multi-select, as :attr:`supports`)."""
-        return self._counts(pw.summarise_goals(self.ed), by=None, complete=False)
+        return self._counts("goals", pw.summarise_goals, by=None, complete=False)
 
     # -- chapter 5 ----------------------------------------------------------
 
     @cached_property
     def motivation(self) -> pd.DataFrame:
         """Table 5."""
-        return self._counts(pw.summarise_motivation(self.ed))
+        return self._counts("motivation", pw.summarise_motivation)
 
     @cached_property
     def resources(self) -> pd.DataFrame:
         """Table 6."""
-        return self._counts(pw.summarise_resources(self.ed))
+        return self._counts("resources", pw.summarise_resources)
 
     @cached_property
     def evaluation(self) -> pd.DataFrame:
         """Table 7."""
-        return self._counts(pw.summarise_evaluation(self.ed))
+        return self._counts("evaluation", pw.summarise_evaluation)
 
     @cached_property
     def psychiatry(self) -> pd.DataFrame:
         """Contact with psychiatry (follow-up)."""
-        return self._counts(pw.summarise_psychiatry(self.ed))
+        return self._counts("psychiatry", pw.summarise_psychiatry)
 
     @cached_property
     def placement(self) -> pd.DataFrame:
         """Placements (follow-up)."""
-        return self._counts(pw.summarise_placement(self.ed))
+        return self._counts("placement", pw.summarise_placement)
 
     @cached_property
     def placement_of_placed(self) -> pd.DataFrame:
         """Placement items as shares of all with a placement, blanks included (section 5.4's base)."""
-        return self._counts(pw.summarise_placement_of_placed(self.ed))
+        return self._counts("placement_of_placed", pw.summarise_placement_of_placed)
 
     @cached_property
     def no_placement_duration(self) -> pd.DataFrame:
         """Respondents without a placement and how many of them were short in the programme."""
         frame = pw.summarise_no_placement_duration(self.ed).copy()
         if self.min_cell:
-            for column in ("n", "short_n"):
+            shown = {"n": q_cell("followup", "had_placement", 0),
+                     "short_n": q_total("followup[had_placement==0]", "duration", (1, 2))}
+            for column, quantity in shown.items():
                 frame[column] = frame[column].astype("Int64").mask(
-                    frame[column].map(lambda v: disclosure.is_small(v, self.min_cell)).astype(bool))
+                    pd.Series([not self._shown(quantity)], index=frame.index))
         return frame
 
     @cached_property
@@ -196,14 +250,16 @@ class Disclosed:
     @cached_property
     def exit(self) -> pd.DataFrame:
         """Table 8: exit status of those who finished."""
-        return self._counts(pw.summarise_exit(self.ed))
+        return self._counts("exit", pw.summarise_exit)
 
     @cached_property
     def registry_counts(self) -> pd.DataFrame:
         """Head counts for the prose, each row on its own (pairs that add up protected together)."""
+        if self.min_cell:
+            return self._counts("registry_counts", pw.summarise_registry_counts)
         frame = pw.summarise_registry_counts(self.ed)
         grouped = frame.assign(group=[_REGISTRY_GROUPS.get(m, m) for m in frame.index])
-        return protect_counts(grouped, self.min_cell, by="group", complete=True)
+        return protect_counts(grouped, 0, by="group", complete=True)
 
     def success_target_met(self) -> bool | None:
         """Whether the share of finished in job, flex job or education reaches ``success_target_pct``.
@@ -226,7 +282,11 @@ class Disclosed:
             frame = mh.summarise_paired(self.ed, score)
             stats = ["mean_start", "mean_end", "diff", "ci_low", "ci_high", "t", "p_ttest", "w", "p_wilcoxon"]
             frame = hide_stats(frame, "n", stats, self.min_cell)
-            frame["withheld"] = frame["n"].map(lambda v: 0 < v < self.min_cell if self.min_cell else False)
+            # Withheld below the rule, or where the plan hides the number of pairs (a site book beside others).
+            frame["withheld"] = [bool(self.min_cell) and (0 < n < self.min_cell
+                                                          or not self._shown(q_size(f"paired.{score_}")))
+                                 for score_, n in zip(frame["score"], frame["n"])]
+            frame.loc[frame["withheld"], stats] = np.nan
             frame.loc[frame["withheld"], "significant"] = False
             self._paired[score] = frame
         return self._paired[score]
@@ -249,7 +309,13 @@ class Disclosed:
             return out
         pairs, counts = paired_trajectories(wide["Start"].to_numpy(dtype=float), wide["Afslutning"].to_numpy(dtype=float))
         out = pd.DataFrame({"start": pairs[:, 0], "end": pairs[:, 1], "n": counts})
-        keep = out["n"] >= self.min_cell if self.min_cell else pd.Series(True, index=out.index)
+        if self.min_cell:
+            from ipsreport.disclosed.catalogue import trajectory_code
+
+            keep = pd.Series([self._shown(q_cell(f"paired.{score}", TRAJECTORY, trajectory_code(s, e)))
+                              for s, e in zip(out["start"], out["end"])], index=out.index, dtype=bool)
+        else:
+            keep = pd.Series(True, index=out.index)
         shown = out[keep].reset_index(drop=True)
         shown.attrs["hidden"] = bool((~keep).any())
         return shown
@@ -257,7 +323,7 @@ class Disclosed:
     @cached_property
     def who5_bands(self) -> pd.DataFrame:
         """WHO-5 bands at start and end, protected per time point."""
-        return self._counts(mh.summarise_who5_bands(self.ed), by="time")
+        return self._counts("who5_bands", mh.summarise_who5_bands, by="time")
 
     # -- chapter 7 and Bilag 5 ---------------------------------------------
 
@@ -279,7 +345,9 @@ class Disclosed:
         if ci_method in self._regressions:
             return self._regressions[ci_method]
         result = fit_regression(self.ed, ci_method=ci_method)
-        small = bool(self.min_cell) and min(result.events, result.n - result.events) < self.min_cell
+        small = bool(self.min_cell) and (min(result.events, result.n - result.events) < self.min_cell
+                                         or not self._shown(q_cell("regression", OUTCOME, 1))
+                                         or not self._shown(q_size("regression")))
         if small:
             terms = result.terms.copy()
             for column in ("coef", "se", "odds_ratio", "ci_low", "ci_high", "p"):
@@ -293,17 +361,17 @@ class Disclosed:
     @cached_property
     def experience(self) -> pd.DataFrame:
         """Bilag 5: experience of the programme."""
-        return self._counts(sp.summarise_experience(self.ed))
+        return self._counts("experience", sp.summarise_experience)
 
     @cached_property
     def statements(self) -> pd.DataFrame:
         """Bilag 5: statements."""
-        return self._counts(sp.summarise_statements(self.ed))
+        return self._counts("statements", sp.summarise_statements)
 
     @cached_property
     def effect(self) -> pd.DataFrame:
         """Bilag 5: overall effect."""
-        return self._counts(sp.summarise_effect(self.ed))
+        return self._counts("effect", sp.summarise_effect)
 
     # -- fidelity appendix ----------------------------------------------------
 
@@ -367,18 +435,88 @@ class Disclosed:
 
     @cached_property
     def audit(self) -> pd.DataFrame:
-        """The reproduction audit; computed values resting on small counts are missing."""
+        """The reproduction audit as Bilag 7 may print it.
+
+        A computed count or share is a published number like any other: it is
+        shown when the plan shows the quantity it counts (so the appendix
+        hides what the chapters hide). Its verdict is stated also when the
+        value is hidden, unless the plan hides that too (status ``"hidden"``,
+        ``within`` missing). Values that are no count (means, youngest,
+        p-values) are hidden when they rest on a small count, with their
+        verdict.
+        """
         from ipsreport.audit import summarise_audit
+        from ipsreport.disclosed.audit_keys import VERDICTS, key_quantity
 
         frame = summarise_audit(self.ed)
         if not self.min_cell:
             frame["suppressed"] = False
             return frame
-        small = [any(disclosure.is_small(c, self.min_cell) for c in counts) for counts in frame["counts"]]
-        frame["suppressed"] = small
+        hidden, verdict_hidden = [], []
+        for key, counts, status in zip(frame["key"], frame["counts"], frame["status"]):
+            quantity = key_quantity(key, self.ed.codebook)
+            if quantity is None:
+                small = any(disclosure.is_small(c, self.min_cell) for c in counts)
+                hidden.append(small)
+                verdict_hidden.append(small)
+                continue
+            num, den = quantity
+            shown = self._shown(num) and (den is None or self._shown(den))
+            hidden.append(not shown)
+            # A verdict the audit cannot read as an interval is not stated for a hidden value.
+            verdict_hidden.append(not shown and (status not in VERDICTS or not self.plan.shows(("verdict", key, None))))
+        frame["suppressed"] = hidden
         for column in ("reproduced", "difference"):
             frame[column] = frame[column].astype(float).mask(frame["suppressed"])
+        frame["status"] = frame["status"].mask(pd.Series(verdict_hidden, index=frame.index), "hidden")
+        frame["within"] = frame["within"].astype("boolean").mask(pd.Series(verdict_hidden, index=frame.index))
         return frame
+
+    # -- the ledger: everything published, for the audit ----------------------
+
+    def frames(self) -> dict:
+        """Every protected frame, keyed as :func:`ipsreport.disclosed.catalogue.book_entries` reads them."""
+        from ipsreport.disclosed.catalogue import SCORES
+
+        out = {name: getattr(self, name) for name in (
+            "duration", "background", "status", "supports", "goals", "motivation", "resources", "evaluation",
+            "psychiatry", "placement", "experience", "statements", "effect", "placement_of_placed", "exit",
+            "registry_counts", "age", "no_placement_duration", "who5_bands", "regression", "audit")}
+        paired = self.paired()
+        for score in SCORES:
+            out[("paired", score)] = paired[paired["score"] == score]
+            out[("pairs", score)] = self.paired_pairs(score)
+        out["target_met"] = self.success_target_met()
+        out["target_pct"] = float(self.ed.settings.success_target_pct)
+        return out
+
+    def ledger(self, site=None):
+        """Every number this book publishes, with the structure a reader knows (:class:`~ipsreport.disclosed.ledger.Ledger`)."""
+        from ipsreport.disclosed.catalogue import book_entries, fill_structure
+        from ipsreport.disclosed.ledger import Ledger
+        from ipsreport.disclosed.unprotected import derived_counts
+
+        ledger = Ledger(entries=book_entries(self.frames(), self.ed.codebook, site))
+        fill_structure(ledger, {site: (self.ed, derived_counts(self.unprotected))}, self.ed.codebook)
+        return ledger
+
+    def verify(self) -> None:
+        """Audit what the book publishes; raise when a small count can be worked out.
+
+        Raises
+        ------
+        ipsreport.disclosed.plan.DisclosureAuditError
+            Naming the count and the published numbers that pin it down.
+        """
+        from ipsreport.disclosed.plan import DisclosureAuditError
+        from ipsreport.disclosed.ranges import Solver, audit
+
+        if not self.min_cell:
+            return
+        ledger = self.ledger()
+        failures = audit(ledger, self.min_cell, Solver(ledger, ledger.entries, self._ranges))
+        if failures:
+            raise DisclosureAuditError(failures[0], self.min_cell)
 
 
 def disclosed(ed) -> Disclosed:

@@ -1,0 +1,125 @@
+"""The site books and the whole cohort's book audited together (``render --by site``).
+
+A reader may hold the whole cohort's book and every site's book: a count a
+site book hides may then follow from the cohort's count minus the other
+sites'. :func:`joint_plans` audits all books as one ledger (each site's cells
+add up to the cohort's) and hides more *in the site books* until no small
+count of any book can be worked out; the whole cohort's book is left as its
+own render makes it. Each site book's extra hiding is written beside its data
+(:data:`SITE_PLAN_NAME`, read by :func:`read_site_plan` when the site's
+chapters run), so the site's kernels make exactly the plan audited here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ipsreport.disclosed.catalogue import book_entries, fill_structure
+from ipsreport.disclosed.ledger import Ledger
+from ipsreport.disclosed.plan import DisclosureAuditError, Plan, fix_failure, make_plan, relabel, released
+from ipsreport.disclosed.ranges import Solver, audit
+from ipsreport.disclosed.unprotected import candidate_ledger, derived_counts, unprotected_frames
+
+__all__ = ["SITE_PLAN_NAME", "read_site_plan", "write_site_plan", "joint_plans"]
+
+#: The file in a site's data folder with what its book hides beyond its own plan (JSON).
+SITE_PLAN_NAME = "joint-disclosure.json"
+
+
+def _tuples(value):
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def read_site_plan(ed) -> Plan | None:
+    """The extra hiding a joint audit asked of this site's book, or ``None``.
+
+    It can only hide more, never less: a file put there by hand protects more, it never exposes.
+    """
+    folder = getattr(ed, "data_dir", None)
+    path = Path(folder) / SITE_PLAN_NAME if folder is not None else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        handles = json.loads(path.read_text(encoding="utf-8"))["hidden"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Plan({_tuples(h) for h in handles if isinstance(h, list)})
+
+
+def write_site_plan(folder: Path, plan: Plan) -> None:
+    """Write (or remove, when empty) a site book's extra hiding; unchanged bytes are left alone."""
+    path = Path(folder) / SITE_PLAN_NAME
+    if not plan.hidden:
+        path.unlink(missing_ok=True)
+        return
+    text = json.dumps({"hidden": sorted(plan.hidden, key=str)}, ensure_ascii=False, indent=1) + "\n"
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def joint_plans(whole, sites: dict, min_cell: int) -> dict:
+    """The extra hiding each site book needs so that all books together reveal no small count.
+
+    Parameters
+    ----------
+    whole : Edition
+        The whole cohort.
+    sites : dict
+        ``site name -> Edition`` of every site's part.
+    min_cell : int
+
+    Returns
+    -------
+    dict
+        ``site name -> Plan`` (handles of the site's own book, as
+        :func:`read_site_plan` gives them back).
+
+    Raises
+    ------
+    DisclosureAuditError
+        When hiding in the site books cannot protect a small count.
+    """
+    extra = {name: Plan() for name in sites}
+    if not min_cell:
+        return extra
+    codebook = whole.codebook
+    whole_ledger, whole_candidates = candidate_ledger(whole)
+    fixed = released(whole_candidates, make_plan(whole_ledger, whole_candidates, min_cell))
+    frames = {name: unprotected_frames(ed) for name, ed in sites.items()}
+    own = {name: candidate_ledger(ed, frames[name]) for name, ed in sites.items()}
+    named = {name: book_entries(frames[name], codebook, name) for name in sites}
+    ledger = Ledger(sites=tuple(sites), entries=[*fixed, *(e for c in named.values() for e in c)])
+    books = {None: (whole, derived_counts(unprotected_frames(whole)))}
+    books.update({name: (ed, derived_counts(frames[name])) for name, ed in sites.items()})
+    fill_structure(ledger, books, codebook)
+    cache: dict = {}
+    while True:
+        plans = {name: make_plan(own[name][0], own[name][1], min_cell, start=extra[name]) for name in sites}
+        joint = Plan({relabel(h, name) for name, p in plans.items() for h in p.hidden})
+        ledger.entries = [*fixed, *released([e for c in named.values() for e in c], joint)]
+        solver = Solver(ledger, ledger.entries, cache)
+        failures = audit(ledger, min_cell, solver)
+        if not failures:
+            return extra
+        before = len(joint.hidden)
+        for failure in failures:
+            if not fix_failure(failure, joint, ledger.truth, {None}):
+                raise DisclosureAuditError(failure, min_cell)
+        for handle in joint.hidden:
+            site = _site_of(handle)
+            if site is not None:
+                extra[site].hidden.add(relabel(handle, None))
+        if len(joint.hidden) == before:
+            raise DisclosureAuditError(failures[0], min_cell)
+
+
+def _site_of(handle: tuple):
+    kind = handle[0]
+    if kind in ("cell", "size"):
+        return handle[1][1]
+    if kind == "total":
+        return handle[4]
+    if kind == "verdict":
+        return handle[2]
+    return None
