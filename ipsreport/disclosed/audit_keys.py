@@ -19,7 +19,7 @@ import re
 import pandas as pd
 
 from ipsreport.disclosed.ledger import MISSING, Entry, Row, exact, share
-from ipsreport.disclosed.quantities import (AGE_OVER_20, BAND, FINISHED_CODES, OUTCOME, Quantity, partition_of,
+from ipsreport.disclosed.quantities import (AGE_OVER_20, BAND, FINISHED_CODES, OUTCOME, SUCCESS_CODES, Quantity, partition_of,
                                             q_cell, q_pool, q_size, q_total)
 
 __all__ = ["key_quantity", "audit_entries", "VERDICTS"]
@@ -71,7 +71,7 @@ def key_quantity(key: str, codebook, site=None) -> tuple[Quantity, Quantity | No
         return q_size(dataset, site), q_size(parts[2], site)
     if dataset == "registry" and fvar is None and parts[1] in ("finished", "success"):
         finished = q_total("registry", "exit_status", FINISHED_CODES, site)
-        success = q_pool("registry", "exit_status", (1, 2, 3), site)
+        success = q_total("registry", "exit_status", SUCCESS_CODES, site)
         return {"finished.n": (finished, None), "success.n": (success, None),
                 "success.pct": (success, finished)}.get(".".join(parts[1:]))
     if len(parts) < 3 or parts[1] == "months_enrolled":

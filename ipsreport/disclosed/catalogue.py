@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ipsreport.derived import ACTIVE_CODE
+
 from ipsreport.disclosed.audit_keys import audit_entries
 from ipsreport.disclosed.ledger import MISSING, Entry, Ledger, Row, exact, share
-from ipsreport.disclosed.quantities import (AGE_OVER_20, BAND, FINISHED_CODES, IN_BASELINE, OUTCOME, TRAJECTORY,
+from ipsreport.disclosed.quantities import (AGE_OVER_20, BAND, FINISHED_CODES, IN_BASELINE, SUCCESS_CODES, OUTCOME, TRAJECTORY,
                                             Quantity, partition_of, population_of, population_size, q_cell,
-                                            q_pool, q_size, q_total, truths)
+                                            q_size, q_total, truths)
 
 __all__ = ["CATEGORY_FRAMES", "SCORES", "book_entries", "fill_structure", "frame_quantities", "registry_measure",
            "trajectory_code", "WHERE"]
@@ -48,7 +50,7 @@ WHERE = {
 }
 
 _REGISTRY = "registry"
-_ACTIVE = "registry[exit_status==5]"
+_ACTIVE = f"registry[exit_status=={ACTIVE_CODE}]"
 
 
 def registry_measure(measure: str, site=None) -> tuple[Quantity, Quantity]:
@@ -57,8 +59,8 @@ def registry_measure(measure: str, site=None) -> tuple[Quantity, Quantity]:
     table = {
         "registry": (reg, reg),
         "finished": (q_total(_REGISTRY, "exit_status", FINISHED_CODES, site), reg),
-        "active": (q_cell(_REGISTRY, "exit_status", 5, site), reg),
-        "success": (q_pool(_REGISTRY, "exit_status", (1, 2, 3), site),
+        "active": (q_cell(_REGISTRY, "exit_status", ACTIVE_CODE, site), reg),
+        "success": (q_total(_REGISTRY, "exit_status", SUCCESS_CODES, site),
                     q_total(_REGISTRY, "exit_status", FINISHED_CODES, site)),
         "placement_ever": (q_cell(_REGISTRY, "placement_ever", 1, site), reg),
         "placement_now": (q_cell(_ACTIVE, "placement_now", 1, site), q_size(_ACTIVE, site)),

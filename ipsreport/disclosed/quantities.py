@@ -19,10 +19,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ipsreport.derived import ACTIVE_CODE, SUCCESS_CODES
 from ipsreport.disclosed.ledger import MISSING, Key, Partition, Population, cell, size
 
 __all__ = ["Quantity", "q_cell", "q_total", "q_pool", "q_size", "partition_of", "population_of", "truths",
-           "AGE_OVER_20", "IN_BASELINE", "OUTCOME", "TRAJECTORY", "BAND", "FINISHED_CODES"]
+           "AGE_OVER_20", "IN_BASELINE", "OUTCOME", "TRAJECTORY", "BAND", "FINISHED_CODES", "SUCCESS_CODES"]
 
 #: Derived variables (not columns of a file), each with codes 1 (yes) and 0 (no).
 AGE_OVER_20 = "age>20"
@@ -32,8 +33,8 @@ TRAJECTORY = "forløb"
 #: ``band.start`` / ``band.end``: the WHO-5 band at start and at the end of the paired respondents.
 BAND = "band"
 _YES_NO = (1, 0)
-#: Registry exit codes of those who finished (all but "Fortsat i forløb").
-FINISHED_CODES = (1, 2, 3, 4)
+#: Registry exit codes of those who finished: every code of the codebook's scale but "Fortsat i forløb".
+FINISHED_CODES = tuple(c for c in (1, 2, 3, 4, 5) if c != ACTIVE_CODE)
 
 _FILTER = re.compile(r"^([a-z_]+)\[([a-z_]+)(==|!=)(-?\d+)\]$")
 
