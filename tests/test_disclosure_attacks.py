@@ -158,3 +158,19 @@ def test_site_book_prints_no_small_row_count_and_no_internal_path(tmp_path):
         assert ".ipsreport-cache" not in data.to_csv()
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_hand_written_manifest_does_not_switch_the_rule_off(tmp_path):
+    """Five lines claiming the twin, with the real files' own checksums: still real data, rule on."""
+    import hashlib
+
+    import yaml
+
+    folder = write_cohort(tmp_path / "real", 8, sites=2, seed=0)
+    files = {p.name: {"sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in folder.glob("*.csv")}
+    (folder / "manifest.yml").write_text(
+        yaml.safe_dump({"synthetic": True, "generator": "ipsreport.synth.twin", "files": files}), encoding="utf-8")
+    ed = edition(folder)
+    assert not ed.twin and not ed.synthetic and ed.settings.min_cell == 3
+    status = disclosed(ed).status
+    assert not status["n"].dropna().between(1, 2).any()
