@@ -11,6 +11,9 @@ Exit codes
 5  the output folder was refused; nothing was touched (it holds other
    files, is or holds the data or project folder, is a file, or cannot be
    written; see ``ipsreport.render.outdir``)
+7  the disclosure audit (``ipsreport.disclosed.gate``) found a count below
+   the small-number rule that the published numbers give away; nothing
+   was rendered
 130  stopped by Ctrl-C (SIGINT) during a render; 143  stopped by SIGTERM.
    The kernels are killed, temporary folders removed, the previous output kept.
 
@@ -46,6 +49,7 @@ from ipsreport.settings import SettingsError
 
 from ipsreport.cli_args import (  # noqa: F401 - EXIT_* are part of the CLI's documented interface
     EXIT_DATA,
+    EXIT_DISCLOSURE,
     EXIT_OK,
     EXIT_OUTPUT,
     EXIT_RENDER,
@@ -156,7 +160,7 @@ def _say_provenance(data_dir: Path, settings: Any) -> None:
     not believed (the data are treated as real), and a rule switched off for
     real data is a warning the evaluator sees each time.
     """
-    from ipsreport.small_number_rule import resolve_min_cell
+    from ipsreport.small_number_rule import AUTO_MIN_CELL, resolve_min_cell
     from ipsreport.manifest import MANIFEST_NAME, check_manifest
 
     check = check_manifest(data_dir)
@@ -172,6 +176,13 @@ def _say_provenance(data_dir: Path, settings: Any) -> None:
         print(f"ipsreport: ADVARSEL: småtalsreglen er slået fra (min_cell=0) for data i {data_dir}, som ikke er "
               "syntetiske. Tal under 3 kan afsløre personer; offentliggør ikke rapporten uden at slå reglen til "
               "(fjern min_cell, eller sæt --set min_cell=3).", file=sys.stderr)
+    elif rule < AUTO_MIN_CELL and not check.twin:
+        # A lowered rule publishes counts a rule of 3 hides: as loud as switching it off.
+        shown = " og ".join(str(k) for k in range(rule, AUTO_MIN_CELL))
+        print(f"ipsreport: ADVARSEL: småtalsreglen er sænket til min_cell={rule} for data i {data_dir}, som ikke er "
+              f"syntetiske. Antal på {shown} vises, og tal under {AUTO_MIN_CELL} kan afsløre personer; offentliggør "
+              f"ikke rapporten med en lavere grænse end {AUTO_MIN_CELL} (fjern min_cell, eller sæt "
+              f"--set min_cell={AUTO_MIN_CELL}).", file=sys.stderr)
     else:
         print(f"ipsreport: småtalsregel: antal under {rule} vises ikke (min_cell={rule}).", file=sys.stderr)
 
@@ -240,6 +251,14 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
     stop = _check_data(report, settings, data_dir, args.strict, show_warnings=True)
     if stop is not None:
         return stop
+    if getattr(args, "by", None) is None:  # --by site audits the site books with the cohort's (ipsreport.sites)
+        from ipsreport.disclosed.gate import audit_before_render
+        from ipsreport.disclosed.plan import DisclosureAuditError
+
+        try:
+            audit_before_render(data_dir, settings, report)
+        except DisclosureAuditError as exc:
+            return _fail(EXIT_DISCLOSURE, f"{exc}\nintet blev lavet; tjek data i {data_dir}, eller hæv min_cell.")
     return project, settings, overrides, hooks if hooks is not None else _hooks(settings, overrides)
 
 
@@ -332,12 +351,16 @@ def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, ove
     from ipsreport.render.outdir import OutputRefused
     from ipsreport.sites import render_by_site
 
+    from ipsreport.disclosed.plan import DisclosureAuditError
+
     reporter = _Reporter()
     try:
         results = render_by_site(
             project, data_dir, output_dir=args.output, to=args.to, overrides=overrides or None,
             workers=args.workers, progress=reporter,
         )
+    except DisclosureAuditError as exc:
+        return _fail(EXIT_DISCLOSURE, f"{exc}\nintet blev lavet.")
     except ValueError as exc:
         return _fail(EXIT_DATA, f"{exc}\nintet blev lavet.")
     except OutputRefused as exc:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
-__all__ = ["EXIT_OK", "EXIT_RENDER", "EXIT_USAGE", "EXIT_DATA", "EXIT_TOOL", "EXIT_OUTPUT",
+__all__ = ["EXIT_OK", "EXIT_RENDER", "EXIT_USAGE", "EXIT_DATA", "EXIT_TOOL", "EXIT_OUTPUT", "EXIT_DISCLOSURE",
            "UsageError", "parse_sets", "build_parser"]
 
 EXIT_OK = 0
@@ -16,6 +16,8 @@ EXIT_USAGE = 2
 EXIT_DATA = 3
 EXIT_TOOL = 4
 EXIT_OUTPUT = 5
+#: The disclosure audit found a small count the published numbers give away (ipsreport.disclosed.gate).
+EXIT_DISCLOSURE = 7
 
 _EPILOG = """exit codes:
   0  success
@@ -24,6 +26,8 @@ _EPILOG = """exit codes:
   3  invalid data, settings that contradict the data, or warnings with --strict (nothing rendered)
   4  missing tool (e.g. quarto requested but not installed)
   5  the output folder was refused; nothing was touched
+  7  the disclosure audit found a count below the small-number rule that the published numbers give away
+     (nothing rendered)
   130/143  stopped by Ctrl-C/SIGTERM (previous output kept)
 """
 

@@ -250,6 +250,10 @@ def render_by_site(
     check_output(out, protected={DATA_FOLDER_NAME: Path(data_dir)}, project_dir=project.root, collection=True)
     cache_root = Path(cache_dir or project.root / ".ipsreport-cache") / "sites"
     sites = split_by_site(data_dir, cache_root / "data")
+    # A reader holds the cohort's book and every site's: they are audited together (ipsreport.disclosed.joint).
+    from ipsreport.disclosed.joint import plan_site_books
+
+    plan_site_books(Path(data_dir), sites, overrides, cache_root)
     variants = []
     for s in sites:
         site_cache = cache_root / "cache" / s.slug

@@ -21,7 +21,7 @@ from ipsreport.disclosed.plan import DisclosureAuditError, Plan, fix_failure, ma
 from ipsreport.disclosed.ranges import Solver, audit
 from ipsreport.disclosed.unprotected import candidate_ledger, derived_counts, unprotected_frames
 
-__all__ = ["SITE_PLAN_NAME", "read_site_plan", "write_site_plan", "joint_plans"]
+__all__ = ["SITE_PLAN_NAME", "read_site_plan", "write_site_plan", "joint_plans", "plan_site_books"]
 
 #: The file in a site's data folder with what its book hides beyond its own plan (JSON).
 SITE_PLAN_NAME = "joint-disclosure.json"
@@ -123,3 +123,37 @@ def _site_of(handle: tuple):
     if kind == "verdict":
         return handle[2]
     return None
+
+
+def plan_site_books(data_dir: Path, sites: list, overrides: dict | None, cache_root: Path) -> None:
+    """Audit the whole cohort's book with every site's and write each site's extra hiding beside its data.
+
+    Parameters
+    ----------
+    data_dir : Path
+        The whole cohort's data folder.
+    sites : list of ipsreport.sites.SiteData
+        The split (each ``data_dir`` is written to).
+    overrides : dict, optional
+        The render's settings overrides.
+    cache_root : Path
+        Where the sites' validations are kept (``<cache_root>/cache/<slug>``).
+
+    Raises
+    ------
+    DisclosureAuditError
+        When no hiding in the site books protects a small count.
+    """
+    from ipsreport.edition import edition
+    from ipsreport.verdicts import validate_shared
+
+    for s in sites:  # a stale plan must not hide what a changed split needs, nor leave what it does not
+        write_site_plan(s.data_dir, Plan())
+    reports = {s.site: validate_shared(s.data_dir, Path(cache_root) / "cache" / s.slug) for s in sites}
+    if not all(r.ok for r in reports.values()):
+        return  # the render names the site whose data are invalid
+    whole = edition(data_dir, settings=overrides or None)
+    eds = {s.site: edition(s.data_dir, settings=overrides or None, report=reports[s.site]) for s in sites}
+    plans = joint_plans(whole, eds, int(whole.settings.min_cell))
+    for s in sites:
+        write_site_plan(s.data_dir, plans[s.site])
