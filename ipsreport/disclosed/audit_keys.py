@@ -4,25 +4,27 @@ Bilag 7 prints, for every number of the 2025 edition, the value computed
 from the data (``reproduced``) and a verdict. Both are published numbers: a
 value says what a count or share is, and a verdict of a hidden value still
 says that it lies within (or outside) the rounding or tolerance of the 2025
-number. :func:`key_quantity` reads an audit key (grammar in
-:mod:`ipsreport.audit`) as the cells it counts, so that the appendix and the
-chapters share their quantities; :func:`audit_entries` turns the appendix's
-rows into ledger entries. Keys that are no count or share (means, youngest,
+number, so it is stated only where the other published numbers imply it
+(:func:`verdict_implied`). :func:`key_quantity` reads an audit key (grammar
+in :mod:`ipsreport.audit`) as the cells it counts, so that the appendix and
+the chapters share their quantities; :func:`audit_entries` turns the
+appendix's values into ledger entries. Keys that are no count or share (means, youngest,
 p-values, odds ratios) are not counts of persons and are left to the
 per-value rule of :meth:`ipsreport.disclosed.Disclosed.audit`.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
 
-from ipsreport.disclosed.ledger import MISSING, Entry, Row, exact, share
+from ipsreport.disclosed.ledger import MISSING, Entry, exact, share
 from ipsreport.disclosed.quantities import (AGE_OVER_20, BAND, FINISHED_CODES, OUTCOME, SUCCESS_CODES, Quantity, partition_of,
                                             q_cell, q_pool, q_size, q_total)
 
-__all__ = ["key_quantity", "audit_entries", "VERDICTS"]
+__all__ = ["key_quantity", "audit_entries", "verdict_implied", "VERDICTS"]
 
 #: The verdicts of :func:`ipsreport.audit.audit_status` that say where a value lies.
 VERDICTS = ("exact", "tolerance", "not_reproduced")
@@ -99,62 +101,47 @@ def key_quantity(key: str, codebook, site=None) -> tuple[Quantity, Quantity | No
     return None
 
 
-def _rows_between(num, den, low: float | None, high: float | None) -> tuple[Row, ...]:
-    """``low <= value <= high`` for a count (``den`` None) or a share ``100 num / den``, as linear rows."""
-    rows = []
-    for bound, is_low in ((low, True), (high, False)):
-        if bound is None:
-            continue
-        terms: dict = {k: (100.0 if den is not None else 1.0) for k in num.keys}
-        if den is not None:
-            for k in den.keys:
-                terms[k] = terms.get(k, 0.0) - bound
-            rows.append(Row(tuple(terms.items()), 0.0, None) if is_low else Row(tuple(terms.items()), None, 0.0))
-        else:
-            rows.append(Row(tuple(terms.items()), bound, None) if is_low else Row(tuple(terms.items()), None, bound))
-    return tuple(rows)
+def verdict_implied(status: str, low: float, high: float, published: float, rounding: float,
+                    tolerance: float) -> bool:
+    """Whether every value in ``[low, high]`` gets the verdict ``status``: then stating it tells nothing new.
 
+    The verdict of a hidden value is stated only then. It changes only where
+    the distance to the 2025 number crosses the rounding or the tolerance,
+    so ``[low, high]`` is checked at its ends and on both sides of each of
+    those borders inside it (:func:`ipsreport.audit.audit_status` decides).
+    """
+    from ipsreport.audit import audit_status
 
-def verdict_pieces(status: str, published: float, rounding: float, tolerance: float, num, den):
-    """What a verdict says about the value, as pieces (one of which holds)."""
-    r, t, p = float(rounding), max(float(tolerance), float(rounding)), float(published)
-    if status == "exact":
-        return (_rows_between(num, den, p - r, p + r),)
-    if status == "tolerance":
-        return (_rows_between(num, den, p - t, p - r - _STRICT), _rows_between(num, den, p + r + _STRICT, p + t))
-    return (_rows_between(num, den, None, p - t - _STRICT), _rows_between(num, den, p + t + _STRICT, None))
+    if status not in VERDICTS or any(math.isnan(v) or math.isinf(v) for v in (low, high)):
+        return False
+    points = {low, high}
+    for border in (published - tolerance, published - rounding, published + rounding, published + tolerance):
+        for point in (border - _STRICT, border, border + _STRICT):
+            if low <= point <= high:
+                points.add(point)
+    return all(audit_status(p - published, rounding, tolerance) == status for p in points)
 
 
 def audit_entries(frame: pd.DataFrame, codebook, site=None) -> list[Entry]:
-    """The appendix's values and verdicts of count and share keys, as ledger entries.
+    """The appendix's values of count and share keys, as ledger entries.
 
     Parameters
     ----------
     frame : DataFrame
         :func:`ipsreport.audit.summarise_audit`, or :attr:`Disclosed.audit`
-        (a hidden value is missing, a hidden verdict has status ``"hidden"``).
+        (a hidden value is missing).
     codebook : Codebook
     site : str, optional
     """
     entries = []
-    hidden = frame["suppressed"] if "suppressed" in frame else pd.Series(False, index=frame.index)
-    for key, value, status, published, rounding, tolerance, secret in zip(
-            frame["key"], frame["reproduced"], frame["status"], frame["published"], frame["rounding"],
-            frame["tolerance"], hidden):
+    for key, value in zip(frame["key"], frame["reproduced"]):
         quantity = key_quantity(key, codebook, site)
-        if quantity is None:
+        if quantity is None or value is None or pd.isna(value):
             continue
         num, den = quantity
         where = f"Bilag 7, {key}"
-        known = value is not None and not pd.isna(value)
-        if known:
-            if den is None:
-                entries.append(Entry(where, num.handle, exact(num.keys, float(value))))
-            else:
-                entries.append(Entry(where, ("share", num.handle, den.handle),
-                                     share(num.keys, den.keys, float(value), 1e-9)))
-        # A verdict says something of a value, also of a hidden one (a value that cannot be computed: nothing).
-        if status in VERDICTS and (known or bool(secret)):
-            entries.append(Entry(f"{where} (vurdering)", ("verdict", key, site),
-                                 verdict_pieces(status, published, rounding, tolerance, num, den)))
+        if den is None:
+            entries.append(Entry(where, num.handle, exact(num.keys, float(value))))
+        else:
+            entries.append(Entry(where, ("share", num.handle, den.handle), share(num.keys, den.keys, float(value), 1e-9)))
     return entries

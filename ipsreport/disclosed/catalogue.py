@@ -152,7 +152,7 @@ def _counted(entries, name, frame, codebook, site) -> None:
     if name == "registry_counts":
         labels = list(frame.index)
     elif name == "who5_bands":
-        labels = [f"{time} {band}" for time, band in zip(frame["time"], frame["band"])]
+        labels = [f"band.{time}" for time in frame["time"]]
     else:
         labels = list(frame["variable"])
     pct = frame["pct"] if "pct" in frame else [None] * len(frame)
@@ -214,7 +214,7 @@ def _target(entries, registry_counts, target_met, target_pct, site) -> None:
     success, finished = registry_measure("success", site)
     terms = tuple((k, 100.0) for k in success.keys) + tuple((k, -float(target_pct)) for k in finished.keys)
     row = Row(terms, 0.0, None) if target_met else Row(terms, None, -1e-6)
-    entries.append(Entry("teksten: målet for andelen i job eller uddannelse", finished.handle, ((row,),)))
+    entries.append(Entry("teksten: målet for andelen i job eller uddannelse", finished.handle, (row,)))
 
 
 def book_entries(frames: dict, codebook, site=None) -> list[Entry]:
@@ -248,12 +248,11 @@ def book_entries(frames: dict, codebook, site=None) -> list[Entry]:
 def _parts_of(entries) -> tuple[set, set]:
     partitions, populations = set(), set()
     for entry in entries:
-        for piece in entry.pieces:
-            for row in piece:
-                for key, _ in row.terms:
-                    if key[0] == "cell":
-                        partitions.add((key[2], key[3]))
-                    populations.add(key[2])
+        for row in entry.rows:
+            for key, _ in row.terms:
+                if key[0] == "cell":
+                    partitions.add((key[2], key[3]))
+                populations.add(key[2])
     return partitions, populations
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ipsreport.disclosed.catalogue import book_entries, fill_structure
 from ipsreport.disclosed.ledger import Ledger
-from ipsreport.disclosed.plan import DisclosureAuditError, Plan, fix_failure, make_plan, relabel, released
+from ipsreport.disclosed.plan import Plan, fix_all, make_plan, relabel, released
 from ipsreport.disclosed.ranges import Solver, audit
 from ipsreport.disclosed.unprotected import candidate_ledger, derived_counts, unprotected_frames
 
@@ -94,24 +94,21 @@ def joint_plans(whole, sites: dict, min_cell: int) -> dict:
     books.update({name: (ed, derived_counts(frames[name])) for name, ed in sites.items()})
     fill_structure(ledger, books, codebook)
     cache: dict = {}
+    own_cache: dict = {name: {} for name in sites}  # each site's ranges, kept between rounds
     while True:
-        plans = {name: make_plan(own[name][0], own[name][1], min_cell, start=extra[name]) for name in sites}
+        plans = {name: make_plan(own[name][0], own[name][1], min_cell, start=extra[name], cache=own_cache[name])
+                 for name in sites}
         joint = Plan({relabel(h, name) for name, p in plans.items() for h in p.hidden})
         ledger.entries = [*fixed, *released([e for c in named.values() for e in c], joint)]
         solver = Solver(ledger, ledger.entries, cache)
         failures = audit(ledger, min_cell, solver)
         if not failures:
             return extra
-        before = len(joint.hidden)
-        for failure in failures:
-            if not fix_failure(failure, joint, ledger.truth, {None}):
-                raise DisclosureAuditError(failure, min_cell)
+        fix_all(failures, joint, ledger, {None}, min_cell)
         for handle in joint.hidden:
             site = _site_of(handle)
             if site is not None:
                 extra[site].hidden.add(relabel(handle, None))
-        if len(joint.hidden) == before:
-            raise DisclosureAuditError(failures[0], min_cell)
 
 
 def _site_of(handle: tuple):
@@ -120,8 +117,6 @@ def _site_of(handle: tuple):
         return handle[1][1]
     if kind == "total":
         return handle[4]
-    if kind == "verdict":
-        return handle[2]
     return None
 
 

@@ -91,10 +91,15 @@ class Disclosed:
             return Plan()
         from ipsreport.disclosed.joint import read_site_plan
         from ipsreport.disclosed.plan import make_plan
+
+        ledger, candidates = self._candidates
+        return make_plan(ledger, candidates, self.min_cell, start=read_site_plan(self.ed), cache=self._ranges)
+
+    @cached_property
+    def _candidates(self):
         from ipsreport.disclosed.unprotected import candidate_ledger
 
-        ledger, candidates = candidate_ledger(self.ed, self.unprotected)
-        return make_plan(ledger, candidates, self.min_cell, start=read_site_plan(self.ed), cache=self._ranges)
+        return candidate_ledger(self.ed, self.unprotected)
 
     def _counts(self, name: str, compute, by="variable", complete: bool = True) -> pd.DataFrame:
         """The frame ``name`` with the plan applied (with the rule off: as ``compute`` makes it)."""
@@ -439,21 +444,29 @@ class Disclosed:
 
         A computed count or share is a published number like any other: it is
         shown when the plan shows the quantity it counts (so the appendix
-        hides what the chapters hide). Its verdict is stated also when the
-        value is hidden, unless the plan hides that too (status ``"hidden"``,
-        ``within`` missing). Values that are no count (means, youngest,
-        p-values) are hidden when they rest on a small count, with their
-        verdict.
+        hides what the chapters hide). The verdict of a hidden value is still
+        stated where the other published numbers imply it (every value they
+        allow gets that verdict, :func:`~ipsreport.disclosed.audit_keys.verdict_implied`);
+        otherwise it is hidden too (status ``"hidden"``, ``within`` missing).
+        Values that are no count (means, youngest, p-values) are hidden when
+        they rest on a small count, with their verdict.
         """
         from ipsreport.audit import summarise_audit
-        from ipsreport.disclosed.audit_keys import VERDICTS, key_quantity
+        from ipsreport.disclosed.audit_keys import key_quantity, verdict_implied
 
         frame = summarise_audit(self.ed)
         if not self.min_cell:
             frame["suppressed"] = False
             return frame
+        from ipsreport.disclosed.plan import released
+        from ipsreport.disclosed.ranges import Solver
+
+        ledger, candidates = self._candidates
+        solver = Solver(ledger, released(candidates, self.plan), self._ranges)
         hidden, verdict_hidden = [], []
-        for key, counts, status in zip(frame["key"], frame["counts"], frame["status"]):
+        for key, counts, status, published, rounding, tolerance in zip(
+                frame["key"], frame["counts"], frame["status"], frame["published"], frame["rounding"],
+                frame["tolerance"]):
             quantity = key_quantity(key, self.ed.codebook)
             if quantity is None:
                 small = any(disclosure.is_small(c, self.min_cell) for c in counts)
@@ -463,8 +476,12 @@ class Disclosed:
             num, den = quantity
             shown = self._shown(num) and (den is None or self._shown(den))
             hidden.append(not shown)
-            # A verdict the audit cannot read as an interval is not stated for a hidden value.
-            verdict_hidden.append(not shown and (status not in VERDICTS or not self.plan.shows(("verdict", key, None))))
+            if shown:
+                verdict_hidden.append(False)
+                continue
+            # Stated only when the published numbers imply it: then it gives nothing away.
+            low, high = solver.expression_range(num.keys, den.keys if den is not None else ())
+            verdict_hidden.append(not verdict_implied(status, low, high, published, rounding, tolerance))
         frame["suppressed"] = hidden
         for column in ("reproduced", "difference"):
             frame[column] = frame[column].astype(float).mask(frame["suppressed"])

@@ -7,10 +7,11 @@ number as a *linear* statement about the true counts behind it:
 * a count ``n`` of a category: ``x = n``;
 * a base, a total or a pool of categories: ``x_1 + x_2 + ... = n``;
 * a share ``p`` % of a base, rounded to ``h``: ``(p - h) b <= 100 x <= (p + h) b``
-  (also when the base ``b`` is itself unknown: the statement stays linear);
-* a verdict of the reproduction appendix ("Præcist" within a rounding of a
-  2025 value): one interval, or two for "Ikke genskabt" (an :class:`Entry`
-  with two *pieces*, one of which holds).
+  (also when the base ``b`` is itself unknown: the statement stays linear).
+
+(A verdict of the reproduction appendix about a hidden value is stated only
+when the published numbers imply it already, see
+:mod:`ipsreport.disclosed.audit_keys`, so it adds nothing to the ledger.)
 
 The unknowns are the counts of *cells*: persons of a population
 (``"followup"``, ``"followup[had_placement==1]"``, ``"paired.who5"``, ...,
@@ -62,7 +63,7 @@ class Row:
 
 @dataclass(frozen=True)
 class Entry:
-    """One published number (or verdict) as what it tells a reader.
+    """One published number as what it tells a reader.
 
     Attributes
     ----------
@@ -71,27 +72,25 @@ class Entry:
         (``"Tabel 3 (status), kode 2"``).
     handle : tuple
         What hides it (:mod:`ipsreport.disclosed.plan`): ``("cell", key)``,
-        ``("total", key)`` (a base: the sum of some cells), ``("size", key)``,
-        ``("pool", keys)`` (shown only with all its cells), ``("share", a, b)``
-        (shown only with both handles) or ``("verdict", name, site)``.
-    pieces : tuple of tuple of Row
-        The number says that the rows of one piece all hold; one piece for a
-        number, two for a verdict that excludes an interval.
+        ``("total", ...)`` (a base: the sum of some cells), ``("size", key)``,
+        ``("pool", handles)`` (shown only with all its cells) or
+        ``("share", a, b)`` (shown only with both).
+    rows : tuple of Row
+        What the number says: every row holds.
     """
 
     where: str
     handle: tuple
-    pieces: tuple[tuple[Row, ...], ...]
+    rows: tuple[Row, ...]
 
 
-def exact(keys: Iterable[Key], value: float) -> tuple[tuple[Row, ...], ...]:
-    """The pieces of a published count or sum: ``sum(keys) == value``."""
-    return ((Row(tuple((k, 1.0) for k in keys), float(value), float(value)),),)
+def exact(keys: Iterable[Key], value: float) -> tuple[Row, ...]:
+    """The rows of a published count or sum: ``sum(keys) == value``."""
+    return (Row(tuple((k, 1.0) for k in keys), float(value), float(value)),)
 
 
-def share(numerator: Iterable[Key], denominator: Iterable[Key], pct: float,
-          half: float) -> tuple[tuple[Row, ...], ...]:
-    """The pieces of a share ``pct`` (0-100) rounded to ``half``: ``(pct - half) b <= 100 n <= (pct + half) b``.
+def share(numerator: Iterable[Key], denominator: Iterable[Key], pct: float, half: float) -> tuple[Row, ...]:
+    """The rows of a share ``pct`` (0-100) rounded to ``half``: ``(pct - half) b <= 100 n <= (pct + half) b``.
 
     Linear in the counts even when the base ``b`` is unknown: ``100 n - (pct + half) b <= 0`` and
     ``100 n - (pct - half) b >= 0``.
@@ -104,7 +103,7 @@ def share(numerator: Iterable[Key], denominator: Iterable[Key], pct: float,
             terms[k] = terms.get(k, 0.0) - p
         return tuple(terms.items())
 
-    return ((Row(with_base(pct + half), None, 0.0), Row(with_base(pct - half), 0.0, None)),)
+    return (Row(with_base(pct + half), None, 0.0), Row(with_base(pct - half), 0.0, None))
 
 
 @dataclass(frozen=True)

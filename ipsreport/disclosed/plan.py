@@ -7,8 +7,8 @@ complements a table needs (the hidden cells of a variable add up to at least
 and then audits everything the book would publish together
 (:func:`ipsreport.disclosed.ranges.audit`). While a small count's feasible
 range is narrower than ``min_cell`` it hides one more of the numbers that pin
-it down (a verdict of the reproduction appendix first, then the smallest
-other count, then a base) and audits again. It stops when the audit passes,
+it down (the smallest other count of the same variable, then of another,
+then a base with everything equal to it; a zero only last) and audits again. It stops when the audit passes,
 or raises :class:`DisclosureAuditError` when nothing it may hide helps (a
 joint audit may only hide numbers of the site books, never the whole
 cohort's, which is published already).
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ipsreport.disclosed.ledger import MISSING, Entry, Ledger, describe_key
 from ipsreport.disclosed.ranges import Failure, Solver, audit
 
-__all__ = ["Plan", "DisclosureAuditError", "make_plan", "released", "handle_value", "fix_failure", "relabel"]
+__all__ = ["Plan", "DisclosureAuditError", "make_plan", "released", "handle_value", "fix_failure", "fix_all", "relabel"]
 
 
 class DisclosureAuditError(ValueError):
@@ -76,8 +76,6 @@ def _site(handle: tuple):
         return handle[1][1]
     if kind == "total":
         return handle[4]
-    if kind == "verdict":
-        return handle[2]
     return None
 
 
@@ -101,8 +99,6 @@ def relabel(handle: tuple, site) -> tuple:
         return (kind, (handle[1][0], site, *handle[1][2:]))
     if kind == "total":
         return (*handle[:4], site)
-    if kind == "verdict":
-        return (kind, handle[1], site)
     if kind == "pool":
         return (kind, tuple(relabel(h, site) for h in handle[1]))
     if kind == "share":
@@ -156,30 +152,49 @@ def _complements(ledger: Ledger, candidates: list[Entry], min_cell: int, plan: P
 
 def _rank(atom: tuple, failure: Failure, truth: dict):
     kind = atom[0]
-    value = handle_value(atom, truth) if kind != "verdict" else 0
-    if kind == "verdict":
-        return (0, 0, str(atom))
+    value = handle_value(atom, truth)
+    if value == 0:
+        # A zero is no complement ("nobody" protects no-one): last, for what only another book's zero pins down.
+        return (5, 0, str(atom))
     if kind == "cell":
         same = atom[1][1:4] == failure.key[1:4]
         return (1 if same else 2, value, str(atom))
     return (3 if kind == "total" else 4, value, str(atom))
 
 
-def fix_failure(failure: Failure, plan: Plan, truth: dict, fixed_sites) -> bool:
+def _same_as_size(atom: tuple, ledger: Ledger) -> list[tuple]:
+    """A population's size and every base that equals it (a required variable's answers): hidden together.
+
+    Hiding one of them alone protects nothing while another prints the same number.
+    """
+    if atom[0] == "size":
+        population, site = atom[1][2], atom[1][1]
+    elif atom[0] == "total":
+        _, population, variable, codes, site = atom
+        part = ledger.partitions.get((population, variable))
+        if part is None or not part.missing_zero or set(codes) != set(part.codes) - {MISSING}:
+            return [atom]
+    else:
+        return [atom]
+    same = [("size", ("size", site, population))]
+    for part in ledger.partitions.values():
+        if part.population == population and part.missing_zero:
+            same.append(("total", population, part.variable, tuple(c for c in part.codes if c != MISSING), site))
+    return same
+
+
+def fix_failure(failure: Failure, plan: Plan, ledger: Ledger, fixed_sites) -> bool:
     """Hide the best number among those that pin ``failure`` down; False when none may be hidden."""
+    truth = ledger.truth
     options = []
     for entry in failure.entries:
         for atom in _atoms(entry.handle):
             if atom in plan.hidden or _site(atom) in fixed_sites:
                 continue
-            if atom[0] != "verdict" and handle_value(atom, truth) == 0:
-                continue  # a zero protects no-one
             options.append(atom)
     if not options:
         return False
-    verdicts = [a for a in options if a[0] == "verdict"]
-    # Verdicts first, all at once: on data that are not the twin a comparison with 2025 says little anyway.
-    for atom in verdicts or [min(options, key=lambda a: _rank(a, failure, truth))]:
+    for atom in _same_as_size(min(options, key=lambda a: _rank(a, failure, truth)), ledger):
         plan.hide(atom)
     return True
 
@@ -227,16 +242,26 @@ def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: lis
         failures = audit(ledger, min_cell, solver)
         if not failures:
             return plan
-        progressed = False
-        done_parts = set()
-        for failure in failures:
-            root = solver.parts.part(failure.key) if failure.key not in solver.parts.fixed else failure.key
-            if root in done_parts:
-                continue
-            done_parts.add(root)
-            if fix_failure(failure, plan, ledger.truth, fixed_sites):
-                progressed = True
-            else:
-                raise DisclosureAuditError(failure, min_cell)
-        if not progressed:
-            raise DisclosureAuditError(failures[0], min_cell)
+        fix_all(failures, plan, ledger, fixed_sites, min_cell)
+
+
+def fix_all(failures: list[Failure], plan: Plan, ledger: Ledger, fixed_sites, min_cell: int) -> None:
+    """One step of the plan: hide one more number for each variable (of each book) that fails.
+
+    Raises
+    ------
+    DisclosureAuditError
+        When no failure leaves anything to hide (one that does may protect the others of its part).
+    """
+    progressed = False
+    done = set()
+    for failure in failures:
+        # One more hidden number per variable (and book) that fails: a part may join many variables.
+        where = failure.key[1:4]
+        if where in done:
+            continue
+        if fix_failure(failure, plan, ledger, fixed_sites):
+            done.add(where)
+            progressed = True
+    if not progressed:
+        raise DisclosureAuditError(failures[0], min_cell)

@@ -1,7 +1,7 @@
 """The feasible range of every hidden count, given everything published: the audit tau-Argus performs.
 
-For a cell the report hides, :func:`feasible_ranges` computes the least and
-the greatest value it can take such that every published number of the
+For a cell the report hides, :meth:`Solver.range` computes the least and the
+greatest value it can take such that every published number of the
 :class:`~ipsreport.disclosed.ledger.Ledger` (and its structure) still holds,
 with :func:`scipy.optimize.linprog` (HiGHS). :func:`audit` calls a small count
 *disclosed* when that range is narrower than ``min_cell``: a reader could then
@@ -11,7 +11,8 @@ Counts are whole numbers, so a range is rounded inwards. The ledger is split
 into independent parts first (counts fixed by a published number are
 substituted; what is left falls apart into small groups of cells that
 constrain each other), so each linear program is small, and a part whose rows
-did not change is not solved again (:class:`Solver` keeps the answers).
+did not change is not solved again (the answers are kept in a cache shared
+by the rounds of a plan and the final audit).
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linprog
+from scipy.sparse import coo_array
 
 from ipsreport.disclosed.ledger import Entry, Key, Ledger, Row
 
-__all__ = ["Failure", "Solver", "feasible_ranges", "audit"]
+__all__ = ["Failure", "Solver", "audit"]
 
 #: Slack for floating point in the rows and the rounding of a range.
 _EPS = 1e-6
@@ -56,7 +58,7 @@ class Failure:
 class _Parts:
     """The rows of a ledger with fixed counts substituted, split into independent parts."""
 
-    def __init__(self, rows: list[tuple[Row, Entry | None]], choices: list[Entry]):
+    def __init__(self, rows: list[tuple[Row, Entry | None]]):
         fixed: dict[Key, float] = {}
         sources: dict[Key, list[Entry]] = {}
         pending = list(rows)
@@ -67,235 +69,211 @@ class _Parts:
             rest = []
             for row, entry in pending:
                 terms = [(k, c) for k, c in row.terms if k not in fixed and c != 0]
-                const = sum(c * fixed[k] for k, c in row.terms if k in fixed)
                 if len(terms) == 1 and row.low is not None and row.low == row.high:
+                    const = sum(c * fixed[k] for k, c in row.terms if k in fixed)
                     k, c = terms[0]
                     fixed[k] = (row.low - const) / c
-                    sources.setdefault(k, []).extend([entry] if entry is not None else [])
-                    for k2, _ in row.terms:
-                        if k2 in sources and k2 != k:
-                            sources[k].extend(sources[k2])
+                    found = sources.setdefault(k, [])
+                    if entry is not None:
+                        found.append(entry)
+                    for other, _ in row.terms:
+                        if other != k:
+                            found.extend(sources.get(other, []))
                     changed = True
                 else:
                     rest.append((row, entry))
             pending = rest
         self.fixed = fixed
+        self.sources = sources
         self.rows: list[tuple[Row, Entry | None, tuple]] = []
-        parent: dict[Key, Key] = {}
-
-        def find(k):
-            while parent.setdefault(k, k) != k:
-                parent[k] = parent[parent[k]]
-                k = parent[k]
-            return k
-
-        def union(a, b):
-            parent[find(a)] = find(b)
-
+        self._parent: dict[Key, Key] = {}
         for row, entry in pending:
             terms = tuple((k, c) for k, c in row.terms if k not in fixed and c != 0)
+            if not terms:
+                continue
             const = sum(c * fixed[k] for k, c in row.terms if k in fixed)
             used = tuple(k for k, _ in row.terms if k in fixed)
             low = None if row.low is None else row.low - const
             high = None if row.high is None else row.high - const
-            if not terms:
-                continue
             self.rows.append((Row(terms, low, high), entry, used))
             for (a, _), (b, _) in zip(terms, terms[1:]):
-                union(a, b)
-            find(terms[0][0])
-        self.choices = []
-        for entry in choices:
-            keys = [k for piece in entry.pieces for row in piece for k, _ in row.terms if k not in fixed]
-            for a, b in zip(keys, keys[1:]):
-                union(a, b)
-            if keys:
-                find(keys[0])
-            self.choices.append(entry)
-        self._find = find
-        self.sources = sources
+                self._parent[self.part(a)] = self.part(b)
+            self.part(terms[0][0])
 
     def part(self, key: Key) -> Key:
-        return self._find(key)
+        """The representative of the part ``key`` belongs to."""
+        parent = self._parent
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
 
 
 class Solver:
-    """Feasible ranges for one ledger, each independent part solved once."""
+    """Feasible ranges for one ledger, each independent part solved once.
+
+    Parameters
+    ----------
+    ledger : Ledger
+        Its structure (the entries are passed separately).
+    entries : list of Entry
+        The published numbers.
+    cache : dict, optional
+        Ranges already computed (keyed by the part's rows): shared between
+        the rounds of a plan and its final audit.
+    """
 
     def __init__(self, ledger: Ledger, entries: list[Entry], cache: dict | None = None):
         rows: list[tuple[Row, Entry | None]] = [(r, None) for r in ledger.structure()]
-        choices = []
         for entry in entries:
-            if len(entry.pieces) == 1:
-                rows.extend((r, entry) for r in entry.pieces[0])
-            else:
-                choices.append(entry)
-        self.parts = _Parts(rows, choices)
-        # Shared between solvers of one plan: a part whose rows did not change is not solved again.
-        self._cache: dict[tuple, tuple[float, float]] = {} if cache is None else cache
-
-        # Rows and choices of each part, gathered once.
+            rows.extend((r, entry) for r in entry.rows)
+        self.parts = _Parts(rows)
+        self._cache: dict = {} if cache is None else cache
         self._rows: dict[Key, list] = {}
         for item in self.parts.rows:
             self._rows.setdefault(self.parts.part(item[0].terms[0][0]), []).append(item)
-        self._choices: dict[Key, list] = {}
-        for entry in self.parts.choices:
-            keys = [k for piece in entry.pieces for row in piece for k, _ in row.terms if k not in self.parts.fixed]
-            if keys:
-                self._choices.setdefault(self.parts.part(keys[0]), []).append(entry)
 
     def entries_of(self, key: Key) -> tuple[Entry, ...]:
         """The published numbers that constrain ``key`` (directly, or through its part)."""
         p = self.parts
         if key in p.fixed:
             return tuple(dict.fromkeys(p.sources.get(key, [])))
-        root = p.part(key)
         found: list[Entry] = []
-        for row, entry, used in self._rows.get(root, []):
+        for _, entry, used in self._rows.get(p.part(key), []):
             if entry is not None:
                 found.append(entry)
             for k in used:
                 found.extend(p.sources.get(k, []))
-        found.extend(self._choices.get(root, []))
         return tuple(dict.fromkeys(found))
+
+    def _rows_of(self, keys) -> tuple[Row, ...]:
+        roots = dict.fromkeys(self.parts.part(k) for k in keys if k not in self.parts.fixed)
+        return tuple(row for root in roots for row, _, _ in self._rows.get(root, []))
 
     def range(self, key: Key, truth: float | None = None, width: float | None = None) -> tuple[float, float]:
         """The least and greatest value of ``key`` (whole numbers; ``inf`` when unbounded).
 
         Given the true value and the width asked for, the least value is not
-        computed when the greatest is far enough above the truth (it is then
-        reported as the truth).
+        computed when the greatest is that far above the truth (the range
+        then holds ``[truth, greatest]``, wide enough whatever the least is).
         """
-        p = self.parts
-        if key in p.fixed:
-            return p.fixed[key], p.fixed[key]
-        root = p.part(key)
-        rows = tuple(row for row, _, _ in self._rows.get(root, []))
-        choices = tuple(self._choices.get(root, []))
-        signature = (key, rows, choices, truth, width)
+        if key in self.parts.fixed:
+            return self.parts.fixed[key], self.parts.fixed[key]
+        rows = self._rows_of([key])
+        signature = ("range", key, rows, truth, width)
         if signature not in self._cache:
-            self._cache[signature] = _solve(key, list(rows), list(choices), p.fixed, truth, width)
+            objective = ((key, 1.0),)
+            high = _optimum(objective, (), rows, -1.0)
+            high = math.floor(high + _EPS) if not math.isinf(high) else math.inf
+            if truth is not None and width is not None and high - truth >= width:
+                self._cache[signature] = (float(truth), float(high))
+            else:
+                low = max(0.0, math.ceil(_optimum(objective, (), rows, 1.0) - _EPS))
+                self._cache[signature] = (float(low), float(high))
         return self._cache[signature]
 
+    def expression_range(self, numerator: tuple[Key, ...], denominator: tuple[Key, ...] = ()) -> tuple[float, float]:
+        """The least and greatest value of a sum of counts, or of a share ``100 * sum(num) / sum(den)``.
 
-def _substituted(piece, fixed) -> list[Row]:
-    out = []
-    for row in piece:
-        terms = tuple((k, c) for k, c in row.terms if k not in fixed)
-        const = sum(c * fixed[k] for k, c in row.terms if k in fixed)
-        out.append(Row(terms, None if row.low is None else row.low - const,
-                       None if row.high is None else row.high - const))
-    return out
-
-
-def _holds(rows: list[Row], point: dict) -> bool:
-    for row in rows:
-        value = sum(c * point.get(k, 0.0) for k, c in row.terms)
-        if row.low is not None and value < row.low - 1e-5:
-            return False
-        if row.high is not None and value > row.high + 1e-5:
-            return False
-    return True
-
-
-class _TooComplex(Exception):
-    """More verdicts cut the optimum than a few programs can sort out."""
-
-
-#: Programs one range may take when verdicts cut the optimum; beyond it the range counts as undecided.
-_BUDGET = 12
+        A share is optimised by the Charnes-Cooper substitution (one linear
+        program each way); its range leaves out the points where the base is 0.
+        """
+        fixed = self.parts.fixed
+        rows = self._rows_of([*numerator, *denominator])
+        num = [(k, 1.0) for k in numerator]
+        den = [(k, 1.0) for k in denominator]
+        signature = ("expression", tuple(numerator), tuple(denominator), rows)
+        if signature in self._cache:
+            return self._cache[signature]
+        if not denominator:
+            const = sum(fixed.get(k, 0.0) for k in numerator)
+            terms = tuple((k, c) for k, c in num if k not in fixed)
+            result = (const, const) if not terms else (
+                const + _optimum(terms, (), rows, 1.0), const + _optimum(terms, (), rows, -1.0))
+        else:
+            result = (_share_optimum(num, den, rows, fixed, 1.0), _share_optimum(num, den, rows, fixed, -1.0))
+        self._cache[signature] = result
+        return result
 
 
-def _extreme(key: Key, rows: list[Row], choices: list[list[list[Row]]], sign: float, budget: list[int]):
-    """The least (``sign`` 1) or greatest (-1) value of ``key`` where ``rows`` and one piece of each choice hold.
+def _program(objective: tuple, rows: tuple[Row, ...], sign: float, scale_key: Key | None = None,
+             unscaled: tuple[Row, ...] = ()):
+    """The matrices of: minimise ``sign * objective`` subject to ``rows`` (and ``unscaled``).
 
-    Branches only on a choice the optimum of the others violates (a verdict
-    seldom cuts the optimum off), so a part with verdicts mostly costs one
-    program. ``None`` when nothing is feasible; ``-inf``/``inf`` (times the
-    sign) when unbounded. Raises :class:`_TooComplex` past the budget.
+    With ``scale_key`` every bound of ``rows`` is multiplied by that variable
+    (the Charnes-Cooper substitution); ``unscaled`` rows keep their bounds.
     """
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise _TooComplex
-    result, point = _program(key, rows, sign)
-    if result is None:
-        return None
-    if math.isinf(result):
-        if not choices:
-            return result
-        first, rest = choices[0], choices[1:]
-    else:
-        broken = [c for c in choices if not any(_holds(piece, point) for piece in c)]
-        if not broken:
-            return result
-        first = broken[0]
-        rest = [c for c in choices if c is not first]
-    found = [_extreme(key, rows + piece, rest, sign, budget) for piece in first]
-    found = [f for f in found if f is not None]
-    if not found:
-        return None
-    return min(found) if sign > 0 else max(found)
+    index: dict[Key, int] = {}
+    for k, _ in objective:
+        index.setdefault(k, len(index))
+    ub = ([], [], [], [])
+    eq = ([], [], [], [])
 
+    def add(target, terms, scale, bound, scaled=True):
+        r = len(target[3])
+        for k, c in terms:
+            target[0].append(r)
+            target[1].append(index.setdefault(k, len(index)))
+            target[2].append(scale * c)
+        if scale_key is None or not scaled:
+            target[3].append(bound)
+        else:  # a bound b becomes b * t: moved to the left as -b t
+            target[0].append(r)
+            target[1].append(index.setdefault(scale_key, len(index)))
+            target[2].append(-scale * bound)
+            target[3].append(0.0)
 
-def _solve(key: Key, rows: list[Row], choices: list[Entry], fixed: dict, truth: float | None,
-           width: float | None) -> tuple[float, float]:
-    pieces = [[_substituted(piece, fixed) for piece in entry.pieces] for entry in choices]
-    budget = [_BUDGET]
-    try:
-        high = _extreme(key, rows, pieces, -1.0, budget)
-    except _TooComplex:
-        # Undecided counts as disclosed: the plan then withdraws the verdicts of this part.
-        return (truth or 0.0, truth or 0.0)
-    if high is None:  # nothing is feasible: the ledger contradicts itself (a bug, never data)
-        raise ValueError(f"the published numbers about {key} contradict each other")
-    high = math.floor(high + _EPS) if not math.isinf(high) else math.inf
-    if truth is not None and width is not None and high - truth >= width:
-        # The range [min, max] holds the truth, so it is wide enough whatever the minimum is.
-        return (truth, high)
-    try:
-        low = _extreme(key, rows, pieces, 1.0, budget)
-    except _TooComplex:
-        return (truth or 0.0, truth or 0.0)
-    low = max(0.0, math.ceil(low - _EPS)) if low is not None and not math.isinf(low) else 0.0
-    return float(low), float(high)
-
-
-def _program(key: Key, rows: list[Row], sign: float):
-    """One linear program: the optimum of ``sign * key`` and the optimal point (``None`` if infeasible)."""
-    variables = list(dict.fromkeys([key, *(k for row in rows for k, _ in row.terms)]))
-    index = {k: i for i, k in enumerate(variables)}
-    a_ub, b_ub, a_eq, b_eq = [], [], [], []
     for row in rows:
-        vec = np.zeros(len(variables))
-        for k, c in row.terms:
-            vec[index[k]] += c
         if row.low is not None and row.high is not None and row.low == row.high:
-            a_eq.append(vec)
-            b_eq.append(row.low)
+            add(eq, row.terms, 1.0, row.low)
             continue
         if row.high is not None:
-            a_ub.append(vec)
-            b_ub.append(row.high + _EPS)
+            add(ub, row.terms, 1.0, row.high + _EPS)
         if row.low is not None:
-            a_ub.append(-vec)
-            b_ub.append(-row.low + _EPS)
-    objective = np.zeros(len(variables))
-    objective[0] = sign
-    # Dual simplex: these programs are tiny, and it starts faster than the interior-point method.
-    res = linprog(objective, A_ub=np.array(a_ub) if a_ub else None, b_ub=np.array(b_ub) if b_ub else None,
-                  A_eq=np.array(a_eq) if a_eq else None, b_eq=np.array(b_eq) if b_eq else None,
-                  bounds=(0, None), method="highs-ds")
+            add(ub, row.terms, -1.0, -row.low + _EPS)
+    for row in unscaled:
+        add(eq, row.terms, 1.0, row.low, scaled=False)
+    n = len(index)
+    vector = np.zeros(n)
+    for k, c in objective:
+        vector[index[k]] += sign * c
+    a_ub = coo_array((ub[2], (ub[0], ub[1])), shape=(len(ub[3]), n)).tocsr() if ub[3] else None
+    a_eq = coo_array((eq[2], (eq[0], eq[1])), shape=(len(eq[3]), n)).tocsr() if eq[3] else None
+    return vector, index, a_ub, (np.array(ub[3]) if ub[3] else None), a_eq, (np.array(eq[3]) if eq[3] else None)
+
+
+def _solve(vector, a_ub, b_ub, a_eq, b_eq, sign: float):
+    # Dual simplex: these programs are small, and it starts faster than the interior-point method.
+    res = linprog(vector, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs-ds")
     if res.status == 2:
-        return None, None
+        return None
     if res.status == 3:
-        return sign * math.inf, None
-    return sign * res.fun, dict(zip(variables, res.x))
+        return sign * math.inf
+    return sign * res.fun
 
 
-def feasible_ranges(ledger: Ledger, keys: list[Key]) -> dict[Key, tuple[float, float]]:
-    """The feasible range of each of ``keys`` given every entry of ``ledger``."""
-    solver = Solver(ledger, ledger.entries)
-    return {k: solver.range(k) for k in keys}
+def _optimum(objective: tuple, extra: tuple, rows: tuple[Row, ...], sign: float) -> float:
+    """The least (``sign`` 1) or greatest (-1) value of a linear objective over the rows."""
+    vector, _, a_ub, b_ub, a_eq, b_eq = _program(objective, rows + extra, sign)
+    result = _solve(vector, a_ub, b_ub, a_eq, b_eq, sign)
+    if result is None:  # the ledger contradicts itself: a bug, never data
+        raise ValueError(f"the published numbers about {objective} contradict each other")
+    return result
+
+
+def _share_optimum(num, den, rows, fixed, sign: float) -> float:
+    """Least or greatest ``100 num / den`` (den > 0): with y = t x and t = 1 / den, optimise 100 num(y), den(y) = 1."""
+    scale = ("scale",)
+    const_num = sum(c * fixed[k] for k, c in num if k in fixed)
+    const_den = sum(c * fixed[k] for k, c in den if k in fixed)
+    objective = tuple((k, 100.0 * c) for k, c in num if k not in fixed) + ((scale, 100.0 * const_num),)
+    denominator = tuple((k, c) for k, c in den if k not in fixed) + ((scale, const_den),)
+    vector, _, a_ub, b_ub, a_eq, b_eq = _program(objective, rows, sign, scale_key=scale,
+                                                 unscaled=(Row(denominator, 1.0, 1.0),))
+    result = _solve(vector, a_ub, b_ub, a_eq, b_eq, sign)
+    if result is None:  # the base is 0 wherever the rows hold: no share at all
+        return math.nan
+    return result
 
 
 def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None) -> list[Failure]:
