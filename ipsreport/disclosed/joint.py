@@ -6,57 +6,22 @@ sites'. :func:`joint_plans` audits all books as one ledger (each site's cells
 add up to the cohort's) and hides more *in the site books* until no small
 count of any book can be worked out; the whole cohort's book is left as its
 own render makes it. Each site book's extra hiding is written beside its data
-(:data:`SITE_PLAN_NAME`, read by :func:`read_site_plan` when the site's
-chapters run), so the site's kernels make exactly the plan audited here.
+(:mod:`ipsreport.disclosed.site_plan`, read back when the site's chapters
+run), so the site's kernels make exactly the plan audited here.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ipsreport.disclosed.catalogue import book_entries, fill_structure
 from ipsreport.disclosed.ledger import Ledger
 from ipsreport.disclosed.plan import Plan, fix_all, make_plan, relabel, released
 from ipsreport.disclosed.ranges import Solver, audit
+from ipsreport.disclosed.site_plan import write_site_plan
 from ipsreport.disclosed.unprotected import candidate_ledger, derived_counts, unprotected_frames
 
-__all__ = ["SITE_PLAN_NAME", "read_site_plan", "write_site_plan", "joint_plans", "plan_site_books"]
-
-#: The file in a site's data folder with what its book hides beyond its own plan (JSON).
-SITE_PLAN_NAME = "joint-disclosure.json"
-
-
-def _tuples(value):
-    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
-
-
-def read_site_plan(ed) -> Plan | None:
-    """The extra hiding a joint audit asked of this site's book, or ``None``.
-
-    It can only hide more, never less: a file put there by hand protects more, it never exposes.
-    """
-    folder = getattr(ed, "data_dir", None)
-    path = Path(folder) / SITE_PLAN_NAME if folder is not None else None
-    if path is None or not path.is_file():
-        return None
-    try:
-        handles = json.loads(path.read_text(encoding="utf-8"))["hidden"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return Plan({_tuples(h) for h in handles if isinstance(h, list)})
-
-
-def write_site_plan(folder: Path, plan: Plan) -> None:
-    """Write (or remove, when empty) a site book's extra hiding; unchanged bytes are left alone."""
-    path = Path(folder) / SITE_PLAN_NAME
-    if not plan.hidden:
-        path.unlink(missing_ok=True)
-        return
-    text = json.dumps({"hidden": sorted(plan.hidden, key=str)}, ensure_ascii=False, indent=1) + "\n"
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-
+__all__ = ["joint_plans", "plan_site_books"]
 
 def joint_plans(whole, sites: dict, min_cell: int) -> dict:
     """The extra hiding each site book needs so that all books together reveal no small count.

@@ -1,13 +1,14 @@
 """The :class:`Disclosed` summaries of one edition, and :func:`disclosed`, its per-edition cache.
 
-Every property is a ``summarise_*``/``fit_*`` result with the small-number
-rule applied by :mod:`ipsreport.disclosed.rules`; see the package docstring
-(:mod:`ipsreport.disclosed`) for what the rule hides.
+Every property is a ``summarise_*``/``fit_*`` result with the suppression
+plan of the whole book applied (:attr:`Disclosed.plan`, made by
+:mod:`ipsreport.disclosed.plan` from every number the book could publish);
+with the rule off, as the summary made it. See the package docstring
+(:mod:`ipsreport.disclosed`) for what is hidden and why.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -18,7 +19,7 @@ from ipsreport import disclosure
 from ipsreport.disclosed.apply import mark, suppression_of
 from ipsreport.disclosed.plan import Plan
 from ipsreport.disclosed.quantities import AGE_OVER_20, OUTCOME, TRAJECTORY, q_cell, q_size, q_total
-from ipsreport.disclosed.rules import hide_stats, paired_trajectories, protect_counts
+from ipsreport.disclosed.rules import DisclosedRegression, hide_stats, paired_trajectories, protect_counts
 from ipsreport.summaries import caseload as cl
 from ipsreport.summaries import fidelity_reviews as fr
 from ipsreport.summaries import mental_health as mh
@@ -27,22 +28,6 @@ from ipsreport.summaries import supplementary as sp
 from ipsreport.summaries import target_group as tg
 
 __all__ = ["Disclosed", "DisclosedRegression", "disclosed"]
-
-
-@dataclass(frozen=True)
-class DisclosedRegression:
-    """Table 9 as outputs may show it.
-
-    Attributes
-    ----------
-    result : RegressionResult
-        The fit; its ``terms`` hold no estimates when ``withheld``.
-    withheld : bool
-        An outcome group is below the rule: the model is not shown.
-    """
-
-    result: object
-    withheld: bool
 
 
 #: Pairs of registry counts that add up to their common base (the second
@@ -68,8 +53,8 @@ class Disclosed:
         self.min_cell = disclosure.get_min_cell(ed)
         self._paired: dict[str | None, pd.DataFrame] = {}
         self._regressions: dict[str | None, DisclosedRegression] = {}
-        #: Feasible ranges computed for the plan, reused by :meth:`verify`.
-        self._ranges: dict = {}
+        #: Feasible ranges computed for the plan, reused by the appendix's verdicts and :meth:`verify`.
+        self.range_cache: dict = {}
 
     # -- the plan: what the book publishes, decided for all of it at once ------
 
@@ -89,14 +74,15 @@ class Disclosed:
         """
         if not self.min_cell:
             return Plan()
-        from ipsreport.disclosed.joint import read_site_plan
+        from ipsreport.disclosed.site_plan import read_site_plan
         from ipsreport.disclosed.plan import make_plan
 
-        ledger, candidates = self._candidates
-        return make_plan(ledger, candidates, self.min_cell, start=read_site_plan(self.ed), cache=self._ranges)
+        ledger, candidates = self.candidates
+        return make_plan(ledger, candidates, self.min_cell, start=read_site_plan(self.ed), cache=self.range_cache)
 
     @cached_property
-    def _candidates(self):
+    def candidates(self):
+        """The structure and truths of the book, and every number it could publish (:func:`~ipsreport.disclosed.unprotected.candidate_ledger`)."""
         from ipsreport.disclosed.unprotected import candidate_ledger
 
         return candidate_ledger(self.ed, self.unprotected)
@@ -111,7 +97,8 @@ class Disclosed:
         counts, bases = frame_quantities(name, frame, self.ed.codebook)
         return mark(frame, counts, bases, self.plan, self.min_cell)
 
-    def _shown(self, quantity) -> bool:
+    def shown(self, quantity) -> bool:
+        """Whether the plan publishes a :class:`~ipsreport.disclosed.quantities.Quantity` (always, with the rule off)."""
         return not self.min_cell or self.plan.shows(quantity.handle)
 
     # -- chapter 4 ----------------------------------------------------------
@@ -136,7 +123,7 @@ class Disclosed:
         frame = hide_stats(frame, "n", ["mean"], self.min_cell)
         frame = hide_stats(frame, "n", ["min", "max"], 2 * self.min_cell)
         over, answered = q_cell("baseline", AGE_OVER_20, 1), q_total("baseline", AGE_OVER_20, (1, 0))
-        base_shown, shown = self._shown(answered), self._shown(over)
+        base_shown, shown = self.shown(answered), self.shown(over)
         hidden = not (shown and base_shown)
         frame["over20_suppression"] = suppression_of(frame["over20_n"].iloc[0], shown, base_shown, self.min_cell)
         frame["over20_n"] = frame["over20_n"].astype("Int64").mask(pd.Series([hidden], index=frame.index))
@@ -237,7 +224,7 @@ class Disclosed:
                      "short_n": q_total("followup[had_placement==0]", "duration", (1, 2))}
             for column, quantity in shown.items():
                 frame[column] = frame[column].astype("Int64").mask(
-                    pd.Series([not self._shown(quantity)], index=frame.index))
+                    pd.Series([not self.shown(quantity)], index=frame.index))
         return frame
 
     @cached_property
@@ -289,7 +276,7 @@ class Disclosed:
             frame = hide_stats(frame, "n", stats, self.min_cell)
             # Withheld below the rule, or where the plan hides the number of pairs (a site book beside others).
             frame["withheld"] = [bool(self.min_cell) and (0 < n < self.min_cell
-                                                          or not self._shown(q_size(f"paired.{score_}")))
+                                                          or not self.shown(q_size(f"paired.{score_}")))
                                  for score_, n in zip(frame["score"], frame["n"])]
             frame.loc[frame["withheld"], stats] = np.nan
             frame.loc[frame["withheld"], "significant"] = False
@@ -317,7 +304,7 @@ class Disclosed:
         if self.min_cell:
             from ipsreport.disclosed.catalogue import trajectory_code
 
-            keep = pd.Series([self._shown(q_cell(f"paired.{score}", TRAJECTORY, trajectory_code(s, e)))
+            keep = pd.Series([self.shown(q_cell(f"paired.{score}", TRAJECTORY, trajectory_code(s, e)))
                               for s, e in zip(out["start"], out["end"])], index=out.index, dtype=bool)
         else:
             keep = pd.Series(True, index=out.index)
@@ -351,8 +338,8 @@ class Disclosed:
             return self._regressions[ci_method]
         result = fit_regression(self.ed, ci_method=ci_method)
         small = bool(self.min_cell) and (min(result.events, result.n - result.events) < self.min_cell
-                                         or not self._shown(q_cell("regression", OUTCOME, 1))
-                                         or not self._shown(q_size("regression")))
+                                         or not self.shown(q_cell("regression", OUTCOME, 1))
+                                         or not self.shown(q_size("regression")))
         if small:
             terms = result.terms.copy()
             for column in ("coef", "se", "odds_ratio", "ci_low", "ci_high", "p"):
@@ -451,89 +438,35 @@ class Disclosed:
         Values that are no count (means, youngest, p-values) are hidden when
         they rest on a small count, with their verdict.
         """
-        from ipsreport.audit import summarise_audit
-        from ipsreport.disclosed.audit_keys import key_quantity, verdict_implied
+        from ipsreport.disclosed.released import protected_audit
 
-        frame = summarise_audit(self.ed)
-        if not self.min_cell:
-            frame["suppressed"] = False
-            return frame
-        from ipsreport.disclosed.plan import released
-        from ipsreport.disclosed.ranges import Solver
-
-        ledger, candidates = self._candidates
-        solver = Solver(ledger, released(candidates, self.plan), self._ranges)
-        hidden, verdict_hidden = [], []
-        for key, counts, status, published, rounding, tolerance in zip(
-                frame["key"], frame["counts"], frame["status"], frame["published"], frame["rounding"],
-                frame["tolerance"]):
-            quantity = key_quantity(key, self.ed.codebook)
-            if quantity is None:
-                small = any(disclosure.is_small(c, self.min_cell) for c in counts)
-                hidden.append(small)
-                verdict_hidden.append(small)
-                continue
-            num, den = quantity
-            shown = self._shown(num) and (den is None or self._shown(den))
-            hidden.append(not shown)
-            if shown:
-                verdict_hidden.append(False)
-                continue
-            # Stated only when the published numbers imply it: then it gives nothing away.
-            low, high = solver.expression_range(num.keys, den.keys if den is not None else ())
-            verdict_hidden.append(not verdict_implied(status, low, high, published, rounding, tolerance))
-        frame["suppressed"] = hidden
-        for column in ("reproduced", "difference"):
-            frame[column] = frame[column].astype(float).mask(frame["suppressed"])
-        frame["status"] = frame["status"].mask(pd.Series(verdict_hidden, index=frame.index), "hidden")
-        frame["within"] = frame["within"].astype("boolean").mask(pd.Series(verdict_hidden, index=frame.index))
-        return frame
+        return protected_audit(self)
 
     # -- the ledger: everything published, for the audit ----------------------
 
     def frames(self) -> dict:
         """Every protected frame, keyed as :func:`ipsreport.disclosed.catalogue.book_entries` reads them."""
-        from ipsreport.disclosed.catalogue import SCORES
+        from ipsreport.disclosed.released import book_frames
 
-        out = {name: getattr(self, name) for name in (
-            "duration", "background", "status", "supports", "goals", "motivation", "resources", "evaluation",
-            "psychiatry", "placement", "experience", "statements", "effect", "placement_of_placed", "exit",
-            "registry_counts", "age", "no_placement_duration", "who5_bands", "regression", "audit")}
-        paired = self.paired()
-        for score in SCORES:
-            out[("paired", score)] = paired[paired["score"] == score]
-            out[("pairs", score)] = self.paired_pairs(score)
-        out["target_met"] = self.success_target_met()
-        out["target_pct"] = float(self.ed.settings.success_target_pct)
-        return out
+        return book_frames(self)
 
     def ledger(self, site=None):
         """Every number this book publishes, with the structure a reader knows (:class:`~ipsreport.disclosed.ledger.Ledger`)."""
-        from ipsreport.disclosed.catalogue import book_entries, fill_structure
-        from ipsreport.disclosed.ledger import Ledger
-        from ipsreport.disclosed.unprotected import derived_counts
+        from ipsreport.disclosed.released import book_ledger
 
-        ledger = Ledger(entries=book_entries(self.frames(), self.ed.codebook, site))
-        fill_structure(ledger, {site: (self.ed, derived_counts(self.unprotected))}, self.ed.codebook)
-        return ledger
+        return book_ledger(self, site)
 
     def verify(self) -> None:
-        """Audit what the book publishes; raise when a small count can be worked out.
+        """Audit what the book publishes (:func:`ipsreport.disclosed.released.verify`).
 
         Raises
         ------
         ipsreport.disclosed.plan.DisclosureAuditError
             Naming the count and the published numbers that pin it down.
         """
-        from ipsreport.disclosed.plan import DisclosureAuditError
-        from ipsreport.disclosed.ranges import Solver, audit
+        from ipsreport.disclosed.released import verify
 
-        if not self.min_cell:
-            return
-        ledger = self.ledger()
-        failures = audit(ledger, self.min_cell, Solver(ledger, ledger.entries, self._ranges))
-        if failures:
-            raise DisclosureAuditError(failures[0], self.min_cell)
+        verify(self)
 
 
 def disclosed(ed) -> Disclosed:

@@ -9,12 +9,14 @@ start/end pairs a paired figure draws.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from ipsreport import disclosure
 
-__all__ = ["protect_counts", "pool_cells", "paired_trajectories", "hide_stats"]
+__all__ = ["protect_counts", "pool_cells", "paired_trajectories", "hide_stats", "DisclosedRegression"]
 
 
 def protect_counts(frame: pd.DataFrame, min_cell: int, by: str | list[str] | None = "variable",
@@ -135,3 +137,19 @@ def hide_stats(frame: pd.DataFrame, n_column: str, columns, threshold: int) -> p
         for column in columns:
             out[column] = out[column].astype(float).mask(small)
     return out
+
+
+@dataclass(frozen=True)
+class DisclosedRegression:
+    """Table 9 as outputs may show it.
+
+    Attributes
+    ----------
+    result : RegressionResult
+        The fit; its ``terms`` hold no estimates when ``withheld``.
+    withheld : bool
+        An outcome group is below the rule: the model is not shown.
+    """
+
+    result: object
+    withheld: bool

@@ -35,7 +35,7 @@ def trajectories(ed, score: str) -> pd.DataFrame:
 def unprotected_frames(ed) -> dict:
     """Every summary the layer protects, as computed (keys as :func:`~ipsreport.disclosed.catalogue.book_entries`)."""
     from ipsreport.audit import summarise_audit
-    from ipsreport.disclosed.layer import DisclosedRegression
+    from ipsreport.disclosed.rules import DisclosedRegression
     from ipsreport.models import fit_regression
     from ipsreport.summaries import mental_health as mh
     from ipsreport.summaries import pathways as pw
