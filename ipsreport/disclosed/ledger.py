@@ -232,4 +232,4 @@ def describe_key(key: Key) -> str:
     where = f" på {key[1]}" if key[1] is not None else ""
     if key[0] == "size":
         return f"antallet i {key[2]}{where}"
-    return f"{key[2]}.{key[3]} = {key[4]}{where}"
+    return f"antallet med {key[3]} = {key[4]} i {key[2]}{where}"
