@@ -14,7 +14,7 @@ from pathlib import Path
 __all__ = ["audit_before_render"]
 
 
-def audit_before_render(data_dir: Path, settings, report=None) -> int:
+def audit_before_render(data_dir: Path, settings, report) -> int:
     """Audit the book of ``data_dir`` under ``settings``; returns the rule in force.
 
     Parameters
@@ -22,8 +22,10 @@ def audit_before_render(data_dir: Path, settings, report=None) -> int:
     data_dir : Path
     settings : Settings
         As resolved for the render.
-    report : ValidationReport, optional
-        The validation the command made already.
+    report : ValidationReport
+        The validation the command made already: the audit reads its
+        frames. An object without frames (a test's stand-in for the
+        validation) is not audited, and ``-1`` is returned.
 
     Returns
     -------
@@ -38,6 +40,8 @@ def audit_before_render(data_dir: Path, settings, report=None) -> int:
     from ipsreport.disclosed.layer import disclosed
     from ipsreport.edition import edition
 
+    if not hasattr(report, "frames"):
+        return -1
     ed = edition(data_dir, settings, report=report)
     if ed.settings.min_cell:
         disclosed(ed).verify()
