@@ -30,6 +30,7 @@ preview
     ``ipsreport preview``: a prose edit until the served page shows it
     (``benchmarks/preview.py``, run last; it replaces its own section of
     RESULTS.md, so ``--only preview`` updates that section alone).
+    ``benchmarks/audit_cost.py`` (``--only audit``) does the same for the disclosure audit's cost.
 
 Nothing here asserts a target; the targets are printed next to the numbers.
 ``benchmarks/ANALYSIS.md`` (hand-written: profiles, what was cut, what is
@@ -651,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="2 runs, no 100,000-row cohort (development only)")
     p.add_argument("--runs", type=int, help="repetitions per figure (default 5; 2 with --quick)")
-    p.add_argument("--only", default="render,floor,compute,sites,preview", help="comma-separated parts to run")
+    p.add_argument("--only", default="render,floor,compute,sites,audit,preview", help="comma-separated parts to run")
     p.add_argument("--out", type=Path, default=RESULTS)
     p.add_argument("--save-baseline", type=Path, metavar="SOURCE",
                    help="measure the render part with the source tree SOURCE and save it as the 'before' baseline")
@@ -663,7 +664,13 @@ def main(argv: list[str] | None = None) -> int:
     runs = args.runs or (2 if args.quick else 5)
     parts = set(args.only.split(","))
     preview = "preview" in parts  # its own section of RESULTS.md, written last by benchmarks/preview.py
-    parts.discard("preview")
+    audit, parts = "audit" in parts, parts - {"preview", "audit"}  # the audit's section likewise
+    if audit and not parts:
+        from audit_cost import main as audit_main
+
+        code = audit_main(["--runs", str(runs), "--out", str(args.out)])
+        if not preview:
+            return code
     if preview and not parts:
         from preview import main as preview_main
 
@@ -702,6 +709,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.out}", file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    if audit:
+        from audit_cost import main as audit_main
+
+        audit_main(["--runs", str(runs), "--out", str(args.out)])
     if preview:
         from preview import main as preview_main
 
