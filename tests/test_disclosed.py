@@ -49,8 +49,8 @@ def test_protect_counts_small_base_hides_the_group_and_its_base():
     frame = _cells([("x", 1, "a", 2, 2, 100.0), ("x", 2, "b", 0, 2, 0.0),
                     ("y", 1, "a", 0, 9, 0.0), ("y", 2, "b", 9, 9, 100.0)])
     out = dl.protect_counts(frame, 3)
-    # The empty cell of "x" is hidden anyway: as the complement, and as part of a small base.
-    assert out["suppression"].tolist() == ["primary", "secondary", "", ""]
+    # The empty cell of "x" is no complement (it protects no-one); it is hidden with the small base.
+    assert out["suppression"].tolist() == ["primary", "base", "", ""]
     assert out["base_suppressed"].tolist() == [True, True, False, False]
     assert out["base"].isna().tolist() == [True, True, False, False]
     assert out.loc[2:, "n"].tolist() == [0, 9]  # zero is not a disclosure
@@ -65,15 +65,14 @@ def test_protect_counts_rule_off_keeps_every_value():
 def test_pool_cells():
     out = dl.protect_counts(_cells([("x", 1, "a", 1, 30, 0.0), ("x", 2, "b", 0, 30, 0.0),
                                     ("x", 3, "c", 0, 30, 0.0), ("x", 4, "d", 29, 30, 0.0)]), 3)
-    assert out["suppression"].tolist() == ["primary", "secondary", "", ""]
-    assert dl.pool_cells(out, "x", (4,)) == {"n": 29, "base": 30, "pct": pytest.approx(96.67, abs=0.01),
-                                             "suppression": ""}
-    # A hidden cell pooled with a visible empty one is that cell.
-    assert dl.pool_cells(out, "x", (1, 3))["suppression"] == "primary"
-    # A pool with a hidden cell and a visible count would reveal the hidden one.
+    # The complement of the 1 is the 29: the empty cells would leave the hidden ones adding up to 1.
+    assert out["suppression"].tolist() == ["primary", "", "", "secondary"]
+    assert dl.pool_cells(out, "x", (2, 3)) == {"n": 0, "base": 30, "pct": 0.0, "suppression": ""}
+    # A hidden cell pooled with visible empty ones is that cell.
+    assert dl.pool_cells(out, "x", (1, 2, 3))["suppression"] == "primary"
+    # A pool of two hidden cells would give their sum away.
     assert dl.pool_cells(out, "x", (1, 4))["suppression"] == "pooled"
-    assert dl.pool_cells(out, "x", (1, 2))["suppression"] == "pooled"
-    assert dl.pool_cells(out, "x", (2,))["suppression"] == "secondary"
+    assert dl.pool_cells(out, "x", (4,))["suppression"] == "secondary"
     with pytest.raises(KeyError):
         dl.pool_cells(out, "x", (9,))
 

@@ -176,4 +176,9 @@ FACTS = (
              doc="render date (`IPSREPORT_RENDER_DATE`, `SOURCE_DATE_EPOCH` or today)"),
     computed("min_cell", lambda f: Fact(f._min_cell, "text", text=disclosure.describe_rule(f._min_cell)),
              kind="text", rule="the rule itself", doc="the small-number rule in force (\"ikke anvendt\" or \"3\")"),
+    computed("min_cell_sentence",
+             lambda f: Fact(f._min_cell, "text",
+                            text=disclosure.rule_sentence(f._min_cell, bool(getattr(f._ed, "twin", False)))),
+             kind="text", rule="the rule itself",
+             doc="the small-number rule in force as a sentence (colophon, data appendix)"),
 )
