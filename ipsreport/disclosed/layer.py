@@ -74,9 +74,12 @@ class Disclosed:
         """
         if not self.min_cell:
             return Plan()
-        from ipsreport.disclosed.site_plan import read_site_plan
         from ipsreport.disclosed.plan import make_plan
+        from ipsreport.disclosed.site_plan import read_plan, read_site_plan
 
+        handed = read_plan(self.ed)
+        if handed is not None:  # made and audited by the command's gate for exactly these data and settings
+            return handed
         ledger, candidates = self.candidates
         return make_plan(ledger, candidates, self.min_cell, start=read_site_plan(self.ed), cache=self.range_cache)
 
@@ -93,7 +96,8 @@ class Disclosed:
             return protect_counts(compute(self.ed), 0, by=by, complete=complete)
         from ipsreport.disclosed.catalogue import frame_quantities
 
-        frame = self.unprotected[name]
+        # The summaries made for the plan when they were; else only this one.
+        frame = self.unprotected[name] if "unprotected" in self.__dict__ else compute(self.ed)
         counts, bases = frame_quantities(name, frame, self.ed.codebook)
         return mark(frame, counts, bases, self.plan, self.min_cell)
 
