@@ -300,3 +300,22 @@ def test_the_kernels_publish_the_plan_the_gate_audited(tmp_path, monkeypatch):
     handed = read_plan(kernel_ed)
     assert handed is not None and handed.hidden == audited.hidden
     assert Disclosed(kernel_ed).plan.hidden == audited.hidden
+
+
+def test_a_base_hidden_to_protect_another_count_is_not_called_small():
+    """A site book may hide its N of 38 (the cohort's 40 minus it would give a site of 2): never 'under 3'."""
+    from ipsreport.disclosed.apply import mark, suppression_of
+    from ipsreport.disclosed.quantities import q_cell, q_total
+    from ipsreport.facts.fact import Fact
+
+    assert suppression_of(20, True, False, 3, base=38) == "secondary"
+    assert suppression_of(2, True, False, 3, base=2) == "base"
+    frame = pd.DataFrame({"variable": ["v", "v"], "code": [1, 2], "n": [20, 18], "base": [38, 38],
+                          "pct": [52.6, 47.4]})
+    base = q_total("p", "v", (1, 2))
+    plan = Plan()
+    plan.hide(base.handle)
+    out = mark(frame, [q_cell("p", "v", 1), q_cell("p", "v", 2)], [base, base], plan, 3)
+    assert out["suppression"].tolist() == ["secondary", "secondary"] and out["base"].isna().all()
+    assert Fact(None, "of", base=pd.NA, suppression="secondary").render(3) == "et skjult antal ud af et skjult antal"
+    assert Fact(None, "of", base=pd.NA, suppression="base").render(3) == "et skjult antal ud af under 3"

@@ -16,10 +16,14 @@ from ipsreport import disclosure
 __all__ = ["mark", "suppression_of"]
 
 
-def suppression_of(n, shown: bool, base_shown: bool, min_cell: int) -> str:
-    """Why a value is hidden: ``"base"`` (its group's base), ``"primary"`` (small), ``"secondary"`` or ``""``."""
+def suppression_of(n, shown: bool, base_shown: bool, min_cell: int, base=None) -> str:
+    """Why a value is hidden: ``"base"`` (its group's base is small), ``"primary"`` (small), ``"secondary"`` or ``""``.
+
+    A base hidden although it is not small (to protect a count of another
+    book or table) makes its cells ``"secondary"``: "under 3" would be untrue.
+    """
     if not base_shown:
-        return "base"
+        return "secondary" if base is not None and not pd.isna(base) and base >= min_cell else "base"
     if shown:
         return ""
     return "primary" if disclosure.is_small(n, min_cell) else "secondary"
@@ -47,7 +51,7 @@ def mark(frame: pd.DataFrame, counts: list, bases: list, plan, min_cell: int) ->
     """
     out = frame.copy()
     shown, base_shown, reasons = [], [], []
-    for q, b, n in zip(counts, bases, out["n"]):
+    for q, b, n, base in zip(counts, bases, out["n"], out["base"]):
         if q is None:
             shown.append(True)
             base_shown.append(True)
@@ -56,7 +60,7 @@ def mark(frame: pd.DataFrame, counts: list, bases: list, plan, min_cell: int) ->
         s, bs = plan.shows(q.handle), plan.shows(b.handle)
         shown.append(s and bs)
         base_shown.append(bs)
-        reasons.append(suppression_of(n, s, bs, min_cell))
+        reasons.append(suppression_of(n, s, bs, min_cell, base))
     hidden = pd.Series([not s for s in shown], index=out.index)
     base_hidden = pd.Series([not s for s in base_shown], index=out.index)
     out["suppressed"] = hidden

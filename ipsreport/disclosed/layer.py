@@ -129,7 +129,8 @@ class Disclosed:
         over, answered = q_cell("baseline", AGE_OVER_20, 1), q_total("baseline", AGE_OVER_20, (1, 0))
         base_shown, shown = self.shown(answered), self.shown(over)
         hidden = not (shown and base_shown)
-        frame["over20_suppression"] = suppression_of(frame["over20_n"].iloc[0], shown, base_shown, self.min_cell)
+        frame["over20_suppression"] = suppression_of(frame["over20_n"].iloc[0], shown, base_shown, self.min_cell,
+                                                     frame["n"].iloc[0])
         frame["over20_n"] = frame["over20_n"].astype("Int64").mask(pd.Series([hidden], index=frame.index))
         frame["over20_pct"] = frame["over20_pct"].astype(float).mask(pd.Series([hidden], index=frame.index))
         # The number who gave their age, as Table 2 and the text may print it.

@@ -89,7 +89,9 @@ def pool_cells(protected: pd.DataFrame, variable: str, codes) -> dict:
     if missing:
         raise KeyError(f"{variable}: codes {sorted(missing)} not in summary")
     if bool(rows["base_suppressed"].any()):
-        return {"n": pd.NA, "base": pd.NA, "pct": float("nan"), "suppression": "base"}
+        # "base" only when the base is small; a base hidden to protect another count is no small number.
+        small = bool((rows["suppression"] == "base").any())
+        return {"n": pd.NA, "base": pd.NA, "pct": float("nan"), "suppression": "base" if small else "secondary"}
     cells = rows[rows["code"].isin(codes)]
     base = int(rows["base"].iloc[0])
     hidden = [x for x in cells["suppression"] if x]

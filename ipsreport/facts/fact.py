@@ -86,8 +86,11 @@ class Fact:
                 return "ingen"  # a share of nobody: no answers to count
             return fmt.pct(self.value, self.decimals, self.strip_zeros)
         if self.kind == "of":
-            if self.suppression == "base" or (self.suppression and pd.isna(self.base)):
+            if self.suppression == "base":
                 return f"{HIDDEN_COUNT} ud af under {fmt.count(min_cell)}"
+            if self.suppression and (self.base is None or pd.isna(self.base)):
+                # A base hidden to protect another count is no small number: "under 3" would be untrue.
+                return f"{HIDDEN_COUNT} ud af {HIDDEN_COUNT}"
             if self.suppression == "primary":
                 return f"{label(min_cell)} ud af {fmt.count(self.base)}"
             if self.suppression:
@@ -134,7 +137,7 @@ def provenance_line(name: str, doc: str, fact: Fact, source: str | None, rule: s
     describes this edition's number. A hidden base is not printed.
     """
     parts = [_PUBLISHED_NOTE.sub("", doc).strip()]
-    if fact.suppression == "base" or (fact.base is not None and pd.isna(fact.base) and fact.suppression):
+    if fact.suppression == "base":
         parts.append(f"N under{NBSP}{fmt.count(min_cell)}")
     elif fact.base is not None and not pd.isna(fact.base):
         parts.append(f"N{NBSP}={NBSP}{fmt.count(fact.base)}")
