@@ -73,7 +73,8 @@ def handed_plan_path(validated: str | Path | None, settings) -> Path | None:
     except OSError:
         return None
     path = Path(validated)
-    return path.with_name(f"{path.stem}.disclosure-{digest.hexdigest()[:20]}.json")
+    # Beside the editions' folder, not in it: its pruning keeps validations, not plans.
+    return path.parent.parent / "disclosure" / f"{path.stem}-{digest.hexdigest()[:20]}.json"
 
 
 def read_plan(ed) -> Plan | None:
@@ -101,5 +102,13 @@ def write_plan(validated: str | Path, settings, plan: Plan) -> None:
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
+        # Keep the newest few: each change of data, code or settings adds one.
+        kept = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[_KEEP_PLANS:]:
+            old.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+#: Audited plans kept for the kernels (one per data, code and settings).
+_KEEP_PLANS = 16
