@@ -148,6 +148,8 @@ class Disclosed:
             hidden = pd.isna(age["over20_base"])
             out.loc[ages, "base"] = pd.NA if hidden else int(age["n"])
             out.loc[ages, "base_suppressed"] = hidden
+            if hidden:  # why the number who gave their age is not printed: small, or to protect another count
+                out.loc[ages, "suppression"] = "base" if disclosure.is_small(age["n"], self.min_cell) else "secondary"
             return out
         frame = tg.summarise_background(self.ed)
         counts = frame[frame["code"].notna()].copy()
