@@ -200,12 +200,18 @@ def _paired(entries, frames, site) -> None:
                 _count(entries, f"{WHERE['pairs']}: {score} {trajectory_code(start, end)}", q, n)
 
 
-def _regression(entries, regression, site) -> None:
-    if regression is None or regression.withheld:
+def _regression(entries, regression, min_cell: int, site) -> None:
+    if regression is None:
         return
-    _count(entries, f"{WHERE['regression']} (N)", q_size("regression", site), regression.result.n)
-    _count(entries, f"{WHERE['regression']}: i job eller uddannelse", q_cell("regression", OUTCOME, 1, site),
-           regression.result.events)
+    n = regression.result.n
+    if not (0 < n < min_cell):
+        # The text prints Table 9's N whenever it is not small, also beside a withheld model: a number the
+        # plan cannot hide (handle "printed"); hiding the events protects its two outcome groups.
+        size_key = q_size("regression", site).keys[0]
+        entries.append(Entry(f"{WHERE['regression']} (N)", ("printed", size_key), exact([size_key], n)))
+    if not regression.withheld:
+        _count(entries, f"{WHERE['regression']}: i job eller uddannelse", q_cell("regression", OUTCOME, 1, site),
+               regression.result.events)
 
 
 def _target(entries, registry_counts, target_met, target_pct, site) -> None:
@@ -227,7 +233,7 @@ def book_entries(frames: dict, codebook, site=None) -> list[Entry]:
         ``placement_of_placed``, ``exit``, ``registry_counts``, ``age``,
         ``no_placement_duration``, ``who5_bands``, ``audit``, ``("paired", score)``
         and ``("pairs", score)``; ``regression`` (a ``DisclosedRegression``),
-        ``target_met`` (bool or None) and ``target_pct``.
+        ``target_met`` (bool or None), ``target_pct`` and ``min_cell``.
     codebook : Codebook
     site : str, optional
         The site the book is of (``None``: the whole cohort).
@@ -238,7 +244,7 @@ def book_entries(frames: dict, codebook, site=None) -> list[Entry]:
     _age(entries, frames["age"], site)
     _no_placement(entries, frames["no_placement_duration"], site)
     _paired(entries, frames, site)
-    _regression(entries, frames.get("regression"), site)
+    _regression(entries, frames.get("regression"), int(frames.get("min_cell", 0)), site)
     _target(entries, frames["registry_counts"], frames.get("target_met"), frames.get("target_pct", 0), site)
     if frames.get("audit") is not None:
         entries.extend(audit_entries(frames["audit"], codebook, site))

@@ -286,6 +286,9 @@ class Disclosed:
                                                           or not self.shown(q_size(f"paired.{score_}")))
                                  for score_, n in zip(frame["score"], frame["n"])]
             frame.loc[frame["withheld"], stats] = np.nan
+            hidden = frame["withheld"] & ~frame["n"].map(lambda v: disclosure.is_small(v, self.min_cell))
+            if hidden.any():  # hidden to protect another book's count: the number of pairs is not printed either
+                frame["n"] = frame["n"].astype("Int64").mask(hidden)
             frame.loc[frame["withheld"], "significant"] = False
             self._paired[score] = frame
         return self._paired[score]

@@ -73,8 +73,9 @@ class Entry:
     handle : tuple
         What hides it (:mod:`ipsreport.disclosed.plan`): ``("cell", key)``,
         ``("total", ...)`` (a base: the sum of some cells), ``("size", key)``,
-        ``("pool", handles)`` (shown only with all its cells) or
-        ``("share", a, b)`` (shown only with both).
+        ``("pool", handles)`` (shown only with all its cells),
+        ``("share", a, b)`` (shown only with both) or ``("printed", key)``
+        (always shown: the entry exists only where the output prints it).
     rows : tuple of Row
         What the number says: every row holds.
     """

@@ -51,6 +51,8 @@ class Plan:
             return all(self.shows(h) for h in handle[1])
         if kind == "share":
             return self.shows(handle[1]) and self.shows(handle[2])
+        if kind == "printed":  # printed whenever it is not small: nothing the plan may hide
+            return True
         return handle not in self.hidden
 
     def hide(self, handle: tuple) -> None:
@@ -88,14 +90,14 @@ def _atoms(handle: tuple):
     elif kind == "share":
         yield from _atoms(handle[1])
         yield from _atoms(handle[2])
-    else:
+    elif kind != "printed":
         yield handle
 
 
 def relabel(handle: tuple, site) -> tuple:
     """The same handle for another book: every site in it replaced by ``site``."""
     kind = handle[0]
-    if kind in ("cell", "size"):
+    if kind in ("cell", "size", "printed"):
         return (kind, (handle[1][0], site, *handle[1][2:]))
     if kind == "total":
         return (*handle[:4], site)

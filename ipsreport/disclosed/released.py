@@ -72,6 +72,7 @@ def book_frames(d) -> dict:
         out[("pairs", score)] = d.paired_pairs(score)
     out["target_met"] = d.success_target_met()
     out["target_pct"] = float(d.ed.settings.success_target_pct)
+    out["min_cell"] = d.min_cell
     return out
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ipsreport import disclosure
+
 from ipsreport.disclosed.catalogue import SCORES, book_entries, fill_structure, trajectory_code
 from ipsreport.disclosed.ledger import Entry, Ledger
 from ipsreport.disclosed.quantities import BAND, OUTCOME, TRAJECTORY
@@ -61,6 +63,7 @@ def unprotected_frames(ed) -> dict:
     success = frames["registry_counts"].loc["success"]
     frames["target_met"] = bool(success["pct"] >= float(ed.settings.success_target_pct)) if success["base"] else None
     frames["target_pct"] = float(ed.settings.success_target_pct)
+    frames["min_cell"] = disclosure.get_min_cell(ed)
     return frames
 
 
