@@ -23,7 +23,7 @@ from ipsreport.disclosed.unprotected import candidate_ledger, derived_counts, un
 
 __all__ = ["joint_plans", "plan_site_books"]
 
-def joint_plans(whole, sites: dict, min_cell: int) -> dict:
+def joint_plans(whole, sites: dict, min_cell: int, final: dict | None = None) -> dict:
     """The extra hiding each site book needs so that all books together reveal no small count.
 
     Parameters
@@ -33,12 +33,15 @@ def joint_plans(whole, sites: dict, min_cell: int) -> dict:
     sites : dict
         ``site name -> Edition`` of every site's part.
     min_cell : int
+    final : dict, optional
+        Filled with ``site name -> Plan``: each site book's whole plan (its
+        own plan started from the extra hiding), as its chapters will make it.
 
     Returns
     -------
     dict
         ``site name -> Plan`` (handles of the site's own book, as
-        :func:`read_site_plan` gives them back).
+        :func:`~ipsreport.disclosed.site_plan.read_site_plan` gives them back).
 
     Raises
     ------
@@ -68,6 +71,8 @@ def joint_plans(whole, sites: dict, min_cell: int) -> dict:
         solver = Solver(ledger, ledger.entries, cache)
         failures = audit(ledger, min_cell, solver)
         if not failures:
+            if final is not None:
+                final.update(plans)
             return extra
         fix_all(failures, joint, ledger, {None}, min_cell)
         for handle in joint.hidden:
@@ -104,8 +109,9 @@ def plan_site_books(data_dir: Path, sites: list, overrides: dict | None, cache_r
     DisclosureAuditError
         When no hiding in the site books protects a small count.
     """
+    from ipsreport.disclosed.site_plan import write_plan
     from ipsreport.edition import edition
-    from ipsreport.verdicts import validate_shared
+    from ipsreport.verdicts import shared_path, validate_shared
 
     for s in sites:  # a stale plan must not hide what a changed split needs, nor leave what it does not
         write_site_plan(s.data_dir, Plan())
@@ -114,6 +120,12 @@ def plan_site_books(data_dir: Path, sites: list, overrides: dict | None, cache_r
         return  # the render names the site whose data are invalid
     whole = edition(data_dir, settings=overrides or None)
     eds = {s.site: edition(s.data_dir, settings=overrides or None, report=reports[s.site]) for s in sites}
-    plans = joint_plans(whole, eds, int(whole.settings.min_cell))
+    final: dict = {}
+    plans = joint_plans(whole, eds, int(whole.settings.min_cell), final)
     for s in sites:
         write_site_plan(s.data_dir, plans[s.site])
+        if s.site in final:
+            # The site's kernels publish the plan audited here instead of making it again; keyed on the
+            # validation of the folder as it is now (with its extra hiding beside the data).
+            write_plan(shared_path(s.data_dir, Path(cache_root) / "cache" / s.slug), eds[s.site].settings,
+                       final[s.site])
