@@ -31,6 +31,7 @@ preview
     (``benchmarks/preview.py``, run last; it replaces its own section of
     RESULTS.md, so ``--only preview`` updates that section alone).
 bundle: the results bundle's cost (``benchmarks/results_bundle.py``, its own section, written last).
+    ``benchmarks/audit_cost.py`` (``--only audit``) does the same for the disclosure audit's cost.
 
 Nothing here asserts a target; the targets are printed next to the numbers.
 ``benchmarks/ANALYSIS.md`` (hand-written: profiles, what was cut, what is
@@ -652,7 +653,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="2 runs, no 100,000-row cohort (development only)")
     p.add_argument("--runs", type=int, help="repetitions per figure (default 5; 2 with --quick)")
-    p.add_argument("--only", default="render,floor,compute,sites,preview,bundle", help="comma-separated parts to run")
+    p.add_argument("--only", default="render,floor,compute,sites,audit,preview,bundle",
+                   help="comma-separated parts to run")
     p.add_argument("--out", type=Path, default=RESULTS)
     p.add_argument("--save-baseline", type=Path, metavar="SOURCE",
                    help="measure the render part with the source tree SOURCE and save it as the 'before' baseline")
@@ -664,12 +666,15 @@ def main(argv: list[str] | None = None) -> int:
     runs = args.runs or (2 if args.quick else 5)
     parts = set(args.only.split(","))
     preview = "preview" in parts  # its own section of RESULTS.md, written last by benchmarks/preview.py
-    parts.discard("preview")
-    bundle = "bundle" in parts  # its own section too, written last by benchmarks/results_bundle.py
-    parts.discard("bundle")
+    # The audit, preview and bundle have their own sections of RESULTS.md, written after the others.
+    audit, bundle = "audit" in parts, "bundle" in parts
+    parts = parts - {"preview", "audit", "bundle"}
+    from audit_cost import main as audit_main
     from results_bundle import main as bundle_main
-    if bundle and not parts and not preview:
-        return bundle_main(["--runs", str(runs), "--out", str(args.out)])
+
+    if (audit or bundle) and not parts and not preview:
+        code = audit_main(["--runs", str(runs), "--out", str(args.out)]) if audit else 0
+        return bundle_main(["--runs", str(runs), "--out", str(args.out)]) if bundle else code
     if preview and not parts:
         from preview import main as preview_main
 
@@ -708,6 +713,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.out}", file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    if audit:
+        audit_main(["--runs", str(runs), "--out", str(args.out)])
     if preview:
         from preview import main as preview_main
 

@@ -13,6 +13,9 @@ Exit codes
    written; see ``ipsreport.render.outdir``)
 6  ``render --by site``: one or more sites failed (each is named, with why);
    every other site's report was made, a failed site's previous one kept
+7  the disclosure audit (``ipsreport.disclosed.gate``) found a count below
+   the small-number rule that the published numbers give away; nothing
+   was rendered
 130  stopped by Ctrl-C (SIGINT) during a render; 143  stopped by SIGTERM.
    The kernels are killed, temporary folders removed, the previous output kept.
 
@@ -48,6 +51,7 @@ from ipsreport.settings import SettingsError
 
 from ipsreport.cli_args import (  # noqa: F401 - EXIT_* are part of the CLI's documented interface
     EXIT_DATA,
+    EXIT_DISCLOSURE,
     EXIT_OK,
     EXIT_OUTPUT,
     EXIT_RENDER,
@@ -159,7 +163,7 @@ def _say_provenance(data_dir: Path, settings: Any) -> None:
     not believed (the data are treated as real), and a rule switched off for
     real data is a warning the evaluator sees each time.
     """
-    from ipsreport.small_number_rule import resolve_min_cell
+    from ipsreport.small_number_rule import AUTO_MIN_CELL, resolve_min_cell
     from ipsreport.manifest import MANIFEST_NAME, check_manifest
 
     check = check_manifest(data_dir)
@@ -175,6 +179,13 @@ def _say_provenance(data_dir: Path, settings: Any) -> None:
         print(f"ipsreport: ADVARSEL: småtalsreglen er slået fra (min_cell=0) for data i {data_dir}, som ikke er "
               "syntetiske. Tal under 3 kan afsløre personer; offentliggør ikke rapporten uden at slå reglen til "
               "(fjern min_cell, eller sæt --set min_cell=3).", file=sys.stderr)
+    elif rule < AUTO_MIN_CELL and not check.twin:
+        # A lowered rule publishes counts a rule of 3 hides: as loud as switching it off.
+        shown = " og ".join(str(k) for k in range(rule, AUTO_MIN_CELL))
+        print(f"ipsreport: ADVARSEL: småtalsreglen er sænket til min_cell={rule} for data i {data_dir}, som ikke er "
+              f"syntetiske. Antal på {shown} vises, og tal under {AUTO_MIN_CELL} kan afsløre personer; offentliggør "
+              f"ikke rapporten med en lavere grænse end {AUTO_MIN_CELL} (fjern min_cell, eller sæt "
+              f"--set min_cell={AUTO_MIN_CELL}).", file=sys.stderr)
     else:
         print(f"ipsreport: småtalsregel: antal under {rule} vises ikke (min_cell={rule}).", file=sys.stderr)
 
@@ -247,6 +258,14 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
     stop = _check_data(report, settings, data_dir, args.strict, show_warnings=True)
     if stop is not None:
         return stop
+    if getattr(args, "by", None) is None:  # --by site audits the site books with the cohort's (ipsreport.sites)
+        from ipsreport.disclosed.gate import audit_before_render
+        from ipsreport.disclosed.plan import DisclosureAuditError
+
+        try:
+            audit_before_render(data_dir, settings, report)
+        except DisclosureAuditError as exc:
+            return _fail(EXIT_DISCLOSURE, f"{exc}\nintet blev lavet; tjek data i {data_dir}, eller hæv min_cell.")
     return project, settings, overrides, hooks if hooks is not None else _hooks(settings, overrides)
 
 
@@ -366,6 +385,8 @@ def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, ove
     from ipsreport.render.outdir import OutputRefused
     from ipsreport.sites import SitesFailed, render_by_site
 
+    from ipsreport.disclosed.plan import DisclosureAuditError
+
     reporter = _Reporter()
     try:
         results = render_by_site(
@@ -376,6 +397,8 @@ def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, ove
         for site, result in exc.results.items():
             reporter.message(f"rendered: {site} -> {result.output_dir}")
         return _fail(EXIT_SITES, str(exc))
+    except DisclosureAuditError as exc:
+        return _fail(EXIT_DISCLOSURE, f"{exc}\nintet blev lavet.")
     except ValueError as exc:
         return _fail(EXIT_DATA, f"{exc}\nintet blev lavet.")
     except OutputRefused as exc:

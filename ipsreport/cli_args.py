@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 __all__ = ["EXIT_OK", "EXIT_RENDER", "EXIT_USAGE", "EXIT_DATA", "EXIT_TOOL", "EXIT_OUTPUT", "EXIT_SITES",
+           "EXIT_DISCLOSURE",
            "UsageError", "parse_sets", "build_parser"]
 
 EXIT_OK = 0
@@ -17,6 +18,8 @@ EXIT_DATA = 3
 EXIT_TOOL = 4
 EXIT_OUTPUT = 5
 EXIT_SITES = 6
+#: The disclosure audit found a small count the published numbers give away (ipsreport.disclosed.gate).
+EXIT_DISCLOSURE = 7
 
 _EPILOG = """exit codes:
   0  success
@@ -26,6 +29,8 @@ _EPILOG = """exit codes:
   4  missing tool (e.g. quarto requested but not installed)
   5  the output folder was refused; nothing was touched
   6  render --by site: some sites failed (each named); every other site's report was made
+  7  the disclosure audit found a count below the small-number rule that the published numbers give away
+     (nothing rendered)
   130/143  stopped by Ctrl-C/SIGTERM (previous output kept)
 """
 

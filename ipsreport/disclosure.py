@@ -21,9 +21,15 @@ is how both agencies publish empty cells.
 
 Primary suppression is not enough where a table shows all categories of a
 variable together with their total or base: the hidden value would follow
-by subtraction. :func:`suppress` therefore also hides a complementary cell
-(secondary suppression): when exactly one cell of a group is hidden, the
-next-smallest other cell of the same group is hidden too.
+by subtraction. :func:`suppress` therefore also hides complementary cells
+(secondary suppression): the smallest non-empty visible cells of the group,
+until at least two cells are hidden and they add up to at least
+``min_cell`` (an empty cell is never a complement: it protects no-one).
+
+That is the rule for one frame. What a book publishes is protected
+together: :mod:`ipsreport.disclosed` audits every published number at once
+with linear programs and hides more where a small count could still be
+worked out from several tables, sentences and appendices combined.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ __all__ = [
     "fmt_n_pct",
     "fmt_n_of",
     "describe_rule",
+    "rule_sentence",
     "cell_count",
     "cell_pct",
     "cell_n_pct",
@@ -106,16 +113,21 @@ def suppress(frame: pd.DataFrame, min_cell: int, by: str | list[str] | None = "v
     if not min_cell or not complete or by is None or out.empty:
         return out
     for _, idx in out.groupby(by, sort=False, dropna=False).groups.items():
-        group = out.loc[idx]
-        hidden = group["suppressed"]
-        if hidden.sum() != 1 or len(group) < 2:
-            continue
-        # The next-smallest visible cell protects the hidden one: both then
-        # lie in a range the reader cannot split.
-        candidates = group.loc[~hidden, n].astype(float)
-        target = candidates.idxmin()
-        out.loc[target, "suppressed"] = True
-        out.loc[target, "suppression"] = "secondary"
+        while True:
+            group = out.loc[idx]
+            hidden = group["suppressed"]
+            secret = group.loc[hidden, n].astype(float)
+            if not hidden.any() or (len(secret) >= 2 and secret.sum() >= min_cell):
+                break
+            # The smallest non-empty visible cell protects the hidden ones: a zero
+            # would leave them adding up to what the base minus the rest says.
+            candidates = group.loc[~hidden, n].astype(float)
+            candidates = candidates[candidates > 0]
+            if candidates.empty:
+                break
+            target = candidates.idxmin()
+            out.loc[target, "suppressed"] = True
+            out.loc[target, "suppression"] = "secondary"
     return out
 
 
@@ -157,6 +169,32 @@ def fmt_n_of(n, base, min_cell: int = 0) -> str:
 def describe_rule(min_cell: int) -> str:
     """The rule in force, for prose: ``"ikke anvendt"`` or ``"3"``."""
     return "ikke anvendt" if not min_cell else fmt.count(min_cell)
+
+
+def rule_sentence(min_cell: int, twin: bool) -> str:
+    """The rule in force as the colophon and the data appendix state it (Danish, from the resolved setting).
+
+    Parameters
+    ----------
+    min_cell : int
+        The rule in force (:func:`get_min_cell`).
+    twin : bool
+        The data are the verified synthetic twin (:attr:`ipsreport.manifest.ManifestCheck.twin`).
+    """
+    if not min_cell:
+        if twin:
+            return ("Reglen for små tal er ikke anvendt, fordi data er den syntetiske tvilling, som ikke beskriver "
+                    "nogen virkelig person.")
+        return ("Reglen for små tal er slået fra (min_cell = 0): rapporten kan vise antal på én eller to personer "
+                "og må ikke offentliggøres.")
+    m = fmt.count(min_cell)
+    checked = (f"Ved hver dannelse er det kontrolleret, at intet antal under {m} kan regnes ud af rapportens tal "
+               "tilsammen: tabeller, tekst, downloads og bilag.")
+    if min_cell < AUTO_MIN_CELL and not twin:
+        shown = " og ".join(fmt.count(k) for k in range(min_cell, AUTO_MIN_CELL))
+        return (f"Reglen for små tal er sænket til {m} (min_cell = {m}): antal på {shown} vises, og rapporten bør "
+                f"ikke offentliggøres med en lavere grænse end {fmt.count(AUTO_MIN_CELL)}. {checked}")
+    return f"Antal under {m} vises ikke (reglen for små tal, min_cell = {m}). {checked}"
 
 
 # --- cells already protected by ipsreport.disclosed --------------------------

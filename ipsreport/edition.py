@@ -58,11 +58,13 @@ class Edition:
         One per file read: ``name, path, sha256, format`` (+ detected
         dialect); the fidelity file's only when it was supplied.
     synthetic : bool
-        True only when the folder's ``manifest.yml`` says ``synthetic: true``
-        *and* its checksums match every data file
-        (:func:`ipsreport.manifest.check_manifest`).
+        True only when the package recognises the data files byte for byte
+        as its own synthetic data (the twin, a shipped example or a sampled
+        cohort it makes again; :func:`ipsreport.manifest.check_manifest`),
+        whatever ``manifest.yml`` says.
     twin : bool
-        The verified calibrated twin; the only data rendered without the
+        The calibrated twin (its checksums are listed in
+        :mod:`ipsreport.synth.checksums`); the only data rendered without the
         small-number rule by default.
     manifest : dict
         Contents of ``manifest.yml`` (empty when there is none).

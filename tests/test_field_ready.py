@@ -244,3 +244,14 @@ def test_a_tiny_site_renders_beside_the_others_and_shows_no_small_count(tmp_path
     tiny = next(p for p in out.iterdir() if p.is_dir() and "ungeenheden" in p.name.lower())
     leaks = {page.name: _leaks(_html_text(page)) for page in sorted(tiny.glob("*.html"))}
     assert not {k: v for k, v in leaks.items() if v}
+    # The data-files table names no internal folder and prints no row count of one or two (issue 17).
+    for page in tiny.glob("*.html"):
+        assert ".ipsreport-cache" not in page.read_text(encoding="utf-8"), page.name
+    pages = " ".join(p.read_text(encoding="utf-8") for p in tiny.glob("*.html"))
+    rows = re.findall(r'headers="gt-sources-rows"[^>]*>\s*([^<]*?)\s*<', pages)
+    assert rows and not set(rows) & {"1", "2"}, rows
+    # The whole cohort's 40 minus the big site's N would give the small site's 2: the big site's
+    # book, audited with the cohort's, does not print its N.
+    big = next(p for p in out.iterdir() if p.is_dir() and p != tiny)
+    text = " ".join(_html_text(page) for page in big.glob("*.html"))
+    assert "I alt 38 unge" not in text

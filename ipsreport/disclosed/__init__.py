@@ -10,27 +10,48 @@ imports the summaries directly.
 
 What the layer does, when ``min_cell`` is on (``m``):
 
-* counts ``0 < n < m`` are hidden (``suppression == "primary"``, printed
-  ``"<m"``), with a complementary cell of the same group
-  (``"secondary"``, printed ``"–"``) where the group shows its total;
-* a group whose base is below the rule is hidden whole (``"base"``), and its
-  base too: its N would itself be a small count;
+* it reads every number the book could publish (tables, sentences and their
+  tooltips, downloads, the reproduction appendix, the data-files table) as
+  one :class:`~ipsreport.disclosed.ledger.Ledger` of linear statements about
+  the true counts (:mod:`~ipsreport.disclosed.catalogue`,
+  :mod:`~ipsreport.disclosed.audit_keys`);
+* it hides every count ``0 < n < m`` (``suppression == "primary"``, printed
+  ``"<m"``), a base below the rule with its group (``"base"``), and in each
+  variable with a hidden small count more cells until the hidden cells add up
+  to at least ``m``, never with an empty cell (``"secondary"``, ``"–"``);
+* it then computes with :func:`scipy.optimize.linprog` the least and greatest
+  value every small count can take given everything published together
+  (:mod:`~ipsreport.disclosed.ranges`) and hides more until each such range
+  is at least ``m`` wide (:mod:`~ipsreport.disclosed.plan`): what tau-Argus
+  calls the audit of a suppression pattern;
+* the site books of ``--by site`` are audited with the whole cohort's
+  (:mod:`~ipsreport.disclosed.joint`); a book that still fails is not
+  written (:mod:`~ipsreport.disclosed.gate`, exit 7);
 * youngest and oldest age (each one person's value) are shown only when at
   least ``2 m`` answered, means only when at least ``m`` did;
 * paired comparisons rest on at least ``m`` pairs, and a paired figure
   draws no trajectory that fewer than ``m`` persons share;
 * Table 9 is fitted only when both outcome groups hold at least ``m``;
-* the non-response comparison (Bilag 6) hides a two-by-two table whole, and
+* the appendix's computed values are hidden where the chapters hide the same
+  count; a hidden value's verdict is stated where the other numbers imply it.
+* the non-response comparison (Bilag 7) hides a two-by-two table whole, and
   its p-value, when one of its cells is hidden (the margins are printed), and
-  the means and test of a score when a group is below ``m``;
-* the audit's computed column (Bilag 7) hides values resting on small counts.
+  the means and test of a score when a group is below ``m``.
 
 With ``min_cell == 0`` (the verified twin) every frame is returned as the
 summaries made it, so the twin's report is unchanged.
 
-Modules: :mod:`ipsreport.disclosed.rules` (the rule applied to tidy frames)
-and :mod:`ipsreport.disclosed.layer` (the :class:`Disclosed` summaries of an
-edition, one object per edition by :func:`disclosed`).
+Modules: :mod:`~ipsreport.disclosed.rules` (the rule on tidy frames),
+:mod:`~ipsreport.disclosed.ledger`, :mod:`~ipsreport.disclosed.quantities`,
+:mod:`~ipsreport.disclosed.catalogue`, :mod:`~ipsreport.disclosed.audit_keys`,
+:mod:`~ipsreport.disclosed.unprotected` (what is published, as a ledger),
+:mod:`~ipsreport.disclosed.ranges` (the linear programs),
+:mod:`~ipsreport.disclosed.plan` and :mod:`~ipsreport.disclosed.apply` (what
+to hide, and hiding it), :mod:`~ipsreport.disclosed.layer` (the
+:class:`Disclosed` summaries of an edition, one object per edition by
+:func:`disclosed`), :mod:`~ipsreport.disclosed.released` (a book's ledger
+read back and verified), :mod:`~ipsreport.disclosed.joint` and
+:mod:`~ipsreport.disclosed.gate`.
 """
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
 """The :class:`Disclosed` summaries of one edition, and :func:`disclosed`, its per-edition cache.
 
-Every property is a ``summarise_*``/``fit_*`` result with the small-number
-rule applied by :mod:`ipsreport.disclosed.rules`; see the package docstring
-(:mod:`ipsreport.disclosed`) for what the rule hides.
+Every property is a ``summarise_*``/``fit_*`` result with the suppression
+plan of the whole book applied (:attr:`Disclosed.plan`, made by
+:mod:`ipsreport.disclosed.plan` from every number the book could publish);
+with the rule off, as the summary made it. See the package docstring
+(:mod:`ipsreport.disclosed`) for what is hidden and why.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -15,7 +16,11 @@ import pandas as pd
 
 from ipsreport.memo import remember
 from ipsreport import disclosure
-from ipsreport.disclosed.rules import hide_stats, paired_trajectories, protect_comparison, protect_counts
+from ipsreport.disclosed.apply import mark, suppression_of
+from ipsreport.disclosed.plan import Plan
+from ipsreport.disclosed.quantities import AGE_OVER_20, OUTCOME, TRAJECTORY, q_cell, q_size, q_total
+from ipsreport.disclosed.rules import (DisclosedRegression, hide_stats, paired_trajectories, protect_comparison,
+                                       protect_counts)
 from ipsreport.summaries import caseload as cl
 from ipsreport.summaries import fidelity_reviews as fr
 from ipsreport.summaries import mental_health as mh
@@ -25,22 +30,6 @@ from ipsreport.summaries import supplementary as sp
 from ipsreport.summaries import target_group as tg
 
 __all__ = ["Disclosed", "DisclosedRegression", "disclosed"]
-
-
-@dataclass(frozen=True)
-class DisclosedRegression:
-    """Table 9 as outputs may show it.
-
-    Attributes
-    ----------
-    result : RegressionResult
-        The fit; its ``terms`` hold no estimates when ``withheld``.
-    withheld : bool
-        An outcome group is below the rule: the model is not shown.
-    """
-
-    result: object
-    withheld: bool
 
 
 #: Pairs of registry counts that add up to their common base (the second
@@ -66,16 +55,64 @@ class Disclosed:
         self.min_cell = disclosure.get_min_cell(ed)
         self._paired: dict[str | None, pd.DataFrame] = {}
         self._regressions: dict[str | None, DisclosedRegression] = {}
+        #: Feasible ranges computed for the plan, reused by the appendix's verdicts and :meth:`verify`.
+        self.range_cache: dict = {}
 
-    def _counts(self, frame: pd.DataFrame, by="variable", complete: bool = True) -> pd.DataFrame:
-        return protect_counts(frame, self.min_cell, by=by, complete=complete)
+    # -- the plan: what the book publishes, decided for all of it at once ------
+
+    @cached_property
+    def unprotected(self) -> dict:
+        """Every summary this layer protects, as computed (:func:`~ipsreport.disclosed.unprotected.unprotected_frames`)."""
+        from ipsreport.disclosed.unprotected import unprotected_frames
+
+        return unprotected_frames(self.ed)
+
+    @cached_property
+    def plan(self):
+        """What the book hides (:func:`ipsreport.disclosed.plan.make_plan`): empty when the rule is off.
+
+        Raises :class:`~ipsreport.disclosed.plan.DisclosureAuditError` when no
+        plan can keep every small count's feasible range ``min_cell`` wide.
+        """
+        if not self.min_cell:
+            return Plan()
+        from ipsreport.disclosed.plan import make_plan
+        from ipsreport.disclosed.site_plan import read_plan, read_site_plan
+
+        handed = read_plan(self.ed)
+        if handed is not None:  # made and audited by the command's gate for exactly these data and settings
+            return handed
+        ledger, candidates = self.candidates
+        return make_plan(ledger, candidates, self.min_cell, start=read_site_plan(self.ed), cache=self.range_cache)
+
+    @cached_property
+    def candidates(self):
+        """The structure and truths of the book, and every number it could publish (:func:`~ipsreport.disclosed.unprotected.candidate_ledger`)."""
+        from ipsreport.disclosed.unprotected import candidate_ledger
+
+        return candidate_ledger(self.ed, self.unprotected)
+
+    def _counts(self, name: str, compute, by="variable", complete: bool = True) -> pd.DataFrame:
+        """The frame ``name`` with the plan applied (with the rule off: as ``compute`` makes it)."""
+        if not self.min_cell:
+            return protect_counts(compute(self.ed), 0, by=by, complete=complete)
+        from ipsreport.disclosed.catalogue import frame_quantities
+
+        # The summaries made for the plan when they were; else only this one.
+        frame = self.unprotected[name] if "unprotected" in self.__dict__ else compute(self.ed)
+        counts, bases = frame_quantities(name, frame, self.ed.codebook)
+        return mark(frame, counts, bases, self.plan, self.min_cell)
+
+    def shown(self, quantity) -> bool:
+        """Whether the plan publishes a :class:`~ipsreport.disclosed.quantities.Quantity` (always, with the rule off)."""
+        return not self.min_cell or self.plan.shows(quantity.handle)
 
     # -- chapter 4 ----------------------------------------------------------
 
     @cached_property
     def duration(self) -> pd.DataFrame:
         """Table 1 (:func:`~ipsreport.summaries.target_group.summarise_duration`)."""
-        return self._counts(tg.summarise_duration(self.ed))
+        return self._counts("duration", tg.summarise_duration)
 
     @cached_property
     def duration_months(self) -> pd.DataFrame:
@@ -91,21 +128,35 @@ class Disclosed:
         frame = tg.summarise_age(self.ed)
         frame = hide_stats(frame, "n", ["mean"], self.min_cell)
         frame = hide_stats(frame, "n", ["min", "max"], 2 * self.min_cell)
-        over = protect_counts(frame.rename(columns={"over20_n": "n_", "n": "base"})
-                              .rename(columns={"n_": "n", "over20_pct": "pct"}), self.min_cell, by=None)
-        frame["over20_n"] = over["n"].to_numpy()
-        frame["over20_pct"] = over["pct"].to_numpy()
-        # A small base hides the share whole ("base", as pool_cells does), so no sentence prints the base.
-        frame["over20_suppression"] = np.where(over["base_suppressed"], "base", over["suppression"])
+        over, answered = q_cell("baseline", AGE_OVER_20, 1), q_total("baseline", AGE_OVER_20, (1, 0))
+        base_shown, shown = self.shown(answered), self.shown(over)
+        hidden = not (shown and base_shown)
+        frame["over20_suppression"] = suppression_of(frame["over20_n"].iloc[0], shown, base_shown, self.min_cell,
+                                                     frame["n"].iloc[0])
+        frame["over20_n"] = frame["over20_n"].astype("Int64").mask(pd.Series([hidden], index=frame.index))
+        frame["over20_pct"] = frame["over20_pct"].astype(float).mask(pd.Series([hidden], index=frame.index))
+        # The number who gave their age, as Table 2 and the text may print it.
+        frame["over20_base"] = frame["n"].astype("Int64").mask(pd.Series([not base_shown], index=frame.index))
         return frame
 
     @cached_property
     def background(self) -> pd.DataFrame:
         """Table 2: counts protected by variable, age rows as :attr:`age`."""
+        if self.min_cell:
+            out = self._counts("background", tg.summarise_background)
+            ages = out["code"].isna()
+            age = self.age.iloc[0]
+            out.loc[ages, "value"] = [age["min"], age["max"], age["mean"]]
+            hidden = pd.isna(age["over20_base"])
+            out.loc[ages, "base"] = pd.NA if hidden else int(age["n"])
+            out.loc[ages, "base_suppressed"] = hidden
+            if hidden:  # why the number who gave their age is not printed: small, or to protect another count
+                out.loc[ages, "suppression"] = "base" if disclosure.is_small(age["n"], self.min_cell) else "secondary"
+            return out
         frame = tg.summarise_background(self.ed)
         counts = frame[frame["code"].notna()].copy()
         counts["n"] = counts["n"].astype("int64")
-        marked = self._counts(counts)
+        marked = protect_counts(counts, 0)
         out = frame.copy()
         out["suppressed"] = False
         out["suppression"] = ""
@@ -129,58 +180,60 @@ class Disclosed:
     @cached_property
     def status(self) -> pd.DataFrame:
         """Table 3."""
-        return self._counts(tg.summarise_status(self.ed))
+        return self._counts("status", tg.summarise_status)
 
     @cached_property
     def supports(self) -> pd.DataFrame:
         """Table 4: only the "Ja" cell of each item is shown, so no complement exists."""
-        return self._counts(tg.summarise_supports(self.ed), by=None, complete=False)
+        return self._counts("supports", tg.summarise_supports, by=None, complete=False)
 
     @cached_property
     def goals(self) -> pd.DataFrame:
         """Goals at start (multi-select, as :attr:`supports`)."""
-        return self._counts(pw.summarise_goals(self.ed), by=None, complete=False)
+        return self._counts("goals", pw.summarise_goals, by=None, complete=False)
 
     # -- chapter 5 ----------------------------------------------------------
 
     @cached_property
     def motivation(self) -> pd.DataFrame:
         """Table 5."""
-        return self._counts(pw.summarise_motivation(self.ed))
+        return self._counts("motivation", pw.summarise_motivation)
 
     @cached_property
     def resources(self) -> pd.DataFrame:
         """Table 6."""
-        return self._counts(pw.summarise_resources(self.ed))
+        return self._counts("resources", pw.summarise_resources)
 
     @cached_property
     def evaluation(self) -> pd.DataFrame:
         """Table 7."""
-        return self._counts(pw.summarise_evaluation(self.ed))
+        return self._counts("evaluation", pw.summarise_evaluation)
 
     @cached_property
     def psychiatry(self) -> pd.DataFrame:
         """Contact with psychiatry (follow-up)."""
-        return self._counts(pw.summarise_psychiatry(self.ed))
+        return self._counts("psychiatry", pw.summarise_psychiatry)
 
     @cached_property
     def placement(self) -> pd.DataFrame:
         """Placements (follow-up)."""
-        return self._counts(pw.summarise_placement(self.ed))
+        return self._counts("placement", pw.summarise_placement)
 
     @cached_property
     def placement_of_placed(self) -> pd.DataFrame:
         """Placement items as shares of all with a placement, blanks included (section 5.4's base)."""
-        return self._counts(pw.summarise_placement_of_placed(self.ed))
+        return self._counts("placement_of_placed", pw.summarise_placement_of_placed)
 
     @cached_property
     def no_placement_duration(self) -> pd.DataFrame:
         """Respondents without a placement and how many of them were short in the programme."""
         frame = pw.summarise_no_placement_duration(self.ed).copy()
         if self.min_cell:
-            for column in ("n", "short_n"):
+            shown = {"n": q_cell("followup", "had_placement", 0),
+                     "short_n": q_total("followup[had_placement==0]", "duration", (1, 2))}
+            for column, quantity in shown.items():
                 frame[column] = frame[column].astype("Int64").mask(
-                    frame[column].map(lambda v: disclosure.is_small(v, self.min_cell)).astype(bool))
+                    pd.Series([not self.shown(quantity)], index=frame.index))
         return frame
 
     @cached_property
@@ -198,7 +251,7 @@ class Disclosed:
     @cached_property
     def exit(self) -> pd.DataFrame:
         """Table 8: exit status of those who finished."""
-        return self._counts(pw.summarise_exit(self.ed))
+        return self._counts("exit", pw.summarise_exit)
 
     @cached_property
     def nonresponse(self) -> pd.DataFrame:
@@ -208,9 +261,11 @@ class Disclosed:
     @cached_property
     def registry_counts(self) -> pd.DataFrame:
         """Head counts for the prose, each row on its own (pairs that add up protected together)."""
+        if self.min_cell:
+            return self._counts("registry_counts", pw.summarise_registry_counts)
         frame = pw.summarise_registry_counts(self.ed)
         grouped = frame.assign(group=[_REGISTRY_GROUPS.get(m, m) for m in frame.index])
-        return protect_counts(grouped, self.min_cell, by="group", complete=True)
+        return protect_counts(grouped, 0, by="group", complete=True)
 
     def success_target_met(self) -> bool | None:
         """Whether the share of finished in job, flex job or education reaches ``success_target_pct``.
@@ -233,7 +288,14 @@ class Disclosed:
             frame = mh.summarise_paired(self.ed, score)
             stats = ["mean_start", "mean_end", "diff", "ci_low", "ci_high", "t", "p_ttest", "w", "p_wilcoxon"]
             frame = hide_stats(frame, "n", stats, self.min_cell)
-            frame["withheld"] = frame["n"].map(lambda v: 0 < v < self.min_cell if self.min_cell else False)
+            # Withheld below the rule, or where the plan hides the number of pairs (a site book beside others).
+            frame["withheld"] = [bool(self.min_cell) and (0 < n < self.min_cell
+                                                          or not self.shown(q_size(f"paired.{score_}")))
+                                 for score_, n in zip(frame["score"], frame["n"])]
+            frame.loc[frame["withheld"], stats] = np.nan
+            hidden = frame["withheld"] & ~frame["n"].map(lambda v: disclosure.is_small(v, self.min_cell))
+            if hidden.any():  # hidden to protect another book's count: the number of pairs is not printed either
+                frame["n"] = frame["n"].astype("Int64").mask(hidden)
             frame.loc[frame["withheld"], "significant"] = False
             self._paired[score] = frame
         return self._paired[score]
@@ -256,7 +318,13 @@ class Disclosed:
             return out
         pairs, counts = paired_trajectories(wide["Start"].to_numpy(dtype=float), wide["Afslutning"].to_numpy(dtype=float))
         out = pd.DataFrame({"start": pairs[:, 0], "end": pairs[:, 1], "n": counts})
-        keep = out["n"] >= self.min_cell if self.min_cell else pd.Series(True, index=out.index)
+        if self.min_cell:
+            from ipsreport.disclosed.catalogue import trajectory_code
+
+            keep = pd.Series([self.shown(q_cell(f"paired.{score}", TRAJECTORY, trajectory_code(s, e)))
+                              for s, e in zip(out["start"], out["end"])], index=out.index, dtype=bool)
+        else:
+            keep = pd.Series(True, index=out.index)
         shown = out[keep].reset_index(drop=True)
         shown.attrs["hidden"] = bool((~keep).any())
         return shown
@@ -264,7 +332,7 @@ class Disclosed:
     @cached_property
     def who5_bands(self) -> pd.DataFrame:
         """WHO-5 bands at start and end, protected per time point."""
-        return self._counts(mh.summarise_who5_bands(self.ed), by="time")
+        return self._counts("who5_bands", mh.summarise_who5_bands, by="time")
 
     # -- chapter 7 and Bilag 5 ---------------------------------------------
 
@@ -286,7 +354,9 @@ class Disclosed:
         if ci_method in self._regressions:
             return self._regressions[ci_method]
         result = fit_regression(self.ed, ci_method=ci_method)
-        small = bool(self.min_cell) and min(result.events, result.n - result.events) < self.min_cell
+        small = bool(self.min_cell) and (min(result.events, result.n - result.events) < self.min_cell
+                                         or not self.shown(q_cell("regression", OUTCOME, 1))
+                                         or not self.shown(q_size("regression")))
         if small:
             terms = result.terms.copy()
             for column in ("coef", "se", "odds_ratio", "ci_low", "ci_high", "p"):
@@ -300,17 +370,17 @@ class Disclosed:
     @cached_property
     def experience(self) -> pd.DataFrame:
         """Bilag 5: experience of the programme."""
-        return self._counts(sp.summarise_experience(self.ed))
+        return self._counts("experience", sp.summarise_experience)
 
     @cached_property
     def statements(self) -> pd.DataFrame:
         """Bilag 5: statements."""
-        return self._counts(sp.summarise_statements(self.ed))
+        return self._counts("statements", sp.summarise_statements)
 
     @cached_property
     def effect(self) -> pd.DataFrame:
         """Bilag 5: overall effect."""
-        return self._counts(sp.summarise_effect(self.ed))
+        return self._counts("effect", sp.summarise_effect)
 
     # -- fidelity appendix ----------------------------------------------------
 
@@ -374,18 +444,46 @@ class Disclosed:
 
     @cached_property
     def audit(self) -> pd.DataFrame:
-        """The reproduction audit; computed values resting on small counts are missing."""
-        from ipsreport.audit import summarise_audit
+        """The reproduction audit as Bilag 7 may print it.
 
-        frame = summarise_audit(self.ed)
-        if not self.min_cell:
-            frame["suppressed"] = False
-            return frame
-        small = [any(disclosure.is_small(c, self.min_cell) for c in counts) for counts in frame["counts"]]
-        frame["suppressed"] = small
-        for column in ("reproduced", "difference"):
-            frame[column] = frame[column].astype(float).mask(frame["suppressed"])
-        return frame
+        A computed count or share is a published number like any other: it is
+        shown when the plan shows the quantity it counts (so the appendix
+        hides what the chapters hide). The verdict of a hidden value is still
+        stated where the other published numbers imply it (every value they
+        allow gets that verdict, :func:`~ipsreport.disclosed.audit_keys.verdict_implied`);
+        otherwise it is hidden too (status ``"hidden"``, ``within`` missing).
+        Values that are no count (means, youngest, p-values) are hidden when
+        they rest on a small count, with their verdict.
+        """
+        from ipsreport.disclosed.released import protected_audit
+
+        return protected_audit(self)
+
+    # -- the ledger: everything published, for the audit ----------------------
+
+    def frames(self) -> dict:
+        """Every protected frame, keyed as :func:`ipsreport.disclosed.catalogue.book_entries` reads them."""
+        from ipsreport.disclosed.released import book_frames
+
+        return book_frames(self)
+
+    def ledger(self, site=None):
+        """Every number this book publishes, with the structure a reader knows (:class:`~ipsreport.disclosed.ledger.Ledger`)."""
+        from ipsreport.disclosed.released import book_ledger
+
+        return book_ledger(self, site)
+
+    def verify(self) -> None:
+        """Audit what the book publishes (:func:`ipsreport.disclosed.released.verify`).
+
+        Raises
+        ------
+        ipsreport.disclosed.plan.DisclosureAuditError
+            Naming the count and the published numbers that pin it down.
+        """
+        from ipsreport.disclosed.released import verify
+
+        verify(self)
 
 
 def disclosed(ed) -> Disclosed:

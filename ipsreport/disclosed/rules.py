@@ -10,12 +10,15 @@ two-group comparison (counts, means and the tests computed from them).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from ipsreport import disclosure
 
-__all__ = ["protect_counts", "pool_cells", "paired_trajectories", "hide_stats", "protect_comparison"]
+__all__ = ["protect_counts", "pool_cells", "paired_trajectories", "hide_stats", "protect_comparison",
+           "DisclosedRegression"]
 
 
 def protect_counts(frame: pd.DataFrame, min_cell: int, by: str | list[str] | None = "variable",
@@ -88,7 +91,9 @@ def pool_cells(protected: pd.DataFrame, variable: str, codes) -> dict:
     if missing:
         raise KeyError(f"{variable}: codes {sorted(missing)} not in summary")
     if bool(rows["base_suppressed"].any()):
-        return {"n": pd.NA, "base": pd.NA, "pct": float("nan"), "suppression": "base"}
+        # "base" only when the base is small; a base hidden to protect another count is no small number.
+        small = bool((rows["suppression"] == "base").any())
+        return {"n": pd.NA, "base": pd.NA, "pct": float("nan"), "suppression": "base" if small else "secondary"}
     cells = rows[rows["code"].isin(codes)]
     base = int(rows["base"].iloc[0])
     hidden = [x for x in cells["suppression"] if x]
@@ -190,3 +195,19 @@ def protect_comparison(frame: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     out["suppressed"] = out["suppressed"].astype(bool)
     out["base_suppressed"] = out["base_suppressed"].astype(bool)
     return out
+
+
+@dataclass(frozen=True)
+class DisclosedRegression:
+    """Table 9 as outputs may show it.
+
+    Attributes
+    ----------
+    result : RegressionResult
+        The fit; its ``terms`` hold no estimates when ``withheld``.
+    withheld : bool
+        An outcome group is below the rule: the model is not shown.
+    """
+
+    result: object
+    withheld: bool

@@ -85,8 +85,11 @@ class Fact:
                 return "ingen"  # a share of nobody: no answers to count
             return fmt.pct(self.value, self.decimals, self.strip_zeros)
         if self.kind == "of":
-            if self.suppression == "base" or (self.suppression and pd.isna(self.base)):
+            if self.suppression == "base":
                 return f"{HIDDEN_COUNT} ud af under {fmt.count(min_cell)}"
+            if self.suppression and (self.base is None or pd.isna(self.base)):
+                # A base hidden to protect another count is no small number: "under 3" would be untrue.
+                return f"{HIDDEN_COUNT} ud af {HIDDEN_COUNT}"
             if self.suppression == "primary":
                 return f"{label(min_cell)} ud af {fmt.count(self.base)}"
             if self.suppression:

@@ -32,8 +32,10 @@ def protected_count(n) -> Fact:
 def age_over20(f, kind: str) -> Fact:
     """Respondents over 20 years old (the disclosed age summary carries its own suppression)."""
     age = f._summary(AGE).iloc[0]
-    return from_pool({"n": age["over20_n"], "base": int(age["n"]), "pct": float(age["over20_pct"]),
-                      "suppression": age["over20_suppression"]}, kind)
+    # The number who gave their age as the layer lets it be printed (missing where it is hidden).
+    base = age["over20_base"]
+    return from_pool({"n": age["over20_n"], "base": pd.NA if pd.isna(base) else int(base),
+                      "pct": float(age["over20_pct"]), "suppression": age["over20_suppression"]}, kind)
 
 
 def words_of(f, p: dict) -> Fact:
@@ -77,7 +79,10 @@ def decimals(score: str) -> int:
 
 
 def paired_n(f, score: str) -> Fact:
-    n = int(paired(f, score)["n"])
+    n = paired(f, score)["n"]
+    if pd.isna(n):  # hidden by the disclosure layer to protect another count
+        return Fact(None, "count", suppression="secondary")
+    n = int(n)
     return Fact(n, "count", suppression="primary" if disclosure.is_small(n, f._min_cell) else "")
 
 

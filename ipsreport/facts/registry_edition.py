@@ -205,4 +205,9 @@ FACTS = (
              doc="Den dag, rapporten blev dannet"),
     computed("min_cell", lambda f: Fact(f._min_cell, "text", text=disclosure.describe_rule(f._min_cell)),
              kind="text", rule="the rule itself", doc="Reglen for små tal, der gælder i denne udgave"),
+    computed("min_cell_sentence",
+             lambda f: Fact(f._min_cell, "text",
+                            text=disclosure.rule_sentence(f._min_cell, bool(getattr(f._ed, "twin", False)))),
+             kind="text", rule="the rule itself",
+             doc="Reglen for små tal i denne udgave, som en sætning (kolofon og bilaget om data og metode)"),
 )

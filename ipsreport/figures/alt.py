@@ -32,9 +32,9 @@ def _paired_alt(ed, score: str) -> str:
     spec = SCORES[score]
     protected = disclosed(ed)
     row = protected.paired(score).iloc[0]
-    n = int(row["n"])
     if row["withheld"]:
         return WITHHELD_FIGURE.format(m=fmt.count(protected.min_cell))
+    n = int(row["n"])
     if n == 0:
         return f"Figur uden data: ingen unge har en {spec.short} både ved start og afslutning."
     d = spec.decimals

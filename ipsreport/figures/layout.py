@@ -58,8 +58,9 @@ def pct_formatter() -> FuncFormatter:
 
 
 
-WITHHELD_FIGURE = ("Figuren vises ikke, fordi den bygger på færre end {m} unge. Små tal kan afsløre, "
-                   "hvem de handler om (diskretionsreglen).")
+WITHHELD_FIGURE = ("Figuren vises ikke, fordi den bygger på færre end {m} unge eller sammen med rapportens "
+                   "øvrige tal ville afsløre et antal under {m}. Små tal kan afsløre, hvem de handler om "
+                   "(diskretionsreglen).")
 
 
 def withheld_figure(min_cell: int) -> Figure:

@@ -218,6 +218,8 @@ def write_twin(out_dir: str | Path = SYNTHETIC_DIR, seed: int = DEFAULT_SEED, it
     -------
     dict
         File name -> written path. The same seed gives byte-identical files.
+        Written to ``data/synthetic``, the package's list of the twin's
+        checksums (:mod:`ipsreport.synth.checksums`) is rewritten too.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -250,4 +252,9 @@ def write_twin(out_dir: str | Path = SYNTHETIC_DIR, seed: int = DEFAULT_SEED, it
     path = out / "manifest.yml"
     path.write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True), encoding="utf-8")
     written[path.name] = path
+    if out.resolve() == Path(SYNTHETIC_DIR).resolve():
+        # The package recognises the twin by these bytes (ipsreport.manifest), never by the manifest.
+        from ipsreport.synth.checksums import write_checksums
+
+        write_checksums()
     return written

@@ -89,33 +89,46 @@ def codebook_download_frame(codebook) -> pd.DataFrame:
 
 
 def tab_sources(ed) -> ReportTable:
-    """Reproduktion: the data files read, with rows and SHA-256 checksums."""
-    from ipsreport.paths import PROJECT_DIR
+    """Reproduktion: the data files read, with rows and SHA-256 checksums.
 
+    A file's rows are persons for the registry and the two surveys: they
+    are counts like any other and come from the disclosure layer (hidden
+    below the rule, printed »–«). A path is printed only for the project's
+    own data folder (``data/``); any other folder, including the cache a
+    site book's data are split into, is somebody's machine, and only the
+    file's name is printed.
+    """
+    from ipsreport.paths import DATA_DIR, PROJECT_DIR
+
+    counts = disclosed(ed).registry_counts
     rows = []
     for src in getattr(ed, "sources", []) or []:
         path = Path(getattr(src, "path", ""))
-        # Inside the project the path says which shipped file it is; outside
-        # it is somebody's local folder, which has no place in a publication.
         try:
+            path.resolve().relative_to(DATA_DIR)
             shown = str(path.resolve().relative_to(PROJECT_DIR))
         except (OSError, ValueError):
             shown = path.name
         name = getattr(src, "name", "")
         data = getattr(ed, name, None)
+        if name in counts.index:  # persons: as the layer lets them be printed
+            n = counts.loc[name, "n"]
+            count = None if pd.isna(n) else int(n)
+        else:  # reviews of a site's practice, not persons
+            count = len(data) if isinstance(data, pd.DataFrame) else None
         rows.append(
             {
                 "file": shown,
                 "dataset": ed.codebook.datasets[name].label if name in ed.codebook.datasets else name,
                 "format": str(getattr(src, "format", "")),
-                "rows": len(data) if isinstance(data, pd.DataFrame) else None,
+                "rows": count,
                 "sha256": str(getattr(src, "sha256", "")),
             }
         )
     frame = pd.DataFrame(rows, columns=["file", "dataset", "format", "rows", "sha256"]).astype({"rows": "Int64"})
     table = gt_table(frame, "sources", first_width=None)
     # great-tables writes the counts in the table's Danish locale ("1.234"), as fmt.count does.
-    table = table.fmt_integer(columns="rows").sub_missing(columns="rows", missing_text="")
+    table = table.fmt_integer(columns="rows").sub_missing(columns="rows", missing_text=fmt.MISSING)
     table = table.cols_label(file="Fil", dataset="Datasæt", format="Format", rows="Rækker", sha256="SHA-256")
     table = table.cols_width({"file": "27%", "dataset": "19%", "format": "9%", "rows": "9%", "sha256": "36%"})
     table = table.cols_align("right", columns=["rows"])

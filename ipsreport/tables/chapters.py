@@ -55,9 +55,11 @@ def tab_background(ed) -> ReportTable:
     """Tabel 2: gender, age, education and work experience at start."""
     min_cell = min_cell_of(ed)
     summary = disclosed(ed).background
-    n_respondents = len(ed.baseline)
-    if disclosure.is_small(n_respondents, min_cell):
+    # The number of respondents as the disclosure layer lets it be printed (a site book may hide it).
+    respondents = disclosed(ed).registry_counts.loc["baseline"]
+    if respondents["suppression"] in ("primary", "base"):
         return downloadable(withheld_table("background", min_cell), None)
+    n_respondents = None if pd.isna(respondents["n"]) else int(respondents["n"])
     counts = summary[summary["code"].notna()]
     marked = n_pct_cells(counts, min_cell)
     cells = summary["category"].astype(str).to_frame()
@@ -66,16 +68,19 @@ def tab_background(ed) -> ReportTable:
     ages = summary["code"].isna()
     cells.loc[ages, "cell"] = [fmt.MISSING if pd.isna(v) else f"{fmt.num(v, 0)} år" for v in summary.loc[ages, "value"]]
     groups = []
-    for section, base in zip(summary["section"], summary["base"]):
+    for section, base, why in zip(summary["section"], summary["base"], summary["suppression"]):
         # Say so where a section rests on fewer answers than the table's N.
-        if pd.isna(base):
+        if pd.isna(base) and why == "base":
             groups.append(f"{section} (besvaret af under {fmt.count(min_cell)})")
+        elif pd.isna(base):
+            groups.append(section)  # hidden to protect another count: no number, and no "under"
         else:
             groups.append(section if int(base) == n_respondents else f"{section} (besvaret af {fmt.count(base)})")
     cells["section"] = groups
     table = gt_table(cells, "background", first_width="65%", rowname_col="category", groupname_col="section")
     table = table.cols_label(cell="Total").tab_stubhead("Baggrundsforhold")
-    table = table.tab_spanner(keep_together(base_label(n_respondents)), columns=["cell"])
+    spanner = base_label(n_respondents) if n_respondents is not None else f"N: {fmt.MISSING}"
+    table = table.tab_spanner(keep_together(spanner), columns=["cell"])
     table = table.cols_align("right", columns=["cell"])
     table = add_notes(table, [suppression_note(min_cell, marked), rounding_note(counts)])
     data, titles = tidy_counts(summary, "category", "Kategori", extra={"section": "Baggrundsforhold"})

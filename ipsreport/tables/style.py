@@ -42,9 +42,10 @@ __all__ = [
 REGISTRY_NOTE = "* De viste data er baseret på IPS UNG’s egne projektregistreringer."
 MULTI_NOTE = "* Det har været muligt at markere flere svar."
 SUPPRESSION_NOTE = ("Antal under {m} vises som »<{m}«, og andele beregnet på dem vises ikke (»–«). "
-                    "Hvor en skjult værdi kunne udledes af totalen, er også den næstmindste værdi skjult (»–«).")
-WITHHELD_NOTE = ("Tabellen vises ikke, fordi den bygger på færre end {m} unge. Små tal kan afsløre, "
-                 "hvem de handler om (diskretionsreglen, se afsnittet om data og metode).")
+                    "Hvor en skjult værdi ellers kunne regnes ud af rapportens øvrige tal, er flere værdier skjult (»–«).")
+WITHHELD_NOTE = ("Tabellen vises ikke, fordi den bygger på færre end {m} unge eller sammen med rapportens øvrige "
+                 "tal ville afsløre et antal under {m}. Små tal kan afsløre, hvem de handler om (diskretionsreglen, "
+                 "se afsnittet om data og metode).")
 
 
 NBSP = "\u00a0"

@@ -1,0 +1,55 @@
+"""The render's gate: a book from which a small count can be worked out is not written.
+
+:func:`audit_before_render` runs in the command before any chapter: it
+builds the edition once, makes the suppression plan and audits everything the
+book will publish (:meth:`ipsreport.disclosed.Disclosed.verify`), then keeps the audited plan
+for the chapters' kernels (:mod:`ipsreport.disclosed.site_plan`). The CLI
+turns a :class:`~ipsreport.disclosed.plan.DisclosureAuditError` into its
+Danish message and exit code 7; nothing is rendered.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["audit_before_render"]
+
+
+def audit_before_render(data_dir: Path, settings, report) -> int:
+    """Audit the book of ``data_dir`` under ``settings``; returns the rule in force.
+
+    Parameters
+    ----------
+    data_dir : Path
+    settings : Settings
+        As resolved for the render.
+    report : ValidationReport
+        The validation the command made already: the audit reads its
+        frames. An object without frames (a test's stand-in for the
+        validation) is not audited, and ``-1`` is returned.
+
+    Returns
+    -------
+    int
+        ``min_cell`` in force (``0``: nothing to audit).
+
+    Raises
+    ------
+    ipsreport.disclosed.plan.DisclosureAuditError
+        Naming the small count and the published numbers that give it away.
+    """
+    from ipsreport.book import default_cache_dir
+    from ipsreport.disclosed.layer import disclosed
+    from ipsreport.disclosed.site_plan import write_plan
+    from ipsreport.edition import edition
+    from ipsreport.verdicts import shared_path
+
+    if not hasattr(report, "frames"):
+        return -1
+    ed = edition(data_dir, settings, report=report)
+    if ed.settings.min_cell:
+        protected = disclosed(ed)
+        protected.verify()
+        # The kernels publish exactly this audited plan (read back by Disclosed.plan).
+        write_plan(shared_path(Path(data_dir), default_cache_dir()), ed.settings, protected.plan)
+    return int(ed.settings.min_cell)
