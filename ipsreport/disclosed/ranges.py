@@ -277,11 +277,19 @@ def _share_optimum(num, den, rows, fixed, sign: float) -> float:
 
 
 def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None) -> list[Failure]:
-    """Every small count whose feasible range is narrower than ``min_cell``.
+    """Every small count the published numbers pin down more closely than the rule allows.
+
+    A small count (``0 < n < min_cell``) is safe when its feasible range is
+    at least ``min_cell`` wide, or when it still holds every value from 1 to
+    ``min_cell - 1``: a reader then learns at most what ``"<3"`` says, which
+    the rule itself prints. Anything narrower discloses it: "exactly 2", or
+    "1 or 2" where the rule would have said nothing.
 
     Parameters
     ----------
     ledger : Ledger
+        Its entries include what the marks of hidden numbers say
+        (:func:`ipsreport.disclosed.plan.marks`).
     min_cell : int
         The rule; ``0`` audits nothing.
     solver : Solver, optional
@@ -290,7 +298,7 @@ def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None) -> list[F
     Returns
     -------
     list of Failure
-        Empty when no small count can be narrowed down below the rule.
+        Empty when no small count can be narrowed down.
     """
     if not min_cell:
         return []
@@ -298,6 +306,6 @@ def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None) -> list[F
     failures = []
     for key in ledger.sensitive(min_cell):
         low, high = solver.range(key, ledger.truth[key], min_cell)
-        if high - low < min_cell:
+        if high - low < min_cell and (low > 1 or high < min_cell - 1):
             failures.append(Failure(key, ledger.truth[key], low, high, solver.entries_of(key)))
     return failures
