@@ -62,7 +62,7 @@ class Plan:
             return all(self.shows(h) for h in handle[1])
         if kind == "share":
             return self.shows(handle[1]) and self.shows(handle[2])
-        if kind == "printed":  # printed whenever it is not small: nothing the plan may hide
+        if kind in ("printed", "mark"):  # printed whenever it is not small, or a mark: nothing the plan may hide
             return True
         return handle not in self.hidden
 
@@ -103,7 +103,7 @@ def _atoms(handle: tuple):
     elif kind == "share":
         yield from _atoms(handle[1])
         yield from _atoms(handle[2])
-    elif kind != "printed":
+    elif kind not in ("printed", "mark"):
         yield handle
 
 
@@ -166,7 +166,8 @@ def marks(plan: Plan, truth: dict, min_cell: int, candidates: list[Entry]) -> li
             continue
         small = value < min_cell
         row = Row(((handle[1], 1.0),), 1.0 if small else float(min_cell), float(min_cell - 1) if small else None)
-        entries.append(Entry(f"mærket {'<' + str(min_cell) if small else '–'}", ("printed", handle[1]), (row,)))
+        entries.append(Entry(f"mærket {'<' + str(min_cell) if small else '–'}",
+                             ("mark", handle[1], "small" if small else "large"), (row,)))
     return entries
 
 

@@ -280,16 +280,15 @@ def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None) -> list[F
     """Every small count the published numbers pin down more closely than the rule allows.
 
     A small count (``0 < n < min_cell``) is safe when its feasible range is
-    at least ``min_cell`` wide, or when it still holds every value from 1 to
-    ``min_cell - 1``: a reader then learns at most what ``"<3"`` says, which
-    the rule itself prints. Anything narrower discloses it: "exactly 2", or
-    "1 or 2" where the rule would have said nothing.
+    at least ``min_cell`` wide, or when the numbers say no more of it than
+    the rule's own marks do (:func:`ipsreport.disclosed.plan.marks`: a
+    ``"<3"`` says 1 to ``min_cell - 1``, and of "<3 pairs" every subgroup is
+    small too): its range is then that of the marks and the structure alone.
 
     Parameters
     ----------
     ledger : Ledger
-        Its entries include what the marks of hidden numbers say
-        (:func:`ipsreport.disclosed.plan.marks`).
+        Its entries include the marks of hidden numbers.
     min_cell : int
         The rule; ``0`` audits nothing.
     solver : Solver, optional
@@ -303,9 +302,15 @@ def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None) -> list[F
     if not min_cell:
         return []
     solver = solver or Solver(ledger, ledger.entries)
+    inherent = None
     failures = []
     for key in ledger.sensitive(min_cell):
         low, high = solver.range(key, ledger.truth[key], min_cell)
-        if high - low < min_cell and (low > 1 or high < min_cell - 1):
+        if high - low >= min_cell:
+            continue
+        if inherent is None:  # what the marks and the structure alone say (shared cache: cheap)
+            inherent = Solver(ledger, [e for e in ledger.entries if e.handle[0] == "mark"], solver._cache)
+        low0, high0 = inherent.range(key)
+        if low > low0 or high < high0:
             failures.append(Failure(key, ledger.truth[key], low, high, solver.entries_of(key)))
     return failures
