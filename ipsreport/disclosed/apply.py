@@ -16,20 +16,23 @@ from ipsreport import disclosure
 __all__ = ["mark", "suppression_of"]
 
 
-def suppression_of(n, shown: bool, base_shown: bool, min_cell: int, base=None) -> str:
+def suppression_of(n, shown: bool, base_shown: bool, min_cell: int, base=None, marks: bool = True) -> str:
     """Why a value is hidden: ``"base"`` (its group's base is small), ``"primary"`` (small), ``"secondary"`` or ``""``.
 
     A base hidden although it is not small (to protect a count of another
     book or table) makes its cells ``"secondary"``: "under 3" would be untrue.
+    Without ``marks`` (a site book, read beside the cohort's and the other
+    sites') every hidden value is ``"secondary"`` and prints ``"–"``: there a
+    ``"<3"`` beside a ``"–"`` could be subtracted from the cohort's count.
     """
     if not base_shown:
-        return "secondary" if base is not None and not pd.isna(base) and base >= min_cell else "base"
+        return "secondary" if not marks or (base is not None and not pd.isna(base) and base >= min_cell) else "base"
     if shown:
         return ""
-    return "primary" if disclosure.is_small(n, min_cell) else "secondary"
+    return "primary" if marks and disclosure.is_small(n, min_cell) else "secondary"
 
 
-def mark(frame: pd.DataFrame, counts: list, bases: list, plan, min_cell: int) -> pd.DataFrame:
+def mark(frame: pd.DataFrame, counts: list, bases: list, plan, min_cell: int, marks: bool = True) -> pd.DataFrame:
     """The frame with the plan applied.
 
     Parameters
@@ -42,6 +45,8 @@ def mark(frame: pd.DataFrame, counts: list, bases: list, plan, min_cell: int) ->
         for a row that is no count (left as it is).
     plan : Plan
     min_cell : int
+    marks : bool
+        Print small hidden counts as ``"<3"`` (see :func:`suppression_of`).
 
     Returns
     -------
@@ -60,7 +65,7 @@ def mark(frame: pd.DataFrame, counts: list, bases: list, plan, min_cell: int) ->
         s, bs = plan.shows(q.handle), plan.shows(b.handle)
         shown.append(s and bs)
         base_shown.append(bs)
-        reasons.append(suppression_of(n, s, bs, min_cell, base))
+        reasons.append(suppression_of(n, s, bs, min_cell, base, marks))
     hidden = pd.Series([not s for s in shown], index=out.index)
     base_hidden = pd.Series([not s for s in base_shown], index=out.index)
     out["suppressed"] = hidden

@@ -160,7 +160,8 @@ def _counted(entries, name, frame, codebook, site) -> None:
         if q is None:
             continue
         code = q.keys[0][4] if q.keys[0][0] == "cell" and len(q.keys) == 1 else ""
-        _count(entries, f"{where}, {label} {code}".rstrip(), q, n)
+        # A row is printed only with its base (a group whose base is hidden is withheld whole, empty cells too).
+        _count(entries, f"{where}, {label} {code}".rstrip(), Quantity(q.keys, ("share", q.handle, base.handle)), n)
         if base.handle not in seen:
             seen.add(base.handle)
             _count(entries, f"{where}, {label} (N)", base, b)
@@ -298,8 +299,10 @@ def fill_structure(ledger: Ledger, books: dict, codebook) -> None:
                 ledger.truth[("cell", site, population, variable, code)] = int(counts.get(code, 0))
         for name in ledger.populations:
             ledger.truth[("size", site, name)] = population_size(ed, name, extra)
-    # Only persons of the registry answer a survey.
+    # Only persons of the registry answer a survey (the validation's cross-file rule; a stand-in may break it).
     for site in books:
         for survey in ("baseline", "followup"):
             if survey in ledger.populations and _REGISTRY in ledger.populations:
-                ledger.links.append(Row(((("size", site, survey), 1.0), (("size", site, _REGISTRY), -1.0)), None, 0.0))
+                inner, outer = ("size", site, survey), ("size", site, _REGISTRY)
+                if ledger.truth.get(inner, 0) <= ledger.truth.get(outer, 0):
+                    ledger.links.append(Row(((inner, 1.0), (outer, -1.0)), None, 0.0))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ipsreport.disclosed.catalogue import book_entries, fill_structure
 from ipsreport.disclosed.ledger import Ledger
-from ipsreport.disclosed.plan import Plan, fix_all, make_plan, relabel, released
+from ipsreport.disclosed.plan import Plan, fix_all, make_plan, marks, relabel, released
 from ipsreport.disclosed.ranges import Solver, audit
 from ipsreport.disclosed.site_plan import write_site_plan
 from ipsreport.disclosed.unprotected import candidate_ledger, derived_counts, unprotected_frames
@@ -53,7 +53,8 @@ def joint_plans(whole, sites: dict, min_cell: int, final: dict | None = None) ->
         return extra
     codebook = whole.codebook
     whole_ledger, whole_candidates = candidate_ledger(whole)
-    fixed = released(whole_candidates, make_plan(whole_ledger, whole_candidates, min_cell))
+    whole_plan = make_plan(whole_ledger, whole_candidates, min_cell)
+    fixed = [*released(whole_candidates, whole_plan), *marks(whole_plan, whole_ledger.truth, min_cell, whole_candidates)]
     frames = {name: unprotected_frames(ed) for name, ed in sites.items()}
     own = {name: candidate_ledger(ed, frames[name]) for name, ed in sites.items()}
     named = {name: book_entries(frames[name], codebook, name) for name in sites}
@@ -64,17 +65,19 @@ def joint_plans(whole, sites: dict, min_cell: int, final: dict | None = None) ->
     cache: dict = {}
     own_cache: dict = {name: {} for name in sites}  # each site's ranges, kept between rounds
     while True:
-        plans = {name: make_plan(own[name][0], own[name][1], min_cell, start=extra[name], cache=own_cache[name])
-                 for name in sites}
-        joint = Plan({relabel(h, name) for name, p in plans.items() for h in p.hidden})
-        ledger.entries = [*fixed, *released([e for c in named.values() for e in c], joint)]
+        plans = {name: make_plan(own[name][0], own[name][1], min_cell, start=extra[name], cache=own_cache[name],
+                                 marked=False) for name in sites}
+        joint = Plan({relabel(h, name) for name, p in plans.items() for h in p.hidden}, truth=ledger.truth)
+        # Site books print every hidden value as "–" (Disclosed.marks): only the cohort's book carries marks.
+        site_candidates = [e for c in named.values() for e in c]
+        ledger.entries = [*fixed, *released(site_candidates, joint)]
         solver = Solver(ledger, ledger.entries, cache)
         failures = audit(ledger, min_cell, solver)
         if not failures:
             if final is not None:
                 final.update(plans)
             return extra
-        fix_all(failures, joint, ledger, {None}, min_cell)
+        fix_all(failures, joint, ledger, {None}, min_cell, zeros=True)  # site books carry no marks
         for handle in joint.hidden:
             site = _site_of(handle)
             if site is not None:

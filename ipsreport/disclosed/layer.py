@@ -53,6 +53,9 @@ class Disclosed:
     def __init__(self, ed) -> None:
         self.ed = ed
         self.min_cell = disclosure.get_min_cell(ed)
+        #: Whether small hidden counts print "<3": not in a site book (ipsreport.sites writes ``site`` in its
+        #: manifest), which a reader holds beside the cohort's book and the other sites'.
+        self.marks = not (getattr(ed, "manifest", None) or {}).get("site")
         self._paired: dict[str | None, pd.DataFrame] = {}
         self._regressions: dict[str | None, DisclosedRegression] = {}
         #: Feasible ranges computed for the plan, reused by the appendix's verdicts and :meth:`verify`.
@@ -83,7 +86,8 @@ class Disclosed:
         if handed is not None:  # made and audited by the command's gate for exactly these data and settings
             return handed
         ledger, candidates = self.candidates
-        return make_plan(ledger, candidates, self.min_cell, start=read_site_plan(self.ed), cache=self.range_cache)
+        return make_plan(ledger, candidates, self.min_cell, start=read_site_plan(self.ed), cache=self.range_cache,
+                         marked=self.marks)
 
     @cached_property
     def candidates(self):
@@ -101,7 +105,12 @@ class Disclosed:
         # The summaries made for the plan when they were; else only this one.
         frame = self.unprotected[name] if "unprotected" in self.__dict__ else compute(self.ed)
         counts, bases = frame_quantities(name, frame, self.ed.codebook)
-        return mark(frame, counts, bases, self.plan, self.min_cell)
+        return mark(frame, counts, bases, self.plan, self.min_cell, self.marks)
+
+    @property
+    def small_label(self) -> str:
+        """The suppression a small count prints with: ``"primary"`` (``"<3"``), or ``"secondary"`` in a site book."""
+        return "primary" if self.marks else "secondary"
 
     def shown(self, quantity) -> bool:
         """Whether the plan publishes a :class:`~ipsreport.disclosed.quantities.Quantity` (always, with the rule off)."""
@@ -132,7 +141,7 @@ class Disclosed:
         base_shown, shown = self.shown(answered), self.shown(over)
         hidden = not (shown and base_shown)
         frame["over20_suppression"] = suppression_of(frame["over20_n"].iloc[0], shown, base_shown, self.min_cell,
-                                                     frame["n"].iloc[0])
+                                                     frame["n"].iloc[0], self.marks)
         frame["over20_n"] = frame["over20_n"].astype("Int64").mask(pd.Series([hidden], index=frame.index))
         frame["over20_pct"] = frame["over20_pct"].astype(float).mask(pd.Series([hidden], index=frame.index))
         # The number who gave their age, as Table 2 and the text may print it.

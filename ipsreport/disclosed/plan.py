@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ipsreport.disclosed.ledger import MISSING, Entry, Ledger, describe_key
+from ipsreport.disclosed.ledger import MISSING, Entry, Ledger, Row, describe_key
 from ipsreport.disclosed.ranges import Failure, Solver, audit
 
-__all__ = ["Plan", "DisclosureAuditError", "make_plan", "released", "handle_value", "fix_failure", "fix_all", "relabel"]
+__all__ = ["Plan", "DisclosureAuditError", "make_plan", "released", "marks", "handle_value", "fix_failure", "fix_all",
+           "relabel"]
 
 
 class DisclosureAuditError(ValueError):
@@ -40,9 +41,19 @@ class DisclosureAuditError(ValueError):
 
 @dataclass
 class Plan:
-    """The handles hidden (see :class:`~ipsreport.disclosed.ledger.Entry`); everything else is shown."""
+    """The handles hidden (see :class:`~ipsreport.disclosed.ledger.Entry`); everything else is shown.
+
+    Attributes
+    ----------
+    hidden : set
+    truth : dict, optional
+        The true counts, when the plan is being made: a hidden base then
+        leaves its empty cells shown (a "–" is never an empty cell, so it
+        says "at least the rule", see :func:`marks`).
+    """
 
     hidden: set = field(default_factory=set)
+    truth: dict | None = field(default=None, repr=False, compare=False)
 
     def shows(self, handle: tuple) -> bool:
         """Whether a number with this handle is published."""
@@ -51,7 +62,7 @@ class Plan:
             return all(self.shows(h) for h in handle[1])
         if kind == "share":
             return self.shows(handle[1]) and self.shows(handle[2])
-        if kind == "printed":  # printed whenever it is not small: nothing the plan may hide
+        if kind in ("printed", "mark"):  # printed whenever it is not small, or a mark: nothing the plan may hide
             return True
         return handle not in self.hidden
 
@@ -61,7 +72,9 @@ class Plan:
         if handle[0] == "total":
             _, population, variable, codes, site = handle
             for code in codes:
-                self.hidden.add(("cell", ("cell", site, population, variable, code)))
+                key = ("cell", site, population, variable, code)
+                if self.truth is None or self.truth.get(key, 0) != 0:
+                    self.hidden.add(("cell", key))
 
 
 def handle_value(handle: tuple, truth: dict) -> int:
@@ -90,7 +103,7 @@ def _atoms(handle: tuple):
     elif kind == "share":
         yield from _atoms(handle[1])
         yield from _atoms(handle[2])
-    elif kind != "printed":
+    elif kind not in ("printed", "mark"):
         yield handle
 
 
@@ -111,6 +124,55 @@ def relabel(handle: tuple, site) -> tuple:
 def released(candidates: list[Entry], plan: Plan) -> list[Entry]:
     """The entries the plan publishes."""
     return [e for e in candidates if plan.shows(e.handle)]
+
+
+def marks(plan: Plan, truth: dict, min_cell: int, candidates: list[Entry]) -> list[Entry]:
+    """What the marks of hidden numbers say.
+
+    A hidden cell (or head count) printed beside a shown base reads ``"<3"``
+    when it is small (it then lies between 1 and ``min_cell - 1``) and
+    ``"–"`` otherwise (it is then at least ``min_cell``: an empty cell is
+    never hidden where its base is shown); the number of pairs of chapter 6
+    and of Table 9's analysis read ``"<3"`` on their own. These are published
+    statements: the audit holds them against everything else, as a reader
+    can. A cell of a group whose base is hidden carries no mark (the table is
+    withheld), and a hidden base reads "et skjult antal", which says nothing.
+
+    Parameters
+    ----------
+    plan : Plan
+    truth : dict
+    min_cell : int
+    candidates : list of Entry
+        Every number the book could publish: a count's shares say which base
+        it is printed beside.
+
+    Returns
+    -------
+    list of Entry
+        One per marked count with a true value above 0.
+    """
+    beside: dict = {}
+    for entry in candidates:
+        if entry.handle[0] == "share" and entry.handle[1][0] in ("cell", "size"):
+            beside.setdefault(entry.handle[1], []).append(entry.handle[2])
+    entries = []
+    for handle in sorted(plan.hidden, key=str):
+        if handle[0] not in ("cell", "size"):
+            continue
+        value = handle_value(handle, truth)
+        alone = handle[0] == "size" and handle[1][2].startswith(_PRINTED_ALONE)
+        if value <= 0 or not (alone or any(plan.shows(base) for base in beside.get(handle, ()))):
+            continue
+        small = value < min_cell
+        row = Row(((handle[1], 1.0),), 1.0 if small else float(min_cell), float(min_cell - 1) if small else None)
+        entries.append(Entry(f"mærket {'<' + str(min_cell) if small else '–'}",
+                             ("mark", handle[1], "small" if small else "large"), (row,)))
+    return entries
+
+
+#: Populations whose size the text prints on its own, "<3" when small (chapter 6's pairs, Table 9's analysis).
+_PRINTED_ALONE = ("paired.", "regression")
 
 
 def _primary(candidates: list[Entry], truth: dict, min_cell: int, plan: Plan, fixed_sites) -> None:
@@ -156,7 +218,6 @@ def _rank(atom: tuple, failure: Failure, truth: dict):
     kind = atom[0]
     value = handle_value(atom, truth)
     if value == 0:
-        # A zero is no complement ("nobody" protects no-one): last, for what only another book's zero pins down.
         return (5, 0, str(atom))
     if kind == "cell":
         same = atom[1][1:4] == failure.key[1:4]
@@ -185,24 +246,37 @@ def _same_as_size(atom: tuple, ledger: Ledger) -> list[tuple]:
     return same
 
 
-def fix_failure(failure: Failure, plan: Plan, ledger: Ledger, fixed_sites) -> bool:
-    """Hide the best number among those that pin ``failure`` down; False when none may be hidden."""
+def fix_failure(failure: Failure, plan: Plan, ledger: Ledger, fixed_sites, zeros: bool = False) -> bool:
+    """Hide the best number among those that pin ``failure`` down; False when none may be hidden.
+
+    An empty cell is hidden only with ``zeros`` (a book without marks, see
+    :func:`marks`), and only last: where everybody of a small site answered
+    alike, its shown zeros are what give the others away.
+    """
     truth = ledger.truth
     options = []
     for entry in failure.entries:
         for atom in _atoms(entry.handle):
             if atom in plan.hidden or _site(atom) in fixed_sites:
                 continue
+            if handle_value(atom, truth) == 0 and not zeros:
+                continue  # an empty cell protects no-one, and a "–" must never be one
             options.append(atom)
     if not options:
         return False
-    for atom in _same_as_size(min(options, key=lambda a: _rank(a, failure, truth)), ledger):
+    best = min(options, key=lambda a: _rank(a, failure, truth))
+    if handle_value(best, truth) == 0:
+        # Only empty cells are left: they pin the count together (everybody of a small site alike), so all go.
+        chosen = [a for a in options if handle_value(a, truth) == 0]
+    else:
+        chosen = _same_as_size(best, ledger)
+    for atom in chosen:
         plan.hide(atom)
     return True
 
 
 def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: list[Entry] = (),
-              fixed_sites=(), start: Plan | None = None, cache: dict | None = None) -> Plan:
+              fixed_sites=(), start: Plan | None = None, cache: dict | None = None, marked: bool = True) -> Plan:
     """The suppression plan for ``candidates`` (every number the book could publish).
 
     Parameters
@@ -214,13 +288,15 @@ def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: lis
     min_cell : int
     fixed : list of Entry
         Numbers already published that cannot be hidden (the whole cohort's
-        book in a joint audit of its sites).
+        book in a joint audit of its sites), with their marks.
     fixed_sites : iterable
         The sites of ``fixed`` (``None`` for the whole cohort).
     start : Plan, optional
         Handles hidden already.
     cache : dict, optional
         Feasible ranges already computed (:class:`~ipsreport.disclosed.ranges.Solver`), shared with a later audit.
+    marked : bool
+        The book prints small hidden counts as ``"<3"`` (:func:`marks`); a site book does not.
 
     Returns
     -------
@@ -232,22 +308,24 @@ def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: lis
         When a small count stays narrower than ``min_cell`` whatever is hidden.
     """
     fixed_sites = set(fixed_sites)
-    plan = Plan(set(start.hidden) if start else set())
+    plan = Plan(set(start.hidden) if start else set(), truth=ledger.truth)
     if not min_cell:
         return plan
     _primary(candidates, ledger.truth, min_cell, plan, fixed_sites)
     _complements(ledger, candidates, min_cell, plan, fixed_sites)
     cache = {} if cache is None else cache
     while True:
-        ledger.entries = [*fixed, *released(candidates, plan)]
+        printed = marks(plan, ledger.truth, min_cell, candidates) if marked else []
+        ledger.entries = [*fixed, *released(candidates, plan), *printed]
         solver = Solver(ledger, ledger.entries, cache)
         failures = audit(ledger, min_cell, solver)
         if not failures:
             return plan
-        fix_all(failures, plan, ledger, fixed_sites, min_cell)
+        fix_all(failures, plan, ledger, fixed_sites, min_cell, zeros=not marked)
 
 
-def fix_all(failures: list[Failure], plan: Plan, ledger: Ledger, fixed_sites, min_cell: int) -> None:
+def fix_all(failures: list[Failure], plan: Plan, ledger: Ledger, fixed_sites, min_cell: int,
+            zeros: bool = False) -> None:
     """One step of the plan: hide one more number for each variable (of each book) that fails.
 
     Raises
@@ -262,7 +340,7 @@ def fix_all(failures: list[Failure], plan: Plan, ledger: Ledger, fixed_sites, mi
         where = failure.key[1:4]
         if where in done:
             continue
-        if fix_failure(failure, plan, ledger, fixed_sites):
+        if fix_failure(failure, plan, ledger, fixed_sites, zeros):
             done.add(where)
             progressed = True
     if not progressed:

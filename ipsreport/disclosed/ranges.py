@@ -277,11 +277,18 @@ def _share_optimum(num, den, rows, fixed, sign: float) -> float:
 
 
 def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None) -> list[Failure]:
-    """Every small count whose feasible range is narrower than ``min_cell``.
+    """Every small count the published numbers pin down more closely than the rule allows.
+
+    A small count (``0 < n < min_cell``) is safe when its feasible range is
+    at least ``min_cell`` wide, or when the numbers say no more of it than
+    the rule's own marks do (:func:`ipsreport.disclosed.plan.marks`: a
+    ``"<3"`` says 1 to ``min_cell - 1``, and of "<3 pairs" every subgroup is
+    small too): its range is then that of the marks and the structure alone.
 
     Parameters
     ----------
     ledger : Ledger
+        Its entries include the marks of hidden numbers.
     min_cell : int
         The rule; ``0`` audits nothing.
     solver : Solver, optional
@@ -290,14 +297,20 @@ def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None) -> list[F
     Returns
     -------
     list of Failure
-        Empty when no small count can be narrowed down below the rule.
+        Empty when no small count can be narrowed down.
     """
     if not min_cell:
         return []
     solver = solver or Solver(ledger, ledger.entries)
+    inherent = None
     failures = []
     for key in ledger.sensitive(min_cell):
         low, high = solver.range(key, ledger.truth[key], min_cell)
-        if high - low < min_cell:
+        if high - low >= min_cell:
+            continue
+        if inherent is None:  # what the marks and the structure alone say (shared cache: cheap)
+            inherent = Solver(ledger, [e for e in ledger.entries if e.handle[0] == "mark"], solver._cache)
+        low0, high0 = inherent.range(key)
+        if low > low0 or high < high0:
             failures.append(Failure(key, ledger.truth[key], low, high, solver.entries_of(key)))
     return failures

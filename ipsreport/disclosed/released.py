@@ -95,12 +95,15 @@ def verify(d) -> None:
     ipsreport.disclosed.plan.DisclosureAuditError
         Naming the count and the published numbers that pin it down.
     """
-    from ipsreport.disclosed.plan import DisclosureAuditError
+    from ipsreport.disclosed.plan import DisclosureAuditError, marks
     from ipsreport.disclosed.ranges import Solver, audit
 
     if not d.min_cell:
         return
     ledger = d.ledger()
+    # What "<3" and "–" say is published too (the frames carry it as their suppression).
+    if d.marks:
+        ledger.entries.extend(marks(d.plan, ledger.truth, d.min_cell, d.candidates[1]))
     failures = audit(ledger, d.min_cell, Solver(ledger, ledger.entries, d.range_cache))
     if failures:
         raise DisclosureAuditError(failures[0], d.min_cell)

@@ -54,8 +54,12 @@ def unprotected_frames(ed) -> dict:
         "placement_of_placed": pw.summarise_placement_of_placed(ed), "exit": pw.summarise_exit(ed),
         "registry_counts": pw.summarise_registry_counts(ed), "age": tg.summarise_age(ed),
         "no_placement_duration": pw.summarise_no_placement_duration(ed), "who5_bands": mh.summarise_who5_bands(ed),
-        "regression": DisclosedRegression(fit_regression(ed), False), "audit": summarise_audit(ed),
+        "audit": summarise_audit(ed),
     }
+    # Table 9 is withheld by its own rule when an outcome group is small: then its events are never printed.
+    result = fit_regression(ed)
+    m = disclosure.get_min_cell(ed)
+    frames["regression"] = DisclosedRegression(result, bool(m) and min(result.events, result.n - result.events) < m)
     paired = mh.summarise_paired(ed)
     for score in SCORES:
         frames[("paired", score)] = paired[paired["score"] == score].assign(withheld=False)

@@ -85,10 +85,9 @@ class Fact:
                 return "ingen"  # a share of nobody: no answers to count
             return fmt.pct(self.value, self.decimals, self.strip_zeros)
         if self.kind == "of":
-            if self.suppression == "base":
-                return f"{HIDDEN_COUNT} ud af under {fmt.count(min_cell)}"
             if self.suppression and (self.base is None or pd.isna(self.base)):
-                # A base hidden to protect another count is no small number: "under 3" would be untrue.
+                # A hidden base says nothing of its size: "under 3" would tell what the audit must then
+                # protect as well (ipsreport.disclosed.plan.marks), and is untrue for a base hidden to protect another.
                 return f"{HIDDEN_COUNT} ud af {HIDDEN_COUNT}"
             if self.suppression == "primary":
                 return f"{label(min_cell)} ud af {fmt.count(self.base)}"

@@ -115,7 +115,7 @@ def tooltip(doc: str, fact, source: str | None, min_cell: int) -> str:
     source : str, optional
         The name of the disclosed frame (:data:`SOURCE_LABELS`); ``None`` for settings.
     min_cell : int
-        The small-number rule, for a hidden base ("N under 3").
+        The small-number rule (kept for callers; a hidden base is not described).
     """
     import pandas as pd
 
@@ -124,9 +124,9 @@ def tooltip(doc: str, fact, source: str | None, min_cell: int) -> str:
     parts = [_PUBLISHED_NOTE.sub("", doc).strip()]
     base = getattr(fact, "base", None)
     suppression = getattr(fact, "suppression", "")
-    if suppression == "base" or (base is not None and pd.isna(base) and suppression):
-        parts.append(f"N under{NBSP}{fmt.count(min_cell)}")
-    elif base is not None and not pd.isna(base):
+    # A hidden base is not described ("N under 3" would tell the reader it is 1 or 2: the audit in
+    # ipsreport.disclosed counts on a hidden base saying nothing).
+    if suppression != "base" and base is not None and not pd.isna(base):
         parts.append(f"N{NBSP}={NBSP}{fmt.count(base)}")
     # A description that already names where its number comes from needs no second "Kilde".
     if source and not _NAMES_SOURCE.search(doc):

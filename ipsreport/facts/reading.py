@@ -23,9 +23,12 @@ __all__ = [
 
 
 def protected_count(n) -> Fact:
-    """A count the disclosure layer left missing (small) or kept."""
+    """A count the disclosure layer left missing or kept; a missing one reads "et skjult antal".
+
+    The layer hides it when small or to protect another count, so "<3" would not always be true.
+    """
     if n is None or pd.isna(n):
-        return Fact(None, "count", suppression="primary")
+        return Fact(None, "count", suppression="secondary")
     return Fact(int(n), "count")
 
 
@@ -83,7 +86,7 @@ def paired_n(f, score: str) -> Fact:
     if pd.isna(n):  # hidden by the disclosure layer to protect another count
         return Fact(None, "count", suppression="secondary")
     n = int(n)
-    return Fact(n, "count", suppression="primary" if disclosure.is_small(n, f._min_cell) else "")
+    return Fact(n, "count", suppression=f._disclosed.small_label if disclosure.is_small(n, f._min_cell) else "")
 
 
 def mean(f, score: str, column: str) -> Fact:
@@ -141,14 +144,14 @@ def terms_text(f, significant: bool) -> Fact:
 
 def regression_n(f) -> Fact:
     n = f._summary(REGRESSION).n
-    return Fact(n, "count", suppression="primary" if disclosure.is_small(n, f._min_cell) else "")
+    return Fact(n, "count", suppression=f._disclosed.small_label if disclosure.is_small(n, f._min_cell) else "")
 
 
 def regression_events(f) -> Fact:
     """Respondents in job or education at the end; hidden with the model when a group is small."""
     events = f._summary(REGRESSION).events
     if disclosure.is_small(events, f._min_cell):
-        return Fact(None, "count", suppression="primary")
+        return Fact(None, "count", suppression=f._disclosed.small_label)
     if f._disclosed.regression.withheld:
         return Fact(None, "count", suppression="secondary")
     return Fact(events, "count")

@@ -68,12 +68,11 @@ def tab_background(ed) -> ReportTable:
     ages = summary["code"].isna()
     cells.loc[ages, "cell"] = [fmt.MISSING if pd.isna(v) else f"{fmt.num(v, 0)} år" for v in summary.loc[ages, "value"]]
     groups = []
-    for section, base, why in zip(summary["section"], summary["base"], summary["suppression"]):
+    for section, base in zip(summary["section"], summary["base"]):
         # Say so where a section rests on fewer answers than the table's N.
-        if pd.isna(base) and why == "base":
-            groups.append(f"{section} (besvaret af under {fmt.count(min_cell)})")
-        elif pd.isna(base):
-            groups.append(section)  # hidden to protect another count: no number, and no "under"
+        if pd.isna(base):
+            # A hidden base says nothing of its size (ipsreport.disclosed.plan.marks): no number, and no "under".
+            groups.append(f"{section} (besvaret af et skjult antal)")
         else:
             groups.append(section if int(base) == n_respondents else f"{section} (besvaret af {fmt.count(base)})")
     cells["section"] = groups

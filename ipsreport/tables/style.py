@@ -23,6 +23,7 @@ __all__ = [
     "REGISTRY_NOTE",
     "MULTI_NOTE",
     "SUPPRESSION_NOTE",
+    "HIDDEN_NOTE",
     "WITHHELD_NOTE",
     "NBSP",
     "SHY",
@@ -43,6 +44,8 @@ REGISTRY_NOTE = "* De viste data er baseret på IPS UNG’s egne projektregistre
 MULTI_NOTE = "* Det har været muligt at markere flere svar."
 SUPPRESSION_NOTE = ("Antal under {m} vises som »<{m}«, og andele beregnet på dem vises ikke (»–«). "
                     "Hvor en skjult værdi ellers kunne regnes ud af rapportens øvrige tal, er flere værdier skjult (»–«).")
+HIDDEN_NOTE = ("Skjulte værdier vises som »–«: de bygger på færre end {m} unge, eller de kunne sammen med "
+               "rapportens øvrige tal afsløre et sådant antal.")
 WITHHELD_NOTE = ("Tabellen vises ikke, fordi den bygger på færre end {m} unge eller sammen med rapportens øvrige "
                  "tal ville afsløre et antal under {m}. Små tal kan afsløre, hvem de handler om (diskretionsreglen, "
                  "se afsnittet om data og metode).")
@@ -99,8 +102,10 @@ def min_cell_of(ed) -> int:
 
 
 def suppression_note(min_cell: int, frame: pd.DataFrame) -> str | None:
-    """The note explaining »<3« and »–«, where the frame hides a cell."""
+    """The note explaining »<3« and »–«, where the frame hides a cell (only »–«, where none prints »<3«)."""
     if min_cell and "suppressed" in frame and frame["suppressed"].any():
+        if "suppression" in frame and not (frame["suppression"] == "primary").any():
+            return HIDDEN_NOTE.format(m=min_cell)
         return SUPPRESSION_NOTE.format(m=min_cell)
     return None
 
