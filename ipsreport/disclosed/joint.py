@@ -77,7 +77,7 @@ def joint_plans(whole, sites: dict, min_cell: int, final: dict | None = None) ->
             if final is not None:
                 final.update(plans)
             return extra
-        fix_all(failures, joint, ledger, {None}, min_cell, zeros=True)  # site books carry no marks
+        fix_all(failures, joint, ledger, {None}, min_cell)
         for handle in joint.hidden:
             site = _site_of(handle)
             if site is not None:

@@ -8,7 +8,7 @@ and then audits everything the book would publish together
 (:func:`ipsreport.disclosed.ranges.audit`). While a small count's feasible
 range is narrower than ``min_cell`` it hides one more of the numbers that pin
 it down (the smallest other count of the same variable, then of another,
-then a base with everything equal to it; a zero only last) and audits again. It stops when the audit passes,
+then a base with everything equal to it; an empty cell only last) and audits again. It stops when the audit passes,
 or raises :class:`DisclosureAuditError` when nothing it may hide helps (a
 joint audit may only hide numbers of the site books, never the whole
 cohort's, which is published already).
@@ -131,8 +131,9 @@ def marks(plan: Plan, truth: dict, min_cell: int, candidates: list[Entry]) -> li
 
     A hidden cell (or head count) printed beside a shown base reads ``"<3"``
     when it is small (it then lies between 1 and ``min_cell - 1``) and
-    ``"–"`` otherwise (it is then at least ``min_cell``: an empty cell is
-    never hidden where its base is shown); the number of pairs of chapter 6
+    ``"–"`` otherwise (at least ``min_cell``; an empty cell hidden as a last
+    resort gets no mark, so the audit never assumes what is untrue); the
+    number of pairs of chapter 6
     and of Table 9's analysis read ``"<3"`` on their own. These are published
     statements: the audit holds them against everything else, as a reader
     can. A cell of a group whose base is hidden carries no mark (the table is
@@ -246,12 +247,13 @@ def _same_as_size(atom: tuple, ledger: Ledger) -> list[tuple]:
     return same
 
 
-def fix_failure(failure: Failure, plan: Plan, ledger: Ledger, fixed_sites, zeros: bool = False) -> bool:
+def fix_failure(failure: Failure, plan: Plan, ledger: Ledger, fixed_sites) -> bool:
     """Hide the best number among those that pin ``failure`` down; False when none may be hidden.
 
-    An empty cell is hidden only with ``zeros`` (a book without marks, see
-    :func:`marks`), and only last: where everybody of a small site answered
-    alike, its shown zeros are what give the others away.
+    An empty cell is hidden only last (never as a table's complement: it
+    protects no-one there), where shown zeros are what give a small group
+    away (everybody of a small site answered alike); an empty hidden cell
+    carries no mark (:func:`marks`).
     """
     truth = ledger.truth
     options = []
@@ -259,8 +261,6 @@ def fix_failure(failure: Failure, plan: Plan, ledger: Ledger, fixed_sites, zeros
         for atom in _atoms(entry.handle):
             if atom in plan.hidden or _site(atom) in fixed_sites:
                 continue
-            if handle_value(atom, truth) == 0 and not zeros:
-                continue  # an empty cell protects no-one, and a "–" must never be one
             options.append(atom)
     if not options:
         return False
@@ -321,11 +321,10 @@ def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: lis
         failures = audit(ledger, min_cell, solver)
         if not failures:
             return plan
-        fix_all(failures, plan, ledger, fixed_sites, min_cell, zeros=not marked)
+        fix_all(failures, plan, ledger, fixed_sites, min_cell)
 
 
-def fix_all(failures: list[Failure], plan: Plan, ledger: Ledger, fixed_sites, min_cell: int,
-            zeros: bool = False) -> None:
+def fix_all(failures: list[Failure], plan: Plan, ledger: Ledger, fixed_sites, min_cell: int) -> None:
     """One step of the plan: hide one more number for each variable (of each book) that fails.
 
     Raises
@@ -340,7 +339,7 @@ def fix_all(failures: list[Failure], plan: Plan, ledger: Ledger, fixed_sites, mi
         where = failure.key[1:4]
         if where in done:
             continue
-        if fix_failure(failure, plan, ledger, fixed_sites, zeros):
+        if fix_failure(failure, plan, ledger, fixed_sites):
             done.add(where)
             progressed = True
     if not progressed:
