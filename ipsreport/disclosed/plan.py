@@ -54,6 +54,8 @@ class Plan:
 
     hidden: set = field(default_factory=set)
     truth: dict | None = field(default=None, repr=False, compare=False)
+    #: The book prints small hidden counts as "<3" (:func:`marks`); False where the marks themselves would tell.
+    marked: bool = True
 
     def shows(self, handle: tuple) -> bool:
         """Whether a number with this handle is published."""
@@ -62,7 +64,7 @@ class Plan:
             return all(self.shows(h) for h in handle[1])
         if kind == "share":
             return self.shows(handle[1]) and self.shows(handle[2])
-        if kind in ("printed", "mark"):  # printed whenever it is not small, or a mark: nothing the plan may hide
+        if kind == "mark":  # what a printed "<3" or "–" says: it comes with the hiding
             return True
         return handle not in self.hidden
 
@@ -103,14 +105,14 @@ def _atoms(handle: tuple):
     elif kind == "share":
         yield from _atoms(handle[1])
         yield from _atoms(handle[2])
-    elif kind not in ("printed", "mark"):
+    elif kind != "mark":
         yield handle
 
 
 def relabel(handle: tuple, site) -> tuple:
     """The same handle for another book: every site in it replaced by ``site``."""
     kind = handle[0]
-    if kind in ("cell", "size", "printed"):
+    if kind in ("cell", "size"):
         return (kind, (handle[1][0], site, *handle[1][2:]))
     if kind == "total":
         return (*handle[:4], site)
@@ -296,7 +298,8 @@ def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: lis
     cache : dict, optional
         Feasible ranges already computed (:class:`~ipsreport.disclosed.ranges.Solver`), shared with a later audit.
     marked : bool
-        The book prints small hidden counts as ``"<3"`` (:func:`marks`); a site book does not.
+        The book prints small hidden counts as ``"<3"`` (:func:`marks`); a site book does not. Where the
+        marks alone would give a count away, the plan is made without them (``Plan.marked`` False).
 
     Returns
     -------
@@ -308,7 +311,7 @@ def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: lis
         When a small count stays narrower than ``min_cell`` whatever is hidden.
     """
     fixed_sites = set(fixed_sites)
-    plan = Plan(set(start.hidden) if start else set(), truth=ledger.truth)
+    plan = Plan(set(start.hidden) if start else set(), truth=ledger.truth, marked=marked)
     if not min_cell:
         return plan
     _primary(candidates, ledger.truth, min_cell, plan, fixed_sites)
@@ -321,6 +324,9 @@ def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: lis
         failures = audit(ledger, min_cell, solver)
         if not failures:
             return plan
+        if marked and any(f.inherent for f in failures):
+            # "<3" beside "–" alone gives a count away (a tiny cohort): the book prints every hidden value as "–".
+            return make_plan(ledger, candidates, min_cell, fixed, fixed_sites, start, cache, marked=False)
         fix_all(failures, plan, ledger, fixed_sites, min_cell)
 
 
