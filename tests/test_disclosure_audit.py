@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from ipsreport.disclosed.audit_keys import key_quantity, verdict_implied
 from ipsreport.disclosed.ledger import MISSING, Entry, Ledger, Partition, Population, cell, exact, share, size
-from ipsreport.disclosed.plan import DisclosureAuditError, Plan, make_plan, released
+from ipsreport.disclosed.plan import DisclosureAuditError, Plan, make_plan, marks, released
 from ipsreport.disclosed.ranges import Solver, audit
 
 
@@ -169,7 +169,7 @@ def test_a_verdict_is_stated_only_where_the_published_numbers_imply_it(low, high
 # --- random small cohorts, and their sites ------------------------------------------------------
 
 
-def _stand_in(frames: dict, folder: Path | None = None, min_cell: int = 3):
+def _stand_in(frames: dict, folder: Path | None = None, min_cell: int = 3, site: str | None = None):
     """An edition of sampled frames, typed as the loader types them (no folder: real data to the rule)."""
     from ipsreport.codebook import load_codebook
     from ipsreport.settings import get_settings
@@ -190,9 +190,10 @@ def _stand_in(frames: dict, folder: Path | None = None, min_cell: int = 3):
             else:
                 frame[var.name] = frame[var.name].astype("string")
         typed[name] = frame.reset_index(drop=True)
+    # A site's part carries its site in the manifest, as ipsreport.sites writes it.
     return SimpleNamespace(**typed, codebook=codebook, settings=get_settings().with_(min_cell=min_cell),
-                           sources=[], synthetic=False, manifest={}, data_dir=folder or Path("/nonexistent"),
-                           twin=False, warnings=[], manifest_problems=[])
+                           sources=[], synthetic=False, manifest={"site": site} if site else {},
+                           data_dir=folder or Path("/nonexistent"), twin=False, warnings=[], manifest_problems=[])
 
 
 def _split(frames: dict) -> dict:
@@ -237,7 +238,7 @@ def test_the_site_books_with_the_cohorts_give_no_small_count_away(tmp_path_facto
     frames = sample_cohort(n, sites=2, seed=seed)
     whole = _stand_in(frames)
     folders = {site: tmp_path_factory.mktemp("site") for site in _split(frames)}
-    sites = {site: _stand_in(part, folders[site]) for site, part in _split(frames).items()}
+    sites = {site: _stand_in(part, folders[site], site=site) for site, part in _split(frames).items()}
     extra = joint_plans(whole, sites, 3)
     books = {None: Disclosed(whole)}
     for site, plan in extra.items():
@@ -247,6 +248,9 @@ def test_the_site_books_with_the_cohorts_give_no_small_count_away(tmp_path_facto
     ledger = Ledger(sites=tuple(sites),
                     entries=[e for site, d in books.items() for e in book_entries(d.frames(), codebook, site)])
     fill_structure(ledger, {site: (d.ed, derived_counts(d.unprotected)) for site, d in books.items()}, codebook)
+    # The cohort's book prints "<3" and "–"; the site books print every hidden value as "–".
+    assert books[None].marks and not any(books[site].marks for site in sites)
+    ledger.entries += marks(books[None].plan, ledger.truth, 3, books[None].candidates[1])
     assert audit(ledger, 3) == []
 
 

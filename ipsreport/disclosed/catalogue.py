@@ -204,12 +204,9 @@ def _paired(entries, frames, site) -> None:
 def _regression(entries, regression, min_cell: int, site) -> None:
     if regression is None:
         return
-    n = regression.result.n
-    if not (0 < n < min_cell):
-        # The text prints Table 9's N whenever it is not small, also beside a withheld model: a number the
-        # plan cannot hide (handle "printed"); hiding the events protects its two outcome groups.
-        size_key = q_size("regression", site).keys[0]
-        entries.append(Entry(f"{WHERE['regression']} (N)", ("printed", size_key), exact([size_key], n)))
+    # The text prints Table 9's N whenever it may (DisclosedRegression.n_shown), also beside a withheld model.
+    if regression.n_shown:
+        _count(entries, f"{WHERE['regression']} (N)", q_size("regression", site), regression.result.n)
     if not regression.withheld:
         _count(entries, f"{WHERE['regression']}: i job eller uddannelse", q_cell("regression", OUTCOME, 1, site),
                regression.result.events)

@@ -54,7 +54,8 @@ def joint_plans(whole, sites: dict, min_cell: int, final: dict | None = None) ->
     codebook = whole.codebook
     whole_ledger, whole_candidates = candidate_ledger(whole)
     whole_plan = make_plan(whole_ledger, whole_candidates, min_cell)
-    fixed = [*released(whole_candidates, whole_plan), *marks(whole_plan, whole_ledger.truth, min_cell, whole_candidates)]
+    printed = marks(whole_plan, whole_ledger.truth, min_cell, whole_candidates) if whole_plan.marked else []
+    fixed = [*released(whole_candidates, whole_plan), *printed]
     frames = {name: unprotected_frames(ed) for name, ed in sites.items()}
     own = {name: candidate_ledger(ed, frames[name]) for name, ed in sites.items()}
     named = {name: book_entries(frames[name], codebook, name) for name in sites}
@@ -77,7 +78,7 @@ def joint_plans(whole, sites: dict, min_cell: int, final: dict | None = None) ->
             if final is not None:
                 final.update(plans)
             return extra
-        fix_all(failures, joint, ledger, {None}, min_cell, zeros=True)  # site books carry no marks
+        fix_all(failures, joint, ledger, {None}, min_cell)
         for handle in joint.hidden:
             site = _site_of(handle)
             if site is not None:

@@ -53,9 +53,9 @@ class Disclosed:
     def __init__(self, ed) -> None:
         self.ed = ed
         self.min_cell = disclosure.get_min_cell(ed)
-        #: Whether small hidden counts print "<3": not in a site book (ipsreport.sites writes ``site`` in its
-        #: manifest), which a reader holds beside the cohort's book and the other sites'.
-        self.marks = not (getattr(ed, "manifest", None) or {}).get("site")
+        #: A site book (ipsreport.sites writes ``site`` in its manifest) is read beside the cohort's book and
+        #: the other sites': it prints every hidden value as "–".
+        self._site_book = bool((getattr(ed, "manifest", None) or {}).get("site"))
         self._paired: dict[str | None, pd.DataFrame] = {}
         self._regressions: dict[str | None, DisclosedRegression] = {}
         #: Feasible ranges computed for the plan, reused by the appendix's verdicts and :meth:`verify`.
@@ -87,7 +87,7 @@ class Disclosed:
             return handed
         ledger, candidates = self.candidates
         return make_plan(ledger, candidates, self.min_cell, start=read_site_plan(self.ed), cache=self.range_cache,
-                         marked=self.marks)
+                         marked=not self._site_book)
 
     @cached_property
     def candidates(self):
@@ -106,6 +106,13 @@ class Disclosed:
         frame = self.unprotected[name] if "unprotected" in self.__dict__ else compute(self.ed)
         counts, bases = frame_quantities(name, frame, self.ed.codebook)
         return mark(frame, counts, bases, self.plan, self.min_cell, self.marks)
+
+    @property
+    def marks(self) -> bool:
+        """Whether small hidden counts print ``"<3"``: not in a site book, nor where the marks alone would tell."""
+        if not self.min_cell:
+            return True
+        return not self._site_book and self.plan.marked
 
     @property
     def small_label(self) -> str:
@@ -373,7 +380,8 @@ class Disclosed:
             terms["stars"] = ""
             terms["significant"] = False
             result = type(result)(terms, result.n, result.events, [], None, result.alpha, result.ci_method)
-        self._regressions[ci_method] = DisclosedRegression(result, small)
+        n_shown = not disclosure.is_small(result.n, self.min_cell) and self.shown(q_size("regression"))
+        self._regressions[ci_method] = DisclosedRegression(result, small, n_shown)
         return self._regressions[ci_method]
 
     @cached_property

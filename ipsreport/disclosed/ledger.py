@@ -74,8 +74,8 @@ class Entry:
         What hides it (:mod:`ipsreport.disclosed.plan`): ``("cell", key)``,
         ``("total", ...)`` (a base: the sum of some cells), ``("size", key)``,
         ``("pool", handles)`` (shown only with all its cells),
-        ``("share", a, b)`` (shown only with both) or ``("printed", key)``
-        (always shown: the entry exists only where the output prints it).
+        ``("share", a, b)`` (shown only with both) or ``("mark", key, kind)``
+        (what a printed ``"<3"`` or ``"–"`` says; it comes with the hiding).
     rows : tuple of Row
         What the number says: every row holds.
     """

@@ -8,7 +8,7 @@ and then audits everything the book would publish together
 (:func:`ipsreport.disclosed.ranges.audit`). While a small count's feasible
 range is narrower than ``min_cell`` it hides one more of the numbers that pin
 it down (the smallest other count of the same variable, then of another,
-then a base with everything equal to it; a zero only last) and audits again. It stops when the audit passes,
+then a base with everything equal to it; an empty cell only last) and audits again. It stops when the audit passes,
 or raises :class:`DisclosureAuditError` when nothing it may hide helps (a
 joint audit may only hide numbers of the site books, never the whole
 cohort's, which is published already).
@@ -54,6 +54,8 @@ class Plan:
 
     hidden: set = field(default_factory=set)
     truth: dict | None = field(default=None, repr=False, compare=False)
+    #: The book prints small hidden counts as "<3" (:func:`marks`); False where the marks themselves would tell.
+    marked: bool = True
 
     def shows(self, handle: tuple) -> bool:
         """Whether a number with this handle is published."""
@@ -62,7 +64,7 @@ class Plan:
             return all(self.shows(h) for h in handle[1])
         if kind == "share":
             return self.shows(handle[1]) and self.shows(handle[2])
-        if kind in ("printed", "mark"):  # printed whenever it is not small, or a mark: nothing the plan may hide
+        if kind == "mark":  # what a printed "<3" or "–" says: it comes with the hiding
             return True
         return handle not in self.hidden
 
@@ -103,14 +105,14 @@ def _atoms(handle: tuple):
     elif kind == "share":
         yield from _atoms(handle[1])
         yield from _atoms(handle[2])
-    elif kind not in ("printed", "mark"):
+    elif kind != "mark":
         yield handle
 
 
 def relabel(handle: tuple, site) -> tuple:
     """The same handle for another book: every site in it replaced by ``site``."""
     kind = handle[0]
-    if kind in ("cell", "size", "printed"):
+    if kind in ("cell", "size"):
         return (kind, (handle[1][0], site, *handle[1][2:]))
     if kind == "total":
         return (*handle[:4], site)
@@ -131,8 +133,9 @@ def marks(plan: Plan, truth: dict, min_cell: int, candidates: list[Entry]) -> li
 
     A hidden cell (or head count) printed beside a shown base reads ``"<3"``
     when it is small (it then lies between 1 and ``min_cell - 1``) and
-    ``"–"`` otherwise (it is then at least ``min_cell``: an empty cell is
-    never hidden where its base is shown); the number of pairs of chapter 6
+    ``"–"`` otherwise (at least ``min_cell``; an empty cell hidden as a last
+    resort gets no mark, so the audit never assumes what is untrue); the
+    number of pairs of chapter 6
     and of Table 9's analysis read ``"<3"`` on their own. These are published
     statements: the audit holds them against everything else, as a reader
     can. A cell of a group whose base is hidden carries no mark (the table is
@@ -246,12 +249,13 @@ def _same_as_size(atom: tuple, ledger: Ledger) -> list[tuple]:
     return same
 
 
-def fix_failure(failure: Failure, plan: Plan, ledger: Ledger, fixed_sites, zeros: bool = False) -> bool:
+def fix_failure(failure: Failure, plan: Plan, ledger: Ledger, fixed_sites) -> bool:
     """Hide the best number among those that pin ``failure`` down; False when none may be hidden.
 
-    An empty cell is hidden only with ``zeros`` (a book without marks, see
-    :func:`marks`), and only last: where everybody of a small site answered
-    alike, its shown zeros are what give the others away.
+    An empty cell is hidden only last (never as a table's complement: it
+    protects no-one there), where shown zeros are what give a small group
+    away (everybody of a small site answered alike); an empty hidden cell
+    carries no mark (:func:`marks`).
     """
     truth = ledger.truth
     options = []
@@ -259,8 +263,6 @@ def fix_failure(failure: Failure, plan: Plan, ledger: Ledger, fixed_sites, zeros
         for atom in _atoms(entry.handle):
             if atom in plan.hidden or _site(atom) in fixed_sites:
                 continue
-            if handle_value(atom, truth) == 0 and not zeros:
-                continue  # an empty cell protects no-one, and a "–" must never be one
             options.append(atom)
     if not options:
         return False
@@ -296,7 +298,8 @@ def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: lis
     cache : dict, optional
         Feasible ranges already computed (:class:`~ipsreport.disclosed.ranges.Solver`), shared with a later audit.
     marked : bool
-        The book prints small hidden counts as ``"<3"`` (:func:`marks`); a site book does not.
+        The book prints small hidden counts as ``"<3"`` (:func:`marks`); a site book does not. Where the
+        marks alone would give a count away, the plan is made without them (``Plan.marked`` False).
 
     Returns
     -------
@@ -308,7 +311,7 @@ def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: lis
         When a small count stays narrower than ``min_cell`` whatever is hidden.
     """
     fixed_sites = set(fixed_sites)
-    plan = Plan(set(start.hidden) if start else set(), truth=ledger.truth)
+    plan = Plan(set(start.hidden) if start else set(), truth=ledger.truth, marked=marked)
     if not min_cell:
         return plan
     _primary(candidates, ledger.truth, min_cell, plan, fixed_sites)
@@ -321,11 +324,13 @@ def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: lis
         failures = audit(ledger, min_cell, solver)
         if not failures:
             return plan
-        fix_all(failures, plan, ledger, fixed_sites, min_cell, zeros=not marked)
+        if marked and any(f.inherent for f in failures):
+            # "<3" beside "–" alone gives a count away (a tiny cohort): the book prints every hidden value as "–".
+            return make_plan(ledger, candidates, min_cell, fixed, fixed_sites, start, cache, marked=False)
+        fix_all(failures, plan, ledger, fixed_sites, min_cell)
 
 
-def fix_all(failures: list[Failure], plan: Plan, ledger: Ledger, fixed_sites, min_cell: int,
-            zeros: bool = False) -> None:
+def fix_all(failures: list[Failure], plan: Plan, ledger: Ledger, fixed_sites, min_cell: int) -> None:
     """One step of the plan: hide one more number for each variable (of each book) that fails.
 
     Raises
@@ -340,7 +345,7 @@ def fix_all(failures: list[Failure], plan: Plan, ledger: Ledger, fixed_sites, mi
         where = failure.key[1:4]
         if where in done:
             continue
-        if fix_failure(failure, plan, ledger, fixed_sites, zeros):
+        if fix_failure(failure, plan, ledger, fixed_sites):
             done.add(where)
             progressed = True
     if not progressed:

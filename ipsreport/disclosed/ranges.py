@@ -53,6 +53,8 @@ class Failure:
     low: float
     high: float
     entries: tuple[Entry, ...]
+    #: The marks alone ("<3" beside "–") pin it: no hiding helps, only printing no marks.
+    inherent: bool = False
 
 
 class _Parts:
@@ -280,10 +282,13 @@ def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None) -> list[F
     """Every small count the published numbers pin down more closely than the rule allows.
 
     A small count (``0 < n < min_cell``) is safe when its feasible range is
-    at least ``min_cell`` wide, or when the numbers say no more of it than
-    the rule's own marks do (:func:`ipsreport.disclosed.plan.marks`: a
-    ``"<3"`` says 1 to ``min_cell - 1``, and of "<3 pairs" every subgroup is
-    small too): its range is then that of the marks and the structure alone.
+    at least ``min_cell`` wide. One printed as ``"<3"`` (a mark,
+    :func:`ipsreport.disclosed.plan.marks`) cannot be: it is safe when its
+    range still holds every value from 1 to ``min_cell - 1``, so a reader
+    learns no more than the mark. So is a count whose range is what the marks
+    alone make it and still holds 1 to ``min_cell - 1`` (of "<3 pairs" every
+    subgroup is small too). A count the marks alone pin down more narrowly is
+    reported as ``inherent``: only a book without marks protects it.
 
     Parameters
     ----------
@@ -302,15 +307,20 @@ def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None) -> list[F
     if not min_cell:
         return []
     solver = solver or Solver(ledger, ledger.entries)
+    marked = {e.handle[1] for e in ledger.entries if e.handle[0] == "mark" and e.handle[2] == "small"}
     inherent = None
     failures = []
     for key in ledger.sensitive(min_cell):
         low, high = solver.range(key, ledger.truth[key], min_cell)
         if high - low >= min_cell:
             continue
+        holds_all = low <= 1 and high >= min_cell - 1
+        if key in marked and holds_all:
+            continue
         if inherent is None:  # what the marks and the structure alone say (shared cache: cheap)
             inherent = Solver(ledger, [e for e in ledger.entries if e.handle[0] == "mark"], solver._cache)
-        low0, high0 = inherent.range(key)
-        if low > low0 or high < high0:
-            failures.append(Failure(key, ledger.truth[key], low, high, solver.entries_of(key)))
+        alone = inherent.range(key) == (low, high)
+        if alone and holds_all:
+            continue
+        failures.append(Failure(key, ledger.truth[key], low, high, solver.entries_of(key), alone and bool(marked)))
     return failures

@@ -77,12 +77,22 @@ def book_frames(d) -> dict:
 
 
 def book_ledger(d, site=None):
-    """Every number the book of ``d`` publishes, with the structure a reader knows."""
+    """Every number the book of ``d`` publishes, with the structure a reader knows.
+
+    The structure is the plan's (every variable any number of the book could
+    rest on), so the audit reads the book against the same knowledge the
+    plan was made with.
+    """
     from ipsreport.disclosed.catalogue import book_entries, fill_structure
     from ipsreport.disclosed.ledger import Ledger
     from ipsreport.disclosed.unprotected import derived_counts
 
-    ledger = Ledger(entries=book_entries(d.frames(), d.ed.codebook, site))
+    entries = book_entries(d.frames(), d.ed.codebook, site)
+    if site is None and d.min_cell:
+        known, _ = d.candidates
+        return Ledger(partitions=dict(known.partitions), populations=dict(known.populations),
+                      links=list(known.links), entries=entries, truth=dict(known.truth))
+    ledger = Ledger(entries=entries)
     fill_structure(ledger, {site: (d.ed, derived_counts(d.unprotected))}, d.ed.codebook)
     return ledger
 

@@ -206,8 +206,12 @@ class DisclosedRegression:
     result : RegressionResult
         The fit; its ``terms`` hold no estimates when ``withheld``.
     withheld : bool
-        An outcome group is below the rule: the model is not shown.
+        An outcome group is below the rule (or the plan hides its events): the model is not shown.
+    n_shown : bool
+        The number of young people in the analysis may be printed (it is
+        not small, and the plan does not hide it to protect another count).
     """
 
     result: object
     withheld: bool
+    n_shown: bool = True

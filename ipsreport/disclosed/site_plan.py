@@ -85,10 +85,11 @@ def read_plan(ed) -> Plan | None:
     if path is None or not path.is_file():
         return None
     try:
-        handles = json.loads(path.read_text(encoding="utf-8"))["hidden"]
-    except (OSError, ValueError, KeyError, TypeError):
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        handles, marked = stored["hidden"], bool(stored.get("marked", True))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return Plan({_tuples(h) for h in handles if isinstance(h, list)})
+    return Plan({_tuples(h) for h in handles if isinstance(h, list)}, marked=marked)
 
 
 def write_plan(validated: str | Path, settings, plan: Plan) -> None:
@@ -96,7 +97,7 @@ def write_plan(validated: str | Path, settings, plan: Plan) -> None:
     path = handed_plan_path(validated, settings)
     if path is None:
         return
-    text = json.dumps({"hidden": sorted(plan.hidden, key=str)}, ensure_ascii=False) + "\n"
+    text = json.dumps({"hidden": sorted(plan.hidden, key=str), "marked": plan.marked}, ensure_ascii=False) + "\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")

@@ -144,7 +144,11 @@ def terms_text(f, significant: bool) -> Fact:
 
 def regression_n(f) -> Fact:
     n = f._summary(REGRESSION).n
-    return Fact(n, "count", suppression=f._disclosed.small_label if disclosure.is_small(n, f._min_cell) else "")
+    if disclosure.is_small(n, f._min_cell):
+        return Fact(None, "count", suppression=f._disclosed.small_label)
+    if not f._disclosed.regression.n_shown:  # hidden to protect another count (a site book)
+        return Fact(None, "count", suppression="secondary")
+    return Fact(n, "count")
 
 
 def regression_events(f) -> Fact:
