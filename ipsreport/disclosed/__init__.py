@@ -20,10 +20,13 @@ What the layer does, when ``min_cell`` is on (``m``):
   variable with a hidden small count more cells until the hidden cells add up
   to at least ``m``, never with an empty cell (``"secondary"``, ``"–"``);
 * it then computes with :func:`scipy.optimize.linprog` the least and greatest
-  value every small count can take given everything published together
-  (:mod:`~ipsreport.disclosed.ranges`) and hides more until each such range
-  is at least ``m`` wide (:mod:`~ipsreport.disclosed.plan`): what tau-Argus
-  calls the audit of a suppression pattern;
+  value every small count can take given everything published together,
+  what ``"<3"`` and ``"–"`` themselves say included
+  (:mod:`~ipsreport.disclosed.ranges`), and hides more until each such range
+  is at least ``m`` wide, or for a count printed ``"<3"`` still holds every
+  value below ``m`` (:mod:`~ipsreport.disclosed.plan`): what tau-Argus calls
+  the audit of a suppression pattern; where the marks alone would tell, the
+  book prints every hidden value as ``"–"``, as the site books always do;
 * the site books of ``--by site`` are audited with the whole cohort's
   (:mod:`~ipsreport.disclosed.joint`); a book that still fails is not
   written (:mod:`~ipsreport.disclosed.gate`, exit 7);

@@ -212,7 +212,13 @@ class Ledger:
                 if key[1] is None:
                     parts = [key[:1] + (s,) + key[2:] for s in self.sites]
                     rows.append(Row(((key, 1.0), *((k, -1.0) for k in parts)), 0.0, 0.0))
-        return rows
+        # What every reader knows must be true of these data: a rule the data break (a question answered
+        # where the codebook says it is not asked) is no knowledge, and would contradict the truth.
+        return [row for row in rows if self._holds(row)]
+
+    def _holds(self, row: Row) -> bool:
+        value = sum(c * self.truth.get(k, 0) for k, c in row.terms)
+        return (row.low is None or value >= row.low - 1e-9) and (row.high is None or value <= row.high + 1e-9)
 
     def sensitive(self, min_cell: int) -> list[Key]:
         """The cells and sizes whose true value is a small count (``0 < n < min_cell``)."""

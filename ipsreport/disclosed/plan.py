@@ -220,12 +220,12 @@ def _complements(ledger: Ledger, candidates: list[Entry], min_cell: int, plan: P
 def _rank(atom: tuple, failure: Failure, truth: dict):
     kind = atom[0]
     value = handle_value(atom, truth)
-    if value == 0:
-        return (5, 0, str(atom))
     if kind == "cell":
         same = atom[1][1:4] == failure.key[1:4]
-        return (1 if same else 2, value, str(atom))
-    return (3 if kind == "total" else 4, value, str(atom))
+        # An empty cell after every other cell: it protects no-one in its own table, but where another
+        # book's count minus this book's zero gives a count away, hiding it costs less than hiding a base.
+        return (3 if value == 0 else 1 if same else 2, value, str(atom))
+    return (4 if kind == "total" else 5, value, str(atom))
 
 
 def _same_as_size(atom: tuple, ledger: Ledger) -> list[tuple]:
