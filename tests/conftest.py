@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -207,3 +209,25 @@ def published():
 
 
 __all__ = ["build_edition", "fake_edition"]
+
+
+#: Debian's Chromium, for the browser lane (``.ci/run`` installs it).
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium through Playwright; fails in CI without it, skips (saying why) elsewhere."""
+    if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI (.ci/run installs Debian's chromium)")
+        pytest.skip("Chromium not installed: `apt-get install chromium` to run the browser checks")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()

@@ -15,8 +15,6 @@ axe-core@<version>`` and copy ``package/axe.min.js`` and ``package/LICENSE``.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +23,6 @@ import pytest
 
 from ipsreport.paths import PROJECT_DIR, SYNTHETIC_DIR
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 #: The rule sets of WCAG 2.0 and 2.1, levels A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -40,22 +37,6 @@ def book(tmp_path_factory) -> Path:
     assert proc.returncode == 0, f"render failed:\n{proc.stdout}\n{proc.stderr}"
     return out
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (.ci/run installs Debian's chromium)")
-        pytest.skip("Chromium not installed: `apt-get install chromium` to run the browser checks")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
 
 
 def axe_violations(page) -> list[dict]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,7 +28,6 @@ from ipsreport.paths import PROJECT_DIR, SYNTHETIC_DIR
 
 pytestmark = pytest.mark.render
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 #: The 2025 edition's numbered tables, in order, by label.
 TABLES = [
@@ -216,22 +214,6 @@ def test_html_numbers_tables_and_figures_as_the_2025_edition(pages):
 
 # ---------------------------------------------------------------- browser
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (.ci/run installs Debian's chromium)")
-        pytest.skip("Chromium not installed: `apt-get install chromium` to run the browser checks")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.mark.browser

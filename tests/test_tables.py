@@ -154,6 +154,21 @@ def test_tab_exit_min_cell_hides_total_when_other_is_hidden(make_edition):
     assert "I alt i job, fleksjob eller uddannelse –" in text
 
 
+def test_tab_exit_min_cell_hides_a_small_total(make_edition):
+    """Job 1, education 1, three for other reasons: the total of 2 is a small count itself (table and download)."""
+    ed = make_edition(registry=[{"exit_status": c} for c in [1, 3, 4, 4, 4]], min_cell=3)
+    table = tables.tab_exit(ed)
+    text = text_of(table)
+    assert "I alt i job, fleksjob eller uddannelse <3" in text
+    assert "I alt i job, fleksjob eller uddannelse 2" not in text
+    assert table.data["n"].isna().iloc[-1]
+
+
+def test_tab_exit_min_cell_at_the_boundary_shows_a_total_of_three(make_edition):
+    ed = make_edition(registry=[{"exit_status": c} for c in [1, 1, 1, 4, 4, 4]], min_cell=3)
+    assert "I alt i job, fleksjob eller uddannelse 3" in text_of(tables.tab_exit(ed))
+
+
 def test_tab_regression(make_fake):
     ed = make_fake(seed=7, n_registry=260, n_baseline=240, n_followup=220)
     from ipsreport.models import fit_regression

@@ -18,7 +18,6 @@ alone, to show that the escaping holds even where the check would not.
 
 from __future__ import annotations
 
-import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -32,7 +31,6 @@ from test_text_is_text import IMG, JS_LINK, SCRIPT, TYPST_RAW, TYPST_READ
 
 pytestmark = pytest.mark.render
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 #: Accepted by the check, printed as written.
 EVALUATOR = TYPST_READ
@@ -132,22 +130,6 @@ def test_pdf_ran_nothing(pdf_text):
 
 # ---------------------------------------------------------------- browser
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (.ci/run installs Debian's chromium)")
-        pytest.skip("Chromium not installed: `apt-get install chromium` to run the browser checks")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
 
 
 _LIVE = """() => {

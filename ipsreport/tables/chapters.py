@@ -132,7 +132,12 @@ def tab_exit(ed) -> ReportTable:
     other = marked[~marked["success"]]
     other_hidden = bool(other["suppressed"].any())
     total = None if other_hidden else int(marked["base"].iloc[0]) - int(other["n"].sum())
-    total_cell = fmt.MISSING if other_hidden else disclosure.cell_count(total, "", min_cell)
+    # The total is a count of persons too: below the rule it is hidden like any cell (table and download).
+    small_total = total is not None and disclosure.is_small(total, min_cell)
+    total_cell = (fmt.MISSING if other_hidden
+                  else disclosure.cell_count(total, "primary" if small_total else "", min_cell))
+    if small_total:
+        total = None
     frame = pd.DataFrame(
         {
             "category": [*shown["category"].astype(str), "I alt i job, fleksjob eller uddannelse"],
