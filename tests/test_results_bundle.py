@@ -381,8 +381,9 @@ def test_tiny_cohorts_publish_no_hidden_number(tmp_path, n, seed):
 
 
 @pytest.mark.parametrize("ages, state, printed", [
-    ((25, 19), "base", "et skjult antal ud af under 3"),   # base 2: nothing of it is printed
-    ((25, 19, 18), "primary", "<3 ud af 3"),               # base 3 at the rule, one over 20
+    ((25, 19), "base", "et skjult antal ud af et skjult antal"),   # base 2: nothing of it is printed
+    ((25, 19, 18), "secondary", "et skjult antal ud af et skjult antal"),  # base 3: '<3 ud af 3' tells 2 are 20 or under
+    ((25, 19, 18, 17, 16), "primary", "<3 ud af 5"),       # one over 20 beside four
     ((25, 29, 22), "", "3 ud af 3"),
 ])
 def test_the_over_20_share_hides_a_small_base_whole(make_edition, ages, state, printed):

@@ -155,13 +155,19 @@ def test_tab_exit_min_cell_hides_total_when_other_is_hidden(make_edition):
 
 
 def test_tab_exit_min_cell_hides_a_small_total(make_edition):
-    """Job 1, education 1, three for other reasons: the total of 2 is a small count itself (table and download)."""
-    ed = make_edition(registry=[{"exit_status": c} for c in [1, 3, 4, 4, 4]], min_cell=3)
+    """Job 1, education 1, ten for other reasons: the total of 2 is a small count itself (table and download).
+
+    It equals N minus the "other reason" row, so that row is hidden too; with
+    only three others (N 5) nothing can hide it and the table is withheld.
+    """
+    ed = make_edition(registry=[{"exit_status": c} for c in [1, 3] + [4] * 10], min_cell=3)
     table = tables.tab_exit(ed)
     text = text_of(table)
-    assert "I alt i job, fleksjob eller uddannelse <3" in text
-    assert "I alt i job, fleksjob eller uddannelse 2" not in text
+    assert "Afsluttet til job <3" in text and "Afsluttet til uddannelse <3" in text
+    assert "I alt i job, fleksjob eller uddannelse –" in text
     assert table.data["n"].isna().iloc[-1]
+    five = make_edition(registry=[{"exit_status": c} for c in [1, 3, 4, 4, 4]], min_cell=3)
+    assert "Tabellen vises ikke" in text_of(tables.tab_exit(five))
 
 
 def test_tab_exit_min_cell_at_the_boundary_shows_a_total_of_three(make_edition):
