@@ -36,8 +36,10 @@ def _allowed(key: str) -> str:
     if get_origin(annotation) is Literal:
         return " or ".join(f"`{a}`" for a in args)
     rng = setting_ranges().get(key)
-    if type(None) in args:  # None is written `auto`
+    if type(None) in args:  # None is written `auto` (min_cell) or left empty (previous)
         (inner,) = (a for a in args if a is not type(None))
+        if rng is None:
+            return f"empty (none), or {_KIND[inner]}"
         return f"`auto`, or {rng.describe(key)} ({_KIND[inner]})"
     if rng is None:
         return _KIND[annotation]
@@ -45,6 +47,8 @@ def _allowed(key: str) -> str:
 
 
 def _default(value: Any) -> str:
+    if value is None:
+        return "empty"
     if isinstance(value, dt.date):
         value = value.isoformat()
     return f"`{value}`"
