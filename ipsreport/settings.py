@@ -148,6 +148,11 @@ class Settings(BaseModel):
         "of the first month to the last day of the last month, both included); the others are left out of "
         "every file before anything is counted. Stated in chapter 3 and the colophon. A period nobody "
         "started in stops the render (exit 3)."))
+    reproduces_reference: bool = Field(description=(
+        "`true` when the data folder holds the real data behind the evaluation of `reference_year`: the "
+        "reproduction appendix then recomputes every number that evaluation printed and holds it against the "
+        "print. The verified synthetic twin always does (its checksums are checked); for any other data, "
+        "leave it `false`, and the appendix says instead that the numbers are not compared with the print."))
     previous: FolderOrNone = Field(description=(
         "The previous edition's results bundle (its `resultater/` folder, or a copy such as "
         "`editions/2025`, written by `ipsreport new-edition`); empty for none. Relative paths are taken from "
@@ -226,6 +231,7 @@ def setting_ranges() -> dict[str, Range]:
 
 
 _KIND_TEXT: dict[Any, str] = {
+    bool: "true eller false",
     Path: "en mappe",
     int: "et heltal",
     float: "et tal",

@@ -443,7 +443,7 @@ def test_tab_audit_summary_counts_per_table(fake_audit):
     from ipsreport.tables import tab_audit_summary
 
     text = _text_of(tab_audit_summary(fake_audit))
-    assert text.startswith("Sted i 2025-udgaven Tal i alt Præcist Inden for tolerance Rettelse Ikke genskabt")
+    assert text.startswith("Sted i evalueringen fra 2025 Tal i alt Præcist Inden for tolerance Rettelse Ikke genskabt")
     assert "Tabel 1 2 1 1 0 0 Figur 4 1 0 0 0 1 I alt 3 1 1 0 1" in text
     assert "Skjult" not in text
 

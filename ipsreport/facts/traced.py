@@ -235,10 +235,10 @@ def source_numbers(f, source: Source | None) -> dict[str, str | None]:
         status = frame["status"].where(~hidden, "hidden")
         what = {"exact": "Genberegnede tal, der giver præcist det trykte tal",
                 "tolerance": "Genberegnede tal inden for en angivet tolerance",
-                "correction": "Rettelser af fejl i 2025-udgaven, som data bekræfter",
+                "correction": "Rettelser af fejl i den trykte evaluering, som data bekræfter",
                 "not_reproduced": "Tal, der ikke genskabes",
                 "hidden": "Genberegnede tal, der ikke vises efter reglen for små tal"}
-        add(fmt.count(len(frame)), _line("Tal fra 2025-udgaven, der er genberegnet fra data", source))
+        add(fmt.count(len(frame)), _line("Tal fra den trykte evaluering, der er genberegnet fra data", source))
         for key, line in what.items():
             count = int((status == key).sum())
             if count:
