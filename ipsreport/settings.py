@@ -140,7 +140,7 @@ class Settings(BaseModel):
     reference_year: Whole = Field(ge=2000, le=2100, description=(
         "Year of the evaluator's published evaluation the text compares with, called \"evalueringen fra "
         "2025\" in the text (the numbers it printed are listed in `data/published/2025.yml`). \"Denne "
-        "udgave\" always means the book being rendered. May not be after `edition_year`."))
+        "udgave\" always means the book being rendered."))
     cohort: Literal["cumulative", "period"] = Field(description=(
         "Which young people the edition covers. `cumulative`: everyone in the registry file, i.e. everyone "
         "enrolled since the programme began (as the export gives them). `period`: only those who started in "

@@ -7,9 +7,7 @@ Each setting is checked on its own by its field in :class:`ipsreport.settings.Se
 * the implementation period inside it: ``implementation_start`` not before
   ``project_start``, ``implementation_end`` not after ``project_end`` and not
   before ``implementation_start``;
-* a ``title`` that is not empty;
-* ``reference_year`` (the published evaluation the text compares with) not
-  after ``edition_year``: an edition cannot compare itself with a later one.
+* a ``title`` that is not empty.
 
 The period dates are printed as months only ("fra december 2022 til maj
 2025"), so they are compared as months: two dates in the same month agree.
@@ -67,13 +65,6 @@ def contradictions(settings: Any) -> list[tuple[tuple[str, ...], str]]:
                 f"indstillingerne {values} modsiger hinanden (regel: {words}; kun år og måned bruges, "
                 "så samme måned er tilladt). Ret den ene af dem (se docs/settings.md)."
             )))
-    if settings.reference_year > settings.edition_year:
-        found.append((("reference_year", "edition_year"), (
-            f"indstillingerne reference_year = {settings.reference_year} og edition_year = "
-            f"{settings.edition_year} modsiger hinanden (regel: reference_year må ikke ligge efter "
-            "edition_year; evalueringen, teksten sammenligner med, er udkommet før eller samme år som denne "
-            "udgave). Ret den ene af dem (se docs/settings.md)."
-        )))
     if not str(settings.title).strip():
         found.append((("title",), (
             f"indstillingen title har værdien {settings.title!r}, men rapporten skal have en titel "

@@ -97,7 +97,7 @@ def audit_method(f) -> str:
         "rettede tal, og data giver netop det. Forklaringen står ved tallet.\n"
         "- **Ikke genskabt**: Afstanden er større end tolerancen. Forklaringen står ved tallet, når den er "
         "kendt.\n\n"
-        f"{f.audit_result_sentence} @tbl-audit-summary viser vurderingerne for hver tabel og hvert afsnit i {ref}. "
+        f"{f.audit_result_sentence} Tabellen nedenfor viser vurderingerne for hver tabel og hvert afsnit i {ref}. "
         f"Er rapporten dannet på andre data end dem bag {ref}, er forskelle at forvente; så viser tabellerne "
         "blot, hvor tallene skiller sig ud.\n"
     )
@@ -109,11 +109,11 @@ def audit_detail(f) -> str:
         return ""
     ref = reference_evaluation(f).text
     return (
-        "@tbl-audit viser de tal, der ikke genskabes præcist, samlet under deres forklaring. Den fulde liste "
+        "Den næste tabel viser de tal, der ikke genskabes præcist, samlet under deres forklaring. Den fulde liste "
         f"med hvert tal og den regel, det regnes ud efter, står i filen `{_published_file()}` og kan hentes "
         "under tabellen.\n\n"
         "Stjernerne ved tallene i denne udgaves Tabel 9 sætter rapportsystemet selv ud fra p-værdierne; de er "
-        f"ikke taget fra {ref}, hvis Tabel 9 ikke har stjerner ved tallene. Noten under @tbl-audit nævner "
+        f"ikke taget fra {ref}, hvis Tabel 9 ikke har stjerner ved tallene. Noten under tabellen nævner "
         f"grænserne og forklarer, hvordan signifikansen i {ref} er kontrolleret. Det er især odds ratioerne og "
         "konfidensintervallerne i Tabel 9, der ikke genskabes: intervallerne i "
         f"{ref} ser ud til at være beregnet på en anden måde end i denne udgave.\n"

@@ -131,8 +131,8 @@ def synthetic_notice(f) -> Fact:
     elif getattr(ed, "twin", False):
         text = (
             "Bemærk: Tallene i denne udgave er beregnet på et syntetisk datasæt, der er konstrueret, så det "
-            f"genskaber de tal, der blev offentliggjort i evalueringen fra {int(ed.settings.reference_year)}. "
-            "Ingen rækker i datasættet beskriver "
+            f"genskaber de offentliggjorte tal i evalueringen fra {int(ed.settings.reference_year)}. Ingen "
+            "rækker i datasættet beskriver "
             "virkelige personer."
         )
     elif str((getattr(ed, "manifest", None) or {}).get("generator", "")).startswith("ipsreport.synth.sample"):

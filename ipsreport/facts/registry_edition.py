@@ -160,12 +160,11 @@ FACTS = (
              doc="Udgavens år (en indstilling i rapportsystemet)"),
     # Which edition this is, and whom it covers (facts/editions.py).
     computed("reference_evaluation", editions.reference_evaluation, kind="text", rule=_SETTING,
-             doc="Den trykte evaluering, teksten sammenligner med, fx »evalueringen fra 2025« (indstillingen "
-                 "reference_year)"),
+             doc="Den trykte evaluering, teksten sammenligner med (en indstilling i rapportsystemet)"),
     computed("reference_year", editions.reference_year, kind="text", rule=_SETTING,
              doc="Året for den trykte evaluering, teksten sammenligner med (en indstilling i rapportsystemet)"),
     computed("cohort_sentence", editions.cohort_sentence, kind="text", rule=_SETTING,
-             doc="Hvilke unge udgaven omfatter (indstillingen cohort)"),
+             doc="Hvilke unge udgaven omfatter (en indstilling i rapportsystemet)"),
     computed("reproduction_note", editions.reproduction_note, kind="text", rule=_SETTING,
              doc="Bemærkning om, at tallene ikke holdes op mod den trykte evaluering (tom, når de gør)"),
     computed("alpha", lambda f: Fact(float(f._ed.settings.alpha), "num", decimals=2, strip_zeros=True),

@@ -115,6 +115,9 @@ def _collect() -> tuple[dict, Callable[..., None]]:
 CUE_ODDS_RATIO = r"odds ratio(?:en)?(?: er| på)?\s*$"
 CUE_BOUND = r"(?:\bfra|\btil|\[|;)\s*$"
 CUE_P = r"p(?:-værdi(?:en)?)?(?: er| på| =|=)?\s*$"
+CUE_REFERENCE = r"evalueringen fra\s*$"
+#: The tooltip of the reference year in a sentence (ipsreport.facts.editions).
+REFERENCE_YEAR_LINE = "Året for den trykte evaluering, teksten sammenligner med (en indstilling i rapportsystemet)"
 
 
 def _get(row, column: str):
@@ -243,4 +246,8 @@ def source_numbers(f, source: Source | None) -> dict[str, str | None]:
             count = int((status == key).sum())
             if count:
                 add(fmt.count(count), _line(line, source))
+    # The year of the published evaluation a sentence compares with ("evalueringen fra 2025"): a setting.
+    add(str(int(f._ed.settings.reference_year)),
+        tooltip(REFERENCE_YEAR_LINE, Fact(None, "text"), source.name if source is not None else None, 0),
+        CUE_REFERENCE)
     return found
