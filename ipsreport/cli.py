@@ -413,9 +413,10 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_new_edition(args: argparse.Namespace) -> int:
     """Start next year's edition (:mod:`ipsreport.new_edition`)."""
     from ipsreport.new_edition import EXIT_REFUSED, NewEditionError, NewEditionRefused, new_edition
+    from ipsreport.paths import PROJECT_DIR
 
     try:
-        done = new_edition(args.year, args.project or paths.PROJECT_DIR, args.results, force=args.force)
+        done = new_edition(args.year, args.project or PROJECT_DIR, args.results, force=args.force)
     except NewEditionRefused as exc:
         return _fail(EXIT_REFUSED, str(exc))
     except NewEditionError as exc:
