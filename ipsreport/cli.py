@@ -1,4 +1,4 @@
-"""Command-line interface: ``ipsreport render | preview | validate | synth``.
+"""Command-line interface: ``ipsreport render | preview | validate | synth | new-edition``.
 
 Exit codes
 ----------
@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ipsreport.codebook import CodebookError
+from ipsreport.new_edition import run_new_edition
 from ipsreport.render.signals import Interrupted
 from ipsreport.settings import SettingsError
 
@@ -410,24 +411,6 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_new_edition(args: argparse.Namespace) -> int:
-    """Start next year's edition (:mod:`ipsreport.new_edition`)."""
-    from ipsreport.new_edition import EXIT_REFUSED, NewEditionError, NewEditionRefused, new_edition
-    from ipsreport.paths import PROJECT_DIR
-
-    try:
-        done = new_edition(args.year, args.project or PROJECT_DIR, args.results, force=args.force)
-    except NewEditionRefused as exc:
-        return _fail(EXIT_REFUSED, str(exc))
-    except NewEditionError as exc:
-        return _fail(EXIT_USAGE, str(exc))
-    for kept in done.kept:
-        print(f"gemte det eksisterende som {kept}")
-    print(f"gemte den sidste udgaves resultater i {done.archive}")
-    print(f"skrev {done.settings}: tjek linjerne markeret »tjek mig«, og peg data_dir på det nye års data")
-    return EXIT_OK
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (see module docstring)."""
     parser = build_parser()
@@ -436,7 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help (0) or usage error (2)
         return int(exc.code or 0)
     handlers = {"render": cmd_render, "preview": cmd_preview, "validate": cmd_validate, "synth": cmd_synth,
-                "new-edition": cmd_new_edition}
+                "new-edition": run_new_edition}
     try:
         return handlers[args.command](args)
     except UsageError as exc:

@@ -27,16 +27,19 @@ their ends move; with ``cohort: period`` the whole period moves a year.
 
 from __future__ import annotations
 
+import argparse
 import calendar
 import datetime as dt
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-__all__ = ["EDITIONS_DIR", "EXIT_REFUSED", "NewEditionError", "NewEditionRefused", "new_edition", "shift_years"]
+__all__ = ["EDITIONS_DIR", "EXIT_REFUSED", "NewEditionError", "NewEditionRefused", "new_edition", "run_new_edition",
+           "shift_years"]
 
 #: Folder of the project holding one folder per earlier edition.
 EDITIONS_DIR = "editions"
@@ -230,3 +233,26 @@ def new_edition(year: int, project: Path, results: Path | None = None, force: bo
     fresh.write_text(text, encoding="utf-8")
     fresh.replace(settings_path)
     return NewEdition(settings=settings_path, archive=archive, kept=tuple(kept))
+
+
+def run_new_edition(args: argparse.Namespace) -> int:
+    """``ipsreport new-edition YEAR [--project DIR] [--results DIR] [--force]``; returns the exit code.
+
+    0 done; 2 no readable bundle or a year not after it; :data:`EXIT_REFUSED`
+    something of the user's in the way. Messages are Danish, on stderr.
+    """
+    from ipsreport.paths import PROJECT_DIR
+
+    try:
+        done = new_edition(args.year, args.project or PROJECT_DIR, args.results, force=args.force)
+    except NewEditionRefused as exc:
+        print(f"ipsreport: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except NewEditionError as exc:
+        print(f"ipsreport: {exc}", file=sys.stderr)
+        return 2
+    for kept in done.kept:
+        print(f"gemte det eksisterende som {kept}")
+    print(f"gemte den sidste udgaves resultater i {done.archive}")
+    print(f"skrev {done.settings}: tjek linjerne markeret »tjek mig«, og peg data_dir på det nye års data")
+    return 0
