@@ -142,3 +142,14 @@ def test_shift_years_moves_the_year_and_keeps_month_ends(day, years):
     assert ((moved + dt.timedelta(days=1)).month != moved.month) == month_end
     if not month_end:
         assert moved.day == day.day
+
+
+@pytest.mark.twin
+def test_the_previous_edition_is_named_in_a_bundle_as_the_data_folder_is(tmp_path):
+    """A bundle is published: the setting previous is named relative to the project, never as a path on a disk."""
+    from ipsreport import pipeline
+    from ipsreport.synth.sample import write_cohort
+
+    folder = write_cohort(tmp_path / "data", n=20, sites=1)
+    outside = pipeline.run(folder, settings={"previous": str(tmp_path / "editions" / "2025")})
+    assert outside.settings["previous"] == "2025"
