@@ -146,8 +146,9 @@ class Settings(BaseModel):
         "enrolled since the programme began (as the export gives them). `period`: only those who started in "
         "the implementation period (`implementation_start` to `implementation_end`, as months: the first day "
         "of the first month to the last day of the last month, both included); the others are left out of "
-        "every file before anything is counted. Stated in chapter 3 and the colophon. A period nobody "
-        "started in stops the render (exit 3)."))
+        "every file before anything is counted (the fidelity appendix's caseloads too, so they leave out "
+        "young people who started earlier but were still enrolled). Stated in chapter 3 and the colophon. A "
+        "period nobody started in stops the render (exit 3)."))
     reproduces_reference: bool = Field(description=(
         "`true` when the data folder holds the real data behind the evaluation of `reference_year`: the "
         "reproduction appendix then recomputes every number that evaluation printed and holds it against the "
