@@ -18,6 +18,7 @@ from __future__ import annotations
 from ipsreport.cases import case_appendix, case_vignette, fig_case_timeline
 from ipsreport.edition import Edition, edition
 from ipsreport.facts import Facts, facts
+from ipsreport.facts.editions import audit_detail, audit_method
 from ipsreport.figures import (
     fig_burden,
     fig_effect,
@@ -60,6 +61,8 @@ __all__ = [
     "fig_effect", "fig_caseload",
     # the introduction's reading guide, from _quarto.yml
     "reading_guide",
+    # the reproduction appendix's method text, shown only when the data reproduce a publication
+    "audit_method", "audit_detail",
     # case appendices (Bilag 1-4)
     "case_appendix", "case_vignette", "fig_case_timeline",
 ]

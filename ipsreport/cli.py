@@ -1,4 +1,4 @@
-"""Command-line interface: ``ipsreport render | preview | validate | synth``.
+"""Command-line interface: ``ipsreport render | preview | validate | synth | new-edition``.
 
 Exit codes
 ----------
@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ipsreport.codebook import CodebookError
+from ipsreport.new_edition import run_new_edition
 from ipsreport.render.signals import Interrupted
 from ipsreport.settings import SettingsError
 
@@ -440,7 +441,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or usage error (2)
         return int(exc.code or 0)
-    handlers = {"render": cmd_render, "preview": cmd_preview, "validate": cmd_validate, "synth": cmd_synth}
+    handlers = {"render": cmd_render, "preview": cmd_preview, "validate": cmd_validate, "synth": cmd_synth,
+                "new-edition": run_new_edition}
     try:
         return handlers[args.command](args)
     except UsageError as exc:

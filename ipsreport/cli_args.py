@@ -27,7 +27,7 @@ _EPILOG = """exit codes:
   2  usage error
   3  invalid data, settings that contradict the data, or warnings with --strict (nothing rendered)
   4  missing tool (e.g. quarto requested but not installed)
-  5  the output folder was refused; nothing was touched
+  5  the output folder was refused, or new-edition found editions/<year>/ or ipsreport.yml in the way; nothing was touched
   6  render --by site: some sites failed (each named); every other site's report was made
   7  the disclosure audit found a count below the small-number rule that the published numbers give away
      (nothing rendered)
@@ -117,4 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int)
     s.add_argument("--n", type=int, help="cohort size (synthetic cohort instead of the twin)")
     s.add_argument("--sites", type=int, help="number of sites (with --n)")
+
+    ne = sub.add_parser(
+        "new-edition", help="start next year's edition: archive the last render's results, write the next ipsreport.yml",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ne.add_argument("year", type=int, help="the new edition's year, e.g. 2026")
+    ne.add_argument("--project", type=Path, help="project folder holding ipsreport.yml (default: this project)")
+    ne.add_argument("--results", type=Path, help="the last render's resultater/ or output folder (default: _book)")
+    ne.add_argument("--force", action="store_true",
+                    help="keep an existing editions/<year>/ or new-year ipsreport.yml under a new name instead of refusing")
     return parser

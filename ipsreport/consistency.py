@@ -122,6 +122,8 @@ def check_against_settings(data: Any, settings: Settings, codebook: Codebook | N
         column, value) and how many rows are affected. Rule
         ``edition_year``: when ``settings.edition_year`` is before the year
         of the latest date in the data, or more than one year after it.
+        Rule ``cohort``: ``cohort: period`` and nobody in the registry
+        started in the implementation period (:mod:`ipsreport.cohort`).
         Empty when all agree.
     """
     codebook = codebook or load_codebook()
@@ -175,6 +177,12 @@ def check_against_settings(data: Any, settings: Settings, codebook: Codebook | N
             f"højst ét år efter året for den seneste dato i data, dvs. senest {last}. Er datamappen den rigtige? "
             f"{_HOW.format(key='edition_year', example=last)} (regel: edition_year)",
         ))
+    # Which persons the edition covers (setting cohort): a period nobody started in (ipsreport.cohort).
+    from ipsreport.cohort import cohort_problems
+
+    registry = [(file, frame) for name, file, frame, _rows in _located_frames(data) if name == "registry"]
+    for file, frame in registry:
+        out.extend(cohort_problems(frame, file, settings))
     return out
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 import yaml
 
 from ipsreport.codebook import Codebook, load_codebook
+from ipsreport.cohort import cohort_masks
 from ipsreport.consistency import require_consistent
 from ipsreport.small_number_rule import resolve_min_cell
 from ipsreport.manifest import check_manifest
@@ -44,7 +45,8 @@ class Edition:
     Attributes
     ----------
     registry, baseline, followup : DataFrame
-        One row per person (RangeIndex), codebook columns in codebook order.
+        One row per person of the edition's cohort (setting ``cohort``,
+        :mod:`ipsreport.cohort`; RangeIndex), codebook columns in codebook order.
         Categories and integers are ``Int64`` codes, numbers ``Float64``,
         dates ``datetime64[ns]``, ids and strings ``string``.
     fidelity : DataFrame or None
@@ -219,6 +221,13 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
     min_cell = resolve_min_cell(resolved_settings.min_cell, twin=check.twin)
     if resolved_settings.min_cell != min_cell:
         resolved_settings = resolved_settings.with_(min_cell=min_cell)
+    # Which persons the edition covers (setting cohort), decided here once for everything downstream.
+    rows = {name: report.frames[name].index.to_numpy() for name in ALL_DATASETS if name in report.frames}
+    masks = cohort_masks(frames, resolved_settings)
+    if masks is not None:
+        frames = {name: frame[masks[name]].reset_index(drop=True) if name in masks else frame
+                  for name, frame in frames.items()}
+        rows = {name: found[masks[name]] if name in masks else found for name, found in rows.items()}
     result = Edition(
         registry=frames["registry"],
         baseline=frames["baseline"],
@@ -233,7 +242,7 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
         manifest_problems=list(check.problems),
         data_dir=folder,
         warnings=list(report.sorted_warnings()),
-        source_rows={name: report.frames[name].index.to_numpy() for name in ALL_DATASETS if name in report.frames},
+        source_rows=rows,
     )
     _CACHE[key] = result
     return result

@@ -43,7 +43,7 @@ DESCRIPTIONS: dict[str, str] = {
     "report/bilag-7-data-og-metode.qmd": ("Hvordan data er indsamlet, hvordan hvert indeks og hver analyse er "
                                           "opgjort, og hvordan små tal skjules"),
     "report/bilag-8-reproduktion.qmd": ("Hvilke datafiler og hvilken version af rapportsystemet rapporten er dannet "
-                                        "af, og hvordan tallene forholder sig til 2025-udgaven"),
+                                        "af, og om tallene holdes op mod en trykt evaluering"),
 }
 
 _HEADING = re.compile(r"^#\s+(?P<title>.*?)\s*\{(?P<attrs>[^}]*)\}\s*$", re.M)

@@ -32,12 +32,10 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 import annotated_types
 import yaml
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
-from pydantic_core import PydanticCustomError
-from pydantic import ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo, model_validator
 
-from ipsreport.paths import DEFAULTS_PATH, EDITION_SETTINGS_PATH, PROJECT_DIR
-from ipsreport.plaintext import PlainTextError, check
+from ipsreport.paths import DEFAULTS_PATH, EDITION_SETTINGS_PATH
+from ipsreport.settings_types import PLAIN_TEXT_ERROR, Day, Folder, FolderOrNone, Number, PlainText, Whole, WholeOrAuto
 
 __all__ = [
     "Settings",
@@ -67,59 +65,6 @@ CODE = "Settings.with_"
 class SettingsError(ValueError):
     """A settings file or override is invalid (the message is Danish, for the user)."""
 
-
-def _not_bool(value: Any) -> Any:
-    # Pydantic's lax mode reads True as 1; YAML's `yes` must not become min_cell: 1.
-    if isinstance(value, bool):
-        raise ValueError(value)
-    return value
-
-
-def _auto(value: Any) -> Any:
-    """``auto`` (or nothing) means None: the Edition decides (see ``min_cell``)."""
-    if value is None or (isinstance(value, str) and value.strip().lower() == "auto"):
-        return None
-    return _not_bool(value)
-
-
-def _day(value: Any) -> dt.date:
-    # YAML reads 2025-05-01 as a date, JSON and the command line give text.
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value.strip())
-    raise ValueError(value)
-
-
-def _folder(path: Path) -> Path:
-    # Chapters run with their own folder as working directory: relative paths
-    # are taken from the project folder, never from the working directory.
-    path = path.expanduser()
-    return (path if path.is_absolute() else PROJECT_DIR / path).resolve()
-
-
-#: Pydantic error type of a text setting holding markup (turned into a Danish sentence by _message).
-_PLAIN_TEXT_ERROR = "plain_text"
-
-
-def _plain(value: str) -> str:
-    # Text is text: a setting printed in the report may not carry markup that
-    # runs (ipsreport.plaintext; the message is made in _message).
-    try:
-        return check(value)
-    except PlainTextError as exc:
-        raise PydanticCustomError(_PLAIN_TEXT_ERROR, "{reason}", {"reason": exc.reason}) from None
-
-
-Folder = Annotated[Path, AfterValidator(_folder)]
-#: Free text printed in the report: plain text with the markdown subset of docs/text.md.
-PlainText = Annotated[str, AfterValidator(_plain)]
-Whole = Annotated[int, BeforeValidator(_not_bool)]
-WholeOrAuto = Annotated[int | None, BeforeValidator(_auto)]
-Number = Annotated[float, BeforeValidator(_not_bool)]
-Day = Annotated[dt.date, BeforeValidator(_day)]
 
 _FIRST_DAY = dt.date(2000, 1, 1)
 _LAST_DAY = dt.date(2100, 12, 31)
@@ -193,6 +138,27 @@ class Settings(BaseModel):
     servicedesign_interviews_n: Whole = Field(ge=0, le=1000, description=(
         "Number of young people the service designer interviewed about their contact with psychiatry; printed "
         "in section 5.3. The number of cases is the number of files in `data/cases/`."))
+    reference_year: Whole = Field(ge=2000, le=2100, description=(
+        "Year of the evaluator's published evaluation the text compares with, called \"evalueringen fra "
+        "2025\" in the text (the numbers it printed are listed in `data/published/2025.yml`). \"Denne "
+        "udgave\" always means the book being rendered."))
+    cohort: Literal["cumulative", "period"] = Field(description=(
+        "Which young people the edition covers. `cumulative`: everyone in the registry file, i.e. everyone "
+        "enrolled since the programme began (as the export gives them). `period`: only those who started in "
+        "the implementation period (`implementation_start` to `implementation_end`, as months: the first day "
+        "of the first month to the last day of the last month, both included); the others are left out of "
+        "every file before anything is counted (the fidelity appendix's caseloads too, so they leave out "
+        "young people who started earlier but were still enrolled). Stated in chapter 3 and the colophon. A "
+        "period nobody started in stops the render (exit 3)."))
+    reproduces_reference: bool = Field(description=(
+        "`true` when the data folder holds the real data behind the evaluation of `reference_year`: the "
+        "reproduction appendix then recomputes every number that evaluation printed and holds it against the "
+        "print. The verified synthetic twin always does (its checksums are checked); for any other data, "
+        "leave it `false`, and the appendix says instead that the numbers are not compared with the print."))
+    previous: FolderOrNone = Field(description=(
+        "The previous edition's results bundle (its `resultater/` folder, or a copy such as "
+        "`editions/2025`, written by `ipsreport new-edition`); empty for none. Relative paths are taken from "
+        "the project folder. `ipsreport render --previous DIR` overrides it."))
 
     @model_validator(mode="after")
     def _agree(self, info: ValidationInfo) -> Settings:
@@ -267,6 +233,7 @@ def setting_ranges() -> dict[str, Range]:
 
 
 _KIND_TEXT: dict[Any, str] = {
+    bool: "true eller false",
     Path: "en mappe",
     int: "et heltal",
     float: "et tal",
@@ -282,9 +249,9 @@ def _kind_text(key: str) -> str:
     args = get_args(annotation)
     if get_origin(annotation) is Literal:
         return "en af " + " eller ".join(args)
-    if type(None) in args:  # None is written `auto`
+    if type(None) in args:  # None is written `auto` (min_cell) or left empty (previous)
         (inner,) = (a for a in args if a is not type(None))
-        return f"{_KIND_TEXT[inner]} eller auto"
+        return f"{_KIND_TEXT[inner]} eller tom" if inner is Path else f"{_KIND_TEXT[inner]} eller auto"
     return _KIND_TEXT[annotation]
 
 
@@ -310,7 +277,7 @@ def _message(error: dict[str, Any], values: dict[str, Any], origin: dict[str, st
         known = ", ".join(sorted(Settings.model_fields))
         return f"{where}: ukendt indstilling {key!r}; kendte indstillinger er {known} (se docs/settings.md)."
     value = values[key]
-    if error["type"] == _PLAIN_TEXT_ERROR:
+    if error["type"] == PLAIN_TEXT_ERROR:
         return f"{where}: indstillingen {key} har værdien {value!r}, som {error['ctx']['reason']}; ret værdien."
     if error["type"] in _RANGE_ERRORS:
         # Show the value as read (alpha: 2 is 2.0), which passed the type check.

@@ -422,7 +422,24 @@ def audit_frame() -> pd.DataFrame:
 @pytest.fixture
 def fake_audit(monkeypatch, make_edition):
     monkeypatch.setattr(audit, "summarise_audit", lambda ed: audit_frame())
-    return make_edition()
+    # Data said to be those behind the publication: the audit is shown (twin detection is by checksums).
+    return make_edition(reproduces_reference=True)
+
+
+def test_the_audit_is_left_out_when_the_data_are_not_meant_to_reproduce_the_publication(monkeypatch,
+                                                                                          make_edition):
+    from ipsreport.facts import Facts
+    from ipsreport.tables import tab_audit, tab_audit_summary
+    from ipsreport.tables.absent import AbsentTable
+
+    monkeypatch.setattr(audit, "summarise_audit", lambda ed: audit_frame())
+    other = make_edition()
+    assert isinstance(tab_audit_summary(other), AbsentTable) and isinstance(tab_audit(other), AbsentTable)
+    f = Facts(other)
+    assert "bygger ikke på de data, der ligger bag evalueringen fra 2025" in f.reproduction_note
+    assert "Udvikling siden sidste udgave" in f.reproduction_note
+    shown = Facts(make_edition(reproduces_reference=True))
+    assert shown.reproduction_note == ""
 
 
 def test_tab_audit_lists_only_what_is_not_exact(fake_audit):
@@ -443,7 +460,7 @@ def test_tab_audit_summary_counts_per_table(fake_audit):
     from ipsreport.tables import tab_audit_summary
 
     text = _text_of(tab_audit_summary(fake_audit))
-    assert text.startswith("Sted i 2025-udgaven Tal i alt Præcist Inden for tolerance Rettelse Ikke genskabt")
+    assert text.startswith("Sted i evalueringen fra 2025 Tal i alt Præcist Inden for tolerance Rettelse Ikke genskabt")
     assert "Tabel 1 2 1 1 0 0 Figur 4 1 0 0 0 1 I alt 3 1 1 0 1" in text
     assert "Skjult" not in text
 
@@ -510,7 +527,7 @@ def test_audit_tables_hide_values_resting_on_small_counts(monkeypatch, make_edit
     frame = audit_frame()
     frame["counts"] = [[40.0], [40.0], [2.0]]  # the mean rests on two persons
     monkeypatch.setattr(audit, "summarise_audit", lambda ed: frame)
-    ed = make_edition(min_cell=3)
+    ed = make_edition(min_cell=3, reproduces_reference=True)
     summary = _text_of(tab_audit_summary(ed))
     assert "Ikke genskabt Skjult" in summary and "I alt 3 1 1 0 0 1" in summary
     text = _text_of(tab_audit(ed))

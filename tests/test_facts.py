@@ -41,7 +41,7 @@ def test_contract_names_parsed():
 MAY_BE_EMPTY = {
     "regression_rest_sentence",
     "synthetic_notice", "mental_health_summary", "evaluation_summary", "education_choice_sentence",
-    "followup_enrolled_sentence", "placement_noanswer_sentence", "nonresponse_vs_2025", "burden_reading",
+    "followup_enrolled_sentence", "placement_noanswer_sentence", "nonresponse_vs_reference", "burden_reading",
 }
 
 
@@ -398,7 +398,7 @@ def test_audit_sentence(make_edition, ed):
     status = disclosed(ed).audit["status"].value_counts()
     assert facts(ed).audit_result_sentence == (
         f"Af de {facts(ed).audit_total_n} tal giver {status['exact']} præcist det trykte tal, {status['tolerance']} "
-        f"ligger inden for en angivet tolerance, {status['correction']} retter en fejl i 2025-udgaven, og "
+        f"ligger inden for en angivet tolerance, {status['correction']} retter en fejl i evalueringen fra 2025, og "
         f"{status['not_reproduced']} er ikke genskabt.")
     assert status["not_reproduced"] > 0  # Table 9's odds ratio for the rating of the course, among others
     f = facts(hand_made(make_edition))  # not the 2025 data: most numbers differ

@@ -162,13 +162,13 @@ def test_sentence_names_the_differences_the_tests_find(make_edition):
         "statistisk signifikant forskel i køn, status ved opstart, uddannelse eller mestring og selvværd. Svarene ved "
         "afslutning kommer altså især fra de unge, der havde det bedre ved start, og kan give et for lyst billede af "
         "hele gruppen.")
-    assert f.nonresponse_vs_2025.startswith("Denne udgave kommer dermed til et andet resultat end 2025-udgaven")
+    assert f.nonresponse_vs_reference.startswith("Denne udgave kommer dermed til et andet resultat end evalueringen fra 2025")
 
 
 def test_p_equal_to_alpha_is_no_difference(make_edition):
     f = _sentence(make_edition, _frame({"who5": 0.05}))
     assert "adskilte sig ved start ikke statistisk signifikant" in f.nonresponse_sentence
-    assert f.nonresponse_vs_2025.startswith("Det svarer til 2025-udgaven")
+    assert f.nonresponse_vs_reference.startswith("Det svarer til resultatet i evalueringen fra 2025")
 
 
 def test_no_difference_is_representativeness_only_when_a_large_one_could_be_found(make_edition):
@@ -191,7 +191,7 @@ def test_hidden_group_sizes(make_edition):
     frame.loc[frame["group"] == "not_responded", "base"] = pd.NA
     f = _sentence(make_edition, frame, min_cell=3)
     assert f.nonresponse_n == "<3"
-    assert "kan ikke vises" in f.nonresponse_sentence and f.nonresponse_vs_2025 == ""
+    assert "kan ikke vises" in f.nonresponse_sentence and f.nonresponse_vs_reference == ""
 
 
 def test_the_twin_says_what_its_data_say(ed):
@@ -200,7 +200,7 @@ def test_the_twin_says_what_its_data_say(ed):
     f = Facts(ed)
     assert f.nonresponse_n == "12"
     assert "lavere trivsel (WHO-5-gennemsnit 33 mod 48)" in f.nonresponse_sentence
-    assert f.nonresponse_vs_2025.startswith("Denne udgave kommer dermed til et andet resultat end 2025-udgaven")
+    assert f.nonresponse_vs_reference.startswith("Denne udgave kommer dermed til et andet resultat end evalueringen fra 2025")
 
 
 def test_tab_nonresponse_with_nobody_missing(make_edition):

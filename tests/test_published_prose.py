@@ -187,4 +187,4 @@ def test_a_corrected_number_is_printed_as_corrected_and_filed_as_a_correction(pu
     entry = published[PROSE["placement_welcome_low_pct"]]
     assert entry["value"] == 14 and entry["corrected"] == round(facts(ed).raw("placement_welcome_low_pct"))
     chapter = (REPORT_DIR / "05-job-og-uddannelse.qmd").read_text(encoding="utf-8")
-    assert "2025-udgaven regnede kun dem, der svarede »slet ikke«" in chapter
+    assert "I `{python} f.reference_evaluation` talte kun dem, der svarede »slet ikke«, med" in chapter

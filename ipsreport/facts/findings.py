@@ -106,7 +106,7 @@ def audit_sentence(f) -> Fact:
     parts = [f"giver {fmt.count(exact)} præcist det trykte tal",
              f"{fmt.count(tolerance)} ligger inden for en angivet tolerance"]
     if corrected:
-        parts.append(f"{fmt.count(corrected)} retter en fejl i 2025-udgaven")
+        parts.append(f"{fmt.count(corrected)} retter en fejl i evalueringen fra {int(f._ed.settings.reference_year)}")
     if missing:
         parts.append(f"{fmt.count(missing)} er ikke genskabt")
     if n_hidden:
@@ -131,7 +131,8 @@ def synthetic_notice(f) -> Fact:
     elif getattr(ed, "twin", False):
         text = (
             "Bemærk: Tallene i denne udgave er beregnet på et syntetisk datasæt, der er konstrueret, så det "
-            "genskaber de offentliggjorte tal fra 2025-evalueringen. Ingen rækker i datasættet beskriver "
+            f"genskaber de offentliggjorte tal i evalueringen fra {int(ed.settings.reference_year)}. Ingen "
+            "rækker i datasættet beskriver "
             "virkelige personer."
         )
     elif str((getattr(ed, "manifest", None) or {}).get("generator", "")).startswith("ipsreport.synth.sample"):

@@ -16,7 +16,7 @@ from ipsreport.facts.fact import Fact
 from ipsreport.facts.sources import NONRESPONSE
 from ipsreport.summaries.nonresponse import AGE_SPLIT
 
-__all__ = ["NOUNS", "PREDICATES", "nonresponse_n", "representativeness", "versus_2025"]
+__all__ = ["NOUNS", "PREDICATES", "nonresponse_n", "representativeness", "versus_reference"]
 
 #: variable -> noun in a list ("i alder, køn, ... eller mestring og selvværd").
 NOUNS = {
@@ -124,16 +124,18 @@ def representativeness(f) -> Fact:
     return Fact(len(differs), "text", text=text.strip())
 
 
-def versus_2025(f) -> Fact:
-    """The result against the 2025 edition's, which found no systematic differences at the start."""
+def versus_reference(f) -> Fact:
+    """The result against the published evaluation's (setting ``reference_year``), which found no
+    systematic differences at the start."""
     sizes = _sizes(f._summary(NONRESPONSE))
     found = set() if any(pd.isna(v) for v in sizes.values()) else set(_verdicts(f).values())
+    reference = f"evalueringen fra {int(f._ed.settings.reference_year)}"
     if "differs" in found:
-        text = ("Denne udgave kommer dermed til et andet resultat end 2025-udgaven, hvor evaluator ikke fandt "
+        text = (f"Denne udgave kommer dermed til et andet resultat end {reference}, hvor evaluator ikke fandt "
                 "systematiske forskelle i baggrund og trivsel ved start.")
     elif "same" in found:
-        text = ("Det svarer til 2025-udgaven, hvor evaluator heller ikke fandt systematiske forskelle i baggrund og "
-                "trivsel ved start.")
+        text = (f"Det svarer til resultatet i {reference}, hvor evaluator heller ikke fandt systematiske forskelle "
+                "i baggrund og trivsel ved start.")
     else:
         text = ""
     return Fact(None, "text", text=text)

@@ -93,7 +93,7 @@ SOURCE_LABELS: dict[str, str] = {
     "caseload_facts": "projektets registreringer (konsulent, start- og slutdato)",
     "fidelity_reviews": "fidelitetsmålingerne",
     "nonresponse": "spørgeskemaerne ved opstart og afslutning (bortfaldsanalysen)",
-    "audit": "genberegningen af 2025-udgavens tal",
+    "audit": "genberegningen af tallene i den trykte evaluering",
 }
 
 

@@ -7,7 +7,7 @@ Every fact is written out by name.
 from __future__ import annotations
 
 from ipsreport import disclosure, evidence, fmt
-from ipsreport.facts import findings, provenance
+from ipsreport.facts import editions, findings, provenance
 from ipsreport.facts import reading as rd
 from ipsreport.facts import sentences as fs
 from ipsreport.facts.definition import computed, pooled
@@ -123,13 +123,13 @@ FACTS = (
 
     # Bilag 7: the reproduction audit.
     computed("audit_total_n", lambda f: Fact(len(rd.audit(f)), "count"), kind="count", source=AUDIT,
-             rule="none (counts published numbers)", doc="Tal fra 2025-udgaven, der er genberegnet fra data"),
+             rule="none (counts published numbers)", doc="Tal fra den trykte evaluering, der er genberegnet fra data"),
     computed("audit_within_n", lambda f: Fact(int(rd.audit(f)["within"].sum()), "count"), kind="count",
              source=AUDIT, rule="none (counts published numbers)",
              doc="Genberegnede tal, der ligger inden for den angivne tolerance"),
     computed("audit_result_sentence", findings.audit_sentence, kind="text", source=AUDIT,
              rule="none (counts published numbers)",
-             doc="Sætning om resultatet af genberegningen af 2025-udgavens tal"),
+             doc="Sætning om resultatet af genberegningen af den trykte evaluerings tal"),
 
     # Bilag 5 (summaries/supplementary.py).
     pooled("effect_positive_pct", source=EFFECT, variable="overall_effect", codes=(1, 2), kind="pct",
@@ -158,6 +158,15 @@ FACTS = (
              doc="Rapportens undertitel (en indstilling i rapportsystemet)"),
     computed("edition_year", lambda f: _text(int(f._ed.settings.edition_year)), kind="text", rule=_SETTING,
              doc="Udgavens år (en indstilling i rapportsystemet)"),
+    # Which edition this is, and whom it covers (facts/editions.py).
+    computed("reference_evaluation", editions.reference_evaluation, kind="text", rule=_SETTING,
+             doc="Den trykte evaluering, teksten sammenligner med (en indstilling i rapportsystemet)"),
+    computed("reference_year", editions.reference_year, kind="text", rule=_SETTING,
+             doc="Året for den trykte evaluering, teksten sammenligner med (en indstilling i rapportsystemet)"),
+    computed("cohort_sentence", editions.cohort_sentence, kind="text", rule=_SETTING,
+             doc="Hvilke unge udgaven omfatter (en indstilling i rapportsystemet)"),
+    computed("reproduction_note", editions.reproduction_note, kind="text", rule=_SETTING,
+             doc="Bemærkning om, at tallene ikke holdes op mod den trykte evaluering (tom, når de gør)"),
     computed("alpha", lambda f: Fact(float(f._ed.settings.alpha), "num", decimals=2, strip_zeros=True),
              kind="num", rule=_SETTING,
              doc=("Signifikansniveauet: grænsen for p-værdien, under hvilken en sammenhæng regnes som statistisk "

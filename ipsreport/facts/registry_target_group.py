@@ -87,9 +87,9 @@ FACTS = (
     computed("nonresponse_sentence", nr.representativeness, kind="text", source=NONRESPONSE,
              rule="min_cell; a variable with a hidden cell is not tested",
              doc="Sætning om, hvorvidt svarene ved afslutning ligner hele gruppen (bortfaldsanalysen)"),
-    computed("nonresponse_vs_2025", nr.versus_2025, kind="text", source=NONRESPONSE,
+    computed("nonresponse_vs_reference", nr.versus_reference, kind="text", source=NONRESPONSE,
              rule="min_cell; a variable with a hidden cell is not tested",
-             doc="Sætning om bortfaldsanalysen sammenlignet med evalueringen fra 2025"),
+             doc="Sætning om bortfaldsanalysen sammenlignet med den trykte evaluering"),
     counted("psychiatry_registry_of", measure="psychiatry_contact", kind="of",
             doc=("Unge, der har været i kontakt med psykiatrien under forløbet, ud af alle unge i forløb (projektets "
                  "registreringer) (2025: \"33 ud af 66\")")),

@@ -115,6 +115,9 @@ def _collect() -> tuple[dict, Callable[..., None]]:
 CUE_ODDS_RATIO = r"odds ratio(?:en)?(?: er| på)?\s*$"
 CUE_BOUND = r"(?:\bfra|\btil|\[|;)\s*$"
 CUE_P = r"p(?:-værdi(?:en)?)?(?: er| på| =|=)?\s*$"
+CUE_REFERENCE = r"evalueringen fra\s*$"
+#: The tooltip of the reference year in a sentence (ipsreport.facts.editions).
+REFERENCE_YEAR_LINE = "Året for den trykte evaluering, teksten sammenligner med (en indstilling i rapportsystemet)"
 
 
 def _get(row, column: str):
@@ -235,12 +238,16 @@ def source_numbers(f, source: Source | None) -> dict[str, str | None]:
         status = frame["status"].where(~hidden, "hidden")
         what = {"exact": "Genberegnede tal, der giver præcist det trykte tal",
                 "tolerance": "Genberegnede tal inden for en angivet tolerance",
-                "correction": "Rettelser af fejl i 2025-udgaven, som data bekræfter",
+                "correction": "Rettelser af fejl i den trykte evaluering, som data bekræfter",
                 "not_reproduced": "Tal, der ikke genskabes",
                 "hidden": "Genberegnede tal, der ikke vises efter reglen for små tal"}
-        add(fmt.count(len(frame)), _line("Tal fra 2025-udgaven, der er genberegnet fra data", source))
+        add(fmt.count(len(frame)), _line("Tal fra den trykte evaluering, der er genberegnet fra data", source))
         for key, line in what.items():
             count = int((status == key).sum())
             if count:
                 add(fmt.count(count), _line(line, source))
+    # The year of the published evaluation a sentence compares with ("evalueringen fra 2025"): a setting.
+    add(str(int(f._ed.settings.reference_year)),
+        tooltip(REFERENCE_YEAR_LINE, Fact(None, "text"), source.name if source is not None else None, 0),
+        CUE_REFERENCE)
     return found

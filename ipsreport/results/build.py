@@ -240,6 +240,8 @@ def build_results(ed, summaries, f, report, chapters: Iterable[Path]) -> Results
                            sha256=str(s.sha256)) for s in ed.sources)
     settings = json.loads(settings_to_json(ed.settings))
     settings["data_dir"] = _shown(ed.data_dir)
+    if ed.settings.previous is not None:  # a folder, named as the data folder is (never somebody's disk)
+        settings["previous"] = _shown(ed.settings.previous)
     results = Results(
         edition=EditionInfo(edition_year=int(ed.settings.edition_year), render_date=render_date().isoformat(),
                             min_cell=int(summaries.min_cell), synthetic=bool(ed.synthetic), twin=bool(ed.twin)),

@@ -9,6 +9,8 @@ from great_tables import loc, style
 
 from ipsreport import fmt
 from ipsreport.disclosed import disclosed
+from ipsreport.facts.editions import reproduces_reference
+from ipsreport.tables.absent import absent_table
 from ipsreport.tables.download import ReportTable, downloadable
 from ipsreport.tables.style import add_notes, gt_table, min_cell_of
 
@@ -164,7 +166,7 @@ def tolerance_text(value) -> str:
 AUDIT_STARS_NOTE = (
     "Stjernerne i rapportens Tabel 9 (* p < 0,05, ** p < 0,01, *** p < 0,001) sættes af rapportsystemet ud fra "
     "modellens p-værdier (modellens test af hver faktor i den logistiske regression); de er ikke overtaget fra "
-    "2025-udgaven. 2025-udgavens Tabel 9 trykker ingen signifikansstjerner ved tallene (»**« efter »Vurdering af "
+    "evalueringen fra 2025. Tabel 9 i evalueringen fra 2025 trykker ingen signifikansstjerner ved tallene (»**« efter »Vurdering af "
     "forløbets betydning« henviser til tabellens fodnote), så dens signifikans er kontrolleret som et interval for "
     "p-værdien: »n.s.« som p ≥ 0,05 og en trykt odds ratio som p < 0,05."
 )
@@ -174,12 +176,12 @@ STATUS_DA = {"exact": "Præcist", "tolerance": "Inden for tolerance", "correctio
              "not_reproduced": "Ikke genskabt", "hidden": "Skjult"}
 #: What each verdict means, for the notes.
 STATUS_NOTE = (
-    "»Præcist«: det beregnede tal giver det trykte, når det afrundes som i 2025-udgaven. »Inden for tolerance«: "
-    "afstanden er større end afrundingen, men inden for den tolerance, der står ved tallet, fordi 2025-udgaven kun "
-    "angiver tallet i ord, som en grænse, med en anden afrunding eller med en værdi, ingen hele antal kan give; "
-    "årsagen står ved tallet. »Rettelse«: det trykte tal strider mod 2025-udgavens egne tabeller eller svar; denne "
-    "rapport skriver det rettede tal, og data giver det rettede tal; årsagen står ved tallet. »Ikke genskabt«: "
-    "afstanden er større end tolerancen; årsagen står ved tallet, når den er kendt."
+    "»Præcist«: det beregnede tal giver det trykte, når det afrundes som i evalueringen fra 2025. »Inden for "
+    "tolerance«: afstanden er større end afrundingen, men inden for den tolerance, der står ved tallet, fordi "
+    "evalueringen fra 2025 kun angiver tallet i ord, som en grænse, med en anden afrunding eller med en værdi, ingen "
+    "hele antal kan give; årsagen står ved tallet. »Rettelse«: det trykte tal strider mod egne tabeller eller svar "
+    "i evalueringen fra 2025; denne udgave skriver det rettede tal, og data giver det rettede tal; årsagen står ved "
+    "tallet. »Ikke genskabt«: afstanden er større end tolerancen; årsagen står ved tallet, når den er kendt."
 )
 
 
@@ -222,6 +224,9 @@ def tab_audit_summary(ed) -> ReportTable:
     of the printed number), within a stated tolerance, and not at all (:data:`STATUS_DA`); a column for
     values hidden by the small-number rule appears only when there are any.
     """
+    if not reproduces_reference(ed):
+        # Data not meant to give the printed numbers: no audit (Bilag 8 says why, facts.editions).
+        return absent_table("")
     audit = _status_frame(ed)
     order = list(dict.fromkeys(audit["table"]))
     counts = pd.crosstab(audit["table"], audit["status"]).reindex(index=order, columns=list(STATUS_DA), fill_value=0)
@@ -235,14 +240,15 @@ def tab_audit_summary(ed) -> ReportTable:
     numbers = [c for c in frame.columns if c != "table"]
     table = gt_table(frame, "audit-summary", first_width="34%")
     table = table.fmt_integer(columns=numbers)
-    table = table.cols_label(table="Sted i 2025-udgaven", n="Tal i alt",
+    where = f"Sted i evalueringen fra {int(ed.settings.reference_year)}"
+    table = table.cols_label(table=where, n="Tal i alt",
                              **{k: v for k, v in STATUS_DA.items() if k in frame.columns})
     table = table.cols_align("right", columns=numbers)
     table = table.tab_style(style.text(weight="bold"), loc.body(rows=[len(frame) - 1]))
     hidden = ("»Skjult«: det beregnede tal hviler på færre end {m} unge og vises ikke.".format(
         m=fmt.count(min_cell_of(ed))) if show_hidden else None)
     table = add_notes(table, [STATUS_NOTE, hidden])
-    return downloadable(table, frame, {"table": "Sted i 2025-udgaven", "n": "Tal i alt", **STATUS_DA})
+    return downloadable(table, frame, {"table": where, "n": "Tal i alt", **STATUS_DA})
 
 
 def tab_audit(ed) -> ReportTable:
@@ -253,6 +259,8 @@ def tab_audit(ed) -> ReportTable:
     ``published.yml``), in the order the reasons first occur. The full list of every audited number is
     :func:`audit_download_frame`. The notes say what the tolerance is and where Table 9's stars come from.
     """
+    if not reproduces_reference(ed):
+        return absent_table("")
     audit = _status_frame(ed)
     rest = audit[audit["status"] != "exact"]
     frame = pd.DataFrame({
@@ -280,7 +288,7 @@ def tab_audit(ed) -> ReportTable:
     table = table.tab_style(style.text(weight="normal", style="italic"), loc.row_groups())
     table = table.tab_options(table_font_size="12px")
     table = add_notes(table, [
-        "Rækkerne er grupperet efter forklaringen, der står over dem. »Trykt 2025« gengiver 2025-udgavens ord med "
+        "Rækkerne er grupperet efter forklaringen, der står over dem. »Trykt 2025« gengiver ordene i evalueringen fra 2025 med "
         "rapportens decimalkomma og tankestreg.",
         "Tolerance: den største afstand mellem det beregnede og det trykte tal, der accepteres. Er den blot "
         "afrundingen af det trykte tal (en halv enhed på sidste ciffer: ±0,5 for en hel procent), er et tal uden for "
