@@ -231,7 +231,8 @@ class Disclosed:
         """Paired start/end comparisons; every statistic hidden below ``min_cell`` pairs."""
         if score not in self._paired:
             frame = mh.summarise_paired(self.ed, score)
-            stats = ["mean_start", "mean_end", "diff", "ci_low", "ci_high", "t", "p_ttest", "w", "p_wilcoxon"]
+            stats = ["mean_start", "mean_end", "diff", "ci_low", "ci_high", "t", "p_ttest", "w", "p_wilcoxon",
+                     "sd_start", "sd_end"]
             frame = hide_stats(frame, "n", stats, self.min_cell)
             frame["withheld"] = frame["n"].map(lambda v: 0 < v < self.min_cell if self.min_cell else False)
             frame.loc[frame["withheld"], "significant"] = False
