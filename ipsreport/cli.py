@@ -50,6 +50,7 @@ from ipsreport.cli_args import (  # noqa: F401 - EXIT_* are part of the CLI's do
     EXIT_DATA,
     EXIT_OK,
     EXIT_OUTPUT,
+    EXIT_PREVIOUS,
     EXIT_RENDER,
     EXIT_SITES,
     EXIT_TOOL,
@@ -216,6 +217,9 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
         return _fail(EXIT_USAGE, f"datamappen {args.data} findes ikke; angiv en eksisterende mappe med --data.")
     settings = _settings(overrides, args.data)
     data_dir = settings.data_dir
+    previous = _previous(args, settings)
+    if isinstance(previous, int):
+        return previous
 
     from ipsreport.render import engine
     from ipsreport.render.quarto import quarto_available
@@ -225,7 +229,7 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
                      "installer Quarto eller brug --engine pandoc.")
 
     try:
-        hooks = _hooks(settings, overrides)
+        hooks = _hooks(settings, overrides, previous=previous)
     except OSError:  # an unreadable data file: the validation below names it
         hooks = None
     if hooks is not None and not quarto and not args.strict and getattr(args, "by", None) is None and engine.book_is_current(
@@ -247,7 +251,26 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
     stop = _check_data(report, settings, data_dir, args.strict, show_warnings=True)
     if stop is not None:
         return stop
-    return project, settings, overrides, hooks if hooks is not None else _hooks(settings, overrides)
+    return project, settings, overrides, hooks if hooks is not None else _hooks(settings, overrides,
+                                                                                previous=previous)
+
+
+def _previous(args: argparse.Namespace, settings: Any):
+    """The earlier editions of ``--previous`` (read and checked once), ``None``, or exit 8 with the reason."""
+    folder, data = getattr(args, "previous", None), getattr(args, "previous_data", None)
+    if folder is None:
+        if data is not None:
+            raise UsageError("--previous-data kræver --previous (den tidligere udgaves resultatsæt).")
+        return None
+    if getattr(args, "by", None) is not None:
+        raise UsageError("--previous kan ikke bruges sammen med --by site: et resultatsæt beskriver hele projektet, "
+                         "ikke ét jobcenter.")
+    from ipsreport.editions.locate import PreviousError, resolve_previous
+
+    try:
+        return resolve_previous(folder, int(settings.edition_year), data)
+    except PreviousError as exc:
+        return _fail(EXIT_PREVIOUS, f"{exc} Intet blev lavet.")
 
 
 def check_cases(cases_dir: Path | None = None) -> int | None:
@@ -270,16 +293,18 @@ def check_cases(cases_dir: Path | None = None) -> int | None:
     return None
 
 
-def _hooks(settings: Any, overrides: dict[str, Any], results: bool = True):
+def _hooks(settings: Any, overrides: dict[str, Any], results: bool = True, previous=None):
     """The report's hooks for the engine, from the settings resolved once.
 
     With ``results`` the book is written with its results bundle
     (``resultater/``, :mod:`ipsreport.results`); a preview leaves it out.
+    ``previous`` (:class:`ipsreport.editions.locate.Previous`) hands the
+    chapters the earlier editions to compare with.
     """
     from ipsreport.book import book_hooks, default_cache_dir
 
     return book_hooks(settings.data_dir, overrides or None, cache_dir=default_cache_dir(), settings=settings,
-                      results=results)
+                      results=results, previous=previous)
 
 
 def cmd_render(args: argparse.Namespace) -> int:

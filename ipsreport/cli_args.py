@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 __all__ = ["EXIT_OK", "EXIT_RENDER", "EXIT_USAGE", "EXIT_DATA", "EXIT_TOOL", "EXIT_OUTPUT", "EXIT_SITES",
-           "UsageError", "parse_sets", "build_parser"]
+           "EXIT_PREVIOUS", "UsageError", "parse_sets", "build_parser"]
 
 EXIT_OK = 0
 EXIT_RENDER = 1
@@ -17,6 +17,8 @@ EXIT_DATA = 3
 EXIT_TOOL = 4
 EXIT_OUTPUT = 5
 EXIT_SITES = 6
+#: ``render --previous DIR``: DIR holds no readable earlier edition (7 is the disclosure check's).
+EXIT_PREVIOUS = 8
 
 _EPILOG = """exit codes:
   0  success
@@ -26,6 +28,7 @@ _EPILOG = """exit codes:
   4  missing tool (e.g. quarto requested but not installed)
   5  the output folder was refused; nothing was touched
   6  render --by site: some sites failed (each named); every other site's report was made
+  8  render --previous: the folder holds no readable earlier edition (nothing rendered)
   130/143  stopped by Ctrl-C/SIGTERM (previous output kept)
 """
 
@@ -86,6 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--workers", type=int, help="kernels run in parallel (default: number of cores)")
     r.add_argument("--strict", action="store_true", help="treat validation warnings as errors (exit 3)")
+    r.add_argument(
+        "--previous", type=Path, metavar="DIR",
+        help="compare with earlier editions: a results bundle (resultater/), an output folder holding one, "
+        "or a folder of several (exit 8 when none can be read)",
+    )
+    r.add_argument(
+        "--previous-data", type=Path, metavar="DIR",
+        help="the previous edition's data folder (with --previous): count the persons both editions include",
+    )
 
     v = sub.add_parser("validate", help="validate a data folder", epilog=_EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)

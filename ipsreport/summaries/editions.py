@@ -13,7 +13,7 @@ value the small-number rule hid stays hidden, and is not compared):
   (unequal variances, Welch–Satterthwaite degrees of freedom), from each
   edition's mean, standard deviation and N;
 * a **count** (persons enrolled, finished) and the **caseload** (highest
-  and mean): the exact difference, no interval. They are not samples: a
+  and mean): the exact difference of the printed values, no interval. They are not samples: a
   count is the whole cohort and the caseload is computed from every day of
   the register, so there is no sampling error to put an interval around.
 
@@ -36,6 +36,7 @@ from scipy import stats
 
 from ipsreport.editions.record import INDICATORS, EditionRecord, IndicatorKind, edition_indicators
 from ipsreport.evidence import edition_change
+from ipsreport.fmt import round_half_up
 from ipsreport.results.schema import Results
 
 __all__ = ["summarise_edition_change", "summarise_edition_series", "welch_interval", "newcombe_interval"]
@@ -129,7 +130,9 @@ def summarise_edition_change(previous: EditionRecord | Results, current: Edition
                                                                    p["sd"], int(p["n"]), alpha)
                     row["method"] = "welch" if _present(row["ci_low"]) else "none"
             elif exact:
-                row["diff"] = float(c["value"]) - float(p["value"])
+                # As printed: a caseload mean of 6.0153 against 6.0133 is the same 6,0, not a fall.
+                row["diff"] = (round_half_up(float(c["value"]), ind.decimals)
+                               - round_half_up(float(p["value"]), ind.decimals))
                 row["method"] = "exact"
             row["verdict"] = edition_change(row["diff"], row["ci_low"], row["ci_high"], exact=exact)
         rows.append(row)

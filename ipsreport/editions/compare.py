@@ -1,0 +1,97 @@
+"""The edition comparison as the chapters see it: the previous editions of this render, compared once.
+
+:func:`previous_records` reads the bundles the render handed the kernel
+(:func:`ipsreport.editions.locate.previous_from_env`); :func:`comparison`
+compares this edition with the latest of them once per edition
+(:func:`ipsreport.memo.remember`: the conclusion and four chapters ask).
+Without ``--previous`` both are empty, and every output of the comparison
+is absent from the book.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ipsreport.editions.locate import previous_from_env
+from ipsreport.editions.record import EditionRecord, current_record, possibly_shared, shared_persons
+from ipsreport.memo import remember
+
+__all__ = ["Comparison", "previous_records", "comparison", "series"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """This edition against the previous one.
+
+    Attributes
+    ----------
+    change : DataFrame
+        :func:`ipsreport.summaries.editions.summarise_edition_change`.
+    previous_year, current_year : int
+    shared : int
+        Persons in both editions (``0``: none, or the cohorts cannot overlap).
+    shared_checked : bool
+        ``shared`` compares ids of both data folders (``--previous-data``);
+        ``False``: it counts the persons who started before the previous
+        edition closed, who *may* be in it.
+    min_cell : int
+        The small-number rule of this edition (``shared`` is a count of persons).
+    """
+
+    change: pd.DataFrame
+    previous_year: int
+    current_year: int
+    shared: int
+    shared_checked: bool
+    min_cell: int
+
+
+def previous_records(ed) -> tuple[EditionRecord, ...]:
+    """The previous editions handed to this render, oldest first (empty without ``--previous``)."""
+    def load() -> tuple[EditionRecord, ...]:
+        from ipsreport.results import read_bundle
+
+        previous = previous_from_env()
+        if previous is None:
+            return ()
+        return tuple(EditionRecord.from_results(read_bundle(folder)) for folder in previous.bundles)
+
+    return remember("previous_records", ed, load)
+
+
+def comparison(ed) -> Comparison | None:
+    """This edition against the latest previous one; ``None`` without a previous edition."""
+    def compare() -> Comparison | None:
+        from ipsreport.disclosed import disclosed
+        from ipsreport.summaries.editions import summarise_edition_change
+
+        records = previous_records(ed)
+        if not records:
+            return None
+        last = records[-1]
+        previous = previous_from_env()
+        if previous is not None and previous.data is not None:
+            shared, checked = shared_persons(ed, previous.data), True
+        else:
+            shared, checked = possibly_shared(ed, last.evaluation_end), False
+        change = summarise_edition_change(last, current_record(ed), shared=shared,
+                                          alpha=float(ed.settings.alpha))
+        return Comparison(change, last.year, int(ed.settings.edition_year), shared, checked,
+                          int(disclosed(ed).min_cell))
+
+    return remember("edition_comparison", ed, compare)
+
+
+def series(ed) -> pd.DataFrame | None:
+    """Every key indicator over all editions, this one last; ``None`` with fewer than two previous editions."""
+    def build() -> pd.DataFrame | None:
+        from ipsreport.summaries.editions import summarise_edition_series
+
+        records = previous_records(ed)
+        if len(records) < 2:
+            return None
+        return summarise_edition_series((*records, current_record(ed)), alpha=float(ed.settings.alpha))
+
+    return remember("edition_series", ed, build)
