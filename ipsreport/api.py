@@ -28,7 +28,7 @@ from ipsreport.figures import (
     fig_statements,
     fig_who5,
 )
-from ipsreport.figures.editions import edition_series_alt, fig_edition_series
+from ipsreport.figures.editions import fig_edition_series
 from ipsreport.figures_fidelity import fig_caseload
 from ipsreport.guide import reading_guide
 from ipsreport.tables import (
@@ -59,7 +59,7 @@ __all__ = [
     "tab_evaluation", "tab_exit", "tab_regression", "tab_regression_spec", "tab_nonresponse", "tab_caseload",
     "tab_fidelity_reviews", "tab_codebook", "tab_sources", "tab_audit_summary", "tab_audit",
     # the comparison with earlier editions (render --previous; absent without it)
-    "tab_edition_change", "tab_edition_series", "fig_edition_series", "edition_series_alt",
+    "tab_edition_change", "tab_edition_series", "fig_edition_series",
     "edition_change_section", "edition_change_text",
     # figures
     "fig_mastery", "fig_loneliness", "fig_who5", "fig_burden", "fig_experience", "fig_statements",

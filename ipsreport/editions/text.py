@@ -16,7 +16,7 @@ import pandas as pd
 
 from ipsreport import fmt
 from ipsreport.disclosure import fmt_count
-from ipsreport.editions.compare import Comparison, comparison
+from ipsreport.editions.compare import Comparison, comparison, series
 from ipsreport.editions.record import INDICATORS
 from ipsreport.evidence import EDITION_WORDS
 
@@ -150,4 +150,10 @@ def edition_change_section(ed) -> str:
     extra = " ".join(s for s in (overlap_sentence(comp), _summary(comp)) if s)
     if extra:
         paragraphs.append(extra)
+    editions = series(ed)
+    if editions is not None:
+        years = [str(y) for y in sorted(editions["year"].unique())]
+        paragraphs.append(f"@Tbl-edition-series og @fig-edition-series viser nøgletallene i alle "
+                          f"{fmt.words(len(years))} udgaver ({fmt.join_words(years)}), hver med sit eget "
+                          "konfidensinterval.")
     return "\n\n".join(paragraphs) + "\n"

@@ -17,13 +17,12 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator
 
-import ipsreport.fmt as fmt
 import ipsreport.theme as th
 from ipsreport.editions.compare import series
 from ipsreport.figures.layout import add_note, danish_number_formatter, new_figure, wrap
 from ipsreport.tables.absent import AbsentTable, absent_table
 
-__all__ = ["fig_edition_series", "edition_series_alt"]
+__all__ = ["fig_edition_series"]
 
 _COLUMNS = 4
 
@@ -63,15 +62,3 @@ def fig_edition_series(ed) -> Figure | AbsentTable:
         add_note(fig, note)
     return fig
 
-
-def edition_series_alt(ed) -> str:
-    """A Danish description of :func:`fig_edition_series`, for its ``fig-alt`` (``""`` when absent)."""
-    frame = series(ed)
-    if frame is None:
-        return ""
-    years = sorted(int(y) for y in frame["year"].unique())
-    success = frame[frame["indicator"] == "success"].sort_values("year")
-    values = ", ".join(f"{y}: {fmt.pct(v)}" for y, v in zip(success["year"], success["value"]) if v == v)
-    return (f"Små diagrammer, ét pr. nøgletal, med udgaverne {fmt.join_words([str(y) for y in years])} langs "
-            f"den vandrette akse og konfidensintervaller som lodrette streger. Andelen, der afsluttede til job, "
-            f"fleksjob eller uddannelse: {values or 'skjult'}.")
