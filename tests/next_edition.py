@@ -12,11 +12,18 @@ import pandas as pd
 
 from ipsreport.paths import SYNTHETIC_DIR
 
+
+
+def settings_for(year: int) -> dict:
+    """The twin's periods moved to ``year`` (the 2025 edition's settings ``year - 2025`` years later)."""
+    shift = year - 2025
+    return {"edition_year": year, "evaluation_end": f"{2025 + shift}-05-01", "project_start": f"{2022 + shift}-12-01",
+            "project_end": f"{2025 + shift}-05-31", "implementation_start": f"{2023 + shift}-03-01",
+            "implementation_end": f"{2025 + shift}-02-28"}
+
+
 #: The settings of the 2026 edition (the twin's periods a year later).
-SETTINGS_2026 = {
-    "edition_year": 2026, "evaluation_end": "2026-05-01", "project_start": "2023-12-01", "project_end": "2026-05-31",
-    "implementation_start": "2024-03-01", "implementation_end": "2026-02-28",
-}
+SETTINGS_2026 = settings_for(2026)
 DATES = ("start_date", "end_date")
 
 
@@ -25,11 +32,13 @@ def read(folder: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
-def write_2026(folder: Path, new_ids: bool = True, change_outcomes: bool = True) -> Path:
+def write_2026(folder: Path, new_ids: bool = True, change_outcomes: bool = True, years: int = 1) -> Path:
     """Write the 2026 cohort into ``folder`` (no manifest: ipsreport treats it as real data, min_cell 3).
 
     Parameters
     ----------
+    years : int, default 1
+        How far the twin's dates move (``-1``: a made 2024 edition).
     new_ids : bool
         Rename every person (``U001`` -> ``N001``): no person in both editions.
         ``False`` keeps the twin's ids (a cumulative cohort: everyone shared).
@@ -42,7 +51,7 @@ def write_2026(folder: Path, new_ids: bool = True, change_outcomes: bool = True)
     registry = frames["registry"]
     for column in DATES:
         dates = pd.to_datetime(registry[column].replace("", None))
-        registry[column] = (dates + pd.DateOffset(years=1)).dt.strftime("%Y-%m-%d").fillna("")
+        registry[column] = (dates + pd.DateOffset(years=years)).dt.strftime("%Y-%m-%d").fillna("")
     if change_outcomes:
         other = registry.index[registry["exit_status"] == "4"][:10]
         registry.loc[other, "exit_status"] = "1"
@@ -52,7 +61,7 @@ def write_2026(folder: Path, new_ids: bool = True, change_outcomes: bool = True)
                                   for v, s in zip(lonely, followup["loneliness"])]
     if new_ids:
         for frame in frames.values():
-            frame["id"] = "N" + frame["id"].str[1:]
+            frame["id"] = ("N" if years > 0 else "P") + frame["id"].str[1:]
     for name, frame in frames.items():
         frame.to_csv(folder / f"{name}.csv", index=False)
     return folder

@@ -18,7 +18,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 from ipsreport.editions.compare import Comparison
 from ipsreport.editions.locate import PreviousError, find_bundles
 from ipsreport.editions.record import INDICATORS, EditionRecord
-from ipsreport.editions.text import change_sentence, overlap_sentence
+from ipsreport.editions.text import _why_untested, change_sentence, overlap_sentence
 from ipsreport.evidence import edition_change
 from ipsreport.results.schema import (
     Column, ColumnKind as K, Dataset, FactKind, FactRecord, Frame, Suppression,
@@ -133,7 +133,10 @@ def test_shared_persons_stop_the_independent_tests_and_are_reported():
     comp = Comparison(change, 2025, 2026, 30, True, 3)
     assert overlap_sentence(comp).startswith("30 unge indgår i begge udgaver")
     row = change.set_index("indicator").loc["success"].to_dict() | {"indicator": "success"}
-    assert "ikke testet" in change_sentence(row, comp) and "steget" not in change_sentence(row, comp)
+    assert change_sentence(row, comp) == ("Andelen af de afsluttede, der gik videre til job, fleksjob eller "
+                                          "uddannelse, var 60 % i udgaven fra 2025 og er 74 % i denne udgave.")
+    assert _why_untested(comp) == "Forskellene er ikke testet, fordi de to udgaver deler personer."
+    assert "kan dele personer" in _why_untested(Comparison(change, 2025, 2026, 30, False, 3))
     # A shared count below the rule is printed hidden.
     assert overlap_sentence(Comparison(change, 2025, 2026, 2, True, 3)).startswith("<3 unge")
     assert overlap_sentence(Comparison(change, 2025, 2026, 3, True, 3)).startswith("3 unge")

@@ -12,14 +12,18 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from ipsreport.edition import edition
-from ipsreport.editions.locate import PreviousError, resolve_previous
+from ipsreport.editions.locate import Previous, PreviousError, resolve_previous
 from ipsreport.editions.record import possibly_shared, shared_persons
 from ipsreport.paths import SYNTHETIC_DIR
 from ipsreport.pipeline import run
 from ipsreport.results import write_bundle
 from ipsreport.settings import get_settings
 from ipsreport.summaries.editions import summarise_edition_change
-from next_edition import SETTINGS_2026, read, write_2026  # tests/ is on sys.path under pytest
+from ipsreport.tables.absent import AbsentTable
+from ipsreport.tables.download import ReportTable
+from ipsreport.api import fig_edition_series, tab_edition_change, tab_edition_series
+from ipsreport.editions.text import edition_change_section, edition_change_text
+from next_edition import SETTINGS_2026, read, settings_for, write_2026  # tests/ is on sys.path under pytest
 
 pytestmark = pytest.mark.twin
 
@@ -114,3 +118,47 @@ def test_resolve_previous_refuses_an_edition_that_is_not_earlier(twin_bundle):
     with pytest.raises(PreviousError, match="udgaven fra 2025, men denne udgave er fra 2025"):
         resolve_previous(twin_bundle, 2025)
     assert resolve_previous(twin_bundle, 2026).bundles == ((twin_bundle / "resultater").resolve(),)
+
+
+def _edition_2026(folder):
+    return edition(folder, get_settings(SETTINGS_2026 | {"data_dir": str(folder)}))
+
+
+def test_tab_edition_change(twin_bundle, cohort_2026):
+    ed = _edition_2026(cohort_2026)
+    assert isinstance(tab_edition_change(ed), AbsentTable) and str(tab_edition_change(ed)) == ""
+    assert edition_change_section(ed) == "" and edition_change_text(ed, "success") == ""
+    previous = Previous(((twin_bundle / "resultater").resolve(),), SYNTHETIC_DIR)
+    table = tab_edition_change(ed, previous)
+    assert isinstance(table, ReportTable)
+    html = table.as_raw_html()
+    assert ">2025<" in html and ">2026<" in html and ">Vurdering<" in html
+    data = table.data.set_index("label")
+    assert len(data) == 16
+    success = data.loc["Afsluttet til job, fleksjob eller uddannelse (%)"]
+    assert success["previous"] == pytest.approx(100 * 26 / 43) and success["current"] == pytest.approx(100 * 36 / 43)
+    assert success["verdict"] == "steget"
+    assert data.loc["Unge i forløb", "verdict"] == "uændret"
+    text = edition_change_text(ed, "success", previous=previous)
+    assert text.startswith("Siden udgaven fra 2025 er andelen af de afsluttede, der gik videre til job, fleksjob "
+                           "eller uddannelse, steget fra 60 % til 84 % (forskel +23 procentpoint; "
+                           "95 %-konfidensinterval 4 til 40).")
+    section = edition_change_section(ed, previous)
+    assert section.startswith("## Udvikling siden sidste udgave {#sec-konklusion-udvikling}")
+    assert "Ingen af de unge i denne udgave indgik i udgaven fra 2025" in section
+
+
+def test_tab_edition_series_and_figure_over_three_editions(twin_bundle, cohort_2026, tmp_path):
+    older = write_2026(tmp_path / "2024", years=-1, change_outcomes=False)
+    write_bundle(run(older, settings_for(2024)), tmp_path / "b2024")
+    previous = Previous(((tmp_path / "b2024" / "resultater").resolve(), (twin_bundle / "resultater").resolve()))
+    ed = _edition_2026(cohort_2026)
+    assert isinstance(tab_edition_series(ed), AbsentTable)  # fewer than two previous editions: absent
+    table = tab_edition_series(ed, previous)
+    assert set(table.data["year"]) == {2024, 2025, 2026} and len(table.data) == 48
+    success = table.data[table.data["label"].str.startswith("Afsluttet til job")].set_index("year")
+    assert success.loc[2026, "value"] == pytest.approx(100 * 36 / 43)
+    assert success.loc[2025, "ci_low"] < success.loc[2025, "value"] < success.loc[2025, "ci_high"]
+    figure = fig_edition_series(ed, previous)
+    assert sum(ax.get_visible() for ax in figure.axes) == 16
+    assert "alle tre udgaver (2024, 2025 og 2026)" in edition_change_section(ed, previous)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ipsreport.editions.locate import previous_from_env
+from ipsreport.editions.locate import Previous, previous_from_env
 from ipsreport.editions.record import EditionRecord, current_record, possibly_shared, shared_persons
 from ipsreport.memo import remember
 
@@ -48,32 +48,46 @@ class Comparison:
     min_cell: int
 
 
-def previous_records(ed) -> tuple[EditionRecord, ...]:
-    """The previous editions handed to this render, oldest first (empty without ``--previous``)."""
+def _chosen(previous: Previous | None) -> Previous | None:
+    """``previous`` when given (tests, notebooks), else what the render handed the kernel."""
+    return previous if previous is not None else previous_from_env()
+
+
+def previous_records(ed, previous: Previous | None = None) -> tuple[EditionRecord, ...]:
+    """The previous editions, oldest first (empty without ``--previous``).
+
+    Parameters
+    ----------
+    ed : Edition
+    previous : Previous, optional
+        Default: the render's hand-off (:func:`ipsreport.editions.locate.previous_from_env`).
+    """
+    chosen = _chosen(previous)
+
     def load() -> tuple[EditionRecord, ...]:
         from ipsreport.results import read_bundle
 
-        previous = previous_from_env()
-        if previous is None:
+        if chosen is None:
             return ()
-        return tuple(EditionRecord.from_results(read_bundle(folder)) for folder in previous.bundles)
+        return tuple(EditionRecord.from_results(read_bundle(folder)) for folder in chosen.bundles)
 
-    return remember("previous_records", ed, load)
+    return remember(("previous_records", chosen), ed, load)
 
 
-def comparison(ed) -> Comparison | None:
+def comparison(ed, previous: Previous | None = None) -> Comparison | None:
     """This edition against the latest previous one; ``None`` without a previous edition."""
+    chosen = _chosen(previous)
+
     def compare() -> Comparison | None:
         from ipsreport.disclosed import disclosed
         from ipsreport.summaries.editions import summarise_edition_change
 
-        records = previous_records(ed)
+        records = previous_records(ed, chosen)
         if not records:
             return None
         last = records[-1]
-        previous = previous_from_env()
-        if previous is not None and previous.data is not None:
-            shared, checked = shared_persons(ed, previous.data), True
+        if chosen is not None and chosen.data is not None:
+            shared, checked = shared_persons(ed, chosen.data), True
         else:
             shared, checked = possibly_shared(ed, last.evaluation_end), False
         change = summarise_edition_change(last, current_record(ed), shared=shared,
@@ -81,17 +95,19 @@ def comparison(ed) -> Comparison | None:
         return Comparison(change, last.year, int(ed.settings.edition_year), shared, checked,
                           int(disclosed(ed).min_cell))
 
-    return remember("edition_comparison", ed, compare)
+    return remember(("edition_comparison", chosen), ed, compare)
 
 
-def series(ed) -> pd.DataFrame | None:
+def series(ed, previous: Previous | None = None) -> pd.DataFrame | None:
     """Every key indicator over all editions, this one last; ``None`` with fewer than two previous editions."""
+    chosen = _chosen(previous)
+
     def build() -> pd.DataFrame | None:
         from ipsreport.summaries.editions import summarise_edition_series
 
-        records = previous_records(ed)
+        records = previous_records(ed, chosen)
         if len(records) < 2:
             return None
         return summarise_edition_series((*records, current_record(ed)), alpha=float(ed.settings.alpha))
 
-    return remember("edition_series", ed, build)
+    return remember(("edition_series", chosen), ed, build)

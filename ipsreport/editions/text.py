@@ -51,6 +51,21 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _subject(noun: str) -> str:
+    """A noun phrase before its verb: a relative clause in it ends with a comma ("unge, der afsluttede, er")."""
+    return noun + "," if ", " in noun else noun
+
+
+def _why_untested(comp: Comparison) -> str:
+    """Why the estimates have no interval (one sentence)."""
+    if comp.shared and comp.shared_checked:
+        return "Forskellene er ikke testet, fordi de to udgaver deler personer."
+    if comp.shared:
+        return "Forskellene er ikke testet, fordi de to udgaver kan dele personer."
+    return (f"Forskellene er ikke testet, fordi udgaven fra {comp.previous_year} ikke har de tal, et "
+            "konfidensinterval kræver.")
+
+
 def overlap_sentence(comp: Comparison) -> str:
     """Whether the two cohorts share persons, and what that means for the comparison ("" when they cannot)."""
     if not comp.shared:
@@ -73,8 +88,8 @@ def change_sentence(row, comp: Comparison) -> str:
     ind = _BY_KEY[row["indicator"]]
     year = comp.previous_year
     if row["verdict"] == "hidden":
-        return (f"{_capital(ind.noun)} kan ikke sammenlignes med udgaven fra {year}, fordi reglen for små tal "
-                "skjuler tallet i en af udgaverne.")
+        return (f"{_capital(_subject(ind.noun))} kan ikke sammenlignes med udgaven fra {year}, fordi reglen for "
+                "små tal skjuler tallet i en af udgaverne.")
     if pd.isna(row["previous"]) or pd.isna(row["current"]):
         return ""
     before = format_value(row["kind"], row["previous"], ind.decimals)
@@ -82,23 +97,21 @@ def change_sentence(row, comp: Comparison) -> str:
     verdict, exact = row["verdict"], row["method"] == "exact"
     if exact:
         if verdict == "same":
-            return f"{_capital(ind.noun)} er det samme som i udgaven fra {year}: {now}."
-        return f"Siden udgaven fra {year} er {ind.noun} {EDITION_WORDS[verdict]} fra {before} til {now}."
+            return f"{_capital(_subject(ind.noun))} er det samme som i udgaven fra {year}: {now}."
+        return f"Siden udgaven fra {year} er {_subject(ind.noun)} {EDITION_WORDS[verdict]} fra {before} til {now}."
     diff = format_diff(row["kind"], row["diff"], ind.decimals)
     if verdict in ("up", "down"):
-        return (f"Siden udgaven fra {year} er {ind.noun} {EDITION_WORDS[verdict]} fra {before} til {now} "
+        return (f"Siden udgaven fra {year} er {_subject(ind.noun)} {EDITION_WORDS[verdict]} fra {before} til {now} "
                 f"(forskel {diff}; 95 %-konfidensinterval {_interval(row)}).")
     if verdict == "same":
-        return (f"{_capital(ind.noun)} ligger {EDITION_WORDS['same']} udgaven fra {year}: {now} mod {before}. "
+        return (f"{_capital(_subject(ind.noun))} ligger {EDITION_WORDS['same']} udgaven fra {year}: {now} mod {before}. "
                 f"Konfidensintervallet for forskellen ({_interval(row)}) rummer 0, så forskellen på {diff} kan "
                 "skyldes tilfældigheder.")
-    why = ("fordi de to udgaver deler personer" if comp.shared else
-           "fordi udgaven fra {year} ikke har de tal, et konfidensinterval kræver".format(year=year))
-    return (f"{_capital(ind.noun)} var {before} i udgaven fra {year} og er {now} i denne udgave; forskellen er "
-            f"ikke testet, {why}.")
+    # Untested: the values only; edition_change_text says once why (_why_untested).
+    return f"{_capital(_subject(ind.noun))} var {before} i udgaven fra {year} og er {now} i denne udgave."
 
 
-def edition_change_text(ed, *indicators: str) -> str:
+def edition_change_text(ed, *indicators: str, previous=None) -> str:
     """Sentences on the named indicators' change since the previous edition, for a chapter (``""`` without one).
 
     Parameters
@@ -106,15 +119,21 @@ def edition_change_text(ed, *indicators: str) -> str:
     ed : Edition
     *indicators : str
         Keys of :data:`ipsreport.editions.record.INDICATORS` (``"success"``, ``"who5_end"``).
+    previous : Previous, optional
+        Default: the render's ``--previous`` (:func:`ipsreport.editions.compare.comparison`).
     """
-    comp = comparison(ed)
+    comp = comparison(ed, previous)
     if comp is None:
         return ""
     unknown = [k for k in indicators if k not in _BY_KEY]
     if unknown:
         raise KeyError(f"no key indicator {unknown}; use {list(_BY_KEY)}")
     rows = comp.change.set_index("indicator")
-    sentences = [change_sentence(rows.loc[k].to_dict() | {"indicator": k}, comp) for k in indicators]
+    chosen = [rows.loc[k].to_dict() | {"indicator": k} for k in indicators]
+    sentences = [change_sentence(row, comp) for row in chosen]
+    if any(r["verdict"] == "untested" and r["method"] != "exact" and not pd.isna(r["current"])
+           and not pd.isna(r["previous"]) for r in chosen):
+        sentences.append(_why_untested(comp))
     return " ".join(s for s in sentences if s)
 
 
@@ -136,9 +155,9 @@ def _summary(comp: Comparison) -> str:
     return _capital(" og ".join(parts)) + tail + "."
 
 
-def edition_change_section(ed) -> str:
+def edition_change_section(ed, previous=None) -> str:
     """The conclusion's section "Udvikling siden sidste udgave" (heading and text; ``""`` without one)."""
-    comp = comparison(ed)
+    comp = comparison(ed, previous)
     if comp is None:
         return ""
     intro = (f"Denne udgave kan sammenlignes med udgaven fra {comp.previous_year}. @Tbl-edition-change viser de "
@@ -150,7 +169,7 @@ def edition_change_section(ed) -> str:
     extra = " ".join(s for s in (overlap_sentence(comp), _summary(comp)) if s)
     if extra:
         paragraphs.append(extra)
-    editions = series(ed)
+    editions = series(ed, previous)
     if editions is not None:
         years = [str(y) for y in sorted(editions["year"].unique())]
         paragraphs.append(f"@Tbl-edition-series og @fig-edition-series viser nøgletallene i alle "

@@ -27,9 +27,12 @@ __all__ = ["fig_edition_series"]
 _COLUMNS = 4
 
 
-def fig_edition_series(ed) -> Figure | AbsentTable:
-    """Conclusion: each key indicator in every edition, with its 95 % interval (three or more editions)."""
-    frame = series(ed)
+def fig_edition_series(ed, previous=None) -> Figure | AbsentTable:
+    """Conclusion: each key indicator in every edition, with its 95 % interval (three or more editions).
+
+    ``previous``: default the render's ``--previous`` (:func:`ipsreport.editions.compare.series`).
+    """
+    frame = series(ed, previous)
     if frame is None:
         return absent_table("")
     keys = list(dict.fromkeys(frame["indicator"]))

@@ -40,19 +40,21 @@ def _value(row, column: str) -> str:
     return format_value(row["kind"], row[column], int(row["decimals"]))
 
 
-def tab_edition_change(ed) -> ReportTable | AbsentTable:
+def tab_edition_change(ed, previous=None) -> ReportTable | AbsentTable:
     """Conclusion: each key indicator in the previous and this edition, the difference and its 95 % interval.
 
     Parameters
     ----------
     ed : Edition
+    previous : Previous, optional
+        Default: the render's ``--previous`` (:func:`ipsreport.editions.compare.comparison`).
 
     Returns
     -------
     ReportTable or AbsentTable
         Absent (nothing printed, no table number) without ``--previous``.
     """
-    comp = comparison(ed)
+    comp = comparison(ed, previous)
     if comp is None:
         return absent_table("")
     change = comp.change
@@ -90,7 +92,7 @@ def tab_edition_change(ed) -> ReportTable | AbsentTable:
     })
 
 
-def tab_edition_series(ed) -> ReportTable | AbsentTable:
+def tab_edition_series(ed, previous=None) -> ReportTable | AbsentTable:
     """Conclusion: every key indicator in each edition with its own 95 % interval (three or more editions).
 
     Returns
@@ -98,7 +100,7 @@ def tab_edition_series(ed) -> ReportTable | AbsentTable:
     ReportTable or AbsentTable
         Absent with fewer than two previous editions.
     """
-    frame = series(ed)
+    frame = series(ed, previous)
     if frame is None:
         return absent_table("")
     years = sorted(frame["year"].unique())
