@@ -94,6 +94,8 @@ INDICATORS: tuple[Indicator, ...] = (
 #: Facts the comparison reads (``facts.json``), and the tables and figures (``<label>.json``).
 FACT_KEYS = ("registry_n", "finished_n", "success_pct")
 DATASET_LABELS = ("tbl-exit", "tbl-caseload", "fig-who5", "fig-mastery", "fig-loneliness", "fig-burden")
+#: The frames of those datasets the comparison reads (``Disclosed`` attributes); the others are not built.
+FRAME_NAMES = ("exit", "caseload", "paired")
 #: ``exit_status`` code (data/codebook.yml) -> the indicator of its share.
 EXIT_SPLIT = {1: "success_job", 2: "success_flexjob", 3: "success_education"}
 _COUNT_FACTS = {"enrolled": "registry_n", "finished": "finished_n"}
@@ -141,7 +143,8 @@ def current_record(ed) -> EditionRecord:
 
     summaries = disclosed(ed)
     return EditionRecord(int(ed.settings.edition_year), int(summaries.min_cell), str(ed.settings.evaluation_end),
-                         fact_records(FACT_KEYS, ed, summaries, facts(ed)), datasets(DATASET_LABELS, summaries))
+                         fact_records(FACT_KEYS, ed, summaries, facts(ed)),
+                         datasets(DATASET_LABELS, summaries, FRAME_NAMES))
 
 
 def _row(key: str, value=None, n=None, base=None, sd=None, hidden: bool = False, state: str = "") -> dict:

@@ -267,10 +267,17 @@ def fact_records(keys: Iterable[str], ed, summaries, f) -> dict[str, FactRecord]
     return {key: _fact(key, f, summaries, ed.codebook, variables) for key in keys}
 
 
-def datasets(labels: Iterable[str], summaries) -> dict[str, Dataset]:
-    """Only the tables and figures ``labels``, each exactly as :func:`build_results` would publish it."""
+def datasets(labels: Iterable[str], summaries, frames: Iterable[str] | None = None) -> dict[str, Dataset]:
+    """Only the tables and figures ``labels``, each exactly as :func:`build_results` would publish it.
+
+    ``frames``: only the frames of these names (``Disclosed`` attributes); default all.
+    """
     specs = {spec.label: spec for spec in (*TABLES, *FIGURES)}
-    return {label: _dataset(specs[label], summaries) for label in labels}
+    wanted = set(frames) if frames is not None else None
+    return {label: Dataset(label=label, function=specs[label].function,
+                           frames=tuple(_frame(f, summaries) for f in specs[label].frames
+                                        if wanted is None or f.name in wanted))
+            for label in labels}
 
 
 def _shown(path: Path) -> str:
