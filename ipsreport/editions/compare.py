@@ -38,6 +38,8 @@ class Comparison:
         edition closed, who *may* be in it.
     min_cell : int
         The small-number rule of this edition (``shared`` is a count of persons).
+    alpha : float
+        The setting ``alpha``: the intervals are at ``1 - alpha``.
     """
 
     change: pd.DataFrame
@@ -46,6 +48,7 @@ class Comparison:
     shared: int
     shared_checked: bool
     min_cell: int
+    alpha: float = 0.05
 
 
 def _chosen(previous: Previous | None) -> Previous | None:
@@ -93,7 +96,7 @@ def comparison(ed, previous: Previous | None = None) -> Comparison | None:
         change = summarise_edition_change(last, current_record(ed), shared=shared,
                                           alpha=float(ed.settings.alpha))
         return Comparison(change, last.year, int(ed.settings.edition_year), shared, checked,
-                          int(disclosed(ed).min_cell))
+                          int(disclosed(ed).min_cell), float(ed.settings.alpha))
 
     return remember(("edition_comparison", chosen), ed, compare)
 

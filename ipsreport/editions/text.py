@@ -20,12 +20,17 @@ from ipsreport.editions.compare import Comparison, comparison, series
 from ipsreport.editions.record import INDICATORS
 from ipsreport.evidence import EDITION_WORDS
 
-__all__ = ["format_value", "format_diff", "change_sentence", "overlap_sentence", "edition_change_text",
+__all__ = ["level", "format_value", "format_diff", "change_sentence", "overlap_sentence", "edition_change_text",
            "edition_change_section", "SECTION_TITLE"]
 
 #: The conclusion's section (present only with ``--previous``).
 SECTION_TITLE = "Udvikling siden sidste udgave"
 _BY_KEY = {ind.key: ind for ind in INDICATORS}
+
+
+def level(alpha: float) -> str:
+    """The intervals' confidence level as printed, from the setting ``alpha``: ``"95 %"``."""
+    return fmt.pct(100 * (1 - float(alpha)))
 
 
 def format_value(kind: str, value, decimals: int) -> str:
@@ -79,8 +84,8 @@ def overlap_sentence(comp: Comparison) -> str:
                 "testet: tabellen viser dem uden konfidensinterval.")
     return (f"{n} af de unge i denne udgave startede, før udgaven fra {comp.previous_year} blev afsluttet, og kan "
             "derfor også indgå i den. Da det ikke kan udelukkes, at grupperne deler personer, er forskellene ikke "
-            "testet som mellem to uafhængige grupper. Med den tidligere udgaves datamappe (--previous-data) tæller "
-            "ipsreport, hvor mange der faktisk indgår i begge.")
+            "testet som mellem to uafhængige grupper. Med også den tidligere udgaves datamappe kan det tælles, hvor "
+            "mange der faktisk indgår i begge.")
 
 
 def change_sentence(row, comp: Comparison) -> str:
@@ -102,7 +107,7 @@ def change_sentence(row, comp: Comparison) -> str:
     diff = format_diff(row["kind"], row["diff"], ind.decimals)
     if verdict in ("up", "down"):
         return (f"Siden udgaven fra {year} er {_subject(ind.noun)} {EDITION_WORDS[verdict]} fra {before} til {now} "
-                f"(forskel {diff}; 95 %-konfidensinterval {_interval(row)}).")
+                f"(forskel {diff}; {level(comp.alpha)}-konfidensinterval {_interval(row)}).")
     if verdict == "same":
         return (f"{_capital(_subject(ind.noun))} ligger {EDITION_WORDS['same']} udgaven fra {year}: {now} mod {before}. "
                 f"Konfidensintervallet for forskellen ({_interval(row)}) rummer 0, så forskellen på {diff} kan "
@@ -162,7 +167,8 @@ def edition_change_section(ed, previous=None) -> str:
         return ""
     intro = (f"Denne udgave kan sammenlignes med udgaven fra {comp.previous_year}. @Tbl-edition-change viser de "
              "vigtigste tal i begge udgaver og forskellen mellem dem. For andele og gennemsnit er forskellen "
-             "vist med et 95 %-konfidensinterval (Newcombes for andele, Welchs for gennemsnit), og et tal kaldes "
+             f"vist med et {level(comp.alpha)}-konfidensinterval (Newcombes for andele, Welchs for gennemsnit), og "
+             "et tal kaldes "
              "kun steget eller faldet, når hele intervallet ligger på samme side af 0. Antal unge og konsulenternes "
              "antal unge ad gangen er optalt for hele gruppen og sammenlignes direkte.")
     paragraphs = [f"## {SECTION_TITLE} {{#sec-konklusion-udvikling}}", intro]

@@ -19,6 +19,7 @@ from matplotlib.ticker import FixedLocator
 
 import ipsreport.theme as th
 from ipsreport.editions.compare import series
+from ipsreport.editions.text import level
 from ipsreport.figures.layout import add_note, danish_number_formatter, new_figure, wrap
 from ipsreport.tables.absent import AbsentTable, absent_table
 
@@ -38,7 +39,8 @@ def fig_edition_series(ed, previous=None) -> Figure | AbsentTable:
     keys = list(dict.fromkeys(frame["indicator"]))
     years = sorted(int(y) for y in frame["year"].unique())
     rows = math.ceil(len(keys) / _COLUMNS)
-    note = ("Lodrette streger: 95 %-konfidensinterval for udgavens eget tal (Wilson for andele, t for gennemsnit). "
+    note = (f"Lodrette streger: {level(ed.settings.alpha)}-konfidensinterval for udgavens eget tal (Wilson for "
+            "andele, t for gennemsnit). "
             "Et tal skjult efter reglen for små tal er udeladt.")
     with th.theme():
         fig = new_figure(rows * 3.6 * th.CM + 1.2 * th.CM, note)

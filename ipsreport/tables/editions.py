@@ -15,7 +15,7 @@ import pandas as pd
 
 from ipsreport import fmt
 from ipsreport.editions.compare import comparison, series
-from ipsreport.editions.text import format_diff, format_value
+from ipsreport.editions.text import format_diff, format_value, level
 from ipsreport.evidence import EDITION_WORDS
 from ipsreport.tables.absent import AbsentTable, absent_table
 from ipsreport.tables.download import ReportTable, downloadable
@@ -58,6 +58,7 @@ def tab_edition_change(ed, previous=None) -> ReportTable | AbsentTable:
     if comp is None:
         return absent_table("")
     change = comp.change
+    ci = f"{level(comp.alpha)}-KI"
     frame = pd.DataFrame({
         "label": change["label"],
         "previous": [_value(r, "previous") for _, r in change.iterrows()],
@@ -70,25 +71,26 @@ def tab_edition_change(ed, previous=None) -> ReportTable | AbsentTable:
     })
     table = gt_table(frame, "edition-change", first_width="40%")
     table = table.cols_label(label="Indikator", previous=str(comp.previous_year), current=str(comp.current_year),
-                             diff="Forskel", ci="95 %-KI", verdict="Vurdering")
+                             diff="Forskel", ci=ci, verdict="Vurdering")
     table = table.cols_align("right", columns=["previous", "current", "diff", "ci"])
     notes = [
-        "Forskel: denne udgave minus den forrige; for andele i procentpoint. 95 %-KI: konfidensinterval for "
+        f"Forskel: denne udgave minus den forrige; for andele i procentpoint. {ci}: konfidensinterval for "
         "forskellen (Newcombe for andele, Welch for gennemsnit). »Steget« og »faldet« kun, når intervallet ikke "
         "rummer 0. Antal unge og antal unge pr. konsulent er optalt for alle og har intet interval.",
         "Gennemsnit af trivsel, mestring, ensomhed og belastning gælder de unge med svar ved både start og "
         "afslutning.",
     ]
     if comp.shared:
-        notes.append("De to udgaver deler personer, så forskellene er ikke testet.")
+        notes.append("De to udgaver deler personer, så forskellene er ikke testet." if comp.shared_checked else
+                     "De to udgaver kan dele personer, så forskellene er ikke testet.")
     if change["hidden"].any():
         notes.append("»–«: skjult efter reglen for små tal i en af udgaverne; ikke sammenlignet.")
     data = change[["label", "previous", "current", "diff", "ci_low", "ci_high", "method", "verdict"]].copy()
     data["verdict"] = [_verdict(r) for _, r in change.iterrows()]
     return downloadable(add_notes(table, notes), data, {
         "label": "Indikator", "previous": f"Udgaven fra {comp.previous_year}",
-        "current": f"Udgaven fra {comp.current_year}", "diff": "Forskel", "ci_low": "95 %-KI, nedre",
-        "ci_high": "95 %-KI, øvre", "method": "Metode", "verdict": "Vurdering",
+        "current": f"Udgaven fra {comp.current_year}", "diff": "Forskel", "ci_low": f"{ci}, nedre",
+        "ci_high": f"{ci}, øvre", "method": "Metode", "verdict": "Vurdering",
     })
 
 
@@ -122,8 +124,9 @@ def tab_edition_series(ed, previous=None) -> ReportTable | AbsentTable:
     table = gt_table(table_frame, "edition-series", first_width="34%")
     table = table.cols_label(label="Indikator")
     table = table.cols_align("right", columns=[str(y) for y in years])
-    table = add_notes(table, ["I parentes: 95 %-konfidensinterval for udgavens eget tal (Wilson for andele, t for "
+    ci = f"{level(ed.settings.alpha)}-KI"
+    table = add_notes(table, [f"I parentes: {ci} for udgavens eget tal (Wilson for andele, t for "
                               "gennemsnit). »–«: skjult efter reglen for små tal."])
     data = frame[["label", "year", "value", "ci_low", "ci_high"]]
     return downloadable(table, data, {"label": "Indikator", "year": "Udgave", "value": "Værdi",
-                                      "ci_low": "95 %-KI, nedre", "ci_high": "95 %-KI, øvre"})
+                                      "ci_low": f"{ci}, nedre", "ci_high": f"{ci}, øvre"})
