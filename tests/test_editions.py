@@ -204,3 +204,19 @@ def test_find_bundles_takes_a_bundle_an_output_folder_or_a_folder_of_editions(tm
     assert find_bundles(one) == ((one / "resultater").resolve(),)
     assert find_bundles(one / "resultater") == ((one / "resultater").resolve(),)
     assert len(find_bundles(tmp_path / "editions")) == 2
+
+
+def test_a_schema_1_bundle_without_spreads_compares_means_without_an_interval():
+    before = _record(2025, 66, 43, {1: 9, 2: 3, 3: 14, 4: 17}, _MEANS)
+    # A version-1 bundle's paired frames have no sd_start/sd_end columns.
+    old_sets = {label: (Dataset(label=label, function=d.function, frames=(_frame(
+        "paired", {"n": K.COUNT, "mean_start": K.STATISTIC, "mean_end": K.STATISTIC, "withheld": K.STATE},
+        [{k: v for k, v in d.frames[0].rows[0].items() if not k.startswith("sd_")}]),))
+        if label.startswith("fig-") else d) for label, d in before.datasets.items()}
+    old = EditionRecord(2025, 0, "2025-05-01", before.facts, old_sets)
+    change = summarise_edition_change(old, _record(2026, 66, 43, {1: 9, 2: 3, 3: 14, 4: 17}, _MEANS))
+    means = change[change["kind"] == "mean"]
+    assert set(means["verdict"]) == {"untested"} and set(means["method"]) == {"none"}
+    assert (means["diff"] == 0).all()
+    assert _why_untested(Comparison(change, 2025, 2026, 0, False, 0)) == (
+        "Forskellene er ikke testet, fordi udgaven fra 2025 ikke har de tal, et konfidensinterval kræver.")
