@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ipsreport.editions.locate import Previous, previous_from_env
-from ipsreport.editions.record import EditionRecord, current_record, possibly_shared, shared_persons
+from ipsreport.editions.record import EditionRecord, current_record, datasets_for, possibly_shared, shared_persons
 from ipsreport.memo import remember
 
 __all__ = ["Comparison", "previous_records", "comparison", "series"]
@@ -77,9 +77,24 @@ def previous_records(ed, previous: Previous | None = None) -> tuple[EditionRecor
     return remember(("previous_records", chosen), ed, load)
 
 
-def comparison(ed, previous: Previous | None = None) -> Comparison | None:
-    """This edition against the latest previous one; ``None`` without a previous edition."""
+def _overlap(ed, chosen: Previous | None, last: EditionRecord) -> tuple[int, bool]:
+    """Persons in both editions and whether the ids were compared (once per edition: it reads a data folder)."""
+    def count() -> tuple[int, bool]:
+        if chosen is not None and chosen.data is not None:
+            return shared_persons(ed, chosen.data), True
+        return possibly_shared(ed, last.evaluation_end), False
+
+    return remember(("edition_overlap", chosen), ed, count)
+
+
+def comparison(ed, previous: Previous | None = None, indicators: tuple[str, ...] | None = None) -> Comparison | None:
+    """This edition against the latest previous one; ``None`` without a previous edition.
+
+    ``indicators``: only these need to be right (a chapter's sentence); the
+    others may read as missing. Default all (the conclusion's table).
+    """
     chosen = _chosen(previous)
+    labels = datasets_for(indicators)
 
     def compare() -> Comparison | None:
         from ipsreport.disclosed import disclosed
@@ -89,16 +104,13 @@ def comparison(ed, previous: Previous | None = None) -> Comparison | None:
         if not records:
             return None
         last = records[-1]
-        if chosen is not None and chosen.data is not None:
-            shared, checked = shared_persons(ed, chosen.data), True
-        else:
-            shared, checked = possibly_shared(ed, last.evaluation_end), False
-        change = summarise_edition_change(last, current_record(ed), shared=shared,
+        shared, checked = _overlap(ed, chosen, last)
+        change = summarise_edition_change(last, current_record(ed, labels), shared=shared,
                                           alpha=float(ed.settings.alpha))
         return Comparison(change, last.year, int(ed.settings.edition_year), shared, checked,
                           int(disclosed(ed).min_cell), float(ed.settings.alpha))
 
-    return remember(("edition_comparison", chosen), ed, compare)
+    return remember(("edition_comparison", chosen, labels), ed, compare)
 
 
 def series(ed, previous: Previous | None = None) -> pd.DataFrame | None:

@@ -127,12 +127,12 @@ def edition_change_text(ed, *indicators: str, previous=None) -> str:
     previous : Previous, optional
         Default: the render's ``--previous`` (:func:`ipsreport.editions.compare.comparison`).
     """
-    comp = comparison(ed, previous)
-    if comp is None:
-        return ""
     unknown = [k for k in indicators if k not in _BY_KEY]
     if unknown:
         raise KeyError(f"no key indicator {unknown}; use {list(_BY_KEY)}")
+    comp = comparison(ed, previous, tuple(indicators))
+    if comp is None:
+        return ""
     rows = comp.change.set_index("indicator")
     chosen = [rows.loc[k].to_dict() | {"indicator": k} for k in indicators]
     sentences = [change_sentence(row, comp) for row in chosen]
