@@ -15,7 +15,7 @@ import math
 import numpy as np
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter
 
 import ipsreport.theme as th
 from ipsreport.editions.compare import series
@@ -53,11 +53,14 @@ def fig_edition_series(ed, previous=None) -> Figure | AbsentTable:
                 ax.errorbar(shown["year"], shown["value"],
                             yerr=np.vstack([shown["value"] - shown["ci_low"], shown["ci_high"] - shown["value"]]),
                             fmt="none", ecolor=th.END_COLOUR, elinewidth=1, capsize=2, gid=f"interval_{key}")
-            ax.set_title(wrap(str(frame.loc[frame["indicator"] == key, "label"].iloc[0]), 26),
+            ax.set_title(wrap(str(frame.loc[frame["indicator"] == key, "label"].iloc[0]), 22),
                          fontsize=th.SMALL_SIZE)
             ax.xaxis.set_major_locator(FixedLocator(years))
             ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
-            ax.xaxis.set_major_formatter(danish_number_formatter(0))
+            # A year is a name, not a number: no thousands separator.
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos=None: str(int(round(x)))))
+            ax.yaxis.set_major_formatter(danish_number_formatter())
+            _room(ax, part)
             ax.tick_params(labelsize=th.SMALL_SIZE - 1)
             ax.set_xlabel("")
             ax.set_ylabel("")
@@ -67,3 +70,15 @@ def fig_edition_series(ed, previous=None) -> Figure | AbsentTable:
         add_note(fig, note)
     return fig
 
+
+
+def _room(ax, part) -> None:
+    """At least a tenth of the value (or 1) above and below a flat series, so a constant reads as flat."""
+    values = np.concatenate([part["value"].to_numpy(float), part["ci_low"].dropna().to_numpy(float),
+                             part["ci_high"].dropna().to_numpy(float)])
+    if not len(values):
+        return
+    low, high = float(values.min()), float(values.max())
+    pad = max(abs(high) * 0.1, 1.0) if high - low < max(abs(high) * 0.1, 1.0) else 0.0
+    if pad:
+        ax.set_ylim(low - pad, high + pad)
