@@ -175,5 +175,6 @@ def book_hooks(
         watch=(data, paths.PACKAGE_DIR, paths.EDITION_SETTINGS_PATH,
                paths.CODEBOOK_PATH, paths.CASES_DIR, paths.PUBLISHED_PATH),
         protected_paths={DATA_FOLDER_NAME: data},
-        attachment=ResultsBundle(data, settings, cache_dir or default_cache_dir(), inputs) if results else None,
+        attachment=(ResultsBundle(data, settings, cache_dir or default_cache_dir(), inputs, previous=previous)
+                    if results else None),
     )

@@ -68,6 +68,10 @@ def test_render_2026_with_the_2025_twin_as_previous_edition(tmp_path):
     conclusion = _text(tmp_path / "book" / "02-konklusion.html")
     assert "Udvikling siden sidste udgave" in conclusion
     assert "Ingen af de unge i denne udgave indgik i udgaven fra 2025" in conclusion
+    from ipsreport.results import read_bundle
+
+    published = read_bundle(tmp_path / "book").dataset("tbl-edition-change").frame().rows
+    assert {r["indicator"]: r["verdict"] for r in published}["success"] == "up"
     assert re.search(r"Tabel 1: Nøgletal i denne og den forrige udgave", conclusion)
     assert (tmp_path / "book" / "tabeller" / "tbl-edition-change.csv").is_file()
     jobs = _text(tmp_path / "book" / "05-job-og-uddannelse.html")

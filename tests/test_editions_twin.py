@@ -168,3 +168,25 @@ def test_tab_edition_series_and_figure_over_three_editions(twin_bundle, cohort_2
 
     for label in GENERATED_REFERENCES["ips.edition_change_section("]:
         assert f"@{label[0].upper()}{label[1:]}" in section or f"@{label}" in section, label
+
+
+def test_the_comparison_is_published_in_this_editions_bundle(twin_bundle, cohort_2026, tmp_path):
+    from ipsreport.editions.published import with_edition_change
+    from ipsreport.results import read_bundle
+    from ipsreport.results.build import check_disclosure
+
+    previous = Previous(((twin_bundle / "resultater").resolve(),), SYNTHETIC_DIR)
+    results = with_edition_change(run(cohort_2026, SETTINGS_2026), previous, cohort_2026)
+    check_disclosure(results)
+    write_bundle(results, tmp_path / "book")
+    again = read_bundle(tmp_path / "book")
+    assert again == results
+    rows = {r["indicator"]: r for r in again.dataset("tbl-edition-change").frame("edition_change").rows}
+    assert len(rows) == 16
+    assert rows["success"]["previous"] == pytest.approx(100 * 26 / 43)
+    assert rows["success"]["verdict"] == "up" and rows["success"]["method"] == "newcombe"
+    assert rows["success"]["shared"] == 0 and rows["success"]["shared_checked"] is True
+    # Without the previous data folder: the persons who started before 1 May 2025 may be shared.
+    maybe = with_edition_change(run(cohort_2026, SETTINGS_2026), Previous(previous.bundles), cohort_2026)
+    row = maybe.dataset("tbl-edition-change").frame().rows[2]
+    assert row["shared_checked"] is False and row["shared"] == 42 and row["verdict"] == "untested"

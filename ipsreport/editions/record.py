@@ -21,7 +21,7 @@ import pandas as pd
 from ipsreport.results.schema import Dataset, FactRecord, Results, Suppression
 
 __all__ = ["IndicatorKind", "Indicator", "INDICATORS", "EditionRecord", "edition_indicators", "current_record",
-           "shared_persons", "possibly_shared"]
+           "shared_persons", "possibly_shared", "registry_ids"]
 
 
 class IndicatorKind(str, Enum):
@@ -233,7 +233,8 @@ def edition_indicators(record: EditionRecord) -> pd.DataFrame:
     return frame
 
 
-def _registry_ids(folder: Path) -> set[str]:
+def registry_ids(folder: Path) -> set[str]:
+    """The ids of a data folder's registry file, as text (read with :func:`ipsreport.load.load_raw`)."""
     from ipsreport.load import load_raw
 
     raw = load_raw(folder)
@@ -252,7 +253,7 @@ def shared_persons(ed, previous_data: Path) -> int:
     never written anywhere.
     """
     current = {str(v).strip() for v in ed.registry["id"].dropna()}
-    return len(current & _registry_ids(previous_data))
+    return len(current & registry_ids(previous_data))
 
 
 def possibly_shared(ed, previous_evaluation_end: str | None) -> int:
