@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ipsreport.cases import case_appendix, case_vignette, fig_case_timeline
 from ipsreport.edition import Edition, edition
+from ipsreport.editions.text import edition_change_section, edition_change_text
 from ipsreport.facts import Facts, facts
 from ipsreport.facts.editions import audit_detail, audit_method
 from ipsreport.figures import (
@@ -28,6 +29,7 @@ from ipsreport.figures import (
     fig_statements,
     fig_who5,
 )
+from ipsreport.figures.editions import fig_edition_series
 from ipsreport.figures_fidelity import fig_caseload
 from ipsreport.guide import reading_guide
 from ipsreport.tables import (
@@ -47,6 +49,7 @@ from ipsreport.tables import (
     tab_status,
     tab_supports,
 )
+from ipsreport.tables.editions import tab_edition_change, tab_edition_series
 from ipsreport.tables_fidelity import tab_caseload, tab_fidelity_reviews
 
 __all__ = [
@@ -56,6 +59,9 @@ __all__ = [
     "tab_duration", "tab_background", "tab_status", "tab_supports", "tab_motivation", "tab_resources",
     "tab_evaluation", "tab_exit", "tab_regression", "tab_regression_spec", "tab_nonresponse", "tab_caseload",
     "tab_fidelity_reviews", "tab_codebook", "tab_sources", "tab_audit_summary", "tab_audit",
+    # the comparison with earlier editions (render --previous; absent without it)
+    "tab_edition_change", "tab_edition_series", "fig_edition_series",
+    "edition_change_section", "edition_change_text",
     # figures
     "fig_mastery", "fig_loneliness", "fig_who5", "fig_burden", "fig_experience", "fig_statements",
     "fig_effect", "fig_caseload",

@@ -124,6 +124,7 @@ def book_hooks(
     cache_dir: Path | None = None,
     settings=None,
     results: bool = True,
+    previous=None,
 ) -> BookHooks:
     """Everything the engine needs to render the report on ``data_dir``.
 
@@ -143,6 +144,9 @@ def book_hooks(
         Already resolved by :func:`resolve_settings` with the same arguments.
     results : bool, default True
         Write the results bundle into the book's folder (a preview does not).
+    previous : ipsreport.editions.locate.Previous, optional
+        Earlier editions to compare with (``render --previous``): handed to
+        the kernels as ``IPSREPORT_PREVIOUS`` and part of the cache key.
     """
     from ipsreport.results.publish import ResultsBundle
 
@@ -155,7 +159,14 @@ def book_hooks(
         "IPSREPORT_SETTINGS": _settings_json(settings),
         VALIDATED_ENV: str(shared_path(data, cache_dir or default_cache_dir())),
     }
-    inputs = inputs_key(data, _settings_json(settings))
+    key_text = _settings_json(settings)
+    if previous is not None:
+        from ipsreport.editions.locate import PREVIOUS_ENV
+
+        # The one hand-off of the edition comparison: which bundles (and data folder) to compare with.
+        env[PREVIOUS_ENV] = previous.to_json()
+        key_text += "\nprevious:" + previous.key()
+    inputs = inputs_key(data, key_text)
     return BookHooks(
         kernel_env=env,
         kernel_preamble=PREAMBLE,
@@ -164,5 +175,6 @@ def book_hooks(
         watch=(data, paths.PACKAGE_DIR, paths.EDITION_SETTINGS_PATH,
                paths.CODEBOOK_PATH, paths.CASES_DIR, paths.PUBLISHED_PATH),
         protected_paths={DATA_FOLDER_NAME: data},
-        attachment=ResultsBundle(data, settings, cache_dir or default_cache_dir(), inputs) if results else None,
+        attachment=(ResultsBundle(data, settings, cache_dir or default_cache_dir(), inputs, previous=previous)
+                    if results else None),
     )

@@ -55,6 +55,7 @@ from ipsreport.cli_args import (  # noqa: F401 - EXIT_* are part of the CLI's do
     EXIT_DISCLOSURE,
     EXIT_OK,
     EXIT_OUTPUT,
+    EXIT_PREVIOUS,
     EXIT_RENDER,
     EXIT_SITES,
     EXIT_TOOL,
@@ -228,6 +229,9 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
         return _fail(EXIT_USAGE, f"datamappen {args.data} findes ikke; angiv en eksisterende mappe med --data.")
     settings = _settings(overrides, args.data)
     data_dir = settings.data_dir
+    previous = _previous(args, settings)
+    if isinstance(previous, int):
+        return previous
 
     from ipsreport.render import engine
     from ipsreport.render.quarto import quarto_available
@@ -237,7 +241,7 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
                      "installer Quarto eller brug --engine pandoc.")
 
     try:
-        hooks = _hooks(settings, overrides)
+        hooks = _hooks(settings, overrides, previous=previous)
     except OSError:  # an unreadable data file: the validation below names it
         hooks = None
     if hooks is not None and not quarto and not args.strict and getattr(args, "by", None) is None and engine.book_is_current(
@@ -267,7 +271,21 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
             audit_before_render(data_dir, settings, report)
         except DisclosureAuditError as exc:
             return _fail(EXIT_DISCLOSURE, f"{exc}\nintet blev lavet; tjek data i {data_dir}, eller hæv min_cell.")
-    return project, settings, overrides, hooks if hooks is not None else _hooks(settings, overrides)
+    return project, settings, overrides, hooks if hooks is not None else _hooks(settings, overrides,
+                                                                                previous=previous)
+
+
+def _previous(args: argparse.Namespace, settings: Any):
+    """The earlier editions of ``--previous`` or the ``previous`` setting, ``None``, or exit 8 with the reason."""
+    from ipsreport.editions.locate import PreviousError, previous_for_render
+
+    try:
+        by_site = getattr(args, "by", None) is not None
+        # The setting (written by new-edition) is for the whole book; site books compare with nothing.
+        folder = getattr(args, "previous", None) or (None if by_site else settings.previous)
+        return previous_for_render(folder, getattr(args, "previous_data", None), by_site, int(settings.edition_year))
+    except PreviousError as exc:
+        return _fail(EXIT_PREVIOUS, f"{exc} Intet blev lavet.")
 
 
 def check_cases(cases_dir: Path | None = None) -> int | None:
@@ -290,16 +308,18 @@ def check_cases(cases_dir: Path | None = None) -> int | None:
     return None
 
 
-def _hooks(settings: Any, overrides: dict[str, Any], results: bool = True):
+def _hooks(settings: Any, overrides: dict[str, Any], results: bool = True, previous=None):
     """The report's hooks for the engine, from the settings resolved once.
 
     With ``results`` the book is written with its results bundle
     (``resultater/``, :mod:`ipsreport.results`); a preview leaves it out.
+    ``previous`` (:class:`ipsreport.editions.locate.Previous`) hands the
+    chapters the earlier editions to compare with.
     """
     from ipsreport.book import book_hooks, default_cache_dir
 
     return book_hooks(settings.data_dir, overrides or None, cache_dir=default_cache_dir(), settings=settings,
-                      results=results)
+                      results=results, previous=previous)
 
 
 def cmd_render(args: argparse.Namespace) -> int:

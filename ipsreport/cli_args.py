@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 __all__ = ["EXIT_OK", "EXIT_RENDER", "EXIT_USAGE", "EXIT_DATA", "EXIT_TOOL", "EXIT_OUTPUT", "EXIT_SITES",
            "EXIT_DISCLOSURE",
-           "UsageError", "parse_sets", "build_parser"]
+           "EXIT_PREVIOUS", "UsageError", "parse_sets", "build_parser"]
 
 EXIT_OK = 0
 EXIT_RENDER = 1
@@ -20,6 +20,8 @@ EXIT_OUTPUT = 5
 EXIT_SITES = 6
 #: The disclosure audit found a small count the published numbers give away (ipsreport.disclosed.gate).
 EXIT_DISCLOSURE = 7
+#: ``render --previous DIR``: DIR holds no readable earlier edition.
+EXIT_PREVIOUS = 8
 
 _EPILOG = """exit codes:
   0  success
@@ -31,6 +33,7 @@ _EPILOG = """exit codes:
   6  render --by site: some sites failed (each named); every other site's report was made
   7  the disclosure audit found a count below the small-number rule that the published numbers give away
      (nothing rendered)
+  8  render --previous: the folder holds no readable earlier edition (nothing rendered)
   130/143  stopped by Ctrl-C/SIGTERM (previous output kept)
 """
 
@@ -91,6 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--workers", type=int, help="kernels run in parallel (default: number of cores)")
     r.add_argument("--strict", action="store_true", help="treat validation warnings as errors (exit 3)")
+    r.add_argument(
+        "--previous", type=Path, metavar="DIR",
+        help="compare with earlier editions: a results bundle (resultater/), an output folder holding one, "
+        "or a folder of several (exit 8 when none can be read)",
+    )
+    r.add_argument(
+        "--previous-data", type=Path, metavar="DIR",
+        help="the previous edition's data folder (with --previous): count the persons both editions include",
+    )
 
     v = sub.add_parser("validate", help="validate a data folder", epilog=_EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -16,7 +16,10 @@ here, and only from them:
   :func:`ipsreport.models.fit_logit`'s warnings) and whose ``short`` text the
   conclusion and chapter 7 print, so the caveat cannot be lost between them;
 * :func:`difference` and :func:`detects_large_difference` – the
-  non-response comparison (Bilag 6).
+  non-response comparison (Bilag 6);
+* :func:`edition_change` – has an indicator risen or fallen since the
+  previous edition, or is it on a level with it? Decided by the interval
+  of the difference alone ("steget"/"faldet" only when it excludes 0).
 
 A result is claimed only when the p-value is below ``alpha`` *and* the
 interval excludes the null value (0 for a change, 1 for an odds ratio): at
@@ -41,6 +44,7 @@ from ipsreport import fmt
 __all__ = [
     "EPV_MIN", "EPV_LOW", "CLEAR_OR", "LARGE_EFFECT", "TARGET_POWER", "significant", "change", "association",
     "associations", "clearly", "support", "Caveat", "regression_caveat", "difference", "detects_large_difference",
+    "edition_change", "EDITION_WORDS",
 ]
 
 #: Events per explanatory variable below which logistic estimates are flagged as uncertain: Peduzzi et al.
@@ -234,3 +238,41 @@ def detects_large_difference(n1: int, n2: int, alpha: float) -> bool:
 
     power = TTestIndPower().power(effect_size=LARGE_EFFECT, nobs1=n1, ratio=n2 / n1, alpha=alpha)
     return bool(power >= TARGET_POWER)
+
+
+#: The Danish verb of each :func:`edition_change` verdict ("er steget", "er faldet", "ligger på niveau med").
+EDITION_WORDS = {"up": "steget", "down": "faldet", "same": "på niveau med"}
+
+
+def edition_change(diff, ci_low, ci_high, exact: bool = False) -> str:
+    """Verdict on an indicator's change since the previous edition: ``"up"``, ``"down"``, ``"same"``, ``"untested"``.
+
+    Parameters
+    ----------
+    diff : float
+        This edition's value minus the previous edition's.
+    ci_low, ci_high : float
+        The 95 % confidence interval of ``diff`` (Newcombe for shares, Welch
+        for means). A change is claimed only when the interval lies strictly
+        on one side of 0; an interval touching 0 is "on a level with".
+    exact : bool, default False
+        ``diff`` is exact, not an estimate (a count of the whole cohort, a
+        caseload computed from every day of the register): its sign decides.
+
+    Returns
+    -------
+    str
+        ``"untested"`` when ``diff`` is missing, or when an estimate has no
+        interval (no test could be made, e.g. the cohorts share persons).
+    """
+    if _missing(diff):
+        return "untested"
+    if exact:
+        return "up" if float(diff) > 0 else "down" if float(diff) < 0 else "same"
+    if _missing(ci_low) or _missing(ci_high):
+        return "untested"
+    if float(ci_low) > 0:
+        return "up"
+    if float(ci_high) < 0:
+        return "down"
+    return "same"

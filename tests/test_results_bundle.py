@@ -174,7 +174,7 @@ def test_folder_without_a_bundle(tmp_path):
 
 
 def test_newer_schema_is_refused_with_advice(bundle):
-    _rewrite(bundle / "bundle.json", lambda t: t.replace('"schema_version": 1', f'"schema_version": {SCHEMA_VERSION + 1}'))
+    _rewrite(bundle / "bundle.json", lambda t: t.replace(f'"schema_version": {SCHEMA_VERSION}', f'"schema_version": {SCHEMA_VERSION + 1}'))
     with pytest.raises(BundleError, match=f"skemaversion {SCHEMA_VERSION + 1}.*højst version {SCHEMA_VERSION}.*"
                                           "Opdater ipsreport"):
         read_bundle(bundle)

@@ -301,7 +301,8 @@ class Disclosed(FidelitySummaries):
         """Paired start/end comparisons; every statistic hidden below ``min_cell`` pairs."""
         if score not in self._paired:
             frame = mh.summarise_paired(self.ed, score)
-            stats = ["mean_start", "mean_end", "diff", "ci_low", "ci_high", "t", "p_ttest", "w", "p_wilcoxon"]
+            stats = ["mean_start", "mean_end", "diff", "ci_low", "ci_high", "t", "p_ttest", "w", "p_wilcoxon",
+                     "sd_start", "sd_end"]
             frame = hide_stats(frame, "n", stats, self.min_cell)
             # Withheld below the rule, or where the plan hides the number of pairs (a site book beside others).
             frame["withheld"] = [bool(self.min_cell) and (0 < n < self.min_cell

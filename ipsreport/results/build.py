@@ -25,7 +25,7 @@ from ipsreport.results.schema import (
 )
 from ipsreport.results.specs import FIGURES, PRODUCERS, REGISTRY_ROW_VARIABLES, TABLES, TERMS, DatasetSpec, FrameSpec
 
-__all__ = ["build_results", "book_chapters", "printed_facts", "scalar", "check_disclosure", "DisclosureBreach"]
+__all__ = ["build_results", "fact_records", "datasets", "book_chapters", "printed_facts", "scalar", "check_disclosure", "DisclosureBreach"]
 
 #: ``f.name`` in a chapter (not the accessor's methods), and ``f.words("name")`` / ``share_words`` / ``raw``.
 _FACT_USE = re.compile(r"\bf\.(?!words\b|share_words\b|raw\b|names\b|as_dict\b|fact\b|definition\b)"
@@ -256,6 +256,30 @@ def build_results(ed, summaries, f, report, chapters: Iterable[Path]) -> Results
     )
     check_disclosure(results)
     return results
+
+
+def fact_records(keys: Iterable[str], ed, summaries, f) -> dict[str, FactRecord]:
+    """Only the facts ``keys``, each exactly as :func:`build_results` would publish it.
+
+    For the edition comparison (:mod:`ipsreport.editions`), which reads a few
+    of this edition's numbers in the same form as a previous edition's bundle
+    holds them, without building the whole bundle in a chapter's kernel.
+    """
+    variables: dict[str, tuple[str, ...]] = {}
+    return {key: _fact(key, f, summaries, ed.codebook, variables) for key in keys}
+
+
+def datasets(labels: Iterable[str], summaries, frames: Iterable[str] | None = None) -> dict[str, Dataset]:
+    """Only the tables and figures ``labels``, each exactly as :func:`build_results` would publish it.
+
+    ``frames``: only the frames of these names (``Disclosed`` attributes); default all.
+    """
+    specs = {spec.label: spec for spec in (*TABLES, *FIGURES)}
+    wanted = set(frames) if frames is not None else None
+    return {label: Dataset(label=label, function=specs[label].function,
+                           frames=tuple(_frame(f, summaries) for f in specs[label].frames
+                                        if wanted is None or f.name in wanted))
+            for label in labels}
 
 
 def _shown(path: Path) -> str:

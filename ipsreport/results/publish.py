@@ -51,12 +51,15 @@ class ResultsBundle:
         (:func:`ipsreport.verdicts.validate_shared`): read, not validated
         again; and the bundles (``results/``).
     inputs : str
-        The book's ``cache_inputs`` (:func:`ipsreport.bookkeys.inputs_key`).
+        The book's ``cache_inputs`` (:func:`ipsreport.bookkeys.inputs_key`; it covers ``previous`` too).
+    previous : ipsreport.editions.locate.Previous, optional
+        With ``render --previous``: the comparison is published as
+        ``tbl-edition-change`` (:func:`ipsreport.editions.published.with_edition_change`).
     """
 
-    def __init__(self, data_dir: Path, settings: Any, cache_dir: Path, inputs: str) -> None:
+    def __init__(self, data_dir: Path, settings: Any, cache_dir: Path, inputs: str, previous: Any = None) -> None:
         self.data_dir, self.settings, self.cache_dir = Path(data_dir), settings, Path(cache_dir)
-        self.inputs = inputs
+        self.inputs, self.previous = inputs, previous
         self._thread: threading.Thread | None = None
         self._kept: Path | None = None
         self._results: Any = None
@@ -71,7 +74,12 @@ class ResultsBundle:
         from ipsreport.verdicts import validate_shared
 
         report = validate_shared(self.data_dir, self.cache_dir)
-        return pipeline.run(self.data_dir, self.settings, report=report, chapters=sources)
+        results = pipeline.run(self.data_dir, self.settings, report=report, chapters=sources)
+        if self.previous is not None:
+            from ipsreport.editions.published import with_edition_change
+
+            results = with_edition_change(results, self.previous, self.data_dir)
+        return results
 
     def _key(self, sources: Sequence[Path]) -> str:
         """What the bundle depends on beyond ``inputs``: the printed facts, the render date, the commit."""

@@ -29,7 +29,10 @@ __all__ = [
 ]
 
 #: The bundle's schema version; :func:`ipsreport.results.read_bundle` refuses a newer one.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Version 2 adds `sd_start` and `sd_end` to the paired frames (fig-who5, fig-mastery, fig-loneliness,
+# fig-burden), for the edition comparison's Welch intervals; a version-1 bundle is still read (its
+# means are then compared without an interval).
 
 #: A value in a table row: JSON's scalars (``None`` is a hidden or missing value).
 Scalar = Union[bool, int, float, str, None]

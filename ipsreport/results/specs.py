@@ -148,7 +148,8 @@ _COUNTS = {"variable": K.LABEL, "label": K.LABEL, "code": K.CODE, "category": K.
 _PAIRED = {"score": K.LABEL, "label": K.LABEL, "n": K.COUNT, "mean_start": K.STATISTIC, "mean_end": K.STATISTIC,
            "diff": K.STATISTIC, "ci_low": K.STATISTIC, "ci_high": K.STATISTIC, "t": K.STATISTIC,
            "p_ttest": K.STATISTIC, "w": K.STATISTIC, "p_wilcoxon": K.STATISTIC, "significant": K.FLAG,
-           "scale_min": K.STATISTIC, "scale_max": K.STATISTIC, "reason": K.LABEL, "withheld": K.STATE}
+           "scale_min": K.STATISTIC, "scale_max": K.STATISTIC, "reason": K.LABEL, "withheld": K.STATE,
+           "sd_start": K.STATISTIC, "sd_end": K.STATISTIC}
 _PAIRS = {"start": K.STATISTIC, "end": K.STATISTIC, "n": K.COUNT}
 #: Table 9's terms (``RegressionResult.terms``).
 TERMS = {"term": K.LABEL, "label": K.LABEL, "coef": K.STATISTIC, "se": K.STATISTIC, "odds_ratio": K.STATISTIC,

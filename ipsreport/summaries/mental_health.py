@@ -123,6 +123,8 @@ PAIRED_COLUMNS = [
     "scale_min",
     "scale_max",
     "reason",
+    "sd_start",
+    "sd_end",
 ]
 
 #: Time labels as printed in figures (``summarise_paired_long``).
@@ -217,6 +219,9 @@ def _paired_row(ed, score: str) -> dict:
         "scale_min": float(spec.low),
         "scale_max": float(spec.high),
         "reason": "",
+        # Standard deviations (ddof=1) let a later edition compare its means with these (Welch).
+        "sd_start": float(start.std(ddof=1)) if n >= 2 else np.nan,
+        "sd_end": float(end.std(ddof=1)) if n >= 2 else np.nan,
     }
     if n < 2:
         # Danish: the reason is shown to report readers when a test is missing.
@@ -256,8 +261,10 @@ def summarise_paired(ed, score: str | None = None) -> pd.DataFrame:
         One row per score with columns ``score, label, n, mean_start,
         mean_end, diff, ci_low, ci_high, t, p_ttest, w, p_wilcoxon,
         significant`` (as in ``docs/CONTRACT.md``) plus ``scale_min``,
-        ``scale_max`` (possible range of the score) and ``reason`` (Danish
-        text saying why a test is missing; empty when all are computed).
+        ``scale_max`` (possible range of the score), ``reason`` (Danish
+        text saying why a test is missing; empty when all are computed) and
+        ``sd_start``, ``sd_end`` (standard deviations, ddof 1; ``NaN`` below
+        two pairs), which the edition comparison needs for Welch's interval.
 
     Notes
     -----
