@@ -74,7 +74,8 @@ def tab_edition_change(ed, previous=None) -> ReportTable | AbsentTable:
                              diff="Forskel", ci=ci, verdict="Vurdering")
     table = table.cols_align("right", columns=["previous", "current", "diff", "ci"])
     notes = [
-        f"Forskel: denne udgave minus den forrige; for andele i procentpoint. {ci}: konfidensinterval for "
+        "Forskel: denne udgave minus den forrige; for andele i procentpoint, regnet af de uafrundede andele "
+        f"(den kan derfor afvige med 1 fra forskellen mellem de viste tal). {ci}: konfidensinterval for "
         "forskellen (Newcombe for andele, Welch for gennemsnit). »Steget« og »faldet« kun, når intervallet ikke "
         "rummer 0. Antal unge og antal unge pr. konsulent er optalt for alle og har intet interval.",
         "Gennemsnit af trivsel, mestring, ensomhed og belastning gælder de unge med svar ved både start og "
