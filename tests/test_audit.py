@@ -229,7 +229,7 @@ def test_every_key_parses(small, make_fake):
 @pytest.fixture(scope="module")
 def twin_frames():
     if not (SYNTHETIC_DIR / "registry.csv").exists():
-        pytest.skip("data/synthetic has not been generated")
+        pytest.fail(f"the synthetic twin is missing from {SYNTHETIC_DIR}; run `make synth`")
     return read_frames()
 
 
@@ -347,25 +347,19 @@ def test_summarise_audit_flags_a_wrong_value(twin_frames, tmp_path):
     assert pd.isna(table.loc[1, "reproduced"])
 
 
-def test_summarise_audit_on_the_edition():
+def test_summarise_audit_on_the_edition(ed):
     """The same audit through the project's loader (ipsreport.edition)."""
-    edition = pytest.importorskip("ipsreport.edition")
-    if not (SYNTHETIC_DIR / "registry.csv").exists():
-        pytest.skip("data/synthetic has not been generated")
-    table = audit.summarise_audit(edition.edition(SYNTHETIC_DIR))
+    table = audit.summarise_audit(ed)
     known = {e["key"] for e in PUBLISHED if e.get("twin_tolerance", 0) > e["tolerance"] + 1e-12 or "corrected" in e}
     assert set(table.loc[~table["within"], "key"]) <= known, table.loc[~table["within"], ["key", "reproduced"]]
 
 
-def test_summarise_audit_is_computed_once_per_edition(monkeypatch, tmp_path):
+def test_summarise_audit_is_computed_once_per_edition(ed, monkeypatch, tmp_path):
     """The table, the facts and the benchmark share one audit per edition."""
     import dataclasses
 
-    edition = pytest.importorskip("ipsreport.edition")
-    if not (SYNTHETIC_DIR / "registry.csv").exists():
-        pytest.skip("data/synthetic has not been generated")
     # A fresh Edition object, so nothing is cached for it yet.
-    ed = dataclasses.replace(edition.edition(SYNTHETIC_DIR))
+    ed = dataclasses.replace(ed)
     path = tmp_path / "p.yml"
     path.write_text("- {key: registry.n, where: x, printed: '67', value: 67, tolerance: 0, reason: null}\n",
                     encoding="utf-8")

@@ -252,8 +252,8 @@ def test_validate_strict(monkeypatch, tmp_path):
 
 
 def test_real_spss_label_warning_is_shown_by_render(real_validation, cohort, tmp_path, capsys):
-    pyreadstat = pytest.importorskip("pyreadstat")
     import pandas as pd
+    import pyreadstat
 
     folder = tmp_path / "sav"
     folder.mkdir()
