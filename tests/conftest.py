@@ -27,7 +27,7 @@ from ipsreport.settings import get_settings
 #: Lanes that are not the unit lane (see pyproject.toml [tool.pytest.ini_options]).
 _SLOW_LANES = ("twin", "render", "browser")
 #: Fixtures that load the shipped synthetic twin or write a sampled cohort
-#: (``valid_dir`` in test_validate.py, ``crowded`` in test_caseload.py): a test
+#: (``valid_dir``, below, ``crowded`` in test_caseload.py): a test
 #: using one is in the twin lane.
 _TWIN_FIXTURES = ("ed", "valid_dir", "crowded")
 
@@ -206,6 +206,14 @@ def published():
     if not PUBLISHED_PATH.exists():
         pytest.fail(f"the published numbers are missing: {PUBLISHED_PATH}")
     return {e["key"]: e for e in load_published()}
+
+
+@pytest.fixture(scope="session")
+def valid_dir(tmp_path_factory) -> Path:
+    """A valid sampled cohort (60 registry rows, 2 sites) the validation tests copy and corrupt."""
+    from ipsreport.synth.sample import write_cohort
+
+    return write_cohort(tmp_path_factory.mktemp("valid"), 60, sites=2, seed=11)
 
 
 __all__ = ["build_edition", "fake_edition"]
