@@ -96,6 +96,7 @@ def test_audit_tolerance_text(value, shown):
     assert tolerance_text(value) == shown
 
 
+@pytest.mark.twin
 def test_tab_audit_on_the_twin(ed):
     from ipsreport.tables import tab_audit, tab_audit_summary
 

@@ -75,6 +75,7 @@ def twin_frames():
     return read_frames()
 
 
+@pytest.mark.twin
 @pytest.mark.parametrize("entry", PUBLISHED, ids=[e["key"] for e in PUBLISHED])
 def test_published_values(twin_frames, entry):
     """The twin reproduces every entry within its tolerance (a corrected entry: the corrected number), or,
@@ -85,6 +86,7 @@ def test_published_values(twin_frames, entry):
     assert abs(got - target) <= slack + 1e-9, (entry["printed"], got, entry["reason"])
 
 
+@pytest.mark.twin
 def test_summarise_audit_on_the_twin(twin_frames):
     table = audit.summarise_audit(twin_frames)
     assert list(table.columns) == [
@@ -126,6 +128,7 @@ def test_a_correction_is_checked_against_the_corrected_number(reproduced, expect
     assert audit.audit_status(reproduced, 67, 0.5, corrected=60) == expected
 
 
+@pytest.mark.twin
 def test_corrections_and_rounding_on_the_twin(twin_frames):
     """Bilag 8 files the edition's 67 % (text against Table 1) and its 14 % »ikke positiv« (one of two answers
     left out) as corrections, and the burden mean 3,225 (printed 3,23 here, 3,22 in 2025) as not exact."""
@@ -176,6 +179,7 @@ def test_load_published_rejects_unknown_fields(tmp_path):
         audit.load_published(path)
 
 
+@pytest.mark.twin
 def test_summarise_audit_flags_a_wrong_value(twin_frames, tmp_path):
     path = tmp_path / "p.yml"
     path.write_text(
@@ -189,6 +193,7 @@ def test_summarise_audit_flags_a_wrong_value(twin_frames, tmp_path):
     assert pd.isna(table.loc[1, "reproduced"])
 
 
+@pytest.mark.twin
 def test_summarise_audit_on_the_edition(ed):
     """The same audit through the project's loader (ipsreport.edition)."""
     table = audit.summarise_audit(ed)
@@ -196,6 +201,7 @@ def test_summarise_audit_on_the_edition(ed):
     assert set(table.loc[~table["within"], "key"]) <= known, table.loc[~table["within"], ["key", "reproduced"]]
 
 
+@pytest.mark.twin
 def test_summarise_audit_is_computed_once_per_edition(ed, monkeypatch, tmp_path):
     """The table, the facts and the benchmark share one audit per edition."""
     import dataclasses

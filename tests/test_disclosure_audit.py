@@ -145,6 +145,7 @@ def test_a_hidden_base_hides_its_cells():
 # --- the appendix ---------------------------------------------------------------------------
 
 
+@pytest.mark.twin
 def test_audit_keys_name_the_quantities_the_chapters_print(ed):
     num, den = key_quantity("registry.referral_status.n.2", ed.codebook)
     assert num.handle == ("cell", cell("registry", "referral_status", 2)) and den is None

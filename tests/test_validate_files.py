@@ -9,6 +9,8 @@ from ipsreport.paths import SYNTHETIC_DIR
 from ipsreport.validate import validate_dir
 from validate_helpers import _copy, _read, _save, corrupt, messages  # tests/ is on sys.path under pytest
 
+pytestmark = pytest.mark.twin  # the synthetic twin or a generated cohort
+
 
 def test_generated_data_is_valid(valid_dir):
     report = validate_dir(valid_dir)

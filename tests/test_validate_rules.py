@@ -192,6 +192,7 @@ def test_cross_file_rule_is_skipped_without_the_joined_file():
     assert validate(frames).ok
 
 
+@pytest.mark.twin
 @pytest.mark.parametrize("folder", ["twin", "cohort"])
 def test_shipped_data_agree_between_registry_and_followup(folder, valid_dir):
     path = SYNTHETIC_DIR if folder == "twin" else valid_dir
