@@ -76,7 +76,7 @@ notebooks: $(STAMP) ## Execute the notebooks in notebooks/ in place
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
 
 bench: $(STAMP) ## Run the benchmarks and write benchmarks/RESULTS.md
-	$(PY) benchmarks/run.py
+	$(PY) -m benchmarks.run
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
 	$(PYTHON) -m pip install --quiet uv

@@ -1,6 +1,6 @@
 """Benchmark of the disclosure audit: what protecting everything published together costs.
 
-``python benchmarks/audit_cost.py`` (or ``python benchmarks/run.py --only
+``python -m benchmarks.audit_cost`` (or ``python -m benchmarks.run --only
 audit``) measures, each run in a fresh process, for
 
 * the synthetic twin as shipped (the rule is off: the audit is skipped),
@@ -22,21 +22,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-for path in (str(HERE), str(ROOT)):
-    if path not in sys.path:
-        sys.path.insert(0, path)
-
-from run import RESULTS, Stat, machine_info  # noqa: E402
+from benchmarks.measure import RESULTS, ROOT, Stat, child_cmd, machine_info, timed_run, write_section
 
 HEADING = "## Disclosure audit"
 #: Sampled cohorts: label -> (registry rows, sites).
@@ -86,9 +78,8 @@ def bench(runs: int, work: Path) -> dict[str, dict[str, Stat]]:
         stats = {k: Stat(k, []) for k in ("summaries", "plan", "verify", "total")}
         extra = {}
         for _ in range(runs):
-            proc = subprocess.run([sys.executable, str(Path(__file__)), "--child", str(data), min_cell],
-                                  capture_output=True, text=True, check=True, cwd=ROOT)
-            r = json.loads(proc.stdout.strip().splitlines()[-1])
+            _, _, stdout = timed_run(child_cmd("audit_cost", "--child", str(data), min_cell), cwd=ROOT)
+            r = json.loads(stdout.strip().splitlines()[-1])
             for k in ("summaries", "plan", "verify"):
                 stats[k].values.append(r[k])
             stats["total"].values.append(r["plan"] + r["verify"])
@@ -103,7 +94,7 @@ def section(results: dict, info: dict, runs: int) -> str:
     lines = [
         HEADING,
         "",
-        f"`python benchmarks/audit_cost.py` on {info['date']}, commit {info['commit'] or '?'}, {runs} runs each in a "
+        f"`python -m benchmarks.audit_cost` on {info['date']}, commit {info['commit'] or '?'}, {runs} runs each in a "
         "fresh process (median, min–max, seconds). *Summaries*: every summary the plan reads (a render computes "
         "them anyway, for its chapters); *plan*: the candidate ledger and the rounds of linear programs "
         "(`Disclosed.plan`); *audit*: everything the book publishes read back and audited (`Disclosed.verify`, "
@@ -118,19 +109,6 @@ def section(results: dict, info: dict, runs: int) -> str:
     lines += ["", "Target: a small share of a cold render (about 10 s on 2 cores); with the rule off (the twin as "
               "shipped) the audit does nothing.", ""]
     return "\n".join(lines)
-
-
-def write_section(text: str, path: Path = RESULTS) -> None:
-    """Replace (or add before the hand-written analysis) this section of RESULTS.md."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda m: text + "\n", old, count=1)
-    elif "\n## Where the time went" in old:
-        new = old.replace("\n## Where the time went", "\n" + text + "\n## Where the time went", 1)
-    else:
-        new = old.rstrip() + "\n\n" + text
-    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = section(results, info, args.runs)
-    write_section(text, args.out)
+    write_section(HEADING, text, args.out)
     print(text)
     print(f"wrote {args.out}", file=sys.stderr)
     return 0

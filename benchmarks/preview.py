@@ -1,6 +1,6 @@
 """Benchmark of ``ipsreport preview``: how long a prose edit takes to show.
 
-``python benchmarks/preview.py`` (or ``python benchmarks/run.py --only preview``)
+``python -m benchmarks.preview`` (or ``python -m benchmarks.run --only preview``)
 starts ``ipsreport preview`` in a fresh process on a temporary copy of the
 project with the synthetic twin (port chosen free, 127.0.0.1 only), waits for
 the first render, then edits one chapter's prose ``--runs`` times (default 5)
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -31,12 +30,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-
-from run import EDIT_CHAPTER, RESULTS, Stat, cli_env, copy_project, machine_info  # noqa: E402
+from benchmarks.measure import RESULTS, Stat, machine_info, write_section
+from benchmarks.project import EDIT_CHAPTER, cli_env, copy_project
 
 HEADING = "## Live preview"
 PAGE = Path(EDIT_CHAPTER).with_suffix(".html").name
@@ -159,7 +154,7 @@ def section(stats: dict[str, Stat], info: dict, runs: int) -> str:
     return "\n".join([
         HEADING,
         "",
-        f"`python benchmarks/preview.py` on {info['date']}, commit {info['commit'] or '?'}: `ipsreport preview` in a "
+        f"`python -m benchmarks.preview` on {info['date']}, commit {info['commit'] or '?'}: `ipsreport preview` in a "
         "fresh process on a temporary copy of the project with the synthetic twin; one chapter's prose "
         f"(`{EDIT_CHAPTER}`) edited {runs} times, then its code (a new inline expression) {runs} times; time "
         "from saving the file until the served page (polled over HTTP every 20 ms) contains the new sentence; "
@@ -182,19 +177,6 @@ def section(stats: dict[str, Stat], info: dict, runs: int) -> str:
     ])
 
 
-def write_section(text: str, path: Path = RESULTS) -> None:
-    """Replace (or add before the hand-written analysis) the preview section of RESULTS.md."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda m: text + "\n", old, count=1)
-    elif "\n## Where the time went" in old:
-        new = old.replace("\n## Where the time went", "\n" + text + "\n## Where the time went", 1)
-    else:
-        new = old.rstrip() + "\n\n" + text
-    path.write_text(new, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--runs", type=int, default=5)
@@ -210,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     info["loadavg_end"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     text = section(stats, info, args.runs)
-    write_section(text, args.out)
+    write_section(HEADING, text, args.out)
     print(text)
     print(f"wrote {args.out}", file=sys.stderr)
     return 0

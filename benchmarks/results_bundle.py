@@ -15,7 +15,7 @@ render
     adds to a render. The bundle is computed in a background thread while
     the chapters run, so much of its cost is CPU, not wall time.
 
-``python benchmarks/results_bundle.py [--runs N]`` replaces the section
+``python -m benchmarks.results_bundle [--runs N]`` replaces the section
 "Results bundle" of ``benchmarks/RESULTS.md``; ``make bench`` runs it after
 the other parts. Nothing here asserts a target.
 """
@@ -26,22 +26,17 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-RESULTS = HERE / "RESULTS.md"
+from benchmarks.measure import RESULTS, ROOT, child_cmd, timed_run, write_section
+from benchmarks.project import EDIT_CHAPTER, copy_project
+
 HEADING = "## Results bundle"
-#: The chapter whose prose the edit measurement changes (as in benchmarks/run.py).
-EDIT_CHAPTER = "report/03-evalueringen.qmd"
 
 #: Run in a fresh process: a render of the project at argv[1] into argv[2], bundle on or off (argv[3]),
 #: validating first as ``ipsreport render`` does (so both states have the data loaded alike).
@@ -78,28 +73,8 @@ def bundle_child(out: str) -> dict[str, float]:
             "files": len(list((Path(out) / "resultater").iterdir()))}
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _timed(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall and CPU seconds of a command (and the processes it waited for), and its output."""
-    cpu0, t0 = _children_cpu(), time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tempfile.gettempdir(),
-                          env={**os.environ, "CI": "1"})
-    wall, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return wall, cpu, proc.stdout
-
-
-def _project(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for name in ("_quarto.yml", "index.qmd"):
-        shutil.copy2(ROOT / name, dest / name)
-    shutil.copytree(ROOT / "report", dest / "report", ignore=shutil.ignore_patterns("_book", ".ipsreport-cache"))
-    return dest
+#: Plain progress output in the processes measured.
+_CLI_ENV = {**os.environ, "CI": "1"}
 
 
 def measure(runs: int, work: Path, render: bool = True) -> dict[str, list]:
@@ -107,21 +82,21 @@ def measure(runs: int, work: Path, render: bool = True) -> dict[str, list]:
     got: dict[str, list] = {"bundle": [], "on": [], "off": [], "edit-on": [], "edit-off": []}
     for i in range(runs):
         out = work / f"bundle-{i}"
-        wall, cpu, text = _timed([sys.executable, str(Path(__file__)), "--child", str(out)])
+        wall, cpu, text = timed_run(child_cmd("results_bundle", "--child", str(out)), env=_CLI_ENV, cwd=ROOT)
         got["bundle"].append({**json.loads(text), "wall": wall, "process_cpu": cpu})
     if render:
-        projects = {state: _project(work / f"project-{state}") for state in ("off", "on")}
+        projects = {state: copy_project(work / f"project-{state}") for state in ("off", "on")}
         for i in range(runs):
             for state in ("off", "on"):  # alternating, so a change in load hits both alike
                 project, cache, out = projects[state], work / f"cache-{state}-{i}", work / f"out-{state}-{i}"
                 cmd = [sys.executable, "-c", _RENDER, str(project), str(out), state, str(cache)]
-                wall, cpu, _ = _timed(cmd)
+                wall, cpu, _ = timed_run(cmd, env=_CLI_ENV)
                 assert (out / "resultater").is_dir() == (state == "on")
                 got[state].append({"wall": wall, "cpu": cpu})
                 chapter = project / EDIT_CHAPTER
                 chapter.write_text(chapter.read_text(encoding="utf-8") + f"\nEn ekstra sætning nummer {i}.\n",
                                    encoding="utf-8")
-                wall, cpu, _ = _timed(cmd)
+                wall, cpu, _ = timed_run(cmd, env=_CLI_ENV)
                 got[f"edit-{state}"].append({"wall": wall, "cpu": cpu})
                 shutil.rmtree(cache, ignore_errors=True)
     return got
@@ -156,7 +131,7 @@ def section(got: dict[str, list], runs: int) -> str:
     return "\n".join([
         HEADING,
         "",
-        f"`python benchmarks/results_bundle.py --runs {runs}` on {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} "
+        f"`python -m benchmarks.results_bundle --runs {runs}` on {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} "
         "UTC, the synthetic twin, each measurement in a fresh process (median, min–max seconds). "
         f"Load average at end: {load}.",
         "",
@@ -172,19 +147,6 @@ def section(got: dict[str, list], runs: int) -> str:
         "figure to compare.",
         "",
     ])
-
-
-def write_section(text: str, path: Path = RESULTS) -> None:
-    """Replace (or add before the hand-written analysis) this section of RESULTS.md."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda m: text + "\n", old, count=1)
-    elif "\n## Where the time went" in old:
-        new = old.replace("\n## Where the time went", "\n" + text + "\n## Where the time went", 1)
-    else:
-        new = old.rstrip() + "\n\n" + text
-    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -203,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = section(got, args.runs)
-    write_section(text, args.out)
+    write_section(HEADING, text, args.out)
     print(text)
     return 0
 

@@ -20,51 +20,46 @@ from ipsreport.edition import Edition, edition
 from ipsreport.editions.text import edition_change_section, edition_change_text
 from ipsreport.facts import Facts, facts
 from ipsreport.facts.editions import audit_detail, audit_method
-from ipsreport.figures import (
-    fig_burden,
-    fig_effect,
-    fig_experience,
-    fig_loneliness,
-    fig_mastery,
-    fig_statements,
-    fig_who5,
-)
+# Each table and figure function, re-exported by name (``x as x``); ``__all__`` lists them from ipsreport.items.
+from ipsreport.figures import fig_burden as fig_burden
+from ipsreport.figures import fig_effect as fig_effect
+from ipsreport.figures import fig_experience as fig_experience
+from ipsreport.figures import fig_loneliness as fig_loneliness
+from ipsreport.figures import fig_mastery as fig_mastery
+from ipsreport.figures import fig_statements as fig_statements
+from ipsreport.figures import fig_who5 as fig_who5
+from ipsreport.figures_fidelity import fig_caseload as fig_caseload
 from ipsreport.figures.editions import fig_edition_series
-from ipsreport.figures_fidelity import fig_caseload
 from ipsreport.guide import reading_guide
-from ipsreport.tables import (
-    tab_audit,
-    tab_audit_summary,
-    tab_background,
-    tab_codebook,
-    tab_duration,
-    tab_evaluation,
-    tab_exit,
-    tab_motivation,
-    tab_nonresponse,
-    tab_regression,
-    tab_regression_spec,
-    tab_resources,
-    tab_sources,
-    tab_status,
-    tab_supports,
-)
+from ipsreport.items import FIGURES, TABLES
+from ipsreport.tables import tab_audit as tab_audit
+from ipsreport.tables import tab_audit_summary as tab_audit_summary
+from ipsreport.tables import tab_background as tab_background
+from ipsreport.tables import tab_codebook as tab_codebook
+from ipsreport.tables import tab_duration as tab_duration
+from ipsreport.tables import tab_evaluation as tab_evaluation
+from ipsreport.tables import tab_exit as tab_exit
+from ipsreport.tables import tab_motivation as tab_motivation
+from ipsreport.tables import tab_nonresponse as tab_nonresponse
+from ipsreport.tables import tab_regression as tab_regression
+from ipsreport.tables import tab_regression_spec as tab_regression_spec
+from ipsreport.tables import tab_resources as tab_resources
+from ipsreport.tables import tab_sources as tab_sources
+from ipsreport.tables import tab_status as tab_status
+from ipsreport.tables import tab_supports as tab_supports
 from ipsreport.tables.editions import tab_edition_change, tab_edition_series
-from ipsreport.tables_fidelity import tab_caseload, tab_fidelity_reviews
+from ipsreport.tables_fidelity import tab_caseload as tab_caseload
+from ipsreport.tables_fidelity import tab_fidelity_reviews as tab_fidelity_reviews
 
 __all__ = [
     # data and prose
     "edition", "Edition", "facts", "Facts",
-    # tables (chapter order)
-    "tab_duration", "tab_background", "tab_status", "tab_supports", "tab_motivation", "tab_resources",
-    "tab_evaluation", "tab_exit", "tab_regression", "tab_regression_spec", "tab_nonresponse", "tab_caseload",
-    "tab_fidelity_reviews", "tab_codebook", "tab_sources", "tab_audit_summary", "tab_audit",
-    # the comparison with earlier editions (render --previous; absent without it)
+    # tables and figures, in report order (the one list: ipsreport.items)
+    *(name for name, _ in TABLES),
+    *(name for name, _ in FIGURES),
+    # the comparison with earlier editions (render --previous; absent without it, so not in ipsreport.items)
     "tab_edition_change", "tab_edition_series", "fig_edition_series",
     "edition_change_section", "edition_change_text",
-    # figures
-    "fig_mastery", "fig_loneliness", "fig_who5", "fig_burden", "fig_experience", "fig_statements",
-    "fig_effect", "fig_caseload",
     # the introduction's reading guide, from _quarto.yml
     "reading_guide",
     # the reproduction appendix's method text, shown only when the data reproduce a publication

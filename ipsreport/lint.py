@@ -60,14 +60,13 @@ from pathlib import Path
 
 from babel.dates import get_month_names
 
+from ipsreport.render.fences import fences
 from ipsreport.render.qmd import Cell, Markdown, QmdError, parse_qmd, split_inline
 
 __all__ = ["Problem", "Chapter", "parse_chapter", "lint_chapters", "typed_numbers", "default_paths", "main"]
 
 MAX_CELL_LINES = 3
 
-#: A fence line of a markdown code block inside prose (``` or ~~~).
-_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})")
 _HEADING_ID = re.compile(r"\{[^}]*#(?P<id>(?:sec|fig|tbl)-[\w-]+)[^}]*\}")
 #: ``@Sec-x`` (capitalised link text) refers to the label ``sec-x``.
 _REF = re.compile(r"(?<![\w.@])@(?P<id>(?:[Ss]ec|[Ff]ig|[Tt]bl)-[\w-]*\w)")
@@ -233,19 +232,13 @@ def _prose_lines(block: Markdown):
     skipped, except a raw-block fence line (e.g. ```` ```{=html} ````), which
     the markup rule must see.
     """
-    fence: str | None = None
+    lines = block.text.split("\n")
+    fenced = {line: fence.start for fence in fences(lines) for line in range(fence.start, fence.end)}
     in_comment = False
-    for offset, line in enumerate(block.text.split("\n")):
+    for offset, line in enumerate(lines):
         line_no = block.line + offset
-        stripped = line.strip()
-        if fence is not None:
-            if stripped.startswith(fence) and stripped.strip(fence[0]) == "":
-                fence = None
-            continue
-        match = _FENCE.match(stripped)
-        if match and not in_comment:
-            fence = match["fence"]
-            if _RAW_BLOCK.match(stripped):
+        if offset in fenced:
+            if fenced[offset] == offset and _RAW_BLOCK.match(line.strip()):
                 yield line_no, line
             continue
         if "<!--" in line:

@@ -39,6 +39,7 @@ from ipsreport import scoring
 from ipsreport.disclosed import Disclosed, disclosed
 from ipsreport.edition import Edition, edition
 from ipsreport.facts import Facts, facts
+from ipsreport.items import FIGURES, TABLES
 from ipsreport.models import RegressionResult
 from ipsreport.results import Results
 from ipsreport.settings import Settings, get_settings
@@ -62,39 +63,6 @@ __all__ = [
     "trace",
     "explore",
 ]
-
-#: Every table of the report: the chapter API function (:mod:`ipsreport.api`) and its label, in report order.
-TABLES: tuple[tuple[str, str], ...] = (
-    ("tab_duration", "tbl-duration"),
-    ("tab_background", "tbl-background"),
-    ("tab_status", "tbl-status"),
-    ("tab_supports", "tbl-supports"),
-    ("tab_motivation", "tbl-motivation"),
-    ("tab_resources", "tbl-resources"),
-    ("tab_evaluation", "tbl-evaluation"),
-    ("tab_exit", "tbl-exit"),
-    ("tab_regression", "tbl-regression"),
-    ("tab_regression_spec", "tbl-regression-spec"),
-    ("tab_codebook", "tbl-codebook"),
-    ("tab_nonresponse", "tbl-nonresponse"),
-    ("tab_sources", "tbl-sources"),
-    ("tab_audit_summary", "tbl-audit-summary"),
-    ("tab_audit", "tbl-audit"),
-    ("tab_caseload", "tbl-caseload"),
-    ("tab_fidelity_reviews", "tbl-fidelity-reviews"),
-)
-
-#: Every figure of the report: the chapter API function and its label, in report order.
-FIGURES: tuple[tuple[str, str], ...] = (
-    ("fig_mastery", "fig-mastery"),
-    ("fig_loneliness", "fig-loneliness"),
-    ("fig_who5", "fig-who5"),
-    ("fig_burden", "fig-burden"),
-    ("fig_experience", "fig-experience"),
-    ("fig_statements", "fig-statements"),
-    ("fig_effect", "fig-effect"),
-    ("fig_caseload", "fig-caseload"),
-)
 
 #: The step names, in the order :func:`trace` takes them (keys of ``PipelineResult.seconds``).
 STEPS = ("validate", "load", "derive", "summarise", "model", "results")

@@ -26,26 +26,51 @@ from ipsreport.settings import get_settings
 
 #: Lanes that are not the unit lane (see pyproject.toml [tool.pytest.ini_options]).
 _SLOW_LANES = ("twin", "render", "browser")
-#: Fixtures that load the shipped synthetic twin or write a sampled cohort
-#: (``valid_dir`` in test_validate.py, ``crowded`` in test_caseload.py): a test
-#: using one is in the twin lane.
-_TWIN_FIXTURES = ("ed", "valid_dir", "crowded")
+#: Fixtures that load the shipped synthetic twin or write or draw a generated cohort (``ed`` and
+#: ``valid_dir`` here; ``crowded`` in test_caseload.py, ``frames`` in test_synth.py, ``twin_frames`` in
+#: test_audit_published.py and test_every_input_renders.py, ``twin`` and ``cohort`` in test_pipeline.py,
+#: test_results_bundle.py, test_cli.py, test_load.py and test_sites.py, ``data_dir`` in test_edition.py,
+#: ``other_cohort`` in test_report_prose.py). A test using one belongs in the twin lane (or a slower one)
+#: and must say so with its marker.
+TWIN_FIXTURES = frozenset({"ed", "valid_dir", "crowded", "frames", "twin_frames", "twin", "cohort", "data_dir",
+                           "other_cohort"})
+
+
+def _twin_fixtures_used(item) -> list[str]:
+    """The fixtures of :data:`TWIN_FIXTURES` a test uses: directly, through another fixture, or named by a
+    parameter that a fixture looks up (``request.getfixturevalue(request.param)``, as the figure tests do)."""
+    # A name given values by @pytest.mark.parametrize (not indirectly) is an argument, not a fixture.
+    direct: set[str] = set()
+    for mark in item.iter_markers("parametrize"):
+        names = mark.args[0].split(",") if isinstance(mark.args[0], str) else mark.args[0]
+        indirect = mark.kwargs.get("indirect", False)
+        direct |= {n.strip() for n in names if not (indirect is True or (isinstance(indirect, (list, tuple))
+                                                                           and n.strip() in indirect))}
+    params = getattr(item, "callspec", None)
+    named = {v for v in (params.params.values() if params else ()) if isinstance(v, str)}
+    return sorted(({*item.fixturenames} - direct | named) & TWIN_FIXTURES)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Put each test in its lane: ``twin`` if it loads the twin, else ``unit`` if in no other lane.
+    """Lanes are declared by each test module (``pytestmark``) or test; this only checks them and marks the rest.
 
-    A test loads the twin when it uses a fixture of :data:`_TWIN_FIXTURES`,
-    directly or as the parameter of a fixture that looks it up
-    (``request.getfixturevalue(request.param)``, as the figure tests do).
+    A test that uses a twin fixture without the ``twin`` marker (or ``render`` / ``browser``, the slower
+    lanes) stops the collection with an error naming it: it would otherwise slow the unit lane down. Every
+    test in none of the slower lanes is marked ``unit``.
     """
+    unmarked = []
     for item in items:
-        params = getattr(item, "callspec", None)
-        requested = [*item.fixturenames, *(params.params.values() if params else ())]
-        if any(isinstance(name, str) and name in _TWIN_FIXTURES for name in requested):
-            item.add_marker(pytest.mark.twin)
-        if not any(item.get_closest_marker(lane) for lane in _SLOW_LANES):
-            item.add_marker(pytest.mark.unit)
+        if any(item.get_closest_marker(lane) for lane in _SLOW_LANES):
+            continue
+        used = _twin_fixtures_used(item)
+        if used:
+            unmarked.append(f"  {item.nodeid}: uses {', '.join(used)}")
+        item.add_marker(pytest.mark.unit)
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests use the synthetic twin or a generated cohort but are not marked for the twin lane; "
+            "add `pytestmark = pytest.mark.twin` to the module or `@pytest.mark.twin` to the test:\n"
+            + "\n".join(unmarked))
 
 
 _DTYPES = {"id": "string", "string": "string", "date": "datetime64[ns]", "integer": "Int64",
@@ -206,6 +231,14 @@ def published():
     if not PUBLISHED_PATH.exists():
         pytest.fail(f"the published numbers are missing: {PUBLISHED_PATH}")
     return {e["key"]: e for e in load_published()}
+
+
+@pytest.fixture(scope="session")
+def valid_dir(tmp_path_factory) -> Path:
+    """A valid sampled cohort (60 registry rows, 2 sites) the validation tests copy and corrupt."""
+    from ipsreport.synth.sample import write_cohort
+
+    return write_cohort(tmp_path_factory.mktemp("valid"), 60, sites=2, seed=11)
 
 
 __all__ = ["build_edition", "fake_edition"]

@@ -1,53 +1,61 @@
-"""Smoke test of the benchmark code (benchmarks/run.py) on tiny sizes; nothing is asserted about speed."""
+"""Smoke test of the benchmark code (the ``benchmarks`` package) on tiny sizes; nothing is asserted about speed.
+
+``benchmarks`` is importable because pytest puts the project folder on ``sys.path``
+(``pythonpath`` in pyproject.toml), as ``python -m benchmarks.run`` does.
+"""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 
 import pytest
 
+from benchmarks import compute, floor, measure, preview, project, results_md
 from ipsreport import pipeline
-from ipsreport.paths import PROJECT_DIR, SYNTHETIC_DIR
+from ipsreport.paths import SYNTHETIC_DIR
 
 
-@pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("ipsreport_bench", PROJECT_DIR / "benchmarks" / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop(spec.name, None)
+def test_benchmarks_import_no_circle():
+    """``run`` imports the parts; no part imports ``run`` (the old ``run`` <-> ``preview`` circle)."""
+    import ast
+
+    from ipsreport.paths import PROJECT_DIR
+
+    for path in sorted((PROJECT_DIR / "benchmarks").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        if path.stem != "run":
+            assert not imported & {"run", "benchmarks.run"}, f"{path.name} imports run"
 
 
-def test_stat(bench):
-    s = bench.Stat("x", [3.0, 1.0, 2.0, 10.0, 4.0], cpu=[1.0, 2.0, 3.0])
+def test_stat():
+    s = measure.Stat("x", [3.0, 1.0, 2.0, 10.0, 4.0], cpu=[1.0, 2.0, 3.0])
     assert (s.median, s.min, s.max) == (3.0, 1.0, 10.0)
     assert s.cell() == "3.00 (1.00–10.00)"
     assert s.cpu_cell() == "2.0"
     calls = []
-    r = bench.repeat("y", 3, lambda: (len(calls) + 0.5, 0.25), before=lambda: calls.append(1))
+    r = measure.repeat("y", 3, lambda: (len(calls) + 0.5, 0.25), before=lambda: calls.append(1))
     assert r.values == [1.5, 2.5, 3.5] and r.cpu == [0.25] * 3
 
 
-def test_machine_info(bench):
-    info = bench.machine_info()
+def test_machine_info():
+    info = measure.machine_info()
     assert info["cores"] >= 1 and info["python"].count(".") == 2
     assert info["libraries"]["pandas"][0].isdigit()
 
 
-def test_copy_project(bench, tmp_path):
-    dest = bench.copy_project(tmp_path / "p")
-    assert (dest / "_quarto.yml").exists() and (dest / bench.EDIT_CHAPTER).exists()
+def test_copy_project(tmp_path):
+    dest = project.copy_project(tmp_path / "p")
+    assert (dest / "_quarto.yml").exists() and (dest / project.EDIT_CHAPTER).exists()
     (dest / "_book").mkdir()
-    bench.clean_project(dest)
+    project.clean_project(dest)
     assert not (dest / "_book").exists()
 
 
 @pytest.mark.twin
-def test_compute_on_the_twin_and_results(bench, tmp_path):
-    res = bench.bench_compute(1, tmp_path, sizes=(66,))
+def test_compute_on_the_twin_and_results(tmp_path):
+    res = compute.bench_compute(1, tmp_path, sizes=(66,))
     r = res[66]
     assert r["rows"] == {"registry": 66, "baseline": 55, "followup": 43}
     assert r["peak"].median > 50  # MiB: pandas alone needs more
@@ -56,13 +64,13 @@ def test_compute_on_the_twin_and_results(bench, tmp_path):
     for name, _ in (*pipeline.TABLES, *pipeline.FIGURES, ("facts", None)):
         assert r["steps"][name] > 0
     assert r["time"].median >= sum(r["steps"][step] for step in pipeline.STEPS)
-    render = {k: bench.Stat(k, [1.0, 2.0], cpu=[1.0, 1.0]) for k in ("cold", "warm", "edit")}
-    floor = {k: bench.Stat(k, [0.5, 0.5], cpu=[0.2, 0.2]) for k in ("pandoc", "typst", "kernel", "floor")}
-    sites = {"single": bench.Stat("one report", [2.0]), 3: bench.Stat("3 site reports", [3.0]),
-             12: bench.Stat("12 site reports", [9.0])}
-    info = bench.machine_info()
+    render = {k: measure.Stat(k, [1.0, 2.0], cpu=[1.0, 1.0]) for k in ("cold", "warm", "edit")}
+    floors = {k: measure.Stat(k, [0.5, 0.5], cpu=[0.2, 0.2]) for k in ("pandoc", "typst", "kernel", "floor")}
+    sites = {"single": measure.Stat("one report", [2.0]), 3: measure.Stat("3 site reports", [3.0]),
+             12: measure.Stat("12 site reports", [9.0])}
+    info = measure.machine_info()
     out = tmp_path / "RESULTS.md"
-    text = bench.write_results(out, info, 2, render, floor, res, sites,
+    text = results_md.write_results(out, info, 2, render, floors, res, sites,
                                baseline={"render": {"cold": {"values": [4.0, 6.0], "cpu": [3.0]}}})
     assert out.read_text(encoding="utf-8") == text
     for heading in ("## Machine", "## Full render", "### Before and after", "## The floor",
@@ -74,26 +82,26 @@ def test_compute_on_the_twin_and_results(bench, tmp_path):
 
 
 @pytest.mark.twin  # writes a sampled cohort
-def test_make_cohort(bench, tmp_path):
-    assert bench.make_cohort(66, tmp_path) == SYNTHETIC_DIR
-    data = bench.make_cohort(30, tmp_path, sites=2)
+def test_make_cohort(tmp_path):
+    assert project.make_cohort(66, tmp_path) == SYNTHETIC_DIR
+    data = project.make_cohort(30, tmp_path, sites=2)
     assert (data / "registry.csv").read_text(encoding="utf-8").count("\n") == 31
 
 
-def test_recording_pandoc_keeps_each_conversion_and_answers_as_pandoc(bench, tmp_path):
+def test_recording_pandoc_keeps_each_conversion_and_answers_as_pandoc(tmp_path):
     # The floor benchmark records a render's pandoc inputs through PYPANDOC_PANDOC (no patching).
     import subprocess
 
     from ipsreport.render.pandoc import pandoc_path
 
-    stand_in = bench.recording_pandoc(tmp_path / "pandoc", tmp_path / "kept")
+    stand_in = floor.recording_pandoc(tmp_path / "pandoc", tmp_path / "kept")
     version = subprocess.run([str(stand_in), "--version"], capture_output=True, text=True, check=True).stdout
     real = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True, check=True).stdout
-    assert version == real and bench.recorded_calls(tmp_path / "kept") == []
+    assert version == real and floor.recorded_calls(tmp_path / "kept") == []
     args = ["-f", "markdown", "-t", "html5", "--wrap=none"]
     got = subprocess.run([str(stand_in), *args], input="*æøå*\n", capture_output=True, text=True, check=True)
     assert got.stdout.strip() == "<p><em>æøå</em></p>"
-    assert bench.recorded_calls(tmp_path / "kept") == [{"args": args, "text": "*æøå*\n"}]
+    assert floor.recorded_calls(tmp_path / "kept") == [{"args": args, "text": "*æøå*\n"}]
     failed = subprocess.run([str(stand_in), "-f", "nosuchformat", "-t", "html5"], input="x", capture_output=True, text=True)
     assert failed.returncode != 0
 
@@ -103,13 +111,7 @@ def test_preview_bench_waits_for_an_idle_preview(tmp_path):
     import subprocess
     import time
 
-    sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
-    try:
-        spec = importlib.util.spec_from_file_location("ipsreport_bench_preview", PROJECT_DIR / "benchmarks" / "preview.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(PROJECT_DIR / "benchmarks"))
+    module = preview
     busy = subprocess.Popen([sys.executable, "-c", "import time\nt = time.time()\nwhile time.time() - t < 2: pass"])
     try:
         before = module._cpu_ticks(busy.pid)

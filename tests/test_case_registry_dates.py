@@ -51,6 +51,7 @@ def test_a_case_without_a_start_and_an_empty_registry_are_not_checked(tmp_path):
     assert check_cases_against_registry(cases_starting(tmp_path, "2020-01"), registry()) == []
 
 
+@pytest.mark.twin
 def test_shipped_cases_agree_with_the_twin(ed):
     """The case study's starts (13 and 20 March 2023) lie within the twin registry's starts."""
     assert check_cases_against_registry(load_cases(), ed.registry) == []

@@ -219,6 +219,7 @@ def test_letters_are_a_fixed_one_to_one_lettering(names, checksum):
     assert "Konsulent A" in labels.values()
 
 
+@pytest.mark.twin
 def test_twin_letters(ed):
     """The twin's letters are pinned; they no longer follow the first cases (Mette, August, Jonas, Inga)."""
     assert registry_checksum(ed.registry) == ed.manifest["files"]["registry.csv"]["sha256"]  # the file's own, here
@@ -276,6 +277,7 @@ def test_default_limit_is_25():
     assert get_settings().fidelity_caseload_max == 25
 
 
+@pytest.mark.twin
 def test_limit_comes_from_the_setting(ed):
     from ipsreport.edition import edition
 
@@ -318,6 +320,7 @@ def check_against_reference(ed) -> None:
     assert per.sort_index().tolist() == peaks.sort_index().tolist()
 
 
+@pytest.mark.twin
 def test_twin_summary(ed):
     summary = summarise_caseload(ed)
     assert summary["consultants"].iloc[-1] == ed.registry["consultant"].nunique() == 4
@@ -332,6 +335,7 @@ def test_twin_summary(ed):
     assert f.caseload_period_end == "1. maj 2025"
 
 
+@pytest.mark.twin
 def test_twin_caseloads_match_a_plain_recount(ed):
     check_against_reference(ed)
 
@@ -346,10 +350,12 @@ def crowded(tmp_path_factory):
     return edition(folder)
 
 
+@pytest.mark.twin
 def test_crowded_cohort_matches_a_plain_recount(crowded):
     check_against_reference(crowded)
 
 
+@pytest.mark.twin
 def test_crowded_cohort_is_not_met(crowded):
     from ipsreport.edition import edition
 
@@ -481,6 +487,7 @@ def test_table_snapshot_min_cell(make_edition, html_snapshot):
     assert tab_caseload(ed).as_raw_html() == html_snapshot
 
 
+@pytest.mark.twin
 def test_exported():
     assert ips.tab_caseload is tab_caseload
     assert ips.fig_caseload is fig_caseload

@@ -158,6 +158,7 @@ def test_validate_command(monkeypatch, capsys, tmp_path):
     assert cli.main(["validate", "--data", str(tmp_path / "missing")]) == 2
 
 
+@pytest.mark.twin
 def test_synth_commands(monkeypatch, tmp_path):
     got = []
     twin = types.ModuleType("ipsreport.synth.twin")
@@ -210,6 +211,7 @@ def test_setting_out_of_range_is_a_usage_error(calls, capsys, setting):
     assert "Traceback" not in err and not calls["render"]
 
 
+@pytest.mark.twin
 def test_dates_after_evaluation_end_stop_render_and_validate(real_validation, cohort, capsys):
     args = ["--data", str(cohort), "--set", "evaluation_end=2024-01-01"]
     assert cli.main(["render", "--project", str(MINIBOOK), "--engine", "pandoc", *args]) == 3
@@ -251,9 +253,10 @@ def test_validate_strict(monkeypatch, tmp_path):
     assert cli.main(["validate", "--data", str(tmp_path), "--strict"]) == 3
 
 
+@pytest.mark.twin
 def test_real_spss_label_warning_is_shown_by_render(real_validation, cohort, tmp_path, capsys):
-    pyreadstat = pytest.importorskip("pyreadstat")
     import pandas as pd
+    import pyreadstat
 
     folder = tmp_path / "sav"
     folder.mkdir()
@@ -267,6 +270,7 @@ def test_real_spss_label_warning_is_shown_by_render(real_validation, cohort, tmp
     assert cli.main(["render", "--project", str(MINIBOOK), "--engine", "pandoc", "--data", str(folder), "--strict"]) == 3
 
 
+@pytest.mark.twin
 @pytest.mark.parametrize("case", ["corrupt_xlsx", "no_files", "unreadable"])
 def test_user_errors_in_the_data_folder_end_without_traceback(real_validation, cohort, tmp_path, capsys, monkeypatch, case):
     folder = tmp_path / case

@@ -11,7 +11,7 @@ from ipsreport.consistency import DataSettingsError, check_against_settings, req
 from ipsreport.settings import SettingsError, get_settings
 from ipsreport.validate import validate
 
-from test_validate import tiny  # the two-person frames of the validation tests
+from validate_helpers import tiny  # the two-person frames of the validation tests
 
 
 @pytest.fixture

@@ -145,6 +145,7 @@ def test_a_hidden_base_hides_its_cells():
 # --- the appendix ---------------------------------------------------------------------------
 
 
+@pytest.mark.twin
 def test_audit_keys_name_the_quantities_the_chapters_print(ed):
     num, den = key_quantity("registry.referral_status.n.2", ed.codebook)
     assert num.handle == ("cell", cell("registry", "referral_status", 2)) and den is None
@@ -258,27 +259,18 @@ def test_the_site_books_with_the_cohorts_give_no_small_count_away(tmp_path_facto
 @pytest.mark.twin
 def test_the_audit_benchmark_measures_the_twin():
     """Smoke test of benchmarks/audit_cost.py (nothing asserted about speed)."""
-    import importlib.util
-    import sys
+    from benchmarks import audit_cost as module
+    from ipsreport.paths import SYNTHETIC_DIR
 
-    from ipsreport.paths import PROJECT_DIR, SYNTHETIC_DIR
-
-    spec = importlib.util.spec_from_file_location("ipsreport_audit_bench", PROJECT_DIR / "benchmarks" / "audit_cost.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
-        off = module.child(str(SYNTHETIC_DIR), "auto")
-        assert off["min_cell"] == 0 and off["hidden"] == 0 and off["ranges"] == 0
-        on = module.child(str(SYNTHETIC_DIR), "3")
-        assert on["min_cell"] == 3 and on["hidden"] > 0 and on["plan"] > 0
-        stat = module.Stat("plan", [on["plan"]])
-        results = {"the twin": {k: stat for k in ("summaries", "plan", "verify", "total")} | {
-            "hidden": on["hidden"], "ranges": on["ranges"], "min_cell": 3}}
-        text = module.section(results, {"date": "today", "commit": "abc"}, 1)
-        assert text.startswith(module.HEADING) and "| the twin | 3 |" in text
-    finally:
-        sys.modules.pop(spec.name, None)
+    off = module.child(str(SYNTHETIC_DIR), "auto")
+    assert off["min_cell"] == 0 and off["hidden"] == 0 and off["ranges"] == 0
+    on = module.child(str(SYNTHETIC_DIR), "3")
+    assert on["min_cell"] == 3 and on["hidden"] > 0 and on["plan"] > 0
+    stat = module.Stat("plan", [on["plan"]])
+    results = {"the twin": {k: stat for k in ("summaries", "plan", "verify", "total")} | {
+        "hidden": on["hidden"], "ranges": on["ranges"], "min_cell": 3}}
+    text = module.section(results, {"date": "today", "commit": "abc"}, 1)
+    assert text.startswith(module.HEADING) and "| the twin | 3 |" in text
 
 
 @pytest.mark.twin

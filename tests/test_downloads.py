@@ -24,13 +24,16 @@ import openpyxl
 import pytest
 from IPython.core.formatters import DisplayFormatter
 
-from ipsreport import tables, tables_fidelity
+from ipsreport import api, tables, tables_fidelity
+from ipsreport.items import TABLES
 from ipsreport.paths import PROJECT_DIR, SYNTHETIC_DIR
 from ipsreport.render.downloads import table_resources, write_csv, write_xlsx
 from ipsreport.render.outputs import DATARESOURCE_MIME, reduce_outputs
 from ipsreport.tables.download import ReportTable, downloadable
 
-CHAPTER_TABLES = [*tables.chapters.__all__, *tables_fidelity.__all__]
+#: Tabel 1-9 and the fidelity appendix's tables, which carry their numbers for download.
+CHAPTER_TABLES = [name for name, _ in TABLES
+                  if getattr(api, name).__module__ in ("ipsreport.tables.chapters", "ipsreport.tables_fidelity")]
 
 
 def read_csv(path: Path) -> list[list[str]]:

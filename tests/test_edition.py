@@ -28,6 +28,7 @@ def _fresh_cache():
     clear_cache()
 
 
+@pytest.mark.twin
 def test_edition_fields_follow_the_contract(data_dir):
     ed = edition(data_dir)
     assert isinstance(ed, Edition)
@@ -48,6 +49,7 @@ def test_edition_fields_follow_the_contract(data_dir):
     assert str(ed.followup["id"].dtype) == "string"
 
 
+@pytest.mark.twin
 def test_sources_are_the_files_with_sha256(data_dir):
     ed = edition(data_dir)
     assert [s.name for s in ed.sources] == ["registry", "baseline", "followup"]
@@ -57,11 +59,13 @@ def test_sources_are_the_files_with_sha256(data_dir):
         assert source.format == "csv"
 
 
+@pytest.mark.twin
 def test_source_rows_point_back_to_the_file(data_dir):
     ed = edition(data_dir)
     assert list(ed.source_rows["registry"][:3]) == [2, 3, 4]
 
 
+@pytest.mark.twin
 def test_edition_is_cached_per_folder_and_content(data_dir, tmp_path):
     first = edition(data_dir)
     assert edition(data_dir) is first
@@ -80,6 +84,7 @@ def test_edition_is_cached_per_folder_and_content(data_dir, tmp_path):
     assert changed.registry.loc[0, "site"] == "Site 99"
 
 
+@pytest.mark.twin
 def test_invalid_data_raises_with_the_report(data_dir, tmp_path):
     folder = shutil.copytree(data_dir, tmp_path / "bad")
     frame = pd.read_csv(folder / "baseline.csv", dtype=str, keep_default_na=False)
@@ -92,12 +97,14 @@ def test_invalid_data_raises_with_the_report(data_dir, tmp_path):
     assert 'baseline.csv, række 2, kolonne who5_1: værdien "7" er ikke en tilladt kode' in str(info.value)
 
 
+@pytest.mark.twin
 def test_default_folder_comes_from_the_environment(data_dir, monkeypatch):
     monkeypatch.setenv("IPSREPORT_DATA", str(data_dir))
     ed = edition()
     assert ed.data_dir == data_dir.resolve()
 
 
+@pytest.mark.twin
 def test_other_settings_reuse_the_validated_data(data_dir, monkeypatch):
     monkeypatch.delenv("IPSREPORT_DATA", raising=False)
     plain = edition(data_dir)
@@ -107,6 +114,7 @@ def test_other_settings_reuse_the_validated_data(data_dir, monkeypatch):
     assert strict.baseline is plain.baseline  # not loaded twice
 
 
+@pytest.mark.twin
 def test_settings_overrides_and_objects(data_dir, monkeypatch):
     monkeypatch.delenv("IPSREPORT_DATA", raising=False)
     ed = edition(data_dir, settings={"min_cell": 3})
@@ -119,6 +127,7 @@ def test_settings_overrides_and_objects(data_dir, monkeypatch):
     assert ed2.settings.alpha == 0.1
 
 
+@pytest.mark.twin
 def test_manifest_absent_means_not_synthetic(data_dir, tmp_path):
     folder = shutil.copytree(data_dir, tmp_path / "real")
     (folder / "manifest.yml").unlink()
@@ -127,6 +136,7 @@ def test_manifest_absent_means_not_synthetic(data_dir, tmp_path):
     assert ed.manifest == {}
 
 
+@pytest.mark.twin
 def test_manifest_must_be_a_mapping(data_dir, tmp_path):
     folder = shutil.copytree(data_dir, tmp_path / "odd")
     (folder / "manifest.yml").write_text(yaml.safe_dump(["synthetic"]), encoding="utf-8")
@@ -134,6 +144,7 @@ def test_manifest_must_be_a_mapping(data_dir, tmp_path):
         edition(folder)
 
 
+@pytest.mark.twin
 def test_chapter_api_edition_is_the_function(data_dir):
     # Chapters call ips.edition() through the explicit chapter API; the module
     # ipsreport.edition stays a plain module (no callable-module trick).
@@ -152,6 +163,7 @@ def test_missing_folder_raises_a_clear_error(tmp_path):
         edition(tmp_path / "nowhere")
 
 
+@pytest.mark.twin
 def test_settings_that_contradict_the_data_stop_the_chapter(data_dir):
     from ipsreport.consistency import DataSettingsError
 
@@ -165,6 +177,7 @@ def test_settings_that_contradict_the_data_stop_the_chapter(data_dir):
         edition(data_dir, settings={"edition_year": 2000})
 
 
+@pytest.mark.twin
 def test_the_render_hands_its_validated_data_to_the_kernels(data_dir, tmp_path, monkeypatch):
     """``IPSREPORT_VALIDATED`` names the report the CLI validated; edition() takes it only for the same bytes."""
     import ipsreport.edition as edition_module

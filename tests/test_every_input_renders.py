@@ -17,6 +17,8 @@ from ipsreport import figures, tables
 from ipsreport.codebook import load_codebook
 from ipsreport.facts import Facts
 
+pytestmark = pytest.mark.twin  # the synthetic twin or a generated cohort
+
 CODEBOOK = load_codebook()
 # Items of the twin's three files (the optional fidelity reviews' blank items: tests/test_fidelity_reviews.py).
 OPTIONAL = [(ds.name, var.name) for ds in CODEBOOK.datasets.values() if not ds.optional

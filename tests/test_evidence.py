@@ -289,6 +289,7 @@ def test_the_note_and_the_conclusion_carry_the_same_caveat(n, seed):
     assert bool(caveat) == (result.events_per_predictor < EPV_MIN)
 
 
+@pytest.mark.twin
 def test_the_twin_prints_its_caveat_in_the_note_the_chapter_and_the_conclusion(ed):
     from ipsreport.disclosed import disclosed
     from ipsreport.tables import tab_regression

@@ -234,11 +234,13 @@ REFERENCE = {
 }
 
 
+@pytest.mark.twin
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 def test_synthetic_reference_values(name, ed):
     assert getattr(facts(ed), name) == REFERENCE[name]
 
 
+@pytest.mark.twin
 @pytest.mark.parametrize(("name", "key"), [("meaning_or", "regression.meaning.or"),
                                            ("mastery_or", "regression.mastery.or")])
 def test_synthetic_odds_ratios_within_published_tolerance(name, key, ed, published):
@@ -315,6 +317,7 @@ def test_synthetic_notice(make_edition):
     assert Facts(ed).synthetic_notice == ""
 
 
+@pytest.mark.twin
 def test_synthetic_notice_claims_calibration_only_for_the_twin(make_edition):
     # ``twin`` is the verified verdict of ipsreport.manifest.check_manifest, not the manifest's say-so.
     ed = make_edition()
@@ -392,6 +395,7 @@ def test_share_phrase_is_true_at_the_ends():
     assert _share_phrase(26 / 43, 26, 43) == "seks ud af ti"
 
 
+@pytest.mark.twin
 def test_audit_sentence(make_edition, ed):
     from ipsreport.disclosed import disclosed
 

@@ -185,6 +185,7 @@ def test_absent_dataset_gives_empty_summaries_and_says_so(make_edition):
     assert isinstance(tab_fidelity_reviews(ed), AbsentTable) and str(tab_fidelity_reviews(ed)) == ""
 
 
+@pytest.mark.twin
 def test_twin_has_no_reviews_and_its_appendix_cells_run(ed):
     """The chapter's calls on a folder without fidelity.csv: no error, the sentence says no data."""
     assert ed.fidelity is None and ed.frame("fidelity") is None
@@ -195,6 +196,7 @@ def test_twin_has_no_reviews_and_its_appendix_cells_run(ed):
     assert isinstance(ips.tab_fidelity_reviews(ed), AbsentTable)
 
 
+@pytest.mark.twin
 def test_absent_file_is_neither_error_nor_warning():
     report = validate_dir(SYNTHETIC_DIR)
     assert report.ok
@@ -258,6 +260,7 @@ def test_example_folder_is_valid_synthetic_but_not_the_twin():
     assert "**ikke** den syntetiske tvilling" in (EXAMPLE_DIR / "README.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.twin
 def test_example_folder_facts_and_table_show_the_reviews():
     from ipsreport.edition import edition
 

@@ -139,6 +139,7 @@ def _check_reader_rules(fig: Figure) -> None:
 
 # --- chapter 6 -----------------------------------------------------------------
 
+@pytest.mark.twin
 def test_fig_mastery(edition):
     fig = figures.fig_mastery(edition)
     _check_paired(fig, edition, "mastery")
@@ -147,6 +148,7 @@ def test_fig_mastery(edition):
     assert ax.get_ylim()[0] < 3 <= ax.get_yticks()[0] and ax.get_yticks()[-1] == 12
 
 
+@pytest.mark.twin
 def test_fig_loneliness(edition):
     fig = figures.fig_loneliness(edition)
     _check_paired(fig, edition, "loneliness")
@@ -155,12 +157,14 @@ def test_fig_loneliness(edition):
     assert labels[0].startswith("1 Aldrig") and labels[-1].startswith("5 Meget ofte")
 
 
+@pytest.mark.twin
 def test_fig_burden(edition):
     fig = figures.fig_burden(edition)
     _check_paired(fig, edition, "burden")
     _check_reader_rules(fig)
 
 
+@pytest.mark.twin
 def test_fig_who5(edition):
     fig = figures.fig_who5(edition)
     _check_paired(fig, edition, "who5")
@@ -250,12 +254,14 @@ def _check_single(fig: Figure, summary) -> None:
     assert f"Baseret på svar fra {base} unge" in _note(fig)
 
 
+@pytest.mark.twin
 def test_fig_experience(edition):
     fig = figures.fig_experience(edition)
     _check_single(fig, summarise_experience(edition))
     _check_reader_rules(fig)
 
 
+@pytest.mark.twin
 def test_fig_effect(edition):
     fig = figures.fig_effect(edition)
     _check_single(fig, summarise_effect(edition))
@@ -280,6 +286,7 @@ def test_single_item_bars_one_bar_per_answer_even_with_repeated_labels():
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Godt", "Godt", "Dårligt"]
 
 
+@pytest.mark.twin
 def test_fig_statements(edition):
     fig = figures.fig_statements(edition)
     summary = summarise_statements(edition)
@@ -368,6 +375,7 @@ def test_alt_text(small):
         figures.alt_text("fig_nonsense", small)
 
 
+@pytest.mark.twin
 @pytest.mark.parametrize("name", ALL)
 def test_alt_text_every_figure(edition, name):
     text = figures.alt_text(name, edition)
@@ -379,6 +387,7 @@ def test_alt_text_every_figure(edition, name):
 _HYPHEN_NUMBERS = re.compile(r"(?:^|[\s(\[:;])-\d|\d\s?-\s?\d")
 
 
+@pytest.mark.twin
 @pytest.mark.parametrize("name", ALL)
 def test_figure_text_uses_minus_signs_and_en_dashes(edition, name):
     """Every label, tick, annotation and note: a negative number has U+2212, a range an en dash."""
@@ -427,6 +436,7 @@ def test_text_width_is_measured_not_counted():
     assert wide > 2.5 * narrow
 
 
+@pytest.mark.twin
 def test_fig_who5_note_and_labels_fit(edition):
     fig = figures.fig_who5(edition)
     fig.draw_without_rendering()  # runs the layout engine

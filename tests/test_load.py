@@ -80,6 +80,7 @@ def variants(cohort, tmp_path_factory) -> dict[str, Path]:
 # --------------------------------------------------------------------------- formats
 
 
+@pytest.mark.twin
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_format_loads_to_identical_frames(variants, cohort, kind):
     raw = load_raw(variants[kind])
@@ -92,6 +93,7 @@ def test_every_format_loads_to_identical_frames(variants, cohort, kind):
         pd.testing.assert_frame_equal(got, expected, check_dtype=True)
 
 
+@pytest.mark.twin
 @pytest.mark.parametrize(
     ("kind", "encoding", "delimiter", "decimal"),
     [
@@ -112,6 +114,7 @@ def test_csv_dialect_is_detected(variants, kind, encoding, delimiter, decimal):
     assert registry.format == "csv"
 
 
+@pytest.mark.twin
 def test_raw_frames_keep_the_text_as_written(variants):
     raw = load_raw(variants["semicolon_decimal_comma"])
     years = raw.frames["baseline"]["work_experience_years"]
@@ -120,6 +123,7 @@ def test_raw_frames_keep_the_text_as_written(variants):
     assert all(isinstance(v, str) for v in raw.frames["baseline"]["who5_1"])
 
 
+@pytest.mark.twin
 def test_row_numbers_follow_the_file(variants):
     csv_rows = load_raw(variants["csv"]).frames["registry"].index
     xlsx_rows = load_raw(variants["xlsx"]).frames["registry"].index
@@ -129,6 +133,7 @@ def test_row_numbers_follow_the_file(variants):
     assert list(sav_rows[:3]) == [1, 2, 3]  # SPSS: first case is row 1
 
 
+@pytest.mark.twin
 def test_sources_carry_sha256_and_path(variants):
     raw = load_raw(variants["xlsx"])
     source = raw.sources["followup"]
@@ -138,6 +143,7 @@ def test_sources_carry_sha256_and_path(variants):
     assert source.file == "followup.xlsx"
 
 
+@pytest.mark.twin
 def test_convert_gives_contract_dtypes(variants):
     typed = convert(load_raw(variants["csv"]))
     reg, base = typed["registry"], typed["baseline"]
@@ -380,6 +386,7 @@ def _with_title(folder: Path, name: str, above: list[list[str]]) -> Path:
     return folder
 
 
+@pytest.mark.twin
 @pytest.mark.parametrize("above", [
     [["Projektregistrering 2026"], []],  # a title and a blank row
     [["Projektregistrering 2026"]],  # a title right above the header
@@ -398,6 +405,7 @@ def test_a_title_above_the_header_is_one_message(tmp_path, above):
     assert len(report.errors) == 1, report.format()  # the surveys are not blamed for the registry's title
 
 
+@pytest.mark.twin
 def test_a_header_moved_down_by_blank_rows_is_still_one_message(tmp_path):
     for name in ("baseline", "followup"):
         shutil.copy(SYNTHETIC_DIR / f"{name}.csv", tmp_path / f"{name}.csv")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 
+import pytest
 import yaml
 
 from ipsreport.manifest import check_manifest
@@ -22,6 +23,7 @@ def _sha(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.twin
 def test_the_package_knows_the_shipped_twins_checksums():
     """The list in ipsreport.synth.checksums is the shipped files' (rewritten by `make synth`)."""
     shipped = {p.name: _sha(p) for p in SYNTHETIC_DIR.glob("*.csv")}
@@ -31,6 +33,7 @@ def test_the_package_knows_the_shipped_twins_checksums():
         assert listed == {p.name: _sha(p) for p in folder.glob("*.csv")}, name
 
 
+@pytest.mark.twin
 def test_the_shipped_twin_is_verified():
     check = check_manifest(SYNTHETIC_DIR)
     assert check.synthetic and check.twin and not check.problems
@@ -56,6 +59,7 @@ def test_a_changed_file_is_real_data(tmp_path):
     assert any("registry.csv" in p for p in check.problems)
 
 
+@pytest.mark.twin
 def test_a_hand_written_manifest_with_the_files_own_checksums_is_not_believed(tmp_path):
     """Issue 17: five lines claiming the twin, with the real files' checksums, switched the rule off."""
     from ipsreport.edition import edition
@@ -72,6 +76,7 @@ def test_a_hand_written_manifest_with_the_files_own_checksums_is_not_believed(tm
     assert not ed.twin and not ed.synthetic and ed.settings.min_cell == 3
 
 
+@pytest.mark.twin
 def test_a_sampled_cohort_is_recognised_by_making_it_again(tmp_path):
     from ipsreport.synth.sample import write_cohort
 

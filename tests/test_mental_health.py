@@ -237,6 +237,7 @@ def test_summarise_who5_bands_sum_to_100(fake):
 
 # --- the synthetic twin reproduces the published chapter 6 --------------------
 
+@pytest.mark.twin
 def test_summarise_paired_synthetic_matches_2025_report(ed):
     frame = summarise_paired(ed).set_index("score")
     assert (frame["n"] == 40).all()
@@ -252,6 +253,7 @@ def test_summarise_paired_synthetic_matches_2025_report(ed):
     assert not frame["significant"].any()  # "Ingen af ændringerne er statistisk signifikante"
 
 
+@pytest.mark.twin
 def test_summarise_who5_bands_synthetic_matches_2025_report(ed):
     got = summarise_who5_bands(ed).set_index(["time", "band"])["pct"]
     expected = {("start", 1): 27.5, ("start", 2): 25.0, ("start", 3): 47.5,
@@ -278,6 +280,7 @@ def test_paired_values_match_a_string_merge(make_fake, score):
     pd.testing.assert_frame_equal(_paired_values(ed, score), _paired_by_string_merge(ed, score))
 
 
+@pytest.mark.twin
 def test_paired_values_are_joined_once_per_edition(ed, monkeypatch):
     import dataclasses
 

@@ -136,6 +136,7 @@ def test_newton_logit_reports_separation():
     assert newton_logit(X, (x > 4.5).astype(float)) is None
 
 
+@pytest.mark.twin
 def test_newton_logit_fits_table9_as_fit_logit(ed):
     """On the shipped twin the calibration's logit gives Table 9's estimates."""
     frame = regression_frame(ed.baseline, ed.followup)
@@ -217,6 +218,7 @@ def test_fit_regression_matches_direct_call_on_edition(make_fake):
     assert res.terms["label"].iloc[5] == "Vurdering af forløbets betydning"
 
 
+@pytest.mark.twin
 def test_synthetic_table_9(ed, published):
     """The twin's Table 9 against every ``regression.*`` entry of published.yml (Wald CIs)."""
     res = fit_regression(ed)

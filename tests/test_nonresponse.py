@@ -194,6 +194,7 @@ def test_hidden_group_sizes(make_edition):
     assert "kan ikke vises" in f.nonresponse_sentence and f.nonresponse_vs_reference == ""
 
 
+@pytest.mark.twin
 def test_the_twin_says_what_its_data_say(ed):
     """On the twin those who did not answer had lower WHO-5 at the start (33 against 48; Welch p = 0,012), unlike
     the 2025 edition's judgement; the book must say so, not repeat the edition."""

@@ -72,6 +72,28 @@ def test_every_table_and_figure_of_the_package_is_an_output():
         assert label == name.replace("tab_", "tbl-").replace("fig_", "fig-").replace("_", "-")
 
 
+def test_the_one_list_of_tables_and_figures_is_the_books():
+    """ipsreport.items lists exactly the book's table and figure cells, each once; the other lists derive from it."""
+    import re
+
+    from ipsreport import api, items
+    from ipsreport.paths import PROJECT_DIR
+    from ipsreport.render.config import load_project
+
+    project = load_project(PROJECT_DIR)
+    chapters = project.files
+    labels = [m for path in chapters for m in re.findall(r"^#\| label: ((?:tbl|fig)-[\w-]+)\s*$",
+                                                          path.read_text(encoding="utf-8"), re.M)]
+    labels = [label for label in labels if not label.startswith("fig-case-")]  # one per case file (ipsreport.cases)
+    assert len(labels) == len(set(labels))
+    assert sorted(label for label in labels if label.startswith("tbl-")) == sorted(label for _, label in items.TABLES)
+    assert sorted(label for label in labels if label.startswith("fig-")) == sorted(label for _, label in items.FIGURES)
+    assert (pipeline.TABLES, pipeline.FIGURES) == (items.TABLES, items.FIGURES)
+    assert [name for name in api.__all__ if name.startswith(("tab_", "fig_")) and name != "fig_case_timeline"] == [
+        name for name, _ in (*items.TABLES, *items.FIGURES)]
+    assert tables.__all__ == [name for name, _ in items.TABLES if name not in tables_fidelity.__all__]
+
+
 @pytest.mark.twin
 def test_run_returns_the_frozen_results(tmp_path):
     import pydantic

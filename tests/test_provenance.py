@@ -172,6 +172,7 @@ def every_tooltip(f) -> dict[str, str]:
     return lines
 
 
+@pytest.mark.twin
 @pytest.mark.parametrize("which", ["fake", "ed"])
 def test_every_tooltip_is_danish(which, request):
     lines = every_tooltip(facts(request.getfixturevalue(which)))
@@ -189,6 +190,7 @@ def test_every_source_has_a_danish_label():
     assert not [label for label in SOURCE_LABELS.values() if english_in(label)]
 
 
+@pytest.mark.twin
 def test_every_number_in_a_generated_sentence_has_its_tooltip(ed):
     """Odds ratios, means, counts: a number inside a sentence fact is a traced part, never bare text."""
     from ipsreport.facts.traced import NUMBER, TracedText

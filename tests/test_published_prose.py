@@ -109,6 +109,7 @@ def test_fact_is_printed(name):
     assert re.search(rf"\bf\.{name}\b|f\.words\(['\"]{name}['\"]\)", text), f"no chapter prints f.{name}"
 
 
+@pytest.mark.twin
 @pytest.mark.parametrize("name", sorted(PROSE))
 def test_fact_computes_the_audited_number_on_the_twin(name, ed):
     assert facts(ed).raw(name) == pytest.approx(compute_key(ed, PROSE[name]))
@@ -177,11 +178,13 @@ SECTION_5_4 = {
 }
 
 
+@pytest.mark.twin
 @pytest.mark.parametrize("name", sorted(SECTION_5_4))
 def test_section_5_4_prints_the_published_numbers_on_the_twin(name, ed):
     assert str(getattr(facts(ed), name)).replace("\u00a0", " ") == SECTION_5_4[name]
 
 
+@pytest.mark.twin
 def test_a_corrected_number_is_printed_as_corrected_and_filed_as_a_correction(published, ed):
     """The sentence prints what Bilag 8 files as the correction, and says what the edition counted."""
     entry = published[PROSE["placement_welcome_low_pct"]]

@@ -179,6 +179,7 @@ def test_real_quarto_cover_and_words(quarto_book):
         assert word in pages, word
 
 
+@pytest.mark.render  # renders the minibook with Quarto and with the project engine
 @pytest.mark.xfail(strict=True, reason="the minibook renders with plain Quarto, without the report's extension "
                    "(_extensions/ipsreport): Quarto numbers floats per chapter (Tabel 2.1) and letters appendices "
                    "(Bilag A); the report itself is checked by tests/test_engines_agree.py")

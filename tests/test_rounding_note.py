@@ -51,6 +51,7 @@ def test_only_the_groups_that_miss_100_are_named():
     assert partitions_off(both) == ["a"]
 
 
+@pytest.mark.twin
 def test_table6_carries_the_note_and_table1_does_not(ed):
     from ipsreport.tables import tab_duration, tab_resources
 
@@ -58,6 +59,7 @@ def test_table6_carries_the_note_and_table1_does_not(ed):
     assert ROUNDING_NOTE not in tab_duration(ed).as_raw_html()
 
 
+@pytest.mark.twin
 def test_the_text_pools_counts_where_the_table_rounds_cells(ed):
     """The text's 24 % is 13 of 55, not the sum of the printed 7 % and 16 %."""
     from ipsreport.disclosed import disclosed

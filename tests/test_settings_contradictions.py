@@ -124,6 +124,7 @@ def test_settings_alone_exit_2(tmp_path, capsys):
 # --- edition_year against the data -------------------------------------------------------
 
 
+@pytest.mark.twin
 def test_edition_year_at_most_one_year_after_the_data(tmp_path):
     from ipsreport.validate import validate_dir
 
@@ -137,12 +138,14 @@ def test_edition_year_at_most_one_year_after_the_data(tmp_path):
     assert "2026" in problem.message  # the latest year the data allow
 
 
+@pytest.mark.twin
 def test_edition_year_far_beyond_the_data_exits_3(capsys):
     code = cli.main(["validate", "--data", str(SYNTHETIC_DIR), "--set", "edition_year=2030"])
     err = capsys.readouterr()
     assert code == 3 and "edition_year" in err.out + err.err
 
 
+@pytest.mark.twin
 def test_a_sites_part_is_judged_by_the_whole_edition(tmp_path):
     # A site of two whose young people finished by 2023 is still part of the 2025 edition.
     from ipsreport.sites import split_by_site

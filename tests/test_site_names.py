@@ -83,6 +83,7 @@ def test_two_spellings_are_one_site_with_a_warning_naming_both(tmp_path):
     assert f"»{NFC}« (2 rækker)" in aarhus.message and "NFD" in aarhus.message
 
 
+@pytest.mark.twin
 def test_a_single_spelling_gives_no_warning(tmp_path):
     report = validate_dir(SYNTHETIC_DIR)
     assert not [w for w in report.warnings if w.rule == "samme_navn"]

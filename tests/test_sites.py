@@ -37,6 +37,7 @@ def cohort(tmp_path_factory):
     return out
 
 
+@pytest.mark.twin
 def test_split_by_site(cohort, tmp_path):
     sites = split_by_site(cohort, tmp_path / "sites")
     registry = pd.read_csv(cohort / "registry.csv", dtype=str, keep_default_na=False)
@@ -63,6 +64,7 @@ def test_split_by_site(cohort, tmp_path):
         assert not [w for w in report.warnings if w.rule == "manifest"]
 
 
+@pytest.mark.twin
 def test_split_removes_stale_sites(cohort, tmp_path):
     stale = tmp_path / "sites" / "gammel-lokation"
     stale.mkdir(parents=True)

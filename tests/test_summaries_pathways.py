@@ -1,5 +1,6 @@
 """Chapter 5 summaries on hand-made editions, and on the synthetic twin."""
 
+import pytest
 
 from ipsreport.summaries import pathways as pw
 from ipsreport.summaries.target_group import combine_codes
@@ -132,18 +133,21 @@ def test_summarise_registry_counts(make_edition):
 # --- the synthetic twin against the printed 2025 edition -------------------------
 
 
+@pytest.mark.twin
 def test_synthetic_table_5(ed):
     out = pw.summarise_motivation(ed)
     top = {v: round(combine_codes(out, v, [1])["pct"]) for v in dict.fromkeys(out["variable"])}
     assert top == {"motivation_change": 62, "motivation_effort": 78, "motivation_influence": 69}
 
 
+@pytest.mark.twin
 def test_synthetic_table_7(ed):
     out = pw.summarise_evaluation(ed)
     top = {v: round(combine_codes(out, v, [1])["pct"]) for v in dict.fromkeys(out["variable"])}
     assert top == {"eval_support": 67, "eval_influence": 74, "eval_needs": 70}
 
 
+@pytest.mark.twin
 def test_synthetic_table_8_and_success(ed):
     out = pw.summarise_exit(ed)
     assert out.loc[out["success"], "n"].tolist() == [9, 3, 14]
@@ -154,6 +158,7 @@ def test_synthetic_table_8_and_success(ed):
     assert counts.loc["psychiatry_contact", "n"] == 33
 
 
+@pytest.mark.twin
 def test_synthetic_psychiatry_and_placement(ed):
     psych = pw.summarise_psychiatry(ed)
     assert combine_codes(psych, "psych_contact", [1])["n"] == 16

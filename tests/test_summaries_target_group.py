@@ -142,10 +142,12 @@ def test_summarise_duration_months(make_edition):
 # --- the synthetic twin against the printed 2025 tables ---------------------------
 
 
+@pytest.mark.twin
 def test_synthetic_table_1(ed):
     assert tg.summarise_duration(ed)["n"].tolist() == [2, 6, 9, 7, 6, 3, 10]
 
 
+@pytest.mark.twin
 def test_synthetic_table_2(ed):
     out = tg.summarise_background(ed)
     counts = out[out["code"].notna()].groupby("variable", sort=False)["n"].apply(list).to_dict()
@@ -157,10 +159,12 @@ def test_synthetic_table_2(ed):
     assert round(ages["Gennemsnit"]) == 22
 
 
+@pytest.mark.twin
 def test_synthetic_table_3(ed):
     assert tg.summarise_status(ed)["n"].tolist() == [28, 38]
 
 
+@pytest.mark.twin
 def test_synthetic_table_4(ed):
     out = tg.summarise_supports(ed)
     assert out["n"].tolist() == [13, 11, 8, 7, 3, 12]
@@ -171,6 +175,7 @@ CATEGORY_KEY = re.compile(r"^(registry|baseline|followup)\.([a-z0-9_]+)\.(n|pct)
 BASE_KEY = re.compile(r"^(registry|baseline|followup)\.([a-z0-9_]+)\.base$")
 
 
+@pytest.mark.twin
 def test_synthetic_category_counts_match_published(ed, published):
     """Every published count/percentage of a category (``<dataset>.<var>.n|pct.<codes>``)
     and base, recomputed with :func:`summarise_categories`, within its tolerance."""

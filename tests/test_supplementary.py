@@ -82,6 +82,7 @@ def test_summarise_statements_counts_match_raw_data(fake):
         assert sub["n"].tolist() == expected
 
 
+@pytest.mark.twin
 def test_bilag5_summaries_on_synthetic(ed):
     for summarise in (summarise_experience, summarise_statements, summarise_effect):
         got = summarise(ed)

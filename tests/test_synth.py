@@ -19,6 +19,7 @@ from ipsreport.scoring import mastery_index, who5_score
 from ipsreport.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
 from ipsreport.synth import twin
 from ipsreport.synth.draws import fixed_sum
+from ipsreport.validate import validate_dir
 
 pytestmark = pytest.mark.twin  # the generator of the twin, and the shipped twin
 
@@ -43,7 +44,7 @@ def read_frames(data_dir=SYNTHETIC_DIR) -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def frames():
     if not (SYNTHETIC_DIR / "registry.csv").exists():
-        pytest.skip("data/synthetic has not been generated")
+        pytest.fail(f"the synthetic twin is missing from {SYNTHETIC_DIR}; run `make synth`")
     return read_frames()
 
 
@@ -200,8 +201,7 @@ def test_survey_and_registry_agree(frames):
 
 
 def test_validator_accepts_the_twin(frames):
-    validate = pytest.importorskip("ipsreport.validate")
-    report = validate.validate_dir(SYNTHETIC_DIR)
+    report = validate_dir(SYNTHETIC_DIR)
     assert report.ok, report.format()
 
 

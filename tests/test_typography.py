@@ -94,6 +94,7 @@ def test_danish_texts_in_the_data_folder_keep_the_typography():
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.twin
 def test_quoted_edition_numbers_in_bilag_8_take_decimal_commas(ed):
     """Tabel 16 quotes the 2025 edition's Table 9 (printed there as "[0.48; 3.04]") with decimal commas."""
     from ipsreport.tables import tab_audit
@@ -106,6 +107,7 @@ def test_quoted_edition_numbers_in_bilag_8_take_decimal_commas(ed):
     assert "mellemkategorien (36–50): 25 %" in printed or not [p for p in printed if "36" in p]
 
 
+@pytest.mark.twin
 def test_every_figure_of_the_book_keeps_the_typography(ed):
     """Labels, ticks, annotations and notes of every chart the chapters draw (ipsreport.api's fig_*), cases too."""
     from matplotlib.text import Text

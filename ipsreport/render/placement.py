@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ipsreport.render.crossref import _DIV_CLOSE, _DIV_OPEN, _FENCE, _HEADING, _PLACEHOLDER_RE, _REF, PLACEHOLDER
+from ipsreport.render.crossref import _DIV_CLOSE, _DIV_OPEN, _HEADING, _PLACEHOLDER_RE, _REF, PLACEHOLDER
+from ipsreport.render.fences import fences
 
 
 def _blocks(markdown: str) -> list[str]:
@@ -21,7 +22,6 @@ def _blocks(markdown: str) -> list[str]:
     """
     blocks: list[str] = []
     current: list[str] = []
-    fence: str | None = None
     depth = 0
 
     def flush() -> None:
@@ -29,18 +29,17 @@ def _blocks(markdown: str) -> list[str]:
             blocks.append("\n".join(current))
             current.clear()
 
-    for line in markdown.split("\n"):
+    lines = markdown.split("\n")
+    opened = {fence.start: fence.end for fence in fences(lines)}
+    i = 0
+    while i < len(lines):
+        if i in opened:  # a fenced block, whole
+            current.extend(lines[i : opened[i]])
+            i = opened[i]
+            continue
+        line = lines[i]
         s = line.strip()
-        if fence is not None:
-            current.append(line)
-            if s.startswith(fence) and s.strip(fence[0]) == "":
-                fence = None
-            continue
-        m = _FENCE.match(s)
-        if m:
-            fence = m.group(1)
-            current.append(line)
-            continue
+        i += 1
         if _DIV_OPEN.match(s):
             depth += 1
         elif _DIV_CLOSE.match(s) and depth:
@@ -144,6 +143,7 @@ def _is_paragraph(block: str) -> bool:
     """A plain paragraph: not a heading, list, fence, div, table or placeholder."""
     first = block.lstrip()
     return not (
-        _HEADING.match(first) or _FENCE.match(first) or first.startswith((":::", "|", "<!--", "- ", "* ", "> "))
+        _HEADING.match(first) or any(fence.start == 0 for fence in fences(first.split("\n")))
+        or first.startswith((":::", "|", "<!--", "- ", "* ", "> "))
         or re.match(r"\d+[.)] ", first)
     )

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from ipsreport.render.fences import fences
+
 #: Options a cell may carry, with the engine's defaults (``echo`` is off for
 #: this report, as set in ``_quarto.yml``).
 CELL_OPTIONS: dict[str, Any] = {
@@ -28,7 +30,6 @@ CELL_OPTIONS: dict[str, Any] = {
 }
 
 _CELL_OPEN = re.compile(r"^(?P<fence>`{3,})\s*\{(?P<lang>[A-Za-z0-9_-]+)(?P<rest>[^}]*)\}\s*$")
-_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})")
 _OPTION = re.compile(r"^#\|\s?(?P<text>.*)$")
 #: Inline expression: `{python} expr` (expr may not contain a backtick).
 INLINE_RE = re.compile(r"`\{python\}\s+(?P<expr>[^`]+?)\s*`")
@@ -167,7 +168,9 @@ def parse_qmd(text: str, path: Path | str = "<qmd>", defaults: dict[str, Any] | 
     cell_defaults = execute_defaults(defaults, doc.front_matter.get("execute") if isinstance(doc.front_matter, dict) else None)
     prose: list[str] = []
     prose_start = i + 1
-    md_fence: str | None = None
+    # Fenced blocks of the body (after the front matter), by the line that opens them.
+    body_start = i
+    opened = {body_start + f.start: f for f in fences(lines[body_start:])}
 
     def flush(next_line: int) -> None:
         nonlocal prose, prose_start
@@ -178,45 +181,35 @@ def parse_qmd(text: str, path: Path | str = "<qmd>", defaults: dict[str, Any] | 
 
     while i < len(lines):
         line = lines[i]
-        if md_fence is not None:
+        fence = opened.get(i)
+        if fence is None:
             prose.append(line)
-            if line.strip().startswith(md_fence) and line.strip().strip(md_fence[0]) == "":
-                md_fence = None
             i += 1
             continue
+        end = body_start + fence.end
         m = _CELL_OPEN.match(line.strip()) if not line.startswith(" ") else None
         if m and m.group("lang") != "python":
             raise QmdError(
                 f"{path}:{i + 1}: only ```{{python}} cells are supported, found ```{{{m.group('lang')}}}"
             )
-        if m:
-            flush(i + 1)
-            fence = m.group("fence")
-            start = i + 1
-            j = i + 1
-            body: list[str] = []
-            while j < len(lines) and not (
-                lines[j].strip().startswith(fence) and set(lines[j].strip()) == {"`"}
-            ):
-                body.append(lines[j])
-                j += 1
-            if j >= len(lines):
-                raise QmdError(f"{path}:{start}: code cell is not closed with {fence}")
-            opt_lines: list[str] = []
-            k = 0
-            while k < len(body) and _OPTION.match(body[k]):
-                opt_lines.append(_OPTION.match(body[k]).group("text"))
-                k += 1
-            options = parse_options(opt_lines, f"{path}:{start}", cell_defaults)
-            doc.blocks.append(Cell("\n".join(body[k:]), options, start, start + 1 + k))
-            i = j + 1
-            prose_start = i + 1
+        if not m:  # a markdown code block: prose, fence lines included
+            prose.extend(lines[i:end])
+            i = end
             continue
-        fm = _FENCE.match(line.strip())
-        if fm and not line.startswith("    "):
-            md_fence = fm.group("fence")
-        prose.append(line)
-        i += 1
+        flush(i + 1)
+        start = i + 1
+        if not fence.closed:
+            raise QmdError(f"{path}:{start}: code cell is not closed with {m.group('fence')}")
+        body = lines[i + 1 : end - 1]
+        opt_lines: list[str] = []
+        k = 0
+        while k < len(body) and _OPTION.match(body[k]):
+            opt_lines.append(_OPTION.match(body[k]).group("text"))
+            k += 1
+        options = parse_options(opt_lines, f"{path}:{start}", cell_defaults)
+        doc.blocks.append(Cell("\n".join(body[k:]), options, start, start + 1 + k))
+        i = end
+        prose_start = i + 1
     flush(i + 1)
     return doc
 
@@ -235,17 +228,9 @@ def split_inline(text: str) -> list[str | tuple[str]]:
     """
     out: list[str | tuple[str]] = []
     buf: list[str] = []
-    in_fence: str | None = None
-    for line in text.splitlines(keepends=True):
-        stripped = line.strip()
-        fm = _FENCE.match(stripped)
-        if in_fence is not None:
-            buf.append(line)
-            if fm and stripped.startswith(in_fence) and stripped.strip(in_fence[0]) == "":
-                in_fence = None
-            continue
-        if fm:
-            in_fence = fm.group("fence")
+    fenced = {line for fence in fences(text.splitlines()) for line in range(fence.start, fence.end)}
+    for number, line in enumerate(text.splitlines(keepends=True)):
+        if number in fenced:
             buf.append(line)
             continue
         pos = 0

@@ -30,18 +30,6 @@ from ipsreport.tables.style import (
     withheld_table,
 )
 
-__all__ = [
-    "tab_duration",
-    "tab_background",
-    "tab_status",
-    "tab_supports",
-    "tab_motivation",
-    "tab_resources",
-    "tab_evaluation",
-    "tab_exit",
-    "tab_regression",
-]
-
 
 # --- Chapter 4 -------------------------------------------------------------
 
