@@ -79,6 +79,7 @@ def test_a_start_is_in_the_cohort_exactly_when_it_lies_in_the_period(day):
     assert bool(masks["registry"][0]) is (first <= day <= last)
 
 
+@pytest.mark.twin
 def test_edition_applies_the_cohort_once_to_every_file_and_keeps_rows_pointing_at_the_source(ed):
     from ipsreport.edition import edition
 
