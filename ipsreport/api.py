@@ -31,7 +31,7 @@ from ipsreport.figures import fig_who5 as fig_who5
 from ipsreport.figures_fidelity import fig_caseload as fig_caseload
 from ipsreport.figures.editions import fig_edition_series
 from ipsreport.guide import reading_guide
-from ipsreport.items import FIGURES, TABLES
+from ipsreport.items import EDITION_FIGURES, EDITION_TABLES, FIGURES, TABLES
 from ipsreport.tables import tab_audit as tab_audit
 from ipsreport.tables import tab_audit_summary as tab_audit_summary
 from ipsreport.tables import tab_background as tab_background
@@ -57,8 +57,8 @@ __all__ = [
     # tables and figures, in report order (the one list: ipsreport.items)
     *(name for name, _ in TABLES),
     *(name for name, _ in FIGURES),
-    # the comparison with earlier editions (render --previous; absent without it, so not in ipsreport.items)
-    "tab_edition_change", "tab_edition_series", "fig_edition_series",
+    # the comparison with earlier editions (render --previous; listed apart in ipsreport.items)
+    *(name for name, _ in (*EDITION_TABLES, *EDITION_FIGURES)),
     "edition_change_section", "edition_change_text",
     # the introduction's reading guide, from _quarto.yml
     "reading_guide",

@@ -6,14 +6,15 @@ the table functions :mod:`ipsreport.tables` exports, the outputs of
 and the tests. ``tests/test_pipeline.py`` checks that it names every table and
 figure function the packages define and every ``#| label: tbl-*`` /
 ``fig-*`` cell of the book (the case appendices' timelines apart, which
-:mod:`ipsreport.cases` makes per case file). Plain data: importing it loads
+:mod:`ipsreport.cases` makes per case file; the edition comparison's items
+are listed apart, in ``EDITION_TABLES`` and ``EDITION_FIGURES``). Plain data: importing it loads
 nothing, so a render's ``pipeline.run`` stays free of great-tables and
 matplotlib.
 """
 
 from __future__ import annotations
 
-__all__ = ["TABLES", "FIGURES"]
+__all__ = ["TABLES", "FIGURES", "EDITION_TABLES", "EDITION_FIGURES"]
 
 #: Every table: the chapter API function (:mod:`ipsreport.api`) and its label; Tabel 1-9, then the appendices'.
 TABLES: tuple[tuple[str, str], ...] = (
@@ -46,4 +47,14 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("fig_statements", "fig-statements"),
     ("fig_effect", "fig-effect"),
     ("fig_caseload", "fig-caseload"),
+)
+
+#: The comparison with earlier editions (``render --previous``; the conclusion's cells print nothing
+#: without one): listed apart, because the pipeline's outputs are made from every edition's data alone.
+EDITION_TABLES: tuple[tuple[str, str], ...] = (
+    ("tab_edition_change", "tbl-edition-change"),
+    ("tab_edition_series", "tbl-edition-series"),
+)
+EDITION_FIGURES: tuple[tuple[str, str], ...] = (
+    ("fig_edition_series", "fig-edition-series"),
 )

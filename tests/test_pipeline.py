@@ -86,11 +86,13 @@ def test_the_one_list_of_tables_and_figures_is_the_books():
                                                           path.read_text(encoding="utf-8"), re.M)]
     labels = [label for label in labels if not label.startswith("fig-case-")]  # one per case file (ipsreport.cases)
     assert len(labels) == len(set(labels))
-    assert sorted(label for label in labels if label.startswith("tbl-")) == sorted(label for _, label in items.TABLES)
-    assert sorted(label for label in labels if label.startswith("fig-")) == sorted(label for _, label in items.FIGURES)
+    tables_listed = (*items.TABLES, *items.EDITION_TABLES)
+    figures_listed = (*items.FIGURES, *items.EDITION_FIGURES)
+    assert sorted(label for label in labels if label.startswith("tbl-")) == sorted(label for _, label in tables_listed)
+    assert sorted(label for label in labels if label.startswith("fig-")) == sorted(label for _, label in figures_listed)
     assert (pipeline.TABLES, pipeline.FIGURES) == (items.TABLES, items.FIGURES)
     assert [name for name in api.__all__ if name.startswith(("tab_", "fig_")) and name != "fig_case_timeline"] == [
-        name for name, _ in (*items.TABLES, *items.FIGURES)]
+        name for name, _ in (*items.TABLES, *items.FIGURES, *items.EDITION_TABLES, *items.EDITION_FIGURES)]
     assert tables.__all__ == [name for name, _ in items.TABLES if name not in tables_fidelity.__all__]
 
 
