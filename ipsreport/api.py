@@ -29,7 +29,7 @@ from ipsreport.figures import fig_mastery as fig_mastery
 from ipsreport.figures import fig_statements as fig_statements
 from ipsreport.figures import fig_who5 as fig_who5
 from ipsreport.figures_fidelity import fig_caseload as fig_caseload
-from ipsreport.figures.editions import fig_edition_series
+from ipsreport.figures.editions import fig_edition_series as fig_edition_series
 from ipsreport.guide import reading_guide
 from ipsreport.items import EDITION_FIGURES, EDITION_TABLES, FIGURES, TABLES
 from ipsreport.tables import tab_audit as tab_audit
@@ -47,7 +47,8 @@ from ipsreport.tables import tab_resources as tab_resources
 from ipsreport.tables import tab_sources as tab_sources
 from ipsreport.tables import tab_status as tab_status
 from ipsreport.tables import tab_supports as tab_supports
-from ipsreport.tables.editions import tab_edition_change, tab_edition_series
+from ipsreport.tables.editions import tab_edition_change as tab_edition_change
+from ipsreport.tables.editions import tab_edition_series as tab_edition_series
 from ipsreport.tables_fidelity import tab_caseload as tab_caseload
 from ipsreport.tables_fidelity import tab_fidelity_reviews as tab_fidelity_reviews
 
