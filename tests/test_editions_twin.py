@@ -161,6 +161,12 @@ def test_tab_edition_series_and_figure_over_three_editions(twin_bundle, cohort_2
     assert success.loc[2025, "ci_low"] < success.loc[2025, "value"] < success.loc[2025, "ci_high"]
     figure = fig_edition_series(ed, previous)
     assert sum(ax.get_visible() for ax in figure.axes) == 16
+    from matplotlib.text import Text
+    from test_typography import defects  # the book's typography rules, as for every other figure
+
+    figure.draw_without_rendering()
+    texts = [t.get_text() for t in figure.findobj(Text) if t.get_visible() and t.get_text()]
+    assert not [(text, d) for text in texts for d in defects(text)]
     section = edition_change_section(ed, previous)
     assert "alle tre udgaver (2024, 2025 og 2026)" in section
     # What lint counts as referenced by this call (ipsreport.lint.GENERATED_REFERENCES) is referenced.

@@ -299,7 +299,10 @@ def test_no_table_starts_with_a_row_or_two_at_a_page_foot(pdf):
 
 
 def absent_captions() -> set[str]:
-    """Captions of the table cells that show no table on the twin (no data: an AbsentTable takes no number)."""
+    """Captions of the table and figure cells that show nothing on the twin (an AbsentTable takes no number).
+
+    A table without data, and the edition comparison's table and figure without an earlier edition.
+    """
     import ipsreport.api as ips
     from ipsreport.tables.absent import AbsentTable
 
@@ -307,8 +310,8 @@ def absent_captions() -> set[str]:
     found = set()
     for qmd in sorted((PROJECT_DIR / "report").glob("*.qmd")):
         for cell in re.findall(r"```\{python\}\n(.*?)```", qmd.read_text(encoding="utf-8"), re.S):
-            cap = re.search(r'^#\|\s*tbl-cap:\s*"(.*)"\s*$', cell, re.M)
-            call = re.search(r"^ips\.(tab_\w+)\(d\)\s*$", cell, re.M)
+            cap = re.search(r'^#\|\s*(?:tbl|fig)-cap:\s*"(.*)"\s*$', cell, re.M)
+            call = re.search(r"^ips\.((?:tab|fig)_\w+)\(d\)\s*$", cell, re.M)
             if cap and call and isinstance(getattr(ips, call.group(1))(ed), AbsentTable):
                 found.add(cap.group(1))
     return found

@@ -145,7 +145,7 @@ def test_cli_render_by_site(cohort, tmp_path, monkeypatch):
     for site, n in counts.items():
         page = (out / slugify(site) / "03-evalueringen.html").read_text(encoding="utf-8")
         text = re.sub(r"<[^>]+>", "", page)
-        assert f"I alt {n} unge har været i forløb" in text, site
+        assert f"I alt {n} unge indgår i denne udgave" in text, site
         assert site in page  # the site is named in the title
         assert not list((out / slugify(site)).glob("*.pdf"))  # --to html
 
