@@ -57,19 +57,13 @@ __all__ = [
 ]
 
 
-def get_min_cell(ed=None, settings=None) -> int:
-    """The ``min_cell`` in force: from ``ed.settings``, ``settings`` or the defaults.
+def get_min_cell(ed) -> int:
+    """The ``min_cell`` in force for the edition ``ed`` (its ``settings``; settings are an argument, never global).
 
     An unresolved ``auto`` (an edition not built by :func:`ipsreport.edition.edition`)
     counts as :data:`AUTO_MIN_CELL`: when in doubt, protect.
     """
-    if settings is None and ed is not None:
-        settings = getattr(ed, "settings", None)
-    if settings is None:
-        from ipsreport.settings import get_settings
-
-        settings = get_settings()
-    value = getattr(settings, "min_cell", None)
+    value = ed.settings.min_cell
     return AUTO_MIN_CELL if value is None else int(value)
 
 

@@ -353,9 +353,9 @@ def fit_regression(ed, ci_method: str | None = None) -> RegressionResult:
         ``model`` (the statsmodels result, or ``None``).
     """
     frame = regression_frame(ed.baseline, ed.followup)
-    alpha = float(getattr(ed.settings, "alpha", 0.05))
+    alpha = float(ed.settings.alpha)
     if ci_method is None:
-        ci_method = str(getattr(ed.settings, "ci_method", "wald"))
+        ci_method = str(ed.settings.ci_method)
     return fit_logit(
         frame,
         REGRESSION_OUTCOME,
