@@ -15,12 +15,12 @@ import datetime as dt
 import os
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from ipsreport.codebook import load_codebook
+from ipsreport.edition import Edition
 from ipsreport.paths import SYNTHETIC_DIR
 from ipsreport.settings import get_settings
 
@@ -92,8 +92,8 @@ def _typed(dataset, rows: list[dict] | pd.DataFrame | None) -> pd.DataFrame:
     return pd.DataFrame(out, index=pd.RangeIndex(n))
 
 
-def build_edition(registry=None, baseline=None, followup=None, **settings) -> SimpleNamespace:
-    """Edition-like object from lists of row dicts (missing columns are empty).
+def build_edition(registry=None, baseline=None, followup=None, **settings) -> Edition:
+    """An :class:`~ipsreport.edition.Edition` from lists of row dicts (missing columns are empty).
 
     ``id`` values are generated (``"p1"``, ``"p2"``, ...) when not given.
     The small-number rule is off unless ``min_cell`` is given: these
@@ -108,7 +108,7 @@ def build_edition(registry=None, baseline=None, followup=None, **settings) -> Si
         for i, row in enumerate(rows, start=1):
             row.setdefault("id", f"p{i}")
         frames[name] = _typed(codebook[name], rows)
-    return SimpleNamespace(
+    return Edition(
         **frames,
         codebook=codebook,
         settings=get_settings(overrides=settings or None),
@@ -120,7 +120,7 @@ def build_edition(registry=None, baseline=None, followup=None, **settings) -> Si
 
 
 def fake_edition(seed: int = 2025, n_registry: int = 66, n_baseline: int = 55, n_followup: int = 43,
-                 **settings) -> SimpleNamespace:
+                 **settings) -> Edition:
     """A seeded random edition that respects the codebook (codes, ``asked_if``).
 
     Not calibrated to anything: it only gives every table and fact realistic

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from ipsreport.edition import Edition
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -139,8 +141,7 @@ def test_outputs_read_only_the_disclosure_layer(module):
 
 
 def _tiny(n: int, seed: int):
-    from types import SimpleNamespace
-
+    
     from ipsreport.codebook import load_codebook
     from ipsreport.settings import get_settings
     from ipsreport.synth.sample import sample_cohort
@@ -161,7 +162,7 @@ def _tiny(n: int, seed: int):
                 frame[var.name] = frame[var.name].astype("string")
         typed[name] = frame.reset_index(drop=True)
     settings = get_settings().with_(min_cell=3)
-    return SimpleNamespace(**typed, codebook=codebook, settings=settings, sources=[], synthetic=False,
+    return Edition(**typed, codebook=codebook, settings=settings, sources=[], synthetic=False,
                            manifest={}, data_dir=Path("."), twin=False, warnings=[], manifest_problems=[])
 
 

@@ -10,7 +10,6 @@ book with every site's.
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -21,6 +20,7 @@ from ipsreport.disclosed.audit_keys import key_quantity, verdict_implied
 from ipsreport.disclosed.ledger import MISSING, Entry, Ledger, Partition, Population, cell, exact, share, size
 from ipsreport.disclosed.plan import DisclosureAuditError, Plan, make_plan, marks, released
 from ipsreport.disclosed.ranges import Solver, audit
+from ipsreport.edition import Edition
 
 
 def _ledger(truth: dict, codes=(1, 2, 3), missing_zero=True) -> Ledger:
@@ -192,7 +192,7 @@ def _stand_in(frames: dict, folder: Path | None = None, min_cell: int = 3, site:
                 frame[var.name] = frame[var.name].astype("string")
         typed[name] = frame.reset_index(drop=True)
     # A site's part carries its site in the manifest, as ipsreport.sites writes it.
-    return SimpleNamespace(**typed, codebook=codebook, settings=get_settings().with_(min_cell=min_cell),
+    return Edition(**typed, codebook=codebook, settings=get_settings().with_(min_cell=min_cell),
                            sources=[], synthetic=False, manifest={"site": site} if site else {},
                            data_dir=folder or Path("/nonexistent"), twin=False, warnings=[], manifest_problems=[])
 

@@ -8,10 +8,11 @@ Danish words instead of printing a broken sentence.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+
+from ipsreport.edition import Edition
 
 from ipsreport import figures, tables
 from ipsreport.codebook import load_codebook
@@ -32,7 +33,7 @@ def twin_frames(ed):
 
 
 def _edition(ed, frames, min_cell=3):
-    return SimpleNamespace(**frames, codebook=ed.codebook, settings=ed.settings.with_(min_cell=min_cell),
+    return Edition(**frames, codebook=ed.codebook, settings=ed.settings.with_(min_cell=min_cell),
                            sources=[], synthetic=False, manifest={}, data_dir=ed.data_dir, twin=False, warnings=[],
                            manifest_problems=[])
 

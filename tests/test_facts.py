@@ -2,6 +2,7 @@
 small-number protection, caching, and the published values on the twin."""
 
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -313,7 +314,7 @@ def test_settings_and_provenance_facts(make_edition, monkeypatch):
 def test_synthetic_notice(make_edition):
     ed = make_edition()
     assert "syntetisk" in facts(ed).synthetic_notice
-    ed.synthetic = False
+    ed = replace(ed, synthetic=False)
     assert Facts(ed).synthetic_notice == ""
 
 
@@ -321,14 +322,14 @@ def test_synthetic_notice(make_edition):
 def test_synthetic_notice_claims_calibration_only_for_the_twin(make_edition):
     # ``twin`` is the verified verdict of ipsreport.manifest.check_manifest, not the manifest's say-so.
     ed = make_edition()
-    ed.manifest = {"synthetic": True, "generator": "ipsreport.synth.twin"}
-    ed.twin = True
+    ed = replace(ed, manifest={"synthetic": True, "generator": "ipsreport.synth.twin"})
+    ed = replace(ed, twin=True)
     assert "genskaber de offentliggjorte tal" in Facts(ed).synthetic_notice
-    ed.twin = False
-    ed.manifest = {"synthetic": True, "generator": "ipsreport.synth.sample.write_cohort"}
+    ed = replace(ed, twin=False)
+    ed = replace(ed, manifest={"synthetic": True, "generator": "ipsreport.synth.sample.write_cohort"})
     notice = Facts(ed).synthetic_notice
     assert "trukket tilfældigt" in notice and "genskaber" not in notice
-    ed.manifest = {"synthetic": True, "generator": "hand-made example"}
+    ed = replace(ed, manifest={"synthetic": True, "generator": "hand-made example"})
     example = Facts(ed).synthetic_notice
     assert "eksempeldata" in example and "trukket tilfældigt" not in example and "genskaber" not in example
 
@@ -461,9 +462,10 @@ def test_settings_definitions_are_facts(make_edition):
     import datetime as dt
 
     ed = make_edition()
-    ed.settings = ed.settings.with_(implementation_start=dt.date(2024, 1, 1),
-                                    implementation_end=dt.date(2025, 6, 30), project_start=dt.date(2023, 9, 1),
-                                    project_end=dt.date(2025, 12, 31), partner_interviews_n=8)
+    ed = replace(ed, settings=ed.settings.with_(implementation_start=dt.date(2024, 1, 1),
+                                                implementation_end=dt.date(2025, 6, 30),
+                                                project_start=dt.date(2023, 9, 1),
+                                                project_end=dt.date(2025, 12, 31), partner_interviews_n=8))
     f = Facts(ed)
     assert f.project_period == "fra september 2023 til december 2025"
     assert f.implementation_period == "fra januar 2024 til juni 2025"

@@ -9,6 +9,8 @@ appendix says no data were supplied) and the shipped example folder
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import shutil
 from pathlib import Path
 
@@ -77,7 +79,7 @@ def with_reviews(make_edition, rows, **settings):
         "reviewer_type": frame["reviewer_type"].astype("Int64"),
         **{name: frame[name].astype("Int64") for name in ITEMS},
     }
-    ed.fidelity = pd.DataFrame(typed)
+    ed = replace(ed, fidelity=pd.DataFrame(typed))
     return ed
 
 
@@ -175,7 +177,7 @@ def test_reviews_are_not_suppressed_under_the_small_number_rule(make_edition):
 
 def test_absent_dataset_gives_empty_summaries_and_says_so(make_edition):
     ed = make_edition(registry=[{"site": "Jobcenter"}])
-    assert not hasattr(ed, "fidelity")  # an Edition-like object from before the dataset existed
+    assert ed.fidelity is None  # no fidelity file in the folder
     assert summarise_fidelity_reviews(ed).empty and summarise_fidelity_items(ed).empty
     f = Facts(ed)
     assert f.fidelity_reviews_n == "0"

@@ -3,6 +3,8 @@ oracle tests against direct scipy calls."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import math
 
 import pandas as pd
@@ -276,7 +278,7 @@ def _paired_by_string_merge(ed, score: str) -> pd.DataFrame:
 def test_paired_values_match_a_string_merge(make_fake, score):
     # Follow-up ids in another order than the baseline's, some baseline rows unpaired.
     ed = make_fake(seed=11, n_registry=80, n_baseline=70, n_followup=50)
-    ed.followup = ed.followup.iloc[::-1].reset_index(drop=True)
+    ed = replace(ed, followup=ed.followup.iloc[::-1].reset_index(drop=True))
     pd.testing.assert_frame_equal(_paired_values(ed, score), _paired_by_string_merge(ed, score))
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import math
 
 import numpy as np
@@ -206,7 +208,7 @@ def test_the_twin_says_what_its_data_say(ed):
 
 def test_tab_nonresponse_with_nobody_missing(make_edition):
     ed = known_edition(make_edition)
-    ed.followup = pd.concat([ed.followup, ed.followup.assign(id=[f"p{i}" for i in range(5, 9)])], ignore_index=True)
+    ed = replace(ed, followup=pd.concat([ed.followup, ed.followup.assign(id=[f"p{i}" for i in range(5, 9)])], ignore_index=True))
     text = text_of(tab_nonresponse(ed).gt)
     assert text.startswith("Der er ingen at sammenligne") and "p-værdi" not in text
     assert Facts(ed).nonresponse_sentence == "Alle, der svarede ved start, svarede også ved afslutning."

@@ -17,6 +17,7 @@ import re
 import shutil
 import stat
 import subprocess
+from dataclasses import replace
 import sys
 from pathlib import Path
 
@@ -208,7 +209,7 @@ def test_synthetic_notice_is_plain_text(make_edition, twin):
     from ipsreport.facts import Facts
 
     ed = make_edition()
-    ed.synthetic, ed.twin = True, twin
+    ed = replace(ed, synthetic=True, twin=twin)
     notice = Facts(ed).synthetic_notice
     assert notice.startswith("Bemærk: Tallene i denne udgave") and "syntetisk" in notice
     assert not _MARKUP.search(notice), notice
@@ -219,7 +220,7 @@ def test_every_inline_fact_is_plain_text(make_edition):
     from ipsreport.facts import Facts
 
     ed = make_edition()
-    ed.synthetic, ed.twin = True, True
+    ed = replace(ed, synthetic=True, twin=True)
     facts = Facts(ed)
     marked = {}
     for name in facts.names:

@@ -54,7 +54,7 @@ class Disclosed(FidelitySummaries):
         self.min_cell = disclosure.get_min_cell(ed)
         #: A site book (ipsreport.sites writes ``site`` in its manifest) is read beside the cohort's book and
         #: the other sites': it prints every hidden value as "–".
-        self._site_book = bool((getattr(ed, "manifest", None) or {}).get("site"))
+        self._site_book = bool(ed.manifest.get("site"))
         self._paired: dict[str | None, pd.DataFrame] = {}
         self._regressions: dict[str | None, DisclosedRegression] = {}
         #: Feasible ranges computed for the plan, reused by the appendix's verdicts and :meth:`verify`.

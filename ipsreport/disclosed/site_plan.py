@@ -38,7 +38,7 @@ def read_site_plan(ed) -> Plan | None:
 
     It can only hide more, never less: a file put there by hand protects more, it never exposes.
     """
-    folder = getattr(ed, "data_dir", None)
+    folder = ed.data_dir
     path = Path(folder) / SITE_PLAN_NAME if folder is not None else None
     if path is None or not path.is_file():
         return None

@@ -49,7 +49,7 @@ def reproduces_reference(ed) -> bool:
     are the real data behind the publication. Only then does the
     reproduction appendix hold the book's numbers against the printed ones.
     """
-    return bool(getattr(ed, "twin", False) or ed.settings.reproduces_reference)
+    return bool(ed.twin or ed.settings.reproduces_reference)
 
 
 def cohort_sentence(f) -> Fact:

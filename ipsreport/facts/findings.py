@@ -125,17 +125,17 @@ def synthetic_notice(f) -> Fact:
     # Plain text: Quarto prints an inline value as text, so markdown here
     # would show as literal asterisks (both engines must read alike).
     ed = f._ed
-    synthetic = bool(getattr(ed, "synthetic", False))
+    synthetic = bool(ed.synthetic)
     if not synthetic:
         text = ""
-    elif getattr(ed, "twin", False):
+    elif ed.twin:
         text = (
             "Bemærk: Tallene i denne udgave er beregnet på et syntetisk datasæt, der er konstrueret, så det "
             f"genskaber de offentliggjorte tal i evalueringen fra {int(ed.settings.reference_year)}. Ingen "
             "rækker i datasættet beskriver "
             "virkelige personer."
         )
-    elif str((getattr(ed, "manifest", None) or {}).get("generator", "")).startswith("ipsreport.synth.sample"):
+    elif str(ed.manifest.get("generator", "")).startswith("ipsreport.synth.sample"):
         text = (
             "Bemærk: Tallene i denne udgave er beregnet på et syntetisk datasæt, der er trukket tilfældigt "
             "efter kodebogen. Tallene beskriver ingen virkelige personer og kan ikke sammenlignes med "

@@ -86,7 +86,7 @@ def fidelity_band(total, bands: list[tuple[int, int, str]]) -> str | None:
 
 def _reviews(ed) -> pd.DataFrame | None:
     """The reviews in report order (site, date, reviewer type, file order), or ``None``."""
-    frame = getattr(ed, "fidelity", None)
+    frame = ed.fidelity
     if frame is None or frame.empty:
         return None
     out = frame.reset_index(drop=True).copy()

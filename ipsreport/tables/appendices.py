@@ -104,14 +104,14 @@ def tab_sources(ed) -> ReportTable:
 
     counts = disclosed(ed).registry_counts
     rows = []
-    for src in getattr(ed, "sources", []) or []:
-        path = Path(getattr(src, "path", ""))
+    for src in ed.sources:
+        path = Path(src.path)
         try:
             path.resolve().relative_to(DATA_DIR)
             shown = str(path.resolve().relative_to(PROJECT_DIR))
         except (OSError, ValueError):
             shown = path.name
-        name = getattr(src, "name", "")
+        name = src.name
         data = getattr(ed, name, None)
         if name in counts.index:  # persons: as the layer lets them be printed
             n = counts.loc[name, "n"]
@@ -122,9 +122,9 @@ def tab_sources(ed) -> ReportTable:
             {
                 "file": shown,
                 "dataset": ed.codebook.datasets[name].label if name in ed.codebook.datasets else name,
-                "format": str(getattr(src, "format", "")),
+                "format": str(src.format),
                 "rows": count,
-                "sha256": str(getattr(src, "sha256", "")),
+                "sha256": str(src.sha256),
             }
         )
     frame = pd.DataFrame(rows, columns=["file", "dataset", "format", "rows", "sha256"]).astype({"rows": "Int64"})
