@@ -326,3 +326,64 @@ def test_a_bare_reference_to_a_table_that_is_not_shown_is_reported():
     assert "<p>Se .</p>\n<p>Ingen data.</p>" in text
     assert "@tbl-none" not in text and "?" not in text
     assert any("tbl-none" in w and "not shown" in w for w in book.warnings)
+
+
+def test_quarto_lists_the_filter_the_engine_runs():
+    """One numbering: the filter in ``_quarto.yml`` is the file the engine passes to pandoc."""
+    import yaml
+
+    from ipsreport import paths
+    from ipsreport.render.pandoc import NUMBERING_LUA
+
+    config = yaml.safe_load((paths.PROJECT_DIR / "_quarto.yml").read_text(encoding="utf-8"))
+    listed = [f["path"] if isinstance(f, dict) else f for f in config["filters"]]
+    numbering = [(paths.PROJECT_DIR / f).resolve() for f in listed if f.endswith("numbering.lua")]
+    assert numbering == [NUMBERING_LUA.resolve()]
+    assert next(f for f in config["filters"] if isinstance(f, dict) and f["path"].endswith("numbering.lua"))["at"] \
+        == "pre-quarto"
+
+
+QUARTO_BOOK = {
+    "_quarto.yml": "project: {type: book}\nbook:\n  chapters: [index.qmd, a.qmd, b.qmd]\n  appendices: [c.qmd]\n"
+                   "crossref: {tbl-title: Tabel, fig-title: Figur, sec-prefix: afsnit, appendix-title: Bilag}\n"
+                   "language: {crossref-ch-prefix: kapitel}\n",
+    "index.qmd": "# Forord {.unnumbered}\n",
+    "a.qmd": "# Alfa {#sec-alfa}\n\n```{python}\n#| label: tbl-x\n#| tbl-cap: X\n```\n\n"
+             "![F](f.png){#fig-y}\n",
+    "b.qmd": "# Beta\n\n## Første {#sec-forste}\n\n```{python}\n#| label: tbl-z\n```\n\n"
+             "Se @tbl-x, @tbl-z, @fig-y, @Sec-alfa, [-@sec-forste] og @sec-cedric.\n",
+    "c.qmd": "# Cedric {#sec-cedric}\n\n```{python}\n#| label: tbl-w\n```\n",
+}
+
+
+def _quarto_run(tmp_path, page: str, fmt: str) -> str:
+    """``page`` converted by pandoc with numbering.lua as Quarto runs it: a stand-in ``quarto`` global
+    (the parts of Quarto's Lua API the filter uses) makes the filter take its Quarto input."""
+    import subprocess
+
+    from ipsreport.render.pandoc import NUMBERING_LUA, pandoc_path
+
+    for name, text in QUARTO_BOOK.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    wrapper = tmp_path / "as_quarto.lua"
+    wrapper.write_text(
+        f"quarto = {{ project = {{ directory = {str(tmp_path)!r} }},\n"
+        f"  doc = {{ input_file = {str(tmp_path / page)!r}, is_format = function(f) return f == {fmt!r} end }},\n"
+        "  json = pandoc.json }\n"
+        f"return dofile({str(NUMBERING_LUA)!r})\n", encoding="utf-8")
+    out = subprocess.run([pandoc_path(), str(tmp_path / page), "-f", "markdown", "-t", fmt, "--wrap=none", "--lua-filter",
+                          str(wrapper)], capture_output=True, text=True, check=True)
+    return out.stdout
+
+
+def test_the_filter_numbers_quartos_book_from_the_sources(tmp_path):
+    """Under Quarto the same filter reads the chapter sources: tables through the book, "Bilag 1",
+    references as links to the other pages (no-break space after the word, as Quarto's own)."""
+    out = _quarto_run(tmp_path, "b.qmd", "html")
+    nb = "\u00a0"
+    assert (f'Se <a href="a.qmd#tbl-x">Tabel{nb}1</a>, <a href="#tbl-z">Tabel{nb}2</a>, '
+            f'<a href="a.qmd#fig-y">Figur{nb}1</a>, <a href="a.qmd#sec-alfa">Kapitel{nb}1</a>, '
+            f'<a href="#sec-forste">2.1</a> og <a href="c.qmd#sec-cedric">Bilag{nb}1</a>.') in out
+    assert f"Bilag{nb}1: Cedric" in _quarto_run(tmp_path, "c.qmd", "html")
+    typ = _quarto_run(tmp_path, "b.qmd", "typst")
+    assert "[2 Beta]" in typ and "[2.1 Første]" in typ  # the house template numbers no headings
