@@ -274,7 +274,11 @@ def with_index(markdown: str, book: Book, ch: Chapter, target: str) -> str:
         Links go to other pages in HTML, within the one document in Typst.
     """
     here = {"page": ch.page, "appendix": ch.appendix, **({"num": ch.ordinal} if ch.ordinal else {})}
-    job = json.dumps({"index": book.index, "here": here, "words": book.words, "target": target},
+    # Only the labels the chapter's text contains (``@Sec-x`` contains "ec-x"): no other can be referred
+    # to from it. The input stays small, and the chapter's memoised conversion stays valid as long as
+    # the numbers it refers to do.
+    index = {label: entry for label, entry in book.index.items() if label[1:] in markdown}
+    job = json.dumps({"index": index, "here": here, "words": book.words, "target": target},
                      ensure_ascii=False, sort_keys=True)
     fence = _fence_len(job)
     return f"{fence}{{=ipsreport-index}}\n{job}\n{fence}\n\n{markdown}"

@@ -414,6 +414,9 @@ local QUARTO_FILTERS = {
 
 ---------------------------------------------------------------------------
 -- Input 2: the own engine (ipsreport.render.crossref), plain pandoc.
+-- Every walk below calls Lua only for the elements it changes (headings,
+-- citations, callout divs): a walk over every list of inlines would cost
+-- more than the conversion itself.
 ---------------------------------------------------------------------------
 
 local function is_callout(div)
@@ -423,59 +426,81 @@ local function is_callout(div)
   return false
 end
 
--- Headings and floats of one chapter's blocks, in document order. A heading
--- inside a callout is the callout's title, not a section.
-local function collect(blocks, item, in_callout)
-  for _, b in ipairs(blocks) do
-    if b.t == "Header" and not in_callout then
-      item.heads:insert({ level = b.level, id = b.identifier ~= "" and b.identifier or nil,
-                          numbered = not b.classes:includes("unnumbered"), title = stringify(b.content) })
-    elseif b.t == "Div" and b.classes:includes("ipsreport-float") then
-      item.floats:insert({ kind = b.identifier:match("^(%a+)%-"), id = b.identifier })
-    elseif b.t == "Div" and b.classes:includes("ipsreport-absent") then
-      item.absent:insert(b.identifier)
-    elseif b.t == "Div" then
-      collect(b.content, item, in_callout or is_callout(b))
-    elseif b.t == "Figure" and b.identifier:match("^fig%-") then
-      -- A markdown image with an id, `![...](file.png){#fig-x}`.
-      item.floats:insert({ kind = "fig", id = b.identifier })
-    end
+local function has_absent(idx)
+  for _, entry in pairs(idx) do
+    if entry.kind == "absent" then return true end
   end
+  return false
 end
 
 -- Pass 1: the whole book in, its index, chapter list and warnings out (JSON).
+-- Three walks in document order, each from one chapter marker to the next.
 local function engine_index(doc)
-  local items, chunks = pandoc.List(), pandoc.List()
-  for _, b in ipairs(doc.blocks) do
-    if b.t == "RawBlock" and b.format == "ipsreport-file" then
-      local meta = pandoc.json.decode(b.text)
-      items:insert({ path = meta.path, page = meta.page, appendix = meta.appendix,
-                     heads = pandoc.List(), floats = pandoc.List(), absent = pandoc.List() })
-      chunks:insert(pandoc.Blocks({}))
-    elseif #chunks > 0 then
-      chunks[#chunks]:insert(b)
-    end
+  local items, item = pandoc.List(), nil
+  local function marker(raw)
+    if raw.format ~= "ipsreport-file" then return nil end
+    local meta = pandoc.json.decode(raw.text)
+    item = { path = meta.path, page = meta.page, appendix = meta.appendix,
+             heads = pandoc.List(), floats = pandoc.List(), absent = pandoc.List() }
+    items:insert(item)
   end
-  for i, item in ipairs(items) do collect(chunks[i], item, false) end
+  doc:walk({
+    traverse = "topdown",
+    RawBlock = marker,
+    Header = function(h)
+      if not item then return nil end
+      item.heads:insert({ level = h.level, id = h.identifier ~= "" and h.identifier or nil,
+                          numbered = not h.classes:includes("unnumbered"), title = stringify(h.content) })
+      return nil, false
+    end,
+    Div = function(div)
+      if not item then return nil end
+      if div.classes:includes("ipsreport-float") then
+        item.floats:insert({ kind = div.identifier:match("^(%a+)%-"), id = div.identifier })
+      elseif div.classes:includes("ipsreport-absent") then
+        item.absent:insert(div.identifier)
+      elseif is_callout(div) then
+        return nil, false   -- a heading inside a callout is the callout's title, not a section
+      end
+    end,
+    Figure = function(fig)
+      -- A markdown image with an id, `![...](file.png){#fig-x}`.
+      if item and fig.identifier:match("^fig%-") then item.floats:insert({ kind = "fig", id = fig.identifier }) end
+    end,
+  })
   local idx, list, dups = number_book(items)
   local warnings = pandoc.List()
   for _, d in ipairs(dups) do warnings:insert(d.file .. ": duplicate label '" .. d.id .. "'") end
-  -- Every reference is checked once here (the chapter pass may come from a cache).
-  for i, item in ipairs(items) do
-    chunks[i]:walk({
+  -- Every reference is checked once, here (a chapter's conversion may come from the memo).
+  item = nil
+  local k = 0
+  local function next_file(raw)
+    if raw.format == "ipsreport-file" then k = k + 1; item = items[k] end
+  end
+  doc:walk({
+    traverse = "topdown",
+    RawBlock = next_file,
+    Cite = function(el)
+      for _, c in ipairs(el.citations) do
+        local key = cite_key(c.id)
+        if item and is_ref_key(key) and not idx[key] then
+          warnings:insert(item.path .. ": unknown cross-reference @" .. key)
+        end
+      end
+    end,
+  })
+  if has_absent(idx) then
+    k = 0
+    doc:walk({
+      traverse = "topdown",
+      RawBlock = next_file,
       Inlines = function(inlines)
-        for k, el in ipairs(inlines) do
-          if el.t == "Cite" then
-            for _, c in ipairs(el.citations) do
-              local key = cite_key(c.id)
-              local entry = idx[key]
-              if is_ref_key(key) and not entry then
-                warnings:insert(item.path .. ": unknown cross-reference @" .. key)
-              elseif entry and entry.kind == "absent" and not parenthetical(inlines, k) then
-                warnings:insert(item.path .. ": @" .. key .. " refers to a table or figure that is not shown; "
-                  .. "write the reference in brackets, (@label), so it can be left out")
-              end
-            end
+        for i, el in ipairs(inlines) do
+          local key = el.t == "Cite" and cite_key(el.citations[1].id)
+          local entry = key and idx[key]
+          if item and entry and entry.kind == "absent" and not parenthetical(inlines, i) then
+            warnings:insert(item.path .. ": @" .. key .. " refers to a table or figure that is not shown; "
+              .. "write the reference in brackets, (@label), so it can be left out")
           end
         end
       end,
@@ -487,107 +512,98 @@ local function engine_index(doc)
 end
 
 -- Pass 2: one chapter, with the book's index, for HTML or Typst.
-local function engine_chapter(doc)
-  local job = pandoc.json.decode(doc.blocks[1].text)
-  doc.blocks:remove(1)
-  local idx, here = job.index, job.here
+local job = nil        -- {index=, here={page=, appendix=, num=}, words=, target=}
+local counters, titled = {}, false
+
+-- "(@tbl-x)" of a table the engine did not show: left out with its brackets
+-- and the space before them, so the sentence still reads.
+local function drop_absent(list)
+  local out, k, changed = pandoc.Inlines({}), 1, false
+  while k <= #list do
+    local el = list[k]
+    local entry = el.t == "Cite" and #el.citations == 1 and job.index[cite_key(el.citations[1].id)]
+    if entry and entry.kind == "absent" and parenthetical(list, k) then
+      changed = true
+      local before = out[#out]
+      before.text = before.text:sub(1, -2)
+      if before.text == "" then
+        out:remove(#out)
+        if out[#out] and (out[#out].t == "Space" or out[#out].t == "SoftBreak") then out:remove(#out) end
+      end
+      list[k + 1].text = list[k + 1].text:sub(2)
+      if list[k + 1].text == "" then k = k + 1 end
+    else
+      out:insert(el)
+    end
+    k = k + 1
+  end
+  return changed and out or nil
+end
+
+local function engine_start(doc)
+  local first = doc.blocks[1]
+  if first and first.t == "RawBlock" and first.format == "ipsreport-file" then return engine_index(doc) end
+  if not (first and first.t == "RawBlock" and first.format == "ipsreport-index") then return nil end
+  job = pandoc.json.decode(first.text)
   words = { tbl = job.words.tbl, fig = job.words.fig, sec = job.words.section, ch = job.words.chapter,
             apx = job.words.appendix }
-  local function link_to(entry, key)
-    if job.target == "html" and entry.page ~= here.page then return entry.page .. "#" .. key end
-    return "#" .. key
-  end
-  local counters, titled = {}, false
-  local function header(h)
-    if here.appendix then
-      -- The appendix's title reads "Bilag 2: ..."; its sections have no numbers.
-      if h.level == 1 and not titled then
+  if has_absent(job.index) then return doc:walk({ Inlines = drop_absent }) end
+  return nil
+end
+
+local ENGINE_FILTERS = {
+  { Pandoc = engine_start },
+  {
+    traverse = "topdown",
+    RawBlock = function(raw)
+      if job and raw.format == "ipsreport-index" then return {} end
+    end,
+    -- A callout's heading is its title: not numbered, nothing inside counted.
+    Div = function(div)
+      if job and is_callout(div) then return div, false end
+    end,
+    Header = function(h)
+      if not job then return nil end
+      local here = job.here
+      if here.appendix then
+        -- The appendix's title reads "Bilag 2: ..."; its sections have no numbers.
+        if h.level ~= 1 or titled then return nil end
         titled = true
         h.content = pandoc.Inlines(words.apx .. SEP .. here.num .. ":") .. { pandoc.Space() } .. h.content
         return h
       end
-      return nil
-    end
-    local num = section_number(h, here.num, counters)
-    if num then
+      local num = section_number(h, here.num, counters)
+      if not num then return nil end
       h.content = pandoc.Inlines({ pandoc.Str(num), pandoc.Space() }) .. h.content
       return h
-    end
-    return nil
-  end
-  local function inlines(list)
-    local out = pandoc.Inlines({})
-    local k = 1
-    while k <= #list do
-      local el = list[k]
-      local absent = el.t == "Cite" and #el.citations == 1 and idx[cite_key(el.citations[1].id)]
-      absent = absent and absent.kind == "absent"
-      if absent and parenthetical(list, k) then
-        -- "(@tbl-x)" of a table not shown: left out with its brackets and the space before them.
-        local before = out[#out]
-        before.text = before.text:sub(1, -2)
-        if before.text == "" then
-          out:remove(#out)
-          if out[#out] and (out[#out].t == "Space" or out[#out].t == "SoftBreak") then out:remove(#out) end
-        end
-        list[k + 1].text = list[k + 1].text:sub(2)
-        if list[k + 1].text == "" then k = k + 1 end
-      elseif el.t == "Cite" then
-        local parts = pandoc.Inlines({})
-        for i, c in ipairs(el.citations) do
-          local key, upper = cite_key(c.id)
-          local entry = idx[key]
-          if i > 1 then parts:insert(pandoc.Str(",")); parts:insert(pandoc.Space()) end
-          if entry and entry.kind == "absent" then
-            -- A bare reference to a table not shown: dropped (pass 1 warned).
-          elseif entry then
-            parts:insert(pandoc.Link(pandoc.Inlines(ref_text(entry, upper, c.mode == "SuppressAuthor")),
-                                     link_to(entry, key)))
-          elseif is_ref_key(key) then
-            parts:insert(pandoc.Strong(pandoc.Inlines({ pandoc.Str("?@" .. key) })))
-          else
-            parts = nil   -- not a cross-reference: left as it is
-            break
-          end
-        end
-        if parts then out:extend(parts) else out:insert(el) end
-      else
-        out:insert(el)
-      end
-      k = k + 1
-    end
-    return out
-  end
-  -- Headings in document order, callouts left alone (their heading is their title).
-  local function walk(blocks)
-    local out = pandoc.Blocks({})
-    for _, b in ipairs(blocks) do
-      if b.t == "Header" then
-        b = header(b) or b
-      elseif b.t == "Div" and not is_callout(b) then
-        b.content = walk(b.content)
-      elseif b.t == "Figure" and idx[b.identifier] and b.identifier:match("^fig%-") then
-        local entry = idx[b.identifier]
-        local cap = b.caption.long
-        if #cap > 0 and cap[1].content then
-          cap[1].content = pandoc.Inlines(words.fig .. SEP .. entry.num .. ":") .. { pandoc.Space() } .. cap[1].content
-        end
-      end
-      out:insert(b)
-    end
-    return out
-  end
-  doc.blocks = walk(doc.blocks)
-  return doc:walk({ Inlines = inlines })
-end
-
-local ENGINE_FILTERS = {
+    end,
+    Figure = function(fig)
+      local entry = job and job.index[fig.identifier]
+      local cap = fig.caption.long
+      if not entry or entry.kind ~= "fig" or #cap == 0 or not cap[1].content then return nil end
+      cap[1].content = pandoc.Inlines(words.fig .. SEP .. entry.num .. ":") .. { pandoc.Space() } .. cap[1].content
+      fig.caption.long = cap
+      return fig
+    end,
+  },
   {
-    Pandoc = function(doc)
-      local first = doc.blocks[1]
-      if first and first.t == "RawBlock" and first.format == "ipsreport-file" then return engine_index(doc) end
-      if first and first.t == "RawBlock" and first.format == "ipsreport-index" then return engine_chapter(doc) end
-      return nil
+    Cite = function(el)
+      if not job then return nil end
+      local out = pandoc.Inlines({})
+      for i, c in ipairs(el.citations) do
+        local key, upper = cite_key(c.id)
+        local entry = job.index[key]
+        if not entry and not is_ref_key(key) then return nil end   -- not a cross-reference
+        if i > 1 then out:insert(pandoc.Str(",")); out:insert(pandoc.Space()) end
+        if not entry then
+          out:insert(pandoc.Strong(pandoc.Inlines({ pandoc.Str("?@" .. key) })))   -- pass 1 warned
+        elseif entry.kind ~= "absent" then   -- a bare reference to a table not shown is dropped (pass 1 warned)
+          local target = "#" .. key
+          if job.target == "html" and entry.page ~= job.here.page then target = entry.page .. target end
+          out:insert(pandoc.Link(pandoc.Inlines(ref_text(entry, upper, c.mode == "SuppressAuthor")), target))
+        end
+      end
+      return out
     end,
   },
 }
