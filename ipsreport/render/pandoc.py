@@ -71,15 +71,7 @@ def run_pandoc(text: str, src: str, dst: str, args: list[str] | None = None, whe
         cached = _cache_dir / f"{h.hexdigest()}.{dst.split('-')[0].split('+')[0]}"
         if cached.exists():
             return cached.read_text(encoding="utf-8")
-    import time as _t
-    _s = _t.perf_counter()
-    if dst == "plain":
-        open("/tmp/P/outline.md", "w").write(text)
-    if "05-job" in where and dst == "html5":
-        open("/tmp/P/ch05.md", "w").write(text)
     proc = subprocess.run(cmd, input=text, capture_output=True, text=True, encoding="utf-8")
-    with open("/tmp/P/pandoc-times.log", "a") as _f:
-        _f.write(f"{_t.perf_counter() - _s:.3f} {len(text)} {src}->{dst} {'numbering' in ' '.join(cmd)} {where}\n")
     if proc.returncode != 0:
         raise PandocError(f"pandoc failed{' on ' + where if where else ''}: {proc.stderr.strip()}")
     if cached is not None:
