@@ -433,90 +433,64 @@ local function has_absent(idx)
   return false
 end
 
--- Pass 1: the whole book in, its index, chapter list and warnings out (JSON).
--- Three walks in document order, each from one chapter marker to the next.
-local function engine_index(doc)
-  local items, item = pandoc.List(), nil
-  local function marker(raw)
-    if raw.format ~= "ipsreport-file" then return nil end
-    local meta = pandoc.json.decode(raw.text)
-    item = { path = meta.path, page = meta.page, appendix = meta.appendix,
-             heads = pandoc.List(), floats = pandoc.List(), absent = pandoc.List() }
-    items:insert(item)
-  end
-  doc:walk({
-    traverse = "topdown",
-    RawBlock = marker,
-    Header = function(h)
-      if not item then return nil end
-      item.heads:insert({ level = h.level, id = h.identifier ~= "" and h.identifier or nil,
-                          numbered = not h.classes:includes("unnumbered"), title = stringify(h.content) })
-      return nil, false
-    end,
-    Div = function(div)
-      if not item then return nil end
-      if div.classes:includes("ipsreport-float") then
-        item.floats:insert({ kind = div.identifier:match("^(%a+)%-"), id = div.identifier })
-      elseif div.classes:includes("ipsreport-absent") then
-        item.absent:insert(div.identifier)
-      elseif is_callout(div) then
-        return nil, false   -- a heading inside a callout is the callout's title, not a section
-      end
-    end,
-    Figure = function(fig)
-      -- A markdown image with an id, `![...](file.png){#fig-x}`.
-      if item and fig.identifier:match("^fig%-") then item.floats:insert({ kind = "fig", id = fig.identifier }) end
-    end,
-  })
+-- The engine's two passes share the walks below; `mode` says which pass
+-- this run is (the first block of the input says it).
+local mode = nil       -- "index" (pass 1) or "chapter" (pass 2)
+local job = nil        -- pass 2: {index=, here={page=, appendix=, num=}, words=, target=}
+local items, item = pandoc.List(), nil   -- pass 1: the book's files, the current one
+local seen = 0                          -- pass 1: files passed by the walk over the references
+local counters, titled = {}, false      -- pass 2: the chapter's section counters
+
+-- Pass 1, at the end: the index, chapter list and warnings out (JSON).
+local function index_out(doc)
   local idx, list, dups = number_book(items)
   local warnings = pandoc.List()
   for _, d in ipairs(dups) do warnings:insert(d.file .. ": duplicate label '" .. d.id .. "'") end
-  -- Every reference is checked once, here (a chapter's conversion may come from the memo).
-  item = nil
-  local k = 0
-  local function next_file(raw)
-    if raw.format == "ipsreport-file" then k = k + 1; item = items[k] end
+  for _, it in ipairs(items) do
+    for _, key in ipairs(it.cites) do
+      if not idx[key] then warnings:insert(it.path .. ": unknown cross-reference @" .. key) end
+    end
   end
-  doc:walk({
-    traverse = "topdown",
-    RawBlock = next_file,
-    Cite = function(el)
-      for _, c in ipairs(el.citations) do
-        local key = cite_key(c.id)
-        if item and is_ref_key(key) and not idx[key] then
-          warnings:insert(item.path .. ": unknown cross-reference @" .. key)
-        end
-      end
-    end,
-  })
-  if has_absent(idx) then
-    k = 0
-    doc:walk({
-      traverse = "topdown",
-      RawBlock = next_file,
+  -- A reference to a table that is not shown must be in brackets of its own,
+  -- "(@tbl-x)", to be left out; the words around it are read only in the
+  -- chapters that refer to one (a walk over all the book's text is slow).
+  local k = 0
+  local function check(blocks, it)
+    blocks:walk({
       Inlines = function(inlines)
         for i, el in ipairs(inlines) do
           local key = el.t == "Cite" and cite_key(el.citations[1].id)
           local entry = key and idx[key]
-          if item and entry and entry.kind == "absent" and not parenthetical(inlines, i) then
-            warnings:insert(item.path .. ": @" .. key .. " refers to a table or figure that is not shown; "
+          if entry and entry.kind == "absent" and not parenthetical(inlines, i) then
+            warnings:insert(it.path .. ": @" .. key .. " refers to a table or figure that is not shown; "
               .. "write the reference in brackets, (@label), so it can be left out")
           end
         end
       end,
     })
   end
+  local chunk = nil
+  for _, b in ipairs(doc.blocks) do
+    if b.t == "RawBlock" and b.format == "ipsreport-file" then
+      if chunk then check(chunk, items[k]) end
+      k = k + 1
+      local cited = false
+      for _, key in ipairs(items[k].cites) do
+        if idx[key] and idx[key].kind == "absent" then cited = true end
+      end
+      chunk = cited and pandoc.Blocks({}) or nil
+    elseif chunk then
+      chunk:insert(b)
+    end
+  end
+  if chunk then check(chunk, items[k]) end
   for _, f in ipairs(list) do f.appendix = f.appendix and true or false end
   local out = { index = idx, files = list, warnings = warnings }
   return pandoc.Pandoc({ pandoc.RawBlock("plain", pandoc.json.encode(out)) })
 end
 
--- Pass 2: one chapter, with the book's index, for HTML or Typst.
-local job = nil        -- {index=, here={page=, appendix=, num=}, words=, target=}
-local counters, titled = {}, false
-
--- "(@tbl-x)" of a table the engine did not show: left out with its brackets
--- and the space before them, so the sentence still reads.
+-- Pass 2: "(@tbl-x)" of a table the engine did not show: left out with its
+-- brackets and the space before them, so the sentence still reads.
 local function drop_absent(list)
   local out, k, changed = pandoc.Inlines({}), 1, false
   while k <= #list do
@@ -540,30 +514,48 @@ local function drop_absent(list)
   return changed and out or nil
 end
 
-local function engine_start(doc)
-  local first = doc.blocks[1]
-  if first and first.t == "RawBlock" and first.format == "ipsreport-file" then return engine_index(doc) end
-  if not (first and first.t == "RawBlock" and first.format == "ipsreport-index") then return nil end
-  job = pandoc.json.decode(first.text)
-  words = { tbl = job.words.tbl, fig = job.words.fig, sec = job.words.section, ch = job.words.chapter,
-            apx = job.words.appendix }
-  if has_absent(job.index) then return doc:walk({ Inlines = drop_absent }) end
-  return nil
-end
-
 local ENGINE_FILTERS = {
-  { Pandoc = engine_start },
   {
+    Pandoc = function(doc)
+      local first = doc.blocks[1]
+      if first and first.t == "RawBlock" and first.format == "ipsreport-file" then mode = "index" end
+      if not (first and first.t == "RawBlock" and first.format == "ipsreport-index") then return nil end
+      mode = "chapter"
+      job = pandoc.json.decode(first.text)
+      words = { tbl = job.words.tbl, fig = job.words.fig, sec = job.words.section, ch = job.words.chapter,
+                apx = job.words.appendix }
+      if has_absent(job.index) then return doc:walk({ Inlines = drop_absent }) end
+      return nil
+    end,
+  },
+  {
+    -- Headings and floats in document order; a callout's heading is its
+    -- title, not a section, and nothing inside a callout is counted.
     traverse = "topdown",
     RawBlock = function(raw)
-      if job and raw.format == "ipsreport-index" then return {} end
+      if mode == "chapter" and raw.format == "ipsreport-index" then return {} end
+      if mode ~= "index" or raw.format ~= "ipsreport-file" then return nil end
+      local meta = pandoc.json.decode(raw.text)
+      item = { path = meta.path, page = meta.page, appendix = meta.appendix, cites = pandoc.List(),
+               heads = pandoc.List(), floats = pandoc.List(), absent = pandoc.List() }
+      items:insert(item)
     end,
-    -- A callout's heading is its title: not numbered, nothing inside counted.
     Div = function(div)
-      if job and is_callout(div) then return div, false end
+      if mode == "index" and item and div.classes:includes("ipsreport-float") then
+        item.floats:insert({ kind = div.identifier:match("^(%a+)%-"), id = div.identifier })
+      elseif mode == "index" and item and div.classes:includes("ipsreport-absent") then
+        item.absent:insert(div.identifier)
+      elseif mode and is_callout(div) then
+        return nil, false
+      end
     end,
     Header = function(h)
-      if not job then return nil end
+      if mode == "index" and item then
+        item.heads:insert({ level = h.level, id = h.identifier ~= "" and h.identifier or nil,
+                            numbered = not h.classes:includes("unnumbered"), title = stringify(h.content) })
+        return nil, false
+      end
+      if mode ~= "chapter" then return nil end
       local here = job.here
       if here.appendix then
         -- The appendix's title reads "Bilag 2: ..."; its sections have no numbers.
@@ -578,17 +570,35 @@ local ENGINE_FILTERS = {
       return h
     end,
     Figure = function(fig)
-      local entry = job and job.index[fig.identifier]
+      -- A markdown image with an id, `![...](file.png){#fig-x}`.
+      if not fig.identifier:match("^fig%-") then return nil end
+      if mode == "index" and item then item.floats:insert({ kind = "fig", id = fig.identifier }) end
+      local entry = mode == "chapter" and job.index[fig.identifier]
       local cap = fig.caption.long
-      if not entry or entry.kind ~= "fig" or #cap == 0 or not cap[1].content then return nil end
+      if not entry or #cap == 0 or not cap[1].content then return nil end
       cap[1].content = pandoc.Inlines(words.fig .. SEP .. entry.num .. ":") .. { pandoc.Space() } .. cap[1].content
       fig.caption.long = cap
       return fig
     end,
   },
   {
+    -- References: pass 1 notes them (checked at the end), pass 2 writes them.
+    traverse = "topdown",
+    RawBlock = function(raw)
+      if mode == "index" and raw.format == "ipsreport-file" then
+        seen = seen + 1
+        item = items[seen]
+      end
+    end,
     Cite = function(el)
-      if not job then return nil end
+      if mode == "index" and item then
+        for _, c in ipairs(el.citations) do
+          local key = cite_key(c.id)
+          if is_ref_key(key) then item.cites:insert(key) end
+        end
+        return nil
+      end
+      if mode ~= "chapter" then return nil end
       local out = pandoc.Inlines({})
       for i, c in ipairs(el.citations) do
         local key, upper = cite_key(c.id)
@@ -604,6 +614,11 @@ local ENGINE_FILTERS = {
         end
       end
       return out
+    end,
+  },
+  {
+    Pandoc = function(doc)
+      if mode == "index" then return index_out(doc) end
     end,
   },
 }
