@@ -387,3 +387,20 @@ def test_the_filter_numbers_quartos_book_from_the_sources(tmp_path):
     assert f"Bilag{nb}1: Cedric" in _quarto_run(tmp_path, "c.qmd", "html")
     typ = _quarto_run(tmp_path, "b.qmd", "typst")
     assert "[2 Beta]" in typ and "[2.1 Første]" in typ  # the house template numbers no headings
+
+
+def test_a_callouts_heading_is_no_section_in_the_index_either():
+    """The index pass counts sections as the chapter pass numbers them: a callout's title is skipped."""
+    chapters = [(Path("a.qmd"), {"blocks": [md("# A\n\n## Før {#sec-for}\n\n::: {.callout-note}\n## Boks\n:::\n\n"
+                                               "## Efter {#sec-efter}\n\n::: {.case}\n## I en kasse {#sec-kasse}\n:::\n")]},
+                 False, "a.html")]
+    book = build_book(chapters, DANISH)
+    assert refs(book, "sec-for", "sec-efter", "sec-kasse") == ["afsnit 1.1", "afsnit 1.2", "afsnit 1.3"]
+    assert headings(html(book, 0)) == ["1 A", "1.1 Før", "1.2 Efter", "1.3 I en kasse"]
+
+
+def test_a_label_used_twice_is_reported():
+    chapters = [(Path("a.qmd"), {"blocks": [md("# A {#sec-x}"), cell("tbl-t")]}, False, "a.html"),
+                (Path("b.qmd"), {"blocks": [md("# B {#sec-x}"), cell("tbl-t")]}, False, "b.html")]
+    book = build_book(chapters, DANISH)
+    assert sorted(book.warnings) == ["b.qmd: duplicate label 'sec-x'", "b.qmd: duplicate label 'tbl-t'"]
