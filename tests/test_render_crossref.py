@@ -404,3 +404,10 @@ def test_a_label_used_twice_is_reported():
                 (Path("b.qmd"), {"blocks": [md("# B {#sec-x}"), cell("tbl-t")]}, False, "b.html")]
     book = build_book(chapters, DANISH)
     assert sorted(book.warnings) == ["b.qmd: duplicate label 'sec-x'", "b.qmd: duplicate label 'tbl-t'"]
+
+
+def test_a_chapter_that_leaves_a_div_open_is_named():
+    chapters = [(Path("a.qmd"), {"blocks": [md("# A\n\n::: {.callout-note}\nIkke lukket")]}, False, "a.html"),
+                (Path("b.qmd"), {"blocks": [md("# B")]}, False, "b.html")]
+    with pytest.raises(RuntimeError, match=r"^a\.qmd: a code block .* is not closed"):
+        build_book(chapters, DANISH)

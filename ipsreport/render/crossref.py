@@ -244,6 +244,12 @@ def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]], labels: d
         absent.append([label for label in _float_labels(executed) if label not in shown])
     found = json.loads(run_pandoc(_outline(out, absent), "markdown-auto_identifiers", "plain",
                                   ["--lua-filter", str(NUMBERING_LUA)], where="the book's numbering"))
+    seen = [entry["path"] for entry in found["files"]]
+    if len(seen) != len(out):
+        # A chapter that leaves a code fence or a div open swallows the markers of the chapters after it.
+        lost = next(i for i, ch in enumerate(out) if i >= len(seen) or seen[i] != str(ch.source))
+        raise RuntimeError(f"{out[lost - 1].source if lost else out[0].source}: a code block (```) or a div (:::) "
+                           "is not closed, so the chapters after it could not be numbered")
     index = found["index"] or {}
     for ch, entry in zip(out, found["files"]):
         ch.title = entry.get("title") or ""
