@@ -6,8 +6,8 @@ in ``_quarto.yml``). This module only hands the filter the executed book and
 reads its answer:
 
 * :func:`build_book` turns each executed chapter into markdown with float
-  placeholders (:func:`chapter_markdown`), has the filter read each chapter
-  (its headings, floats and references) and then number the book: tables ``Tabel 1, 2, …`` and figures ``Figur 1, 2, …``
+  placeholders (:func:`chapter_markdown`) and runs the filter's index pass
+  over the whole book: tables ``Tabel 1, 2, …`` and figures ``Figur 1, 2, …``
   through the book, chapters ``1, 2, …`` (not one whose title is
   ``.unnumbered`` or ``{-}``), sections ``N.M``, appendices ``Bilag 1, 2, …``;
 * :func:`with_index` puts that index in front of a chapter's markdown, so the
@@ -27,9 +27,7 @@ with a warning. The words come from ``_quarto.yml``
 from __future__ import annotations
 
 import json
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -193,42 +191,34 @@ def _float_labels(executed: dict[str, Any]) -> list[str]:
     return labels
 
 
-def _collect_input(ch: Chapter, absent: list[str], absent_in_book: list[str]) -> str:
-    """One chapter as markdown for the filter's pass 1a (what it holds: headings, floats, references).
+def _outline(chapters: list[Chapter], absent: list[list[str]]) -> str:
+    """The whole book as one markdown document for the filter's index pass.
 
-    A raw ``ipsreport-file`` block first (the chapter, and the book's labels
-    of cells that show nothing); each numbered float is an empty div with its
-    label, each of the chapter's labelled cells that shows nothing an
+    Each chapter follows a raw ``ipsreport-file`` block; each numbered float
+    is an empty div with its label, each labelled cell that shows nothing an
     ``.ipsreport-absent`` div (see ``numbering.lua``).
     """
-    head = json.dumps({"path": str(ch.source), "page": ch.page, "appendix": ch.appendix, "absent": absent_in_book},
-                      ensure_ascii=False)
-    parts = [f"{_fence_len(head)}{{=ipsreport-file}}\n{head}\n{_fence_len(head)}"]
-    parts.extend(f"::: {{#{label} .ipsreport-absent}}\n:::" for label in absent)
+    parts = []
+    for ch, missing in zip(chapters, absent):
+        head = json.dumps({"path": str(ch.source), "page": ch.page, "appendix": ch.appendix}, ensure_ascii=False)
+        parts.append(f"```{{=ipsreport-file}}\n{head}\n```")
+        parts.extend(f"::: {{#{label} .ipsreport-absent}}\n:::" for label in missing)
 
-    def div(m: re.Match) -> str:
-        fl = ch.floats[int(m.group(1))]
-        return f"\n\n::: {{#{fl.label} .ipsreport-float}}\n:::\n\n" if fl.label else ""
+        def div(m: re.Match, ch: Chapter = ch) -> str:
+            fl = ch.floats[int(m.group(1))]
+            return f"\n\n::: {{#{fl.label} .ipsreport-float}}\n:::\n\n" if fl.label else ""
 
-    parts.append(_PLACEHOLDER_RE.sub(div, ch.markdown))
+        parts.append(_PLACEHOLDER_RE.sub(div, ch.markdown))
     return "\n\n".join(parts) + "\n"
-
-
-def _filter_json(text: str, where: str) -> Any:
-    """Run ``numbering.lua`` on ``text`` (a pass whose answer is JSON) and read the answer."""
-    return json.loads(run_pandoc(text, "markdown-auto_identifiers", "plain", ["--lua-filter", str(NUMBERING_LUA)],
-                                 where=where))
 
 
 def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]], labels: dict[str, str] | None = None) -> Book:
     """Number chapters, sections, tables and figures across the book.
 
     The numbers come from ``numbering.lua`` (:data:`NUMBERING_LUA`), the
-    filter Quarto runs too: one pandoc run per chapter lists what it holds
-    (run in parallel, memoised with every conversion, so an edit re-reads one
-    chapter), and one more numbers the book from those lists. The chapters'
-    headings and references get their numbers when each chapter is converted
-    (:func:`with_index`).
+    filter Quarto runs too, in its index pass: one pandoc run over the whole
+    book. The chapters' headings and references get their numbers in the
+    chapter pass, when each chapter is converted (:func:`with_index`).
 
     Parameters
     ----------
@@ -252,14 +242,14 @@ def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]], labels: d
         shown = {fl.label for fl in floats if fl.label}
         # A cell that printed no table or figure (e.g. a sentence for no data): no number, no list entry.
         absent.append([label for label in _float_labels(executed) if label not in shown])
-    # Pass 1a, each chapter on its own (in parallel; memoised by its text), then pass 1b numbers the book.
-    in_book = sorted({label for labels in absent for label in labels})
-    with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
-        items = list(pool.map(lambda job: _filter_json(_collect_input(*job, in_book), str(job[0].source)),
-                              zip(out, absent)))
-    book_json = json.dumps(items, ensure_ascii=False, sort_keys=True)
-    found = _filter_json(f"{_fence_len(book_json)}{{=ipsreport-book}}\n{book_json}\n{_fence_len(book_json)}\n",
-                         "the book's numbering")
+    found = json.loads(run_pandoc(_outline(out, absent), "markdown-auto_identifiers", "plain",
+                                  ["--lua-filter", str(NUMBERING_LUA)], where="the book's numbering"))
+    seen = [entry["path"] for entry in found["files"]]
+    if len(seen) != len(out):
+        # A chapter that leaves a code fence or a div open swallows the markers of the chapters after it.
+        lost = next(i for i, ch in enumerate(out) if i >= len(seen) or seen[i] != str(ch.source))
+        raise RuntimeError(f"{out[lost - 1].source if lost else out[0].source}: a code block (```) or a div (:::) "
+                           "is not closed, so the chapters after it could not be numbered")
     index = found["index"] or {}
     for ch, entry in zip(out, found["files"]):
         ch.title = entry.get("title") or ""

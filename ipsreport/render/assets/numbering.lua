@@ -23,23 +23,19 @@
 -- * The own engine (plain pandoc, no `quarto` global). The engine has run
 --   the cells already, so it knows which labelled cell shows a table and
 --   which printed only a sentence (no data: no number). It therefore hands
---   pandoc the executed markdown, not the sources, in three kinds of run:
---   1a. once per chapter: its markdown after a raw `ipsreport-file` block
---      (path, page, appendix?, the book's labels that show nothing), each
---      shown table or figure as an empty div `{#tbl-x .ipsreport-float}`,
---      each labelled cell that shows none as `{#tbl-x .ipsreport-absent}`.
---      The filter lists the chapter's headings, floats and references (JSON,
---      writer `plain`). One chapter per run, as the chapters are converted:
---      a div left open stays in its chapter, and an edit re-reads only it;
---   1b. once per book: those lists in a raw `ipsreport-book` block. The
---      filter numbers the book (`number_book`) and writes the index, the
---      chapter list and the warnings (unknown or dangling references,
---      duplicate labels) as JSON;
---   2. once per chapter and format: the chapter's markdown after a raw
---      `ipsreport-index` block (the index entries it can refer to, the page,
---      the words, the target format). The filter writes the numbers into the
---      headings and resolves the references, as under Quarto. Table and
---      figure captions are written by the engine from the index.
+--   pandoc the executed markdown, not the sources, in two passes:
+--   1. the index pass: the whole book as one markdown document, each chapter
+--      after a raw `ipsreport-file` block (path, page, appendix?), each shown
+--      table or figure as an empty div `{#tbl-x .ipsreport-float}`, each
+--      labelled cell that shows none as `{#tbl-x .ipsreport-absent}`. The
+--      filter numbers the book and writes the index, the chapter list and
+--      the warnings (unknown or dangling references, duplicate labels) as
+--      JSON (writer `plain`);
+--   2. the chapter pass, once per chapter and format: the chapter's markdown
+--      after a raw `ipsreport-index` block (that index, the page, the words,
+--      the target format). The filter writes the numbers into the headings
+--      and resolves the references, as in Quarto. Table and figure captions
+--      are written by the engine from the index.
 --
 -- References `@tbl-x`, `@fig-x`, `@sec-x` become links reading "Tabel 3",
 -- "Figur 2", "kapitel 4", "afsnit 4.1" or "Bilag 7" (`@Sec-...` capitalised,
@@ -437,43 +433,16 @@ local function has_absent(idx)
   return false
 end
 
--- The engine's passes share the walks below; `mode` says which pass this
--- run is (the first block of the input says it).
-local mode = nil       -- "collect" (1a), "number" (1b) or "chapter" (2)
-local job = nil        -- the pass's input (JSON of the first block)
-local item = nil       -- pass 1a: what the chapter holds
+-- The engine's two passes share the walks below; `mode` says which pass
+-- this run is (the first block of the input says it).
+local mode = nil       -- "index" (pass 1) or "chapter" (pass 2)
+local job = nil        -- pass 2: {index=, here={page=, appendix=, num=}, words=, target=}
+local items, item = pandoc.List(), nil   -- pass 1: the book's files, the current one
+local seen = 0                          -- pass 1: files passed by the walk over the references
 local counters, titled = {}, false      -- pass 2: the chapter's section counters
 
--- Pass 1a, at the end: the chapter's headings, floats and references out
--- (JSON). A bare reference to a table the engine does not show is noted
--- here, where the words around it can be read: in brackets of its own,
--- "(@tbl-x)", it is left out, otherwise it is an error of the text. Those
--- words are read only when the chapter cites such a table (reading every
--- list of words would cost more than the rest of the pass).
-local function collect_out(doc)
-  local absent = {}
-  for _, key in ipairs(job.absent) do absent[key] = true end
-  local cited = false
-  for _, key in ipairs(item.cites) do cited = cited or absent[key] end
-  if cited then
-    doc:walk({
-      Inlines = function(inlines)
-        for i, el in ipairs(inlines) do
-          local key = el.t == "Cite" and cite_key(el.citations[1].id)
-          if key and absent[key] and not parenthetical(inlines, i) then item.dangling:insert(key) end
-        end
-      end,
-    })
-  end
-  return pandoc.Pandoc({ pandoc.RawBlock("plain", pandoc.json.encode(item)) })
-end
-
--- Pass 1b: the chapters' contents in, the book's index, chapter list and
--- warnings out (JSON).
-local function number_out(items)
-  for _, it in ipairs(items) do
-    for _, key in ipairs({ "heads", "floats", "absent", "cites", "dangling" }) do it[key] = pandoc.List(it[key]) end
-  end
+-- Pass 1, at the end: the index, chapter list and warnings out (JSON).
+local function index_out(doc)
   local idx, list, dups = number_book(items)
   local warnings = pandoc.List()
   for _, d in ipairs(dups) do warnings:insert(d.file .. ": duplicate label '" .. d.id .. "'") end
@@ -481,13 +450,43 @@ local function number_out(items)
     for _, key in ipairs(it.cites) do
       if not idx[key] then warnings:insert(it.path .. ": unknown cross-reference @" .. key) end
     end
-    for _, key in ipairs(it.dangling) do
-      warnings:insert(it.path .. ": @" .. key .. " refers to a table or figure that is not shown; "
-        .. "write the reference in brackets, (@label), so it can be left out")
+  end
+  -- A reference to a table that is not shown must be in brackets of its own,
+  -- "(@tbl-x)", to be left out; the words around it are read only in the
+  -- chapters that refer to one (a walk over all the book's text is slow).
+  local k = 0
+  local function check(blocks, it)
+    blocks:walk({
+      Inlines = function(inlines)
+        for i, el in ipairs(inlines) do
+          local key = el.t == "Cite" and cite_key(el.citations[1].id)
+          local entry = key and idx[key]
+          if entry and entry.kind == "absent" and not parenthetical(inlines, i) then
+            warnings:insert(it.path .. ": @" .. key .. " refers to a table or figure that is not shown; "
+              .. "write the reference in brackets, (@label), so it can be left out")
+          end
+        end
+      end,
+    })
+  end
+  local chunk = nil
+  for _, b in ipairs(doc.blocks) do
+    if b.t == "RawBlock" and b.format == "ipsreport-file" then
+      if chunk then check(chunk, items[k]) end
+      k = k + 1
+      local cited = false
+      for _, key in ipairs(items[k].cites) do
+        if idx[key] and idx[key].kind == "absent" then cited = true end
+      end
+      chunk = cited and pandoc.Blocks({}) or nil
+    elseif chunk then
+      chunk:insert(b)
     end
   end
+  if chunk then check(chunk, items[k]) end
   for _, f in ipairs(list) do f.appendix = f.appendix and true or false end
-  return pandoc.Pandoc({ pandoc.RawBlock("plain", pandoc.json.encode({ index = idx, files = list, warnings = warnings })) })
+  local out = { index = idx, files = list, warnings = warnings }
+  return pandoc.Pandoc({ pandoc.RawBlock("plain", pandoc.json.encode(out)) })
 end
 
 -- Pass 2: "(@tbl-x)" of a table the engine did not show: left out with its
@@ -519,15 +518,8 @@ local ENGINE_FILTERS = {
   {
     Pandoc = function(doc)
       local first = doc.blocks[1]
-      if not (first and first.t == "RawBlock") then return nil end
-      if first.format == "ipsreport-book" then return number_out(pandoc.json.decode(first.text)) end
-      if first.format == "ipsreport-file" then
-        mode, job = "collect", pandoc.json.decode(first.text)
-        item = { path = job.path, page = job.page, appendix = job.appendix, cites = pandoc.List(),
-                 heads = pandoc.List(), floats = pandoc.List(), absent = pandoc.List(), dangling = pandoc.List() }
-        return nil
-      end
-      if first.format ~= "ipsreport-index" then return nil end
+      if first and first.t == "RawBlock" and first.format == "ipsreport-file" then mode = "index" end
+      if not (first and first.t == "RawBlock" and first.format == "ipsreport-index") then return nil end
       mode = "chapter"
       job = pandoc.json.decode(first.text)
       words = { tbl = job.words.tbl, fig = job.words.fig, sec = job.words.section, ch = job.words.chapter,
@@ -542,18 +534,23 @@ local ENGINE_FILTERS = {
     traverse = "topdown",
     RawBlock = function(raw)
       if mode == "chapter" and raw.format == "ipsreport-index" then return {} end
+      if mode ~= "index" or raw.format ~= "ipsreport-file" then return nil end
+      local meta = pandoc.json.decode(raw.text)
+      item = { path = meta.path, page = meta.page, appendix = meta.appendix, cites = pandoc.List(),
+               heads = pandoc.List(), floats = pandoc.List(), absent = pandoc.List() }
+      items:insert(item)
     end,
     Div = function(div)
-      if mode == "collect" and div.classes:includes("ipsreport-float") then
+      if mode == "index" and item and div.classes:includes("ipsreport-float") then
         item.floats:insert({ kind = div.identifier:match("^(%a+)%-"), id = div.identifier })
-      elseif mode == "collect" and div.classes:includes("ipsreport-absent") then
+      elseif mode == "index" and item and div.classes:includes("ipsreport-absent") then
         item.absent:insert(div.identifier)
       elseif mode and is_callout(div) then
         return nil, false
       end
     end,
     Header = function(h)
-      if mode == "collect" then
+      if mode == "index" and item then
         item.heads:insert({ level = h.level, id = h.identifier ~= "" and h.identifier or nil,
                             numbered = not h.classes:includes("unnumbered"), title = stringify(h.content) })
         return nil, false
@@ -575,7 +572,7 @@ local ENGINE_FILTERS = {
     Figure = function(fig)
       -- A markdown image with an id, `![...](file.png){#fig-x}`.
       if not fig.identifier:match("^fig%-") then return nil end
-      if mode == "collect" then item.floats:insert({ kind = "fig", id = fig.identifier }) end
+      if mode == "index" and item then item.floats:insert({ kind = "fig", id = fig.identifier }) end
       local entry = mode == "chapter" and job.index[fig.identifier]
       local cap = fig.caption.long
       if not entry or #cap == 0 or not cap[1].content then return nil end
@@ -585,9 +582,16 @@ local ENGINE_FILTERS = {
     end,
   },
   {
-    -- References: pass 1a notes them (pass 1b checks them), pass 2 writes them.
+    -- References: pass 1 notes them (checked at the end), pass 2 writes them.
+    traverse = "topdown",
+    RawBlock = function(raw)
+      if mode == "index" and raw.format == "ipsreport-file" then
+        seen = seen + 1
+        item = items[seen]
+      end
+    end,
     Cite = function(el)
-      if mode == "collect" then
+      if mode == "index" and item then
         for _, c in ipairs(el.citations) do
           local key = cite_key(c.id)
           if is_ref_key(key) then item.cites:insert(key) end
@@ -614,7 +618,7 @@ local ENGINE_FILTERS = {
   },
   {
     Pandoc = function(doc)
-      if mode == "collect" then return collect_out(doc) end
+      if mode == "index" then return index_out(doc) end
     end,
   },
 }
