@@ -1,4 +1,9 @@
-"""Cross-reference numbering, Danish labels and Bilag numbering."""
+"""Cross-reference numbering, Danish labels and Bilag numbering.
+
+The numbers come from ``ipsreport/render/assets/numbering.lua``, the filter
+Quarto runs too: :func:`build_book` runs its index pass, and a chapter's
+conversion (``--lua-filter``) its chapter pass. The tests read both.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ipsreport.render.crossref import LABELS, build_book, resolve_refs
+from ipsreport.render.crossref import LABELS, build_book, with_index
 from ipsreport.render.gtable import html_for_page, html_for_typst
 
 
@@ -18,6 +23,25 @@ def md(text):
 def cell(label=None, out_type="html", data="<table><tr><td>1</td></tr></table>", **opts):
     options = {"label": label, "include": True, "output": True, "echo": False, **opts}
     return {"kind": "cell", "line": 3, "source": "x", "options": options, "outputs": [{"type": out_type, "data": data}]}
+
+
+def html(book, index: int, extra: str = "") -> str:
+    """Chapter ``index`` converted to HTML (the filter's chapter pass), ``extra`` markdown appended."""
+    from ipsreport.render.html import convert_chapter
+
+    ch = book.chapters[index]
+    return convert_chapter(with_index(ch.markdown + "\n\n" + extra, book, ch, "html"), str(ch.source))
+
+
+def refs(book, *labels: str, index: int = 0) -> list[str]:
+    """What each ``@label`` reads (the link texts), written on chapter ``index``."""
+    out = html(book, index, " ".join(f"@{label}" for label in labels))
+    return re.findall(r'<a href="[^"]*">([^<]*)</a>', out.rsplit("<p>", 1)[-1])
+
+
+def headings(text: str) -> list[str]:
+    """The text of the ``<h1>``-``<h6>`` of converted HTML, outside callouts (their titles are divs)."""
+    return [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h\d[^>]*>(.*?)</h\d>", text)]
 
 
 def make_book():
@@ -52,16 +76,9 @@ def test_default_labels_are_english():
 
 def test_numbering_in_document_order():
     book = make_book()
-    t = book.targets
-    assert t["tbl-a"].text == "Tabel 1"
-    assert t["fig-b"].text == "Figur 1"
-    assert t["tbl-c"].text == "Tabel 2"
-    assert t["tbl-d"].text == "Tabel 3"  # report-wide, continues into appendices
-    assert t["sec-intro"].text == "kapitel 1"
-    assert t["sec-bag"].text == "afsnit 1.1"
-    assert t["sec-under"].text == "afsnit 2.1.1"
-    assert t["sec-bilag-x"].text == "Bilag 1"
-    assert t["sec-forlob"].text == "Bilag 1"
+    assert refs(book, "tbl-a", "fig-b", "tbl-c", "tbl-d") == ["Tabel 1", "Figur 1", "Tabel 2", "Tabel 3"]  # report-wide
+    assert refs(book, "sec-intro", "sec-bag", "sec-under") == ["kapitel 1", "afsnit 1.1", "afsnit 2.1.1"]
+    assert refs(book, "sec-bilag-x", "sec-forlob") == ["Bilag 1", "Bilag 1"]  # a section names its appendix
     assert not book.warnings
 
 
@@ -69,11 +86,14 @@ def test_chapter_titles_and_bilag_numbers():
     book = make_book()
     titles = [c.display_title for c in book.chapters]
     assert titles == ["Forord", "1 Indledning", "2 Resultater", "Bilag 1: Frederik", "Bilag 2: Katrine"]
-    assert "# Bilag 2: Katrine" in book.chapters[4].markdown
-    assert "## 1.1 Baggrund {#sec-bag}" in book.chapters[1].markdown
+    assert headings(html(book, 4)) == ["Bilag 2: Katrine"]
+    assert headings(html(book, 3)) == ["Bilag 1: Frederik", "Forløb"]  # appendix sections: no numbers
+    chapter = html(book, 1)
+    assert '<h2 id="sec-bag">1.1 Baggrund</h2>' in chapter
     # A heading inside a callout is the callout's title, not a section.
-    assert "## Ikke et afsnit" in book.chapters[1].markdown
-    assert [h.title for h in book.chapters[1].headings] == ["Indledning", "Baggrund"]
+    assert headings(chapter) == ["1 Indledning", "1.1 Baggrund"]
+    assert '<div class="callout-title">\nIkke et afsnit\n</div>' in chapter
+    assert headings(html(book, 2)) == ["2 Resultater", "2.1 Første", "2.1.1 Under"]
 
 
 def test_captions_carry_numbers():
@@ -85,18 +105,24 @@ def test_captions_carry_numbers():
 
 
 def test_resolve_refs_html_and_typst():
+    from ipsreport.render.typst import convert_chapter
+
     book = make_book()
-    html = resolve_refs("Se @tbl-a, @fig-b og @sec-bilag-x.", book, "index.html", "html")
-    assert html == "Se [Tabel 1](01.html#tbl-a), [Figur 1](02.html#fig-b) og [Bilag 1](b1.html#sec-bilag-x)."
-    typ = resolve_refs("@Sec-intro og [-@tbl-c] og `@tbl-a` og a@tbl-a.dk", book, "x", "typst")
-    assert typ == "[Kapitel 1](#sec-intro) og [2](#tbl-c) og `@tbl-a` og a@tbl-a.dk"
+    assert ('<p>Se <a href="01.html#tbl-a">Tabel 1</a>, <a href="02.html#fig-b">Figur 1</a> og '
+            '<a href="b1.html#sec-bilag-x">Bilag 1</a>.</p>') in html(book, 0)
+    assert '<a href="#tbl-a">Tabel 1</a>' in html(book, 1, "@tbl-a")  # same page: the anchor only
+    ch = book.chapters[0]
+    typ = convert_chapter(with_index("@Sec-intro og [-@tbl-c] og `@tbl-a` og a@tbl-a.dk", book, ch, "typst"), "x")
+    assert typ.strip() == "#link(<sec-intro>)[Kapitel 1] og #link(<tbl-c>)[2] og `@tbl-a` og a\\@tbl-a.dk"
 
 
 def test_unknown_reference_is_flagged():
-    book = make_book()
-    out = resolve_refs("Se @tbl-findes-ikke.", book, "x", "html", where="k.qmd")
-    assert "?\\@tbl-findes-ikke" in out  # escaped: not a citation
-    assert any("tbl-findes-ikke" in w for w in book.warnings)
+    chapters = [(Path("k.qmd"), {"blocks": [md("# K\n\nSe @tbl-findes-ikke og @smith2020.")]}, False, "k.html")]
+    book = build_book(chapters, DANISH)
+    out = html(book, 0)
+    assert "<strong>?@tbl-findes-ikke</strong>" in out
+    assert book.warnings == ["k.qmd: unknown cross-reference @tbl-findes-ikke"]
+    assert "@smith2020" in out  # not a cross-reference: left alone
 
 
 GT_HTML = """<div id="abc"><style>#abc table { color: red; }</style>
@@ -259,9 +285,8 @@ def test_labels_are_read_from_quarto_keys(tmp_path):
         (Path("b.qmd"), {"blocks": [md("# Fred {#sec-fred}"), cell("fig-f", "svg", "<svg/>", **{"fig-cap": "F"})]}, True, "b.html"),
     ]
     book = build_book(chapters, labels)
-    t = book.targets
-    assert (t["tbl-a"].text, t["fig-f"].text) == ("Tab. 1", "Fig. 1")
-    assert (t["sec-ind"].text, t["sec-del"].text, t["sec-fred"].text) == ("kap. 1", "sektion 1.1", "Appendiks 1")
+    assert refs(book, "tbl-a", "fig-f") == ["Tab. 1", "Fig. 1"]
+    assert refs(book, "sec-ind", "sec-del", "sec-fred") == ["kap. 1", "sektion 1.1", "Appendiks 1"]
     assert book.chapters[0].floats[0].caption_text == "Tab. 1: S"
     assert book.chapters[1].display_title == "Appendiks 1: Fred"
 
@@ -285,10 +310,10 @@ def test_a_table_cell_without_a_table_is_not_numbered_and_its_parenthetical_refe
         ]}, True, "a.html"),
     ]
     book = build_book(chapters, DANISH)
-    assert book.targets["tbl-next"].text == "Tabel 1"
+    assert refs(book, "tbl-next") == ["Tabel 1"]
     assert [f.label for f in book.chapters[0].floats] == ["tbl-next"]
-    text = resolve_refs(book.chapters[0].markdown, book, "a.html", "html")
-    assert "Målingerne indgår, når de findes. Se også [Tabel 1](#tbl-next)." in text
+    text = html(book, 0)
+    assert 'Målingerne indgår, når de findes. Se også <a href="#tbl-next">Tabel 1</a>.' in text
     assert "Der er ingen målinger." in text
     assert not book.warnings
 
@@ -297,7 +322,92 @@ def test_a_bare_reference_to_a_table_that_is_not_shown_is_reported():
     chapters = [(Path("a.qmd"), {"blocks": [md("# A\n\nSe @tbl-none."), cell("tbl-none", "markdown", "Ingen data.")]},
                  False, "a.html")]
     book = build_book(chapters, DANISH)
-    text = resolve_refs(book.chapters[0].markdown, book, "a.html", "html")
-    assert text.endswith("Se .\n\nIngen data.\n") or "Se ." in text
+    text = html(book, 0)
+    assert "<p>Se .</p>\n<p>Ingen data.</p>" in text
     assert "@tbl-none" not in text and "?" not in text
     assert any("tbl-none" in w and "not shown" in w for w in book.warnings)
+
+
+def test_quarto_lists_the_filter_the_engine_runs():
+    """One numbering: the filter in ``_quarto.yml`` is the file the engine passes to pandoc."""
+    import yaml
+
+    from ipsreport import paths
+    from ipsreport.render.pandoc import NUMBERING_LUA
+
+    config = yaml.safe_load((paths.PROJECT_DIR / "_quarto.yml").read_text(encoding="utf-8"))
+    listed = [f["path"] if isinstance(f, dict) else f for f in config["filters"]]
+    numbering = [(paths.PROJECT_DIR / f).resolve() for f in listed if f.endswith("numbering.lua")]
+    assert numbering == [NUMBERING_LUA.resolve()]
+    assert next(f for f in config["filters"] if isinstance(f, dict) and f["path"].endswith("numbering.lua"))["at"] \
+        == "pre-quarto"
+
+
+QUARTO_BOOK = {
+    "_quarto.yml": "project: {type: book}\nbook:\n  chapters: [index.qmd, a.qmd, b.qmd]\n  appendices: [c.qmd]\n"
+                   "crossref: {tbl-title: Tabel, fig-title: Figur, sec-prefix: afsnit, appendix-title: Bilag}\n"
+                   "language: {crossref-ch-prefix: kapitel}\n",
+    "index.qmd": "# Forord {.unnumbered}\n",
+    "a.qmd": "# Alfa {#sec-alfa}\n\n```{python}\n#| label: tbl-x\n#| tbl-cap: X\n```\n\n"
+             "![F](f.png){#fig-y}\n",
+    "b.qmd": "# Beta\n\n## Første {#sec-forste}\n\n```{python}\n#| label: tbl-z\n```\n\n"
+             "Se @tbl-x, @tbl-z, @fig-y, @Sec-alfa, [-@sec-forste] og @sec-cedric.\n",
+    "c.qmd": "# Cedric {#sec-cedric}\n\n```{python}\n#| label: tbl-w\n```\n",
+}
+
+
+def _quarto_run(tmp_path, page: str, fmt: str) -> str:
+    """``page`` converted by pandoc with numbering.lua as Quarto runs it: a stand-in ``quarto`` global
+    (the parts of Quarto's Lua API the filter uses) makes the filter take its Quarto input."""
+    import subprocess
+
+    from ipsreport.render.pandoc import NUMBERING_LUA, pandoc_path
+
+    for name, text in QUARTO_BOOK.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    wrapper = tmp_path / "as_quarto.lua"
+    wrapper.write_text(
+        f"quarto = {{ project = {{ directory = {str(tmp_path)!r} }},\n"
+        f"  doc = {{ input_file = {str(tmp_path / page)!r}, is_format = function(f) return f == {fmt!r} end }},\n"
+        "  json = pandoc.json }\n"
+        f"return dofile({str(NUMBERING_LUA)!r})\n", encoding="utf-8")
+    out = subprocess.run([pandoc_path(), str(tmp_path / page), "-f", "markdown", "-t", fmt, "--wrap=none", "--lua-filter",
+                          str(wrapper)], capture_output=True, text=True, check=True)
+    return out.stdout
+
+
+def test_the_filter_numbers_quartos_book_from_the_sources(tmp_path):
+    """Under Quarto the same filter reads the chapter sources: tables through the book, "Bilag 1",
+    references as links to the other pages (no-break space after the word, as Quarto's own)."""
+    out = _quarto_run(tmp_path, "b.qmd", "html")
+    nb = "\u00a0"
+    assert (f'Se <a href="a.qmd#tbl-x">Tabel{nb}1</a>, <a href="#tbl-z">Tabel{nb}2</a>, '
+            f'<a href="a.qmd#fig-y">Figur{nb}1</a>, <a href="a.qmd#sec-alfa">Kapitel{nb}1</a>, '
+            f'<a href="#sec-forste">2.1</a> og <a href="c.qmd#sec-cedric">Bilag{nb}1</a>.') in out
+    assert f"Bilag{nb}1: Cedric" in _quarto_run(tmp_path, "c.qmd", "html")
+    typ = _quarto_run(tmp_path, "b.qmd", "typst")
+    assert "[2 Beta]" in typ and "[2.1 Første]" in typ  # the house template numbers no headings
+
+
+def test_a_callouts_heading_is_no_section_in_the_index_either():
+    """The index pass counts sections as the chapter pass numbers them: a callout's title is skipped."""
+    chapters = [(Path("a.qmd"), {"blocks": [md("# A\n\n## Før {#sec-for}\n\n::: {.callout-note}\n## Boks\n:::\n\n"
+                                               "## Efter {#sec-efter}\n\n::: {.case}\n## I en kasse {#sec-kasse}\n:::\n")]},
+                 False, "a.html")]
+    book = build_book(chapters, DANISH)
+    assert refs(book, "sec-for", "sec-efter", "sec-kasse") == ["afsnit 1.1", "afsnit 1.2", "afsnit 1.3"]
+    assert headings(html(book, 0)) == ["1 A", "1.1 Før", "1.2 Efter", "1.3 I en kasse"]
+
+
+def test_a_label_used_twice_is_reported():
+    chapters = [(Path("a.qmd"), {"blocks": [md("# A {#sec-x}"), cell("tbl-t")]}, False, "a.html"),
+                (Path("b.qmd"), {"blocks": [md("# B {#sec-x}"), cell("tbl-t")]}, False, "b.html")]
+    book = build_book(chapters, DANISH)
+    assert sorted(book.warnings) == ["b.qmd: duplicate label 'sec-x'", "b.qmd: duplicate label 'tbl-t'"]
+
+
+def test_a_chapter_that_leaves_a_div_open_is_named():
+    chapters = [(Path("a.qmd"), {"blocks": [md("# A\n\n::: {.callout-note}\nIkke lukket")]}, False, "a.html"),
+                (Path("b.qmd"), {"blocks": [md("# B")]}, False, "b.html")]
+    with pytest.raises(RuntimeError, match=r"^a\.qmd: a code block .* is not closed"):
+        build_book(chapters, DANISH)

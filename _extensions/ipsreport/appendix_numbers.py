@@ -3,7 +3,8 @@
 Quarto labels book appendices with letters in the chapter list it writes
 into every page (``<span class="chapter-number">A</span>``); no option
 changes that. The report's appendices are "Bilag 1, 2, ..." (as the own
-engine writes them and as numbering.lua titles the pages), so this step,
+engine writes them and as ipsreport/render/assets/numbering.lua, the numbering
+both engines run, titles the pages), so this step,
 run by Quarto after a render (``project: post-render`` in ``_quarto.yml``),
 replaces each single-letter chapter number in the output's HTML files by
 its position in the alphabet. Chapter numbers are digits, so only the

@@ -1,16 +1,20 @@
-"""Assemble executed chapters into a book model with report-wide numbering.
+"""Assemble executed chapters into a book model, numbered by ``numbering.lua``.
 
-Numbering follows document order across the whole book:
+The book's numbering is defined once, in the pandoc Lua filter
+``ipsreport/render/assets/numbering.lua``, which Quarto runs too (``filters:``
+in ``_quarto.yml``). This module only hands the filter the executed book and
+reads its answer:
 
-* tables ``Table 1, 2, …`` and figures ``Figure 1, 2, …`` (labelled cells
-  ``tbl-*`` / ``fig-*``, and markdown images with ``{#fig-*}``);
-* main chapters ``1, 2, …`` (a chapter whose title carries ``.unnumbered``
-  or ``{-}`` is not numbered), sections ``N.M`` and ``N.M.K``;
-* appendices ``Appendix 1, Appendix 2, …`` (numbers, not letters).
-
-References ``@tbl-x`` → "Table 3", ``@fig-x`` → "Figure 2", ``@sec-x`` →
-"Chapter 4" / "Section 4.1" / "Appendix 2"; ``@Sec-x`` capitalises, and
-``[-@x]`` gives the bare number.
+* :func:`build_book` turns each executed chapter into markdown with float
+  placeholders (:func:`chapter_markdown`) and runs the filter's index pass
+  over the whole book: tables ``Tabel 1, 2, …`` and figures ``Figur 1, 2, …``
+  through the book, chapters ``1, 2, …`` (not one whose title is
+  ``.unnumbered`` or ``{-}``), sections ``N.M``, appendices ``Bilag 1, 2, …``;
+* :func:`with_index` puts that index in front of a chapter's markdown, so the
+  filter's chapter pass (``--lua-filter`` in the HTML and Typst conversions)
+  writes the numbers into the headings and resolves ``@tbl-x``, ``@fig-x``,
+  ``@sec-x`` ("Tabel 3", "afsnit 4.1", "Bilag 2"; ``@Sec-x`` capitalised,
+  ``[-@x]`` the bare number).
 
 A labelled cell that shows no table or figure (it printed a sentence instead,
 for example because there are no data) takes no number and is in no list; a
@@ -22,18 +26,20 @@ with a warning. The words come from ``_quarto.yml``
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ipsreport.render.pandoc import NUMBERING_LUA, run_pandoc
 from ipsreport.render.words import LABELS
 
+# Markdown shapes the PDF's float placement reads (ipsreport.render.placement).
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*(?:\{(?P<attrs>[^}]*)\})?\s*$")
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
 _DIV_OPEN = re.compile(r"^(?P<colons>:{3,})\s*(?P<attrs>\{[^}]*\}|[\w-]+)\s*$")
 _DIV_CLOSE = re.compile(r"^:{3,}\s*$")
-_MD_FIGURE = re.compile(r"^!\[(?P<cap>[^\]]*)\]\((?P<src>[^)\s]+)\)\{(?P<attrs>[^}]*#fig-[^}]*)\}\s*$")
 _REF = re.compile(
     r"(?P<open>\[)?(?P<minus>-)?(?<![\w@.])@(?P<kind>[TtFfSs](?:bl|ig|ec))-(?P<name>[A-Za-z0-9_:-]*[A-Za-z0-9_])(?(open)\])"
 )
@@ -52,7 +58,6 @@ class Float:
     mime: str  # "svg" | "png" | "html"
     data: str
     number: int | None = None
-    chapter: int = 0
     word: str | None = None  # "Tabel"/"Figur" from the project's labels
 
     @property
@@ -66,28 +71,17 @@ class Float:
 
 
 @dataclass
-class Heading:
-    """A section heading of a chapter."""
-
-    level: int
-    title: str
-    ident: str | None
-    number: str | None
-    classes: list[str] = field(default_factory=list)
-
-
-@dataclass
 class Chapter:
     """One chapter of the book model."""
 
     source: Path
     page: str  # HTML file name
     appendix: bool
-    markdown: str  # with float placeholders, numbered headings, refs unresolved
+    markdown: str  # with float placeholders; headings and refs as written (the filter numbers them)
     floats: list[Float]
     title: str = ""
     number: str | None = None  # "3" or "Bilag 2" or None
-    headings: list[Heading] = field(default_factory=list)
+    ordinal: str | None = None  # the filter's number of the chapter or appendix: "3", "2"
 
     @property
     def display_title(self) -> str:
@@ -100,37 +94,19 @@ class Chapter:
 
 
 @dataclass
-class Target:
-    """Where a label points: display text and anchor."""
-
-    kind: str
-    text: str
-    page: str
-    anchor: str
-
-
-@dataclass
 class Book:
-    """All chapters plus the label registry and collected warnings."""
+    """All chapters, the filter's index of every label, the words, and the warnings.
+
+    ``index`` maps a label to what ``numbering.lua`` found: ``kind`` (``tbl``,
+    ``fig``, ``ch``, ``sec``, ``apx``, or ``absent`` for a cell that shows
+    nothing), ``num`` (``"3"``, ``"4.1"``; none when unnumbered), ``page`` and
+    ``title``.
+    """
 
     chapters: list[Chapter]
-    targets: dict[str, Target]
-    warnings: list[str] = field(default_factory=list)
-
-
-def _attrs(attrs: str | None) -> tuple[str | None, list[str], dict[str, str]]:
-    ident, classes, kv = None, [], {}
-    for tok in re.findall(r'[^\s=]+="[^"]*"|[^\s=]+=\S+|\S+', attrs or ""):
-        if tok.startswith("#"):
-            ident = tok[1:]
-        elif tok.startswith("."):
-            classes.append(tok[1:])
-        elif tok == "-":
-            classes.append("unnumbered")
-        elif "=" in tok:
-            k, v = tok.split("=", 1)
-            kv[k] = v.strip('"')
-    return ident, classes, kv
+    index: dict[str, dict[str, Any]]
+    words: dict[str, str]
+    warnings: list[str]
 
 
 def _fence_len(text: str) -> str:
@@ -215,36 +191,34 @@ def _float_labels(executed: dict[str, Any]) -> list[str]:
     return labels
 
 
-def _scan(markdown: str):
-    """Yield (line_index, line, in_structure) skipping fenced code and callouts."""
-    fence: str | None = None
-    div_stack: list[bool] = []  # True when the div is a callout
-    for i, line in enumerate(markdown.split("\n")):
-        s = line.strip()
-        if fence is not None:
-            if s.startswith(fence) and s.strip(fence[0]) == "":
-                fence = None
-            yield i, line, False
-            continue
-        m = _FENCE.match(s)
-        if m:
-            fence = m.group(1)
-            yield i, line, False
-            continue
-        if _DIV_CLOSE.match(s) and div_stack:
-            div_stack.pop()
-            yield i, line, False
-            continue
-        d = _DIV_OPEN.match(s)
-        if d:
-            div_stack.append("callout" in d.group("attrs"))
-            yield i, line, False
-            continue
-        yield i, line, not any(div_stack)
+def _outline(chapters: list[Chapter], absent: list[list[str]]) -> str:
+    """The whole book as one markdown document for the filter's index pass.
+
+    Each chapter follows a raw ``ipsreport-file`` block; each numbered float
+    is an empty div with its label, each labelled cell that shows nothing an
+    ``.ipsreport-absent`` div (see ``numbering.lua``).
+    """
+    parts = []
+    for ch, missing in zip(chapters, absent):
+        head = json.dumps({"path": str(ch.source), "page": ch.page, "appendix": ch.appendix}, ensure_ascii=False)
+        parts.append(f"```{{=ipsreport-file}}\n{head}\n```")
+        parts.extend(f"::: {{#{label} .ipsreport-absent}}\n:::" for label in missing)
+
+        def div(m: re.Match, ch: Chapter = ch) -> str:
+            fl = ch.floats[int(m.group(1))]
+            return f"\n\n::: {{#{fl.label} .ipsreport-float}}\n:::\n\n" if fl.label else ""
+
+        parts.append(_PLACEHOLDER_RE.sub(div, ch.markdown))
+    return "\n\n".join(parts) + "\n"
 
 
 def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]], labels: dict[str, str] | None = None) -> Book:
     """Number chapters, sections, tables and figures across the book.
+
+    The numbers come from ``numbering.lua`` (:data:`NUMBERING_LUA`), the
+    filter Quarto runs too, in its index pass: one pandoc run over the whole
+    book. The chapters' headings and references get their numbers in the
+    chapter pass, when each chapter is converted (:func:`with_index`).
 
     Parameters
     ----------
@@ -256,174 +230,64 @@ def build_book(chapters: list[tuple[Path, dict[str, Any], bool, str]], labels: d
     Returns
     -------
     Book
-        Chapters with numbered headings (numbers written into the markdown)
-        and a registry of every label.
+        Chapters with their numbers and titles, floats with theirs, the
+        filter's index of every label, and its warnings.
     """
     words = {**LABELS, **(labels or {})}
-    targets: dict[str, Target] = {}
-    warnings: list[str] = []
     out: list[Chapter] = []
-    chap_no = 0
-    apx_no = 0
-    n_tbl = 0
-    n_fig = 0
-
-    def register(label: str, target: Target, where: str) -> None:
-        if label in targets:
-            warnings.append(f"{where}: duplicate label {label!r}")
-        targets[label] = target
-
+    absent: list[list[str]] = []
     for source, executed, appendix, page in chapters:
-        stem = source.stem
-        md, floats = chapter_markdown(executed, stem)
-        ch = Chapter(source=source, page=page, appendix=appendix, markdown=md, floats=floats)
+        md, floats = chapter_markdown(executed, source.stem)
+        out.append(Chapter(source=source, page=page, appendix=appendix, markdown=md, floats=floats))
         shown = {fl.label for fl in floats if fl.label}
-        for label in _float_labels(executed):
-            if label not in shown:
-                # The cell printed no table or figure (e.g. a sentence for no data): no number, no list entry.
-                register(label, Target("absent", "", page, label), str(source))
-        lines = md.split("\n")
-        counters = [0, 0, 0, 0, 0, 0]
-        chapter_numbered = False
-        seen_title = False
-        float_iter = 0
-        for i, line, structural in _scan(md):
-            for m in _PLACEHOLDER_RE.finditer(line):
-                fl = floats[int(m.group(1))]
-                float_iter += 1
-                if fl.label:
-                    fl.word = words["tbl" if fl.kind == "table" else "fig"]
-                    if fl.kind == "table":
-                        n_tbl += 1
-                        fl.number = n_tbl
-                    else:
-                        n_fig += 1
-                        fl.number = n_fig
-                    register(
-                        fl.label,
-                        Target(fl.kind, f"{words['tbl' if fl.kind == 'table' else 'fig']} {fl.number}", page, fl.label),
-                        str(source),
-                    )
-            if not structural:
-                continue
-            fm = _MD_FIGURE.match(line.strip())
-            if fm:
-                ident, _, _ = _attrs(fm.group("attrs"))
-                n_fig += 1
-                register(ident, Target("figure", f"{words['fig']} {n_fig}", page, ident), str(source))
-                cap = fm.group("cap")
-                lines[i] = line.replace(f"[{cap}]", f"[{words['fig']} {n_fig}: {cap}]", 1)
-                continue
-            hm = _HEADING.match(line)
-            if not hm:
-                continue
-            level = len(hm.group("hashes"))
-            title = hm.group("text").strip()
-            ident, classes, _ = _attrs(hm.group("attrs"))
-            number: str | None = None
-            if level == 1 and not seen_title:
-                seen_title = True
-                ch.title = title
-                if "unnumbered" in classes:
-                    number = None
-                elif appendix:
-                    apx_no += 1
-                    number = f"{words['appendix']} {apx_no}"
-                    chapter_numbered = True
-                else:
-                    chap_no += 1
-                    number = str(chap_no)
-                    chapter_numbered = True
-                ch.number = number
-                shown = (f"{number}: {title}" if appendix else f"{number} {title}") if number else title
-                if ident:
-                    text = f"{words['appendix']} {apx_no}" if appendix else f"{words['chapter']} {chap_no}"
-                    if number is None:
-                        text = title
-                    register(ident, Target("chapter", text, page, ident), str(source))
-            else:
-                shown = title
-                if chapter_numbered and not appendix and "unnumbered" not in classes and level >= 2:
-                    counters[level - 1] += 1
-                    for k in range(level, 6):
-                        counters[k] = 0
-                    number = ".".join([str(chap_no), *[str(c) for c in counters[1:level]]])
-                    shown = f"{number} {title}"
-                if ident:
-                    if number is not None:
-                        text = f"{words['section']} {number}"
-                    elif appendix and chapter_numbered:
-                        text = f"{words['appendix']} {apx_no}"
-                    else:
-                        text = f"«{title}»"
-                    register(ident, Target("section", text, page, ident), str(source))
-            attrs = hm.group("attrs")
-            lines[i] = f"{hm.group('hashes')} {shown}" + (f" {{{attrs}}}" if attrs else "")
-            ch.headings.append(Heading(level, title, ident, number, classes))
-        ch.markdown = "\n".join(lines)
-        out.append(ch)
-    return Book(out, targets, warnings)
+        # A cell that printed no table or figure (e.g. a sentence for no data): no number, no list entry.
+        absent.append([label for label in _float_labels(executed) if label not in shown])
+    found = json.loads(run_pandoc(_outline(out, absent), "markdown-auto_identifiers", "plain",
+                                  ["--lua-filter", str(NUMBERING_LUA)], where="the book's numbering"))
+    seen = [entry["path"] for entry in found["files"]]
+    if len(seen) != len(out):
+        # A chapter that leaves a code fence or a div open swallows the markers of the chapters after it.
+        lost = next(i for i, ch in enumerate(out) if i >= len(seen) or seen[i] != str(ch.source))
+        raise RuntimeError(f"{out[lost - 1].source if lost else out[0].source}: a code block (```) or a div (:::) "
+                           "is not closed, so the chapters after it could not be numbered")
+    index = found["index"] or {}
+    for ch, entry in zip(out, found["files"]):
+        ch.title = entry.get("title") or ""
+        num = ch.ordinal = entry.get("num")
+        ch.number = (f"{words['appendix']} {num}" if ch.appendix else num) if num and ch.title else None
+        for fl in ch.floats:
+            if fl.label and fl.label in index:
+                fl.word = words["tbl" if fl.kind == "table" else "fig"]
+                fl.number = int(index[fl.label]["num"])
+    return Book(out, index, words, list(found["warnings"] or []))
 
 
-def resolve_refs(markdown: str, book: Book, page: str, target: str, where: str = "") -> str:
-    """Replace ``@tbl-x`` etc. with link text in the book's words.
+def with_index(markdown: str, book: Book, ch: Chapter, target: str) -> str:
+    """The chapter's markdown for the filter's chapter pass: the book's index in front.
+
+    Converted with ``--lua-filter`` :data:`NUMBERING_LUA`, the chapter's
+    headings get their numbers ("4.1 …", "Bilag 2: …") and every ``@tbl-``,
+    ``@fig-``, ``@sec-`` reference its text and link ("Tabel 3").
 
     Parameters
     ----------
     markdown : str
-        Chapter markdown (after :func:`build_book`).
+        Chapter markdown (from :func:`build_book`, floats placed or filled).
     book : Book
-    page : str
-        HTML page of the chapter (links within it stay page-local).
+    ch : Chapter
+        The chapter (its page, whether it is an appendix, its number).
     target : {"html", "typst"}
-    where : str
-        Chapter name for warnings about unknown labels.
+        Links go to other pages in HTML, within the one document in Typst.
     """
-
-    def sub(m: re.Match) -> str:
-        kind = m.group("kind")
-        label = f"{kind.lower()}-{m.group('name')}"
-        t = book.targets.get(label)
-        if t is None:
-            book.warnings.append(f"{where}: unknown cross-reference @{label}")
-            return f"**?\\@{label}**"
-        if t.kind == "absent":
-            book.warnings.append(f"{where}: @{label} refers to a table or figure that is not shown; "
-                                 "write the reference in brackets, (@label), so it can be left out")
-            return ""
-        text = t.text
-        if m.group("minus"):
-            text = text.split(" ")[-1]
-        elif kind[0].isupper():
-            text = text[0].upper() + text[1:]
-        if target == "html":
-            href = f"#{t.anchor}" if t.page == page else f"{t.page}#{t.anchor}"
-        else:
-            href = f"#{t.anchor}"
-        return f"[{text}]({href})"
-
-    absent = [label for label, t in book.targets.items() if t.kind == "absent"]
-    gone = re.compile(r"[ \t]*\(\s*\[?-?@(?:" + "|".join(re.escape(a) for a in absent) + r")\]?\s*\)",
-                      re.IGNORECASE) if absent else None
-    # Leave code alone: only substitute outside fenced blocks and inline code.
-    lines = markdown.split("\n")
-    fence: str | None = None
-    for i, line in enumerate(lines):
-        s = line.strip()
-        if fence is not None:
-            if s.startswith(fence) and s.strip(fence[0]) == "":
-                fence = None
-            continue
-        m = _FENCE.match(s)
-        if m:
-            fence = m.group(1)
-            continue
-        if "@" in line:
-            pieces = re.split(r"(`[^`]*`)", line)
-            if gone is not None:
-                pieces = [p if p.startswith("`") else gone.sub("", p) for p in pieces]
-            lines[i] = "".join(p if p.startswith("`") else _REF.sub(sub, p) for p in pieces)
-    return "\n".join(lines)
+    here = {"page": ch.page, "appendix": ch.appendix, **({"num": ch.ordinal} if ch.ordinal else {})}
+    # Only the labels the chapter's text contains (``@Sec-x`` contains "ec-x"): no other can be referred
+    # to from it. The input stays small, and the chapter's memoised conversion stays valid as long as
+    # the numbers it refers to do.
+    index = {label: entry for label, entry in book.index.items() if label[1:] in markdown}
+    job = json.dumps({"index": index, "here": here, "words": book.words, "target": target},
+                     ensure_ascii=False, sort_keys=True)
+    fence = _fence_len(job)
+    return f"{fence}{{=ipsreport-index}}\n{job}\n{fence}\n\n{markdown}"
 
 
 def fill_placeholders(markdown: str, render) -> str:

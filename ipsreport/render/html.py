@@ -10,9 +10,9 @@ import shutil
 from pathlib import Path
 from string import Template
 
-from ipsreport.render.crossref import Book, Chapter, Float, fill_placeholders, resolve_refs
+from ipsreport.render.crossref import Book, Chapter, Float, fill_placeholders, with_index
 from ipsreport.render.gtable import html_for_page, is_wide_table
-from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, TYPOGRAPHY_LUA, run_pandoc
+from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, NUMBERING_LUA, TYPOGRAPHY_LUA, run_pandoc
 from ipsreport.render.words import UI_WORDS
 
 #: The Content-Security-Policy of every page (a ``<meta>`` first in its head): scripts only from the
@@ -103,11 +103,11 @@ def float_html(fl: Float, figure_src: str | None, downloads: tuple[str, str] | N
 def chapter_markdown_html(book: Book, ch: Chapter, figure_files: dict[tuple[int, int], str], index: int,
                           downloads: dict[str, tuple[str, str]] | None = None,
                           words: dict[str, str] | None = None) -> str:
-    """The chapter's markdown with refs resolved and floats as raw HTML.
+    """The chapter's markdown with floats as raw HTML and the book's index in front (:func:`convert_chapter`).
 
     ``downloads``: table label -> (CSV, Excel) links; ``words``: UI words.
     """
-    md = resolve_refs(ch.markdown, book, ch.page, "html", where=str(ch.source))
+    md = with_index(ch.markdown, book, ch, "html")
     downloads = downloads or {}
 
     def one(n: int) -> str:
@@ -118,8 +118,10 @@ def chapter_markdown_html(book: Book, ch: Chapter, figure_files: dict[tuple[int,
 
 
 def convert_chapter(md: str, where: str) -> str:
-    """pandoc markdown → HTML fragment (callouts via the Lua filter)."""
-    return run_pandoc(md, "markdown", "html5", ["--lua-filter", str(CALLOUTS_LUA), "--lua-filter", str(TYPOGRAPHY_LUA), "--mathml"], where=where)
+    """pandoc markdown → HTML fragment: numbers and references (numbering.lua, first, while callouts
+    are still divs), callouts, typography."""
+    filters = ["--lua-filter", str(NUMBERING_LUA), "--lua-filter", str(CALLOUTS_LUA), "--lua-filter", str(TYPOGRAPHY_LUA)]
+    return run_pandoc(md, "markdown", "html5", [*filters, "--mathml"], where=where)
 
 
 def _nav(book: Book, current: int, appendices: str) -> str:

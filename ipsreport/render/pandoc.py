@@ -11,6 +11,8 @@ ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 CALLOUTS_LUA = ASSETS_DIR / "callouts.lua"
 #: Danish typography in prose: no break before "%", a real minus sign (both formats, and Quarto).
 TYPOGRAPHY_LUA = ASSETS_DIR / "typography.lua"
+#: The book's numbering and cross-references (both engines: Quarto lists it in ``_quarto.yml``).
+NUMBERING_LUA = ASSETS_DIR / "numbering.lua"
 
 
 #: Folder for memoised conversions (set by the engine); None disables it.

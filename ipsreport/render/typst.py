@@ -6,10 +6,10 @@ import re
 import shutil
 from pathlib import Path
 
-from ipsreport.render.crossref import Book, Chapter, Float, fill_placeholders, resolve_refs
+from ipsreport.render.crossref import Book, Chapter, Float, fill_placeholders, with_index
 from ipsreport.render.gtable import header_rows, html_for_typst, split_notes
 from ipsreport.render.html import _raw
-from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, TYPOGRAPHY_LUA, run_pandoc
+from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, NUMBERING_LUA, TYPOGRAPHY_LUA, run_pandoc
 from ipsreport.render.placement import place_floats
 
 
@@ -90,18 +90,19 @@ def _sticky(paragraph: str) -> str:
 
 
 def chapter_markdown_typst(book: Book, ch: Chapter, figure_files: dict[tuple[int, int], str], index: int) -> str:
-    """The chapter's markdown with floats after their citing paragraph, refs resolved, floats as raw Typst."""
+    """The chapter's markdown with floats after their citing paragraph, as raw Typst, and the book's index in front."""
     labels = {n: fl.label for n, fl in enumerate(ch.floats) if fl.label}
     md = place_floats(ch.markdown, labels, keep_with=_sticky)
-    md = resolve_refs(md, book, ch.page, "typst", where=str(ch.source))
+    md = with_index(md, book, ch, "typst")
     return fill_placeholders(
         md, lambda n: _raw(float_typst(ch.floats[n], figure_files.get((index, n)), str(ch.source)), "typst")
     )
 
 
 def convert_chapter(md: str, where: str) -> str:
-    """pandoc markdown → Typst (no automatic ids: one document, many chapters)."""
-    return run_pandoc(md, "markdown-auto_identifiers", "typst", ["--lua-filter", str(CALLOUTS_LUA), "--lua-filter", str(TYPOGRAPHY_LUA)], where=where)
+    """pandoc markdown → Typst (no automatic ids: one document, many chapters); filters as in HTML."""
+    filters = ["--lua-filter", str(NUMBERING_LUA), "--lua-filter", str(CALLOUTS_LUA), "--lua-filter", str(TYPOGRAPHY_LUA)]
+    return run_pandoc(md, "markdown-auto_identifiers", "typst", filters, where=where)
 
 
 def font_dir() -> Path:

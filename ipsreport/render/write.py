@@ -69,13 +69,6 @@ def book_meta(project: Project, cover: Cover, label: str | None = None) -> dict[
 def finish(plan: Plan, say: Progress) -> RenderResult:
     """Number, cross-reference and write the book; swap it into place."""
     project, result, out, to, cache = plan.project, plan.result, plan.out, plan.to, plan.cache
-    book = build_book(
-        [
-            (p, {"blocks": plan.executed[p].blocks}, project.is_appendix(p), _page_name(p, i))
-            for i, p in enumerate(project.files)
-        ],
-        project.labels,
-    )
     meta = book_meta(project, plan.hooks.cover, plan.label)
     # Private (0o700) until swap() puts it in place: a render killed outright leaves nothing readable.
     tmp = staging_dir(out)
@@ -98,6 +91,14 @@ def finish(plan: Plan, say: Progress) -> RenderResult:
             _PANDOC_CACHE_USERS.append(cache / "pandoc")
             set_cache_dir(_PANDOC_CACHE_USERS[0])
         try:
+            # Numbered by numbering.lua through pandoc, so within the pandoc memo.
+            book = build_book(
+                [
+                    (p, {"blocks": plan.executed[p].blocks}, project.is_appendix(p), _page_name(p, i))
+                    for i, p in enumerate(project.files)
+                ],
+                project.labels,
+            )
             resources = {}
             for p in project.files:
                 resources.update(table_downloads.table_resources(plan.executed[p].blocks))
