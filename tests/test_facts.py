@@ -374,7 +374,7 @@ def test_who5_and_placement_comparisons(make_edition, monkeypatch):
     import pandas as pd
 
     f = Facts(hand_made(make_edition))
-    pop = float(f._ed.codebook.scores["who5"]["population_mean"])
+    pop = float(f.edition.codebook.scores["who5"]["population_mean"])
     for end, word in ((pop - 10, "under"), (pop + 0.4, "på niveau med"), (pop + 3, "over")):
         f = Facts(hand_made(make_edition))
         f._summaries[PAIRED] = pd.DataFrame(
@@ -471,3 +471,24 @@ def test_settings_definitions_are_facts(make_edition):
     assert f.implementation_period == "fra januar 2024 til juni 2025"
     assert f.implementation_length == "18 måneder"
     assert f.words("partner_interviews_n") == "otte"
+
+
+def test_no_fact_is_shadowed_by_the_accessors_own_members():
+    """A fact is read as ``f.<name>`` through ``__getattr__``: a member of :class:`Facts` by that name would hide it."""
+    from ipsreport.facts.registry import REGISTRY
+
+    members = {name for name in dir(Facts) if not name.startswith("__")} | {
+        "edition", "layer", "cell_rule", "summary_of", "pool_of", "registry_row", "get_fact"}
+    assert not members & set(REGISTRY)
+
+
+def test_fact_definitions_use_only_the_accessors_public_members():
+    """The registry modules read an edition through Facts' public members, never its private ones (issue 18)."""
+    import re
+    from pathlib import Path
+
+    import ipsreport.facts as package
+
+    private = {path.name: re.findall(r"\bf\._[a-z]\w*", path.read_text(encoding="utf-8"))
+               for path in Path(package.__file__).parent.glob("*.py")}
+    assert not {name: found for name, found in private.items() if found}

@@ -32,7 +32,7 @@ def test_a_number_is_a_plain_string_that_knows_its_source(fake):
     assert json.dumps(value) == json.dumps(str(value)) and repr(value) == repr(str(value))
     assert type(value + "") is str and type(f"{value}") is str
     assert pickle.loads(pickle.dumps(value)).provenance == value.provenance
-    base = int(facts(fake)._get("duration_over12_pct").base)
+    base = int(facts(fake).get_fact("duration_over12_pct").base)
     assert value.provenance == (f"Forløbets varighed – Over 12 måneder · N{NBSP}={NBSP}{base} · "
                                 "Kilde: spørgeskemaet ved afslutning")
     assert value.name == "duration_over12_pct"

@@ -35,9 +35,9 @@ class Facts:
     """
 
     def __init__(self, ed):
-        self._ed = ed
-        self._disclosed = disclosed(ed)
-        self._min_cell = self._disclosed.min_cell
+        self.edition = ed
+        self.layer = disclosed(ed)
+        self.cell_rule = self.layer.min_cell
         self._facts: dict[str, Fact] = {}
         #: Disclosed frames read so far (a test may put a hand-made result here).
         self._summaries: dict[Source, Any] = {}
@@ -50,13 +50,13 @@ class Facts:
     def __getattr__(self, name: str) -> str:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self._traced(name, self._get(name).render(self._min_cell))
+        return self._traced(name, self.get_fact(name).render(self.cell_rule))
 
     def __dir__(self):
         return sorted({*super().__dir__(), *self._defs})
 
     def __repr__(self) -> str:
-        return f"<Facts: {len(self._defs)} names, min_cell={self._min_cell}>"
+        return f"<Facts: {len(self._defs)} names, min_cell={self.cell_rule}>"
 
     @property
     def names(self) -> list[str]:
@@ -65,25 +65,25 @@ class Facts:
 
     def raw(self, name: str):
         """The number behind a fact (a count for ``*_n``/``*_of``, 0-100 for ``*_pct``)."""
-        return self._get(name).value
+        return self.get_fact(name).value
 
     def fact(self, name: str) -> Fact:
         """The :class:`~ipsreport.facts.fact.Fact` behind ``f.<name>``: value, kind, base and suppression."""
-        return self._get(name)
+        return self.get_fact(name)
 
     def definition(self, name: str) -> FactDef:
         """How ``name`` is declared (:class:`~ipsreport.facts.definition.FactDef`): kind, source, rule, doc."""
-        self._get(name)  # an unknown name raises AttributeError with close matches
+        self.get_fact(name)  # an unknown name raises AttributeError with close matches
         return self._defs[name]
 
     def words(self, n) -> str:
         """Danish word for a number or a count fact: ``f.words(1) == "én"``, ``f.words("edu_vocational_n")``."""
         if isinstance(n, str):
-            name, fact = n, self._get(n)
+            name, fact = n, self.get_fact(n)
             if fact.suppression:
                 # "<3", or "et skjult antal": never a number in words.
-                return self._traced(name, fact.render(self._min_cell) if fact.kind == "count" else (
-                    label(self._min_cell) if fact.suppression == "primary" else HIDDEN_COUNT))
+                return self._traced(name, fact.render(self.cell_rule) if fact.kind == "count" else (
+                    label(self.cell_rule) if fact.suppression == "primary" else HIDDEN_COUNT))
             return self._traced(name, fmt.words(fact.n if fact.kind == "of" else fact.value))
         return fmt.words(n)
 
@@ -92,11 +92,11 @@ class Facts:
 
         A share of no answers reads ``"ingen svar"``; a hidden one as its fact renders.
         """
-        fact = self._get(name)
+        fact = self.get_fact(name)
         if fact.kind not in ("pct", "of", "text") and fact.share is None:
             raise ValueError(f"fact {name!r} is not a share")
         if fact.suppression == "primary":
-            return self._traced(name, small_people(self._min_cell))
+            return self._traced(name, small_people(self.cell_rule))
         if fact.suppression:
             return self._traced(name, HIDDEN_SHARE)
         if fact.share is None or fact.share != fact.share:
@@ -118,7 +118,7 @@ class Facts:
         (:func:`ipsreport.facts.traced.trace`). Text without a number stays plain.
         """
         definition = self._defs[name]
-        fact = self._get(name)
+        fact = self.get_fact(name)
         source = definition.source.name if definition.source is not None else None
         if definition.kind == "text":
             if not NUMBER.search(text) and fact.share is None:
@@ -127,9 +127,9 @@ class Facts:
                 if definition.source not in self._numbers:
                     self._numbers[definition.source] = source_numbers(self, definition.source)
                 return trace(text, self._numbers[definition.source])
-        return FactText(text, tooltip(definition.doc, fact, source, self._min_cell), name)
+        return FactText(text, tooltip(definition.doc, fact, source, self.cell_rule), name)
 
-    def _get(self, name: str) -> Fact:
+    def get_fact(self, name: str) -> Fact:
         if name not in self._facts:
             if name not in self._defs:
                 close = difflib.get_close_matches(name, self._defs, n=5, cutoff=0.6)
@@ -138,19 +138,19 @@ class Facts:
             self._facts[name] = self._defs[name].compute(self)
         return self._facts[name]
 
-    def _summary(self, source: Source):
+    def summary_of(self, source: Source):
         """A disclosed frame, read once per :class:`Facts`."""
         if source not in self._summaries:
-            self._summaries[source] = source.read(self._disclosed)
+            self._summaries[source] = source.read(self.layer)
         return self._summaries[source]
 
-    def _pool(self, source: Source, variable: str, codes) -> dict:
+    def pool_of(self, source: Source, variable: str, codes) -> dict:
         """Categories ``codes`` of ``variable`` pooled (:func:`ipsreport.disclosed.pool_cells`)."""
-        return pool_cells(self._summary(source), variable, codes)
+        return pool_cells(self.summary_of(source), variable, codes)
 
-    def _registry_row(self, measure: str) -> dict:
+    def registry_row(self, measure: str) -> dict:
         """One row of the registry counts as a pooled cell."""
-        row = self._summary(REGISTRY_COUNTS).loc[measure]
+        row = self.summary_of(REGISTRY_COUNTS).loc[measure]
         return {"n": row["n"], "base": row["base"], "pct": float(row["pct"]), "suppression": row["suppression"]}
 
 

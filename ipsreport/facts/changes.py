@@ -48,7 +48,7 @@ def verdict(f, score: str) -> str:
     row = paired(f, score)
     if pd.isna(row["mean_start"]) or pd.isna(row["mean_end"]):
         return "untested"
-    return evidence.change(row["diff"], row["ci_low"], row["ci_high"], row["p_ttest"], float(f._ed.settings.alpha))
+    return evidence.change(row["diff"], row["ci_low"], row["ci_high"], row["p_ttest"], float(f.edition.settings.alpha))
 
 
 def _means(f, score: str) -> tuple[str, str]:

@@ -66,7 +66,7 @@ def pooled(name: str, *, source: Source, variable: str, codes: tuple[int, ...], 
     codes = tuple(codes)
 
     def compute(f: "Facts") -> Fact:
-        return from_pool(f._pool(source, variable, codes), kind)
+        return from_pool(f.pool_of(source, variable, codes), kind)
 
     codes_text = "+".join(str(c) for c in codes)
     return FactDef(name, compute, _KIND[kind], doc, source, f"min_cell; pooled `{variable}` = {codes_text}")
@@ -76,7 +76,7 @@ def counted(name: str, *, measure: str, kind: str, doc: str) -> FactDef:
     """A count (``kind="n"``), share (``"pct"``) or ``"x ud af y"`` (``"of"``) from a registry-counts row."""
 
     def compute(f: "Facts") -> Fact:
-        return from_pool(f._registry_row(measure), kind)
+        return from_pool(f.registry_row(measure), kind)
 
     return FactDef(name, compute, _KIND[kind], doc, REGISTRY_COUNTS, f"min_cell; row `{measure}`")
 

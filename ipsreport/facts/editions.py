@@ -28,7 +28,7 @@ def _published_file() -> str:
 
 
 def _year(f) -> int:
-    return int(f._ed.settings.reference_year)
+    return int(f.edition.settings.reference_year)
 
 
 def reference_evaluation(f) -> Fact:
@@ -56,7 +56,7 @@ def cohort_sentence(f) -> Fact:
     """Chapter 3 and the colophon: which young people this edition covers (setting ``cohort``)."""
     from ipsreport.facts.sentences import period
 
-    settings = f._ed.settings
+    settings = f.edition.settings
     if settings.cohort == CUMULATIVE:
         text = ("Udgaven omfatter alle unge i projektets registreringer, dvs. alle, der er begyndt i IPS UNG, "
                 "siden indsatsen startede.")
@@ -69,7 +69,7 @@ def cohort_sentence(f) -> Fact:
 
 def reproduction_note(f) -> Fact:
     """Bilag 8: why the printed numbers are not recomputed in this edition ("" when they are)."""
-    if reproduces_reference(f._ed):
+    if reproduces_reference(f.edition):
         return Fact(True, "text", text="")
     text = (f"Denne udgave bygger ikke på de data, der ligger bag {reference_evaluation(f).text}, så dens tal "
             "holdes ikke op mod de trykte tal derfra; forskellene ville blot afspejle, at det er andre unge og "
@@ -80,7 +80,7 @@ def reproduction_note(f) -> Fact:
 
 def audit_method(f) -> str:
     """Bilag 8: how the printed numbers are recomputed (markdown with a list); "" when they are not."""
-    if not reproduces_reference(f._ed):
+    if not reproduces_reference(f.edition):
         return ""
     ref = reference_evaluation(f).text
     return (
@@ -105,7 +105,7 @@ def audit_method(f) -> str:
 
 def audit_detail(f) -> str:
     """Bilag 8: the text between the two audit tables (markdown); "" when the numbers are not recomputed."""
-    if not reproduces_reference(f._ed):
+    if not reproduces_reference(f.edition):
         return ""
     ref = reference_evaluation(f).text
     return (

@@ -29,7 +29,7 @@ def burden_sentence(f) -> Fact:
     the whole model is printed with the main finding.
     """
     row = term(f, "burden")
-    result = f._summary(REGRESSION)
+    result = f.summary_of(REGRESSION)
     if result.model is None or getattr(result, "separated", False) or pd.isna(row["odds_ratio"]):
         text = ("I denne udgave kan sammenhængen med psykisk belastning ikke beregnes pålideligt "
                 "(se noten under tabellen).")
@@ -58,7 +58,7 @@ def who5_vs_population(f) -> Fact:
     if end != end:
         return Fact(None, "text", text=NOT_COMPUTED)
     end = round(end)
-    population = round(float(f._ed.codebook.scores["who5"]["population_mean"]))
+    population = round(float(f.edition.codebook.scores["who5"]["population_mean"]))
     text = "under" if end < population else "over" if end > population else "på niveau med"
     return Fact(end - population, "text", text=text)
 
@@ -78,7 +78,7 @@ def who5_population_sentence(f) -> Fact:
 
 def placement_now_vs_ever(f) -> Fact:
     """Share in a placement among the still enrolled compared with all enrolled (whole percent)."""
-    now, ever = f._registry_row("placement_now"), f._registry_row("placement_ever")
+    now, ever = f.registry_row("placement_now"), f.registry_row("placement_ever")
     if now["suppression"] or ever["suppression"]:
         return Fact(None, "text", text="ikke til at sammenligne, fordi tallene er for små")
     if not now["base"] or not ever["base"]:
@@ -106,7 +106,7 @@ def audit_sentence(f) -> Fact:
     parts = [f"giver {fmt.count(exact)} præcist det trykte tal",
              f"{fmt.count(tolerance)} ligger inden for en angivet tolerance"]
     if corrected:
-        parts.append(f"{fmt.count(corrected)} retter en fejl i evalueringen fra {int(f._ed.settings.reference_year)}")
+        parts.append(f"{fmt.count(corrected)} retter en fejl i evalueringen fra {int(f.edition.settings.reference_year)}")
     if missing:
         parts.append(f"{fmt.count(missing)} er ikke genskabt")
     if n_hidden:
@@ -124,7 +124,7 @@ def synthetic_notice(f) -> Fact:
     # (ipsreport.manifest), never taken from the manifest's say-so.
     # Plain text: Quarto prints an inline value as text, so markdown here
     # would show as literal asterisks (both engines must read alike).
-    ed = f._ed
+    ed = f.edition
     synthetic = bool(ed.synthetic)
     if not synthetic:
         text = ""

@@ -42,7 +42,7 @@ def _sizes(frame: pd.DataFrame) -> dict[str, object]:
 
 def nonresponse_n(f) -> Fact:
     """Start respondents who did not answer at the end (hidden below the rule)."""
-    n = _sizes(f._summary(NONRESPONSE))["not_responded"]
+    n = _sizes(f.summary_of(NONRESPONSE))["not_responded"]
     if pd.isna(n):
         return Fact(None, "count", suppression="primary")
     return Fact(int(n), "count")
@@ -70,19 +70,19 @@ def _clauses(items: list[str]) -> str:
 
 
 def _verdicts(f) -> dict[str, str]:
-    frame = f._summary(NONRESPONSE)
-    alpha = float(f._ed.settings.alpha)
+    frame = f.summary_of(NONRESPONSE)
+    alpha = float(f.edition.settings.alpha)
     return {v: evidence.difference(part["p"].iloc[0], alpha) for v, part in frame.groupby("variable", sort=False)}
 
 
 def representativeness(f) -> Fact:
     """The sentence on whether the end survey represents everyone who answered at the start."""
-    frame = f._summary(NONRESPONSE)
+    frame = f.summary_of(NONRESPONSE)
     sizes = _sizes(frame)
     if pd.isna(sizes["not_responded"]) or pd.isna(sizes["responded"]):
         return Fact(None, "text", text=(
             f"Om de unge, der ikke svarede ved afslutning, adskiller sig fra dem, der svarede, kan ikke vises, fordi "
-            f"en af grupperne er mindre end {fmt.count(f._min_cell)}."))
+            f"en af grupperne er mindre end {fmt.count(f.cell_rule)}."))
     missing, answered = int(sizes["not_responded"]), int(sizes["responded"])
     if not missing:
         return Fact(None, "text", text="Alle, der svarede ved start, svarede også ved afslutning.")
@@ -110,7 +110,7 @@ def representativeness(f) -> Fact:
     elif same:
         text = (f"{who} adskilte sig ved start ikke statistisk signifikant fra dem, der svarede, i "
                 f"{fmt.join_words(same, last='eller')}.")
-        if evidence.detects_large_difference(answered, missing, float(f._ed.settings.alpha)):
+        if evidence.detects_large_difference(answered, missing, float(f.edition.settings.alpha)):
             text += " Svarene ved afslutning ser derfor ud til at repræsentere alle, der begyndte, på de målte forhold."
         else:
             text += (" Gruppen er dog så lille, at selv store forskelle kunne være overset: der er ingen tegn på, at "
@@ -127,9 +127,9 @@ def representativeness(f) -> Fact:
 def versus_reference(f) -> Fact:
     """The result against the published evaluation's (setting ``reference_year``), which found no
     systematic differences at the start."""
-    sizes = _sizes(f._summary(NONRESPONSE))
+    sizes = _sizes(f.summary_of(NONRESPONSE))
     found = set() if any(pd.isna(v) for v in sizes.values()) else set(_verdicts(f).values())
-    reference = f"evalueringen fra {int(f._ed.settings.reference_year)}"
+    reference = f"evalueringen fra {int(f.edition.settings.reference_year)}"
     if "differs" in found:
         text = (f"Denne udgave kommer dermed til et andet resultat end {reference}, hvor evaluator ikke fandt "
                 "systematiske forskelle i baggrund og trivsel ved start.")

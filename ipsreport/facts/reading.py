@@ -34,7 +34,7 @@ def protected_count(n) -> Fact:
 
 def age_over20(f, kind: str) -> Fact:
     """Respondents over 20 years old (the disclosed age summary carries its own suppression)."""
-    age = f._summary(AGE).iloc[0]
+    age = f.summary_of(AGE).iloc[0]
     # The number who gave their age as the layer lets it be printed (missing where it is hidden).
     base = age["over20_base"]
     return from_pool({"n": age["over20_n"], "base": pd.NA if pd.isna(base) else int(base),
@@ -45,7 +45,7 @@ def words_of(f, p: dict) -> Fact:
     """A pooled cell as a share in words ("seks ud af ti"); hidden cells read as their label."""
     suppression = p.get("suppression", "")
     if suppression == "primary":
-        return Fact(None, "text", text=small_people(f._min_cell), suppression=suppression)
+        return Fact(None, "text", text=small_people(f.cell_rule), suppression=suppression)
     if suppression:
         return Fact(None, "text", text=HIDDEN_SHARE, suppression=suppression)
     share = p["n"] / p["base"] if p["base"] else float("nan")
@@ -55,14 +55,14 @@ def words_of(f, p: dict) -> Fact:
 
 def target_met(f) -> Fact:
     """Whether the success rate meets the settings' target, in words."""
-    met = f._disclosed.success_target_met()
+    met = f.layer.success_target_met()
     text = {True: "er opfyldt", False: "er ikke opfyldt", None: "kan ikke vurderes på så få afsluttede"}[met]
     return Fact(met, "text", text=text)
 
 
 def exit_pool(f, code: int) -> dict:
     """The pooled cell of one exit status (Table 8)."""
-    return f._pool(EXIT, "exit_status", (code,))
+    return f.pool_of(EXIT, "exit_status", (code,))
 
 
 def exit_fact(f, code: int, kind: str) -> Fact:
@@ -71,7 +71,7 @@ def exit_fact(f, code: int, kind: str) -> Fact:
 
 def paired(f, score: str):
     """The start/end row of one score (chapter 6)."""
-    return f._summary(PAIRED).set_index("score").loc[score]
+    return f.summary_of(PAIRED).set_index("score").loc[score]
 
 
 def decimals(score: str) -> int:
@@ -86,7 +86,7 @@ def paired_n(f, score: str) -> Fact:
     if pd.isna(n):  # hidden by the disclosure layer to protect another count
         return Fact(None, "count", suppression="secondary")
     n = int(n)
-    return Fact(n, "count", suppression=f._disclosed.small_label if disclosure.is_small(n, f._min_cell) else "")
+    return Fact(n, "count", suppression=f.layer.small_label if disclosure.is_small(n, f.cell_rule) else "")
 
 
 def mean(f, score: str, column: str) -> Fact:
@@ -105,7 +105,7 @@ def p_ttest(f, score: str) -> Fact:
 
 def band(f, code: int, time: str) -> Fact:
     """Share of paired respondents in a WHO-5 band (1 low, 2 mid, 3 high) at ``"start"`` or ``"end"``."""
-    frame = f._summary(WHO5_BANDS)
+    frame = f.summary_of(WHO5_BANDS)
     row = frame[(frame["band"] == code) & (frame["time"] == time)].iloc[0]
     if row["suppression"]:
         return Fact(None, "pct", suppression=row["suppression"])
@@ -115,7 +115,7 @@ def band(f, code: int, time: str) -> Fact:
 
 def term(f, name: str):
     """One Table 9 row."""
-    return f._summary(REGRESSION).terms.set_index("term").loc[name]
+    return f.summary_of(REGRESSION).terms.set_index("term").loc[name]
 
 
 def odds_ratio(f, name: str) -> Fact:
@@ -135,7 +135,7 @@ def ci(f, name: str) -> Fact:
 
 def terms_text(f, significant: bool) -> Fact:
     """The (non-)significant Table 9 factors as a Danish list ("ingen" if none)."""
-    terms = f._summary(REGRESSION).terms
+    terms = f.summary_of(REGRESSION).terms
     chosen = terms[terms["significant"] == significant]
     labels = [in_sentence(lab) for lab in chosen["label"]]
     text = join(labels) if labels else "ingen"
@@ -143,29 +143,29 @@ def terms_text(f, significant: bool) -> Fact:
 
 
 def regression_n(f) -> Fact:
-    n = f._summary(REGRESSION).n
-    if disclosure.is_small(n, f._min_cell):
-        return Fact(None, "count", suppression=f._disclosed.small_label)
-    if not f._disclosed.regression.n_shown:  # hidden to protect another count (a site book)
+    n = f.summary_of(REGRESSION).n
+    if disclosure.is_small(n, f.cell_rule):
+        return Fact(None, "count", suppression=f.layer.small_label)
+    if not f.layer.regression.n_shown:  # hidden to protect another count (a site book)
         return Fact(None, "count", suppression="secondary")
     return Fact(n, "count")
 
 
 def regression_events(f) -> Fact:
     """Respondents in job or education at the end; hidden with the model when a group is small."""
-    events = f._summary(REGRESSION).events
-    if disclosure.is_small(events, f._min_cell):
-        return Fact(None, "count", suppression=f._disclosed.small_label)
-    if f._disclosed.regression.withheld:
+    events = f.summary_of(REGRESSION).events
+    if disclosure.is_small(events, f.cell_rule):
+        return Fact(None, "count", suppression=f.layer.small_label)
+    if f.layer.regression.withheld:
         return Fact(None, "count", suppression="secondary")
     return Fact(events, "count")
 
 
 def caseload(f, key: str):
     """One value of the caseload findings (:mod:`ipsreport.summaries.caseload`)."""
-    return f._summary(CASELOAD_FACTS)[key]
+    return f.summary_of(CASELOAD_FACTS)[key]
 
 
 def audit(f):
     """The reproduction audit (Bilag 7)."""
-    return f._summary(AUDIT)
+    return f.summary_of(AUDIT)

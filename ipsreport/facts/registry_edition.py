@@ -44,7 +44,7 @@ def _caseload_met(f) -> Fact:
 def _caseload_finding(f) -> Fact:
     from ipsreport.summaries.caseload import caseload_finding
 
-    return Fact(rd.caseload(f, "met"), "text", text=caseload_finding(f._summary(CASELOAD_FACTS)))
+    return Fact(rd.caseload(f, "met"), "text", text=caseload_finding(f.summary_of(CASELOAD_FACTS)))
 
 
 def _caseload_detail_sentence(f) -> Fact:
@@ -57,15 +57,15 @@ def _caseload_detail_sentence(f) -> Fact:
 def _fidelity_reviews_sentence(f) -> Fact:
     from ipsreport.summaries.fidelity_reviews import fidelity_reviews_sentence
 
-    reviews = f._summary(FIDELITY_REVIEWS)
+    reviews = f.summary_of(FIDELITY_REVIEWS)
     return Fact(len(reviews), "text",
-                text=fidelity_reviews_sentence(reviews, f._disclosed.fidelity_items, f._ed.codebook))
+                text=fidelity_reviews_sentence(reviews, f.layer.fidelity_items, f.edition.codebook))
 
 
 def _fidelity_bands(f) -> Fact:
     from ipsreport.summaries.fidelity_reviews import fidelity_bands_text
 
-    return Fact(None, "text", text=fidelity_bands_text(f._ed.codebook))
+    return Fact(None, "text", text=fidelity_bands_text(f.edition.codebook))
 
 
 def _regression_terms_n(f) -> Fact:
@@ -110,9 +110,9 @@ FACTS = (
              doc="Den dag, evalueringen sluttede (en indstilling i rapportsystemet)"),
 
     # Fidelity appendix: the optional fidelity reviews (summaries/fidelity_reviews.py).
-    computed("fidelity_reviews_n", lambda f: Fact(len(f._summary(FIDELITY_REVIEWS)), "count"), kind="count",
+    computed("fidelity_reviews_n", lambda f: Fact(len(f.summary_of(FIDELITY_REVIEWS)), "count"), kind="count",
              source=FIDELITY_REVIEWS, rule=_NOT_PEOPLE, doc="Fidelitetsmålinger i datamappen"),
-    computed("fidelity_sites_n", lambda f: Fact(int(f._summary(FIDELITY_REVIEWS)["site"].nunique()), "count"),
+    computed("fidelity_sites_n", lambda f: Fact(int(f.summary_of(FIDELITY_REVIEWS)["site"].nunique()), "count"),
              kind="count", source=FIDELITY_REVIEWS, rule=_NOT_PEOPLE,
              doc="Jobcentre, som fidelitetsmålingerne dækker"),
     computed("fidelity_reviews_sentence", _fidelity_reviews_sentence, kind="text", source=FIDELITY_REVIEWS,
@@ -146,17 +146,17 @@ FACTS = (
            doc="Hvordan har du oplevet dit forløb? – Meget godt, Godt"),
 
     # Settings and provenance, for the front matter and the appendices.
-    computed("municipality", lambda f: _text(f._ed.settings.municipality), kind="text", rule=_SETTING,
+    computed("municipality", lambda f: _text(f.edition.settings.municipality), kind="text", rule=_SETTING,
              doc="Kommunen (en indstilling i rapportsystemet)"),
-    computed("funder", lambda f: _text(f._ed.settings.funder), kind="text", rule=_SETTING,
+    computed("funder", lambda f: _text(f.edition.settings.funder), kind="text", rule=_SETTING,
              doc="Den, der har finansieret projektet (en indstilling i rapportsystemet)"),
-    computed("evaluator", lambda f: _text(f._ed.settings.evaluator), kind="text", rule=_SETTING,
+    computed("evaluator", lambda f: _text(f.edition.settings.evaluator), kind="text", rule=_SETTING,
              doc="Den, der har evalueret projektet (en indstilling i rapportsystemet)"),
-    computed("title", lambda f: _text(f._ed.settings.title), kind="text", rule=_SETTING,
+    computed("title", lambda f: _text(f.edition.settings.title), kind="text", rule=_SETTING,
              doc="Rapportens titel (en indstilling i rapportsystemet)"),
-    computed("subtitle", lambda f: _text(f._ed.settings.subtitle), kind="text", rule=_SETTING,
+    computed("subtitle", lambda f: _text(f.edition.settings.subtitle), kind="text", rule=_SETTING,
              doc="Rapportens undertitel (en indstilling i rapportsystemet)"),
-    computed("edition_year", lambda f: _text(int(f._ed.settings.edition_year)), kind="text", rule=_SETTING,
+    computed("edition_year", lambda f: _text(int(f.edition.settings.edition_year)), kind="text", rule=_SETTING,
              doc="Udgavens år (en indstilling i rapportsystemet)"),
     # Which edition this is, and whom it covers (facts/editions.py).
     computed("reference_evaluation", editions.reference_evaluation, kind="text", rule=_SETTING,
@@ -167,33 +167,33 @@ FACTS = (
              doc="Hvilke unge udgaven omfatter (en indstilling i rapportsystemet)"),
     computed("reproduction_note", editions.reproduction_note, kind="text", rule=_SETTING,
              doc="Bemærkning om, at tallene ikke holdes op mod den trykte evaluering (tom, når de gør)"),
-    computed("alpha", lambda f: Fact(float(f._ed.settings.alpha), "num", decimals=2, strip_zeros=True),
+    computed("alpha", lambda f: Fact(float(f.edition.settings.alpha), "num", decimals=2, strip_zeros=True),
              kind="num", rule=_SETTING,
              doc=("Signifikansniveauet: grænsen for p-værdien, under hvilken en sammenhæng regnes som statistisk "
                   "signifikant (en indstilling i rapportsystemet)")),
-    computed("success_target_pct", lambda f: Fact(float(f._ed.settings.success_target_pct), "pct"), kind="pct",
+    computed("success_target_pct", lambda f: Fact(float(f.edition.settings.success_target_pct), "pct"), kind="pct",
              rule=_SETTING,
              doc=("Projektets mål for andelen, der afslutter til job eller uddannelse (en indstilling i "
                   "rapportsystemet)")),
-    computed("evaluation_end", lambda f: _date(f._ed.settings.evaluation_end), kind="text", rule=_SETTING,
+    computed("evaluation_end", lambda f: _date(f.edition.settings.evaluation_end), kind="text", rule=_SETTING,
              doc="Den dag, evalueringen sluttede (en indstilling i rapportsystemet)"),
     # Definitions the prose would otherwise type: the confidence level, periods, interview counts.
     computed("confidence_level",
-             lambda f: Fact((1 - float(f._ed.settings.alpha)) * 100, "pct", decimals=1, strip_zeros=True),
+             lambda f: Fact((1 - float(f.edition.settings.alpha)) * 100, "pct", decimals=1, strip_zeros=True),
              kind="pct", rule=_SETTING, doc="Konfidensintervallernes niveau, 100 % minus signifikansniveauet"),
     computed("project_period",
-             lambda f: fs.period(f._ed.settings.project_start, f._ed.settings.project_end), kind="text",
+             lambda f: fs.period(f.edition.settings.project_start, f.edition.settings.project_end), kind="text",
              rule=_SETTING, doc="Projektperioden (en indstilling i rapportsystemet)"),
     computed("implementation_period",
-             lambda f: fs.period(f._ed.settings.implementation_start, f._ed.settings.implementation_end),
+             lambda f: fs.period(f.edition.settings.implementation_start, f.edition.settings.implementation_end),
              kind="text", rule=_SETTING, doc="Perioden med unge i forløb (en indstilling i rapportsystemet)"),
     computed("implementation_length",
-             lambda f: fs.months_long(f._ed.settings.implementation_start, f._ed.settings.implementation_end),
+             lambda f: fs.months_long(f.edition.settings.implementation_start, f.edition.settings.implementation_end),
              kind="text", rule=_SETTING, doc="Længden af perioden med unge i forløb"),
-    computed("partner_interviews_n", lambda f: _count_text(int(f._ed.settings.partner_interviews_n)),
+    computed("partner_interviews_n", lambda f: _count_text(int(f.edition.settings.partner_interviews_n)),
              kind="text", rule=_SETTING,
              doc="Interview med kommunale samarbejdspartnere (en indstilling i rapportsystemet)"),
-    computed("servicedesign_interviews_n", lambda f: _count_text(int(f._ed.settings.servicedesign_interviews_n)),
+    computed("servicedesign_interviews_n", lambda f: _count_text(int(f.edition.settings.servicedesign_interviews_n)),
              kind="text", rule=_SETTING,
              doc="Unge, som servicedesigneren har interviewet (en indstilling i rapportsystemet)"),
     computed("cases_n", lambda f: _count_text(fs.cases_count()), kind="text", rule="none (case files)",
@@ -212,11 +212,11 @@ FACTS = (
              doc="Den version af rapportsystemets kode, rapporten er dannet med"),
     computed("render_date", lambda f: _date(provenance.render_date()), kind="text", rule="none",
              doc="Den dag, rapporten blev dannet"),
-    computed("min_cell", lambda f: Fact(f._min_cell, "text", text=disclosure.describe_rule(f._min_cell)),
+    computed("min_cell", lambda f: Fact(f.cell_rule, "text", text=disclosure.describe_rule(f.cell_rule)),
              kind="text", rule="the rule itself", doc="Reglen for små tal, der gælder i denne udgave"),
     computed("min_cell_sentence",
-             lambda f: Fact(f._min_cell, "text",
-                            text=disclosure.rule_sentence(f._min_cell, bool(getattr(f._ed, "twin", False)))),
+             lambda f: Fact(f.cell_rule, "text",
+                            text=disclosure.rule_sentence(f.cell_rule, bool(getattr(f.edition, "twin", False)))),
              kind="text", rule="the rule itself",
              doc="Reglen for små tal i denne udgave, som en sætning (kolofon og bilaget om data og metode)"),
 )

@@ -90,7 +90,7 @@ FACTS = (
            doc=("Har du været i et virksomhedsforløb (praktik, hybridpraktik, lønnede timer eller ordinært job)? – "
                 "Nej (2025: 15)")),
     computed("no_placement_short_n",
-             lambda f: rd.protected_count(f._summary(NO_PLACEMENT_DURATION)["short_n"].iloc[0]),
+             lambda f: rd.protected_count(f.summary_of(NO_PLACEMENT_DURATION)["short_n"].iloc[0]),
              kind="count", source=NO_PLACEMENT_DURATION, rule="min_cell",
              doc="Unge uden virksomhedsforløb, der havde været under fire måneder i forløb (2025: 5)"),
     computed("placement_noanswer_sentence", placement_noanswer_sentence, kind="text", source=PLACEMENT_OF_PLACED,
@@ -342,7 +342,7 @@ FACTS = (
            kind="of", doc="Forløbet hjalp mig til at blive klogere på, hvilket arbejde jeg ønsker – (ikke besvaret)"),
 
     # Table 8 and the success rate.
-    computed("success_words", lambda f: rd.words_of(f, f._registry_row("success")), kind="text",
+    computed("success_words", lambda f: rd.words_of(f, f.registry_row("success")), kind="text",
              source=REGISTRY_COUNTS, rule="min_cell",
              doc="Andelen, der afsluttede til job, fleksjob eller uddannelse, i ord (projektets registreringer)"),
     computed("success_target_met", rd.target_met, kind="text", source=REGISTRY_COUNTS, rule="min_cell",
@@ -375,7 +375,7 @@ FACTS = (
     computed("exit_other_share_words", lambda f: rd.words_of(f, rd.exit_pool(f, 4)), kind="text", source=EXIT,
              rule="min_cell",
              doc="Andelen af de afsluttede, der afsluttede af en anden grund, i ord (projektets registreringer)"),
-    computed("uu_guidance_share_words", lambda f: rd.words_of(f, f._registry_row("uu_guidance")), kind="text",
+    computed("uu_guidance_share_words", lambda f: rd.words_of(f, f.registry_row("uu_guidance")), kind="text",
              source=REGISTRY_COUNTS, rule="min_cell",
              doc="Andelen af alle forløb med vejledning af en UU-vejleder, i ord (projektets registreringer)"),
     computed("education_choice_sentence", education_choice_sentence, kind="text", source=EXIT,

@@ -33,9 +33,9 @@ PLACEMENT_TOPICS = {
 
 def edu_higher_sentence(f) -> Fact:
     """Chapter 4: how many have a medium or long higher education, as a sentence ("Ingen har ...")."""
-    fact = f._get("edu_higher_mvu_lvu_n")
+    fact = f.get_fact("edu_higher_mvu_lvu_n")
     if fact.suppression:
-        who = fact.render(f._min_cell)
+        who = fact.render(f.cell_rule)
     elif fact.value == 0:
         who = "ingen"
     else:
@@ -46,8 +46,8 @@ def edu_higher_sentence(f) -> Fact:
 def evaluation_summary(f) -> Fact:
     """Chapter 5: what Table 7 says overall, in words that follow the shares (høj + meget høj grad)."""
     shares = []
-    for var in f._ed.codebook["followup"].group("evaluation"):
-        cell = f._pool(EVALUATION, var.name, (1, 2))
+    for var in f.edition.codebook["followup"].group("evaluation"):
+        cell = f.pool_of(EVALUATION, var.name, (1, 2))
         if cell["suppression"] or not cell["base"]:
             return Fact(None, "text", text="")
         shares.append(cell["n"] / cell["base"])
@@ -76,7 +76,7 @@ def education_choice_sentence(f) -> Fact:
 
 def enrolled_sentence(f) -> Fact:
     """Chapter 3: why the still enrolled respondents are included, with the shortest time they had been in."""
-    row = f._summary(ENROLLED_DURATION).iloc[0]
+    row = f.summary_of(ENROLLED_DURATION).iloc[0]
     months = row["min_months"]
     if not row["n"]:
         return Fact(None, "text", text="")
@@ -91,14 +91,14 @@ def enrolled_sentence(f) -> Fact:
 def placement_noanswer_sentence(f) -> Fact:
     """Section 5.4: the blanks the shares count in their base (as the 2025 edition); "" if none."""
     parts, blank_total = [], 0
-    for var in f._ed.codebook["followup"].group("placement"):
-        cell = f._pool(PLACEMENT_OF_PLACED, var.name, (0,))
+    for var in f.edition.codebook["followup"].group("placement"):
+        cell = f.pool_of(PLACEMENT_OF_PLACED, var.name, (0,))
         if cell["suppression"] == "base":
             return Fact(None, "text", text="")
         if not cell["suppression"] and not cell["n"]:
             continue
         if cell["suppression"] == "primary":
-            who = f"de {label(f._min_cell)} unge"
+            who = f"de {label(f.cell_rule)} unge"
         elif cell["suppression"]:
             who = HIDDEN_COUNT
         else:

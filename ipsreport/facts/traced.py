@@ -147,7 +147,7 @@ def source_numbers(f, source: Source | None) -> dict[str, str | None]:
     """
     found, add = _collect()
     if source is REGRESSION:
-        result = f._summary(REGRESSION)
+        result = f.summary_of(REGRESSION)
         n = getattr(result, "n", None)
         for _, row in result.terms.iterrows():
             label = in_sentence(str(_get(row, "label") or row.get("term", "")))
@@ -176,13 +176,13 @@ def source_numbers(f, source: Source | None) -> dict[str, str | None]:
                  "op ad skalaen")
         add(fmt.num(0.5, 1), "En odds ratio under 0,5: oddsene for at være i job eller uddannelse mere end halveres "
                              "for hvert trin op ad skalaen")
-        level = fmt.num((1 - float(f._ed.settings.alpha)) * 100, 1, strip_zeros=True)
+        level = fmt.num((1 - float(f.edition.settings.alpha)) * 100, 1, strip_zeros=True)
         add(level, "Konfidensintervallernes niveau: 100 % minus signifikansniveauet (en indstilling i rapportsystemet)")
         add("1", "En odds ratio på 1 svarer til ingen sammenhæng")
     elif source is PAIRED:
         from ipsreport.facts.reading import decimals
 
-        for _, row in f._summary(PAIRED).iterrows():
+        for _, row in f.summary_of(PAIRED).iterrows():
             places, label, n = decimals(row["score"]), str(_get(row, "label") or row["score"]), _get(row, "n")
             start, end, p = (_get(row, c) for c in ("mean_start", "mean_end", "p_ttest"))
             if start is not None:
@@ -199,12 +199,12 @@ def source_numbers(f, source: Source | None) -> dict[str, str | None]:
                     _line(f"Nedre grænse af konfidensintervallet for ændringen: {label}", source, n))
                 add(fmt.num(high, change_places),
                     _line(f"Øvre grænse af konfidensintervallet for ændringen: {label}", source, n))
-        level = fmt.num((1 - float(f._ed.settings.alpha)) * 100, 1, strip_zeros=True)
+        level = fmt.num((1 - float(f.edition.settings.alpha)) * 100, 1, strip_zeros=True)
         add(level, "Konfidensintervallernes niveau: 100 % minus signifikansniveauet (en indstilling i rapportsystemet)")
-        population = f._ed.codebook.scores["who5"]["population_mean"]
+        population = f.edition.codebook.scores["who5"]["population_mean"]
         add(fmt.num(population, 0), "Gennemsnitlig WHO-5-score i den danske befolkning (fra kodebogen)")
     elif source is PLACEMENT_OF_PLACED:
-        for base in f._summary(PLACEMENT_OF_PLACED)["base"].dropna().unique():
+        for base in f.summary_of(PLACEMENT_OF_PLACED)["base"].dropna().unique():
             add(fmt.count(base), _line("Unge, der har været i et virksomhedsforløb, og som svarede ved afslutning",
                                        source))
     elif source is NONRESPONSE:
@@ -213,7 +213,7 @@ def source_numbers(f, source: Source | None) -> dict[str, str | None]:
 
         from ipsreport.facts.nonresponse_prose import _verdicts
 
-        frame = f._summary(NONRESPONSE)
+        frame = f.summary_of(NONRESPONSE)
         # Only the variables the sentence describes (a difference the test shows): shares of the other
         # variables may print alike and would leave the printed ones ambiguous.
         described = {v for v, verdict in _verdicts(f).items() if verdict == "differs"}
@@ -233,7 +233,7 @@ def source_numbers(f, source: Source | None) -> dict[str, str | None]:
                     _line(f"Gennemsnit ved opstart blandt dem, der {who}: {noun}", source, base))
         add(fmt.count(AGE_SPLIT), "Aldersgrænsen i bortfaldsanalysen (som i kapitel 4)")
     elif source is AUDIT:
-        frame = f._summary(AUDIT)
+        frame = f.summary_of(AUDIT)
         hidden = frame["suppressed"] if "suppressed" in frame else pd.Series(False, index=frame.index)
         status = frame["status"].where(~hidden, "hidden")
         what = {"exact": "Genberegnede tal, der giver præcist det trykte tal",
@@ -247,7 +247,7 @@ def source_numbers(f, source: Source | None) -> dict[str, str | None]:
             if count:
                 add(fmt.count(count), _line(line, source))
     # The year of the published evaluation a sentence compares with ("evalueringen fra 2025"): a setting.
-    add(str(int(f._ed.settings.reference_year)),
+    add(str(int(f.edition.settings.reference_year)),
         tooltip(REFERENCE_YEAR_LINE, Fact(None, "text"), source.name if source is not None else None, 0),
         CUE_REFERENCE)
     return found
