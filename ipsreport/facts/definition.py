@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ipsreport.facts.fact import Fact, from_pool
 from ipsreport.facts.sources import REGISTRY_COUNTS, Source
+from ipsreport.kinds import FactKind
 
 if TYPE_CHECKING:
     from ipsreport.facts.access import Facts
@@ -39,7 +40,7 @@ class FactDef:
     name : str
     compute : callable
         ``Facts -> Fact``.
-    kind : str
+    kind : FactKind
         How it prints: ``count``, ``pct``, ``of``, ``num`` or ``text``.
     doc : str
         One line for CONTRACT.md.
@@ -51,10 +52,14 @@ class FactDef:
 
     name: str
     compute: Callable[["Facts"], Fact]
-    kind: str
+    kind: FactKind
     doc: str
     source: Source | None = None
     rule: str = ""
+
+    def __post_init__(self):
+        # A misspelt kind fails when the registry is built, not when a chapter prints it.
+        object.__setattr__(self, "kind", FactKind(self.kind))
 
 
 def pooled(name: str, *, source: Source, variable: str, codes: tuple[int, ...], kind: str, doc: str) -> FactDef:

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ipsreport import fmt
+from ipsreport.kinds import FactKind, Suppression
 
 __all__ = [
     "Fact", "FactText", "HIDDEN_SHARE", "HIDDEN_COUNT", "NOT_COMPUTED", "NOT_COMPARED", "NO_ANSWERS",
@@ -61,14 +62,20 @@ class Fact:
     """
 
     value: Any
-    kind: str
+    kind: FactKind
     n: float | None = None
     base: float | None = None
     decimals: int = 0
     strip_zeros: bool = False
     text: str | None = None
     share: float | None = None
-    suppression: str = ""
+    suppression: Suppression = Suppression.SHOWN
+
+    def __post_init__(self):
+        # Frames carry plain strings (or a missing value where nothing was hidden); a fact carries the members.
+        object.__setattr__(self, "kind", FactKind(self.kind))
+        state = self.suppression if isinstance(self.suppression, str) else ""
+        object.__setattr__(self, "suppression", Suppression(state))
 
     def render(self, min_cell: int) -> str:
         """The fact as Danish prose under the small-number rule ``min_cell``."""

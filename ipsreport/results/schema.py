@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ipsreport.kinds import FactKind, Suppression  # noqa: F401 - part of the schema; defined beside the facts that use them
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -36,26 +38,6 @@ SCHEMA_VERSION = 2
 
 #: A value in a table row: JSON's scalars (``None`` is a hidden or missing value).
 Scalar = Union[bool, int, float, str, None]
-
-
-class FactKind(str, Enum):
-    """How a fact prints (the kinds of :mod:`ipsreport.facts.definition`)."""
-
-    COUNT = "count"
-    PCT = "pct"
-    OF = "of"
-    NUM = "num"
-    TEXT = "text"
-
-
-class Suppression(str, Enum):
-    """Why the disclosure layer hid a value (``""``: it did not)."""
-
-    SHOWN = ""
-    PRIMARY = "primary"
-    SECONDARY = "secondary"
-    POOLED = "pooled"
-    BASE = "base"
 
 
 class ColumnKind(str, Enum):
