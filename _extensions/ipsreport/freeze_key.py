@@ -11,14 +11,24 @@ engine's chapter cache uses (:func:`ipsreport.book.book_hooks`'s
 differs from the key of the frozen results, deletes ``_freeze/`` so that
 every chapter runs again. Nothing else invalidates: an unchanged key keeps
 the frozen chapters, and an edited chapter re-runs alone (Quarto's own rule).
+
+It also writes which labelled cells show nothing for these data
+(``_freeze/ipsreport-absent.json``: the fidelity reviews without data, the
+edition comparison without a previous edition): ``numbering.lua`` reads it,
+so that Quarto, like the own engine, gives such a cell no number and no
+caption. Quarto runs the filter once per chapter; asking ipsreport once here
+costs one edition load per render instead of one per chapter.
 """
 
+import json
 import shutil
 from pathlib import Path
 
 from ipsreport.book import book_hooks
 
 KEY_FILE = "ipsreport-inputs.key"
+#: Read by ipsreport/render/assets/numbering.lua (Quarto path).
+ABSENT_FILE = "ipsreport-absent.json"
 
 
 def refresh(project: Path, key: str) -> bool:
@@ -34,5 +44,16 @@ def refresh(project: Path, key: str) -> bool:
     return stale
 
 
+def write_absent(project: Path) -> list[str]:
+    """Write the labels of the cells that show nothing for this render's data and settings; return them."""
+    from ipsreport import api
+    from ipsreport.items import absent_labels
+
+    labels = absent_labels(api.edition())
+    (project / "_freeze" / ABSENT_FILE).write_text(json.dumps(labels), encoding="utf-8")
+    return labels
+
+
 if __name__ == "__main__":
     refresh(Path.cwd(), book_hooks().cache_inputs)
+    write_absent(Path.cwd())

@@ -264,10 +264,23 @@ local function build_index()
     delim = stringify(cr["title-delim"]) or ":",
     apx_delim = stringify(cr["appendix-delim"]) or ":",
   }
+  -- Cells that show nothing for these data (a table without data, the
+  -- edition comparison without a previous edition): written by the
+  -- project's pre-render step (_extensions/ipsreport/freeze_key.py). They
+  -- take no number, as in the own engine, which sees them executed.
+  local absent = {}
+  local listed = read(pandoc.path.join({ dir, "_freeze", "ipsreport-absent.json" }))
+  if listed then
+    for _, label in ipairs(pandoc.json.decode(listed)) do absent[label] = true end
+  end
   local items = pandoc.List()
   for _, item in ipairs(book_files(meta.book or {})) do
     local heads, floats = scan(read(pandoc.path.join({ dir, item.path })) or "")
-    items:insert({ path = item.path, appendix = item.appendix, heads = heads, floats = floats })
+    local shown, gone = pandoc.List(), pandoc.List()
+    for _, fl in ipairs(floats) do
+      if absent[fl.id] then gone:insert(fl.id) else shown:insert(fl) end
+    end
+    items:insert({ path = item.path, appendix = item.appendix, heads = heads, floats = shown, absent = gone })
   end
   index, files = number_book(items)
 end
@@ -321,6 +334,8 @@ end
 local here = nil
 local sections = {}
 local divider = false
+local drop_absent, has_absent   -- defined with the engine's filters below; Quarto's use them too
+local quarto_absent = nil        -- Quarto: does the index hold an absent cell (computed once)
 
 local QUARTO_FILTERS = {
   {
@@ -372,6 +387,8 @@ local QUARTO_FILTERS = {
     -- the caption, starting where the previous files stopped (see Pandoc).
     FloatRefTarget = function(float)
       local entry = index and index[float.identifier]
+      -- A cell that shows nothing: no caption and nothing for Quarto to number.
+      if entry and entry.kind == "absent" then return pandoc.Div({}) end
       if not here or not entry or not typst() then return nil end
       number_caption(float, entry)
       return float
@@ -396,6 +413,12 @@ local QUARTO_FILTERS = {
       end
       return nil
     end,
+    Inlines = function(list)
+      if not here or not index then return nil end
+      if quarto_absent == nil then quarto_absent = has_absent(index) end
+      if not quarto_absent then return nil end
+      return drop_absent(list, index)
+    end,
     Cite = function(cite)
       if not here then return nil end
       local out = pandoc.Inlines({})
@@ -403,6 +426,7 @@ local QUARTO_FILTERS = {
         local key, upper = cite_key(c.id)
         local entry = index[key]
         if not entry then return nil end   -- Quarto's own handling (and warning)
+        if entry.kind == "absent" then return pandoc.Inlines({}) end   -- its brackets go in Inlines below
         if i > 1 then out:insert(pandoc.Str(",")); out:insert(pandoc.Space()) end
         local text = ref_text(entry, upper, c.mode == "SuppressAuthor")
         out:insert(pandoc.Link(pandoc.Inlines({ pandoc.Str(text) }), target(entry, key, here)))
@@ -426,7 +450,7 @@ local function is_callout(div)
   return false
 end
 
-local function has_absent(idx)
+has_absent = function(idx)
   for _, entry in pairs(idx) do
     if entry.kind == "absent" then return true end
   end
@@ -491,11 +515,11 @@ end
 
 -- Pass 2: "(@tbl-x)" of a table the engine did not show: left out with its
 -- brackets and the space before them, so the sentence still reads.
-local function drop_absent(list)
+drop_absent = function(list, idx)
   local out, k, changed = pandoc.Inlines({}), 1, false
   while k <= #list do
     local el = list[k]
-    local entry = el.t == "Cite" and #el.citations == 1 and job.index[cite_key(el.citations[1].id)]
+    local entry = el.t == "Cite" and #el.citations == 1 and idx[cite_key(el.citations[1].id)]
     if entry and entry.kind == "absent" and parenthetical(list, k) then
       changed = true
       local before = out[#out]
@@ -524,7 +548,9 @@ local ENGINE_FILTERS = {
       job = pandoc.json.decode(first.text)
       words = { tbl = job.words.tbl, fig = job.words.fig, sec = job.words.section, ch = job.words.chapter,
                 apx = job.words.appendix }
-      if has_absent(job.index) then return doc:walk({ Inlines = drop_absent }) end
+      if has_absent(job.index) then
+        return doc:walk({ Inlines = function(list) return drop_absent(list, job.index) end })
+      end
       return nil
     end,
   },
