@@ -14,7 +14,7 @@ matplotlib.
 
 from __future__ import annotations
 
-__all__ = ["TABLES", "FIGURES", "EDITION_TABLES", "EDITION_FIGURES", "absent_labels"]
+__all__ = ["TABLES", "FIGURES", "EDITION_TABLES", "EDITION_FIGURES"]
 
 #: Every table: the chapter API function (:mod:`ipsreport.api`) and its label; Tabel 1-9, then the appendices'.
 TABLES: tuple[tuple[str, str], ...] = (
@@ -59,18 +59,3 @@ EDITION_FIGURES: tuple[tuple[str, str], ...] = (
     ("fig_edition_series", "fig-edition-series"),
 )
 
-
-def absent_labels(ed) -> list[str]:
-    """Labels of the table and figure cells that show nothing for the edition ``ed``.
-
-    A table without data, and the edition comparison without a previous
-    edition, print an :class:`~ipsreport.tables.absent.AbsentTable`: no
-    float, no number. The own engine sees that in the executed cells; Quarto
-    numbers from the sources, so its filter reads this list (written by
-    ``_extensions/ipsreport/freeze_key.py``).
-    """
-    from ipsreport import api
-    from ipsreport.tables.absent import AbsentTable
-
-    return [label for name, label in (*TABLES, *EDITION_TABLES, *FIGURES, *EDITION_FIGURES)
-            if isinstance(getattr(api, name)(ed), AbsentTable)]

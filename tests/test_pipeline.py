@@ -213,13 +213,13 @@ def test_sampled_cohort_runs_under_the_small_number_rule(cohort):
 
 @pytest.mark.twin
 def test_absent_labels_name_the_cells_that_show_nothing(ed):
-    """What Quarto's numbering leaves out (ipsreport.items.absent_labels, via freeze_key.py) is what prints nothing."""
-    from ipsreport import items
+    """What Quarto's numbering leaves out (ipsreport.absent.absent_labels, via freeze_key.py) is what prints nothing."""
+    from ipsreport.absent import absent_labels
     from ipsreport.edition import edition
     from ipsreport.paths import PROJECT_DIR
 
     # The twin has no fidelity reviews, and a render without --previous has no earlier edition.
-    assert items.absent_labels(ed) == ["tbl-fidelity-reviews", "tbl-edition-change", "tbl-edition-series",
+    assert absent_labels(ed) == ["tbl-fidelity-reviews", "tbl-edition-change", "tbl-edition-series",
                                        "fig-edition-series"]
     with_reviews = edition(PROJECT_DIR / "data" / "examples" / "fidelity")
-    assert "tbl-fidelity-reviews" not in items.absent_labels(with_reviews)
+    assert "tbl-fidelity-reviews" not in absent_labels(with_reviews)

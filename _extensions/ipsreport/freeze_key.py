@@ -47,7 +47,7 @@ def refresh(project: Path, key: str) -> bool:
 def write_absent(project: Path) -> list[str]:
     """Write the labels of the cells that show nothing for this render's data and settings; return them."""
     from ipsreport import api
-    from ipsreport.items import absent_labels
+    from ipsreport.absent import absent_labels
 
     labels = absent_labels(api.edition())
     (project / "_freeze" / ABSENT_FILE).write_text(json.dumps(labels), encoding="utf-8")
