@@ -23,7 +23,7 @@ COMPUTE_SIZES = (66, 461, 10_000, 100_000)
 def compute_child(data_dir: str) -> dict[str, Any]:
     """One compute measurement (run in a fresh process); returns JSON-able results.
 
-    Runs :func:`ipsreport.pipeline.explore` and renders its outputs as the report
+    Runs :func:`ipsreport.explore.explore` and renders its outputs as the report
     does (tables to HTML, figures to SVG, every fact). ``steps`` holds the
     pipeline's own step times, then per table, figure and the facts the time
     to build and render it.
@@ -37,12 +37,12 @@ def compute_child(data_dir: str) -> dict[str, Any]:
     matplotlib.use("agg")
     import matplotlib.pyplot as plt
 
-    from ipsreport import pipeline
+    from ipsreport import explore
 
     import_s = time.perf_counter() - t_import
 
     t0 = time.perf_counter()
-    result = pipeline.explore(Path(data_dir))
+    result = explore.explore(Path(data_dir))
     steps: dict[str, float] = dict(result.seconds)
     built = result.outputs
     for name, table in built.tables.items():

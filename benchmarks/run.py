@@ -18,7 +18,7 @@ floor
     stand-in pandoc, see :func:`benchmarks.floor.capture_render_inputs`), plus
     one Jupyter kernel start with the report's imports.
 compute
-    :func:`ipsreport.pipeline.explore` (validate, load, derive, summarise, model,
+    :func:`ipsreport.explore.explore` (validate, load, derive, summarise, model,
     results, every table and figure and the facts) with the tables rendered to HTML,
     the figures to SVG and every fact formatted, for cohorts of 66 (the twin),
     461, 10,000 and 100,000 registry rows; each run in a fresh subprocess,

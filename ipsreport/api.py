@@ -1,10 +1,15 @@
 """What a chapter may call: ``import ipsreport.api as ips``.
 
-Every chapter starts with the same three lines::
+Every chapter starts with the same two cells: its parameters (papermill's
+and Quarto's convention; the render sets ``results`` to the folder of the
+run it saved before any chapter ran) and the run read from it::
+
+    #| tags: [parameters]
+    results = None
 
     import ipsreport.api as ips
-    d = ips.edition()     # the validated data and settings of this render
-    f = ips.facts(d)      # the numbers of the prose, formatted in Danish
+    r = ips.results(results)   # the pipeline's run of this book (ipsreport.results.saved)
+    d, f = r.edition, r.facts  # its data and settings; the numbers of the prose, in Danish
 
 and then calls one function per table or figure (``ips.tab_duration(d)``,
 ``ips.fig_who5(d)``). Each name below is imported from the module that
@@ -31,6 +36,7 @@ from ipsreport.figures import fig_who5 as fig_who5
 from ipsreport.figures_fidelity import fig_caseload as fig_caseload
 from ipsreport.figures.editions import fig_edition_series as fig_edition_series
 from ipsreport.guide import reading_guide
+from ipsreport.pipeline import PipelineResult
 from ipsreport.items import EDITION_FIGURES, EDITION_TABLES, FIGURES, TABLES
 from ipsreport.tables import tab_audit as tab_audit
 from ipsreport.tables import tab_audit_summary as tab_audit_summary
@@ -53,8 +59,8 @@ from ipsreport.tables_fidelity import tab_caseload as tab_caseload
 from ipsreport.tables_fidelity import tab_fidelity_reviews as tab_fidelity_reviews
 
 __all__ = [
-    # data and prose
-    "edition", "Edition", "facts", "Facts",
+    # the run a chapter reads, data and prose
+    "results", "PipelineResult", "edition", "Edition", "facts", "Facts",
     # tables and figures, in report order (the one list: ipsreport.items)
     *(name for name, _ in TABLES),
     *(name for name, _ in FIGURES),
@@ -68,3 +74,28 @@ __all__ = [
     # case appendices (Bilag 1-4)
     "case_appendix", "case_vignette", "fig_case_timeline",
 ]
+
+
+def results(folder: str | None = None) -> PipelineResult:
+    """The run of the pipeline a chapter reads: the one the render saved, or one made here.
+
+    Parameters
+    ----------
+    folder : str, optional
+        The chapter's parameter ``results``: the folder where the render saved
+        its run (:mod:`ipsreport.results.saved`). Without it (a notebook, a
+        chapter run by hand) the pipeline runs here on the settings' data.
+
+    Returns
+    -------
+    PipelineResult
+        ``.edition``, ``.facts``, ``.disclosed``, ``.model`` and ``.results``;
+        the edition's summaries and facts are the run's.
+    """
+    if folder is None:
+        from ipsreport.pipeline import trace
+
+        return trace()
+    from ipsreport.results.saved import open_run
+
+    return open_run(folder)

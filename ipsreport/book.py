@@ -3,11 +3,10 @@
 The render engine (:mod:`ipsreport.render`) knows nothing of the report. This
 module builds its :class:`~ipsreport.render.hooks.BookHooks`:
 
-* ``kernel_env``: the data folder (``IPSREPORT_DATA``), the resolved settings
-  as one JSON value (``IPSREPORT_SETTINGS``, :func:`ipsreport.settings.settings_to_json`;
-  read back as the top layer by :func:`ipsreport.settings.get_settings`) and the validated
-  data (``IPSREPORT_VALIDATED``: the pickled report the CLI wrote when it
-  validated, read by :func:`ipsreport.edition.edition`);
+* ``parameters``: one, ``results``, the folder of the book's saved run
+  (:class:`ipsreport.results.publish.ResultsBundle`: the pipeline run once in
+  this process before any chapter, :mod:`ipsreport.results.saved`); every
+  chapter's parameters cell receives it and reads it with ``ips.results``;
 * ``kernel_preamble``: imports every kernel warms up once (:data:`PREAMBLE`);
 * ``cache_inputs``: :func:`ipsreport.bookkeys.inputs_key` over the data,
   codebook, cases, published numbers, package source, environment and the
@@ -17,22 +16,19 @@ module builds its :class:`~ipsreport.render.hooks.BookHooks`:
 * ``watch``: the data folder, the package, the edition settings file and the
   codebook, cases and published numbers (what ``cache_inputs`` covers);
   ``protected_paths``: the data folder;
-* ``attachment``: the results bundle, ``resultater/`` beside the book
-  (:class:`ipsreport.results.publish.ResultsBundle`: the pipeline run once
-  per book in this process).
+* ``attachment``: the same :class:`~ipsreport.results.publish.ResultsBundle`,
+  which writes ``resultater/`` beside the book (a preview does not).
 """
 
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ipsreport import paths
 from ipsreport.bookkeys import inputs_key
 from ipsreport.render.hooks import BookHooks, Cover
-from ipsreport.verdicts import VALIDATED_ENV, shared_path
 
 __all__ = ["PREAMBLE", "book_hooks", "cover", "default_cache_dir", "resolve_settings"]
 
@@ -50,35 +46,25 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("IPSREPORT_CACHE_DIR") or paths.PROJECT_DIR / ".ipsreport-cache")
 
 
-@contextmanager
-def _environ(values: dict[str, str]) -> Iterator[None]:
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def resolve_settings(data_dir: Path | None, overrides: dict[str, Any] | None):
-    """The settings exactly as the chapter kernels will resolve them (same environment).
+    """The settings of a render, resolved once: ``data_dir`` (``--data``) over every layer, the render date fixed.
 
     Returns
     -------
     ipsreport.settings.Settings
+        With ``render_date`` set (today unless a layer gives it), so the book,
+        its bundle and its cache keys agree on one date.
     """
+    from ipsreport.facts.provenance import today
     from ipsreport.settings import get_settings
 
-    # Only the data folder goes through the environment (it wins over every
-    # layer, as in a kernel); the overrides are the command line's own layer,
-    # so a bad value is reported as coming from the command line.
-    folder = {"IPSREPORT_DATA": str(Path(data_dir).expanduser().resolve())} if data_dir is not None else {}
-    with _environ(folder):
-        return get_settings(overrides)
+    # The overrides are the command line's own layer, so a bad value is reported as coming from it.
+    settings = get_settings(overrides)
+    if data_dir is not None:
+        settings = settings.with_(data_dir=Path(data_dir).expanduser().resolve())
+    if settings.render_date is None:
+        settings = settings.with_(render_date=today())
+    return settings
 
 
 def _settings_json(settings) -> str:
@@ -131,50 +117,37 @@ def book_hooks(
     Parameters
     ----------
     data_dir : Path, optional
-        Default: the settings' ``data_dir`` (``IPSREPORT_DATA`` or the
-        edition settings).
+        Default: the settings' ``data_dir``.
     overrides : dict, optional
         Settings overrides (``--set``).
     cache_dir : Path, optional
-        Where the validated data are kept for the kernels; default
-        :func:`default_cache_dir`. Validate with
-        :func:`ipsreport.verdicts.validate_shared` and the same folder first,
-        or each kernel validates for itself.
+        Where the validated data and the saved runs are kept; default
+        :func:`default_cache_dir`.
     settings : Settings, optional
         Already resolved by :func:`resolve_settings` with the same arguments.
     results : bool, default True
         Write the results bundle into the book's folder (a preview does not).
     previous : ipsreport.editions.locate.Previous, optional
-        Earlier editions to compare with (``render --previous``): handed to
-        the kernels as ``IPSREPORT_PREVIOUS`` and part of the cache key.
+        The earlier editions the settings name (``render --previous``),
+        checked by the command: their bundles' bytes are part of the cache key.
     """
     from ipsreport.results.publish import ResultsBundle
 
     settings = settings if settings is not None else resolve_settings(data_dir, overrides)
     data = Path(settings.data_dir).expanduser().resolve()
-    # The kernels receive the settings resolved here, as one value: every
-    # chapter sees exactly what the command line checked, with no re-layering.
-    env = {
-        "IPSREPORT_DATA": str(data),
-        "IPSREPORT_SETTINGS": _settings_json(settings),
-        VALIDATED_ENV: str(shared_path(data, cache_dir or default_cache_dir())),
-    }
     key_text = _settings_json(settings)
     if previous is not None:
-        from ipsreport.editions.locate import PREVIOUS_ENV
-
-        # The one hand-off of the edition comparison: which bundles (and data folder) to compare with.
-        env[PREVIOUS_ENV] = previous.to_json()
         key_text += "\nprevious:" + previous.key()
     inputs = inputs_key(data, key_text)
+    bundle = ResultsBundle(data, settings, cache_dir or default_cache_dir(), inputs, write=results)
     return BookHooks(
-        kernel_env=env,
+        # The one hand-off to the chapters: their parameters cell receives the saved run's folder.
+        parameters={"results": str(bundle.folder)},
         kernel_preamble=PREAMBLE,
         cache_inputs=inputs,
         cover=cover(settings, data),
         watch=(data, paths.PACKAGE_DIR, paths.EDITION_SETTINGS_PATH,
                paths.CODEBOOK_PATH, paths.CASES_DIR, paths.PUBLISHED_PATH),
         protected_paths={DATA_FOLDER_NAME: data},
-        attachment=(ResultsBundle(data, settings, cache_dir or default_cache_dir(), inputs, previous=previous)
-                    if results else None),
+        attachment=bundle,
     )

@@ -192,18 +192,37 @@ def _say_provenance(data_dir: Path, settings: Any) -> None:
         print(f"ipsreport: småtalsregel: antal under {rule} vises ikke (min_cell={rule}).", file=sys.stderr)
 
 
+#: Environment variables the command line reads (and nothing below it): the data folder when
+#: ``--data`` is not given, and a fixed render date for byte-identical re-renders.
+DATA_ENV = "IPSREPORT_DATA"
+RENDER_DATE_ENV = "IPSREPORT_RENDER_DATE"
+
+
 def _settings(overrides: dict[str, Any], data: Path | None):
-    """Resolve the settings with ``--data`` taking the place of ``data_dir``."""
+    """Resolve the settings with ``--data`` (or ``IPSREPORT_DATA``) taking the place of ``data_dir``.
+
+    ``IPSREPORT_RENDER_DATE`` is the ``render_date`` setting unless ``--set`` gives it.
+    """
     from ipsreport.book import resolve_settings
 
+    if data is None and os.environ.get(DATA_ENV):
+        data = Path(os.environ[DATA_ENV])
     return resolve_settings(data, overrides)
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """``--set`` values, and ``IPSREPORT_RENDER_DATE`` as ``render_date`` unless ``--set`` gives it."""
+    overrides = parse_sets(args.sets)
+    if os.environ.get(RENDER_DATE_ENV) and "render_date" not in overrides:
+        overrides["render_date"] = os.environ[RENDER_DATE_ENV]
+    return overrides
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``ipsreport validate --data DIR``: codebook rules, then the settings against the data."""
     if not args.data.exists():
         return _fail(EXIT_USAGE, f"datamappen {args.data} findes ikke; angiv en eksisterende mappe med --data.")
-    settings = _settings(parse_sets(args.sets), args.data)
+    settings = _settings(_overrides(args), args.data)
     report = _validate(args.data)
     print(report.format())
     if not report.ok:
@@ -220,7 +239,7 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
     """
     from ipsreport import paths
 
-    overrides = parse_sets(args.sets)
+    overrides = _overrides(args)
     project = (args.project or paths.PROJECT_DIR).resolve()
     if not (project / "_quarto.yml").exists():
         return _fail(EXIT_USAGE, f"mappen {project} har ingen _quarto.yml og er ikke et rapportprojekt; "
@@ -232,6 +251,9 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
     previous = _previous(args, settings)
     if isinstance(previous, int):
         return previous
+    # The checked folders are the settings the pipeline and the chapters read (ipsreport.editions.locate.previous_of).
+    settings = settings.with_(previous=previous.root if previous is not None else None,
+                              previous_data=previous.data if previous is not None else None)
 
     from ipsreport.render import engine
     from ipsreport.render.quarto import quarto_available
@@ -271,8 +293,11 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
             audit_before_render(data_dir, settings, report)
         except DisclosureAuditError as exc:
             return _fail(EXIT_DISCLOSURE, f"{exc}\nintet blev lavet; tjek data i {data_dir}, eller hæv min_cell.")
-    return project, settings, overrides, hooks if hooks is not None else _hooks(settings, overrides,
-                                                                                previous=previous)
+    hooks = hooks if hooks is not None else _hooks(settings, overrides, previous=previous)
+    if getattr(args, "by", None) is None:
+        # The pipeline, once, before any chapter: the chapters read the run it saves (ipsreport.results.saved).
+        hooks.attachment.prepare(report)
+    return project, settings, overrides, hooks
 
 
 def _previous(args: argparse.Namespace, settings: Any):

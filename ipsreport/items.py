@@ -2,7 +2,7 @@
 
 The one list the others are derived from: :mod:`ipsreport.api`'s ``__all__``,
 the table functions :mod:`ipsreport.tables` exports, the outputs of
-:func:`ipsreport.pipeline.outputs` (``pipeline.TABLES``, ``pipeline.FIGURES``)
+:func:`ipsreport.explore.outputs` (``pipeline.TABLES``, ``pipeline.FIGURES``)
 and the tests. ``tests/test_pipeline.py`` checks that it names every table and
 figure function the packages define and every ``#| label: tbl-*`` /
 ``fig-*`` cell of the book (the case appendices' timelines apart, which

@@ -1,7 +1,7 @@
 """The report's computations as one straight line you can run and read.
 
 >>> from ipsreport.pipeline import run
->>> results = run()                          # the twin, or IPSREPORT_DATA
+>>> results = run()                          # the settings' data_dir (the twin)
 >>> results = run("path/to/export", settings={"min_cell": 5})
 >>> results.fact("success_pct").text
 '60 %'
@@ -17,21 +17,23 @@ in that layer) -> :func:`results` (everything the book publishes, the frozen
 ``resultater/``).
 
 :func:`run` returns the :class:`~ipsreport.results.Results`; :func:`trace`
-every step's result and time; :func:`explore` adds the tables and figures as
-the chapters draw them (:func:`outputs`), for the notebooks and benchmarks.
-The steps compose the package's public functions and add no computation of
-their own. Not yet: the summaries derive their own variables, so
-:func:`derive` is a view for the reader, and the chapters compute their
-numbers in their kernels rather than reading the results. Summaries are
-computed when first read, so their cost falls in the model and results steps.
+every step's result and time. A render runs :func:`trace` once per book (per
+site with ``--by site``) in the command, before any chapter, and saves it
+(:mod:`ipsreport.results.saved`); the chapters read that saved run
+(``ips.results``) and draw every table, figure and number from it.
+:func:`ipsreport.explore.explore` adds the tables and figures as the chapters
+draw them, for the notebooks and benchmarks. The steps compose the
+package's public functions and add no computation of their own.
+:func:`derive` is a view for the reader: the summaries score the surveys
+with the same functions (:mod:`ipsreport.scoring`) where they need a score.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -50,7 +52,6 @@ __all__ = [
     "FIGURES",
     "STEPS",
     "Derived",
-    "Outputs",
     "PipelineResult",
     "validate",
     "load",
@@ -58,10 +59,8 @@ __all__ = [
     "summarise",
     "model",
     "results",
-    "outputs",
     "run",
     "trace",
-    "explore",
 ]
 
 #: The step names, in the order :func:`trace` takes them (keys of ``PipelineResult.seconds``).
@@ -83,30 +82,6 @@ class Derived:
     followup: pd.DataFrame
 
 
-@dataclass
-class Outputs:
-    """What the chapters show: tables, figures and the facts of the prose.
-
-    Attributes
-    ----------
-    tables : dict
-        Name (as in :data:`TABLES`) -> ``great_tables.GT`` (or the ``ReportTable`` / ``AbsentTable`` a
-        table function returns: a table with no data is an ``AbsentTable``).
-    figures : dict
-        Name (as in :data:`FIGURES`) -> ``matplotlib.figure.Figure``; close
-        them (``matplotlib.pyplot.close``) when done.
-    facts : Facts
-        The numbers and sentences of the prose (:func:`ipsreport.facts.facts`).
-    seconds : dict
-        Name -> seconds spent building that table, figure or the facts.
-    """
-
-    tables: dict[str, Any]
-    figures: dict[str, Any]
-    facts: Facts
-    seconds: dict[str, float] = field(default_factory=dict)
-
-
 @dataclass(frozen=True)
 class PipelineResult:
     """Everything one run of the pipeline produced, step by step.
@@ -120,12 +95,14 @@ class PipelineResult:
     disclosed : Disclosed
     model : RegressionResult
         Table 9 as released (its terms empty when the rule withholds it).
+    facts : Facts
+        The numbers and sentences of the prose, those the chapters print computed.
     results : Results
         What the book publishes (:mod:`ipsreport.results`).
     seconds : dict
-        Step name (:data:`STEPS`, then ``outputs`` from :func:`explore`) -> wall seconds.
+        Step name (:data:`STEPS`, then ``outputs`` from :func:`ipsreport.explore.explore`) -> wall seconds.
     outputs : Outputs or None
-        The tables and figures, from :func:`explore` only.
+        The tables and figures, from :func:`ipsreport.explore.explore` only.
     """
 
     validation: ValidationReport
@@ -133,9 +110,10 @@ class PipelineResult:
     derived: Derived
     disclosed: Disclosed
     model: RegressionResult
+    facts: Facts
     results: Results
     seconds: dict[str, float]
-    outputs: Outputs | None = None
+    outputs: Any = None  # ipsreport.explore.Outputs (that module builds on this one)
 
 
 def _folder(data_dir: str | Path | None, settings: Settings | dict | None) -> Path:
@@ -153,8 +131,7 @@ def validate(data_dir: str | Path | None = None, settings: Settings | dict | Non
     Parameters
     ----------
     data_dir : str or Path, optional
-        The data folder; defaults to the settings' ``data_dir`` (or
-        ``IPSREPORT_DATA``).
+        The data folder; defaults to the settings' ``data_dir``.
     settings : Settings or dict, optional
         Settings, or overrides of the project settings.
     report : ValidationReport, optional
@@ -202,8 +179,15 @@ def derive(ed: Edition) -> Derived:
 
 
 def summarise(ed: Edition) -> Disclosed:
-    """Step 4: the summaries every output reads, small-number rule applied (each computed when first read)."""
-    return disclosed(ed)
+    """Step 4: the summaries every output reads, small-number rule applied, all computed here.
+
+    Every frame the book publishes is computed now
+    (:meth:`~ipsreport.disclosed.Disclosed.frames`), so a chapter reading the
+    saved run computes none of them.
+    """
+    summaries = disclosed(ed)
+    summaries.frames()
+    return summaries
 
 
 def model(summaries: Disclosed) -> RegressionResult:
@@ -251,39 +235,6 @@ def results(ed: Edition, summaries: Disclosed, report: ValidationReport,
     return build_results(ed, summaries, facts(ed), report, files)
 
 
-def outputs(ed: Edition, summaries: Disclosed) -> Outputs:
-    """Every table and figure of the report as the chapters draw them, and the facts of its prose.
-
-    Parameters
-    ----------
-    ed : Edition
-    summaries : Disclosed
-        The result of :func:`summarise`; the table, figure and fact functions
-        read the same object through :func:`ipsreport.disclosed.disclosed`.
-
-    Returns
-    -------
-    Outputs
-    """
-    # The chapter API draws with great-tables and matplotlib: imported here, not by a render's run().
-    from ipsreport import api
-
-    if summaries is not disclosed(ed):
-        raise ValueError("the summaries are not those of this edition; pass the result of summarise(ed)")
-    seconds: dict[str, float] = {}
-
-    def timed(name: str, build: Callable[[Edition], Any]) -> Any:
-        start = time.perf_counter()
-        made = build(ed)
-        seconds[name] = time.perf_counter() - start
-        return made
-
-    tables = {name: timed(name, getattr(api, name)) for name, _ in TABLES}
-    figures = {name: timed(name, getattr(api, name)) for name, _ in FIGURES}
-    made_facts = timed("facts", facts)
-    return Outputs(tables=tables, figures=figures, facts=made_facts, seconds=seconds)
-
-
 def trace(data_dir: str | Path | None = None, settings: Settings | dict | None = None, *,
           report: ValidationReport | None = None, chapters: Iterable[str | Path] | None = None) -> PipelineResult:
     """Run every step on one data folder and keep each step's result and time.
@@ -291,8 +242,7 @@ def trace(data_dir: str | Path | None = None, settings: Settings | dict | None =
     Parameters
     ----------
     data_dir : str or Path, optional
-        The data folder; defaults to the settings' ``data_dir`` (or
-        ``IPSREPORT_DATA``), i.e. the folder a chapter's ``edition()`` reads.
+        The data folder; defaults to the settings' ``data_dir``.
     settings : Settings or dict, optional
         Settings, or overrides of the project settings (e.g. ``{"min_cell": 5}``).
     report : ValidationReport, optional
@@ -335,7 +285,7 @@ def trace(data_dir: str | Path | None = None, settings: Settings | dict | None =
     published = results(ed, summaries, checked, chapters)
     lap("results")
     return PipelineResult(validation=checked, edition=ed, derived=derived, disclosed=summaries, model=fitted,
-                          results=published, seconds=seconds)
+                          facts=facts(ed), results=published, seconds=seconds)
 
 
 def run(data_dir: str | Path | None = None, settings: Settings | dict | None = None, *,
@@ -350,17 +300,3 @@ def run(data_dir: str | Path | None = None, settings: Settings | dict | None = N
     Results
     """
     return trace(data_dir, settings, report=report, chapters=chapters).results
-
-
-def explore(data_dir: str | Path | None = None, settings: Settings | dict | None = None) -> PipelineResult:
-    """:func:`trace`, plus every table and figure as the chapters draw them (``.outputs``).
-
-    For the notebooks and the compute benchmark; ``seconds`` gains the step
-    ``outputs``. Close the figures (``matplotlib.pyplot.close``) when done.
-    """
-    traced = trace(data_dir, settings)
-    start = time.perf_counter()
-    shown = outputs(traced.edition, traced.disclosed)
-    return PipelineResult(validation=traced.validation, edition=traced.edition, derived=traced.derived,
-                          disclosed=traced.disclosed, model=traced.model, results=traced.results,
-                          seconds={**traced.seconds, "outputs": time.perf_counter() - start}, outputs=shown)

@@ -2,8 +2,11 @@
 
 1. ``ipsreport/defaults.yml`` — package defaults, every key present;
 2. ``ipsreport.yml`` at the project root — the edition's own choices;
-3. ``IPSREPORT_SETTINGS`` — JSON from the render engine for chapter kernels;
-4. overrides — from the command line (``ipsreport render --set key=value``).
+3. overrides — from the command line (``ipsreport render --set key=value``,
+   ``--data DIR``, ``IPSREPORT_DATA``, ``IPSREPORT_RENDER_DATE``).
+
+Chapters do not resolve settings: they read them from the run the command
+saved (:mod:`ipsreport.results.saved`).
 
 :class:`Settings` is one typed, frozen pydantic model: the type of every key
 and its plausible range (``Field(ge=..., le=...)``) are declared once, on the
@@ -25,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -35,7 +37,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo, model_validator
 
 from ipsreport.paths import DEFAULTS_PATH, EDITION_SETTINGS_PATH
-from ipsreport.settings_types import PLAIN_TEXT_ERROR, Day, Folder, FolderOrNone, Number, PlainText, Whole, WholeOrAuto
+from ipsreport.settings_types import PLAIN_TEXT_ERROR, Day, DayOrNone, Folder, FolderOrNone, Number, PlainText, Whole, WholeOrAuto
 
 __all__ = [
     "Settings",
@@ -48,19 +50,14 @@ __all__ = [
     "setting_ranges",
     "layer_name",
     "OVERRIDES",
-    "ENVIRONMENT",
-    "DATA_ENVIRONMENT",
 ]
 
-#: Layer name of values passed to :func:`get_settings` (``--set`` on the command line).
-OVERRIDES = "overrides"
-#: Layer name of the JSON the render engine hands to chapter kernels.
-ENVIRONMENT = "IPSREPORT_SETTINGS"
-#: Environment variable naming the data folder (``ipsreport render --data DIR``); wins over ``data_dir``.
-DATA_ENVIRONMENT = "IPSREPORT_DATA"
 #: Layer name of changes made in code with :meth:`Settings.with_`.
 CODE = "Settings.with_"
 
+
+#: Layer name of values passed to :func:`get_settings` (``--set`` on the command line).
+OVERRIDES = "overrides"
 
 class SettingsError(ValueError):
     """A settings file or override is invalid (the message is Danish, for the user)."""
@@ -159,6 +156,14 @@ class Settings(BaseModel):
         "The previous edition's results bundle (its `resultater/` folder, or a copy such as "
         "`editions/2025`, written by `ipsreport new-edition`); empty for none. Relative paths are taken from "
         "the project folder. `ipsreport render --previous DIR` overrides it."))
+    previous_data: FolderOrNone = Field(description=(
+        "The previous edition's data folder, used only to count the young people who are in both editions "
+        "(the comparison's intervals then allow for them); empty: they are counted as possibly shared. "
+        "`ipsreport render --previous-data DIR` sets it."))
+    render_date: DayOrNone = Field(description=(
+        "The date the book says it was made (colophon, results bundle); empty: the day it is rendered. "
+        "Set it (or the environment variable `IPSREPORT_RENDER_DATE`, read by the command line) for a "
+        "byte-identical re-render of an earlier edition."))
 
     @model_validator(mode="after")
     def _agree(self, info: ValidationInfo) -> Settings:
@@ -259,8 +264,6 @@ def layer_name(source: str) -> str:
     """Danish name of a settings layer, as used in messages."""
     if source == OVERRIDES:
         return "kommandolinjen (--set)"
-    if source in (ENVIRONMENT, DATA_ENVIRONMENT):
-        return f"miljøvariablen {source}"
     return source
 
 
@@ -333,9 +336,10 @@ def get_settings(overrides: dict[str, Any] | None = None, edition_file: Path | N
     Parameters
     ----------
     overrides : dict, optional
-        Highest-priority values (e.g. from the command line). Values from the
-        ``IPSREPORT_SETTINGS`` environment variable come just below these,
-        and ``IPSREPORT_DATA`` sets ``data_dir`` above every layer.
+        Highest-priority values (e.g. from the command line, which also turns
+        ``IPSREPORT_DATA`` and ``IPSREPORT_RENDER_DATE`` into ``data_dir``
+        and ``render_date`` here). No environment variable is read here: a
+        chapter gets its settings from the saved run, never from the process.
     edition_file : Path, optional
         Edition settings file; defaults to ``ipsreport.yml`` in the project.
 
@@ -355,11 +359,8 @@ def get_settings(overrides: dict[str, Any] | None = None, edition_file: Path | N
     layers = [
         (str(DEFAULTS_PATH), _read_yaml(DEFAULTS_PATH)),
         (str(edition_file), _read_yaml(edition_file)),
-        (ENVIRONMENT, _read_json(os.environ.get(ENVIRONMENT) or "{}", ENVIRONMENT)),
         (OVERRIDES, dict(overrides or {})),
     ]
-    if os.environ.get(DATA_ENVIRONMENT):
-        layers.append((DATA_ENVIRONMENT, {"data_dir": os.environ[DATA_ENVIRONMENT]}))
     merged: dict[str, Any] = {}
     origin: dict[str, str] = {}
     settings = None
@@ -373,15 +374,7 @@ def get_settings(overrides: dict[str, Any] | None = None, edition_file: Path | N
 
 
 def default_data_dir() -> Path:
-    """Return the data folder for this process.
-
-    ``IPSREPORT_DATA`` (set by ``ipsreport render --data DIR``) wins, so that
-    chapter kernels started by any engine see the folder the user asked for;
-    otherwise the layered settings decide.
-    """
-    folder = os.environ.get(DATA_ENVIRONMENT)
-    if folder:
-        return Path(folder).expanduser().resolve()
+    """The data folder the layered settings name (``data_dir``)."""
     return get_settings().data_dir
 
 
@@ -401,7 +394,7 @@ def settings_to_json(settings: Settings) -> str:
     return settings.model_dump_json()
 
 
-def settings_from_json(text: str, source: str = ENVIRONMENT) -> Settings:
+def settings_from_json(text: str, source: str = "JSON") -> Settings:
     """Read settings written by :func:`settings_to_json` (an exact round trip).
 
     Parameters

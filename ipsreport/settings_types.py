@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 from ipsreport.paths import PROJECT_DIR
 from ipsreport.plaintext import PlainTextError, check
 
-__all__ = ["PLAIN_TEXT_ERROR", "Day", "Folder", "FolderOrNone", "Number", "PlainText", "Whole", "WholeOrAuto"]
+__all__ = ["PLAIN_TEXT_ERROR", "Day", "DayOrNone", "Folder", "FolderOrNone", "Number", "PlainText", "Whole", "WholeOrAuto"]
 
 #: Pydantic error type of a text setting holding markup (turned into a Danish sentence by ipsreport.settings).
 PLAIN_TEXT_ERROR = "plain_text"
@@ -83,3 +83,5 @@ Whole = Annotated[int, BeforeValidator(_not_bool)]
 WholeOrAuto = Annotated[int | None, BeforeValidator(_auto)]
 Number = Annotated[float, BeforeValidator(_not_bool)]
 Day = Annotated[dt.date, BeforeValidator(_day)]
+#: A date that may be left empty (None: decided when the book is rendered).
+DayOrNone = Annotated[dt.date | None, BeforeValidator(lambda v: None if _none(v) is None else _day(v))]

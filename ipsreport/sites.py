@@ -356,9 +356,14 @@ def render_by_site(
     cache_root = Path(cache_dir or project.root / ".ipsreport-cache") / "sites"
     sites = split_by_site(data_dir, cache_root / "data")
     # A reader holds the cohort's book and every site's: they are audited together (ipsreport.disclosed.joint).
+    from ipsreport.book import resolve_settings
     from ipsreport.disclosed.joint import plan_site_books
 
-    plan_site_books(Path(data_dir), sites, overrides, cache_root)
+    # Resolved once per site: the joint audit and the site's pipeline share one edition and its summaries.
+    # A site book compares with no earlier edition (a bundle describes the whole project).
+    settings = {s.site: resolve_settings(s.data_dir, overrides).with_(previous=None, previous_data=None)
+                for s in sites}
+    plan_site_books(Path(data_dir), sites, settings, resolve_settings(Path(data_dir), overrides), cache_root)
     failures: dict[str, str] = {}
     variants, rendered = [], []
     for s in sites:
@@ -371,7 +376,7 @@ def render_by_site(
                 continue
         variants.append(Variant(
             output_dir=out / s.slug,
-            hooks=book_hooks(s.data_dir, overrides, cache_dir=site_cache),
+            hooks=book_hooks(s.data_dir, overrides, cache_dir=site_cache, settings=settings[s.site]),
             cache_dir=site_cache,
             label=s.site,
         ))

@@ -15,7 +15,7 @@ import pytest
 from great_tables import GT
 from matplotlib.figure import Figure
 
-from ipsreport import figures, figures_fidelity, pipeline, tables, tables_fidelity
+from ipsreport import explore, figures, figures_fidelity, pipeline, tables, tables_fidelity
 from ipsreport.disclosed import Disclosed, disclosed
 from ipsreport.edition import Edition
 from ipsreport.facts import Facts
@@ -36,7 +36,7 @@ def _close(result: pipeline.PipelineResult) -> None:
 
 @pytest.fixture(scope="module")
 def twin() -> pipeline.PipelineResult:
-    result = pipeline.explore(SYNTHETIC_DIR)
+    result = explore.explore(SYNTHETIC_DIR)
     yield result
     _close(result)
 
@@ -46,7 +46,7 @@ def cohort(tmp_path_factory) -> pipeline.PipelineResult:
     from ipsreport.synth.sample import write_cohort
 
     folder = write_cohort(tmp_path_factory.mktemp("cohort"), n=150, sites=2, seed=3)
-    result = pipeline.explore(folder)
+    result = explore.explore(folder)
     yield result
     _close(result)
 

@@ -2,8 +2,9 @@
 
 :func:`audit_before_render` runs in the command before any chapter: it
 builds the edition once, makes the suppression plan and audits everything the
-book will publish (:meth:`ipsreport.disclosed.Disclosed.verify`), then keeps the audited plan
-for the chapters' kernels (:mod:`ipsreport.disclosed.site_plan`). The CLI
+book will publish (:meth:`ipsreport.disclosed.Disclosed.verify`). The pipeline that follows
+reads the same edition and summaries (:func:`ipsreport.edition.edition` keeps one per data and
+settings), so the book publishes exactly the audited plan. The CLI
 turns a :class:`~ipsreport.disclosed.plan.DisclosureAuditError` into its
 Danish message and exit code 7; nothing is rendered.
 """
@@ -38,18 +39,12 @@ def audit_before_render(data_dir: Path, settings, report) -> int:
     ipsreport.disclosed.plan.DisclosureAuditError
         Naming the small count and the published numbers that give it away.
     """
-    from ipsreport.book import default_cache_dir
     from ipsreport.disclosed.layer import disclosed
-    from ipsreport.disclosed.site_plan import write_plan
     from ipsreport.edition import edition
-    from ipsreport.verdicts import shared_path
 
     if not hasattr(report, "frames"):
         return -1
     ed = edition(data_dir, settings, report=report)
     if ed.settings.min_cell:
-        protected = disclosed(ed)
-        protected.verify()
-        # The kernels publish exactly this audited plan (read back by Disclosed.plan).
-        write_plan(shared_path(Path(data_dir), default_cache_dir()), ed.settings, protected.plan)
+        disclosed(ed).verify()
     return int(ed.settings.min_cell)

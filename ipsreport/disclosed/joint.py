@@ -94,7 +94,7 @@ def _site_of(handle: tuple):
     return None
 
 
-def plan_site_books(data_dir: Path, sites: list, overrides: dict | None, cache_root: Path) -> None:
+def plan_site_books(data_dir: Path, sites: list, settings: dict, whole_settings, cache_root: Path) -> None:
     """Audit the whole cohort's book with every site's and write each site's extra hiding beside its data.
 
     Parameters
@@ -103,8 +103,11 @@ def plan_site_books(data_dir: Path, sites: list, overrides: dict | None, cache_r
         The whole cohort's data folder.
     sites : list of ipsreport.sites.SiteData
         The split (each ``data_dir`` is written to).
-    overrides : dict, optional
-        The render's settings overrides.
+    settings : dict
+        Site -> its book's resolved settings (the same objects its pipeline gets, so the
+        editions and their summaries are shared, :func:`ipsreport.edition.edition`).
+    whole_settings : Settings
+        The whole cohort's resolved settings.
     cache_root : Path
         Where the sites' validations are kept (``<cache_root>/cache/<slug>``).
 
@@ -113,23 +116,21 @@ def plan_site_books(data_dir: Path, sites: list, overrides: dict | None, cache_r
     DisclosureAuditError
         When no hiding in the site books protects a small count.
     """
-    from ipsreport.disclosed.site_plan import write_plan
+    from ipsreport.disclosed.layer import disclosed
     from ipsreport.edition import edition
-    from ipsreport.verdicts import shared_path, validate_shared
+    from ipsreport.verdicts import validate_shared
 
     for s in sites:  # a stale plan must not hide what a changed split needs, nor leave what it does not
         write_site_plan(s.data_dir, Plan())
     reports = {s.site: validate_shared(s.data_dir, Path(cache_root) / "cache" / s.slug) for s in sites}
     if not all(r.ok for r in reports.values()):
         return  # the render names the site whose data are invalid
-    whole = edition(data_dir, settings=overrides or None)
-    eds = {s.site: edition(s.data_dir, settings=overrides or None, report=reports[s.site]) for s in sites}
+    whole = edition(data_dir, settings=whole_settings)
+    eds = {s.site: edition(s.data_dir, settings=settings[s.site], report=reports[s.site]) for s in sites}
     final: dict = {}
     plans = joint_plans(whole, eds, int(whole.settings.min_cell), final)
     for s in sites:
         write_site_plan(s.data_dir, plans[s.site])
         if s.site in final:
-            # The site's kernels publish the plan audited here instead of making it again; keyed on the
-            # validation of the folder as it is now (with its extra hiding beside the data).
-            write_plan(shared_path(s.data_dir, Path(cache_root) / "cache" / s.slug), eds[s.site].settings,
-                       final[s.site])
+            # The site's pipeline publishes the plan audited here instead of making it again.
+            disclosed(eds[s.site]).adopt_plan(final[s.site])

@@ -79,14 +79,21 @@ class Disclosed(FidelitySummaries):
         if not self.min_cell:
             return Plan()
         from ipsreport.disclosed.plan import make_plan
-        from ipsreport.disclosed.site_plan import read_plan, read_site_plan
+        from ipsreport.disclosed.site_plan import read_site_plan
 
-        handed = read_plan(self.ed)
-        if handed is not None:  # made and audited by the command's gate for exactly these data and settings
-            return handed
         ledger, candidates = self.candidates
         return make_plan(ledger, candidates, self.min_cell, start=read_site_plan(self.ed), cache=self.range_cache,
                          marked=not self._site_book)
+
+    def adopt_plan(self, plan) -> None:
+        """Take ``plan``, made and audited for this book together with others, as this book's plan.
+
+        :func:`ipsreport.disclosed.joint.plan_site_books` audits the site books
+        with the cohort's; the site's pipeline then publishes exactly that
+        plan instead of making its own again (the same :class:`Disclosed`: the
+        command holds one edition per data folder and settings).
+        """
+        self.__dict__["plan"] = plan  # the cached_property's own slot: read as if computed here
 
     @cached_property
     def candidates(self):
@@ -445,7 +452,11 @@ class Disclosed(FidelitySummaries):
         verify(self)
 
 
-def disclosed(ed) -> Disclosed:
-    """The :class:`Disclosed` summaries of ``ed`` (one object per edition and rule)."""
+def disclosed(ed, saved: Disclosed | None = None) -> Disclosed:
+    """The :class:`Disclosed` summaries of ``ed`` (one object per edition and rule).
+
+    ``saved``: the summaries a saved run holds for ``ed``
+    (:func:`ipsreport.results.saved.open_run`), taken as ed's instead of computing them.
+    """
     # Keyed on the rule too: a stand-in edition's settings may change between calls.
-    return remember(("disclosed", disclosure.get_min_cell(ed)), ed, lambda: Disclosed(ed))
+    return remember(("disclosed", disclosure.get_min_cell(ed)), ed, lambda: saved if saved is not None else Disclosed(ed))

@@ -1,7 +1,7 @@
 """The edition comparison as the chapters see it: the previous editions of this render, compared once.
 
 :func:`previous_records` reads the bundles the render handed the kernel
-(:func:`ipsreport.editions.locate.previous_from_env`); :func:`comparison`
+(:func:`ipsreport.editions.locate.previous_of`); :func:`comparison`
 compares this edition with the latest of them once per edition
 (:func:`ipsreport.memo.remember`: the conclusion and four chapters ask).
 Without ``--previous`` both are empty, and every output of the comparison
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ipsreport.editions.locate import Previous, previous_from_env
+from ipsreport.editions.locate import Previous, previous_of
 from ipsreport.editions.record import EditionRecord, current_record, datasets_for, possibly_shared, shared_persons
 from ipsreport.memo import remember
 
@@ -51,9 +51,9 @@ class Comparison:
     alpha: float = 0.05
 
 
-def _chosen(previous: Previous | None) -> Previous | None:
-    """``previous`` when given (tests, notebooks), else what the render handed the kernel."""
-    return previous if previous is not None else previous_from_env()
+def _chosen(ed, previous: Previous | None) -> Previous | None:
+    """``previous`` when given (tests, notebooks), else the edition's settings' (:func:`~ipsreport.editions.locate.previous_of`)."""
+    return previous if previous is not None else previous_of(ed.settings)
 
 
 def previous_records(ed, previous: Previous | None = None) -> tuple[EditionRecord, ...]:
@@ -63,9 +63,9 @@ def previous_records(ed, previous: Previous | None = None) -> tuple[EditionRecor
     ----------
     ed : Edition
     previous : Previous, optional
-        Default: the render's hand-off (:func:`ipsreport.editions.locate.previous_from_env`).
+        Default: the settings' (:func:`ipsreport.editions.locate.previous_of`).
     """
-    chosen = _chosen(previous)
+    chosen = _chosen(ed, previous)
 
     def load() -> tuple[EditionRecord, ...]:
         from ipsreport.results import read_bundle
@@ -93,7 +93,7 @@ def comparison(ed, previous: Previous | None = None, indicators: tuple[str, ...]
     ``indicators``: only these need to be right (a chapter's sentence); the
     others may read as missing. Default all (the conclusion's table).
     """
-    chosen = _chosen(previous)
+    chosen = _chosen(ed, previous)
     labels = datasets_for(indicators)
 
     def compare() -> Comparison | None:
@@ -115,7 +115,7 @@ def comparison(ed, previous: Previous | None = None, indicators: tuple[str, ...]
 
 def series(ed, previous: Previous | None = None) -> pd.DataFrame | None:
     """Every key indicator over all editions, this one last; ``None`` with fewer than two previous editions."""
-    chosen = _chosen(previous)
+    chosen = _chosen(ed, previous)
 
     def build() -> pd.DataFrame | None:
         from ipsreport.summaries.editions import summarise_edition_series

@@ -10,24 +10,20 @@
 :func:`resolve_previous` reads every bundle once, in the CLI, so a damaged or
 newer bundle, or one that is not earlier than this edition, stops the render
 before anything runs, with a Danish message (exit 8,
-:data:`ipsreport.cli_args.EXIT_PREVIOUS`). The chapters receive the checked
-list as one JSON value in the kernel environment, :data:`PREVIOUS_ENV`
-(the engine's hand-off to kernels is its environment; see
-``docs/CONTRACT.md``), and read it back with :func:`previous_from_env`.
+:data:`ipsreport.cli_args.EXIT_PREVIOUS`). The checked folders are settings
+(``previous``, ``previous_data``), so the pipeline and the chapters find them
+where they find every other input: :func:`previous_of` of the edition's
+settings.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["PREVIOUS_ENV", "PreviousError", "Previous", "find_bundles", "resolve_previous", "previous_from_env"]
+__all__ = ["PreviousError", "Previous", "find_bundles", "resolve_previous", "previous_of", "previous_for_render"]
 
-#: The kernel environment variable naming the previous editions (JSON of :meth:`Previous.to_json`).
-PREVIOUS_ENV = "IPSREPORT_PREVIOUS"
 _MANIFEST = "bundle.json"
 _BUNDLE_DIR = "resultater"
 _EXPECTED = ("en tidligere udgaves resultatsæt (mappen resultater/ med bundle.json), den udgaves output-mappe "
@@ -49,21 +45,14 @@ class Previous:
     data : Path or None
         The previous edition's data folder (``--previous-data``), used only
         to count the persons both editions include; never published.
+    root : Path or None
+        The folder they were found in (``--previous``, absolute): the
+        setting ``previous`` of this render.
     """
 
     bundles: tuple[Path, ...]
     data: Path | None = None
-
-    def to_json(self) -> str:
-        """The hand-off value of :data:`PREVIOUS_ENV`."""
-        return json.dumps({"bundles": [str(p) for p in self.bundles],
-                           "data": str(self.data) if self.data is not None else None}, ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> "Previous":
-        """The inverse of :meth:`to_json`."""
-        value = json.loads(text)
-        return cls(tuple(Path(p) for p in value["bundles"]), Path(value["data"]) if value.get("data") else None)
+    root: Path | None = None
 
     def key(self) -> str:
         """What the chapters' cache key must change with: every bundle's ``bundle.json`` and the data folder."""
@@ -155,7 +144,7 @@ def resolve_previous(path: str | Path, edition_year: int, data: str | Path | Non
         if not folder_data.is_dir():
             raise PreviousError(f"--previous-data {data}: mappen findes ikke. Forventet: den tidligere udgaves "
                                 "datamappe (registry, baseline og followup).")
-    return Previous(tuple(years[y] for y in sorted(years)), folder_data)
+    return Previous(tuple(years[y] for y in sorted(years)), folder_data, Path(path).expanduser().resolve())
 
 
 def previous_for_render(folder: str | Path | None, data: str | Path | None, by_site: bool,
@@ -182,7 +171,11 @@ def previous_for_render(folder: str | Path | None, data: str | Path | None, by_s
     return resolve_previous(folder, edition_year, data)
 
 
-def previous_from_env() -> Previous | None:
-    """The previous editions the render handed this kernel (:data:`PREVIOUS_ENV`); ``None`` without any."""
-    text = os.environ.get(PREVIOUS_ENV)
-    return Previous.from_json(text) if text else None
+def previous_of(settings) -> Previous | None:
+    """The previous editions the settings name (``previous``, ``previous_data``); ``None`` without any.
+
+    The command line checked them before anything ran (:func:`previous_for_render`).
+    """
+    if settings.previous is None:
+        return None
+    return resolve_previous(settings.previous, int(settings.edition_year), settings.previous_data)

@@ -45,6 +45,16 @@ class Facts:
         #: Printed number -> tooltip, per frame, for the numbers inside sentences (ipsreport.facts.traced).
         self._numbers: dict[Source | None, dict] = {}
 
+    # A saved run (ipsreport.results.saved) keeps the facts computed so far with the layer they read;
+    # the definitions and sources are module constants holding functions: looked up again, not pickled.
+    def __getstate__(self) -> dict:
+        return {"edition": self.edition, "layer": self.layer, "facts": self._facts}
+
+    def __setstate__(self, state: dict) -> None:
+        self.edition, self.layer, self._facts = state["edition"], state["layer"], state["facts"]
+        self.cell_rule = self.layer.min_cell
+        self._summaries, self._defs, self._numbers = {}, REGISTRY, {}
+
     # -- public API ---------------------------------------------------------
 
     def __getattr__(self, name: str) -> str:
@@ -154,12 +164,15 @@ class Facts:
         return {"n": row["n"], "base": row["base"], "pct": float(row["pct"]), "suppression": row["suppression"]}
 
 
-def facts(ed) -> Facts:
+def facts(ed, saved: Facts | None = None) -> Facts:
     """The :class:`Facts` of an edition; computed lazily, one object per edition.
 
     Parameters
     ----------
     ed : Edition
+    saved : Facts, optional
+        The facts a saved run holds for ``ed`` (:func:`ipsreport.results.saved.open_run`),
+        taken as ed's instead of a new accessor.
 
     Returns
     -------
@@ -167,4 +180,4 @@ def facts(ed) -> Facts:
         ``f.<name>`` → Danish string, ``f.raw(name)`` → number,
         ``f.words(n)``, ``f.share_words(name)``.
     """
-    return remember("facts", ed, lambda: Facts(ed))
+    return remember("facts", ed, lambda: saved if saved is not None else Facts(ed))

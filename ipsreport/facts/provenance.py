@@ -42,16 +42,18 @@ def git_commit() -> str:
     return head.stdout.strip() + (" (med ændringer, der ikke er committet)" if dirty else "")
 
 
-def render_date() -> dt.date:
-    """The render date: ``IPSREPORT_RENDER_DATE`` (ISO date) when set, for byte-identical
-    re-renders; else a non-zero ``SOURCE_DATE_EPOCH``; else today.
+def render_date(settings) -> dt.date:
+    """The render date: the setting ``render_date`` (the command line resolves it once per
+    render, :func:`ipsreport.book.resolve_settings`), else :func:`today`."""
+    return settings.render_date or today()
+
+
+def today() -> dt.date:
+    """Today, or the date of a non-zero ``SOURCE_DATE_EPOCH`` (reproducible builds).
 
     ``SOURCE_DATE_EPOCH=0`` is ignored: the render engine sets it for
     reproducible SVG metadata, and "1. januar 1970" is not a render date.
     """
-    fixed = os.environ.get("IPSREPORT_RENDER_DATE")
-    if fixed:
-        return dt.date.fromisoformat(fixed)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and int(epoch) > 0:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()

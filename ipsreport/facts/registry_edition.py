@@ -210,7 +210,7 @@ FACTS = (
              rule="none", doc="Rapportsystemets version"),
     computed("git_commit", lambda f: Fact(None, "text", text=provenance.git_commit()), kind="text", rule="none",
              doc="Den version af rapportsystemets kode, rapporten er dannet med"),
-    computed("render_date", lambda f: _date(provenance.render_date()), kind="text", rule="none",
+    computed("render_date", lambda f: _date(provenance.render_date(f.edition.settings)), kind="text", rule="none",
              doc="Den dag, rapporten blev dannet"),
     computed("min_cell", lambda f: Fact(f.cell_rule, "text", text=disclosure.describe_rule(f.cell_rule)),
              kind="text", rule="the rule itself", doc="Reglen for små tal, der gælder i denne udgave"),

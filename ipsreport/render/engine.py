@@ -107,7 +107,7 @@ def render_book(
 
         run = execute or execute_chapters
         try:
-            ran = run(plan.todo, dict(plan.hooks.kernel_env), workers=workers,
+            ran = run(plan.todo, dict(plan.hooks.parameters), workers=workers,
                       on_done=lambda doc, res: store(plan, doc, res, say), preamble=plan.hooks.kernel_preamble)
         except CellError as exc:
             raise cell_error(plan, exc) from None
@@ -147,7 +147,7 @@ def render_variants(
     All chapters of all variants run on one pool of ``workers`` kernels, so
     the kernel start and the book's imports are paid once per kernel rather
     than once per book; each chapter gets its own variant's
-    ``kernel_env``. The books are then written (pandoc, Typst) in parallel.
+    ``parameters``. The books are then written (pandoc, Typst) in parallel.
     Each keeps its own output folder, stamp and chapter cache, exactly as if
     :func:`render_book` had rendered it alone.
 
@@ -202,22 +202,15 @@ def _render_variants(variants, project_dir, to, workers, say: Progress) -> list[
         plans.append((plan, tagged))
     from ipsreport.render.execute import CellError, Job, execute_jobs  # nbclient: only when needed
 
-    # Every variable any variant sets is given for every chapter (None clears
-    # it), so no book inherits another's.
     for plan, _ in plans:
         if not plan.result.unchanged and plan.hooks.attachment is not None:
             plan.hooks.attachment.start(tuple(plan.project.files))
-    names = sorted({k for plan, _ in plans for k in plan.hooks.kernel_env})
-    jobs = []
-    for i, (plan, _) in enumerate(plans):
-        if not plan.result.unchanged:
-            env = {k: plan.hooks.kernel_env.get(k) for k in names}
-            jobs.extend(Job((i, doc.path), doc, env) for doc in plan.todo)
-    base_env = dict(plans[0][0].hooks.kernel_env) if plans else {}
+    jobs = [Job((i, doc.path), doc, dict(plan.hooks.parameters))
+            for i, (plan, _) in enumerate(plans) if not plan.result.unchanged for doc in plan.todo]
     preamble = plans[0][0].hooks.kernel_preamble if plans else ""
     try:
         ran = execute_jobs(
-            jobs, base_env, workers=workers, preamble=preamble,
+            jobs, workers=workers, preamble=preamble,
             on_done=lambda job, res: store(plans[job.key[0]][0], job.doc, res, plans[job.key[0]][1]),
         )
     except CellError as exc:

@@ -2,9 +2,8 @@
 
 :func:`execute_jobs` runs chapters (possibly of several books, see
 :func:`ipsreport.render.engine.render_variants`) on shared
-:class:`~ipsreport.render.kernel.KernelWorker` s, switching each chapter's
-environment variables, so kernels and their imports are shared by all of
-them; :func:`execute_chapters` does the same for one book. When the waiting
+:class:`~ipsreport.render.kernel.KernelWorker` s, each chapter with its own
+book's parameters, so kernels and their imports are shared by all of them; :func:`execute_chapters` does the same for one book. When the waiting
 main thread is interrupted (Ctrl-C, or SIGTERM through
 :mod:`ipsreport.render.signals`), the kernels are killed at once rather than
 left to finish their chapters.
@@ -16,9 +15,9 @@ import os
 import queue
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from ipsreport.render.kernel import CellError, KernelWorker
 from ipsreport.render.outputs import ExecutedChapter
@@ -29,7 +28,7 @@ __all__ = ["CellError", "Job", "execute_chapters", "execute_jobs"]
 
 def execute_chapters(
     docs: list[QmdDoc],
-    env: dict[str, str],
+    parameters: Mapping[str, str],
     workers: int | None = None,
     on_done: Callable[[QmdDoc, ExecutedChapter], None] | None = None,
     preamble: str = "",
@@ -40,8 +39,8 @@ def execute_chapters(
     ----------
     docs : list of QmdDoc
         Chapters to run (already parsed).
-    env : dict
-        Environment variables for the kernels.
+    parameters : mapping of str to str
+        The chapters' parameters (:attr:`~ipsreport.render.hooks.BookHooks.parameters`).
     workers : int, optional
         Number of kernels; default: number of cores, at most ``len(docs)``.
     on_done : callable, optional
@@ -60,27 +59,22 @@ def execute_chapters(
     CellError
         The first failure; remaining chapters are abandoned.
     """
-    jobs = [Job(doc.path, doc, None) for doc in docs]
+    jobs = [Job(doc.path, doc, dict(parameters)) for doc in docs]
     done = (lambda job, res: on_done(job.doc, res)) if on_done else None
-    return execute_jobs(jobs, env, workers=workers, on_done=done, preamble=preamble)
+    return execute_jobs(jobs, workers=workers, on_done=done, preamble=preamble)
 
 
 @dataclass
 class Job:
-    """One chapter to execute: a key for the result, the chapter, its environment.
-
-    ``env`` None means "the kernel's own environment"; a dict sets (or, for
-    ``None`` values, clears) variables for this chapter only.
-    """
+    """One chapter to execute: a key for the result, the chapter, its parameters."""
 
     key: Any
     doc: QmdDoc
-    env: dict[str, str | None] | None = None
+    parameters: Mapping[str, str] = field(default_factory=dict)
 
 
 def execute_jobs(
     jobs: list[Job],
-    env: dict[str, str],
     workers: int | None = None,
     on_done: Callable[[Job, ExecutedChapter], None] | None = None,
     preamble: str = "",
@@ -90,8 +84,6 @@ def execute_jobs(
     Parameters
     ----------
     jobs : list of Job
-    env : dict
-        Environment the kernels start with.
     workers : int, optional
         Number of kernels; default: number of cores, at most ``len(jobs)``.
     on_done : callable, optional
@@ -133,13 +125,13 @@ def execute_jobs(
         worker = None
         job = None
         try:
-            worker = KernelWorker(env, jobs[0].doc.path.parent, on_start=started, preamble=preamble)
+            worker = KernelWorker(jobs[0].doc.path.parent, on_start=started, preamble=preamble)
             while not stop.is_set():
                 try:
                     job = todo.get_nowait()
                 except queue.Empty:
                     return
-                result = worker.run_chapter(job.doc, job.env)
+                result = worker.run_chapter(job.doc, job.parameters)
                 with lock:
                     results[job.key] = result
                 if on_done:

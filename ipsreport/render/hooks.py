@@ -3,7 +3,7 @@
 The engine knows Quarto books, kernels, pandoc and Typst; it knows nothing
 of what the chapters compute. Whatever a particular book needs beyond its
 ``_quarto.yml`` and chapter sources is handed in as a :class:`BookHooks`:
-which environment the chapter kernels get, which code they run first, what
+which parameters the chapters get, which code their kernels run first, what
 else the chapters' outputs depend on (for the cache), what the cover says,
 which files a preview watches and which folders an output folder must keep
 clear of. A book without hooks (``BookHooks()``) renders from its sources
@@ -71,10 +71,15 @@ class BookHooks:
 
     Attributes
     ----------
-    kernel_env : mapping of str to str
-        Environment variables of the kernels that run this book's chapters.
-        Kernels shared by several variants switch these per chapter (a
-        variable another variant sets and this one does not is removed).
+    parameters : mapping of str to str
+        The chapters' parameters, papermill's and Quarto's convention: after
+        a chapter's code cell tagged ``parameters`` (``#| tags: [parameters]``,
+        which holds the defaults) the engine runs ``name = value`` for each,
+        as Quarto does for ``quarto render -P name:value``; a chapter without
+        such a cell gets them before its first cell. The only hand-off from
+        the book's owner to its chapters: kernels get no environment of the
+        book's. Kernels shared by several variants get each chapter its own
+        variant's values.
     kernel_preamble : str
         Python code run once in every kernel after the engine's own set-up
         (imports to warm, say). Variants rendered together must pass the
@@ -84,7 +89,8 @@ class BookHooks:
         and the installed libraries that the chapters' outputs depend on (the
         data's bytes, settings, the code the chapters import). A cached
         chapter is reused only while this key is unchanged, so it must
-        change whenever ``kernel_env`` or the files behind it change.
+        change whenever the files behind ``parameters`` change (the values
+        themselves are part of each chapter's key).
     cover : Cover
     watch : tuple of Path
         Files and folders a preview watches besides the project's chapters
@@ -97,7 +103,7 @@ class BookHooks:
         Writes further files into the book's folder before it is swapped in.
     """
 
-    kernel_env: Mapping[str, str] = field(default_factory=dict)
+    parameters: Mapping[str, str] = field(default_factory=dict)
     kernel_preamble: str = ""
     cache_inputs: str = ""
     cover: Cover = field(default_factory=Cover)

@@ -21,7 +21,7 @@ import os
 import re
 import subprocess
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import nbformat
 from jupyter_core.utils import run_sync
@@ -31,7 +31,7 @@ from nbclient.exceptions import CellExecutionError, DeadKernelError
 from ipsreport.render.outputs import ExecutedChapter, capitalise_at_sentence_start, inline_span, reduce_outputs
 from ipsreport.render.qmd import Cell, Markdown, QmdDoc, split_inline
 
-__all__ = ["CellError", "KernelWorker", "fill_inline"]
+__all__ = ["CellError", "KernelWorker", "fill_inline", "injected_parameters", "is_parameters_cell"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
@@ -50,7 +50,7 @@ import ipsreport.render.kernel_helpers
 get_ipython().events.register("post_run_cell", ipsreport.render.kernel_helpers.warn_restore)
 """
 
-#: Run before each chapter (cwd and the environment are formatted in).
+#: Run before each chapter (its folder is formatted in).
 _CHAPTER_SETUP = r"""
 import ipsreport.render.kernel_helpers as __ips_kernel
 __ips_kernel.reset()
@@ -59,12 +59,35 @@ import ipsreport.render.kernel_helpers as __ips_kernel
 from ipsreport.render.kernel_helpers import inline as __ips_inline
 from ipsreport.render.kernel_helpers import inline_batch as __ips_inline_batch
 from ipsreport.render.kernel_helpers import warn_off as __ips_warn_off
-__ips_kernel.prepare_chapter({env!r}, {cwd!r})
+__ips_kernel.prepare_chapter({cwd!r})
 del __ips_kernel
 """
 
 #: First line of a ``warning: false`` cell (undone by the post_run_cell hook).
 _WARN_OFF_LINE = "__ips_warn_off()\n"
+
+#: A parameter's name: a Python identifier, nothing else (the value is always a string literal).
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def is_parameters_cell(cell: Cell) -> bool:
+    """True for the cell holding a chapter's parameter defaults (option ``tags: [parameters]``)."""
+    tags = cell.options.get("tags") or ()
+    return "parameters" in ([tags] if isinstance(tags, str) else list(tags))
+
+
+def injected_parameters(parameters: Mapping[str, str]) -> str:
+    """The code that sets a chapter's parameters: one ``name = 'value'`` line each (empty for none).
+
+    Values are strings and written with :func:`repr`, so a value is never
+    code, whatever it holds.
+    """
+    lines = []
+    for name, value in sorted(parameters.items()):
+        if not _NAME.match(name):
+            raise ValueError(f"a chapter parameter's name must be a Python identifier, not {name!r}")
+        lines.append(f"{name} = {str(value)!r}")
+    return "\n".join(lines)
 
 
 def fill_inline(pieces: list[str | tuple[str]], values: list[str],
@@ -118,9 +141,6 @@ class KernelWorker:
 
     Parameters
     ----------
-    env : dict
-        Extra environment variables for the kernel (the book's
-        :attr:`~ipsreport.render.hooks.BookHooks.kernel_env`).
     cwd : Path
         Working directory the kernel starts in.
     timeout : int
@@ -135,13 +155,13 @@ class KernelWorker:
     """
 
     def __init__(
-        self, env: dict[str, str], cwd: Path, timeout: int = 600,
+        self, cwd: Path, timeout: int = 600,
         on_start: Callable[["KernelWorker"], None] | None = None, preamble: str = "",
     ):
         nb = nbformat.v4.new_notebook()
         self.client = NotebookClient(nb, kernel_name="python3", timeout=timeout, allow_errors=False)
         self.client.km = self.client.create_kernel_manager()
-        full_env = {**os.environ, **env}
+        full_env = dict(os.environ)
         # The kernel must not inherit a non-interactive backend choice.
         full_env.pop("MPLBACKEND", None)
         # Reproducible SVG metadata (matplotlib honours SOURCE_DATE_EPOCH).
@@ -195,15 +215,17 @@ class KernelWorker:
         self.client.execute_cell(cell, 0, store_history=True)
         return cell
 
-    def run_chapter(self, doc: QmdDoc, env: dict[str, str | None] | None = None) -> ExecutedChapter:
+    def run_chapter(self, doc: QmdDoc, parameters: Mapping[str, str] | None = None) -> ExecutedChapter:
         """Execute one parsed chapter and return its reduced outputs.
 
         Parameters
         ----------
         doc : QmdDoc
-        env : dict, optional
-            Variables to set for this chapter (``None`` removes one). Needed
-            when one kernel serves chapters of several books.
+        parameters : mapping of str to str, optional
+            The chapter's parameters (:attr:`~ipsreport.render.hooks.BookHooks.parameters`):
+            ``name = value`` is run right after the cell tagged ``parameters``
+            (before the first cell when there is none), as papermill and
+            Quarto inject them. The injected cell shows nothing.
 
         Raises
         ------
@@ -211,8 +233,11 @@ class KernelWorker:
             If a cell or inline expression raises.
         """
         path = doc.path
-        chapter_env = dict(env or {})
-        self._run(_CHAPTER_SETUP.format(cwd=str(path.parent), env=chapter_env))
+        self._run(_CHAPTER_SETUP.format(cwd=str(path.parent)))
+        injected = injected_parameters(parameters or {})
+        tagged = next((b for b in doc.blocks if isinstance(b, Cell) and is_parameters_cell(b)), None)
+        if injected and tagged is None:
+            self._exec(path, injected, 1, 1)
         blocks: list[dict[str, Any]] = []
         for block in doc.blocks:
             if isinstance(block, Markdown):
@@ -235,6 +260,8 @@ class KernelWorker:
                     "outputs": reduce_outputs(cell.outputs, asis),
                 }
             )
+            if injected and block is tagged:
+                self._exec(path, injected, block.code_line, block.line)
         return ExecutedChapter(str(path), doc.front_matter, blocks)
 
     def _fill_inline(self, path: Path, block: Markdown) -> tuple[str, list[str], list[dict[str, str] | None]]:

@@ -14,7 +14,6 @@ import io
 import json
 import os
 import warnings
-from typing import Mapping
 
 __all__ = ["inline", "inline_attrs", "inline_batch", "prepare_chapter", "reset", "warn_off", "warn_restore"]
 
@@ -48,16 +47,11 @@ def reset() -> None:
     shell.init_user_ns()
 
 
-def prepare_chapter(env: Mapping[str, str | None], cwd: str) -> None:
-    """Set the chapter's environment (``None`` removes a variable), fresh matplotlib state, its folder."""
+def prepare_chapter(cwd: str) -> None:
+    """Fresh matplotlib state and warnings filters, and the chapter's folder as working directory."""
     import matplotlib
     import matplotlib.pyplot as plt
 
-    for key, value in env.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
     plt.close("all")
     matplotlib.rcdefaults()
     _shell().run_line_magic("matplotlib", "inline")

@@ -9,6 +9,7 @@ settings, hooks and tools, and is left as it is.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 from dataclasses import dataclass, field
@@ -89,7 +90,9 @@ def identify(project_dir: Path, output_dir: Path | None, to: str, hooks: BookHoo
     check_output(out, protected=dict(hooks.protected_paths), project_dir=project.root)  # before anything is written
     environment = environment_key(project.root / "requirements.lock")
     options = project.config.get("execute") or {}
-    keys = {p: chapter_key(hooks.cache_inputs, project.root, p, options, environment) for p in project.files}
+    # The chapters' parameters are inputs of every chapter, as the book's cache_inputs are.
+    inputs = hooks.cache_inputs + "\n" + json.dumps(dict(sorted(hooks.parameters.items())))
+    keys = {p: chapter_key(inputs, project.root, p, options, environment) for p in project.files}
     key = book_key(project, to, hooks, keys, label)
     return Plan(project, out, to, cache, hooks, keys, key, RenderResult(output_dir=out), label=label)
 

@@ -320,12 +320,12 @@ class _PreviewRender:
         # The book is in place; start the kernel for the next code edit while
         # the author reads (a render that needs it waits for it).
         cwd = self.project.files[0].parent if self.project.files else self.project.root
-        threading.Thread(target=self._prewarm, args=(dict(hooks.kernel_env), hooks.kernel_preamble, cwd),
+        threading.Thread(target=self._prewarm, args=(hooks.kernel_preamble, cwd),
                          daemon=True, name="preview-prewarm").start()
 
-    def _prewarm(self, env: dict[str, str], preamble: str, cwd: Path) -> None:
+    def _prewarm(self, preamble: str, cwd: Path) -> None:
         try:
-            self.kernel.prewarm(env, preamble, cwd)
+            self.kernel.prewarm(preamble, cwd)
         except Exception:  # noqa: BLE001 - the next code edit starts a kernel itself
             pass
 

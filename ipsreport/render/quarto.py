@@ -1,4 +1,4 @@
-"""The Quarto engine: ``quarto render`` with the book's environment, swapped in like the pandoc engine's output."""
+"""The Quarto engine: ``quarto render`` with the book's parameters, swapped in like the pandoc engine's output."""
 
 from __future__ import annotations
 
@@ -47,15 +47,20 @@ def cover_json(hooks: BookHooks) -> str:
 
 
 def quarto_command(
-    project_dir: Path, to: str = "all", output_dir: Path | None = None, quarto: str = "quarto", pdf: str = "typst"
+    project_dir: Path, to: str = "all", output_dir: Path | None = None, quarto: str = "quarto", pdf: str = "typst",
+    parameters: dict[str, str] | None = None,
 ) -> list[str]:
     """Build the ``quarto render`` command line.
 
     ``to="pdf"`` maps to the project's Typst format ``pdf`` (see
     :func:`pdf_format`); ``"all"`` renders every format listed in
-    ``_quarto.yml``.
+    ``_quarto.yml``. Each of ``parameters`` becomes ``-P name:value``:
+    Quarto injects it after the chapter's cell tagged ``parameters``, as the
+    own engine does (:attr:`~ipsreport.render.hooks.BookHooks.parameters`).
     """
     cmd = [quarto, "render", str(project_dir)]
+    for name, value in sorted((parameters or {}).items()):
+        cmd += ["-P", f"{name}:{value}"]
     if to == "html":
         cmd += ["--to", "html"]
     elif to == "pdf":
@@ -71,7 +76,7 @@ def render_with_quarto(
     to: str = "all",
     hooks: BookHooks | None = None,
 ) -> int:
-    """Run ``quarto render`` with the hooks' ``kernel_env`` set.
+    """Run ``quarto render`` with the hooks' ``parameters`` (``-P``).
 
     The hooks' cover travels to the project's cover filter as JSON in
     :data:`COVER_ENV`, so both engines print the same cover facts.
@@ -100,14 +105,14 @@ def render_with_quarto(
     hooks = hooks or BookHooks()
     project = load_project(Path(project_dir))
     out = Path(output_dir).expanduser().resolve() if output_dir is not None else project.output_dir
-    env = {**os.environ, **hooks.kernel_env, COVER_ENV: cover_json(hooks)}
+    env = {**os.environ, COVER_ENV: cover_json(hooks)}
     guard = {"protected": dict(hooks.protected_paths), "project_dir": project.root}
     check_output(out, **guard)
     tmp = staging_dir(out)
     if hooks.attachment is not None:
         hooks.attachment.start(tuple(project.files))
     try:
-        code = subprocess.run(quarto_command(project.root, to, tmp, quarto, pdf_format(project.root)), env=env, cwd=project.root).returncode
+        code = subprocess.run(quarto_command(project.root, to, tmp, quarto, pdf_format(project.root), dict(hooks.parameters)), env=env, cwd=project.root).returncode
         if code == 0:
             if hooks.attachment is not None:
                 hooks.attachment.write(tmp)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from ipsreport.render.qmd import Cell, Markdown, QmdDoc, split_inline
 
@@ -126,10 +126,9 @@ class WarmKernel:
 
     def __init__(self) -> None:
         self.worker = None
-        #: What the warm kernel was started with: (environment, preamble).
-        self._worker_with: tuple[dict[str, str], str] | None = None
-        #: What the last chapters ran with (a prewarm starts a kernel for that).
-        self._env: dict[str, str] | None = None
+        #: The preamble the warm kernel was started with.
+        self._worker_with: str | None = None
+        #: Where the last chapters ran (a prewarm starts a kernel there).
         self._cwd: Path | None = None
         self._preamble = ""
         self._lock = threading.Lock()  # the kernel (held while one starts or runs)
@@ -162,23 +161,23 @@ class WarmKernel:
         with self._memo_lock:
             self._memo.clear()
 
-    def _start(self, env: dict[str, str], cwd: Path, preamble: str) -> bool:
-        """Make sure a kernel with ``env`` and ``preamble`` is running; True if it was already."""
+    def _start(self, cwd: Path, preamble: str) -> bool:
+        """Make sure a kernel with ``preamble`` is running; True if it was already."""
         from ipsreport.render.kernel import KernelWorker
 
-        if self.worker is not None and self._worker_with != (env, preamble):
+        if self.worker is not None and self._worker_with != preamble:
             self._close()
-        self._env, self._cwd, self._preamble = dict(env), cwd, preamble
+        self._cwd, self._preamble = cwd, preamble
         if self.worker is not None:
             return True
-        self.worker = KernelWorker(env, cwd, preamble=preamble)
-        self._worker_with = (dict(env), preamble)
+        self.worker = KernelWorker(cwd, preamble=preamble)
+        self._worker_with = preamble
         return False
 
-    def _context(self, env: dict[str, str], preamble: str) -> tuple:
+    def _context(self, parameters: Mapping[str, str], preamble: str) -> tuple:
         """What a remembered execution must have run with to be reused."""
         with self._memo_lock:
-            return (self._inputs, tuple(sorted(env.items())), preamble)
+            return (self._inputs, tuple(sorted(parameters.items())), preamble)
 
     def _recall(self, doc: QmdDoc, context: tuple) -> Any | None:
         with self._memo_lock:
@@ -187,11 +186,11 @@ class WarmKernel:
             return None
         return reassemble(doc, got[2])
 
-    def __call__(self, docs: list[QmdDoc], env: dict[str, str], workers: int | None = None,
+    def __call__(self, docs: list[QmdDoc], parameters: Mapping[str, str], workers: int | None = None,
                  on_done: Callable[[QmdDoc, Any], None] | None = None, preamble: str = "") -> dict[Path, Any]:
         from ipsreport.render.execute import execute_chapters
 
-        context = self._context(env, preamble)
+        context = self._context(parameters, preamble)
         results: dict[Path, Any] = {}
         todo = []
         for doc in docs:
@@ -207,8 +206,8 @@ class WarmKernel:
         if len(todo) > 1:
             with self._lock:
                 self._close()
-                self._env, self._cwd, self._preamble = dict(env), todo[0].path.parent, preamble
-            ran = execute_chapters(todo, env, workers=workers, on_done=on_done, preamble=preamble)
+                self._cwd, self._preamble = todo[0].path.parent, preamble
+            ran = execute_chapters(todo, parameters, workers=workers, on_done=on_done, preamble=preamble)
             self.executed += len(ran)
             for doc in todo:
                 self._remember(doc, context, ran[doc.path])
@@ -216,9 +215,9 @@ class WarmKernel:
         elif todo:
             doc = todo[0]
             with self._lock:
-                self.reused += self._start(dict(env), doc.path.parent, preamble)
+                self.reused += self._start(doc.path.parent, preamble)
                 try:
-                    result = self.worker.run_chapter(doc)
+                    result = self.worker.run_chapter(doc, parameters)
                 except BaseException:
                     self._close()  # after a failed cell the kernel's state is unknown
                     raise
@@ -234,19 +233,18 @@ class WarmKernel:
             if self._inputs is not None and context[0] == self._inputs:
                 self._memo[doc.path] = (context, code_signature(doc), executed)
 
-    def prewarm(self, env: dict[str, str] | None = None, preamble: str | None = None, cwd: Path | None = None) -> None:
+    def prewarm(self, preamble: str | None = None, cwd: Path | None = None) -> None:
         """Start the kernel for the next code edit now (in the caller's thread).
 
-        Without arguments, with the environment of the last chapters run.
+        Without arguments, with the preamble and folder of the last chapters run.
         """
         with self._lock:
             if self._shut:
                 return
-            env = dict(env) if env is not None else self._env
             preamble = preamble if preamble is not None else self._preamble
             cwd = cwd or self._cwd
-            if env is not None and cwd is not None:
-                self._start(env, cwd, preamble)
+            if cwd is not None:
+                self._start(cwd, preamble)
 
     def _close(self) -> None:
         if self.worker is not None:

@@ -242,8 +242,10 @@ def build_results(ed, summaries, f, report, chapters: Iterable[Path]) -> Results
     settings["data_dir"] = _shown(ed.data_dir)
     if ed.settings.previous is not None:  # a folder, named as the data folder is (never somebody's disk)
         settings["previous"] = _shown(ed.settings.previous)
+    if ed.settings.previous_data is not None:
+        settings["previous_data"] = _shown(ed.settings.previous_data)
     results = Results(
-        edition=EditionInfo(edition_year=int(ed.settings.edition_year), render_date=render_date().isoformat(),
+        edition=EditionInfo(edition_year=int(ed.settings.edition_year), render_date=render_date(ed.settings).isoformat(),
                             min_cell=int(summaries.min_cell), synthetic=bool(ed.synthetic), twin=bool(ed.twin)),
         facts=facts,
         tables=tuple(_dataset(spec, summaries) for spec in TABLES),

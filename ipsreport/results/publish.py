@@ -1,26 +1,27 @@
-"""The render's results bundle: the pipeline run once per book, in the CLI process.
+"""The render's run of the pipeline: once per book, in the command, before any chapter.
 
 :class:`ResultsBundle` is the book's :class:`~ipsreport.render.hooks.Attachment`
-(:func:`ipsreport.book.book_hooks` hands it to the engine). When the engine
-knows it will write a book it calls :meth:`ResultsBundle.start`, which runs
-:func:`ipsreport.pipeline.run` in a background thread while the chapters run
-in their kernels; :meth:`ResultsBundle.write` waits for it and writes
+(:func:`ipsreport.book.book_hooks` hands it to the engine). Its
+:meth:`~ResultsBundle.prepare` runs :func:`ipsreport.pipeline.trace` on the
+book's data and saves the run in the render's cache
+(``<cache>/runs/<key>/``, :mod:`ipsreport.results.saved`); the engine calls
+:meth:`~ResultsBundle.start` before the chapters run (the command may call
+:meth:`~ResultsBundle.prepare` earlier), and the chapters get that folder as
+their parameter ``results``. :meth:`~ResultsBundle.write` writes
 ``resultater/`` into the book's temporary folder, which replaces the output
 only when everything succeeded, so a failed render never leaves a bundle
 that does not belong to the book beside it.
 
-A bundle is kept in the render's cache (``<cache>/results/<key>/``, the
-newest :data:`KEEP` of them), keyed on the book's ``cache_inputs`` (data,
-settings, codebook, published numbers, package source and environment:
-:func:`ipsreport.bookkeys.inputs_key`, the chapters' own key), the facts the
-chapters print, the render date and the git commit: a render after a prose
-edit copies it instead of running the pipeline again.
+The run's key is the book's ``cache_inputs`` (data, settings with the render
+date, codebook, published numbers, package source and environment:
+:func:`ipsreport.bookkeys.inputs_key`) and the git commit: a render after a
+prose edit reads the saved run instead of running the pipeline again. The
+newest :data:`KEEP` runs are kept.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import threading
 from pathlib import Path
@@ -28,129 +29,123 @@ from typing import Any, Sequence
 
 __all__ = ["ResultsBundle", "KEEP"]
 
-#: Bundles kept in the cache (each change of data, settings or code adds one).
+#: Saved runs kept in the cache (each change of data, settings or code adds one).
 KEEP = 8
 
-#: One pipeline run at a time in this process (``--by site`` starts one per site): the
-#: computations hold the GIL anyway, and some steps are not thread-safe (Table 9 records the fit's
-#: warnings with ``warnings.catch_warnings``, whose state is global).
+#: One pipeline run at a time in this process: some steps are not thread-safe (Table 9 records the
+#: fit's warnings with ``warnings.catch_warnings``, whose state is global).
 _ONE_AT_A_TIME = threading.Lock()
 
 
 class ResultsBundle:
-    """Computes one book's :class:`~ipsreport.results.Results` and writes its bundle.
+    """Runs the pipeline for one book, saves the run for its chapters and writes its bundle.
 
     Parameters
     ----------
     data_dir : Path
         The book's data folder.
     settings : Settings
-        Resolved as the chapters' kernels get them.
+        Resolved once for the render (:func:`ipsreport.book.resolve_settings`).
     cache_dir : Path
-        Where the render keeps the validated data
-        (:func:`ipsreport.verdicts.validate_shared`): read, not validated
-        again; and the bundles (``results/``).
+        The render's cache: the validated data (:func:`ipsreport.verdicts.validate_shared`)
+        and the saved runs (``runs/``).
     inputs : str
         The book's ``cache_inputs`` (:func:`ipsreport.bookkeys.inputs_key`; it covers ``previous`` too).
-    previous : ipsreport.editions.locate.Previous, optional
-        With ``render --previous``: the comparison is published as
-        ``tbl-edition-change`` (:func:`ipsreport.editions.published.with_edition_change`).
+    write : bool, default True
+        Write ``resultater/`` into the book (a preview does not).
     """
 
-    def __init__(self, data_dir: Path, settings: Any, cache_dir: Path, inputs: str, previous: Any = None) -> None:
+    def __init__(self, data_dir: Path, settings: Any, cache_dir: Path, inputs: str, write: bool = True) -> None:
+        from ipsreport.facts.provenance import git_commit
+
         self.data_dir, self.settings, self.cache_dir = Path(data_dir), settings, Path(cache_dir)
-        self.inputs, self.previous = inputs, previous
-        self._thread: threading.Thread | None = None
-        self._kept: Path | None = None
-        self._results: Any = None
-        self._error: BaseException | None = None
+        self.inputs, self.writes = inputs, write
+        key = hashlib.sha256(f"{inputs}\n{git_commit()}".encode()).hexdigest()[:32]
+        #: The saved run's folder: the chapters' parameter ``results``.
+        self.folder = self.cache_dir / "runs" / key
+        self._run: Any = None
+        self._sources: tuple[Path, ...] | None = None
 
     def __repr__(self) -> str:
         return f"ResultsBundle({self.data_dir})"
 
-    def compute(self, sources: Sequence[Path]):
-        """The pipeline on the book's data: :class:`~ipsreport.results.Results` (in the calling thread)."""
+    def prepare(self, report: Any = None, sources: Sequence[Path] | None = None):
+        """The book's run: read from :attr:`folder` when saved, else the pipeline run now and saved.
+
+        Parameters
+        ----------
+        report : ValidationReport, optional
+            The validation the command made (else read from the cache or made).
+        sources : sequence of Path, optional
+            The book's chapter sources (default: the project's); their printed facts are published.
+
+        Returns
+        -------
+        ipsreport.pipeline.PipelineResult
+        """
         from ipsreport import pipeline
+        from ipsreport.results.saved import RunMissing, open_run, save_run
         from ipsreport.verdicts import validate_shared
 
-        report = validate_shared(self.data_dir, self.cache_dir)
-        results = pipeline.run(self.data_dir, self.settings, report=report, chapters=sources)
-        if self.previous is not None:
-            from ipsreport.editions.published import with_edition_change
-
-            results = with_edition_change(results, self.previous, self.data_dir)
-        return results
-
-    def _key(self, sources: Sequence[Path]) -> str:
-        """What the bundle depends on beyond ``inputs``: the printed facts, the render date, the commit."""
-        from ipsreport.facts.provenance import git_commit, render_date
-        from ipsreport.results.build import printed_facts
-
-        parts = [self.inputs, *printed_facts(sources), render_date().isoformat(), git_commit()]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
-
-    def _work(self, sources: Sequence[Path]) -> None:
-        """In the background: find a kept bundle of the same key, or run the pipeline."""
-        try:
-            with _ONE_AT_A_TIME:
-                kept = self.cache_dir / "results" / self._key(sources)
-                if (kept / "bundle.json").is_file():
+        with _ONE_AT_A_TIME:
+            if self._run is None:
+                try:
+                    self._run = open_run(self.folder)
+                except (RunMissing, OSError, EOFError, AttributeError, ImportError, ValueError):
+                    # None saved, or one this code cannot read: run the pipeline (the run is the truth).
+                    report = report if report is not None else validate_shared(self.data_dir, self.cache_dir)
+                    self._run = pipeline.trace(self.data_dir, self.settings, report=report, chapters=sources)
                     try:
-                        os.utime(kept)  # the newest are kept: a bundle in use stays
-                    except OSError:
-                        pass
-                else:
-                    self._results = self.compute(sources)
-                self._kept = kept
-        except BaseException as exc:  # handed to write(), in the render's thread
-            self._error = exc
+                        save_run(self._run, self.folder)
+                        self._prune()
+                    except OSError:  # a cache that cannot be written: the chapters cannot read the run
+                        raise
+            if sources is not None:
+                self._sources = tuple(sources)
+        return self._run
 
     def start(self, sources: Sequence[Path]) -> None:
-        """Begin in the background (the chapters run meanwhile): copy a kept bundle, or run the pipeline.
-
-        Even the imports happen in the background, so a render whose bundle
-        is kept pays nothing on its critical path.
-        """
-        self._results, self._error, self._kept = None, None, None
-        self._thread = threading.Thread(target=self._work, args=(tuple(sources),), daemon=True,
-                                        name=f"ipsreport-results-{self.data_dir.name}")
-        self._thread.start()
+        """The engine will write the book from ``sources``: make sure the run is saved before any chapter runs."""
+        self.prepare(sources=tuple(sources))
 
     def write(self, folder: Path) -> None:
-        """Wait for the background work and write ``folder/resultater/``.
+        """Write ``folder/resultater/`` from the run (nothing when the bundle is not wanted).
 
         Raises
         ------
         ipsreport.render.base.RenderError
-            When the run failed; the render stops and the previous output stays.
+            When the bundle cannot be made; the render stops and the previous output stays.
         """
+        from ipsreport import pipeline
         from ipsreport.render.base import RenderError
         from ipsreport.results import BUNDLE_DIR, write_bundle
+        from ipsreport.results.build import printed_facts
 
-        if self._thread is None:
+        if not self.writes:
+            return
+        if self._run is None:
             raise RenderError("resultatsættet blev aldrig beregnet (start blev ikke kaldt); intet blev skiftet ud.")
-        self._thread.join()
-        if self._error is not None:
-            detail = " ".join(f"{type(self._error).__name__}: {self._error}".split())
-            raise RenderError(f"resultatsættet ({BUNDLE_DIR}/) kunne ikke laves: {detail}") from self._error
-        if self._results is None:  # kept from an earlier render of the same inputs
-            shutil.rmtree(Path(folder) / BUNDLE_DIR, ignore_errors=True)
-            shutil.copytree(self._kept, Path(folder) / BUNDLE_DIR)
-            return
-        self._keep(write_bundle(self._results, folder))
-
-    def _keep(self, written: Path) -> None:
-        """Copy the bundle into the cache (atomically; a cache that cannot be written only costs a rerun)."""
-        tmp = self._kept.with_name(f"{self._kept.name}.{os.getpid()}.tmp")
+        run = self._run
         try:
-            shutil.rmtree(tmp, ignore_errors=True)
-            shutil.copytree(written, tmp)
-            tmp.rename(self._kept)
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
-            return
+            results = run.results
+            printed = tuple(sorted(r.key for r in results.facts))
+            if self._sources is not None and printed_facts(self._sources) != printed:
+                # The run's results were made for other chapters (a saved run kept across a prose edit).
+                results = pipeline.results(run.edition, run.disclosed, run.validation, self._sources)
+            if self.settings.previous is not None:
+                from ipsreport.editions.locate import previous_of
+                from ipsreport.editions.published import with_edition_change
+
+                results = with_edition_change(results, previous_of(self.settings), self.data_dir)
+            write_bundle(results, folder)
+        except Exception as exc:
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+            raise RenderError(f"resultatsættet ({BUNDLE_DIR}/) kunne ikke laves: {detail}") from exc
+
+    def _prune(self) -> None:
+        """Keep the newest :data:`KEEP` saved runs (each change of data, code or settings adds one)."""
         stamped = []
-        for p in self._kept.parent.iterdir():
+        for p in self.folder.parent.iterdir():
             try:
                 stamped.append((p.stat().st_mtime, p))
             except OSError:  # removed meanwhile by another render
