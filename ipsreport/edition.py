@@ -1,14 +1,13 @@
 """The data of one report edition, loaded and validated once per process.
 
-Every chapter starts with ``d = ips.edition()``. Loading and validating the
-three files costs far more than the chapter's own computations, and several
-chapters may share one kernel, so the result is cached per process, keyed on
-the resolved data folder, the SHA-256 of its files and the settings: editing a
-file (or pointing ``IPSREPORT_DATA`` elsewhere) gives a fresh load, calling
-again with unchanged data returns the very same :class:`Edition`. A render
-validates the data once, before any kernel starts, and names the pickled
-report in ``IPSREPORT_VALIDATED`` (:mod:`ipsreport.verdicts`); it is used
-only when it describes exactly the files found here.
+The pipeline's load step (:func:`ipsreport.pipeline.load`) builds it from
+the validation the command made. Loading and validating the three files costs
+far more than most computations on them, so the result is cached per
+process, keyed on the resolved data folder, the SHA-256 of its files and the
+settings: editing a file gives a fresh load, calling again with unchanged
+data and equal settings returns the very same :class:`Edition` (so the
+command's disclosure gate and the pipeline share one edition and its
+summaries).
 
 The frames are shared between callers: treat them as read-only (copy before
 modifying).
@@ -31,7 +30,6 @@ from ipsreport.manifest import check_manifest
 from ipsreport.load import ALL_DATASETS, Source, Violation, file_sha256, find_data_files
 from ipsreport.settings import Settings, get_settings
 from ipsreport.validate import DataValidationError, ValidationReport, validate_dir
-from ipsreport.verdicts import read_shared
 
 __all__ = ["edition", "Edition"]
 
@@ -142,8 +140,7 @@ def _resolve(data_dir: str | Path | None, settings: Settings | dict | None) -> t
     if data_dir is not None:
         folder = Path(data_dir).expanduser().resolve()
     elif settings is not None:
-        # A Settings object, or overrides that may name their own data_dir
-        # (get_settings already lets IPSREPORT_DATA win).
+        # A Settings object, or overrides that may name their own data_dir.
         folder = Path(resolved_settings.data_dir).expanduser().resolve()
     else:
         from ipsreport.settings import default_data_dir
@@ -162,15 +159,13 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
     ----------
     data_dir : str or Path, optional
         Data folder; defaults to the ``data_dir`` of ``settings`` when given,
-        else to :func:`ipsreport.settings.default_data_dir` (``IPSREPORT_DATA``
-        or the edition settings).
+        else to :func:`ipsreport.settings.default_data_dir` (the edition settings).
     settings : Settings or dict, optional
         Resolved settings, or overrides passed to
         :func:`ipsreport.settings.get_settings`.
     report : ValidationReport, optional
         The validation of this folder, when the caller has already made it
-        (:func:`ipsreport.pipeline.validate`); otherwise the report a render
-        handed over, else a fresh validation.
+        (:func:`ipsreport.pipeline.validate`); else a fresh validation.
 
     Returns
     -------
@@ -201,11 +196,6 @@ def edition(data_dir: str | Path | None = None, settings: Settings | dict | None
     # Settings do not change the data: other settings reuse the validated frames.
     loaded = _REPORTS.get(data_key)
     if loaded is None:
-        # A render validates once and hands the report to its kernels
-        # (ipsreport.verdicts.VALIDATED_ENV); only a report of exactly these
-        # files and this codebook is taken.
-        if report is None:
-            report = read_shared(folder, data_key[1], str(codebook.path))
         if report is None:
             report = validate_dir(folder, codebook)
         if not report.ok:

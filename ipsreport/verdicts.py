@@ -4,11 +4,9 @@
 folder as a pickle in ``<cache>/editions/`` (:func:`shared_path`), keyed on
 the folder, its bytes, the codebook, the package source and the environment
 (:func:`ipsreport.bookkeys.validation_key`); invalid data are never kept. The
-CLI (and ``render --by site`` for every site's part) validates once; the
-render passes the pickle's path to the chapter kernels in the environment
-variable :data:`VALIDATED_ENV`, and :func:`ipsreport.edition.edition` reads
-it there (:func:`read_shared`) instead of validating the same files again in
-every kernel.
+CLI (and ``render --by site`` for every site's part) validates once and hands
+the report to the pipeline (:func:`ipsreport.pipeline.validate`); a re-render
+of the same bytes reads it back instead of validating again.
 """
 
 from __future__ import annotations
@@ -22,17 +20,14 @@ from typing import Any
 from ipsreport import paths
 from ipsreport.bookkeys import validation_key
 
-__all__ = ["VALIDATED_ENV", "read_shared", "shared_path", "validate_shared"]
-
-#: Environment variable naming the pickled validation report of the render's data (see :func:`read_shared`).
-VALIDATED_ENV = "IPSREPORT_VALIDATED"
+__all__ = ["shared_path", "validate_shared"]
 
 
 _KEEP_EDITIONS = 8
 
 
 def shared_path(data_dir: Path, cache_dir: Path) -> Path:
-    """Where the validation report of ``data_dir`` is (or will be) kept for the kernels."""
+    """Where the validation report of ``data_dir`` is (or will be) kept."""
     folder = Path(data_dir).expanduser().resolve()
     key = hashlib.sha256(f"{validation_key(folder)}|{folder}".encode()).hexdigest()
     return Path(cache_dir) / "editions" / f"{key}.pickle"
@@ -93,29 +88,6 @@ def _load(target: Path, folder: Path, files: tuple | None = None, codebook: str 
     if entry.get("codebook") != (codebook or str(paths.CODEBOOK_PATH)):
         return None
     return entry["report"]
-
-
-def read_shared(folder: Path, files: tuple, codebook: str):
-    """The validation report the render handed to this kernel, if it is of exactly this data.
-
-    Reads the pickle named by :data:`VALIDATED_ENV`; returns None when the
-    variable is unset, the file does not exist (the data were not validated
-    by the caller) or it describes another folder, other file contents or
-    another codebook, in which case the caller validates itself.
-
-    Parameters
-    ----------
-    folder : Path
-        The resolved data folder.
-    files : tuple
-        ``(name, path, sha256)`` of every data file, sorted.
-    codebook : str
-        Path of the codebook in use.
-    """
-    where = os.environ.get(VALIDATED_ENV)
-    if not where:
-        return None
-    return _load(Path(where), Path(folder), tuple(files), codebook)
 
 
 def _prune(folder: Path, keep: int) -> None:
