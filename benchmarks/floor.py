@@ -74,7 +74,6 @@ def bench_floor(runs: int, work: Path, data: Path) -> dict[str, Stat]:
     """pandoc + Typst on the final documents, and one kernel start with the report's imports."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ipsreport.book import book_hooks
     from ipsreport.render.kernel import KernelWorker
     from ipsreport.render.pandoc import ASSETS_DIR, pandoc_path
     from ipsreport.render.typst import font_dir
@@ -111,11 +110,9 @@ def bench_floor(runs: int, work: Path, data: Path) -> dict[str, Stat]:
         return timed_run([sys.executable, "-c", typst_script, str(typ_dir / "main.typ"), str(typ_dir),
                           str(font_dir()), str(typ_dir / "out.pdf")])[:2]
 
-    env = dict(book_hooks(data).kernel_env)
-
     def kernel_once() -> tuple[float, float]:
         cpu0, t0 = children_cpu(), time.perf_counter()
-        worker = KernelWorker(env, ROOT)
+        worker = KernelWorker(ROOT)
         try:
             worker._run("import ipsreport.edition, ipsreport.facts, ipsreport.tables, ipsreport.figures, ipsreport.models")
         finally:

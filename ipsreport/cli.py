@@ -293,11 +293,9 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
             audit_before_render(data_dir, settings, report)
         except DisclosureAuditError as exc:
             return _fail(EXIT_DISCLOSURE, f"{exc}\nintet blev lavet; tjek data i {data_dir}, eller hæv min_cell.")
-    hooks = hooks if hooks is not None else _hooks(settings, overrides, previous=previous)
-    if getattr(args, "by", None) is None:
-        # The pipeline, once, before any chapter: the chapters read the run it saves (ipsreport.results.saved).
-        hooks.attachment.prepare(report)
-    return project, settings, overrides, hooks
+    # The engine runs the pipeline once, before any chapter (ResultsBundle.start); the chapters read the run.
+    return project, settings, overrides, hooks if hooks is not None else _hooks(settings, overrides,
+                                                                                previous=previous)
 
 
 def _previous(args: argparse.Namespace, settings: Any):

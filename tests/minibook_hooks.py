@@ -1,4 +1,4 @@
-"""Hooks for the test book ``tests/fixtures/minibook``: its chapters read ``IPSREPORT_DATA``.
+"""Hooks for the test book ``tests/fixtures/minibook``: its chapters get the data folder as parameter ``data_dir``.
 
 The minibook knows nothing of the report; these are all it needs from the
 engine's interface (:class:`ipsreport.render.hooks.BookHooks`).
@@ -13,10 +13,10 @@ from ipsreport.render.keys import tree_key
 
 
 def minibook_hooks(data_dir: Path) -> BookHooks:
-    """The data folder in the kernels' environment and in the cache key; protected and watched."""
+    """The data folder as the chapters' parameter and in the cache key; protected and watched."""
     data = Path(data_dir).resolve()
     return BookHooks(
-        kernel_env={"IPSREPORT_DATA": str(data)},
+        parameters={"data_dir": str(data)},
         cache_inputs=tree_key(data),
         watch=(data,),
         protected_paths={"datamappen": data},

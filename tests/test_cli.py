@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import types
@@ -90,11 +89,14 @@ def test_render_auto_uses_pandoc_without_quarto(calls, monkeypatch, tmp_path):
     (project, kwargs), = calls["render"]
     assert project == MINIBOOK.resolve()
     assert kwargs["to"] == "html" and kwargs["output_dir"] == tmp_path / "out"
-    env = kwargs["hooks"].kernel_env
-    # The kernels get the settings resolved once, as one value: every key, the override applied.
-    handed = json.loads(env["IPSREPORT_SETTINGS"])
-    assert env["IPSREPORT_DATA"] == str(data.resolve()) == handed["data_dir"]
-    assert handed["min_cell"] == 3 and set(handed) == set(Settings.model_fields)
+    hooks = kwargs["hooks"]
+    # The chapters get one parameter, the folder of the run saved before any of them ran, made from the
+    # settings resolved once: every key, the override applied.
+    assert set(hooks.parameters) == {"results"}
+    assert hooks.parameters["results"] == str(hooks.attachment.folder)
+    settings = hooks.attachment.settings
+    assert settings.data_dir == data.resolve()
+    assert settings.min_cell == 3 and set(settings.model_dump()) == set(Settings.model_fields)
 
 
 @pytest.mark.parametrize("args", [[], ["--engine", "auto"], ["--engine", "pandoc"]])

@@ -147,7 +147,7 @@ def quarto_book(tmp_path_factory):
         "import sys; from pathlib import Path; from ipsreport.render.quarto import render_with_quarto as r; "
         "from ipsreport.render.hooks import BookHooks; "
         f"sys.exit(r(Path({str(root)!r}), Path({str(out)!r}), 'all', "
-        f"BookHooks(kernel_env={{'IPSREPORT_DATA': {str(root / 'data')!r}}})))"
+        f"BookHooks(parameters={{'data_dir': {str(root / 'data')!r}}})))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=900)
     return proc, out

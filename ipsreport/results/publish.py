@@ -105,8 +105,22 @@ class ResultsBundle:
         return self._run
 
     def start(self, sources: Sequence[Path]) -> None:
-        """The engine will write the book from ``sources``: make sure the run is saved before any chapter runs."""
-        self.prepare(sources=tuple(sources))
+        """The engine will write the book from ``sources``: the run, saved before any chapter runs.
+
+        Raises
+        ------
+        ipsreport.render.base.RenderError
+            When the pipeline fails; nothing is written and the previous output stays.
+        """
+        from ipsreport.render.base import RenderError
+
+        try:
+            self.prepare(sources=tuple(sources))
+        except RenderError:
+            raise
+        except Exception as exc:
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+            raise RenderError(f"beregningerne til rapporten kunne ikke laves: {detail}") from exc
 
     def write(self, folder: Path) -> None:
         """Write ``folder/resultater/`` from the run (nothing when the bundle is not wanted).
