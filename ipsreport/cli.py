@@ -50,6 +50,8 @@ from ipsreport.new_edition import run_new_edition
 from ipsreport.render.signals import Interrupted
 from ipsreport.settings import SettingsError
 
+from ipsreport.cli_inputs import overrides_from as _overrides
+from ipsreport.cli_inputs import settings_for as _settings
 from ipsreport.cli_args import (  # noqa: F401 - EXIT_* are part of the CLI's documented interface
     EXIT_DATA,
     EXIT_DISCLOSURE,
@@ -190,32 +192,6 @@ def _say_provenance(data_dir: Path, settings: Any) -> None:
               f"--set min_cell={AUTO_MIN_CELL}).", file=sys.stderr)
     else:
         print(f"ipsreport: småtalsregel: antal under {rule} vises ikke (min_cell={rule}).", file=sys.stderr)
-
-
-#: Environment variables the command line reads (and nothing below it): the data folder when
-#: ``--data`` is not given, and a fixed render date for byte-identical re-renders.
-DATA_ENV = "IPSREPORT_DATA"
-RENDER_DATE_ENV = "IPSREPORT_RENDER_DATE"
-
-
-def _settings(overrides: dict[str, Any], data: Path | None):
-    """Resolve the settings with ``--data`` (or ``IPSREPORT_DATA``) taking the place of ``data_dir``.
-
-    ``IPSREPORT_RENDER_DATE`` is the ``render_date`` setting unless ``--set`` gives it.
-    """
-    from ipsreport.book import resolve_settings
-
-    if data is None and os.environ.get(DATA_ENV):
-        data = Path(os.environ[DATA_ENV])
-    return resolve_settings(data, overrides)
-
-
-def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    """``--set`` values, and ``IPSREPORT_RENDER_DATE`` as ``render_date`` unless ``--set`` gives it."""
-    overrides = parse_sets(args.sets)
-    if os.environ.get(RENDER_DATE_ENV) and "render_date" not in overrides:
-        overrides["render_date"] = os.environ[RENDER_DATE_ENV]
-    return overrides
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -374,6 +350,8 @@ def cmd_render(args: argparse.Namespace) -> int:
                          "--engine pandoc.")
         except OutputRefused as exc:
             return _fail(EXIT_OUTPUT, str(exc))
+        except engine.RenderError as exc:  # the pipeline, run before Quarto starts
+            return _fail(EXIT_RENDER, f"rapporten kunne ikke laves; den tidligere udgave er uændret.\n{exc}")
         return EXIT_OK if code == 0 else _fail(
             EXIT_RENDER, f"quarto render stoppede med kode {code} (se ovenfor); den tidligere udgave er uændret."
         )

@@ -252,13 +252,18 @@ def test_real_chapters_pass():
 
 
 def test_real_chapters_use_the_preamble_and_label_every_item():
+    """Every computing chapter opens with its parameters cell and reads the render's saved run, nothing else."""
     for path in default_paths():
         ch = parse_chapter(path)
         if not ch.cells and "`{python}" not in path.read_text(encoding="utf-8"):
             continue  # prose only (the reference list): nothing to compute
-        first = ch.cells[0]
-        assert first.options["include"] is False, path
-        assert [c.strip() for c in first.source.splitlines()] == ["import ipsreport.api as ips", "d = ips.edition()", "f = ips.facts(d)"], path
+        parameters, preamble = ch.cells[0], ch.cells[1]
+        assert parameters.options["tags"] == ["parameters"] and parameters.options["include"] is False, path
+        assert [c.split("#")[0].strip() for c in parameters.source.splitlines()] == ["results = None"], path
+        assert preamble.options["include"] is False, path
+        assert [c.strip() for c in preamble.source.splitlines()] == [
+            "import ipsreport.api as ips", "r = ips.results(results)", "d, f = r.edition, r.facts"], path
+        assert "IPSREPORT_" not in path.read_text(encoding="utf-8"), path
 
 
 def test_multi_line_option_is_read_as_the_renderer_reads_it(tmp_path):

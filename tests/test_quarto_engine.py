@@ -41,7 +41,9 @@ args = sys.argv[1:]
 pathlib.Path(os.environ["FAKE_QUARTO_LOG"]).write_text(" ".join(args), encoding="utf-8")
 out = pathlib.Path(args[args.index("--output-dir") + 1])
 out.mkdir(parents=True, exist_ok=True)
-(out / "index.html").write_text("ny bog " + os.environ.get("IPSREPORT_DATA", ""), encoding="utf-8")
+# The book's parameters arrive as -P name:value, as for the real quarto render.
+params = dict(args[i + 1].split(":", 1) for i, a in enumerate(args) if a == "-P")
+(out / "index.html").write_text("ny bog " + params.get("data_dir", ""), encoding="utf-8")
 sys.exit(int(os.environ.get("FAKE_QUARTO_FAIL", "0")))
 """
 
