@@ -94,7 +94,7 @@ def _site_of(handle: tuple):
     return None
 
 
-def plan_site_books(data_dir: Path, sites: list, overrides: dict | None, cache_root: Path) -> None:
+def plan_site_books(data_dir: Path, sites: list, overrides: dict | None, cache_dir: Path) -> None:
     """Audit the whole cohort's book with every site's and write each site's extra hiding beside its data.
 
     Parameters
@@ -105,8 +105,8 @@ def plan_site_books(data_dir: Path, sites: list, overrides: dict | None, cache_r
         The split (each ``data_dir`` is written to).
     overrides : dict, optional
         The render's settings overrides.
-    cache_root : Path
-        Where the sites' validations are kept (``<cache_root>/cache/<slug>``).
+    cache_dir : Path
+        The render's store (:mod:`ipsreport.render.store`), where the sites' validations are kept.
 
     Raises
     ------
@@ -119,7 +119,7 @@ def plan_site_books(data_dir: Path, sites: list, overrides: dict | None, cache_r
 
     for s in sites:  # a stale plan must not hide what a changed split needs, nor leave what it does not
         write_site_plan(s.data_dir, Plan())
-    reports = {s.site: validate_shared(s.data_dir, Path(cache_root) / "cache" / s.slug) for s in sites}
+    reports = {s.site: validate_shared(s.data_dir, cache_dir) for s in sites}
     if not all(r.ok for r in reports.values()):
         return  # the render names the site whose data are invalid
     whole = edition(data_dir, settings=overrides or None)
@@ -131,5 +131,5 @@ def plan_site_books(data_dir: Path, sites: list, overrides: dict | None, cache_r
         if s.site in final:
             # The site's kernels publish the plan audited here instead of making it again; keyed on the
             # validation of the folder as it is now (with its extra hiding beside the data).
-            write_plan(shared_path(s.data_dir, Path(cache_root) / "cache" / s.slug), eds[s.site].settings,
+            write_plan(shared_path(s.data_dir, cache_dir), eds[s.site].settings,
                        final[s.site])

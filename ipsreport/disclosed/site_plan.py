@@ -6,24 +6,25 @@
   site's kernels start their plan from it (:func:`read_site_plan`). It can
   only hide more, never less: a file put there by hand protects more, it
   never exposes.
-* The audited plan of a render (:func:`handed_plan_path`): the command's gate
+* The audited plan of a render (:func:`handed_plan_key`): the command's gate
   (:mod:`ipsreport.disclosed.gate`) makes and audits the plan once and keeps
-  it beside the validated data it hands the kernels
-  (:data:`ipsreport.verdicts.VALIDATED_ENV`), keyed on the data, the code,
-  the resolved settings and the published 2025 numbers; a kernel that finds
-  it publishes exactly what was audited, without making the plan again.
+  it in the render's store (:mod:`ipsreport.render.store`, kind ``plan``)
+  beside the validated data it hands the kernels
+  (:data:`ipsreport.verdicts.VALIDATED_ENV`), keyed on that validation (the
+  data, the code), the resolved settings and the published 2025 numbers; a
+  kernel that finds it publishes exactly what was audited, without making
+  the plan again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 
 from ipsreport.disclosed.plan import Plan
 
-__all__ = ["SITE_PLAN_NAME", "read_site_plan", "write_site_plan", "handed_plan_path", "read_plan", "write_plan"]
+__all__ = ["SITE_PLAN_NAME", "read_site_plan", "write_site_plan", "handed_plan_key", "read_plan", "write_plan"]
 
 #: The file in a site's data folder with what its book hides beyond its own plan (JSON).
 SITE_PLAN_NAME = "joint-disclosure.json"
@@ -60,56 +61,52 @@ def write_site_plan(folder: Path, plan: Plan) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def handed_plan_path(validated: str | Path | None, settings) -> Path | None:
-    """Where the plan audited for this validation (a pickle of :mod:`ipsreport.verdicts`) and settings is kept."""
+def handed_plan_key(validated: str | Path | None, settings) -> tuple[Path, str] | None:
+    """The store and key of the plan audited for this validation and these settings.
+
+    ``validated`` is :func:`ipsreport.verdicts.shared_path` (the store's
+    folder and the validation's key); None when there is none.
+    """
     if not validated:
         return None
     from ipsreport.paths import PUBLISHED_PATH
+    from ipsreport.render.store import PLAN, entry_key
     from ipsreport.settings import settings_to_json
 
-    digest = hashlib.sha256(settings_to_json(settings).encode())
     try:
-        digest.update(PUBLISHED_PATH.read_bytes())
+        published = PUBLISHED_PATH.read_bytes()
     except OSError:
         return None
     path = Path(validated)
-    # Beside the editions' folder, not in it: its pruning keeps validations, not plans.
-    return path.parent.parent / "disclosure" / f"{path.stem}-{digest.hexdigest()[:20]}.json"
+    return path.parent, entry_key(PLAN, validation=path.name, settings=settings_to_json(settings), published=published)
 
 
 def read_plan(ed) -> Plan | None:
     """The plan the command audited for this edition (through the kernel's environment), or ``None``."""
+    from ipsreport.render.store import open_store
     from ipsreport.verdicts import VALIDATED_ENV
 
-    path = handed_plan_path(os.environ.get(VALIDATED_ENV), ed.settings)
-    if path is None or not path.is_file():
+    where = handed_plan_key(os.environ.get(VALIDATED_ENV), ed.settings)
+    if where is None:
         return None
+    stored = open_store(where[0]).get(where[1])
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
         handles, marked = stored["hidden"], bool(stored.get("marked", True))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError):
         return None
     return Plan({_tuples(h) for h in handles if isinstance(h, list)}, marked=marked)
 
 
 def write_plan(validated: str | Path, settings, plan: Plan) -> None:
-    """Keep an audited plan for the render's kernels (atomically; a read-only cache only costs them the plan)."""
-    path = handed_plan_path(validated, settings)
-    if path is None:
-        return
-    text = json.dumps({"hidden": sorted(plan.hidden, key=str), "marked": plan.marked}, ensure_ascii=False) + "\n"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-        # Keep the newest few: each change of data, code or settings adds one.
-        kept = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[_KEEP_PLANS:]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    """Keep an audited plan for the render's kernels (a store that cannot be written only costs them the plan)."""
+    from ipsreport.render.store import open_store
+
+    where = handed_plan_key(validated, settings)
+    if where is not None:
+        # Handles as lists, as read_site_plan reads them from JSON: one reading for both.
+        hidden = [_lists(h) for h in sorted(plan.hidden, key=str)]
+        open_store(where[0]).put(where[1], {"hidden": hidden, "marked": plan.marked})
 
 
-#: Audited plans kept for the kernels (one per data, code and settings).
-_KEEP_PLANS = 16
+def _lists(value):
+    return [_lists(v) for v in value] if isinstance(value, tuple) else value

@@ -9,27 +9,25 @@ in their kernels; :meth:`ResultsBundle.write` waits for it and writes
 only when everything succeeded, so a failed render never leaves a bundle
 that does not belong to the book beside it.
 
-A bundle is kept in the render's cache (``<cache>/results/<key>/``, the
-newest :data:`KEEP` of them), keyed on the book's ``cache_inputs`` (data,
-settings, codebook, published numbers, package source and environment:
-:func:`ipsreport.bookkeys.inputs_key`, the chapters' own key), the facts the
-chapters print, the render date and the git commit: a render after a prose
-edit copies it instead of running the pipeline again.
+A bundle is kept in the render's store (:mod:`ipsreport.render.store`, kind
+``bundle``: its files' names and bytes, pruned with everything else), keyed
+on the book's ``cache_inputs`` (data, settings, codebook, published numbers,
+package source and environment: :func:`ipsreport.bookkeys.inputs_key`, the
+chapters' own key), the facts the chapters print, the render date and the
+git commit: a render after a prose edit writes it from there instead of
+running the pipeline again.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
 import threading
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Sequence
 
-__all__ = ["ResultsBundle", "KEEP"]
+from ipsreport.render.store import BUNDLE, entry_key, open_store
 
-#: Bundles kept in the cache (each change of data, settings or code adds one).
-KEEP = 8
+__all__ = ["ResultsBundle"]
 
 #: One pipeline run at a time in this process (``--by site`` starts one per site): the
 #: computations hold the GIL anyway, and some steps are not thread-safe (Table 9 records the fit's
@@ -49,7 +47,7 @@ class ResultsBundle:
     cache_dir : Path
         Where the render keeps the validated data
         (:func:`ipsreport.verdicts.validate_shared`): read, not validated
-        again; and the bundles (``results/``).
+        again; and the bundles (the render's store).
     inputs : str
         The book's ``cache_inputs`` (:func:`ipsreport.bookkeys.inputs_key`; it covers ``previous`` too).
     previous : ipsreport.editions.locate.Previous, optional
@@ -61,7 +59,8 @@ class ResultsBundle:
         self.data_dir, self.settings, self.cache_dir = Path(data_dir), settings, Path(cache_dir)
         self.inputs, self.previous = inputs, previous
         self._thread: threading.Thread | None = None
-        self._kept: Path | None = None
+        self._kept: dict[str, bytes] | None = None
+        self._key_in_store = ""
         self._results: Any = None
         self._error: BaseException | None = None
 
@@ -86,22 +85,19 @@ class ResultsBundle:
         from ipsreport.facts.provenance import git_commit, render_date
         from ipsreport.results.build import printed_facts
 
-        parts = [self.inputs, *printed_facts(sources), render_date().isoformat(), git_commit()]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+        return entry_key(BUNDLE, inputs=self.inputs, facts="\n".join(printed_facts(sources)),
+                         date=render_date().isoformat(), commit=git_commit())
 
     def _work(self, sources: Sequence[Path]) -> None:
         """In the background: find a kept bundle of the same key, or run the pipeline."""
         try:
             with _ONE_AT_A_TIME:
-                kept = self.cache_dir / "results" / self._key(sources)
-                if (kept / "bundle.json").is_file():
-                    try:
-                        os.utime(kept)  # the newest are kept: a bundle in use stays
-                    except OSError:
-                        pass
+                self._key_in_store = self._key(sources)
+                kept = open_store(self.cache_dir).get(self._key_in_store)
+                if _is_bundle(kept):
+                    self._kept = kept
                 else:
                     self._results = self.compute(sources)
-                self._kept = kept
         except BaseException as exc:  # handed to write(), in the render's thread
             self._error = exc
 
@@ -134,26 +130,22 @@ class ResultsBundle:
             detail = " ".join(f"{type(self._error).__name__}: {self._error}".split())
             raise RenderError(f"resultatsættet ({BUNDLE_DIR}/) kunne ikke laves: {detail}") from self._error
         if self._results is None:  # kept from an earlier render of the same inputs
-            shutil.rmtree(Path(folder) / BUNDLE_DIR, ignore_errors=True)
-            shutil.copytree(self._kept, Path(folder) / BUNDLE_DIR)
+            target = Path(folder) / BUNDLE_DIR
+            shutil.rmtree(target, ignore_errors=True)
+            for name, data in self._kept.items():
+                (target / name).parent.mkdir(parents=True, exist_ok=True)
+                (target / name).write_bytes(data)
             return
-        self._keep(write_bundle(self._results, folder))
+        written = write_bundle(self._results, folder)
+        # Kept as its files' bytes: a store that cannot be written only costs the next render a run.
+        files = {p.relative_to(written).as_posix(): p.read_bytes() for p in sorted(written.rglob("*")) if p.is_file()}
+        open_store(self.cache_dir).put(self._key_in_store, files)
 
-    def _keep(self, written: Path) -> None:
-        """Copy the bundle into the cache (atomically; a cache that cannot be written only costs a rerun)."""
-        tmp = self._kept.with_name(f"{self._kept.name}.{os.getpid()}.tmp")
-        try:
-            shutil.rmtree(tmp, ignore_errors=True)
-            shutil.copytree(written, tmp)
-            tmp.rename(self._kept)
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
-            return
-        stamped = []
-        for p in self._kept.parent.iterdir():
-            try:
-                stamped.append((p.stat().st_mtime, p))
-            except OSError:  # removed meanwhile by another render
-                continue
-        for _, old in sorted(stamped, reverse=True)[KEEP:]:
-            shutil.rmtree(old, ignore_errors=True)
+
+def _is_bundle(kept: Any) -> bool:
+    """Whether a store entry is a bundle's files: ``bundle.json`` and relative names below the folder, as bytes."""
+    if not isinstance(kept, dict) or "bundle.json" not in kept:
+        return False
+    names = [PurePosixPath(name) for name in kept if isinstance(name, str)]
+    return len(names) == len(kept) and all(
+        not n.is_absolute() and ".." not in n.parts for n in names) and all(isinstance(v, bytes) for v in kept.values())
