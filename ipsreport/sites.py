@@ -5,10 +5,10 @@ ids of that site's registry rows; the optional fidelity reviews on their own
 ``site`` column (a site without reviews gets no fidelity file, so its report
 says that no review data were supplied). Each part is written as CSV (UTF-8, comma,
 the cells' original text) to a stable folder under the project cache, so an
-unchanged site is found in the chapter cache on the next render. All sites
+unchanged site's chapters are found in the store on the next render. All sites
 are rendered by :func:`ipsreport.render.engine.render_variants`, one
-:class:`~ipsreport.render.hooks.Variant` per site (its own data, hooks, cache
-and output folder), which runs the chapters of every site on one pool of
+:class:`~ipsreport.render.hooks.Variant` per site (its own data, hooks and
+output folder; one store, :mod:`ipsreport.render.store`, for all), which runs the chapters of every site on one pool of
 kernels (one per core) and writes the books in parallel.
 
 Sites are the names the loader knows (:mod:`ipsreport.load.names`): two
@@ -323,8 +323,9 @@ def render_by_site(
         edition is expected to be valid; a site whose part is not is named
         and left out).
     cache_dir : Path, optional
-        Where the split data and the sites' caches live (under ``sites/``);
-        default: the project's ``.ipsreport-cache``.
+        The render's store (:mod:`ipsreport.render.store`), shared by every
+        site's book; the split data are kept in its ``sites/data/``.
+        Default: the project's ``.ipsreport-cache``.
 
     Returns
     -------
@@ -353,8 +354,9 @@ def render_by_site(
     # The folder of the sites' folders; each of those is checked by render_variants.
     check_output(out, protected={DATA_FOLDER_NAME: Path(data_dir)}, project_dir=project.root, collection=True)
     remove_stale(out)  # work folders of killed renders, also of sites no longer in the data
-    cache_root = Path(cache_dir or project.root / ".ipsreport-cache") / "sites"
-    sites = split_by_site(data_dir, cache_root / "data")
+    # One store for every site's book (ipsreport.render.store): keys differ by the data, pruning is one.
+    store = Path(cache_dir or project.root / ".ipsreport-cache")
+    sites = split_by_site(data_dir, store / "sites" / "data")
     # A reader holds the cohort's book and every site's: they are audited together (ipsreport.disclosed.joint).
     from ipsreport.book import resolve_settings
     from ipsreport.disclosed.joint import plan_site_books
@@ -363,21 +365,20 @@ def render_by_site(
     # A site book compares with no earlier edition (a bundle describes the whole project).
     settings = {s.site: resolve_settings(s.data_dir, overrides).with_(previous=None, previous_data=None)
                 for s in sites}
-    plan_site_books(Path(data_dir), sites, settings, resolve_settings(Path(data_dir), overrides), cache_root)
+    plan_site_books(Path(data_dir), sites, settings, resolve_settings(Path(data_dir), overrides), store)
     failures: dict[str, str] = {}
     variants, rendered = [], []
     for s in sites:
-        site_cache = cache_root / "cache" / s.slug
         if validate:
             # Kept for the site's kernels (ipsreport.verdicts): validated once here.
-            report = validate_shared(s.data_dir, site_cache)
+            report = validate_shared(s.data_dir, store)
             if not report.ok:
                 failures[s.site] = f"data for stedet er ikke gyldige, når de deles ud:\n{report.format()}"
                 continue
         variants.append(Variant(
             output_dir=out / s.slug,
-            hooks=book_hooks(s.data_dir, overrides, cache_dir=site_cache, settings=settings[s.site]),
-            cache_dir=site_cache,
+            hooks=book_hooks(s.data_dir, overrides, cache_dir=store, settings=settings[s.site]),
+            cache_dir=store,
             label=s.site,
         ))
         rendered.append(s.site)

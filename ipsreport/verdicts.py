@@ -1,36 +1,36 @@
-"""Validated data kept on disk, so the same bytes are not validated twice.
+"""Validated data kept in the render's store, so the same bytes are not validated twice.
 
 :func:`validate_shared` keeps the whole validation report of a valid data
-folder as a pickle in ``<cache>/editions/`` (:func:`shared_path`), keyed on
-the folder, its bytes, the codebook, the package source and the environment
-(:func:`ipsreport.bookkeys.validation_key`); invalid data are never kept. The
-CLI (and ``render --by site`` for every site's part) validates once and hands
+folder as an entry of kind ``validation`` in the render's one disk cache
+(:mod:`ipsreport.render.store`), keyed on the folder and what a validation
+depends on (:func:`ipsreport.bookkeys.validation_key`: its bytes, the
+codebook, the package source and the environment); invalid data are never
+kept, and old entries age out by the store's one pruning policy. The CLI
+(and ``render --by site`` for every site's part) validates once and hands
 the report to the pipeline (:func:`ipsreport.pipeline.validate`); a re-render
 of the same bytes reads it back instead of validating again.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
 from pathlib import Path
 from typing import Any
 
 from ipsreport import paths
 from ipsreport.bookkeys import validation_key
+from ipsreport.render.store import VALIDATION, entry_key, open_store
 
 __all__ = ["shared_path", "validate_shared"]
 
 
-_KEEP_EDITIONS = 8
-
-
 def shared_path(data_dir: Path, cache_dir: Path) -> Path:
-    """Where the validation report of ``data_dir`` is (or will be) kept."""
+    """Where the validation report of ``data_dir`` is (or will be) kept.
+
+    The store's folder joined with the entry's key (kind ``validation``):
+    a name in the store, not a file of its own.
+    """
     folder = Path(data_dir).expanduser().resolve()
-    key = hashlib.sha256(f"{validation_key(folder)}|{folder}".encode()).hexdigest()
-    return Path(cache_dir) / "editions" / f"{key}.pickle"
+    return Path(cache_dir) / entry_key(VALIDATION, folder=str(folder), inputs=validation_key(folder))
 
 
 def _fingerprint(folder: Path) -> tuple:
@@ -44,10 +44,10 @@ def _fingerprint(folder: Path) -> tuple:
 def validate_shared(data_dir: Path, cache_dir: Path):
     """Validate ``data_dir`` once and keep the report for the chapter kernels.
 
-    Reads the report back when :func:`shared_path` holds it; otherwise
-    validates and, when the data are valid, writes it there (atomically). A
-    cache folder that cannot be written only costs the kernels a validation
-    of their own.
+    Reads the report back when the store holds it (:func:`shared_path`);
+    otherwise validates and, when the data are valid, keeps it there. A
+    store that cannot be written only costs the kernels a validation of
+    their own.
 
     Returns
     -------
@@ -57,46 +57,23 @@ def validate_shared(data_dir: Path, cache_dir: Path):
 
     folder = Path(data_dir).expanduser().resolve()
     target = shared_path(folder, cache_dir)
-    report = _load(target, folder)
+    store = open_store(target.parent)
+    report = _checked(store.get(target.name), folder)
     if report is not None:
         return report
     report = validate_dir(folder)
-    if report.ok:
-        entry = {"folder": str(folder), "files": _fingerprint(folder),
-                 "codebook": str(paths.CODEBOOK_PATH), "report": report}
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(target)
-            _prune(target.parent, _KEEP_EDITIONS)
-        except OSError:  # a read-only cache: the kernels validate for themselves
-            pass
+    if report.ok:  # a store that cannot be written only costs the kernels a validation of their own
+        store.put(target.name, {"folder": str(folder), "files": _fingerprint(folder),
+                                "codebook": str(paths.CODEBOOK_PATH), "report": report})
     return report
 
 
-def _load(target: Path, folder: Path, files: tuple | None = None, codebook: str | None = None) -> Any:
-    """The report pickled at ``target`` if it is of ``folder`` with exactly these files, else None."""
-    try:
-        entry = pickle.loads(target.read_bytes())
-    except FileNotFoundError:
-        return None
+def _checked(entry: Any, folder: Path, files: tuple | None = None, codebook: str | None = None) -> Any:
+    """The report of a kept ``entry`` if it is of ``folder`` with exactly these files, else None."""
     if not isinstance(entry, dict) or entry.get("folder") != str(folder):
         return None
     if entry.get("files") != (files if files is not None else _fingerprint(folder)):
         return None
     if entry.get("codebook") != (codebook or str(paths.CODEBOOK_PATH)):
         return None
-    return entry["report"]
-
-
-def _prune(folder: Path, keep: int) -> None:
-    """Delete all but the ``keep`` newest files of ``folder`` (each code or data change adds one)."""
-    stamped = []
-    for p in folder.iterdir():
-        try:
-            stamped.append((p.stat().st_mtime, p))
-        except OSError:  # removed meanwhile by another render
-            continue
-    for _, p in sorted(stamped, reverse=True)[keep:]:
-        p.unlink(missing_ok=True)
+    return entry.get("report")

@@ -409,6 +409,7 @@ def test_cli_stops_promptly_on_signal(book, tmp_path, signum, code):
 
 
 def test_validated_data_are_kept_once_per_folder(tmp_path, monkeypatch):
+    from ipsreport.render.store import open_store
     from ipsreport.verdicts import shared_path, validate_shared
 
     if not (SYNTHETIC_DIR / "registry.csv").exists():
@@ -419,7 +420,7 @@ def test_validated_data_are_kept_once_per_folder(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     report = validate_shared(first, cache)
     assert report.ok and str(first.resolve()) in report.format()
-    assert shared_path(first, cache).is_file() and shared_path(copy, cache) != shared_path(first, cache)
+    assert shared_path(first, cache).name in open_store(cache) and shared_path(copy, cache) != shared_path(first, cache)
 
     import ipsreport.validate
 

@@ -340,3 +340,25 @@ def test_editing_the_lock_file_reexecutes_every_chapter(book):
         assert len(second.executed) == 4 and not second.unchanged
     finally:
         lock.unlink()
+
+
+def test_a_second_render_is_served_by_the_store_and_a_damaged_chapter_runs_again(book, tmp_path):
+    """Into new output folders: every chapter and pandoc conversion from the store; a spoilt entry re-executes."""
+    from ipsreport.render.plan import identify
+    from ipsreport.render.store import CHAPTER, PANDOC, open_store
+
+    root, _ = book
+    hooks = minibook_hooks(root / "data")
+    render_book(root, hooks=hooks, to="html")  # whatever earlier tests left: now everything is kept
+    store = open_store(root / ".ipsreport-cache")
+    conversions = len(store.keys(PANDOC))
+    again = render_book(root, hooks=hooks, to="html", output_dir=tmp_path / "a")
+    assert not again.executed and len(again.cached) == 4
+    assert len(store.keys(PANDOC)) == conversions  # every conversion was found
+    chapter = root / "chapters" / "01-tabeller.qmd"
+    key = identify(root, tmp_path / "b", "html", hooks, None, None).keys[chapter]
+    assert key.startswith(f"{CHAPTER}-") and key in store
+    store.put(key, "{not json")  # an entry that does not read back as a chapter
+    third = render_book(root, hooks=hooks, to="html", output_dir=tmp_path / "b")
+    assert [p.name for p in third.executed] == ["01-tabeller.qmd"] and len(third.cached) == 3
+    assert (tmp_path / "b" / "01-tabeller.html").read_bytes() == (tmp_path / "a" / "01-tabeller.html").read_bytes()

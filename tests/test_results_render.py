@@ -23,6 +23,7 @@ from test_results_bundle import made
 from ipsreport.paths import FIXTURES_DIR, SYNTHETIC_DIR
 from ipsreport.results import BUNDLE_DIR, read_bundle
 from ipsreport.results.publish import ResultsBundle
+from ipsreport.render.store import BUNDLE, open_store
 
 # --------------------------------------------------------------------------- the attachment
 
@@ -51,7 +52,7 @@ def test_the_render_attachment_keeps_a_bundle_for_the_same_inputs(tmp_path):
         bundle.write(tmp_path / f"out{i}")
         assert read_bundle(tmp_path / f"out{i}") == made()
     assert _Counted.runs == 2  # the second render copied the first one's bundle
-    assert len(list((cache / "results").iterdir())) == 2
+    assert len(open_store(cache).keys(BUNDLE)) == 2  # one entry of the render's store per inputs
     chapter.write_text("I alt `{python} f.registry_n` og `{python} f.finished_n`.\n", encoding="utf-8")
     again = _Counted(tmp_path, None, cache, "inputs-2")
     again.start([chapter])  # another fact printed: computed again
@@ -59,14 +60,23 @@ def test_the_render_attachment_keeps_a_bundle_for_the_same_inputs(tmp_path):
     assert _Counted.runs == 3
 
 
-def test_the_newest_bundles_are_kept(tmp_path):
-    from ipsreport.results.publish import KEEP
-
-    for i in range(KEEP + 2):
-        bundle = _Counted(tmp_path, None, tmp_path / "cache", f"inputs-{i}")
-        bundle.start([])
-        bundle.write(tmp_path / "out")
-    assert len(list((tmp_path / "cache" / "results").iterdir())) == KEEP
+def test_a_damaged_kept_bundle_is_computed_again(tmp_path):
+    """A store entry that is not a bundle's files (or names a file outside the folder) is not written out."""
+    chapter = tmp_path / "k.qmd"
+    chapter.write_text("I alt `{python} f.registry_n` unge.\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = _Counted(tmp_path, None, cache, "inputs-x")
+    first.start([chapter])
+    first.write(tmp_path / "out0")
+    runs = _Counted.runs
+    (key,) = open_store(cache).keys(BUNDLE)
+    kept = open_store(cache).get(key)
+    open_store(cache).put(key, {**kept, "../uden-for.json": b"{}"})
+    again = _Counted(tmp_path, None, cache, "inputs-x")
+    again.start([chapter])
+    again.write(tmp_path / "out1")
+    assert _Counted.runs == runs + 1 and not (tmp_path / "out1" / "uden-for.json").exists()
+    assert read_bundle(tmp_path / "out1") == made()
 
 
 def test_a_failed_run_is_reported_by_write(tmp_path):

@@ -94,7 +94,7 @@ def _site_of(handle: tuple):
     return None
 
 
-def plan_site_books(data_dir: Path, sites: list, settings: dict, whole_settings, cache_root: Path) -> None:
+def plan_site_books(data_dir: Path, sites: list, settings: dict, whole_settings, cache_dir: Path) -> None:
     """Audit the whole cohort's book with every site's and write each site's extra hiding beside its data.
 
     Parameters
@@ -108,8 +108,8 @@ def plan_site_books(data_dir: Path, sites: list, settings: dict, whole_settings,
         editions and their summaries are shared, :func:`ipsreport.edition.edition`).
     whole_settings : Settings
         The whole cohort's resolved settings.
-    cache_root : Path
-        Where the sites' validations are kept (``<cache_root>/cache/<slug>``).
+    cache_dir : Path
+        The render's store (:mod:`ipsreport.render.store`), where the sites' validations are kept.
 
     Raises
     ------
@@ -122,7 +122,7 @@ def plan_site_books(data_dir: Path, sites: list, settings: dict, whole_settings,
 
     for s in sites:  # a stale plan must not hide what a changed split needs, nor leave what it does not
         write_site_plan(s.data_dir, Plan())
-    reports = {s.site: validate_shared(s.data_dir, Path(cache_root) / "cache" / s.slug) for s in sites}
+    reports = {s.site: validate_shared(s.data_dir, cache_dir) for s in sites}
     if not all(r.ok for r in reports.values()):
         return  # the render names the site whose data are invalid
     whole = edition(data_dir, settings=whole_settings)

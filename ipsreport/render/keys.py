@@ -1,7 +1,9 @@
 """Cache keys: what a chapter's outputs and a whole book depend on.
 
 One design for every cache: a key is a SHA-256 over the bytes of what the
-result depends on. A chapter's key (:func:`chapter_key`) covers its source,
+result depends on (:func:`ipsreport.render.store.entry_key`, the store's one
+key rule; the helpers here hash files and the environment into its inputs).
+A chapter's key (:func:`chapter_key`) covers its source,
 its path, the project's ``execute:`` options, the libraries the kernels run
 on (:func:`environment_key`) and the book's own ``cache_inputs``
 (:class:`~ipsreport.render.hooks.BookHooks`); a book's key adds
@@ -17,6 +19,7 @@ import sys
 from pathlib import Path
 
 from ipsreport.render.base import ENGINE_VERSION
+from ipsreport.render.store import CHAPTER, entry_key
 
 __all__ = ["chapter_key", "environment_key", "hash_tree", "installed_versions", "tree_key"]
 
@@ -92,7 +95,7 @@ def installed_versions() -> str:
 
 
 def chapter_key(cache_inputs: str, root: Path, path: Path, execute_options: dict, environment: str) -> str:
-    """Cache key of one chapter.
+    """Cache key of one chapter (kind ``chapter`` of :func:`ipsreport.render.store.entry_key`).
 
     Parameters
     ----------
@@ -107,11 +110,8 @@ def chapter_key(cache_inputs: str, root: Path, path: Path, execute_options: dict
     environment : str
         :func:`environment_key` of the project.
     """
-    h = hashlib.sha256()
-    h.update(f"engine:{ENGINE_VERSION}".encode())
-    h.update(cache_inputs.encode())
-    h.update(environment.encode())
-    h.update(str(path.relative_to(root)).encode())
-    h.update(json.dumps(execute_options or {}, sort_keys=True, default=str).encode())
-    h.update(path.read_bytes())
-    return h.hexdigest()
+    return entry_key(
+        CHAPTER, engine=ENGINE_VERSION, inputs=cache_inputs, environment=environment,
+        path=str(path.relative_to(root)), execute=json.dumps(execute_options or {}, sort_keys=True, default=str),
+        source=path.read_bytes(),
+    )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import subprocess
 from pathlib import Path
+
+from ipsreport.render.store import PANDOC, Store, entry_key
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 CALLOUTS_LUA = ASSETS_DIR / "callouts.lua"
@@ -15,17 +16,17 @@ TYPOGRAPHY_LUA = ASSETS_DIR / "typography.lua"
 NUMBERING_LUA = ASSETS_DIR / "numbering.lua"
 
 
-#: Folder for memoised conversions (set by the engine); None disables it.
-_cache_dir: Path | None = None
+#: Where conversions are memoised (set by the engine while it writes a book); None: not memoised.
+_store: Store | None = None
 
 
-def set_cache_dir(path: Path | None) -> None:
-    """Memoise conversions in ``path`` (content-addressed), or stop with None.
+def set_store(store: Store | None) -> None:
+    """Memoise conversions in ``store`` (kind ``pandoc`` of :mod:`ipsreport.render.store`), or stop with None.
 
     An unchanged chapter then costs no pandoc run when another chapter changed.
     """
-    global _cache_dir
-    _cache_dir = Path(path) if path is not None else None
+    global _store
+    _store = store
 
 
 class PandocError(RuntimeError):
@@ -62,21 +63,16 @@ def run_pandoc(text: str, src: str, dst: str, args: list[str] | None = None, whe
         Names the chapter in error messages.
     """
     cmd = [pandoc_path(), "-f", src, "-t", dst, "--wrap=none", *(args or [])]
-    cached = None
-    if _cache_dir is not None:
-        h = hashlib.sha256("\0".join([pandoc_version(), *cmd[1:], text]).encode())
-        for arg in args or []:
-            if arg.endswith(".lua"):
-                h.update(Path(arg).read_bytes())
-        cached = _cache_dir / f"{h.hexdigest()}.{dst.split('-')[0].split('+')[0]}"
-        if cached.exists():
-            return cached.read_text(encoding="utf-8")
+    store, key = _store, None
+    if store is not None:
+        filters = b"".join(Path(arg).read_bytes() for arg in args or [] if arg.endswith(".lua"))
+        key = entry_key(PANDOC, pandoc=pandoc_version(), command="\0".join(cmd[1:]), text=text, filters=filters)
+        kept = store.get(key)
+        if kept is not None:
+            return kept
     proc = subprocess.run(cmd, input=text, capture_output=True, text=True, encoding="utf-8")
     if proc.returncode != 0:
         raise PandocError(f"pandoc failed{' on ' + where if where else ''}: {proc.stderr.strip()}")
-    if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(cached.name + f".{id(proc)}.tmp")
-        tmp.write_text(proc.stdout, encoding="utf-8")
-        tmp.replace(cached)
+    if store is not None:
+        store.put(key, proc.stdout)
     return proc.stdout

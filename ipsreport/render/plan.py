@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -24,6 +23,7 @@ from ipsreport.render.keys import chapter_key, environment_key, hash_tree
 from ipsreport.render.outdir import check_output, stamp_key
 from ipsreport.render.pandoc import ASSETS_DIR, pandoc_version
 from ipsreport.render.qmd import QmdError, read_qmd
+from ipsreport.render.store import open_store
 
 if TYPE_CHECKING:  # the kernel machinery (nbclient) is imported only when needed
     from ipsreport.render.execute import CellError
@@ -113,19 +113,21 @@ def make_plan(project_dir: Path, output_dir: Path | None, to: str, hooks: BookHo
     return _load_cached_chapters(plan, say)
 
 
-def _cache_file(plan: Plan, path: Path) -> Path:
-    return plan.cache / "chapters" / f"{path.stem}-{plan.keys[path][:20]}.json"
-
-
 def _load_cached_chapters(plan: Plan, say: Progress) -> Plan:
-    """Load the chapters the cache holds; parse the others for execution."""
+    """Load the chapters the store holds; parse the others for execution."""
     from ipsreport.render.outputs import ExecutedChapter
 
-    project = plan.project
+    project, kept_in = plan.project, open_store(plan.cache)
     for p in project.files:
-        cpath = _cache_file(plan, p)
-        if cpath.exists():
-            plan.executed[p] = ExecutedChapter.from_json(cpath.read_text(encoding="utf-8"))
+        kept = kept_in.get(plan.keys[p])
+        chapter = None
+        if kept is not None:
+            try:
+                chapter = ExecutedChapter.from_json(kept)
+            except (ValueError, KeyError, TypeError):  # an entry of another shape: executed again
+                kept_in.delete(plan.keys[p])
+        if chapter is not None:
+            plan.executed[p] = chapter
             plan.result.cached.append(p)
             say("cached", str(p.relative_to(project.root)))
         else:
@@ -137,16 +139,8 @@ def _load_cached_chapters(plan: Plan, say: Progress) -> Plan:
 
 
 def store(plan: Plan, doc, res: "ExecutedChapter", say: Progress) -> None:
-    """Write one executed chapter to the cache (atomically) and report it."""
-    target = _cache_file(plan, doc.path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
-    tmp.write_text(res.to_json(), encoding="utf-8")
-    tmp.replace(target)
-    # Drop older cache entries of the same chapter.
-    for old in target.parent.glob(f"{doc.path.stem}-*.json"):
-        if old != target:
-            old.unlink(missing_ok=True)
+    """Keep one executed chapter in the store (older versions of it age out) and report it."""
+    open_store(plan.cache).put(plan.keys[doc.path], res.to_json())
     say("executed", str(doc.path.relative_to(plan.project.root)))
 
 

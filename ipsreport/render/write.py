@@ -26,8 +26,9 @@ from ipsreport.render.config import Project
 from ipsreport.render.crossref import build_book
 from ipsreport.render.hooks import Cover
 from ipsreport.render.outdir import staging_dir, swap, write_stamp
-from ipsreport.render.pandoc import PandocError, set_cache_dir
+from ipsreport.render.pandoc import PandocError, set_store
 from ipsreport.render.plan import Plan
+from ipsreport.render.store import Store, open_store
 from ipsreport.render.words import UI_WORDS
 
 __all__ = ["book_meta", "finish"]
@@ -86,10 +87,10 @@ def finish(plan: Plan, say: Progress) -> RenderResult:
                 for f in tmp.glob("*.pdf"):
                     f.unlink()
         # The pandoc memo is content-addressed, so books written at the same
-        # time may share one folder.
+        # time may share one store.
         with _PANDOC_CACHE_LOCK:
-            _PANDOC_CACHE_USERS.append(cache / "pandoc")
-            set_cache_dir(_PANDOC_CACHE_USERS[0])
+            _PANDOC_CACHE_USERS.append(open_store(cache))
+            set_store(_PANDOC_CACHE_USERS[0])
         try:
             # Numbered by numbering.lua through pandoc, so within the pandoc memo.
             book = build_book(
@@ -105,8 +106,8 @@ def finish(plan: Plan, say: Progress) -> RenderResult:
             _write(book, project, tmp, to, meta, cache, result, say, resources)
         finally:
             with _PANDOC_CACHE_LOCK:
-                _PANDOC_CACHE_USERS.remove(cache / "pandoc")
-                set_cache_dir(_PANDOC_CACHE_USERS[0] if _PANDOC_CACHE_USERS else None)
+                _PANDOC_CACHE_USERS.remove(open_store(cache))
+                set_store(_PANDOC_CACHE_USERS[0] if _PANDOC_CACHE_USERS else None)
         result.warnings = list(dict.fromkeys(book.warnings))
         if plan.hooks.attachment is not None:
             plan.hooks.attachment.write(tmp)
@@ -143,7 +144,7 @@ def _copy_into(src: Path, dst: Path) -> None:
 
 
 _PANDOC_CACHE_LOCK = threading.Lock()
-_PANDOC_CACHE_USERS: list[Path] = []
+_PANDOC_CACHE_USERS: list[Store] = []
 
 
 def _figure_files(book, tmp: Path) -> dict[tuple[int, int], str]:

@@ -3,8 +3,8 @@
 :class:`ResultsBundle` is the book's :class:`~ipsreport.render.hooks.Attachment`
 (:func:`ipsreport.book.book_hooks` hands it to the engine). Its
 :meth:`~ResultsBundle.prepare` runs :func:`ipsreport.pipeline.trace` on the
-book's data and saves the run in the render's cache
-(``<cache>/runs/<key>/``, :mod:`ipsreport.results.saved`); the engine calls
+book's data and saves the run in the render's one disk cache (an entry of
+kind ``run``, :mod:`ipsreport.results.saved`); the engine calls
 :meth:`~ResultsBundle.start` before the chapters run (the command may call
 :meth:`~ResultsBundle.prepare` earlier), and the chapters get that folder as
 their parameter ``results``. :meth:`~ResultsBundle.write` writes
@@ -15,22 +15,17 @@ that does not belong to the book beside it.
 The run's key is the book's ``cache_inputs`` (data, settings with the render
 date, codebook, published numbers, package source and environment:
 :func:`ipsreport.bookkeys.inputs_key`) and the git commit: a render after a
-prose edit reads the saved run instead of running the pipeline again. The
-newest :data:`KEEP` runs are kept.
+prose edit reads the saved run instead of running the pipeline again. Old runs
+age out by the store's one pruning policy (:mod:`ipsreport.render.store`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 import threading
 from pathlib import Path
 from typing import Any, Sequence
 
-__all__ = ["ResultsBundle", "KEEP"]
-
-#: Saved runs kept in the cache (each change of data, settings or code adds one).
-KEEP = 8
+__all__ = ["ResultsBundle"]
 
 #: One pipeline run at a time in this process: some steps are not thread-safe (Table 9 records the
 #: fit's warnings with ``warnings.catch_warnings``, whose state is global).
@@ -47,8 +42,8 @@ class ResultsBundle:
     settings : Settings
         Resolved once for the render (:func:`ipsreport.book.resolve_settings`).
     cache_dir : Path
-        The render's cache: the validated data (:func:`ipsreport.verdicts.validate_shared`)
-        and the saved runs (``runs/``).
+        The render's store (:mod:`ipsreport.render.store`): the validated data
+        (:func:`ipsreport.verdicts.validate_shared`) and the saved runs.
     inputs : str
         The book's ``cache_inputs`` (:func:`ipsreport.bookkeys.inputs_key`; it covers ``previous`` too).
     write : bool, default True
@@ -57,12 +52,12 @@ class ResultsBundle:
 
     def __init__(self, data_dir: Path, settings: Any, cache_dir: Path, inputs: str, write: bool = True) -> None:
         from ipsreport.facts.provenance import git_commit
+        from ipsreport.results.saved import run_place
 
         self.data_dir, self.settings, self.cache_dir = Path(data_dir), settings, Path(cache_dir)
         self.inputs, self.writes = inputs, write
-        key = hashlib.sha256(f"{inputs}\n{git_commit()}".encode()).hexdigest()[:32]
-        #: The saved run's folder: the chapters' parameter ``results``.
-        self.folder = self.cache_dir / "runs" / key
+        #: Where the run is saved (the store's folder and the entry's key): the chapters' parameter ``results``.
+        self.folder = run_place(self.cache_dir, f"{inputs}\n{git_commit()}")
         self._run: Any = None
         self._sources: tuple[Path, ...] | None = None
 
@@ -91,15 +86,10 @@ class ResultsBundle:
             if self._run is None:
                 try:
                     self._run = open_run(self.folder)
-                except (RunMissing, OSError, EOFError, AttributeError, ImportError, ValueError):
-                    # None saved, or one this code cannot read: run the pipeline (the run is the truth).
+                except RunMissing:  # none saved (or one the store could not read back): run the pipeline
                     report = report if report is not None else validate_shared(self.data_dir, self.cache_dir)
                     self._run = pipeline.trace(self.data_dir, self.settings, report=report, chapters=sources)
-                    try:
-                        save_run(self._run, self.folder)
-                        self._prune()
-                    except OSError:  # a cache that cannot be written: the chapters cannot read the run
-                        raise
+                    save_run(self._run, self.folder)
             if sources is not None:
                 self._sources = tuple(sources)
         return self._run
@@ -155,14 +145,3 @@ class ResultsBundle:
         except Exception as exc:
             detail = " ".join(f"{type(exc).__name__}: {exc}".split())
             raise RenderError(f"resultatsættet ({BUNDLE_DIR}/) kunne ikke laves: {detail}") from exc
-
-    def _prune(self) -> None:
-        """Keep the newest :data:`KEEP` saved runs (each change of data, code or settings adds one)."""
-        stamped = []
-        for p in self.folder.parent.iterdir():
-            try:
-                stamped.append((p.stat().st_mtime, p))
-            except OSError:  # removed meanwhile by another render
-                continue
-        for _, old in sorted(stamped, reverse=True)[KEEP:]:
-            shutil.rmtree(old, ignore_errors=True)

@@ -1,14 +1,16 @@
 """A book's saved run: what the pipeline computed, kept for the chapters to read.
 
 The command runs :func:`ipsreport.pipeline.trace` once per book, before any
-chapter, and saves its :class:`~ipsreport.pipeline.PipelineResult` in the
-render's cache (:class:`ipsreport.results.publish.ResultsBundle`); the
-chapters get the folder as their one parameter and read it::
+chapter, and saves its :class:`~ipsreport.pipeline.PipelineResult` as an
+entry of kind ``run`` in the render's one disk cache
+(:mod:`ipsreport.render.store`, :class:`ipsreport.results.publish.ResultsBundle`);
+the chapters get its place (the store's folder joined with the entry's key)
+as their one parameter and read it::
 
     ```{python}
     #| tags: [parameters]
     #| include: false
-    results = None  # the render sets it: the folder of this book's saved run
+    results = None  # the render sets it: where this book's run is saved
     ```
 
     ```{python}
@@ -29,61 +31,58 @@ publishes is the bundle (:mod:`ipsreport.results.bundle`, ``resultater/``).
 
 from __future__ import annotations
 
-import os
-import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ipsreport.pipeline import PipelineResult
 
-__all__ = ["RUN_FILE", "RunMissing", "save_run", "open_run"]
-
-#: The file of a saved run in its folder.
-RUN_FILE = "run.pickle"
+__all__ = ["RunMissing", "run_place", "save_run", "open_run"]
 
 
-class RunMissing(FileNotFoundError):
-    """The folder a chapter was handed holds no saved run (a render that was interrupted, a cleared cache)."""
+class RunMissing(LookupError):
+    """The place a chapter was handed holds no saved run (an interrupted render, a cleared cache)."""
 
 
-def save_run(run: "PipelineResult", folder: str | Path) -> Path:
-    """Write ``run`` into ``folder`` atomically (another render reading it sees the old run or the new).
+def run_place(cache_dir: str | Path, inputs: str) -> Path:
+    """Where the run of a book with these ``inputs`` is saved: the store's folder joined with the entry's key."""
+    from ipsreport.render.store import RUN, entry_key
 
-    Returns
-    -------
-    Path
-        The saved file.
+    return Path(cache_dir) / entry_key(RUN, inputs=inputs)
+
+
+def save_run(run: "PipelineResult", place: str | Path) -> None:
+    """Save ``run`` at ``place`` (:func:`run_place`) in the render's store.
+
+    Raises
+    ------
+    OSError
+        When the store cannot keep it (the chapters could not read it).
     """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / RUN_FILE
-    tmp = path.with_name(f"{RUN_FILE}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        pickle.dump(run, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
-    return path
+    from ipsreport.render.store import open_store
+
+    place = Path(place)
+    if not open_store(place.parent).put(place.name, run):
+        raise OSError(f"{place.parent}: kørslen kunne ikke gemmes i cachen (er mappen skrivebeskyttet?)")
 
 
-def open_run(folder: str | Path) -> "PipelineResult":
-    """The run saved in ``folder``, its summaries and facts adopted as its edition's.
+def open_run(place: str | Path) -> "PipelineResult":
+    """The run saved at ``place``, its summaries and facts adopted as its edition's.
 
     Raises
     ------
     RunMissing
-        With a Danish message, when ``folder`` holds no saved run.
+        With a Danish message, when nothing is saved there.
     """
     from ipsreport.disclosed import disclosed
     from ipsreport.facts import facts
+    from ipsreport.render.store import open_store
 
-    path = Path(folder) / RUN_FILE
-    try:
-        with open(path, "rb") as handle:
-            # The render's own cache, written by this package for this render (never a user's file).
-            run = pickle.load(handle)
-    except FileNotFoundError:
-        raise RunMissing(f"{folder}: her er ingen gemt kørsel ({RUN_FILE}); kapitlerne læser den kørsel, som "
-                         "ipsreport render gemmer, før de kører. Kør ipsreport render igen.") from None
+    place = Path(place)
+    run = open_store(place.parent).get(place.name)
+    if run is None:
+        raise RunMissing(f"{place}: her er ingen gemt kørsel; kapitlerne læser den kørsel, som ipsreport render "
+                         "gemmer, før de kører. Kør ipsreport render igen.")
     # The chapters' disclosed(d) and facts(d) are these objects, computed by the pipeline.
     disclosed(run.edition, saved=run.disclosed)
     facts(run.edition, saved=run.facts)
