@@ -274,29 +274,29 @@ def test_the_audit_benchmark_measures_the_twin():
 
 
 @pytest.mark.twin
-def test_the_kernels_publish_the_plan_the_gate_audited(tmp_path, monkeypatch):
-    """The command audits once and keeps the plan; a chapter kernel reads it back instead of planning again."""
+def test_the_chapters_publish_the_plan_the_gate_audited(tmp_path):
+    """The command audits once; the pipeline reads the same edition, and the chapters read its saved plan."""
     from ipsreport.book import book_hooks, resolve_settings
-    from ipsreport.disclosed import Disclosed, disclosed
+    from ipsreport.disclosed import disclosed
     from ipsreport.disclosed.gate import audit_before_render
-    from ipsreport.disclosed.site_plan import read_plan
     from ipsreport.edition import edition
+    from ipsreport.results.build import book_chapters
+    from ipsreport.results.saved import open_run
     from ipsreport.synth.sample import write_cohort
     from ipsreport.verdicts import validate_shared
 
     folder = write_cohort(tmp_path / "data", 8, sites=2, seed=0)
     (folder / "manifest.yml").unlink()
     cache = tmp_path / "cache"
-    monkeypatch.setenv("IPSREPORT_CACHE_DIR", str(cache))
     settings = resolve_settings(folder, None)
     assert audit_before_render(folder, settings, validate_shared(folder, cache)) == 3
     audited = disclosed(edition(folder, settings)).plan
-    for name, value in book_hooks(folder, None, cache_dir=cache, settings=settings).kernel_env.items():
-        monkeypatch.setenv(name, value)
-    kernel_ed = edition()  # as a chapter's preamble loads it, from the kernel's environment
-    handed = read_plan(kernel_ed)
-    assert handed is not None and handed.hidden == audited.hidden
-    assert Disclosed(kernel_ed).plan.hidden == audited.hidden
+    hooks = book_hooks(folder, None, cache_dir=cache, settings=settings)
+    hooks.attachment.start(book_chapters())
+    assert hooks.attachment.prepare().disclosed.plan is audited  # one edition, one plan: not made again
+    run = open_run(hooks.parameters["results"])  # as a chapter's parameters cell hands it
+    assert run.disclosed.plan.hidden == audited.hidden and run.disclosed.plan.hidden
+
 
 
 def test_a_base_hidden_to_protect_another_count_is_not_called_small():

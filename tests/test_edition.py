@@ -177,24 +177,3 @@ def test_settings_that_contradict_the_data_stop_the_chapter(data_dir):
         edition(data_dir, settings={"edition_year": 2000})
 
 
-@pytest.mark.twin
-def test_the_render_hands_its_validated_data_to_the_kernels(data_dir, tmp_path, monkeypatch):
-    """``IPSREPORT_VALIDATED`` names the report the CLI validated; edition() takes it only for the same bytes."""
-    import ipsreport.edition as edition_module
-    from ipsreport.verdicts import VALIDATED_ENV, shared_path, validate_shared
-
-    folder = tmp_path / "data"
-    shutil.copytree(data_dir, folder)
-    cache = tmp_path / "cache"
-    assert validate_shared(folder, cache).ok
-    monkeypatch.setenv(VALIDATED_ENV, str(shared_path(folder, cache)))
-    validated = []
-    real = edition_module.validate_dir
-    monkeypatch.setattr(edition_module, "validate_dir", lambda *a, **k: validated.append(a) or real(*a, **k))
-    ed = edition(folder)
-    assert not validated and len(ed.registry) == 50  # read, not validated again
-    clear_cache()
-    registry = folder / "registry.csv"
-    registry.write_text(registry.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # other bytes
-    edition(folder)
-    assert len(validated) == 1  # the kept report is of other bytes: validated afresh

@@ -241,3 +241,18 @@ def test_module_has_one_job_size(name):
     """No Python file over 500 lines: a larger one does several jobs and is split by concern."""
     lines = (PROJECT_DIR / name).read_text(encoding="utf-8").count("\n")
     assert lines <= MAX_LINES, f"{name} has {lines} lines (> {MAX_LINES})"
+
+
+#: The modules that may read an ``IPSREPORT_*`` environment variable: the command line (its
+#: arguments' defaults, the debug switch, the cache folder) and the engine's hand-off of the cover to
+#: Quarto's filter. Everything below them gets its inputs as arguments, the chapters as parameters.
+ENVIRONMENT_READERS = {"ipsreport/cli.py", "ipsreport/cli_inputs.py", "ipsreport/book.py", "ipsreport/render/quarto.py"}
+
+
+def test_no_ipsreport_variable_is_read_below_the_command_line():
+    readers = set()
+    for path in sorted((PROJECT_DIR / "ipsreport").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"os\.environ(?:\.get)?\s*[\[(]\s*[\"']IPSREPORT_|[\"']IPSREPORT_[A-Z_]+[\"']", text):
+            readers.add(str(path.relative_to(PROJECT_DIR)))
+    assert readers <= ENVIRONMENT_READERS, sorted(readers - ENVIRONMENT_READERS)

@@ -1,0 +1,70 @@
+"""The render's run of the pipeline: made once per book before any chapter, saved, read by the chapters.
+
+The chapters get the run's place as their one parameter (``results``) and read
+it with ``ips.results``; every summary, the plan and the printed facts come
+from the run, so nothing is computed again in a chapter.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ipsreport.book import book_hooks, resolve_settings
+from ipsreport.disclosed import disclosed
+from ipsreport.facts import facts
+from ipsreport.paths import SYNTHETIC_DIR
+from ipsreport.render.store import RUN, open_store
+from ipsreport.results.build import book_chapters, printed_facts
+from ipsreport.results.saved import RunMissing, open_run
+
+pytestmark = pytest.mark.twin
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """A twin book's hooks after the engine's start: the run is saved in the render's store."""
+    cache = tmp_path_factory.mktemp("cache")
+    hooks = book_hooks(SYNTHETIC_DIR, None, cache_dir=cache, settings=resolve_settings(SYNTHETIC_DIR, None))
+    hooks.attachment.start(book_chapters())
+    return hooks, cache
+
+
+def test_the_chapters_get_one_parameter_naming_the_saved_run(saved):
+    hooks, cache = saved
+    assert dict(hooks.parameters) == {"results": str(hooks.attachment.folder)}
+    assert len(open_store(cache).keys(RUN)) == 1
+
+
+def test_a_chapter_reads_the_pipelines_summaries_and_facts(saved):
+    hooks, _ = saved
+    run = open_run(hooks.parameters["results"])
+    # The tables' and facts' layer is the saved one: ips.tab_*(d) and f.<name> read what the pipeline made.
+    assert disclosed(run.edition) is run.disclosed and facts(run.edition) is run.facts
+    # Every frame the book publishes was computed in the pipeline, none is left for a chapter to compute.
+    assert set(run.disclosed.frames()) and {"duration", "regression", "registry_counts"} <= set(vars(run.disclosed))
+    # The facts the chapters print were computed too, with the values the bundle publishes.
+    printed = printed_facts(book_chapters())
+    assert set(printed) <= set(run.facts._facts)
+    by_key = {r.key: r.text for r in run.results.facts}
+    assert [getattr(run.facts, k) for k in printed] == [by_key[k] for k in printed]
+
+
+def test_a_second_render_of_the_same_inputs_reads_the_run_instead_of_running_the_pipeline(saved):
+    hooks, cache = saved
+    again = book_hooks(SYNTHETIC_DIR, None, cache_dir=cache, settings=hooks.attachment.settings)
+    assert again.parameters == hooks.parameters
+    run = again.attachment.prepare()
+    # The step timings are the first run's: the pipeline did not run again.
+    assert run.seconds == hooks.attachment.prepare().seconds
+    assert len(open_store(cache).keys(RUN)) == 1
+
+
+def test_other_settings_are_another_run(saved):
+    hooks, cache = saved
+    other = book_hooks(SYNTHETIC_DIR, None, cache_dir=cache, settings=hooks.attachment.settings.with_(alpha=0.01))
+    assert other.parameters["results"] != hooks.parameters["results"]
+
+
+def test_a_missing_run_is_a_danish_message(tmp_path):
+    with pytest.raises(RunMissing, match="ingen gemt kørsel"):
+        open_run(tmp_path / "run-0000")
