@@ -20,6 +20,8 @@ PROJECT_DIR = PACKAGE_DIR.parent
 #: Data folder: codebook, the synthetic twin, case files.
 DATA_DIR = PROJECT_DIR / "data"
 CODEBOOK_PATH = DATA_DIR / "codebook.yml"
+#: Facts that pool codes of a codebook item, declared as data (``ipsreport.facts.pooled``).
+CODEBOOK_FACTS_PATH = DATA_DIR / "codebook_facts.csv"
 SYNTHETIC_DIR = DATA_DIR / "synthetic"
 CASES_DIR = DATA_DIR / "cases"
 REPORT_DIR = PROJECT_DIR / "report"

@@ -27,6 +27,7 @@ from ipsreport.summaries.caseload import (
     registry_checksum,
     summarise_caseload,
     summarise_caseload_daily,
+    CaseloadFacts,
     summarise_caseload_facts,
 )
 from ipsreport.tables_fidelity import tab_caseload
@@ -155,11 +156,11 @@ def test_limit_exceeded(make_edition):
     assert (programme["days"], programme["days_above"]) == (12, 1)
     assert programme["share_above_pct"] == pytest.approx(100 / 12)
     values = summarise_caseload_facts(ed)
-    assert values["met"] is False and values["consultants_above"] == 1 and values["peak"] == 3
-    assert values["first_above"] == values["last_above"] == dt.date(2024, 1, 3)
+    assert values.met is False and values.consultants_above == 1 and values.peak == 3
+    assert values.first_above == values.last_above == dt.date(2024, 1, 3)
     f = facts(ed)
     assert f.caseload_met == "er ikke opfyldt"
-    assert f.caseload_limit == "2" and f.caseload_peak_n == "3" and f.caseload_consultants_above_n == "1"
+    assert f.caseload_limit == "2" and f.caseload_peak_n == "3"
     assert f.caseload_finding == ("Én af de to konsulenter var i perioder over grænsen på 2 unge ad gangen: det "
                                   "gjaldt 1 af 12 konsulentdage (8,3 %), på én dag, 3. januar 2024.")
 
@@ -168,13 +169,15 @@ def test_limit_met_at_the_limit(make_edition):
     # Exactly the limit is allowed ("højst").
     ed = spells(make_edition, [("Mette Hansen", "2024-01-01", None)] * 2, fidelity_caseload_max=2)
     f = facts(ed)
-    assert f.caseload_met == "er opfyldt" and f.caseload_above_pct == "0 %"
+    assert f.caseload_met == "er opfyldt" and summarise_caseload_facts(ed).share_above_pct == 0
     assert f.caseload_finding == "Konsulenten var på intet tidspunkt over grænsen."
 
 
 def test_finding_names_first_and_last_day_and_all_consultants():
-    values = {"consultants": 3, "consultants_above": 3, "limit": 25, "days_above": 40, "days": 900,
-              "share_above_pct": 40 / 9, "first_above": dt.date(2024, 3, 3), "last_above": dt.date(2025, 5, 1)}
+    values = CaseloadFacts(
+        limit=25, consultants=3, consultants_above=3, met=False, peak=27, mean=20.0, days=900, days_above=40,
+        share_above_pct=40 / 9, first_above=dt.date(2024, 3, 3), last_above=dt.date(2025, 5, 1),
+        period_start=dt.date(2024, 1, 1), period_end=dt.date(2025, 5, 1), participants=80, detail="team")
     assert caseload_finding(values) == (
         "Alle tre konsulenter var i perioder over grænsen på 25 unge ad gangen: det gjaldt 40 af 900 "
         "konsulentdage (4,4 %), første gang 3. marts 2024 og senest 1. maj 2025.")
@@ -360,7 +363,7 @@ def test_crowded_cohort_is_not_met(crowded):
     from ipsreport.edition import edition
 
     values = summarise_caseload_facts(crowded)
-    assert values["peak"] > 25 and values["days_above"] > 0
+    assert values.peak > 25 and values.days_above > 0
     f = facts(crowded)
     assert f.caseload_met == "er ikke opfyldt"
     assert f.caseload_consultants_n == "3"

@@ -190,8 +190,7 @@ def test_tiny_cohort_shows_no_small_count(n, seed):
     data_facts = {k: v for k, v in f.as_dict().items()
                   if re.search(r"_(n|of|pct|share_words|start|end|mean|min|max|months|sentence|finding)$", k)
                   # settings, and consultant-days (days are not persons)
-                  and not k.startswith(("success_target", "caseload_limit", "caseload_period", "evaluation",
-                                        "caseload_above_pct"))}
+                  and not k.startswith(("success_target", "caseload_limit", "caseload_period", "evaluation"))}
     leaks = {k: v for k, v in data_facts.items() if _SMALL.search(v)}
     assert not leaks, leaks
     for name in tables.__all__:

@@ -124,7 +124,7 @@ def test_tooltip_share_and_base_do_not_give_the_other_answer(tmp_path):
         ed = _real_cohort(tmp_path, n)
         f = facts(ed)
         for name in ("goal_job", "goal_education", "goal_everyday", "goal_social", "goal_understood"):
-            yes, base = f.raw(f"{name}_n"), None
+            yes = f.fact(f"{name}_pct").n  # the count behind the printed share
             goals = disclosed(ed).goals.set_index("variable")
             base = goals.loc[name, "base"]
             if yes is None or pd.isna(yes) or pd.isna(base):

@@ -1,5 +1,6 @@
-"""The facts registry: every name declared literally, chapters use only declared names,
-CONTRACT.md's table follows the registry, and the package is a plain package."""
+"""The facts registry: every name declared literally (in ipsreport/facts/registry_*.py or the
+table data/codebook_facts.csv), chapters use only declared names, every declared fact has a
+reader, CONTRACT.md's table follows the registry, and the package is a plain package."""
 
 import re
 import sys
@@ -10,7 +11,7 @@ import pytest
 
 from ipsreport.facts import contract
 from ipsreport.facts.registry import PARTS, REGISTRY
-from ipsreport.paths import PROJECT_DIR, REPORT_DIR
+from ipsreport.paths import CODEBOOK_FACTS_PATH, PROJECT_DIR, REPORT_DIR
 
 PACKAGE_DIR = PROJECT_DIR / "ipsreport" / "facts"
 CONTRACT = PROJECT_DIR / "docs" / "CONTRACT.md"
@@ -35,6 +36,32 @@ def package_source() -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted(PACKAGE_DIR.glob("*.py")))
 
 
+def table_names() -> set[str]:
+    """The fact names in data/codebook_facts.csv (its pct, n and of columns)."""
+    import csv
+
+    with CODEBOOK_FACTS_PATH.open(encoding="utf-8", newline="") as handle:
+        return {row[kind] for row in csv.DictReader(handle) for kind in ("pct", "n", "of") if row[kind]}
+
+
+#: Facts read by someone other than a chapter, and by whom. Every other fact must be printed by a
+#: chapter: a fact nobody reads is deleted, not kept "in case" (issue 18).
+READ_OUTSIDE_THE_CHAPTERS = {
+    "registry_n": "the edition comparison (ipsreport.editions.record.FACT_KEYS)",
+    "finished_n": "the edition comparison (ipsreport.editions.record.FACT_KEYS)",
+    "success_pct": "the edition comparison (ipsreport.editions.record.FACT_KEYS)",
+    "audit_result_sentence": "Bilag 8's method text (ipsreport.facts.editions.audit_method)",
+    "edu_higher_mvu_lvu_n": "edu_higher_mvu_lvu_sentence (ipsreport.facts.sentences)",
+    "had_placement_n": "placement_noanswer_sentence (ipsreport.facts.sentences)",
+    "followup_finished_n": "the published 2025 value (tests/test_facts.py REFERENCE)",
+    "who5_direction": "the published 2025 value (tests/test_facts.py REFERENCE)",
+    "any_mental_health_significant": "the published 2025 value (tests/test_facts.py REFERENCE)",
+    "burden_p": "the published 2025 value (tests/test_facts.py REFERENCE)",
+    "meaning_or": "the published 2025 odds ratio (tests/test_facts.py)",
+    "mastery_or": "the published 2025 odds ratio (tests/test_facts.py)",
+}
+
+
 def test_the_chapters_use_facts():
     used = chapter_fact_names()
     # The parser must see inline and string uses, or the next test proves nothing.
@@ -47,43 +74,55 @@ def test_every_fact_a_chapter_uses_is_declared_literally():
     used = chapter_fact_names()
     undeclared = {name: sorted(where) for name, where in used.items() if name not in REGISTRY}
     assert undeclared == {}, "declare these facts in ipsreport/facts/registry_*.py"
-    not_literal = sorted(name for name in used if f'"{name}"' not in source)
+    not_literal = sorted(name for name in used if f'"{name}"' not in source and name not in table_names())
     assert not_literal == [], "write these fact names out in ipsreport/facts/ (no names built in loops)"
 
 
 def test_every_declared_fact_is_written_out():
-    """``grep -rn <name> ipsreport/facts`` finds the declaration of every fact."""
+    """``grep -rn <name> ipsreport/facts data/codebook_facts.csv`` finds the declaration of every fact."""
     declarations = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE_DIR.glob("registry_*.py"))
-    found = set(re.findall(r'\b(?:pooled|counted|computed)\(\s*"([a-z0-9_]+)"', declarations))
-    assert found == set(REGISTRY)
+    found = set(re.findall(r'\b(?:counted|computed|written)\(\s*"([a-z0-9_]+)"', declarations))
+    assert not found & table_names()
+    assert found | table_names() == set(REGISTRY)
     assert sum(len(part) for part in PARTS.values()) == len(REGISTRY)
 
 
+def test_every_declared_fact_has_a_reader():
+    """A fact is printed by a chapter or read by a named consumer; anything else is dead weight."""
+    readers = set(chapter_fact_names()) | set(READ_OUTSIDE_THE_CHAPTERS)
+    assert sorted(set(REGISTRY) - readers) == [], "no one reads these facts: delete them"
+    assert sorted(set(READ_OUTSIDE_THE_CHAPTERS) - set(REGISTRY)) == []
+
+
+def test_the_readers_outside_the_chapters_read_them():
+    """Each entry of READ_OUTSIDE_THE_CHAPTERS is true: its reader names the fact."""
+    from ipsreport.editions.record import FACT_KEYS
+
+    tests = (PROJECT_DIR / "tests" / "test_facts.py").read_text(encoding="utf-8")
+    source = package_source()
+    for name, reader in READ_OUTSIDE_THE_CHAPTERS.items():
+        if "FACT_KEYS" in reader:
+            assert name in FACT_KEYS, name
+        elif "tests/test_facts.py" in reader:
+            assert f'"{name}"' in tests, name
+        else:
+            uses = source.count(f'"{name}"') + source.count(f"f.{name}") + (name in table_names())
+            assert uses >= 2, name  # the declaration (Python or the table) and the reader
+
+
+def test_no_description_types_an_editions_value():
+    """A description says what a fact is; the 2025 values are pinned by tests/test_facts.py, not typed here."""
+    assert [name for name, d in REGISTRY.items() if re.search(r"\b20\d\d:", d.doc)] == []
+
+
 def test_table9_facts_follow_the_model_terms():
+    """A Table 9 fact (``<term>_or``, ``_p``, ``_ci``) is named after a term of the model."""
     from ipsreport.spec import TERM_NAMES
 
     for suffix in ("_or", "_p", "_ci"):
         declared = {name[: -len(suffix)] for name, d in REGISTRY.items()
                     if name.endswith(suffix) and d.source is not None and d.source.name == "regression"}
-        assert declared == set(TERM_NAMES), suffix
-
-
-@pytest.mark.parametrize(("dataset", "group", "suffixes"), [
-    ("baseline", "supports", ("_n", "_pct", "_of")),
-    ("baseline", "goals", ("_n", "_pct", "_of")),
-    ("baseline", "motivation", ("_top_pct", "_second_pct", "_rest_pct")),
-    ("followup", "evaluation", ("_top_pct", "_second_pct")),
-    ("followup", "psychiatry", ("_pct", "_of", "_n")),
-    ("followup", "placement", ("_high_pct", "_some_pct", "_low_pct", "_none_pct", "_noanswer_n")),
-])
-def test_the_codebook_items_have_their_facts(dataset, group, suffixes):
-    """The registry names the codebook's items; a new item needs its facts declared."""
-    from ipsreport.codebook import load_codebook
-
-    for var in load_codebook()[dataset].group(group):
-        for suffix in suffixes:
-            definition = REGISTRY.get(var.name + suffix)
-            assert definition is not None, f"no fact {var.name + suffix!r}"
+        assert declared <= set(TERM_NAMES), suffix
 
 
 def test_contract_table_is_up_to_date():

@@ -169,7 +169,7 @@ def test_reviews_are_not_suppressed_under_the_small_number_rule(make_edition):
     """A review describes a site's practice, not persons: one review is shown in full under min_cell."""
     ed = with_reviews(make_edition, [review(scores=scores_for(101))], min_cell=5)
     assert disclosed(ed).fidelity_reviews["total"].tolist() == [101]
-    assert Facts(ed).fidelity_reviews_n == "1"
+    assert Facts(ed).fidelity_reviews_sentence.startswith("Der er indsendt én fidelitetsmåling")
 
 
 # --- absent ------------------------------------------------------------------
@@ -180,7 +180,6 @@ def test_absent_dataset_gives_empty_summaries_and_says_so(make_edition):
     assert ed.fidelity is None  # no fidelity file in the folder
     assert summarise_fidelity_reviews(ed).empty and summarise_fidelity_items(ed).empty
     f = Facts(ed)
-    assert f.fidelity_reviews_n == "0"
     assert f.fidelity_reviews_sentence == NO_REVIEWS_SENTENCE
     assert "ikke indsendt data fra fidelitetsmålinger" in f.fidelity_reviews_sentence
     # No table: no number, nothing in its place (the chapter's sentence above says there are no data).
@@ -269,7 +268,6 @@ def test_example_folder_facts_and_table_show_the_reviews():
     ed = edition(EXAMPLE_DIR)
     assert len(ed.fidelity) == 4 and ed.settings.min_cell == 3  # synthetic, not the twin: the rule is on
     f = ips.facts(ed)
-    assert f.fidelity_reviews_n == "4" and f.fidelity_sites_n == "2"
     assert f.fidelity_reviews_sentence.startswith(
         "Der er indsendt fire fidelitetsmålinger fra to jobcentre, foretaget fra 12. marts 2024 til 18. marts 2025")
     reviews = summarise_fidelity_reviews(ed)

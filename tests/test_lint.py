@@ -181,7 +181,7 @@ def test_typed_numbers_are_found(sentence):
         "Hver femte er over tyve år.",
         "Spørgsmålet gælder de seneste fire uger.",
         "Et forløb har typisk tre faser.",
-        "Hele `{python} f.female_pct` er kvinder, i alt `{python} f.female_n` unge.",
+        "Hele `{python} f.female_pct` er kvinder, i alt `{python} f.baseline_n` unge.",
         "Det gælder unge under 18 år.",
     ],
 )

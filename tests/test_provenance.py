@@ -185,8 +185,9 @@ def test_every_source_has_a_danish_label():
     from ipsreport.facts import sources
     from ipsreport.facts.provenance import SOURCE_LABELS
 
-    names = {getattr(sources, n).name for n in sources.__all__ if n != "Source"}
-    assert names <= set(SOURCE_LABELS)
+    constants = {getattr(sources, n) for n in sources.__all__ if n not in ("Source", "SOURCES")}
+    assert constants == set(sources.SOURCES.values())  # the table's frame names reach every source
+    assert set(sources.SOURCES) <= set(SOURCE_LABELS)
     assert not [label for label in SOURCE_LABELS.values() if english_in(label)]
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from ipsreport.summaries import pathways as pw
-from ipsreport.summaries.target_group import combine_codes
+from ipsreport.summaries.target_group import Pooled, combine_codes
 
 
 def test_summarise_motivation(make_edition):
@@ -22,7 +22,7 @@ def test_summarise_motivation(make_edition):
     assert change["pct"].tolist() == [50.0, 25.0, 0.0, 25.0]
     influence = out[out["variable"] == "motivation_influence"]
     assert (influence["base"] == 1).all()
-    assert combine_codes(out, "motivation_change", [3, 4])["pct"] == 25.0
+    assert combine_codes(out, "motivation_change", [3, 4]).pct == 25.0
 
 
 def test_summarise_goals(make_edition):
@@ -57,10 +57,10 @@ def test_summarise_psychiatry_base_is_those_who_answered(make_edition):
         {"psych_contact": 0},
     ])
     out = pw.summarise_psychiatry(ed)
-    assert combine_codes(out, "psych_contact", [1]) == {"n": 3, "base": 4, "pct": 75.0}
-    assert combine_codes(out, "psych_dialogue", [1, 2]) == {"n": 1, "base": 2, "pct": 50.0}
-    assert combine_codes(out, "psych_support", [1, 2])["base"] == 1
-    assert combine_codes(out, "psych_positive", [1, 2])["base"] == 0
+    assert combine_codes(out, "psych_contact", [1]) == Pooled(n=3, base=4, pct=75.0)
+    assert combine_codes(out, "psych_dialogue", [1, 2]) == Pooled(n=1, base=2, pct=50.0)
+    assert combine_codes(out, "psych_support", [1, 2]).base == 1
+    assert combine_codes(out, "psych_positive", [1, 2]).base == 0
 
 
 def test_summarise_placement(make_edition):
@@ -72,9 +72,9 @@ def test_summarise_placement(make_edition):
     out = pw.summarise_placement(ed)
     assert list(dict.fromkeys(out["variable"])) == ["had_placement", "placement_welcome", "placement_needs",
                                                     "placement_belonging", "placement_clarity"]
-    assert combine_codes(out, "had_placement", [1])["n"] == 2
-    assert combine_codes(out, "placement_needs", [5])["pct"] == 50.0
-    assert combine_codes(out, "placement_clarity", [5])["pct"] == 100.0
+    assert combine_codes(out, "had_placement", [1]).n == 2
+    assert combine_codes(out, "placement_needs", [5]).pct == 50.0
+    assert combine_codes(out, "placement_clarity", [5]).pct == 100.0
 
 
 def test_summarise_no_placement_duration(make_edition):
@@ -136,14 +136,14 @@ def test_summarise_registry_counts(make_edition):
 @pytest.mark.twin
 def test_synthetic_table_5(ed):
     out = pw.summarise_motivation(ed)
-    top = {v: round(combine_codes(out, v, [1])["pct"]) for v in dict.fromkeys(out["variable"])}
+    top = {v: round(combine_codes(out, v, [1]).pct) for v in dict.fromkeys(out["variable"])}
     assert top == {"motivation_change": 62, "motivation_effort": 78, "motivation_influence": 69}
 
 
 @pytest.mark.twin
 def test_synthetic_table_7(ed):
     out = pw.summarise_evaluation(ed)
-    top = {v: round(combine_codes(out, v, [1])["pct"]) for v in dict.fromkeys(out["variable"])}
+    top = {v: round(combine_codes(out, v, [1]).pct) for v in dict.fromkeys(out["variable"])}
     assert top == {"eval_support": 67, "eval_influence": 74, "eval_needs": 70}
 
 
@@ -161,8 +161,8 @@ def test_synthetic_table_8_and_success(ed):
 @pytest.mark.twin
 def test_synthetic_psychiatry_and_placement(ed):
     psych = pw.summarise_psychiatry(ed)
-    assert combine_codes(psych, "psych_contact", [1])["n"] == 16
-    assert (combine_codes(psych, "psych_dialogue", [1, 2])["n"], combine_codes(psych, "psych_dialogue", [1, 2])["base"]) == (9, 14)
+    assert combine_codes(psych, "psych_contact", [1]).n == 16
+    assert (combine_codes(psych, "psych_dialogue", [1, 2]).n, combine_codes(psych, "psych_dialogue", [1, 2]).base) == (9, 14)
     placement = pw.summarise_placement(ed)
-    assert (combine_codes(placement, "had_placement", [1])["n"], combine_codes(placement, "had_placement", [1])["base"]) == (28, 43)
+    assert (combine_codes(placement, "had_placement", [1]).n, combine_codes(placement, "had_placement", [1]).base) == (28, 43)
     assert pw.summarise_no_placement_duration(ed)["short_n"].item() == 5

@@ -7,6 +7,7 @@ returned as computed.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 
 import pandas as pd
@@ -44,14 +45,11 @@ class FidelitySummaries:
         return frame
 
     @cached_property
-    def caseload_facts(self) -> dict:
+    def caseload_facts(self) -> cl.CaseloadFacts:
         """The fidelity prose's values; ``peak`` is None (``peak_suppression`` "primary") when small."""
-        values = dict(cl.summarise_caseload_facts(self.ed))
-        small = disclosure.is_small(values["peak"], self.min_cell)
-        values["peak_suppression"] = "primary" if small else ""
-        if small:
-            values["peak"] = None
-            values["mean"] = float("nan")
+        values = cl.summarise_caseload_facts(self.ed)
+        if disclosure.is_small(values.peak, self.min_cell):
+            return replace(values, peak=None, mean=float("nan"), peak_suppression="primary")
         return values
 
     @cached_property

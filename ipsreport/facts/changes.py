@@ -18,7 +18,7 @@ from ipsreport.facts.fact import NOT_COMPARED, Fact, join
 from ipsreport.facts.reading import decimals, paired
 
 __all__ = [
-    "SCORE_WORDS", "verdict", "direction", "change", "change_sentence", "any_change", "mental_health_changes",
+    "SCORE_WORDS", "verdict", "direction", "change_sentence", "any_change", "mental_health_changes",
     "mental_health_summary", "burden_reading",
 ]
 
@@ -67,16 +67,6 @@ def direction(f, score: str) -> Fact:
         start, end = _means(f, score)
         return Fact(found, "text", text="var uændret" if start == end else "kunne ikke testes")
     text = {"up": "steg", "down": "faldt", "same": "lå på niveau med starten"}[found]
-    return Fact(found, "text", text=text)
-
-
-def change(f, score: str) -> Fact:
-    """ "steg fra 49 til 60" when the test supports it, else "var 49 ved start og 51 ved afslutning"."""
-    found = verdict(f, score)
-    if found == "untested" and pd.isna(paired(f, score)["mean_start"]):
-        return Fact(None, "text", text=NOT_COMPARED)
-    start, end = _means(f, score)
-    text = f"{_VERB[found]} fra {start} til {end}" if found in _VERB else f"var {start} ved start og {end} ved afslutning"
     return Fact(found, "text", text=text)
 
 

@@ -8,14 +8,15 @@ the file is up to date (a test runs it).
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
+from ipsreport import docblock
+from ipsreport.docblock import Block
 from ipsreport.facts.definition import FactDef
 from ipsreport.facts.registry import PARTS
+from ipsreport.paths import PROJECT_DIR
 
-__all__ = ["BEGIN", "END", "COMMAND", "table", "updated", "main"]
+__all__ = ["BEGIN", "END", "COMMAND", "BLOCK", "table", "updated", "main"]
 
 BEGIN = "<!-- facts-table: begin (written by `python -m ipsreport.facts.contract`; do not edit by hand) -->"
 END = "<!-- facts-table: end -->"
@@ -48,39 +49,18 @@ def table() -> str:
     return "\n".join(lines)
 
 
-def updated(text: str) -> str:
-    """``text`` (CONTRACT.md) with the generated table between the markers.
+#: The facts table in docs/CONTRACT.md (:mod:`ipsreport.docblock`).
+BLOCK = Block(BEGIN, END, COMMAND, "facts table", table, PROJECT_DIR / "docs" / "CONTRACT.md")
 
-    Raises
-    ------
-    ValueError
-        When the markers are missing or out of order.
-    """
-    start, end = text.find(BEGIN), text.find(END)
-    if start < 0 or end < start:
-        raise ValueError(f"CONTRACT.md needs the two lines {BEGIN!r} and {END!r} around the facts table")
-    return text[: start + len(BEGIN)] + "\n" + table() + "\n" + text[end:]
+
+def updated(text: str) -> str:
+    """``text`` (CONTRACT.md) with the generated table between the markers (ValueError without them)."""
+    return docblock.updated(BLOCK, text, "CONTRACT.md")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Rewrite (or with ``--check`` verify) the facts table of CONTRACT.md; returns the exit status."""
-    from ipsreport.paths import PROJECT_DIR
-
-    parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.splitlines()[0])
-    parser.add_argument("path", nargs="?", type=Path, default=PROJECT_DIR / "docs" / "CONTRACT.md")
-    parser.add_argument("--check", action="store_true", help="only report whether the file is up to date")
-    args = parser.parse_args(argv)
-    text = args.path.read_text(encoding="utf-8")
-    new = updated(text)
-    if args.check:
-        if new != text:
-            print(f"{args.path}: the facts table is out of date; run `{COMMAND}`", file=sys.stderr)
-            return 1
-        return 0
-    if new != text:
-        args.path.write_text(new, encoding="utf-8")
-        print(f"{args.path}: facts table rewritten")
-    return 0
+    return docblock.main(BLOCK, argv, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

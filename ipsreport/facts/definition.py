@@ -1,22 +1,26 @@
-"""How a fact is declared: :class:`FactDef` and its three constructors.
+"""How a fact is declared: :class:`FactDef` and its constructors.
 
-The registry modules (``ipsreport.facts.registry_*``) write every fact out by
-name with one of
-
-- :func:`pooled`: categories of one variable pooled in a disclosed frame
-  (``pooled("placement_welcome_high_pct", source=PLACEMENT_OF_PLACED,
-  variable="placement_welcome", codes=(1, 2), kind="pct")``);
+- :func:`pooled`: categories of one codebook item pooled in a disclosed
+  frame. Not written in Python: the table ``data/codebook_facts.csv``
+  declares them, and :mod:`ipsreport.facts.pooled` calls this constructor
+  for each of its facts.
 - :func:`counted`: a row of the registry counts (``counted("success_pct",
   measure="success", kind="pct")``);
+- :func:`written`: a Danish text written by one function from the frame the
+  fact reads, or from the edition when it reads none
+  (``written("regression_summary", rp.summary, source=REGRESSION, ...)``);
 - :func:`computed`: anything else, a function of the
   :class:`~ipsreport.facts.Facts` object that returns a
   :class:`~ipsreport.facts.fact.Fact`.
+
+The registry modules (``ipsreport.facts.registry_*``) write every other
+fact out by name with one of the last three.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ipsreport.facts.fact import Fact, from_pool
 from ipsreport.facts.sources import REGISTRY_COUNTS, Source
@@ -25,7 +29,7 @@ from ipsreport.kinds import FactKind
 if TYPE_CHECKING:
     from ipsreport.facts.access import Facts
 
-__all__ = ["FactDef", "pooled", "counted", "computed", "collect"]
+__all__ = ["FactDef", "pooled", "counted", "written", "computed", "collect"]
 
 #: Printed kind of the pooled kinds, for CONTRACT.md.
 _KIND = {"pct": "pct", "n": "count", "of": "of"}
@@ -84,6 +88,16 @@ def counted(name: str, *, measure: str, kind: str, doc: str) -> FactDef:
         return from_pool(f.registry_row(measure), kind)
 
     return FactDef(name, compute, _KIND[kind], doc, REGISTRY_COUNTS, f"min_cell; row `{measure}`")
+
+
+def written(name: str, write: Callable[[Any], str], *, doc: str, source: Source | None = None,
+            rule: str = "") -> FactDef:
+    """A text fact: ``write(frame)`` for the disclosed frame ``source``, or ``write(edition)`` without one."""
+
+    def compute(f: "Facts") -> Fact:
+        return Fact(None, "text", text=write(f.summary_of(source) if source is not None else f.edition))
+
+    return FactDef(name, compute, "text", doc, source, rule)
 
 
 def computed(name: str, compute: Callable[["Facts"], Fact], *, kind: str, doc: str,

@@ -15,7 +15,7 @@ from ipsreport.cohort import CUMULATIVE
 from ipsreport.facts.fact import Fact
 
 __all__ = [
-    "reference_evaluation", "reference_year", "reproduces_reference", "cohort_sentence", "reproduction_note",
+    "reference_evaluation", "reproduces_reference", "cohort_sentence", "reproduction_note",
     "audit_method", "audit_detail",
 ]
 
@@ -34,11 +34,6 @@ def _year(f) -> int:
 def reference_evaluation(f) -> Fact:
     """ "evalueringen fra 2025": the published evaluation named by ``reference_year`` (never "denne udgave")."""
     return Fact(_year(f), "text", text=f"evalueringen fra {_year(f)}")
-
-
-def reference_year(f) -> Fact:
-    """The year of the published evaluation the text compares with, as text ("2025")."""
-    return Fact(_year(f), "text", text=str(_year(f)))
 
 
 def reproduces_reference(ed) -> bool:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import pandas as pd
 
 from ipsreport import disclosure, fmt
-from ipsreport.facts.fact import HIDDEN_SHARE, NO_ANSWERS, NOT_COMPUTED, Fact, from_pool, \
-    in_sentence, join, share_phrase, small_people
+from ipsreport.facts.fact import HIDDEN_SHARE, NO_ANSWERS, Fact, from_pool, \
+    share_phrase, small_people
 from ipsreport.facts.sources import AGE, AUDIT, CASELOAD_FACTS, EXIT, PAIRED, REGRESSION, WHO5_BANDS
 
 __all__ = [
     "protected_count", "age_over20", "words_of", "target_met", "exit_pool", "exit_fact", "paired", "decimals",
-    "paired_n", "mean", "significance", "p_ttest", "band", "term",
-    "odds_ratio", "p_value", "ci", "terms_text", "regression_n", "regression_events", "caseload", "audit",
+    "paired_n", "mean", "band", "term", "odds_ratio", "p_value", "regression_n", "regression_events", "caseload",
+    "audit",
 ]
 
 
@@ -93,16 +93,6 @@ def mean(f, score: str, column: str) -> Fact:
     return Fact(float(paired(f, score)[column]), "num", decimals=decimals(score))
 
 
-def significance(f, score: str) -> Fact:
-    sig = bool(paired(f, score)["significant"])
-    return Fact(sig, "text", text="statistisk signifikant" if sig else "ikke statistisk signifikant")
-
-
-def p_ttest(f, score: str) -> Fact:
-    p = paired(f, score)["p_ttest"]
-    return Fact(float(p), "text", text=fmt.pvalue(p))
-
-
 def band(f, code: int, time: str) -> Fact:
     """Share of paired respondents in a WHO-5 band (1 low, 2 mid, 3 high) at ``"start"`` or ``"end"``."""
     frame = f.summary_of(WHO5_BANDS)
@@ -127,21 +117,6 @@ def p_value(f, name: str) -> Fact:
     return Fact(p, "text", text=fmt.pvalue(p))
 
 
-def ci(f, name: str) -> Fact:
-    low, high = term(f, name)["ci_low"], term(f, name)["ci_high"]
-    text = NOT_COMPUTED if pd.isna(low) or pd.isna(high) else fmt.ci(low, high)
-    return Fact((low, high), "text", text=text)
-
-
-def terms_text(f, significant: bool) -> Fact:
-    """The (non-)significant Table 9 factors as a Danish list ("ingen" if none)."""
-    terms = f.summary_of(REGRESSION).terms
-    chosen = terms[terms["significant"] == significant]
-    labels = [in_sentence(lab) for lab in chosen["label"]]
-    text = join(labels) if labels else "ingen"
-    return Fact(list(chosen["term"]), "text", text=text)
-
-
 def regression_n(f) -> Fact:
     n = f.summary_of(REGRESSION).n
     if disclosure.is_small(n, f.cell_rule):
@@ -161,9 +136,9 @@ def regression_events(f) -> Fact:
     return Fact(events, "count")
 
 
-def caseload(f, key: str):
-    """One value of the caseload findings (:mod:`ipsreport.summaries.caseload`)."""
-    return f.summary_of(CASELOAD_FACTS)[key]
+def caseload(f):
+    """The caseload findings (:class:`ipsreport.summaries.caseload.CaseloadFacts`), disclosed."""
+    return f.summary_of(CASELOAD_FACTS)
 
 
 def audit(f):

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from ipsreport.facts import registry_edition, registry_job_education, registry_mental_health, registry_target_group
 from ipsreport.facts.definition import FactDef, collect
+from ipsreport.facts.pooled import load_pooled
 
 __all__ = ["REGISTRY", "PARTS"]
 
 #: Report part -> its facts, in the order CONTRACT.md lists them.
 PARTS: dict[str, tuple[FactDef, ...]] = {
+    "Codebook items pooled (data/codebook_facts.csv)": load_pooled(),
     "Target group (chapters 3-4)": registry_target_group.FACTS,
     "Job and education (chapter 5)": registry_job_education.FACTS,
     "Mental health and Table 9 (chapters 6-7)": registry_mental_health.FACTS,

@@ -10,9 +10,9 @@ from ipsreport import disclosure, evidence, fmt
 from ipsreport.facts import editions, findings, provenance
 from ipsreport.facts import reading as rd
 from ipsreport.facts import sentences as fs
-from ipsreport.facts.definition import computed, pooled
+from ipsreport.facts.definition import computed, written
 from ipsreport.facts.fact import Fact
-from ipsreport.facts.sources import AUDIT, CASELOAD_FACTS, EFFECT, EXPERIENCE, FIDELITY_REVIEWS
+from ipsreport.facts.sources import AUDIT, CASELOAD_FACTS, FIDELITY_REVIEWS
 from ipsreport.plaintext import inline_markdown
 
 __all__ = ["FACTS"]
@@ -37,20 +37,20 @@ def _date(value) -> Fact:
 
 
 def _caseload_met(f) -> Fact:
-    met = rd.caseload(f, "met")
+    met = rd.caseload(f).met
     return Fact(met, "text", text={True: "er opfyldt", False: "er ikke opfyldt", None: "kan ikke vurderes"}[met])
 
 
 def _caseload_finding(f) -> Fact:
     from ipsreport.summaries.caseload import caseload_finding
 
-    return Fact(rd.caseload(f, "met"), "text", text=caseload_finding(f.summary_of(CASELOAD_FACTS)))
+    return Fact(rd.caseload(f).met, "text", text=caseload_finding(f.summary_of(CASELOAD_FACTS)))
 
 
 def _caseload_detail_sentence(f) -> Fact:
     from ipsreport.summaries.caseload import caseload_detail_sentence
 
-    detail = rd.caseload(f, "detail")
+    detail = rd.caseload(f).detail
     return Fact(detail, "text", text=caseload_detail_sentence(detail))
 
 
@@ -62,10 +62,10 @@ def _fidelity_reviews_sentence(f) -> Fact:
                 text=fidelity_reviews_sentence(reviews, f.layer.fidelity_items, f.edition.codebook))
 
 
-def _fidelity_bands(f) -> Fact:
+def _fidelity_bands(ed) -> str:
     from ipsreport.summaries.fidelity_reviews import fidelity_bands_text
 
-    return Fact(None, "text", text=fidelity_bands_text(f.edition.codebook))
+    return fidelity_bands_text(ed.codebook)
 
 
 def _regression_terms_n(f) -> Fact:
@@ -76,74 +76,43 @@ def _regression_terms_n(f) -> Fact:
 
 FACTS = (
     # Fidelity appendix: consultants' caseloads (summaries/caseload.py); the peak caseload is a count of people.
-    computed("caseload_limit", lambda f: _count_text(rd.caseload(f, "limit")), kind="text", source=CASELOAD_FACTS,
+    computed("caseload_limit", lambda f: _count_text(rd.caseload(f).limit), kind="text", source=CASELOAD_FACTS,
              rule=_SETTING,
              doc=("Det højeste antal unge, en konsulent bør have ad gangen (et kriterium for metodetroskab; en "
                   "indstilling i rapportsystemet)")),
-    computed("caseload_consultants_n", lambda f: _count_text(rd.caseload(f, "consultants")), kind="text",
+    computed("caseload_consultants_n", lambda f: _count_text(rd.caseload(f).consultants), kind="text",
              source=CASELOAD_FACTS, rule=_NOT_PEOPLE,
              doc="Konsulenter, der har haft unge i forløb (projektets registreringer)"),
-    computed("caseload_consultants_above_n", lambda f: _count_text(rd.caseload(f, "consultants_above")),
-             kind="text", source=CASELOAD_FACTS, rule=_NOT_PEOPLE,
-             doc="Konsulenter, der på et tidspunkt har haft flere unge end grænsen (projektets registreringer)"),
     computed("caseload_peak_n",
-             lambda f: Fact(rd.caseload(f, "peak"), "count", suppression=rd.caseload(f, "peak_suppression")),
+             lambda f: Fact(rd.caseload(f).peak, "count", suppression=rd.caseload(f).peak_suppression),
              kind="count", source=CASELOAD_FACTS, rule="min_cell",
              doc="Det højeste antal unge, en konsulent har haft på samme dag (projektets registreringer)"),
-    computed("caseload_mean", lambda f: Fact(rd.caseload(f, "mean"), "num", decimals=1), kind="num",
+    computed("caseload_mean", lambda f: Fact(rd.caseload(f).mean, "num", decimals=1), kind="num",
              source=CASELOAD_FACTS, rule=_NOT_PEOPLE,
              doc="Gennemsnitligt antal unge pr. konsulent pr. dag (projektets registreringer)"),
-    computed("caseload_above_pct",
-             lambda f: Fact(rd.caseload(f, "share_above_pct"), "pct", decimals=1, strip_zeros=True), kind="pct",
-             source=CASELOAD_FACTS, rule=_NOT_PEOPLE,
-             doc="Andel af konsulenternes dage med flere unge end grænsen (projektets registreringer)"),
     computed("caseload_met", _caseload_met, kind="text", source=CASELOAD_FACTS, rule=_NOT_PEOPLE,
              doc="Om kriteriet for antal unge pr. konsulent er opfyldt"),
     computed("caseload_finding", _caseload_finding, kind="text", source=CASELOAD_FACTS, rule=_NOT_PEOPLE,
              doc="Sætning om, hvor ofte og hvornår grænsen er overskredet"),
-    computed("caseload_period_start", lambda f: _date(rd.caseload(f, "period_start")), kind="text",
+    computed("caseload_period_start", lambda f: _date(rd.caseload(f).period_start), kind="text",
              source=CASELOAD_FACTS, rule=_NOT_PEOPLE, doc="Den første startdato i projektets registreringer"),
     computed("caseload_detail_sentence", _caseload_detail_sentence, kind="text", source=CASELOAD_FACTS,
              rule=_SETTING, doc="Hvordan konsulenterne vises: samlet eller enkeltvis (en indstilling i rapportsystemet)"),
-    computed("caseload_period_end", lambda f: _date(rd.caseload(f, "period_end")), kind="text",
+    computed("caseload_period_end", lambda f: _date(rd.caseload(f).period_end), kind="text",
              source=CASELOAD_FACTS, rule=_NOT_PEOPLE,
              doc="Den dag, evalueringen sluttede (en indstilling i rapportsystemet)"),
 
     # Fidelity appendix: the optional fidelity reviews (summaries/fidelity_reviews.py).
-    computed("fidelity_reviews_n", lambda f: Fact(len(f.summary_of(FIDELITY_REVIEWS)), "count"), kind="count",
-             source=FIDELITY_REVIEWS, rule=_NOT_PEOPLE, doc="Fidelitetsmålinger i datamappen"),
-    computed("fidelity_sites_n", lambda f: Fact(int(f.summary_of(FIDELITY_REVIEWS)["site"].nunique()), "count"),
-             kind="count", source=FIDELITY_REVIEWS, rule=_NOT_PEOPLE,
-             doc="Jobcentre, som fidelitetsmålingerne dækker"),
     computed("fidelity_reviews_sentence", _fidelity_reviews_sentence, kind="text", source=FIDELITY_REVIEWS,
              rule=_NOT_PEOPLE,
              doc="Afsnit om fidelitetsmålingerne (antal, periode, niveauer, manglende og lavest scorede punkter)"),
-    computed("fidelity_bands", _fidelity_bands, kind="text",
-             doc="Niveauerne på fidelitetsskalaen (fra kodebogen)"),
+    written("fidelity_bands", _fidelity_bands,
+            doc="Niveauerne på fidelitetsskalaen (fra kodebogen)"),
 
-    # Bilag 7: the reproduction audit.
-    computed("audit_total_n", lambda f: Fact(len(rd.audit(f)), "count"), kind="count", source=AUDIT,
-             rule="none (counts published numbers)", doc="Tal fra den trykte evaluering, der er genberegnet fra data"),
-    computed("audit_within_n", lambda f: Fact(int(rd.audit(f)["within"].sum()), "count"), kind="count",
-             source=AUDIT, rule="none (counts published numbers)",
-             doc="Genberegnede tal, der ligger inden for den angivne tolerance"),
+    # Bilag 7: the reproduction audit (read by the text of Bilag 8, ipsreport.facts.editions).
     computed("audit_result_sentence", findings.audit_sentence, kind="text", source=AUDIT,
              rule="none (counts published numbers)",
              doc="Sætning om resultatet af genberegningen af den trykte evaluerings tal"),
-
-    # Bilag 5 (summaries/supplementary.py).
-    pooled("effect_positive_pct", source=EFFECT, variable="overall_effect", codes=(1, 2), kind="pct",
-           doc="Hvordan har det samlet set påvirket dig at deltage i forløbet? – Meget positivt, Positivt"),
-    pooled("experience_good_pct", source=EXPERIENCE, variable="experience_overall", codes=(1, 2), kind="pct",
-           doc="Hvordan har du oplevet dit forløb? – Meget godt, Godt"),
-    pooled("effect_positive_n", source=EFFECT, variable="overall_effect", codes=(1, 2), kind="n",
-           doc="Hvordan har det samlet set påvirket dig at deltage i forløbet? – Meget positivt, Positivt"),
-    pooled("experience_good_n", source=EXPERIENCE, variable="experience_overall", codes=(1, 2), kind="n",
-           doc="Hvordan har du oplevet dit forløb? – Meget godt, Godt"),
-    pooled("effect_positive_of", source=EFFECT, variable="overall_effect", codes=(1, 2), kind="of",
-           doc="Hvordan har det samlet set påvirket dig at deltage i forløbet? – Meget positivt, Positivt"),
-    pooled("experience_good_of", source=EXPERIENCE, variable="experience_overall", codes=(1, 2), kind="of",
-           doc="Hvordan har du oplevet dit forløb? – Meget godt, Godt"),
 
     # Settings and provenance, for the front matter and the appendices.
     computed("municipality", lambda f: _text(f.edition.settings.municipality), kind="text", rule=_SETTING,
@@ -161,8 +130,6 @@ FACTS = (
     # Which edition this is, and whom it covers (facts/editions.py).
     computed("reference_evaluation", editions.reference_evaluation, kind="text", rule=_SETTING,
              doc="Den trykte evaluering, teksten sammenligner med (en indstilling i rapportsystemet)"),
-    computed("reference_year", editions.reference_year, kind="text", rule=_SETTING,
-             doc="Året for den trykte evaluering, teksten sammenligner med (en indstilling i rapportsystemet)"),
     computed("cohort_sentence", editions.cohort_sentence, kind="text", rule=_SETTING,
              doc="Hvilke unge udgaven omfatter (en indstilling i rapportsystemet)"),
     computed("reproduction_note", editions.reproduction_note, kind="text", rule=_SETTING,
@@ -206,10 +173,9 @@ FACTS = (
              doc="Faktorer i regressionsanalysen i Tabel 9"),
     computed("synthetic_notice", findings.synthetic_notice, kind="text", rule="none",
              doc="Bemærkning om syntetiske data (tom for rigtige data)"),
-    computed("package_version", lambda f: Fact(None, "text", text=provenance.package_version()), kind="text",
-             rule="none", doc="Rapportsystemets version"),
-    computed("git_commit", lambda f: Fact(None, "text", text=provenance.git_commit()), kind="text", rule="none",
-             doc="Den version af rapportsystemets kode, rapporten er dannet med"),
+    written("package_version", lambda ed: provenance.package_version(), rule="none", doc="Rapportsystemets version"),
+    written("git_commit", lambda ed: provenance.git_commit(), rule="none",
+            doc="Den version af rapportsystemets kode, rapporten er dannet med"),
     computed("render_date", lambda f: _date(provenance.render_date(f.edition.settings)), kind="text", rule="none",
              doc="Den dag, rapporten blev dannet"),
     computed("min_cell", lambda f: Fact(f.cell_rule, "text", text=disclosure.describe_rule(f.cell_rule)),

@@ -15,7 +15,7 @@ __all__ = [
     "Source", "DURATION", "DURATION_MONTHS", "BACKGROUND", "AGE", "WORK_EXPERIENCE_YEARS", "SUPPORTS",
     "GOALS", "MOTIVATION", "RESOURCES", "EVALUATION", "PSYCHIATRY", "PLACEMENT", "NO_PLACEMENT_DURATION",
     "PLACEMENT_OF_PLACED", "ENROLLED_DURATION", "EXIT", "REGISTRY_COUNTS", "PAIRED", "WHO5_BANDS", "EFFECT",
-    "EXPERIENCE", "REGRESSION", "CASELOAD_FACTS", "FIDELITY_REVIEWS", "AUDIT", "NONRESPONSE",
+    "EXPERIENCE", "REGRESSION", "CASELOAD_FACTS", "FIDELITY_REVIEWS", "AUDIT", "NONRESPONSE", "SOURCES",
 ]
 
 
@@ -68,3 +68,11 @@ CASELOAD_FACTS = Source("caseload_facts", lambda d: d.caseload_facts)
 #: Reviews score a site's practice, not persons: no small-number rule (see Disclosed.fidelity_reviews).
 FIDELITY_REVIEWS = Source("fidelity_reviews", lambda d: d.fidelity_reviews)
 AUDIT = Source("audit", lambda d: d.audit)
+
+
+#: Frame name -> source: how ``data/codebook_facts.csv`` names the frame it pools (:mod:`ipsreport.facts.pooled`).
+SOURCES: dict[str, Source] = {source.name: source for source in (
+    DURATION, DURATION_MONTHS, BACKGROUND, AGE, WORK_EXPERIENCE_YEARS, SUPPORTS, GOALS, MOTIVATION, RESOURCES,
+    EVALUATION, PSYCHIATRY, PLACEMENT, NO_PLACEMENT_DURATION, PLACEMENT_OF_PLACED, ENROLLED_DURATION, EXIT,
+    REGISTRY_COUNTS, NONRESPONSE, PAIRED, WHO5_BANDS, EFFECT, EXPERIENCE, REGRESSION, CASELOAD_FACTS,
+    FIDELITY_REVIEWS, AUDIT)}

@@ -31,8 +31,6 @@ __all__ = ["build_results", "fact_records", "datasets", "book_chapters", "printe
 _FACT_USE = re.compile(r"\bf\.(?!words\b|share_words\b|raw\b|names\b|as_dict\b|fact\b|definition\b)"
                        r"([a-z_][a-z0-9_]*)")
 _FACT_BY_NAME = re.compile(r"\bf\.(?:words|share_words|raw)\(\s*[\"']([a-z_][a-z0-9_]*)[\"']")
-#: The registry's note of the 2025 edition's value at the end of a fact's doc: "(2025: 23 %)".
-_PUBLISHED_NOTE = re.compile(r"\s*\(\d{4}: [^()]*\)\s*$")
 #: The pooled variable and the registry-counts row in a fact's rule: "min_cell; pooled `gender` = 1".
 _POOLED = re.compile(r"pooled `([^`]+)`")
 _ROW = re.compile(r"row `([^`]+)`")
@@ -163,7 +161,7 @@ def _fact(key: str, f, summaries, codebook, variables: dict[str, tuple[str, ...]
         text=str(getattr(f, key)), n=_count(fact.n) if shown else None,
         base=None if hidden is Suppression.BASE or fact.base is None or pd.isna(fact.base) else _count(fact.base),
         suppression=hidden,
-        description=_PUBLISHED_NOTE.sub("", definition.doc).strip(), rule=definition.rule, reads=reads,
+        description=definition.doc, rule=definition.rule, reads=reads,
         source=PRODUCERS[reads].function if reads is not None else None, variables=names,
     )
 

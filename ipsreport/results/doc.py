@@ -8,14 +8,16 @@ rewrites the part of RESULTS.md between :data:`BEGIN` and :data:`END`.
 
 from __future__ import annotations
 
-import argparse
 import enum
 import sys
 import types
 import typing
-from pathlib import Path
 
 from pydantic import BaseModel
+
+from ipsreport import docblock
+from ipsreport.docblock import Block
+from ipsreport.paths import PROJECT_DIR
 
 from ipsreport.results.bundle import BundleFile, Manifest
 from ipsreport.results.schema import (
@@ -23,7 +25,7 @@ from ipsreport.results.schema import (
     Suppression, Verdict,
 )
 
-__all__ = ["BEGIN", "END", "COMMAND", "MODELS", "table", "updated", "main"]
+__all__ = ["BEGIN", "END", "COMMAND", "MODELS", "BLOCK", "table", "updated", "main"]
 
 BEGIN = "<!-- results-schema: begin (written by `python -m ipsreport.results.doc`; do not edit by hand) -->"
 END = "<!-- results-schema: end -->"
@@ -82,39 +84,18 @@ def table() -> str:
     return "\n".join(lines)
 
 
-def updated(text: str) -> str:
-    """``text`` (RESULTS.md) with the generated tables between the markers.
+#: The field tables in docs/RESULTS.md (:mod:`ipsreport.docblock`).
+BLOCK = Block(BEGIN, END, COMMAND, "field tables", table, PROJECT_DIR / "docs" / "RESULTS.md")
 
-    Raises
-    ------
-    ValueError
-        When the markers are missing or out of order.
-    """
-    start, end = text.find(BEGIN), text.find(END)
-    if start < 0 or end < start:
-        raise ValueError(f"RESULTS.md needs the two lines {BEGIN!r} and {END!r} around the field tables")
-    return text[: start + len(BEGIN)] + "\n" + table() + "\n" + text[end:]
+
+def updated(text: str) -> str:
+    """``text`` (RESULTS.md) with the generated tables between the markers (ValueError without them)."""
+    return docblock.updated(BLOCK, text, "RESULTS.md")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Rewrite (or with ``--check`` verify) the field tables of RESULTS.md; returns the exit status."""
-    from ipsreport.paths import PROJECT_DIR
-
-    parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.splitlines()[0])
-    parser.add_argument("path", nargs="?", type=Path, default=PROJECT_DIR / "docs" / "RESULTS.md")
-    parser.add_argument("--check", action="store_true", help="only report whether the file is up to date")
-    args = parser.parse_args(argv)
-    text = args.path.read_text(encoding="utf-8")
-    new = updated(text)
-    if args.check:
-        if new != text:
-            print(f"{args.path}: the field tables are out of date; run `{COMMAND}`", file=sys.stderr)
-            return 1
-        return 0
-    if new != text:
-        args.path.write_text(new, encoding="utf-8")
-        print(f"{args.path}: field tables rewritten")
-    return 0
+    return docblock.main(BLOCK, argv, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,7 @@ __all__ = [
     "caseload_detail_sentence",
     "summarise_caseload_daily",
     "summarise_caseload",
+    "CaseloadFacts",
     "summarise_caseload_facts",
     "caseload_finding",
 ]
@@ -309,57 +311,79 @@ def _date(value) -> dt.date | None:
     return None if pd.isna(value) else pd.Timestamp(value).date()
 
 
-def summarise_caseload_facts(ed) -> dict:
-    """The already-decided values behind the fidelity appendix's prose.
+@dataclass(frozen=True)
+class CaseloadFacts:
+    """The already-decided values behind the fidelity appendix's prose (:func:`summarise_caseload_facts`).
 
-    Parameters
+    Attributes
     ----------
-    ed : Edition
-
-    Returns
-    -------
-    dict
-        ``limit`` (the setting), ``consultants`` (number of consultants),
-        ``consultants_above`` (how many were above the limit on at least
-        one day), ``met`` (True when no consultant was ever above the
-        limit; None when there is no caseload to judge), ``peak`` (highest
-        caseload of any consultant on any day), ``mean`` (mean caseload
-        over all active consultant-days), ``days`` and ``days_above``
-        (consultant-days), ``share_above_pct`` (0-100), ``first_above`` /
-        ``last_above`` (dates or None), ``period_start`` / ``period_end``
-        (first start in the data and ``evaluation_end``),
-        ``participants`` (young people counted) and ``detail`` (the setting
-        ``caseload_detail``).
+    limit : int
+        The setting ``fidelity_caseload_max``.
+    consultants, consultants_above : int
+        Consultants, and those above the limit on at least one day.
+    met : bool or None
+        No consultant was ever above the limit; None when there is no caseload to judge.
+    peak : int or None
+        Highest caseload of any consultant on any day (None when the disclosure layer hid it).
+    mean : float
+        Mean caseload over all active consultant-days.
+    days, days_above : int
+        Consultant-days, and those above the limit.
+    share_above_pct : float
+        ``days_above / days`` on the 0-100 scale.
+    first_above, last_above : date or None
+        First and last day above the limit.
+    period_start, period_end : date or None
+        First start in the data, and ``evaluation_end``.
+    participants : int
+        Young people counted.
+    detail : str
+        The setting ``caseload_detail``.
+    peak_suppression : str
+        ``"primary"`` when the disclosure layer hid the peak (``ipsreport.disclosed``), else ``""``.
     """
+
+    limit: int
+    consultants: int
+    consultants_above: int
+    met: bool | None
+    peak: int | None
+    mean: float
+    days: int
+    days_above: int
+    share_above_pct: float
+    first_above: dt.date | None
+    last_above: dt.date | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    participants: int
+    detail: str
+    peak_suppression: str = ""
+
+
+def summarise_caseload_facts(ed) -> CaseloadFacts:
+    """The fidelity appendix's caseload values for an edition (:class:`CaseloadFacts`)."""
     summary = summarise_caseload(ed)
     total = summary[summary["level"] == "programme"].iloc[0]
     per = summary[summary["level"] == "consultant"]
     consultants = int(total["consultants"])
-    return {
-        "limit": int(total["limit"]),
-        "consultants": consultants,
-        "consultants_above": int((per["days_above"] > 0).sum()),
-        "met": None if not consultants else bool(total["days_above"] == 0),
-        "peak": int(total["peak"]),
-        "mean": float(total["mean"]),
-        "days": int(total["days"]),
-        "days_above": int(total["days_above"]),
-        "share_above_pct": float(total["share_above_pct"]),
-        "first_above": _date(total["first_above"]),
-        "last_above": _date(total["last_above"]),
-        "period_start": _date(total["first_date"]),
-        "period_end": _date(_end_day(ed)),
-        "participants": int(total["participants"]),
-        "detail": str(ed.settings.caseload_detail),
-    }
+    return CaseloadFacts(
+        limit=int(total["limit"]), consultants=consultants, consultants_above=int((per["days_above"] > 0).sum()),
+        met=None if not consultants else bool(total["days_above"] == 0), peak=int(total["peak"]),
+        mean=float(total["mean"]), days=int(total["days"]), days_above=int(total["days_above"]),
+        share_above_pct=float(total["share_above_pct"]), first_above=_date(total["first_above"]),
+        last_above=_date(total["last_above"]), period_start=_date(total["first_date"]),
+        period_end=_date(_end_day(ed)), participants=int(total["participants"]),
+        detail=str(ed.settings.caseload_detail),
+    )
 
 
-def caseload_finding(values: dict) -> str:
+def caseload_finding(values: CaseloadFacts) -> str:
     """The appendix's sentence on how often the limit was exceeded, for any data.
 
     Parameters
     ----------
-    values : dict
+    values : CaseloadFacts
         :func:`summarise_caseload_facts`.
 
     Returns
@@ -372,7 +396,7 @@ def caseload_finding(values: dict) -> str:
         days and consultants, not of young people, so no small-number rule
         applies.
     """
-    n, k = values["consultants"], values["consultants_above"]
+    n, k = values.consultants, values.consultants_above
     if not n:
         return "Projektregistreringen rummer ingen forløb i evalueringsperioden, så kriteriet kan ikke vurderes."
     if not k:
@@ -385,9 +409,9 @@ def caseload_finding(values: dict) -> str:
         who = f"Alle {fmt.words(n)} konsulenter"
     else:
         who = f"{fmt.words(k).capitalize()} af de {fmt.words(n)} konsulenter"
-    days, total = values["days_above"], values["days"]
-    when = (f"på én dag, {fmt.date(values['first_above'])}" if values["first_above"] == values["last_above"]
-            else f"første gang {fmt.date(values['first_above'])} og senest {fmt.date(values['last_above'])}")
-    return (f"{who} var i perioder over grænsen på {fmt.count(values['limit'])} unge ad gangen: det gjaldt "
+    days, total = values.days_above, values.days
+    when = (f"på én dag, {fmt.date(values.first_above)}" if values.first_above == values.last_above
+            else f"første gang {fmt.date(values.first_above)} og senest {fmt.date(values.last_above)}")
+    return (f"{who} var i perioder over grænsen på {fmt.count(values.limit)} unge ad gangen: det gjaldt "
             f"{fmt.count(days)} af {fmt.count(total)} konsulentdage "
-            f"({fmt.pct(values['share_above_pct'], 1, strip_zeros=True)}), {when}.")
+            f"({fmt.pct(values.share_above_pct, 1, strip_zeros=True)}), {when}.")

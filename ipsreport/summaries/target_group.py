@@ -8,6 +8,8 @@ computed on those who answered (``base`` excludes missing answers).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from ipsreport.derived import months_enrolled
@@ -16,6 +18,7 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "summarise_categories",
     "summarise_multi",
+    "Pooled",
     "combine_codes",
     "summarise_duration",
     "summarise_duration_months",
@@ -104,7 +107,26 @@ def summarise_multi(ed, dataset: str, group: str, code: int = 1) -> pd.DataFrame
     return long[long["code"] == code].reset_index(drop=True)
 
 
-def combine_codes(summary: pd.DataFrame, variable: str, codes) -> dict:
+@dataclass(frozen=True)
+class Pooled:
+    """Some categories of one variable taken together (:func:`combine_codes`).
+
+    Attributes
+    ----------
+    n : int
+        Answers in the pooled categories.
+    base : int
+        Answers to the variable.
+    pct : float
+        ``n / base * 100`` (NaN for no answers): the share of the pooled count, not a sum of rounded shares.
+    """
+
+    n: int
+    base: int
+    pct: float
+
+
+def combine_codes(summary: pd.DataFrame, variable: str, codes) -> Pooled:
     """Pool some categories of a summary: e.g. "høj + meget høj grad".
 
     Parameters
@@ -118,9 +140,7 @@ def combine_codes(summary: pd.DataFrame, variable: str, codes) -> dict:
 
     Returns
     -------
-    dict
-        ``{"n": pooled count, "base": base, "pct": pooled count / base * 100}``
-        (the percentage of the pooled count, not a sum of rounded percentages).
+    Pooled
     """
     if isinstance(codes, int):
         codes = [codes]
@@ -132,7 +152,7 @@ def combine_codes(summary: pd.DataFrame, variable: str, codes) -> dict:
         raise KeyError(f"{variable}: codes {sorted(missing)} not in summary")
     n = int(rows.loc[rows["code"].isin(list(codes)), "n"].sum())
     base = int(rows["base"].iloc[0])
-    return {"n": n, "base": base, "pct": _pct(n, base)}
+    return Pooled(n=n, base=base, pct=_pct(n, base))
 
 
 def summarise_duration(ed) -> pd.DataFrame:
