@@ -18,80 +18,34 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from test_results_bundle import made
 
 from ipsreport.paths import FIXTURES_DIR, SYNTHETIC_DIR
 from ipsreport.results import BUNDLE_DIR, read_bundle
 from ipsreport.results.publish import ResultsBundle
-from ipsreport.render.store import BUNDLE, open_store
+from ipsreport.render.store import RUN, open_store
 
 # --------------------------------------------------------------------------- the attachment
 
 
-class _Counted(ResultsBundle):
-    """The render's attachment with a hand-made result instead of the pipeline (counts its runs)."""
-
-    runs = 0
-
-    def compute(self, sources):
-        type(self).runs += 1
-        return made()
-
-
-def test_the_render_attachment_keeps_a_bundle_for_the_same_inputs(tmp_path):
+def test_write_before_the_run_is_refused(tmp_path):
     from ipsreport.render.base import RenderError
 
-    chapter = tmp_path / "k.qmd"
-    chapter.write_text("I alt `{python} f.registry_n` unge.\n", encoding="utf-8")
-    cache = tmp_path / "cache"
     with pytest.raises(RenderError, match="aldrig beregnet"):
-        _Counted(tmp_path, None, cache, "inputs-1").write(tmp_path / "never")
-    for i, inputs in enumerate(["inputs-1", "inputs-1", "inputs-2"]):
-        bundle = _Counted(tmp_path, None, cache, inputs)
-        bundle.start([chapter])
-        bundle.write(tmp_path / f"out{i}")
-        assert read_bundle(tmp_path / f"out{i}") == made()
-    assert _Counted.runs == 2  # the second render copied the first one's bundle
-    assert len(open_store(cache).keys(BUNDLE)) == 2  # one entry of the render's store per inputs
-    chapter.write_text("I alt `{python} f.registry_n` og `{python} f.finished_n`.\n", encoding="utf-8")
-    again = _Counted(tmp_path, None, cache, "inputs-2")
-    again.start([chapter])  # another fact printed: computed again
-    again.write(tmp_path / "out3")
-    assert _Counted.runs == 3
+        ResultsBundle(tmp_path, None, tmp_path / "cache", "inputs-1").write(tmp_path / "never")
+    assert not (tmp_path / "never").exists()
 
 
-def test_a_damaged_kept_bundle_is_computed_again(tmp_path):
-    """A store entry that is not a bundle's files (or names a file outside the folder) is not written out."""
-    chapter = tmp_path / "k.qmd"
-    chapter.write_text("I alt `{python} f.registry_n` unge.\n", encoding="utf-8")
-    cache = tmp_path / "cache"
-    first = _Counted(tmp_path, None, cache, "inputs-x")
-    first.start([chapter])
-    first.write(tmp_path / "out0")
-    runs = _Counted.runs
-    (key,) = open_store(cache).keys(BUNDLE)
-    kept = open_store(cache).get(key)
-    open_store(cache).put(key, {**kept, "../uden-for.json": b"{}"})
-    again = _Counted(tmp_path, None, cache, "inputs-x")
-    again.start([chapter])
-    again.write(tmp_path / "out1")
-    assert _Counted.runs == runs + 1 and not (tmp_path / "out1" / "uden-for.json").exists()
-    assert read_bundle(tmp_path / "out1") == made()
-
-
-def test_a_failed_run_is_reported_by_write(tmp_path):
+def test_a_failed_pipeline_stops_the_render_before_any_chapter(tmp_path):
+    """The engine's start runs the pipeline; its failure is a RenderError (the CLI's exit 1), nothing is saved."""
     from ipsreport.render.base import RenderError
+    from ipsreport.settings import get_settings
 
-    class Failing(ResultsBundle):
-        def compute(self, sources):
-            raise ValueError("noget gik galt")
-
-    bundle = Failing(tmp_path, None, tmp_path / "cache", "inputs")
-    bundle.start([])
-    with pytest.raises(RenderError, match=r"resultatsættet \(resultater/\) kunne ikke laves: ValueError: noget gik galt"):
-        bundle.write(tmp_path / "out")
-    assert not (tmp_path / "out").exists() and not (tmp_path / "cache" / "results").exists()
-
+    empty = tmp_path / "data"
+    empty.mkdir()
+    bundle = ResultsBundle(empty, get_settings().with_(data_dir=empty), tmp_path / "cache", "inputs")
+    with pytest.raises(RenderError, match="beregningerne til rapporten kunne ikke laves"):
+        bundle.start([])
+    assert not open_store(tmp_path / "cache").keys(RUN)
 
 
 class _Recorder:

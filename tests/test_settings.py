@@ -40,17 +40,30 @@ def test_edition_file_overrides_defaults(tmp_path):
     assert (s.min_cell, s.edition_year) == (5, 2026)
 
 
-def test_env_then_overrides_win(tmp_path, monkeypatch):
+def test_the_environment_is_no_layer(tmp_path, monkeypatch):
+    """Settings come from files and arguments only; a kernel's or shell's IPSREPORT_* variables change nothing."""
     f = tmp_path / "ipsreport.yml"
     f.write_text("min_cell: 5\n", encoding="utf-8")
     monkeypatch.setenv("IPSREPORT_SETTINGS", json.dumps({"min_cell": 3}))
-    assert get_settings(edition_file=f).min_cell == 3
+    monkeypatch.setenv("IPSREPORT_DATA", str(tmp_path))
+    assert get_settings(edition_file=f).min_cell == 5
+    assert get_settings(edition_file=f).data_dir != tmp_path.resolve()
     assert get_settings({"min_cell": 0}, edition_file=f).min_cell == 0
 
 
-def test_data_env_var_wins(tmp_path, monkeypatch):
+def test_the_command_line_reads_the_data_and_date_variables(tmp_path, monkeypatch):
+    from argparse import Namespace
+
+    from ipsreport.cli_inputs import overrides_from, settings_for
+
     monkeypatch.setenv("IPSREPORT_DATA", str(tmp_path))
-    assert get_settings().data_dir == tmp_path.resolve()
+    monkeypatch.setenv("IPSREPORT_RENDER_DATE", "2026-03-02")
+    settings = settings_for(overrides_from(Namespace(sets=[])), None)
+    assert settings.data_dir == tmp_path.resolve() and settings.render_date.isoformat() == "2026-03-02"
+    # --data and --set win over the variables.
+    other = tmp_path / "other"
+    given = settings_for(overrides_from(Namespace(sets=["render_date=2026-04-01"])), other)
+    assert given.data_dir == other.resolve() and given.render_date.isoformat() == "2026-04-01"
 
 
 def test_unknown_key_is_an_error_naming_source(tmp_path):
@@ -163,7 +176,7 @@ def test_json_round_trip_is_exact(tmp_path, overrides):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[1]", "miljøvariablen IPSREPORT_SETTINGS skal være et JSON-objekt"),
+        ("[1]", "JSON skal være et JSON-objekt"),
         ('{"min_cell": 3}', "der mangler værdier for data_dir"),
     ],
 )
@@ -175,7 +188,7 @@ def test_settings_from_json_errors_are_danish(text, message):
 def test_settings_from_json_checks_values(tmp_path):
     data = json.loads(settings_to_json(get_settings(edition_file=tmp_path / "absent.yml")))
     data["alpha"] = 0.7
-    with pytest.raises(SettingsError, match=r"^miljøvariablen IPSREPORT_SETTINGS: indstillingen alpha har værdien 0.7"):
+    with pytest.raises(SettingsError, match=r"^JSON: indstillingen alpha har værdien 0.7"):
         settings_from_json(json.dumps(data))
 
 
@@ -212,10 +225,9 @@ def test_bad_value_in_a_lower_layer_is_reported_even_when_overridden(tmp_path):
         get_settings({"min_cell": 3}, edition_file=f)
 
 
-def test_default_data_dir_prefers_the_data_env_var(tmp_path, monkeypatch):
-    assert default_data_dir() == get_settings().data_dir
+def test_default_data_dir_is_the_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("IPSREPORT_DATA", str(tmp_path))
-    assert default_data_dir() == tmp_path.resolve()
+    assert default_data_dir() == get_settings().data_dir != tmp_path.resolve()
 
 
 def test_paths_is_a_leaf_module():
