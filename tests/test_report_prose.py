@@ -160,6 +160,18 @@ def _binds_names(source: str) -> bool:
         isinstance(node, ast.NamedExpr) for node in ast.walk(tree))
 
 
+def _saved_run(data_dir: Path) -> dict[str, str]:
+    """The chapters' parameters for a book of ``data_dir``: its run made once and saved, as a render does."""
+    import tempfile
+
+    from ipsreport.book import book_hooks
+    from ipsreport.results.build import book_chapters
+
+    hooks = book_hooks(data_dir, None, cache_dir=Path(tempfile.gettempdir()) / "ipsreport-prose-test-cache")
+    hooks.attachment.start(book_chapters())
+    return dict(hooks.parameters)
+
+
 def evaluate_chapter(path: Path, data_dir: Path) -> list[Inline]:
     """Run a chapter as its kernel does, on ``data_dir``, and collect its inline values.
 
@@ -169,17 +181,19 @@ def evaluate_chapter(path: Path, data_dir: Path) -> list[Inline]:
     """
     import matplotlib.pyplot as plt
 
+    from ipsreport.render.kernel import injected_parameters, is_parameters_cell
+
     namespace: dict = {"__name__": "__main__"}
     found: list[Inline] = []
     with pytest.MonkeyPatch.context() as env, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        env.setenv("IPSREPORT_DATA", str(data_dir))
-        env.delenv("IPSREPORT_SETTINGS", raising=False)
         env.chdir(path.parent)  # as the engine runs a chapter
         for block in read_qmd(path).blocks:
             if not isinstance(block, Markdown):
                 if _binds_names(block.source):
                     exec(compile(block.source, f"{path}:{block.code_line}", "exec"), namespace)
+                if is_parameters_cell(block):  # the run of this data, handed as the engine hands it
+                    exec(injected_parameters(_saved_run(data_dir)), namespace)
                 continue
             pieces = split_inline(block.text)
             exprs = [p[0] for p in pieces if isinstance(p, tuple)]

@@ -6,8 +6,11 @@ settings, the package code and the locked environment. Before every
 ``quarto render`` of the project this step computes the same key the own
 engine's chapter cache uses (:func:`ipsreport.book.book_hooks`'s
 ``cache_inputs``: data bytes, codebook, cases, published numbers,
-``ipsreport/**/*.py``, environment, resolved settings, from the same
-``IPSREPORT_DATA`` / ``IPSREPORT_SETTINGS`` the chapters see) and, when it
+``ipsreport/**/*.py``, environment, resolved settings): under
+``ipsreport render --engine quarto`` the place of the run the chapters read
+(their parameter ``results``, handed here in ``IPSREPORT_PARAMETERS``, whose
+key is that key and the commit); under a plain ``quarto render`` the
+project's own settings. When it
 differs from the key of the frozen results, deletes ``_freeze/`` so that
 every chapter runs again. Nothing else invalidates: an unchanged key keeps
 the frozen chapters, and an edited chapter re-runs alone (Quarto's own rule).
@@ -21,6 +24,7 @@ costs one edition load per render instead of one per chapter.
 """
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -44,16 +48,19 @@ def refresh(project: Path, key: str) -> bool:
     return stale
 
 
-def write_absent(project: Path) -> list[str]:
-    """Write the labels of the cells that show nothing for this render's data and settings; return them."""
+def write_absent(project: Path, results: str | None) -> list[str]:
+    """Write the labels of the cells that show nothing for this render's run; return them."""
     from ipsreport import api
     from ipsreport.absent import absent_labels
 
-    labels = absent_labels(api.edition())
+    labels = absent_labels(api.results(results).edition)
     (project / "_freeze" / ABSENT_FILE).write_text(json.dumps(labels), encoding="utf-8")
     return labels
 
 
 if __name__ == "__main__":
-    refresh(Path.cwd(), book_hooks().cache_inputs)
-    write_absent(Path.cwd())
+    # Set by ipsreport.render.quarto (the chapters get the same values as -P); absent for a plain quarto render.
+    parameters = json.loads(os.environ.get("IPSREPORT_PARAMETERS") or "{}")
+    results = parameters.get("results")
+    refresh(Path.cwd(), results or book_hooks().cache_inputs)
+    write_absent(Path.cwd(), results)

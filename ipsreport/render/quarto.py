@@ -15,11 +15,14 @@ from ipsreport.render.config import load_project
 from ipsreport.render.hooks import BookHooks
 from ipsreport.render.outdir import check_output, staging_dir, swap, write_stamp
 
-__all__ = ["COVER_ENV", "cover_json", "pdf_format", "quarto_available", "quarto_command", "render_with_quarto"]
+__all__ = ["COVER_ENV", "PARAMETERS_ENV", "cover_json", "pdf_format", "quarto_available", "quarto_command", "render_with_quarto"]
 
 #: The cover facts of the hooks, as JSON, for the project's Quarto filter
 #: (``_extensions/ipsreport/cover.lua`` prints them on the PDF's cover).
 COVER_ENV = "IPSREPORT_COVER"
+#: The book's parameters (JSON), for the project's pre-render step (``_extensions/ipsreport/freeze_key.py``):
+#: Quarto gives ``-P`` values to the chapters only, and the pre-render keys ``_freeze/`` on the same run.
+PARAMETERS_ENV = "IPSREPORT_PARAMETERS"
 
 
 def quarto_available() -> str | None:
@@ -105,7 +108,7 @@ def render_with_quarto(
     hooks = hooks or BookHooks()
     project = load_project(Path(project_dir))
     out = Path(output_dir).expanduser().resolve() if output_dir is not None else project.output_dir
-    env = {**os.environ, COVER_ENV: cover_json(hooks)}
+    env = {**os.environ, COVER_ENV: cover_json(hooks), PARAMETERS_ENV: json.dumps(dict(hooks.parameters))}
     guard = {"protected": dict(hooks.protected_paths), "project_dir": project.root}
     check_output(out, **guard)
     tmp = staging_dir(out)
