@@ -172,7 +172,7 @@ class EditionInfo(_Frozen):
     """Which edition the bundle describes."""
 
     edition_year: int = Field(description="setting `edition_year`")
-    render_date: str = Field(description="ISO date of the run (`IPSREPORT_RENDER_DATE` when set)")
+    render_date: str = Field(description="ISO date of the run (the setting `render_date`; `IPSREPORT_RENDER_DATE` sets it on the command line)")
     min_cell: int = Field(description="the small-number rule in force (0: off, the verified twin only)")
     synthetic: bool = Field(description="the data are verified synthetic data")
     twin: bool = Field(description="the data are the verified synthetic twin of the 2025 cohort")
