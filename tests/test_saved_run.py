@@ -68,3 +68,25 @@ def test_other_settings_are_another_run(saved):
 def test_a_missing_run_is_a_danish_message(tmp_path):
     with pytest.raises(RunMissing, match="ingen gemt kørsel"):
         open_run(tmp_path / "run-0000")
+
+
+def test_two_hops_from_printed_numbers_picked_at_random(saved):
+    """Key -> the bundle's record -> the one function that computed it -> the codebook variables it names."""
+    import importlib
+    import random
+
+    from ipsreport.paths import PROJECT_DIR
+
+    hooks, _ = saved
+    run = open_run(hooks.parameters["results"])
+    chapters = "\n".join(p.read_text(encoding="utf-8") for p in book_chapters())
+    assert chapters and PROJECT_DIR.is_dir()
+    # Numbers from the data (settings such as the success target or the confidence level have no source).
+    numbers = [r for r in run.results.facts if r.kind.value in ("pct", "count", "num", "of") and r.source]
+    known = {n for ds in run.edition.codebook.datasets.values() for n in ds.names}
+    for record in random.Random(2025).sample(numbers, 15):
+        assert f"f.{record.key}" in chapters or f"'{record.key}'" in chapters, record.key  # hop 0: printed
+        module, function = record.source.split(":")
+        assert callable(getattr(importlib.import_module(module), function)), record.source  # hop 1
+        assert record.variables, record.key
+        assert set(record.variables) <= known, record.key  # hop 2
