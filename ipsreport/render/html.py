@@ -1,4 +1,4 @@
-"""Write the HTML site: one page per chapter, sidebar, page TOC, prev/next."""
+"""Write the HTML site: one page per chapter, sidebar, page TOC, prev/next (templates: ``assets/templates/``)."""
 
 from __future__ import annotations
 

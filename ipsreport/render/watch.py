@@ -70,8 +70,8 @@ class Watcher:
         for folder in self.folders:
             folders.update(_under(folder, files=False))
         # Not recursive: a watched file's folder is often the project folder, which holds the
-        # outputs, caches and a virtual environment. Folders that vanish meanwhile are no error.
-        return RustNotify(sorted(folders), False, False, 0, False, True)
+        # outputs, caches and a virtual environment. A folder gone meanwhile is not watched.
+        return RustNotify(sorted(f for f in folders if os.path.isdir(f)), False, False, 0, False, True)
 
     def watched(self, path: str) -> bool:
         """True for a watched file, or a path below a watched folder that is not skipped."""
