@@ -77,7 +77,7 @@ def wait_idle(pid: int, quiet: float = 0.5, timeout: float = 120.0) -> float:
 
     The preview starts a kernel after each render for the next code edit;
     an edit saved while that kernel starts competes with it for the cores.
-    (The preview's file watcher alone uses a few per cent.)
+    (The preview's file watcher uses next to nothing: the operating system tells it of changes.)
     Returns the seconds waited (without /proc: sleeps 10 s).
     """
     t0 = time.perf_counter()
@@ -113,7 +113,7 @@ def bench_preview(runs: int, work: Path, data: Path, timeout: float = 120.0) -> 
                 raise RuntimeError(f"preview did not start:\n{(work / 'preview.log').read_text()}")
             time.sleep(0.05)
         out["first"].values.append(time.perf_counter() - t0)
-        time.sleep(1.0)  # let the watcher take its first snapshot
+        time.sleep(1.0)  # the "early" edit below comes 1 s after the first render
         chapter = project / EDIT_CHAPTER
 
         def measure(stat: Stat, added: str, shown: str, idle: bool = True) -> None:

@@ -23,8 +23,8 @@ from ipsreport.paths import FIXTURES_DIR
 from ipsreport.render import engine
 from minibook_hooks import minibook_hooks
 
-from ipsreport.render.preview import RELOAD_SCRIPT, VERSION_PATH, Preview, serve
-from ipsreport.render.watch import snapshot, watched_paths
+from ipsreport.render.preview import VERSION_PATH, Preview, reload_script, serve
+from ipsreport.render.watch import Watcher, watched_paths
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,21 +57,6 @@ def touch_later(path: Path, text: str) -> None:
         os.utime(path, ns=(before + 1_000_000, before + 1_000_000))
 
 
-def test_snapshot_sees_edits_and_skips_caches(tmp_path):
-    (tmp_path / "report").mkdir()
-    qmd = tmp_path / "report" / "a.qmd"
-    qmd.write_text("# A\n", encoding="utf-8")
-    (tmp_path / "report" / "__pycache__").mkdir()
-    (tmp_path / "report" / "__pycache__" / "x.pyc").write_bytes(b"1")
-    (tmp_path / "report" / ".a.qmd.swp").write_bytes(b"1")
-    first = snapshot([tmp_path / "report"])
-    assert list(first) == [str(qmd)]
-    (tmp_path / "report" / "__pycache__" / "x.pyc").write_bytes(b"22")
-    assert snapshot([tmp_path / "report"]) == first
-    touch_later(qmd, "# A\n\nNy tekst.\n")
-    assert snapshot([tmp_path / "report"]) != first
-
-
 def test_watched_paths_cover_chapters_their_folders_config_and_the_hooks_watch(tmp_path):
     root = tmp_path / "p"
     shutil.copytree(MINIBOOK, root, ignore=shutil.ignore_patterns("_book", ".ipsreport-cache"))
@@ -81,9 +66,12 @@ def test_watched_paths_cover_chapters_their_folders_config_and_the_hooks_watch(t
     # folder itself not (it holds the output and caches): index.qmd is watched on its own.
     assert got == [(root / p).resolve() for p in ("_quarto.yml", "index.qmd", "chapters", "data")]
     new_chapter = root / "chapters" / "03-ny.qmd"
-    before = snapshot(got)
-    new_chapter.write_text("# Ny\n", encoding="utf-8")
-    assert str(new_chapter.resolve()) in set(snapshot(got)) - set(before)
+    watcher = Watcher(got)
+    try:
+        new_chapter.write_text("# Ny\n", encoding="utf-8")
+        assert next(watcher.changes(threading.Event(), 0.05)) == {str(new_chapter.resolve())}
+    finally:
+        watcher.close()
 
 
 def test_the_report_watches_everything_its_cache_key_covers(tmp_path):
@@ -116,7 +104,7 @@ def test_server_injects_reload_script_and_reports_versions(tmp_path):
             shutil.rmtree(out)
         tmp.rename(out)  # replaced as a whole, as the engine does
 
-    preview = Preview(render, out, [src], port=0, interval=0.05)
+    preview = Preview(render, out, [src], port=0)
     try:
         preview.start()
         assert preview.url.startswith("http://127.0.0.1:")
@@ -151,7 +139,7 @@ def test_a_file_still_being_written_is_rendered_once_complete(tmp_path):
     src.write_text("start", encoding="utf-8")
     seen: list[str] = []
     preview = Preview(lambda: seen.append(src.read_text(encoding="utf-8")), tmp_path / "out", [src], port=0,
-                      interval=0.02, settle=0.5)
+                      settle=0.5)
     try:
         preview.start()
         with src.open("w", encoding="utf-8") as f:  # an editor writing in two parts
@@ -169,7 +157,16 @@ def test_a_file_still_being_written_is_rendered_once_complete(tmp_path):
 def test_reload_script_reloads_on_a_new_version():
     # The page knows the version it was served from (not the first one its script sees, which
     # may already be newer) and reloads when the server's differs.
-    assert "location.reload()" in RELOAD_SCRIPT and "%(path)s" in RELOAD_SCRIPT and "%(version)d" in RELOAD_SCRIPT
+    script = reload_script(7, 200, "Fejl")
+    assert "var seen = 7," in script and f'fetch("{VERSION_PATH}"' in script
+    assert "if (s.version !== seen) { location.reload(); return; }" in script
+
+
+def test_reload_script_keeps_the_banner_words_text():
+    # The words come from _quarto.yml: whatever they hold, they stay a string in the script.
+    script = reload_script(1, 200, '"</script><script>alert(1)</script>')
+    assert script.count("</script>") == 1 and script.count("<script") == 1
+    assert 'show("\\"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" + ": "' in script
 
 
 def test_banner_words_come_from_the_project(tmp_path):
@@ -437,7 +434,7 @@ def test_the_open_page_reloads_itself_and_shows_a_failed_render(tmp_path):
         out.mkdir(exist_ok=True)
         (out / "index.html").write_text(f'<html><body><p id="t">{text}</p></body></html>', encoding="utf-8")
 
-    preview = Preview(render, out, [src], port=0, interval=0.05, poll_ms=100)
+    preview = Preview(render, out, [src], port=0, poll_ms=100)
     try:
         preview.start()
         with sync_playwright() as pw:

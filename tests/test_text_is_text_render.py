@@ -218,7 +218,7 @@ def test_the_preview_reload_script_runs_under_the_policy(browser, book, tmp_path
             shutil.rmtree(out)
         tmp.rename(out)
 
-    preview = Preview(render, out, [src], port=0, interval=0.05)
+    preview = Preview(render, out, [src], port=0)
     page = browser.new_page()
     violations = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)

@@ -1,4 +1,4 @@
-"""Write the HTML site: one page per chapter, sidebar, page TOC, prev/next."""
+"""Write the HTML site: one page per chapter, sidebar, page TOC, prev/next (templates: ``assets/templates/``)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import html as htmlmod
 import re
 import shutil
 from pathlib import Path
-from string import Template
+
+from markupsafe import Markup
 
 from ipsreport.render.crossref import Book, Chapter, Float, fill_placeholders, with_index
 from ipsreport.render.gtable import html_for_page, is_wide_table
 from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, NUMBERING_LUA, TYPOGRAPHY_LUA, run_pandoc
+from ipsreport.render.templates import render_template
 from ipsreport.render.words import UI_WORDS
 
 #: The Content-Security-Policy of every page (a ``<meta>`` first in its head): scripts only from the
@@ -65,39 +67,22 @@ _XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def float_html(fl: Float, figure_src: str | None, downloads: tuple[str, str] | None = None,
                words: dict[str, str] | None = None) -> str:
-    """HTML for one table or figure (caption carries "Tabel N:" / "Figur N:").
+    """HTML for one table or figure (``assets/templates/float.html.jinja``).
 
     ``downloads``: the table's (CSV, Excel) files, linked under it
     (:func:`ipsreport.render.downloads.write_downloads`). ``words``: the
     page's UI words (English when not given). A table box that overflows
     its column gets a swipe hint (``assets/tables.js`` shows it).
     """
-    w = {k: htmlmod.escape(v) for k, v in {**UI_WORDS, **(words or {})}.items()}
-    ident = f' id="{htmlmod.escape(fl.label)}"' if fl.label else ""
-    cap = fl.caption_text
-    figcap = f"<figcaption>{htmlmod.escape(cap)}</figcaption>" if cap else ""
-    if fl.mime in ("svg", "png"):
-        alt = fl.alt or fl.caption or ""
-        img = f'<img src="{figure_src}" alt="{htmlmod.escape(alt)}" loading="lazy">'
-        # The chart on its own page lets a phone reader zoom into the labels.
-        link = f'<a class="figure-link" href="{figure_src}" title="{w["open_figure"]}">{img}</a>'
-        return f'<figure class="figure"{ident}>{link}{figcap}</figure>'
-    body = html_for_page(fl.data)
-    cls = "table" if fl.kind == "table" else "figure"
-    scroll = "table-scroll table-wide" if is_wide_table(body) else "table-scroll"
-    # A box that may scroll sideways must be reachable by keyboard (WCAG 2.1.1;
-    # axe: scrollable-region-focusable): focusable, a region named by its caption.
-    keys = ' tabindex="0"' + (f' role="region" aria-label="{htmlmod.escape(cap)}"' if cap else "")
-    if fl.kind == "table":
-        hint = f'<p class="scroll-hint" aria-hidden="true" hidden>{w["scroll_hint"]}</p>'
-        links = ""
-        if downloads:
-            csv_file, xlsx_file = (htmlmod.escape(d) for d in downloads)
-            links = (f'<p class="table-downloads">{w["download_table"]}: '
-                     f'<a href="{csv_file}" download type="text/csv">{w["download_csv"]}</a> · '
-                     f'<a href="{xlsx_file}" download type="{_XLSX_MIME}">{w["download_xlsx"]}</a></p>')
-        return f'<figure class="{cls}"{ident}>{figcap}{hint}<div class="{scroll}"{keys}>{body}</div>{links}</figure>'
-    return f'<figure class="{cls}"{ident}><div class="table-scroll"{keys}>{body}</div>{figcap}</figure>'
+    image = fl.mime in ("svg", "png")
+    # great-tables' HTML, cleaned by gtable: markup the engine made, not text from a file.
+    table = None if image else Markup(html_for_page(fl.data))
+    return render_template(
+        "float.html.jinja", image=image, src=figure_src, alt=fl.alt or fl.caption or "", label=fl.label,
+        caption=fl.caption_text, kind=fl.kind, table=table, downloads=downloads, xlsx_mime=_XLSX_MIME,
+        scroll="table-scroll table-wide" if table is not None and is_wide_table(table) else "table-scroll",
+        words={**UI_WORDS, **(words or {})},
+    )
 
 
 def chapter_markdown_html(book: Book, ch: Chapter, figure_files: dict[tuple[int, int], str], index: int,
@@ -124,41 +109,13 @@ def convert_chapter(md: str, where: str) -> str:
     return run_pandoc(md, "markdown", "html5", [*filters, "--mathml"], where=where)
 
 
-def _nav(book: Book, current: int, appendices: str) -> str:
-    items: list[str] = []
-    in_apx = False
-    items.append("<ol>")
-    for i, ch in enumerate(book.chapters):
-        if ch.appendix and not in_apx:
-            in_apx = True
-            items.append(f'</ol><div class="nav-section">{htmlmod.escape(appendices)}</div><ol>')
-        cur = ' aria-current="page"' if i == current else ""
-        items.append(f'<li><a href="{ch.page}"{cur}>{htmlmod.escape(ch.display_title)}</a></li>')
-    items.append("</ol>")
-    return "\n".join(items)
-
-
 def _toc(body: str, title: str) -> str:
-    entries = []
-    for level, ident, text in _H.findall(body):
-        label = htmlmod.escape(htmlmod.unescape(_TAGS.sub("", text)).strip())
-        entries.append((int(level), f'<a href="#{ident}">{label}</a>'))
+    """The page's table of contents from its h2/h3 headings; empty for fewer than two."""
+    entries = [(int(level), htmlmod.unescape(ident), htmlmod.unescape(_TAGS.sub("", text)).strip())
+               for level, ident, text in _H.findall(body)]
     if len(entries) < 2:
         return ""
-    title = htmlmod.escape(title)
-    out = [f'<nav class="page-toc" aria-label="{title}"><strong>{title}</strong><ul>']
-    depth = 2
-    for level, link in entries:
-        if level > depth:
-            out.append("<ul>")
-        elif level < depth:
-            out.append("</ul>")
-        depth = level
-        out.append(f"<li>{link}</li>")
-    if depth > 2:
-        out.append("</ul>")
-    out.append("</ul></nav>")
-    return "".join(out)
+    return render_template("toc.html.jinja", entries=entries, title=title)
 
 
 def _with_toc(body: str, title: str) -> str:
@@ -180,37 +137,26 @@ def write_page(
     ``words``: the page's UI words (:func:`ipsreport.render.words.ui_words`;
     English when not given).
     """
-    w = {k: htmlmod.escape(v) for k, v in {**UI_WORDS, **(words or {})}.items()}
+    w = {**UI_WORDS, **(words or {})}
     pdf_long, _, pdf_short = w["download_pdf"].rpartition(" ")
     ch = book.chapters[index]
-    template = Template((ASSETS_DIR / "page.html").read_text(encoding="utf-8"))
-    prev_next = []
-    if index > 0:
-        p = book.chapters[index - 1]
-        prev_next.append(f'<a class="prev" href="{p.page}" rel="prev"><small>{w["previous"]}</small>{htmlmod.escape(p.display_title)}</a>')
-    if index + 1 < len(book.chapters):
-        n = book.chapters[index + 1]
-        prev_next.append(f'<a class="next" href="{n.page}" rel="next"><small>{w["next"]}</small>{htmlmod.escape(n.display_title)}</a>')
-    page = template.substitute(
-        lang=htmlmod.escape(lang),
-        csp=CONTENT_SECURITY_POLICY,
-        page_title=htmlmod.escape(f"{ch.display_title} – {book_title}" if ch.title else book_title),
-        book_title=htmlmod.escape(book_title),
-        pdf_link=(f'<a class="pdf-link" href="{htmlmod.escape(pdf_name)}" download>'
-                  + (f'<span class="pdf-long">{pdf_long} </span>' if pdf_long else "") + f'{pdf_short}</a>'
-                  if pdf_name else ""),
-        nav=_nav(book, index, w["appendices"]),
-        toc="",
-        body=_with_toc(body, w["on_this_page"]),
-        search=w["search"],
-        no_results=w["no_results"],
-        menu=w["menu"],
-        chapters=w["chapters"],
-        page_nav=w["page_nav"],
-        prev_next="".join(prev_next),
+    page = render_template(
+        "page.html.jinja",
+        lang=lang,
+        csp=Markup(CONTENT_SECURITY_POLICY),  # our constant, and its quotes must stay quotes
+        page_title=f"{ch.display_title} – {book_title}" if ch.title else book_title,
+        book_title=book_title,
+        pdf_name=pdf_name, pdf_long=pdf_long, pdf_short=pdf_short,
+        chapters=book.chapters, current=index,
+        previous=book.chapters[index - 1] if index > 0 else None,
+        next=book.chapters[index + 1] if index + 1 < len(book.chapters) else None,
+        # pandoc's HTML of the chapter: pandoc escaped its text, and text from files reached the
+        # markdown only through ipsreport.plaintext.
+        body=Markup(_with_toc(body, w["on_this_page"])),
+        words=w,
     )
     path = out_dir / ch.page
-    path.write_text(page, encoding="utf-8")
+    path.write_text(page + "\n", encoding="utf-8")  # Jinja drops the template's last newline
     return path
 
 

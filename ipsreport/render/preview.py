@@ -2,11 +2,11 @@
 
 A :class:`Preview` renders the HTML book once with the project's own engine
 (:func:`ipsreport.render.engine.render_book` with ``to="html"``), serves the
-output folder on ``127.0.0.1`` with :mod:`http.server`, and polls the
-modification times of ``_quarto.yml``, ``index.qmd``, the chapters' folders
-(``report/``) and what the book's hooks name
-(:attr:`~ipsreport.render.hooks.BookHooks.watch`: data, settings, package;
-see :mod:`ipsreport.render.watch`). On a change it renders the HTML again
+output folder on ``127.0.0.1`` with :mod:`http.server`, and hears from the
+operating system (watchfiles) when ``_quarto.yml``, ``index.qmd``, the
+chapters' folders (``report/``) or what the book's hooks name
+(:attr:`~ipsreport.render.hooks.BookHooks.watch`: data, settings, package)
+change (see :mod:`ipsreport.render.watch`). On a change it renders the HTML again
 with freshly built hooks, and only what the change affects is redone:
 
 * a prose-only edit of a chapter (text, headings, captions, front matter):
@@ -24,8 +24,9 @@ on disk are the ordinary book): it asks ``/__preview__/version`` five times a
 second and reloads the page when a new render is in place, or shows the
 render error in a banner while the previous book stays on screen.
 
-What is watched and how changes are seen: :mod:`ipsreport.render.watch`.
-Standard library only; the server binds the loopback address.
+What is watched and how changes are seen: :mod:`ipsreport.render.watch`;
+the reload script: ``assets/templates/reload.html.jinja``. The server binds
+the loopback address.
 """
 
 from __future__ import annotations
@@ -42,40 +43,32 @@ from typing import Any, Callable
 from ipsreport.render.hooks import BookHooks
 from ipsreport.render.html import allow_inline_script
 from ipsreport.render.warm import WarmKernel
-from ipsreport.render.watch import snapshot, watched_paths
+from ipsreport.render.templates import render_template
+from ipsreport.render.watch import Watcher, watched_paths
 from ipsreport.render.words import UI_WORDS
 
-#: Seconds a change must stay as it is before it is rendered (an editor may write a file in parts).
+#: Seconds without a further change before a change is rendered (an editor may write a file in parts).
 SETTLE = 0.03
 
 #: Path of the version endpoint the injected script polls.
 VERSION_PATH = "/__preview__/version"
 
-#: Added before ``</body>`` of every served HTML page (never written to disk).
-RELOAD_SCRIPT = """<script id="ipsreport-preview">
-(function () {
-  var seen = %(version)d, banner = null;  // the version this page was served from
-  function show(msg) {
-    if (!banner) {
-      banner = document.createElement("div");
-      banner.setAttribute("role", "alert");
-      banner.style.cssText = "position:fixed;left:0;right:0;bottom:0;z-index:9999;padding:.75em 1em;" +
-        "background:#8b1a1a;color:#fff;font:14px/1.4 sans-serif;white-space:pre-wrap;max-height:40vh;overflow:auto";
-      document.body.appendChild(banner);
-    }
-    banner.textContent = msg;
-  }
-  function poll() {
-    fetch("%(path)s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
-      if (s.version !== seen) { location.reload(); return; }
-      if (s.error) { show(%(failed)s + ": " + s.error); }
-      else if (banner) { banner.remove(); banner = null; }
-    }).catch(function () {}).then(function () { setTimeout(poll, %(every)d); });
-  }
-  poll();
-})();
-</script>
-"""
+
+def reload_script(version: int, every: int, failed: str) -> str:
+    """The script added before ``</body>`` of every served HTML page (never written to disk).
+
+    Parameters
+    ----------
+    version : int
+        The version the page is served from; the page reloads when the
+        server's differs.
+    every : int
+        Milliseconds between two questions for the version.
+    failed : str
+        Banner text when a render failed (before the error).
+    """
+    return render_template("reload.html.jinja", version=version, path=VERSION_PATH, every=every, failed=failed)
+
 
 @dataclass
 class State:
@@ -128,8 +121,7 @@ class _Handler(SimpleHTTPRequestHandler):
             except OSError:
                 self.send_error(404)
                 return
-            script = RELOAD_SCRIPT % {"path": VERSION_PATH, "every": self.poll_ms, "version": version,
-                                      "failed": json.dumps(self.failed)}
+            script = reload_script(version, self.poll_ms, self.failed)
             # The book's policy blocks inline scripts; this one is let through by its hash.
             page = allow_inline_script(page, script[script.index(">") + 1:script.rindex("</script>")])
             page = page.replace("</body>", script + "</body>", 1) if "</body>" in page else page + script
@@ -160,12 +152,10 @@ class Preview:
         Files and folders whose change triggers a render.
     port : int, default 0
         Port on 127.0.0.1; 0 picks a free one (see :attr:`url`).
-    interval : float, default 0.1
-        Seconds between two polls of the watched files.
     poll_ms : int, default 200
         How often the page asks for a new version (milliseconds).
     settle : float, default :data:`SETTLE`
-        Seconds a change must stay as it is before it is rendered.
+        Seconds without a further change before a change is rendered.
     say : callable, optional
         ``say(message)`` for progress lines.
     failed : str, optional
@@ -179,7 +169,6 @@ class Preview:
         output_dir: Path,
         watch: list[Path],
         port: int = 0,
-        interval: float = 0.1,
         poll_ms: int = 200,
         settle: float = SETTLE,
         say: Callable[[str], None] | None = None,
@@ -188,7 +177,8 @@ class Preview:
         self.render_fn = render
         self.output_dir = Path(output_dir)
         self.watch = [Path(p) for p in watch]
-        self.interval, self.settle = interval, settle
+        self.settle = settle
+        self.watcher: Watcher | None = None
         self.say = say or (lambda message: None)
         self.state = State()
         self._stop = threading.Event()
@@ -231,31 +221,17 @@ class Preview:
         return True
 
     def _watch_loop(self) -> None:
-        seen = snapshot(self.watch)
-        while not self._stop.wait(self.interval):
-            now = snapshot(self.watch)
-            while now != seen and not self._stop.is_set():  # edits during a render trigger the next one
-                now = self._settled(now)
-                changed = {name for name, _ in set(now.items()) ^ set(seen.items())}
-                first = sorted(changed)[0]
-                self.say(f"preview: changed {Path(first).name}" + (f" (+{len(changed) - 1})" if len(changed) > 1 else ""))
-                seen = now
-                self.render_once(changed)
-                now = snapshot(self.watch)
-
-    def _settled(self, now: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
-        """The files once two looks ``settle`` seconds apart agree (a save still being written is not rendered)."""
-        for _ in range(20):
-            if self._stop.wait(self.settle):
-                break
-            again = snapshot(self.watch)
-            if again == now:
-                break
-            now = again
-        return now
+        for changed in self.watcher.changes(self._stop, self.settle):
+            first = sorted(changed)[0]
+            self.say(f"preview: changed {Path(first).name}" + (f" (+{len(changed) - 1})" if len(changed) > 1 else ""))
+            self.render_once(changed)
 
     def start(self, first_render: bool = True) -> "Preview":
-        """Render once (optional), then serve and watch in background threads."""
+        """Watch, render once (optional), then serve and re-render in background threads.
+
+        Watching starts first: a file saved during the first render is rendered next.
+        """
+        self.watcher = Watcher(self.watch)
         if first_render:
             self.render_once()
         for target in (self.server.serve_forever, self._watch_loop):
@@ -271,6 +247,8 @@ class Preview:
         self.server.server_close()
         for t in self._threads:
             t.join(timeout=60)
+        if self.watcher is not None:
+            self.watcher.close()
         close = getattr(self.render_fn, "close", None)
         if close is not None:
             close()
