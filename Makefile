@@ -67,7 +67,7 @@ test-update: $(STAMP) ## Accept intended changes to table snapshots (syrupy)
 
 lint: $(STAMP) ## Lint the code (ruff) and the chapters (alt text, cross-references, typed numbers)
 	$(BIN)/ruff check ipsreport tests benchmarks
-	$(PY) -m ipsreport.lint
+	$(PY) -m ipsreport.book.lint
 
 synth: $(STAMP) ## Regenerate the synthetic twin in data/synthetic (deterministic)
 	$(BIN)/ipsreport synth --out data/synthetic

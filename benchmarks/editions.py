@@ -37,11 +37,11 @@ TARGET = 1.10
 _RENDER = """\
 import json, sys
 from pathlib import Path
-from ipsreport.book import book_hooks, resolve_settings
-from ipsreport.editions.locate import resolve_previous
+from ipsreport.book.hooks import book_hooks, resolve_settings
+from ipsreport.results.editions.locate import resolve_previous
 from ipsreport.paths import PROJECT_DIR
 from ipsreport.render.engine import render_book
-from ipsreport.verdicts import validate_shared
+from ipsreport.inputs.verdicts import validate_shared
 data, out, cache = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 settings = resolve_settings(data, json.loads(sys.argv[6]))
 validate_shared(data, cache)
@@ -117,7 +117,7 @@ def section(times: dict[str, list[float]], runs: int) -> str:
             f"| with the previous edition | {_stat(times['with'])} | {_stat(times['with_cpu'])} | |\n"
             f"| ratio of the medians | {ratio:.3f} | {cpu_ratio:.3f} | ≤ {TARGET:.2f} (wall: {verdict}) |\n\n"
             "Each kernel that prints a comparison reads the previous bundle once and builds only the frames its "
-            "indicators need, frames its own chapter computes anyway (`ipsreport/editions/record.py`); the "
+            "indicators need, frames its own chapter computes anyway (`ipsreport/results/editions/record.py`); the "
             "book also has one more section, table and eight sentences to typeset. On a shared machine the "
             "wall times scatter by more than that; the CPU seconds are the steadier figure.\n")
 

@@ -114,7 +114,7 @@ def bench_floor(runs: int, work: Path, data: Path) -> dict[str, Stat]:
         cpu0, t0 = children_cpu(), time.perf_counter()
         worker = KernelWorker(ROOT)
         try:
-            worker._run("import ipsreport.edition, ipsreport.facts, ipsreport.tables, ipsreport.figures, ipsreport.models")
+            worker._run("import ipsreport.inputs.edition, ipsreport.outputs.facts, ipsreport.outputs.tables, ipsreport.outputs.figures, ipsreport.analysis.models")
         finally:
             took = time.perf_counter() - t0
             worker.close()

@@ -44,7 +44,7 @@ def book_work():
     import matplotlib.pyplot as plt
 
     from ipsreport import pipeline
-    from ipsreport.facts import facts
+    from ipsreport.outputs.facts import facts
     from ipsreport.render.config import load_project
     from ipsreport.results.build import printed_facts
 
@@ -59,12 +59,13 @@ def book_work():
 def main() -> int:
     from collections import Counter
 
-    from ipsreport import codebook as codebook_module
-    from ipsreport import disclosure, memo
-    from ipsreport import edition as edition_module
-    from ipsreport.codebook import load_codebook
-    from ipsreport.disclosed.layer import Disclosed, disclosed
-    from ipsreport.facts.access import Facts, facts
+    from ipsreport.inputs.codebook import codebook as codebook_module
+    from ipsreport.analysis.disclosed import disclosure
+    from ipsreport.analysis import memo
+    from ipsreport.inputs import edition as edition_module
+    from ipsreport.inputs.codebook.codebook import load_codebook
+    from ipsreport.analysis.disclosed.layer import Disclosed, disclosed
+    from ipsreport.outputs.facts.access import Facts, facts
 
     props = [n for n, v in vars(Disclosed).items() if isinstance(v, cached_property)]
     asked: Counter = Counter()

@@ -43,10 +43,10 @@ HEADING = "## Results bundle"
 _RENDER = """\
 import sys
 from pathlib import Path
-from ipsreport.book import book_hooks
+from ipsreport.book.hooks import book_hooks
 from ipsreport.paths import SYNTHETIC_DIR
 from ipsreport.render.engine import render_book
-from ipsreport.verdicts import validate_shared
+from ipsreport.inputs.verdicts import validate_shared
 project, out, cache = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[4])
 validate_shared(SYNTHETIC_DIR, cache)
 hooks = book_hooks(SYNTHETIC_DIR, cache_dir=cache, results=sys.argv[3] == "on")
@@ -60,7 +60,7 @@ def bundle_child(out: str) -> dict[str, float]:
     from ipsreport import pipeline
     from ipsreport.paths import SYNTHETIC_DIR
     from ipsreport.results import write_bundle
-    from ipsreport.validate import validate_dir
+    from ipsreport.inputs.validate import validate_dir
 
     imported = time.perf_counter()
     report = validate_dir(SYNTHETIC_DIR)  # the render validated before: not counted

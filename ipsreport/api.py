@@ -20,51 +20,51 @@ light: the command line starts without loading pandas or matplotlib.
 
 from __future__ import annotations
 
-from ipsreport.cases import case_appendix, case_vignette, fig_case_timeline
-from ipsreport.edition import Edition, edition
-from ipsreport.editions.text import edition_change_section, edition_change_text
-from ipsreport.facts import Facts, facts
-from ipsreport.facts.editions import audit_detail, audit_method
-# Each table and figure function, re-exported by name (``x as x``); ``__all__`` lists them from ipsreport.items.
-from ipsreport.figures import fig_burden as fig_burden
-from ipsreport.figures import fig_effect as fig_effect
-from ipsreport.figures import fig_experience as fig_experience
-from ipsreport.figures import fig_loneliness as fig_loneliness
-from ipsreport.figures import fig_mastery as fig_mastery
-from ipsreport.figures import fig_statements as fig_statements
-from ipsreport.figures import fig_who5 as fig_who5
-from ipsreport.figures_fidelity import fig_caseload as fig_caseload
-from ipsreport.figures.editions import fig_edition_series as fig_edition_series
-from ipsreport.guide import reading_guide
+from ipsreport.outputs.cases import case_appendix, case_vignette, fig_case_timeline
+from ipsreport.inputs.edition import Edition, edition
+from ipsreport.results.editions.text import edition_change_section, edition_change_text
+from ipsreport.outputs.facts import Facts, facts
+from ipsreport.outputs.facts.editions import audit_detail, audit_method
+# Each table and figure function, re-exported by name (``x as x``); ``__all__`` lists them from ipsreport.outputs.items.
+from ipsreport.outputs.figures import fig_burden as fig_burden
+from ipsreport.outputs.figures import fig_effect as fig_effect
+from ipsreport.outputs.figures import fig_experience as fig_experience
+from ipsreport.outputs.figures import fig_loneliness as fig_loneliness
+from ipsreport.outputs.figures import fig_mastery as fig_mastery
+from ipsreport.outputs.figures import fig_statements as fig_statements
+from ipsreport.outputs.figures import fig_who5 as fig_who5
+from ipsreport.outputs.figures.fidelity import fig_caseload as fig_caseload
+from ipsreport.outputs.figures.editions import fig_edition_series as fig_edition_series
+from ipsreport.book.guide import reading_guide
 from ipsreport.pipeline import PipelineResult
-from ipsreport.items import EDITION_FIGURES, EDITION_TABLES, FIGURES, TABLES
-from ipsreport.tables import tab_audit as tab_audit
-from ipsreport.tables import tab_audit_summary as tab_audit_summary
-from ipsreport.tables import tab_background as tab_background
-from ipsreport.tables import tab_codebook as tab_codebook
-from ipsreport.tables import tab_duration as tab_duration
-from ipsreport.tables import tab_evaluation as tab_evaluation
-from ipsreport.tables import tab_exit as tab_exit
-from ipsreport.tables import tab_motivation as tab_motivation
-from ipsreport.tables import tab_nonresponse as tab_nonresponse
-from ipsreport.tables import tab_regression as tab_regression
-from ipsreport.tables import tab_regression_spec as tab_regression_spec
-from ipsreport.tables import tab_resources as tab_resources
-from ipsreport.tables import tab_sources as tab_sources
-from ipsreport.tables import tab_status as tab_status
-from ipsreport.tables import tab_supports as tab_supports
-from ipsreport.tables.editions import tab_edition_change as tab_edition_change
-from ipsreport.tables.editions import tab_edition_series as tab_edition_series
-from ipsreport.tables_fidelity import tab_caseload as tab_caseload
-from ipsreport.tables_fidelity import tab_fidelity_reviews as tab_fidelity_reviews
+from ipsreport.outputs.items import EDITION_FIGURES, EDITION_TABLES, FIGURES, TABLES
+from ipsreport.outputs.tables import tab_audit as tab_audit
+from ipsreport.outputs.tables import tab_audit_summary as tab_audit_summary
+from ipsreport.outputs.tables import tab_background as tab_background
+from ipsreport.outputs.tables import tab_codebook as tab_codebook
+from ipsreport.outputs.tables import tab_duration as tab_duration
+from ipsreport.outputs.tables import tab_evaluation as tab_evaluation
+from ipsreport.outputs.tables import tab_exit as tab_exit
+from ipsreport.outputs.tables import tab_motivation as tab_motivation
+from ipsreport.outputs.tables import tab_nonresponse as tab_nonresponse
+from ipsreport.outputs.tables import tab_regression as tab_regression
+from ipsreport.outputs.tables import tab_regression_spec as tab_regression_spec
+from ipsreport.outputs.tables import tab_resources as tab_resources
+from ipsreport.outputs.tables import tab_sources as tab_sources
+from ipsreport.outputs.tables import tab_status as tab_status
+from ipsreport.outputs.tables import tab_supports as tab_supports
+from ipsreport.outputs.tables.editions import tab_edition_change as tab_edition_change
+from ipsreport.outputs.tables.editions import tab_edition_series as tab_edition_series
+from ipsreport.outputs.tables.fidelity import tab_caseload as tab_caseload
+from ipsreport.outputs.tables.fidelity import tab_fidelity_reviews as tab_fidelity_reviews
 
 __all__ = [
     # the run a chapter reads, data and prose
     "results", "PipelineResult", "edition", "Edition", "facts", "Facts",
-    # tables and figures, in report order (the one list: ipsreport.items)
+    # tables and figures, in report order (the one list: ipsreport.outputs.items)
     *(name for name, _ in TABLES),
     *(name for name, _ in FIGURES),
-    # the comparison with earlier editions (render --previous; listed apart in ipsreport.items)
+    # the comparison with earlier editions (render --previous; listed apart in ipsreport.outputs.items)
     *(name for name, _ in (*EDITION_TABLES, *EDITION_FIGURES)),
     "edition_change_section", "edition_change_text",
     # the introduction's reading guide, from _quarto.yml

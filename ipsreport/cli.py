@@ -13,7 +13,7 @@ Exit codes
    written; see ``ipsreport.render.outdir``)
 6  ``render --by site``: one or more sites failed (each is named, with why);
    every other site's report was made, a failed site's previous one kept
-7  the disclosure audit (``ipsreport.disclosed.gate``) found a count below
+7  the disclosure audit (``ipsreport.analysis.disclosed.gate``) found a count below
    the small-number rule that the published numbers give away; nothing
    was rendered
 130  stopped by Ctrl-C (SIGINT) during a render; 143  stopped by SIGTERM.
@@ -45,10 +45,10 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from ipsreport.codebook import CodebookError
-from ipsreport.new_edition import run_new_edition
+from ipsreport.inputs.codebook.codebook import CodebookError
+from ipsreport.book.new_edition import run_new_edition
 from ipsreport.render.signals import Interrupted
-from ipsreport.settings import SettingsError
+from ipsreport.config.settings import SettingsError
 
 from ipsreport.cli_inputs import overrides_from as _overrides
 from ipsreport.cli_inputs import settings_for as _settings
@@ -108,17 +108,17 @@ def _validate(data_dir: Path):
     The full report (typed frames and warnings, which the settings check and
     the warning summary need) is kept per content (data bytes, codebook,
     package source, environment) in ``$IPSREPORT_CACHE_DIR`` or the project's
-    ``.ipsreport-cache`` (``editions/``, see :mod:`ipsreport.verdicts`), so a
+    ``.ipsreport-cache`` (``editions/``, see :mod:`ipsreport.inputs.verdicts`), so a
     re-render skips the pandera import and the validation, and the chapter
     kernels read it instead of validating again. Invalid data are never kept.
     """
-    from ipsreport.book import default_cache_dir
-    from ipsreport.verdicts import validate_shared
+    from ipsreport.book.hooks import default_cache_dir
+    from ipsreport.inputs.verdicts import validate_shared
 
     try:
         return validate_shared(Path(data_dir), default_cache_dir())
     except OSError:  # an unreadable file: validate without remembering
-        from ipsreport.validate import validate_dir
+        from ipsreport.inputs.validate import validate_dir
 
         return validate_dir(data_dir)
 
@@ -137,7 +137,7 @@ def _check_data(report: Any, settings: Any, data_dir: Path, strict: bool, show_w
     """
     frames = getattr(report, "frames", None)
     if frames:
-        from ipsreport.consistency import check_against_settings
+        from ipsreport.inputs.consistency import check_against_settings
 
         problems = check_against_settings(report, settings)
         if problems:
@@ -167,8 +167,8 @@ def _say_provenance(data_dir: Path, settings: Any) -> None:
     not believed (the data are treated as real), and a rule switched off for
     real data is a warning the evaluator sees each time.
     """
-    from ipsreport.small_number_rule import AUTO_MIN_CELL, resolve_min_cell
-    from ipsreport.manifest import MANIFEST_NAME, check_manifest
+    from ipsreport.analysis.disclosed.small_number_rule import AUTO_MIN_CELL, resolve_min_cell
+    from ipsreport.inputs.manifest import MANIFEST_NAME, check_manifest
 
     check = check_manifest(data_dir)
     if check.claims_synthetic and not check.verified:
@@ -210,7 +210,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Path, Any, dict[str, Any], Any] | int:
     """Project, settings, overrides and the book's hooks once the data passed; or the exit code.
 
-    The settings are resolved once; the hooks (:func:`ipsreport.book.book_hooks`)
+    The settings are resolved once; the hooks (:func:`ipsreport.book.hooks.book_hooks`)
     are built from them.
     """
     from ipsreport import paths
@@ -227,7 +227,7 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
     previous = _previous(args, settings)
     if isinstance(previous, int):
         return previous
-    # The checked folders are the settings the pipeline and the chapters read (ipsreport.editions.locate.previous_of).
+    # The checked folders are the settings the pipeline and the chapters read (ipsreport.results.editions.locate.previous_of).
     settings = settings.with_(previous=previous.root if previous is not None else None,
                               previous_data=previous.data if previous is not None else None)
 
@@ -261,9 +261,9 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
     stop = _check_data(report, settings, data_dir, args.strict, show_warnings=True)
     if stop is not None:
         return stop
-    if getattr(args, "by", None) is None:  # --by site audits the site books with the cohort's (ipsreport.sites)
-        from ipsreport.disclosed.gate import audit_before_render
-        from ipsreport.disclosed.plan import DisclosureAuditError
+    if getattr(args, "by", None) is None:  # --by site audits the site books with the cohort's (ipsreport.book.sites)
+        from ipsreport.analysis.disclosed.gate import audit_before_render
+        from ipsreport.analysis.disclosed.plan import DisclosureAuditError
 
         try:
             audit_before_render(data_dir, settings, report)
@@ -276,7 +276,7 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
 
 def _previous(args: argparse.Namespace, settings: Any):
     """The earlier editions of ``--previous`` or the ``previous`` setting, ``None``, or exit 8 with the reason."""
-    from ipsreport.editions.locate import PreviousError, previous_for_render
+    from ipsreport.results.editions.locate import PreviousError, previous_for_render
 
     try:
         by_site = getattr(args, "by", None) is not None
@@ -298,7 +298,7 @@ def check_cases(cases_dir: Path | None = None) -> int | None:
     int or None
         3 (each problem printed: file, field, value, rule), else None.
     """
-    from ipsreport.cases.load import CaseError, load_cases
+    from ipsreport.outputs.cases.load import CaseError, load_cases
 
     try:
         load_cases(cases_dir)
@@ -312,10 +312,10 @@ def _hooks(settings: Any, overrides: dict[str, Any], results: bool = True, previ
 
     With ``results`` the book is written with its results bundle
     (``resultater/``, :mod:`ipsreport.results`); a preview leaves it out.
-    ``previous`` (:class:`ipsreport.editions.locate.Previous`) hands the
+    ``previous`` (:class:`ipsreport.results.editions.locate.Previous`) hands the
     chapters the earlier editions to compare with.
     """
-    from ipsreport.book import book_hooks, default_cache_dir
+    from ipsreport.book.hooks import book_hooks, default_cache_dir
 
     return book_hooks(settings.data_dir, overrides or None, cache_dir=default_cache_dir(), settings=settings,
                       results=results, previous=previous)
@@ -405,9 +405,9 @@ def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, ove
     """``ipsreport render --by site``: one report per site, in parallel."""
     from ipsreport.render import engine
     from ipsreport.render.outdir import OutputRefused
-    from ipsreport.sites import SitesFailed, render_by_site
+    from ipsreport.book.sites import SitesFailed, render_by_site
 
-    from ipsreport.disclosed.plan import DisclosureAuditError
+    from ipsreport.analysis.disclosed.plan import DisclosureAuditError
 
     reporter = _Reporter()
     try:
@@ -477,7 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fail(EXIT_TOOL, f"en del af ipsreport er ikke installeret endnu ({exc.name}); kør make install.")
         return _unexpected(exc)
     except SettingsError as exc:  # ipsreport.yml, --set, or settings that contradict the data
-        from ipsreport.consistency import DataSettingsError
+        from ipsreport.inputs.consistency import DataSettingsError
 
         return _fail(EXIT_DATA if isinstance(exc, DataSettingsError) else EXIT_USAGE, str(exc))
     except CodebookError as exc:  # data/codebook.yml edited into a shape it cannot have

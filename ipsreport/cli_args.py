@@ -18,7 +18,7 @@ EXIT_DATA = 3
 EXIT_TOOL = 4
 EXIT_OUTPUT = 5
 EXIT_SITES = 6
-#: The disclosure audit found a small count the published numbers give away (ipsreport.disclosed.gate).
+#: The disclosure audit found a small count the published numbers give away (ipsreport.analysis.disclosed.gate).
 EXIT_DISCLOSURE = 7
 #: ``render --previous DIR``: DIR holds no readable earlier edition.
 EXIT_PREVIOUS = 8

@@ -29,7 +29,7 @@ def settings_for(overrides: dict[str, Any], data: Path | None):
 
     ``IPSREPORT_RENDER_DATE`` is the ``render_date`` setting unless ``--set`` gives it.
     """
-    from ipsreport.book import resolve_settings
+    from ipsreport.book.hooks import resolve_settings
 
     if data is None and os.environ.get(DATA_ENV):
         data = Path(os.environ[DATA_ENV])

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ipsreport.disclosed import Disclosed, disclosed
-from ipsreport.edition import Edition
-from ipsreport.facts import Facts, facts
-from ipsreport.items import FIGURES, TABLES
+from ipsreport.analysis.disclosed.layer import Disclosed, disclosed
+from ipsreport.inputs.edition import Edition
+from ipsreport.outputs.facts import Facts, facts
+from ipsreport.outputs.items import FIGURES, TABLES
 from ipsreport.pipeline import PipelineResult, trace
-from ipsreport.settings import Settings
+from ipsreport.config.settings import Settings
 
 __all__ = ["Outputs", "outputs", "explore"]
 
@@ -35,7 +35,7 @@ class Outputs:
         Name (as in :data:`FIGURES`) -> ``matplotlib.figure.Figure``; close
         them (``matplotlib.pyplot.close``) when done.
     facts : Facts
-        The numbers and sentences of the prose (:func:`ipsreport.facts.facts`).
+        The numbers and sentences of the prose (:func:`ipsreport.outputs.facts.facts`).
     seconds : dict
         Name -> seconds spent building that table, figure or the facts.
     """
@@ -54,7 +54,7 @@ def outputs(ed: Edition, summaries: Disclosed) -> Outputs:
     ed : Edition
     summaries : Disclosed
         The result of :func:`summarise`; the table, figure and fact functions
-        read the same object through :func:`ipsreport.disclosed.disclosed`.
+        read the same object through :func:`ipsreport.analysis.disclosed.layer.disclosed`.
 
     Returns
     -------

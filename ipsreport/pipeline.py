@@ -8,10 +8,10 @@
 
 Each step is a plain function whose result is the next step's input:
 :func:`validate` (the codebook's rules; a render hands in the validation it
-already made) -> :func:`load` (the typed :class:`~ipsreport.edition.Edition`,
+already made) -> :func:`load` (the typed :class:`~ipsreport.inputs.edition.Edition`,
 the small-number rule decided) -> :func:`derive` (per-person scores) ->
 :func:`summarise` (the disclosure-controlled summaries,
-:func:`ipsreport.disclosed.disclosed`) -> :func:`model` (Table 9, fitted once
+:func:`ipsreport.analysis.disclosed.layer.disclosed`) -> :func:`model` (Table 9, fitted once
 in that layer) -> :func:`results` (everything the book publishes, the frozen
 :class:`~ipsreport.results.Results` a render writes beside the book as
 ``resultater/``).
@@ -25,7 +25,7 @@ site with ``--by site``) in the command, before any chapter, and saves it
 draw them, for the notebooks and benchmarks. The steps compose the
 package's public functions and add no computation of their own.
 :func:`derive` is a view for the reader: the summaries score the surveys
-with the same functions (:mod:`ipsreport.scoring`) where they need a score.
+with the same functions (:mod:`ipsreport.analysis.scoring`) where they need a score.
 """
 
 from __future__ import annotations
@@ -37,15 +37,15 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from ipsreport import scoring
-from ipsreport.disclosed import Disclosed, disclosed
-from ipsreport.edition import Edition, edition
-from ipsreport.facts import Facts, facts
-from ipsreport.items import FIGURES, TABLES
-from ipsreport.models import RegressionResult
+from ipsreport.analysis import scoring
+from ipsreport.analysis.disclosed.layer import Disclosed, disclosed
+from ipsreport.inputs.edition import Edition, edition
+from ipsreport.outputs.facts import Facts, facts
+from ipsreport.outputs.items import FIGURES, TABLES
+from ipsreport.analysis.models import RegressionResult
 from ipsreport.results import Results
-from ipsreport.settings import Settings, get_settings
-from ipsreport.validate import DataValidationError, ValidationReport, validate_dir
+from ipsreport.config.settings import Settings, get_settings
+from ipsreport.inputs.validate import DataValidationError, ValidationReport, validate_dir
 
 __all__ = [
     "TABLES",
@@ -117,7 +117,7 @@ class PipelineResult:
 
 
 def _folder(data_dir: str | Path | None, settings: Settings | dict | None) -> Path:
-    """The data folder :func:`ipsreport.edition.edition` will read, for the same arguments."""
+    """The data folder :func:`ipsreport.inputs.edition.edition` will read, for the same arguments."""
     if data_dir is not None:
         return Path(data_dir).expanduser().resolve()
     resolved = settings if isinstance(settings, Settings) else get_settings(overrides=settings or None)
@@ -136,7 +136,7 @@ def validate(data_dir: str | Path | None = None, settings: Settings | dict | Non
         Settings, or overrides of the project settings.
     report : ValidationReport, optional
         A validation of this folder already made (a render validates before
-        anything else, :func:`ipsreport.verdicts.validate_shared`): taken as
+        anything else, :func:`ipsreport.inputs.verdicts.validate_shared`): taken as
         it is instead of validating again.
 
     Returns
@@ -165,7 +165,7 @@ def load(report: ValidationReport, data_dir: str | Path | None = None,
 
 
 def derive(ed: Edition) -> Derived:
-    """Step 3: the scores and indices of each respondent (:mod:`ipsreport.scoring`)."""
+    """Step 3: the scores and indices of each respondent (:mod:`ipsreport.analysis.scoring`)."""
     frames = {}
     for name in ("baseline", "followup"):
         survey = ed.frame(name)
@@ -182,7 +182,7 @@ def summarise(ed: Edition) -> Disclosed:
     """Step 4: the summaries every output reads, small-number rule applied, all computed here.
 
     Every frame the book publishes is computed now
-    (:meth:`~ipsreport.disclosed.Disclosed.frames`), so a chapter reading the
+    (:meth:`~ipsreport.analysis.disclosed.layer.Disclosed.frames`), so a chapter reading the
     saved run computes none of them.
     """
     summaries = disclosed(ed)
@@ -258,7 +258,7 @@ def trace(data_dir: str | Path | None = None, settings: Settings | dict | None =
     ------
     DataValidationError
         From :func:`validate`, when the data break a codebook rule.
-    ipsreport.consistency.DataSettingsError
+    ipsreport.inputs.consistency.DataSettingsError
         From :func:`load`, when the settings contradict the data.
     ipsreport.results.build.DisclosureBreach
         From :func:`results`, when a count below the rule would be published.

@@ -19,10 +19,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ipsreport.codebook import load_codebook
-from ipsreport.edition import Edition
+from ipsreport.inputs.codebook.codebook import load_codebook
+from ipsreport.inputs.edition import Edition
 from ipsreport.paths import SYNTHETIC_DIR
-from ipsreport.settings import get_settings
+from ipsreport.config.settings import get_settings
 
 #: Lanes that are not the unit lane (see pyproject.toml [tool.pytest.ini_options]).
 _SLOW_LANES = ("twin", "render", "browser")
@@ -93,11 +93,11 @@ def _typed(dataset, rows: list[dict] | pd.DataFrame | None) -> pd.DataFrame:
 
 
 def build_edition(registry=None, baseline=None, followup=None, **settings) -> Edition:
-    """An :class:`~ipsreport.edition.Edition` from lists of row dicts (missing columns are empty).
+    """An :class:`~ipsreport.inputs.edition.Edition` from lists of row dicts (missing columns are empty).
 
     ``id`` values are generated (``"p1"``, ``"p2"``, ...) when not given.
     The small-number rule is off unless ``min_cell`` is given: these
-    editions test computations, and :func:`ipsreport.edition.edition` is what
+    editions test computations, and :func:`ipsreport.inputs.edition.edition` is what
     resolves ``auto`` for real folders.
     """
     settings.setdefault("min_cell", 0)
@@ -214,19 +214,19 @@ def ed():
     """
     if not (SYNTHETIC_DIR / "registry.csv").exists():
         pytest.fail(f"the synthetic twin is missing from {SYNTHETIC_DIR}; run `make synth`")
-    from ipsreport.edition import edition
+    from ipsreport.inputs.edition import edition
 
     return edition(SYNTHETIC_DIR)
 
 
 @pytest.fixture(scope="session")
 def published():
-    """The published 2025 numbers as ``{key: entry}`` (:func:`ipsreport.audit.load_published`).
+    """The published 2025 numbers as ``{key: entry}`` (:func:`ipsreport.analysis.audit.load_published`).
 
     Fails rather than skips when the file is missing or malformed: it is an
     input of the report (Bilag 7), so its absence is a defect.
     """
-    from ipsreport.audit import PUBLISHED_PATH, load_published
+    from ipsreport.analysis.audit import PUBLISHED_PATH, load_published
 
     if not PUBLISHED_PATH.exists():
         pytest.fail(f"the published numbers are missing: {PUBLISHED_PATH}")

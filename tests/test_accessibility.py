@@ -104,7 +104,7 @@ def test_the_colophon_states_what_the_report_conforms_to_and_whom_to_ask(book):
     import re
     from html import unescape
 
-    from ipsreport.settings import get_settings
+    from ipsreport.config.settings import get_settings
 
     colophon = [p for p in book.glob("*.html") if 'id="sec-kolofon"' in p.read_text(encoding="utf-8")]
     assert len(colophon) == 1

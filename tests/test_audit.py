@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ipsreport import audit
+from ipsreport.analysis import audit
 
 PUBLISHED = audit.load_published()
 
@@ -52,9 +52,9 @@ def fake_audit(monkeypatch, make_edition):
 
 def test_the_audit_is_left_out_when_the_data_are_not_meant_to_reproduce_the_publication(monkeypatch,
                                                                                           make_edition):
-    from ipsreport.facts import Facts
-    from ipsreport.tables import tab_audit, tab_audit_summary
-    from ipsreport.tables.absent import AbsentTable
+    from ipsreport.outputs.facts import Facts
+    from ipsreport.outputs.tables import tab_audit, tab_audit_summary
+    from ipsreport.outputs.tables.absent import AbsentTable
 
     monkeypatch.setattr(audit, "summarise_audit", lambda ed: audit_frame())
     other = make_edition()
@@ -67,7 +67,7 @@ def test_the_audit_is_left_out_when_the_data_are_not_meant_to_reproduce_the_publ
 
 
 def test_tab_audit_lists_only_what_is_not_exact(fake_audit):
-    from ipsreport.tables import tab_audit
+    from ipsreport.outputs.tables import tab_audit
 
     text = _text_of(tab_audit(fake_audit))
     assert text.startswith("Sted Trykt 2025 Beregnet Tolerance Status")
@@ -81,7 +81,7 @@ def test_tab_audit_lists_only_what_is_not_exact(fake_audit):
 
 
 def test_tab_audit_summary_counts_per_table(fake_audit):
-    from ipsreport.tables import tab_audit_summary
+    from ipsreport.outputs.tables import tab_audit_summary
 
     text = _text_of(tab_audit_summary(fake_audit))
     assert text.startswith("Sted i evalueringen fra 2025 Tal i alt Præcist Inden for tolerance Rettelse Ikke genskabt")
@@ -90,7 +90,7 @@ def test_tab_audit_summary_counts_per_table(fake_audit):
 
 
 def test_audit_download_frame_holds_every_number(fake_audit):
-    from ipsreport.tables.appendices import audit_download_frame
+    from ipsreport.outputs.tables.appendices import audit_download_frame
 
     frame = audit_download_frame(fake_audit)
     assert len(frame) == 3
@@ -99,7 +99,7 @@ def test_audit_download_frame_holds_every_number(fake_audit):
 
 
 def test_audit_sentence_counts_the_verdicts(fake_audit):
-    from ipsreport.facts import facts
+    from ipsreport.outputs.facts import facts
 
     assert facts(fake_audit).audit_result_sentence == (
         "Af de 3 tal giver 1 præcist det trykte tal, 1 ligger inden for en angivet tolerance, og 1 er ikke genskabt.")
@@ -108,14 +108,14 @@ def test_audit_sentence_counts_the_verdicts(fake_audit):
 @pytest.mark.parametrize(("value", "shown"), [(0, "0"), (0.5, "±0,5"), (0.005, "±0,005"), (1.5, "±1,5"),
                                               (0.0005, "±0,0005"), (11.5, "±11,5")])
 def test_audit_tolerance_text(value, shown):
-    from ipsreport.tables.appendices import tolerance_text
+    from ipsreport.outputs.tables.appendices import tolerance_text
 
     assert tolerance_text(value) == shown
 
 
 @pytest.mark.twin
 def test_tab_audit_on_the_twin(ed):
-    from ipsreport.tables import tab_audit, tab_audit_summary
+    from ipsreport.outputs.tables import tab_audit, tab_audit_summary
 
     text = _text_of(tab_audit(ed))
     assert "Tabel 9; afsnit 7.1 2,12 2,14 ±0,005 Ikke genskabt" in text  # the edition's "2.12" with a decimal comma
@@ -126,7 +126,7 @@ def test_tab_audit_on_the_twin(ed):
 def test_table_snapshot_audit(fake_audit, snapshot):
     from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-    from ipsreport.tables import tab_audit, tab_audit_summary
+    from ipsreport.outputs.tables import tab_audit, tab_audit_summary
 
     class HTMLSnapshot(SingleFileSnapshotExtension):
         file_extension = "html"
@@ -138,8 +138,8 @@ def test_table_snapshot_audit(fake_audit, snapshot):
 
 def test_stars_note_names_the_thresholds_the_model_uses():
     """Bilag 7 says where Table 9's stars come from; the thresholds it names are those of models.stars."""
-    from ipsreport.models import stars
-    from ipsreport.tables.appendices import AUDIT_STARS_NOTE
+    from ipsreport.analysis.models import stars
+    from ipsreport.outputs.tables.appendices import AUDIT_STARS_NOTE
 
     for mark, limit in (("*", 0.05), ("**", 0.01), ("***", 0.001)):
         assert f"{mark} p < {str(limit).replace('.', ',')}" in AUDIT_STARS_NOTE
@@ -147,7 +147,7 @@ def test_stars_note_names_the_thresholds_the_model_uses():
 
 
 def test_audit_tables_hide_values_resting_on_small_counts(monkeypatch, make_edition):
-    from ipsreport.tables import tab_audit, tab_audit_summary
+    from ipsreport.outputs.tables import tab_audit, tab_audit_summary
 
     frame = audit_frame()
     frame["counts"] = [[40.0], [40.0], [2.0]]  # the mean rests on two persons
@@ -176,6 +176,6 @@ def test_bilag_8_speaks_plain_danish():
     for term in ("Opdigtede (syntetiske) data", "Tolerance", "Konfidensinterval", "Odds ratio", "p-værdi"):
         assert f"**{term}**" in glossary
     # The notes under the audit tables are printed in Bilag 8 too.
-    from ipsreport.tables.appendices import AUDIT_STARS_NOTE, STATUS_NOTE
+    from ipsreport.outputs.tables.appendices import AUDIT_STARS_NOTE, STATUS_NOTE
 
     assert not [w for w in JARGON if w in (AUDIT_STARS_NOTE + STATUS_NOTE).lower()]

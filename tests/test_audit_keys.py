@@ -1,4 +1,4 @@
-"""ipsreport.audit's key grammar (``compute_key``) on hand-made frames, worked out by hand."""
+"""ipsreport.analysis.audit's key grammar (``compute_key``) on hand-made frames, worked out by hand."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ipsreport import audit
+from ipsreport.analysis import audit
 
 PUBLISHED = audit.load_published()
 
@@ -123,7 +123,7 @@ def test_regression_matches_statsmodels(make_fake):
     # Large enough for the ten-predictor model to converge without separation.
     fake = make_fake(seed=5, n_registry=400, n_baseline=400, n_followup=400)
 
-    from ipsreport.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
+    from ipsreport.analysis.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
 
     data = regression_frame(fake.baseline, fake.followup)
     fit = sm.Logit(data[REGRESSION_OUTCOME], sm.add_constant(data[list(TERM_NAMES)])).fit(disp=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ipsreport import audit
+from ipsreport.analysis import audit
 from ipsreport.paths import SYNTHETIC_DIR
 
 from test_synth import read_frames  # noqa: E402  (tests/ is on sys.path under pytest)
@@ -195,7 +195,7 @@ def test_summarise_audit_flags_a_wrong_value(twin_frames, tmp_path):
 
 @pytest.mark.twin
 def test_summarise_audit_on_the_edition(ed):
-    """The same audit through the project's loader (ipsreport.edition)."""
+    """The same audit through the project's loader (ipsreport.inputs.edition)."""
     table = audit.summarise_audit(ed)
     known = {e["key"] for e in PUBLISHED if e.get("twin_tolerance", 0) > e["tolerance"] + 1e-12 or "corrected" in e}
     assert set(table.loc[~table["within"], "key"]) <= known, table.loc[~table["within"], ["key", "reproduced"]]

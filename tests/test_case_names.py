@@ -1,4 +1,4 @@
-"""Pseudonymisation of the case files (ipsreport.cases.names): age bands, placeholders, the proper-name check."""
+"""Pseudonymisation of the case files (ipsreport.outputs.cases.names): age bands, placeholders, the proper-name check."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipsreport.cases import CaseError, age_band, case_appendix, case_vignette, fig_case_timeline, load_case, load_cases
-from ipsreport.cases.names import AGE_BAND_MAX, AGE_BAND_MIN, COMMON_CAPITALISED, genitive
+from ipsreport.outputs.cases import CaseError, age_band, case_appendix, case_vignette, fig_case_timeline, load_case, load_cases
+from ipsreport.outputs.cases.names import AGE_BAND_MAX, AGE_BAND_MIN, COMMON_CAPITALISED, genitive
 from test_cases import VALID, write_case  # tests/ is on sys.path under pytest
 
 ENTITIES = {

@@ -1,4 +1,4 @@
-"""Case timelines against the registry's dates (ipsreport.cases.registry_dates): one cohort, no contradictions."""
+"""Case timelines against the registry's dates (ipsreport.outputs.cases.registry_dates): one cohort, no contradictions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_cases import write_case  # tests/ is on sys.path under pytest
 
-from ipsreport.cases import check_cases_against_registry, load_cases
+from ipsreport.outputs.cases import check_cases_against_registry, load_cases
 
 
 def registry(*starts: str) -> pd.DataFrame:
@@ -64,7 +64,7 @@ def test_the_twins_first_start_is_never_after_the_documented_one(seed, share_act
     its length kept; a first start already earlier is left as drawn."""
     import numpy as np
 
-    from ipsreport.derived import DAYS_PER_MONTH
+    from ipsreport.analysis.derived import DAYS_PER_MONTH
     from ipsreport.synth.finish import draw_dates
     from ipsreport.synth.targets import FIRST_DOCUMENTED_START, N_REGISTRY
 

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 import ipsreport.api as ips
-from ipsreport.facts import facts
-from ipsreport.figures_fidelity import caseload_plot_frame, fig_caseload, team_plot_frame
-from ipsreport.summaries.caseload import (
+from ipsreport.outputs.facts import facts
+from ipsreport.outputs.figures.fidelity import caseload_plot_frame, fig_caseload, team_plot_frame
+from ipsreport.analysis.summaries.caseload import (
     caseload_detail_sentence,
     caseload_finding,
     consultant_labels,
@@ -30,7 +30,7 @@ from ipsreport.summaries.caseload import (
     CaseloadFacts,
     summarise_caseload_facts,
 )
-from ipsreport.tables_fidelity import tab_caseload
+from ipsreport.outputs.tables.fidelity import tab_caseload
 
 NAMES = ("Mette Hansen", "August Holm", "Inga Berg")
 
@@ -275,14 +275,14 @@ def test_names_never_in_any_output(make_edition):
 
 
 def test_default_limit_is_25():
-    from ipsreport.settings import get_settings
+    from ipsreport.config.settings import get_settings
 
     assert get_settings().fidelity_caseload_max == 25
 
 
 @pytest.mark.twin
 def test_limit_comes_from_the_setting(ed):
-    from ipsreport.edition import edition
+    from ipsreport.inputs.edition import edition
 
     low = edition(ed.data_dir, settings={"fidelity_caseload_max": 10})
     assert facts(ed).caseload_met == "er opfyldt"
@@ -346,7 +346,7 @@ def test_twin_caseloads_match_a_plain_recount(ed):
 @pytest.fixture(scope="module")
 def crowded(tmp_path_factory):
     """A sampled cohort on one site with three consultants: far more than 25 young people each."""
-    from ipsreport.edition import edition
+    from ipsreport.inputs.edition import edition
     from ipsreport.synth.sample import write_cohort
 
     folder = write_cohort(tmp_path_factory.mktemp("crowded"), n=450, sites=1, seed=7)
@@ -360,7 +360,7 @@ def test_crowded_cohort_matches_a_plain_recount(crowded):
 
 @pytest.mark.twin
 def test_crowded_cohort_is_not_met(crowded):
-    from ipsreport.edition import edition
+    from ipsreport.inputs.edition import edition
 
     values = summarise_caseload_facts(crowded)
     assert values.peak > 25 and values.days_above > 0
@@ -383,7 +383,7 @@ def test_crowded_cohort_is_not_met(crowded):
 
 
 def test_team_is_the_default_and_shows_no_consultant(make_edition):
-    from ipsreport.settings import get_settings
+    from ipsreport.config.settings import get_settings
 
     assert get_settings().caseload_detail == "team"
     ed = small_and_large(make_edition, 3, detail="team")
@@ -411,7 +411,7 @@ def test_detail_sentence():
 
 
 def test_unknown_detail_is_a_settings_error():
-    from ipsreport.settings import SettingsError, get_settings
+    from ipsreport.config.settings import SettingsError, get_settings
 
     with pytest.raises(SettingsError, match="caseload_detail"):
         get_settings({"caseload_detail": "person"})

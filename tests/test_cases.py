@@ -1,4 +1,4 @@
-"""Tests of the case appendices (ipsreport.cases) and the shipped case files."""
+"""Tests of the case appendices (ipsreport.outputs.cases) and the shipped case files."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 import yaml
 
-from ipsreport import cases
-from ipsreport.cases import CaseError, case_appendix, case_vignette, fig_case_timeline, load_case, load_cases
+from ipsreport.outputs import cases
+from ipsreport.outputs.cases import CaseError, case_appendix, case_vignette, fig_case_timeline, load_case, load_cases
 
 VALID = {
     "pseudonym": "Ida",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ipsreport import cli
-from ipsreport.settings import Settings
+from ipsreport.config.settings import Settings
 from ipsreport.paths import FIXTURES_DIR
 from ipsreport.render import engine, quarto
 
@@ -230,7 +230,7 @@ def test_dates_after_evaluation_end_stop_render_and_validate(real_validation, co
 
 
 def _warnings(n):
-    from ipsreport.load import Violation
+    from ipsreport.inputs.load import Violation
 
     return [Violation("baseline.sav", None, "gender", "1", "værdimærker", f"advarsel nummer {i}") for i in range(n)]
 
@@ -311,7 +311,7 @@ def test_user_errors_in_the_data_folder_end_without_traceback(real_validation, c
 
 
 def test_bad_edition_settings_file_is_a_usage_error(calls, monkeypatch, tmp_path, capsys):
-    from ipsreport import settings as settings_module
+    from ipsreport.config import settings as settings_module
 
     bad = tmp_path / "ipsreport.yml"
     bad.write_text("municipality: [Gladsaxe\n", encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from ipsreport.codebook import CodebookError, load_codebook
+from ipsreport.inputs.codebook.codebook import CodebookError, load_codebook
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def test_three_datasets_with_ids(cb):
 
 
 def test_loader_lists_agree_with_the_codebook(cb):
-    from ipsreport.load import ALL_DATASETS, DATASETS, OPTIONAL_DATASETS
+    from ipsreport.inputs.load import ALL_DATASETS, DATASETS, OPTIONAL_DATASETS
 
     assert list(DATASETS) == cb.required_datasets
     assert list(OPTIONAL_DATASETS) == cb.optional_datasets
@@ -250,7 +250,7 @@ def _text_of(table) -> str:
 def test_tab_codebook_is_in_danish_words(fake):
     import re
 
-    from ipsreport.tables import tab_codebook
+    from ipsreport.outputs.tables import tab_codebook
 
     text = _text_of(tab_codebook(fake))
     assert text.startswith("Spørgsmål eller oplysning Svar Stilles til")
@@ -280,7 +280,7 @@ def test_tab_codebook_is_in_danish_words(fake):
 
 
 def test_codebook_rows_are_compact(cb):
-    from ipsreport.codebook_text import codebook_rows
+    from ipsreport.inputs.codebook.text import codebook_rows
 
     rows = codebook_rows(cb)
     n_variables = sum(len(d.variables) for d in cb.datasets.values())
@@ -302,20 +302,20 @@ def test_codebook_rows_are_compact(cb):
     (None, ""),
 ])
 def test_condition_sentence(cb, condition, expected):
-    from ipsreport.codebook_text import condition_sentence
+    from ipsreport.inputs.codebook.text import condition_sentence
 
     assert condition_sentence(condition, cb["registry"]) == expected
 
 
 def test_condition_on_another_question_is_named_unless_it_is_the_row_above(cb):
-    from ipsreport.codebook_text import condition_sentence
+    from ipsreport.inputs.codebook.text import condition_sentence
 
     assert condition_sentence("psych_contact == 1", cb["followup"]) == (
         "Kun hvis svaret på »Har du haft kontakt til psykiatrien under forløbet?« er »Ja«.")
 
 
 def test_condition_sentence_on_still_enrolled(cb):
-    from ipsreport.codebook_text import condition_sentence
+    from ipsreport.inputs.codebook.text import condition_sentence
 
     assert condition_sentence("still_enrolled == 0", cb["followup"]) == "Kun hvis den unge er afsluttet."
     assert condition_sentence("still_enrolled == 1", cb["followup"]) == "Kun hvis den unge stadig er i forløb."
@@ -331,6 +331,6 @@ def test_condition_sentence_on_still_enrolled(cb):
     (None, ""),
 ])
 def test_condition_text(cb, condition, expected):
-    from ipsreport.codebook_text import condition_text
+    from ipsreport.inputs.codebook.text import condition_text
 
     assert condition_text(condition, cb["registry"]) == expected

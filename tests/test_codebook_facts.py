@@ -9,10 +9,10 @@ import csv
 
 import pytest
 
-from ipsreport.codebook import load_codebook
-from ipsreport.facts.pooled import COLUMNS, PooledFactsError, description, load_pooled
-from ipsreport.facts.registry import REGISTRY
-from ipsreport.facts.sources import SOURCES
+from ipsreport.inputs.codebook.codebook import load_codebook
+from ipsreport.outputs.facts.pooled import COLUMNS, PooledFactsError, description, load_pooled
+from ipsreport.outputs.facts.registry import REGISTRY
+from ipsreport.outputs.facts.sources import SOURCES
 from ipsreport.paths import CODEBOOK_FACTS_PATH
 
 
@@ -40,7 +40,7 @@ def test_every_row_names_a_real_item_and_real_codes():
 
 
 def test_every_row_pools_a_variable_its_frame_holds(fake):
-    from ipsreport.disclosed import disclosed
+    from ipsreport.analysis.disclosed.layer import disclosed
 
     layer = disclosed(fake)
     for row in rows():

@@ -1,4 +1,4 @@
-"""The setting ``cohort``: which young people an edition covers (ipsreport.cohort)."""
+"""The setting ``cohort``: which young people an edition covers (ipsreport.inputs.cohort)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipsreport.cohort import cohort_masks, cohort_problems, period_bounds
-from ipsreport.consistency import check_against_settings
-from ipsreport.settings import get_settings
+from ipsreport.inputs.cohort import cohort_masks, cohort_problems, period_bounds
+from ipsreport.inputs.consistency import check_against_settings
+from ipsreport.config.settings import get_settings
 
 #: The implementation period 2023-03 .. 2025-02, read as days: 2023-03-01 .. 2025-02-28.
 PERIOD = {"cohort": "period", "implementation_start": "2023-03-15", "implementation_end": "2025-02-10"}
@@ -81,7 +81,7 @@ def test_a_start_is_in_the_cohort_exactly_when_it_lies_in_the_period(day):
 
 @pytest.mark.twin
 def test_edition_applies_the_cohort_once_to_every_file_and_keeps_rows_pointing_at_the_source(ed):
-    from ipsreport.edition import edition
+    from ipsreport.inputs.edition import edition
 
     later = edition(ed.data_dir, get_settings({**PERIOD, "implementation_start": "2024-03-01"}))
     first = pd.Timestamp("2024-03-01")

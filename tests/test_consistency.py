@@ -1,4 +1,4 @@
-"""Tests of ipsreport.consistency: settings checked against the data."""
+"""Tests of ipsreport.inputs.consistency: settings checked against the data."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from ipsreport.consistency import DataSettingsError, check_against_settings, require_consistent
-from ipsreport.settings import SettingsError, get_settings
-from ipsreport.validate import validate
+from ipsreport.inputs.consistency import DataSettingsError, check_against_settings, require_consistent
+from ipsreport.config.settings import SettingsError, get_settings
+from ipsreport.inputs.validate import validate
 
 from validate_helpers import tiny  # the two-person frames of the validation tests
 

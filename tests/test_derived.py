@@ -1,4 +1,4 @@
-"""ipsreport.derived: the derived variables on hand-made frames with known answers,
+"""ipsreport.analysis.derived: the derived variables on hand-made frames with known answers,
 and the summaries, the audit and the generator computing them through it."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ipsreport import audit, derived
-from ipsreport.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
-from ipsreport.summaries.pathways import summarise_exit, summarise_registry_counts
-from ipsreport.summaries.target_group import summarise_duration_months
+from ipsreport.analysis import audit, derived
+from ipsreport.analysis.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
+from ipsreport.analysis.summaries.pathways import summarise_exit, summarise_registry_counts
+from ipsreport.analysis.summaries.target_group import summarise_duration_months
 
 MONTH = 365.25 / 12
 
@@ -129,7 +129,7 @@ def test_summaries_and_audit_use_the_same_months(registry_edition):
 
 def test_audit_of_plain_frames_counts_to_the_settings_evaluation_end(registry_edition):
     """Without an edition's settings the project settings' evaluation end applies, not the generator's."""
-    from ipsreport.settings import get_settings
+    from ipsreport.config.settings import get_settings
 
     frames = {"registry": registry_edition.registry, "baseline": registry_edition.baseline,
               "followup": registry_edition.followup}
@@ -155,8 +155,8 @@ def test_generator_and_audit_import_derived_not_each_other():
     import ipsreport
 
     package = Path(ipsreport.__file__).parent
-    tree = ast.parse((package / "audit.py").read_text(encoding="utf-8"))
+    tree = ast.parse((package / "analysis" / "audit.py").read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not any(m and m.startswith("ipsreport.synth") for m in imported)
-    assert "ipsreport.derived" in imported
+    assert "ipsreport.analysis.derived" in imported

@@ -1,4 +1,4 @@
-"""The disclosure layer (ipsreport.disclosed): applied once, impossible to bypass.
+"""The disclosure layer (ipsreport.analysis.disclosed): applied once, impossible to bypass.
 
 Hand-made frames with answers worked out by hand, a structural check that no
 output module reads the unprotected summaries, and tiny cohorts (every count
@@ -14,15 +14,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ipsreport.edition import Edition
+from ipsreport.inputs.edition import Edition
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ipsreport import disclosed as dl
+from ipsreport.analysis.disclosed.layer import disclosed
+from ipsreport.analysis.disclosed.rules import pool_cells, protect_counts
 from ipsreport.paths import PACKAGE_DIR
 
-#: Modules (or packages) that format numbers for readers: they may read ipsreport.disclosed only.
-OUTPUT_MODULES = ("tables", "figures", "facts", "tables_fidelity", "figures_fidelity")
+#: Modules (or packages) that format numbers for readers: they may read ipsreport.analysis.disclosed only.
+OUTPUT_MODULES = ("outputs/tables", "outputs/figures", "outputs/facts")
 
 
 def _module_files(name: str) -> list[Path]:
@@ -39,7 +40,7 @@ def _cells(rows):
 
 def test_protect_counts_primary_secondary_and_values_gone():
     frame = _cells([("x", 1, "a", 1, 20, 5.0), ("x", 2, "b", 4, 20, 20.0), ("x", 3, "c", 15, 20, 75.0)])
-    out = dl.protect_counts(frame, 3)
+    out = protect_counts(frame, 3)
     assert out["suppression"].tolist() == ["primary", "secondary", ""]
     # The hidden values are gone, so no formatter can print them.
     assert out["n"].isna().tolist() == [True, True, False]
@@ -50,7 +51,7 @@ def test_protect_counts_primary_secondary_and_values_gone():
 def test_protect_counts_small_base_hides_the_group_and_its_base():
     frame = _cells([("x", 1, "a", 2, 2, 100.0), ("x", 2, "b", 0, 2, 0.0),
                     ("y", 1, "a", 0, 9, 0.0), ("y", 2, "b", 9, 9, 100.0)])
-    out = dl.protect_counts(frame, 3)
+    out = protect_counts(frame, 3)
     # The empty cell of "x" is no complement (it protects no-one); it is hidden with the small base.
     assert out["suppression"].tolist() == ["primary", "base", "", ""]
     assert out["base_suppressed"].tolist() == [True, True, False, False]
@@ -60,30 +61,30 @@ def test_protect_counts_small_base_hides_the_group_and_its_base():
 
 def test_protect_counts_rule_off_keeps_every_value():
     frame = _cells([("x", 1, "a", 1, 2, 50.0), ("x", 2, "b", 1, 2, 50.0)])
-    out = dl.protect_counts(frame, 0)
+    out = protect_counts(frame, 0)
     assert out["n"].tolist() == [1, 1] and not out["suppressed"].any()
 
 
 def test_pool_cells():
-    out = dl.protect_counts(_cells([("x", 1, "a", 1, 30, 0.0), ("x", 2, "b", 0, 30, 0.0),
+    out = protect_counts(_cells([("x", 1, "a", 1, 30, 0.0), ("x", 2, "b", 0, 30, 0.0),
                                     ("x", 3, "c", 0, 30, 0.0), ("x", 4, "d", 29, 30, 0.0)]), 3)
     # The complement of the 1 is the 29: the empty cells would leave the hidden ones adding up to 1.
     assert out["suppression"].tolist() == ["primary", "", "", "secondary"]
-    assert dl.pool_cells(out, "x", (2, 3)) == {"n": 0, "base": 30, "pct": 0.0, "suppression": ""}
+    assert pool_cells(out, "x", (2, 3)) == {"n": 0, "base": 30, "pct": 0.0, "suppression": ""}
     # A hidden cell pooled with visible empty ones is that cell.
-    assert dl.pool_cells(out, "x", (1, 2, 3))["suppression"] == "primary"
+    assert pool_cells(out, "x", (1, 2, 3))["suppression"] == "primary"
     # A pool of two hidden cells would give their sum away.
-    assert dl.pool_cells(out, "x", (1, 4))["suppression"] == "pooled"
-    assert dl.pool_cells(out, "x", (4,))["suppression"] == "secondary"
+    assert pool_cells(out, "x", (1, 4))["suppression"] == "pooled"
+    assert pool_cells(out, "x", (4,))["suppression"] == "secondary"
     with pytest.raises(KeyError):
-        dl.pool_cells(out, "x", (9,))
+        pool_cells(out, "x", (9,))
 
 
 def test_paired_trajectories_below_the_rule_are_not_drawn(make_edition):
     baseline = [{"id": f"p{i}", "loneliness": s} for i, s in enumerate([1, 1, 1, 2, 3, 4], start=1)]
     followup = [{"id": f"p{i}", "loneliness": e} for i, e in enumerate([2, 2, 2, 2, 1, 5], start=1)]
     ed = make_edition(baseline=baseline, followup=followup, min_cell=3)
-    pairs = dl.disclosed(ed).paired_pairs("loneliness")
+    pairs = disclosed(ed).paired_pairs("loneliness")
     # (1 -> 2) is shared by three; (2 -> 2), (3 -> 1) and (4 -> 5) by one each: three hidden persons.
     assert pairs[["start", "end", "n"]].to_numpy().tolist() == [[1.0, 2.0, 3]]
     assert pairs.attrs["hidden"] is True
@@ -94,19 +95,19 @@ def test_hidden_trajectories_that_add_up_to_a_small_count_hide_the_rest(make_edi
     baseline = [{"id": f"p{i}", "loneliness": s} for i, s in enumerate([1, 1, 1, 2, 3], start=1)]
     followup = [{"id": f"p{i}", "loneliness": e} for i, e in enumerate([2, 2, 2, 2, 1], start=1)]
     ed = make_edition(baseline=baseline, followup=followup, min_cell=3)
-    pairs = dl.disclosed(ed).paired_pairs("loneliness")
+    pairs = disclosed(ed).paired_pairs("loneliness")
     assert pairs.empty and pairs.attrs["hidden"] is True
 
 
 def test_age_extremes_need_twice_the_rule(make_edition):
     ed = make_edition(baseline=[{"age": a} for a in (18, 19, 22, 25, 28)], min_cell=3)
-    age = dl.disclosed(ed).age.iloc[0]
+    age = disclosed(ed).age.iloc[0]
     assert pd.isna(age["min"]) and pd.isna(age["max"]) and age["mean"] == pytest.approx(22.4)
 
 
 def test_regression_withheld_when_an_outcome_group_is_small(make_fake):
     ed = make_fake(seed=7, n_registry=60, n_baseline=50, n_followup=40, min_cell=20)
-    protected = dl.disclosed(ed).regression
+    protected = disclosed(ed).regression
     assert protected.withheld
     assert protected.result.terms["odds_ratio"].isna().all()
 
@@ -129,12 +130,12 @@ def test_outputs_read_only_the_disclosure_layer(module):
     for source, name in [pair for path in _module_files(module) for pair in _imported_names(path)]:
         if re.match(r"(summarise|fit)_", name):
             bad.append(f"from {source} import {name}")
-        if source.startswith("ipsreport.summaries") and name in ("", "pathways", "target_group",
+        if source.startswith("ipsreport.analysis.summaries") and name in ("", "pathways", "target_group",
                                                                    "mental_health", "supplementary", "caseload"):
             bad.append(f"import of the module {source}.{name}")
-        if source == "ipsreport" and name in ("summaries", "models", "audit"):
+        if source in ("ipsreport", "ipsreport.analysis") and name in ("summaries", "models", "audit"):
             bad.append(f"from ipsreport import {name}")
-    assert not bad, f"{module} bypasses ipsreport.disclosed: {bad}"
+    assert not bad, f"{module} bypasses ipsreport.analysis.disclosed: {bad}"
 
 
 # --- tiny cohorts: every count is below the rule ---------------------------------
@@ -142,8 +143,8 @@ def test_outputs_read_only_the_disclosure_layer(module):
 
 def _tiny(n: int, seed: int):
     
-    from ipsreport.codebook import load_codebook
-    from ipsreport.settings import get_settings
+    from ipsreport.inputs.codebook.codebook import load_codebook
+    from ipsreport.config.settings import get_settings
     from ipsreport.synth.sample import sample_cohort
 
     frames = sample_cohort(n, sites=1, seed=seed)
@@ -182,8 +183,8 @@ def _visible_text(html: str) -> str:
 @pytest.mark.twin  # sampled cohorts
 @pytest.mark.parametrize("n,seed", [(1, 11), (2, 12), (2, 13)])
 def test_tiny_cohort_shows_no_small_count(n, seed):
-    from ipsreport import figures, tables
-    from ipsreport.facts import Facts
+    from ipsreport.outputs import figures, tables
+    from ipsreport.outputs.facts import Facts
 
     ed = _tiny(n, seed)
     f = Facts(ed)
@@ -198,11 +199,11 @@ def test_tiny_cohort_shows_no_small_count(n, seed):
             continue  # no counts of persons (the audit's computed column is checked below)
         text = _visible_text(getattr(tables, name)(ed).as_raw_html())
         assert not _SMALL.search(text), (name, _SMALL.search(text).group(0), text[:300])
-    audit = dl.disclosed(ed).audit
+    audit = disclosed(ed).audit
     counts = audit[audit["key"].str.contains(r"\.n(?:\.|$)") & audit["reproduced"].notna()]
     assert not counts["reproduced"].between(1, 2).any(), counts[["key", "reproduced"]]
     # Everything the book publishes together: no small count can be worked out.
-    dl.disclosed(ed).verify()
+    disclosed(ed).verify()
     for name in [n for n in figures.__all__ if n.startswith("fig_")]:
         fig = getattr(figures, name)(ed)
         texts = " ".join(t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text")))
@@ -213,7 +214,7 @@ def test_tiny_cohort_shows_no_small_count(n, seed):
 
 def test_withheld_figure_is_displayable(make_edition):
     """IPython shows no figure without axes: a withheld figure must still appear (and keep its label)."""
-    from ipsreport import figures
+    from ipsreport.outputs import figures
 
     fig = figures.withheld_figure(3)
     assert fig.axes, "a figure without axes is silently dropped by IPython's display"
@@ -237,7 +238,7 @@ def _count_groups(draw):
 @given(_count_groups())
 def test_no_small_count_survives_and_no_hidden_cell_can_be_recovered(drawn):
     frame, min_cell = drawn
-    out = dl.protect_counts(frame, min_cell)
+    out = protect_counts(frame, min_cell)
     shown = out.loc[~out["suppressed"], "n"]
     assert not ((shown > 0) & (shown < min_cell)).any()
     for _, group in out.groupby("variable"):

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from ipsreport import disclosure
+from ipsreport.analysis.disclosed import disclosure
 
 
 def grid(counts: dict[str, list[int]]) -> pd.DataFrame:
@@ -135,7 +135,7 @@ def test_rule_sentence_states_the_rule_in_force():
 def test_a_lowered_rule_warns_on_every_render_as_off_does(tmp_path, capsys, rule, loud):
     """min_cell 1 or 2 on real data is printed as a warning, exactly like 0; 3 and above as an information line."""
     from ipsreport import cli
-    from ipsreport.settings import get_settings
+    from ipsreport.config.settings import get_settings
 
     cli._say_provenance(tmp_path, get_settings().with_(min_cell=rule))
     err = capsys.readouterr().err

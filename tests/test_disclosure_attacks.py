@@ -15,8 +15,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from ipsreport.disclosed import disclosed
-from ipsreport.edition import edition
+from ipsreport.analysis.disclosed.layer import disclosed
+from ipsreport.inputs.edition import edition
 from ipsreport.synth.sample import write_cohort
 
 pytestmark = pytest.mark.twin  # sampled cohorts, loaded and validated like real data
@@ -118,7 +118,7 @@ def test_a_hidden_value_keeps_its_verdict_where_it_gives_nothing_away(tmp_path):
 
 def test_tooltip_share_and_base_do_not_give_the_other_answer(tmp_path):
     """'At komme i job – Ja · N = 7' with 86 % told that 1 answered Nej: a shown 'Ja' leaves 0 or >= 3 'Nej'."""
-    from ipsreport.facts import facts
+    from ipsreport.outputs.facts import facts
 
     for n in (5, 8, 12):
         ed = _real_cohort(tmp_path, n)
@@ -135,8 +135,8 @@ def test_tooltip_share_and_base_do_not_give_the_other_answer(tmp_path):
 def test_site_book_prints_no_small_row_count_and_no_internal_path(tmp_path):
     """A site of one person: the data-files table prints neither 1 / 1 / 0 nor the cache folder it was split into."""
     from ipsreport.paths import PROJECT_DIR
-    from ipsreport.sites import split_by_site
-    from ipsreport.tables import tab_sources
+    from ipsreport.book.sites import split_by_site
+    from ipsreport.outputs.tables import tab_sources
 
     folder = write_cohort(tmp_path / "cohort", 12, sites=2, seed=0)
     (folder / "manifest.yml").unlink()

@@ -1,4 +1,4 @@
-"""The disclosure audit: everything published together, checked with linear programs (ipsreport.disclosed).
+"""The disclosure audit: everything published together, checked with linear programs (ipsreport.analysis.disclosed).
 
 Hand-made ledgers with the answers worked out by hand (each rule at its
 boundary), the plan's choices, the appendix's verdicts, and hypothesis over
@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipsreport.disclosed.audit_keys import key_quantity, verdict_implied
-from ipsreport.disclosed.ledger import MISSING, Entry, Ledger, Partition, Population, cell, exact, share, size
-from ipsreport.disclosed.plan import DisclosureAuditError, Plan, make_plan, marks, released
-from ipsreport.disclosed.ranges import Solver, audit
-from ipsreport.edition import Edition
+from ipsreport.analysis.disclosed.audit_keys import key_quantity, verdict_implied
+from ipsreport.analysis.disclosed.ledger import MISSING, Entry, Ledger, Partition, Population, cell, exact, share, size
+from ipsreport.analysis.disclosed.plan import DisclosureAuditError, Plan, make_plan, marks, released
+from ipsreport.analysis.disclosed.ranges import Solver, audit
+from ipsreport.inputs.edition import Edition
 
 
 def _ledger(truth: dict, codes=(1, 2, 3), missing_zero=True) -> Ledger:
@@ -172,8 +172,8 @@ def test_a_verdict_is_stated_only_where_the_published_numbers_imply_it(low, high
 
 def _stand_in(frames: dict, folder: Path | None = None, min_cell: int = 3, site: str | None = None):
     """An edition of sampled frames, typed as the loader types them (no folder: real data to the rule)."""
-    from ipsreport.codebook import load_codebook
-    from ipsreport.settings import get_settings
+    from ipsreport.inputs.codebook.codebook import load_codebook
+    from ipsreport.config.settings import get_settings
 
     codebook = load_codebook()
     typed = {}
@@ -191,7 +191,7 @@ def _stand_in(frames: dict, folder: Path | None = None, min_cell: int = 3, site:
             else:
                 frame[var.name] = frame[var.name].astype("string")
         typed[name] = frame.reset_index(drop=True)
-    # A site's part carries its site in the manifest, as ipsreport.sites writes it.
+    # A site's part carries its site in the manifest, as ipsreport.book.sites writes it.
     return Edition(**typed, codebook=codebook, settings=get_settings().with_(min_cell=min_cell),
                            sources=[], synthetic=False, manifest={"site": site} if site else {},
                            data_dir=folder or Path("/nonexistent"), twin=False, warnings=[], manifest_problems=[])
@@ -212,7 +212,7 @@ def _split(frames: dict) -> dict:
 def test_no_small_count_can_be_worked_out_of_a_small_cohorts_book(n, sites, seed):
     from test_disclosure_attacks import partition_leaks
 
-    from ipsreport.disclosed import Disclosed
+    from ipsreport.analysis.disclosed.layer import Disclosed
     from ipsreport.synth.sample import sample_cohort
 
     ed = _stand_in(sample_cohort(n, sites=sites, seed=seed))
@@ -229,11 +229,11 @@ def test_no_small_count_can_be_worked_out_of_a_small_cohorts_book(n, sites, seed
                                                                   HealthCheck.function_scoped_fixture])
 @given(n=st.integers(6, 12), seed=st.integers(0, 10_000))
 def test_the_site_books_with_the_cohorts_give_no_small_count_away(tmp_path_factory, n, seed):
-    from ipsreport.disclosed import Disclosed
-    from ipsreport.disclosed.catalogue import book_entries, fill_structure
-    from ipsreport.disclosed.joint import joint_plans
-    from ipsreport.disclosed.site_plan import write_site_plan
-    from ipsreport.disclosed.unprotected import derived_counts
+    from ipsreport.analysis.disclosed.layer import Disclosed
+    from ipsreport.analysis.disclosed.catalogue import book_entries, fill_structure
+    from ipsreport.analysis.disclosed.joint import joint_plans
+    from ipsreport.analysis.disclosed.site_plan import write_site_plan
+    from ipsreport.analysis.disclosed.unprotected import derived_counts
     from ipsreport.synth.sample import sample_cohort
 
     frames = sample_cohort(n, sites=2, seed=seed)
@@ -276,14 +276,14 @@ def test_the_audit_benchmark_measures_the_twin():
 @pytest.mark.twin
 def test_the_chapters_publish_the_plan_the_gate_audited(tmp_path):
     """The command audits once; the pipeline reads the same edition, and the chapters read its saved plan."""
-    from ipsreport.book import book_hooks, resolve_settings
-    from ipsreport.disclosed import disclosed
-    from ipsreport.disclosed.gate import audit_before_render
-    from ipsreport.edition import edition
+    from ipsreport.book.hooks import book_hooks, resolve_settings
+    from ipsreport.analysis.disclosed.layer import disclosed
+    from ipsreport.analysis.disclosed.gate import audit_before_render
+    from ipsreport.inputs.edition import edition
     from ipsreport.results.build import book_chapters
     from ipsreport.results.saved import open_run
     from ipsreport.synth.sample import write_cohort
-    from ipsreport.verdicts import validate_shared
+    from ipsreport.inputs.verdicts import validate_shared
 
     folder = write_cohort(tmp_path / "data", 8, sites=2, seed=0)
     (folder / "manifest.yml").unlink()
@@ -301,9 +301,9 @@ def test_the_chapters_publish_the_plan_the_gate_audited(tmp_path):
 
 def test_a_base_hidden_to_protect_another_count_is_not_called_small():
     """A site book may hide its N of 38 (the cohort's 40 minus it would give a site of 2): never 'under 3'."""
-    from ipsreport.disclosed.apply import mark, suppression_of
-    from ipsreport.disclosed.quantities import q_cell, q_total
-    from ipsreport.facts.fact import Fact
+    from ipsreport.analysis.disclosed.apply import mark, suppression_of
+    from ipsreport.analysis.disclosed.quantities import q_cell, q_total
+    from ipsreport.outputs.facts.fact import Fact
 
     assert suppression_of(20, True, False, 3, base=38) == "secondary"
     assert suppression_of(2, True, False, 3, base=2) == "base"

@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ipsreport.render.downloads import FORMULA_STARTS, safe_text, write_csv, write_xlsx
-from ipsreport.tables_fidelity import tab_fidelity_reviews
+from ipsreport.outputs.tables.fidelity import tab_fidelity_reviews
 
 from test_fidelity_reviews import review, with_reviews
 

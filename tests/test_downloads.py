@@ -24,16 +24,18 @@ import openpyxl
 import pytest
 from IPython.core.formatters import DisplayFormatter
 
-from ipsreport import api, tables, tables_fidelity
-from ipsreport.items import TABLES
+from ipsreport import api
+from ipsreport.outputs import tables
+from ipsreport.outputs.tables import fidelity as tables_fidelity
+from ipsreport.outputs.items import TABLES
 from ipsreport.paths import PROJECT_DIR, SYNTHETIC_DIR
 from ipsreport.render.downloads import table_resources, write_csv, write_xlsx
 from ipsreport.render.outputs import DATARESOURCE_MIME, reduce_outputs
-from ipsreport.tables.download import ReportTable, downloadable
+from ipsreport.outputs.tables.download import ReportTable, downloadable
 
 #: Tabel 1-9 and the fidelity appendix's tables, which carry their numbers for download.
 CHAPTER_TABLES = [name for name, _ in TABLES
-                  if getattr(api, name).__module__ in ("ipsreport.tables.chapters", "ipsreport.tables_fidelity")]
+                  if getattr(api, name).__module__ in ("ipsreport.outputs.tables.chapters", "ipsreport.outputs.tables.fidelity")]
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -93,7 +95,7 @@ def test_codebook_download_holds_the_machine_names_the_appendix_leaves_out(fake)
 
 
 def test_audit_download_is_the_full_list(make_fake):
-    from ipsreport.audit import load_published
+    from ipsreport.analysis.audit import load_published
 
     assert len(tables.tab_audit(make_fake(reproduces_reference=True)).data) == len(load_published())
 

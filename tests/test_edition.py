@@ -1,4 +1,4 @@
-"""Tests of ipsreport.edition: load + validate once, typed frames, caching."""
+"""Tests of ipsreport.inputs.edition: load + validate once, typed frames, caching."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from ipsreport.edition import Edition, clear_cache, edition
-from ipsreport.settings import get_settings
+from ipsreport.inputs.edition import Edition, clear_cache, edition
+from ipsreport.config.settings import get_settings
 from ipsreport.synth.sample import write_cohort
-from ipsreport.validate import DataValidationError
+from ipsreport.inputs.validate import DataValidationError
 
 
 @pytest.fixture(scope="module")
@@ -147,15 +147,15 @@ def test_manifest_must_be_a_mapping(data_dir, tmp_path):
 @pytest.mark.twin
 def test_chapter_api_edition_is_the_function(data_dir):
     # Chapters call ips.edition() through the explicit chapter API; the module
-    # ipsreport.edition stays a plain module (no callable-module trick).
+    # ipsreport.inputs.edition stays a plain module (no callable-module trick).
     import types
 
     import ipsreport.api as ips
-    import ipsreport.edition
+    import ipsreport.inputs.edition
 
     assert ips.edition is edition and ips.Edition is Edition
     assert isinstance(ips.edition(data_dir), Edition)
-    assert type(ipsreport.edition) is types.ModuleType
+    assert type(ipsreport.inputs.edition) is types.ModuleType
 
 
 def test_missing_folder_raises_a_clear_error(tmp_path):
@@ -165,7 +165,7 @@ def test_missing_folder_raises_a_clear_error(tmp_path):
 
 @pytest.mark.twin
 def test_settings_that_contradict_the_data_stop_the_chapter(data_dir):
-    from ipsreport.consistency import DataSettingsError
+    from ipsreport.inputs.consistency import DataSettingsError
 
     latest = edition(data_dir).registry["end_date"].max()  # valid with the defaults; now cached
     early = (latest - pd.Timedelta(days=1)).date().isoformat()

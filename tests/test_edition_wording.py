@@ -33,8 +33,8 @@ def _clean_env(monkeypatch):
 
 @pytest.fixture(scope="module")
 def edition_2026(tmp_path_factory):
-    from ipsreport.edition import edition
-    from ipsreport.settings import get_settings
+    from ipsreport.inputs.edition import edition
+    from ipsreport.config.settings import get_settings
 
     folder = tmp_path_factory.mktemp("e2026") / "data"
     folder.mkdir()
@@ -102,7 +102,7 @@ def test_every_2025_in_the_2026_prose_names_the_published_evaluation(edition_202
 
 def test_the_2026_edition_does_not_recompute_the_2025_numbers(edition_2026):
     import ipsreport.api as ips
-    from ipsreport.tables.absent import AbsentTable
+    from ipsreport.outputs.tables.absent import AbsentTable
 
     f = ips.facts(edition_2026)
     assert "bygger ikke på de data, der ligger bag evalueringen fra 2025" in f.reproduction_note

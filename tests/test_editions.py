@@ -15,15 +15,15 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep
 
-from ipsreport.editions.compare import Comparison
-from ipsreport.editions.locate import PreviousError, find_bundles
-from ipsreport.editions.record import INDICATORS, EditionRecord
-from ipsreport.editions.text import _why_untested, change_sentence, overlap_sentence
-from ipsreport.evidence import edition_change
+from ipsreport.results.editions.compare import Comparison
+from ipsreport.results.editions.locate import PreviousError, find_bundles
+from ipsreport.results.editions.record import INDICATORS, EditionRecord
+from ipsreport.results.editions.text import _why_untested, change_sentence, overlap_sentence
+from ipsreport.analysis.evidence import edition_change
 from ipsreport.results.schema import (
     Column, ColumnKind as K, Dataset, FactKind, FactRecord, Frame, Suppression,
 )
-from ipsreport.summaries.editions import newcombe_interval, summarise_edition_change, welch_interval
+from ipsreport.analysis.summaries.editions import newcombe_interval, summarise_edition_change, welch_interval
 
 pytestmark = pytest.mark.unit
 

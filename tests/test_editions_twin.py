@@ -11,18 +11,18 @@ import pytest
 from statsmodels.stats.proportion import confint_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
-from ipsreport.edition import edition
-from ipsreport.editions.locate import Previous, PreviousError, resolve_previous
-from ipsreport.editions.record import possibly_shared, shared_persons
+from ipsreport.inputs.edition import edition
+from ipsreport.results.editions.locate import Previous, PreviousError, resolve_previous
+from ipsreport.results.editions.record import possibly_shared, shared_persons
 from ipsreport.paths import SYNTHETIC_DIR
 from ipsreport.pipeline import run
 from ipsreport.results import write_bundle
-from ipsreport.settings import get_settings
-from ipsreport.summaries.editions import summarise_edition_change
-from ipsreport.tables.absent import AbsentTable
-from ipsreport.tables.download import ReportTable
+from ipsreport.config.settings import get_settings
+from ipsreport.analysis.summaries.editions import summarise_edition_change
+from ipsreport.outputs.tables.absent import AbsentTable
+from ipsreport.outputs.tables.download import ReportTable
 from ipsreport.api import fig_edition_series, tab_edition_change, tab_edition_series
-from ipsreport.editions.text import edition_change_section, edition_change_text
+from ipsreport.results.editions.text import edition_change_section, edition_change_text
 from next_edition import SETTINGS_2026, read, settings_for, write_2026  # tests/ is on sys.path under pytest
 
 pytestmark = pytest.mark.twin
@@ -169,15 +169,15 @@ def test_tab_edition_series_and_figure_over_three_editions(twin_bundle, cohort_2
     assert not [(text, d) for text in texts for d in defects(text)]
     section = edition_change_section(ed, previous)
     assert "alle tre udgaver (2024, 2025 og 2026)" in section
-    # What lint counts as referenced by this call (ipsreport.lint.GENERATED_REFERENCES) is referenced.
-    from ipsreport.lint import GENERATED_REFERENCES
+    # What lint counts as referenced by this call (ipsreport.book.lint.GENERATED_REFERENCES) is referenced.
+    from ipsreport.book.lint import GENERATED_REFERENCES
 
     for label in GENERATED_REFERENCES["ips.edition_change_section("]:
         assert f"@{label[0].upper()}{label[1:]}" in section or f"@{label}" in section, label
 
 
 def test_the_comparison_is_published_in_this_editions_bundle(twin_bundle, cohort_2026, tmp_path):
-    from ipsreport.editions.published import with_edition_change
+    from ipsreport.results.editions.published import with_edition_change
     from ipsreport.results import read_bundle
     from ipsreport.results.build import check_disclosure
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ipsreport.edition import Edition
+from ipsreport.inputs.edition import Edition
 
-from ipsreport import figures, tables
-from ipsreport.codebook import load_codebook
-from ipsreport.facts import Facts
+from ipsreport.outputs import figures, tables
+from ipsreport.inputs.codebook.codebook import load_codebook
+from ipsreport.outputs.facts import Facts
 
 pytestmark = pytest.mark.twin  # the synthetic twin or a generated cohort
 

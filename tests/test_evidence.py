@@ -1,4 +1,4 @@
-"""Claims follow evidence (issue 20): every rule of :mod:`ipsreport.evidence` at its boundary, the Danish
+"""Claims follow evidence (issue 20): every rule of :mod:`ipsreport.analysis.evidence` at its boundary, the Danish
 wording it leads to, and one caveat shared by the note under Table 9, chapter 7 and the conclusion."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ipsreport import evidence
-from ipsreport.evidence import CLEAR_OR, EPV_LOW, EPV_MIN
-from ipsreport.facts import Facts
-from ipsreport.facts import regression_prose as rp
-from ipsreport.facts.sources import PAIRED, REGRESSION
-from ipsreport.models import RegressionResult, fit_logit
+from ipsreport.analysis import evidence
+from ipsreport.analysis.evidence import CLEAR_OR, EPV_LOW, EPV_MIN
+from ipsreport.outputs.facts import Facts
+from ipsreport.outputs.facts import regression_prose as rp
+from ipsreport.outputs.facts.sources import PAIRED, REGRESSION
+from ipsreport.analysis.models import RegressionResult, fit_logit
 
 ALPHA = 0.05
 BELOW = math.nextafter(ALPHA, 0)  # the largest p-value that is significant
@@ -291,8 +291,8 @@ def test_the_note_and_the_conclusion_carry_the_same_caveat(n, seed):
 
 @pytest.mark.twin
 def test_the_twin_prints_its_caveat_in_the_note_the_chapter_and_the_conclusion(ed):
-    from ipsreport.disclosed import disclosed
-    from ipsreport.tables import tab_regression
+    from ipsreport.analysis.disclosed.layer import disclosed
+    from ipsreport.outputs.tables import tab_regression
 
     caveat = evidence.regression_caveat(disclosed(ed).regression.result)
     assert caveat.level == "weak"

@@ -9,11 +9,11 @@ import pytest
 
 import importlib
 
-from ipsreport.facts import Facts, facts
-from ipsreport.facts.changes import direction
-from ipsreport.facts.findings import who5_vs_population
-from ipsreport.facts.reading import exit_pool, words_of
-from ipsreport.facts.sources import PAIRED, REGRESSION
+from ipsreport.outputs.facts import Facts, facts
+from ipsreport.outputs.facts.changes import direction
+from ipsreport.outputs.facts.findings import who5_vs_population
+from ipsreport.outputs.facts.reading import exit_pool, words_of
+from ipsreport.outputs.facts.sources import PAIRED, REGRESSION
 from ipsreport.paths import PROJECT_DIR
 
 
@@ -157,7 +157,7 @@ def test_cached_per_edition_and_lazy(make_edition, monkeypatch):
     assert facts(ed) is facts(ed)
     assert facts(make_edition()) is not facts(ed)
     calls = []
-    import ipsreport.summaries.pathways as summaries
+    import ipsreport.analysis.summaries.pathways as summaries
 
     original = summaries.summarise_exit
     monkeypatch.setattr(summaries, "summarise_exit", lambda e: calls.append(1) or original(e))
@@ -168,21 +168,21 @@ def test_cached_per_edition_and_lazy(make_edition, monkeypatch):
 
 
 def test_regression_facts(make_fake):
-    from ipsreport.models import fit_regression
+    from ipsreport.analysis.models import fit_regression
 
     ed = make_fake(seed=7, n_registry=260, n_baseline=240, n_followup=220)
     f = facts(ed)
     res = fit_regression(ed)
     terms = res.terms.set_index("term")
     assert f.regression_n == str(res.n) and f.regression_events == str(res.events)
-    from ipsreport import fmt
+    from ipsreport.outputs import fmt
 
     assert f.mastery_or == fmt.num(terms.loc["mastery", "odds_ratio"], 2)
     assert f.burden_p == fmt.pvalue(terms.loc["burden", "p"])
 
 
 def test_mental_health_facts(fake):
-    from ipsreport.summaries import summarise_paired
+    from ipsreport.analysis.summaries import summarise_paired
 
     f = facts(fake)
     paired = summarise_paired(fake).set_index("score")
@@ -253,7 +253,7 @@ def test_synthetic_odds_ratios_within_published_tolerance(name, key, ed, publish
 
 
 def test_module_exports():
-    assert importlib.import_module("ipsreport.facts").__all__ == ["facts", "Facts"]
+    assert importlib.import_module("ipsreport.outputs.facts").__all__ == ["facts", "Facts"]
 
 
 def chapter_fact_names() -> list[str]:
@@ -319,7 +319,7 @@ def test_synthetic_notice(make_edition):
 
 @pytest.mark.twin
 def test_synthetic_notice_claims_calibration_only_for_the_twin(make_edition):
-    # ``twin`` is the verified verdict of ipsreport.manifest.check_manifest, not the manifest's say-so.
+    # ``twin`` is the verified verdict of ipsreport.inputs.manifest.check_manifest, not the manifest's say-so.
     ed = make_edition()
     ed = replace(ed, manifest={"synthetic": True, "generator": "ipsreport.synth.twin"})
     ed = replace(ed, twin=True)
@@ -344,7 +344,7 @@ def _with_regression(ed, significant, model=True, n=30, events=15):
     """
     import pandas as pd
 
-    from ipsreport.models import RegressionResult
+    from ipsreport.analysis.models import RegressionResult
 
     terms = pd.DataFrame({
         "term": ["age", "mastery", "meaning"],
@@ -386,7 +386,7 @@ def test_who5_and_placement_comparisons(make_edition, monkeypatch):
 
 
 def test_share_phrase_is_true_at_the_ends():
-    from ipsreport.facts.fact import share_phrase as _share_phrase
+    from ipsreport.outputs.facts.fact import share_phrase as _share_phrase
 
     assert _share_phrase(1 / 60, 1, 60) == "under én ud af ti"  # never "ingen" for one person
     assert _share_phrase(59 / 60, 59, 60) == "næsten alle"  # never "alle" when one is missing
@@ -397,7 +397,7 @@ def test_share_phrase_is_true_at_the_ends():
 
 @pytest.mark.twin
 def test_audit_sentence(make_edition, ed):
-    from ipsreport.disclosed import disclosed
+    from ipsreport.analysis.disclosed.layer import disclosed
 
     status = disclosed(ed).audit["status"].value_counts()
     assert facts(ed).audit_result_sentence == (
@@ -422,7 +422,7 @@ def test_separation_is_not_summarised_as_no_association(make_edition):
 def test_fit_logit_flags_separation():
     import numpy as np
 
-    from ipsreport.models import fit_logit
+    from ipsreport.analysis.models import fit_logit
 
     rng = np.random.default_rng(3)
     x = rng.normal(size=60)
@@ -444,8 +444,8 @@ def test_confidence_level_follows_alpha_and_the_intervals_do_too(make_fake):
     """The printed confidence level is 1 - alpha, and so are the intervals it describes."""
     import numpy as np
 
-    from ipsreport import tables
-    from ipsreport.models import fit_logit
+    from ipsreport.outputs import tables
+    from ipsreport.analysis.models import fit_logit
 
     ed05, ed10 = make_fake(alpha=0.05), make_fake(alpha=0.1)
     assert Facts(ed05).confidence_level == "95 %" and Facts(ed10).confidence_level == "90 %"
@@ -474,7 +474,7 @@ def test_settings_definitions_are_facts(make_edition):
 
 def test_no_fact_is_shadowed_by_the_accessors_own_members():
     """A fact is read as ``f.<name>`` through ``__getattr__``: a member of :class:`Facts` by that name would hide it."""
-    from ipsreport.facts.registry import REGISTRY
+    from ipsreport.outputs.facts.registry import REGISTRY
 
     members = {name for name in dir(Facts) if not name.startswith("__")} | {
         "edition", "layer", "cell_rule", "summary_of", "pool_of", "registry_row", "get_fact"}
@@ -486,7 +486,7 @@ def test_fact_definitions_use_only_the_accessors_public_members():
     import re
     from pathlib import Path
 
-    import ipsreport.facts as package
+    import ipsreport.outputs.facts as package
 
     private = {path.name: re.findall(r"\bf\._[a-z]\w*", path.read_text(encoding="utf-8"))
                for path in Path(package.__file__).parent.glob("*.py")}

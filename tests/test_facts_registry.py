@@ -1,4 +1,4 @@
-"""The facts registry: every name declared literally (in ipsreport/facts/registry_*.py or the
+"""The facts registry: every name declared literally (in ipsreport/outputs/facts/registry_*.py or the
 table data/codebook_facts.csv), chapters use only declared names, every declared fact has a
 reader, CONTRACT.md's table follows the registry, and the package is a plain package."""
 
@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from ipsreport.facts import contract
-from ipsreport.facts.registry import PARTS, REGISTRY
+from ipsreport.outputs.facts import contract
+from ipsreport.outputs.facts.registry import PARTS, REGISTRY
 from ipsreport.paths import CODEBOOK_FACTS_PATH, PROJECT_DIR, REPORT_DIR
 
-PACKAGE_DIR = PROJECT_DIR / "ipsreport" / "facts"
+PACKAGE_DIR = PROJECT_DIR / "ipsreport" / "outputs" / "facts"
 CONTRACT = PROJECT_DIR / "docs" / "CONTRACT.md"
 
 #: ``f.<name>`` not followed by a call (``f.words(...)`` is a method).
@@ -47,12 +47,12 @@ def table_names() -> set[str]:
 #: Facts read by someone other than a chapter, and by whom. Every other fact must be printed by a
 #: chapter: a fact nobody reads is deleted, not kept "in case" (issue 18).
 READ_OUTSIDE_THE_CHAPTERS = {
-    "registry_n": "the edition comparison (ipsreport.editions.record.FACT_KEYS)",
-    "finished_n": "the edition comparison (ipsreport.editions.record.FACT_KEYS)",
-    "success_pct": "the edition comparison (ipsreport.editions.record.FACT_KEYS)",
-    "audit_result_sentence": "Bilag 8's method text (ipsreport.facts.editions.audit_method)",
-    "edu_higher_mvu_lvu_n": "edu_higher_mvu_lvu_sentence (ipsreport.facts.sentences)",
-    "had_placement_n": "placement_noanswer_sentence (ipsreport.facts.sentences)",
+    "registry_n": "the edition comparison (ipsreport.results.editions.record.FACT_KEYS)",
+    "finished_n": "the edition comparison (ipsreport.results.editions.record.FACT_KEYS)",
+    "success_pct": "the edition comparison (ipsreport.results.editions.record.FACT_KEYS)",
+    "audit_result_sentence": "Bilag 8's method text (ipsreport.outputs.facts.editions.audit_method)",
+    "edu_higher_mvu_lvu_n": "edu_higher_mvu_lvu_sentence (ipsreport.outputs.facts.sentences)",
+    "had_placement_n": "placement_noanswer_sentence (ipsreport.outputs.facts.sentences)",
     "followup_finished_n": "the published 2025 value (tests/test_facts.py REFERENCE)",
     "who5_direction": "the published 2025 value (tests/test_facts.py REFERENCE)",
     "any_mental_health_significant": "the published 2025 value (tests/test_facts.py REFERENCE)",
@@ -73,13 +73,13 @@ def test_every_fact_a_chapter_uses_is_declared_literally():
     source = package_source()
     used = chapter_fact_names()
     undeclared = {name: sorted(where) for name, where in used.items() if name not in REGISTRY}
-    assert undeclared == {}, "declare these facts in ipsreport/facts/registry_*.py"
+    assert undeclared == {}, "declare these facts in ipsreport/outputs/facts/registry_*.py"
     not_literal = sorted(name for name in used if f'"{name}"' not in source and name not in table_names())
-    assert not_literal == [], "write these fact names out in ipsreport/facts/ (no names built in loops)"
+    assert not_literal == [], "write these fact names out in ipsreport/outputs/facts/ (no names built in loops)"
 
 
 def test_every_declared_fact_is_written_out():
-    """``grep -rn <name> ipsreport/facts data/codebook_facts.csv`` finds the declaration of every fact."""
+    """``grep -rn <name> ipsreport/outputs/facts data/codebook_facts.csv`` finds the declaration of every fact."""
     declarations = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE_DIR.glob("registry_*.py"))
     found = set(re.findall(r'\b(?:counted|computed|written)\(\s*"([a-z0-9_]+)"', declarations))
     assert not found & table_names()
@@ -96,7 +96,7 @@ def test_every_declared_fact_has_a_reader():
 
 def test_the_readers_outside_the_chapters_read_them():
     """Each entry of READ_OUTSIDE_THE_CHAPTERS is true: its reader names the fact."""
-    from ipsreport.editions.record import FACT_KEYS
+    from ipsreport.results.editions.record import FACT_KEYS
 
     tests = (PROJECT_DIR / "tests" / "test_facts.py").read_text(encoding="utf-8")
     source = package_source()
@@ -117,7 +117,7 @@ def test_no_description_types_an_editions_value():
 
 def test_table9_facts_follow_the_model_terms():
     """A Table 9 fact (``<term>_or``, ``_p``, ``_ci``) is named after a term of the model."""
-    from ipsreport.spec import TERM_NAMES
+    from ipsreport.analysis.spec import TERM_NAMES
 
     for suffix in ("_or", "_p", "_ci"):
         declared = {name[: -len(suffix)] for name, d in REGISTRY.items()
@@ -156,10 +156,10 @@ def test_contract_without_markers_is_an_error(tmp_path):
 
 
 def test_facts_is_a_plain_package():
-    import ipsreport.facts as package
-    from ipsreport.facts import Facts, facts
+    import ipsreport.outputs.facts as package
+    from ipsreport.outputs.facts import Facts, facts
 
-    assert type(sys.modules["ipsreport.facts"]) is types.ModuleType  # no __class__ swap
+    assert type(sys.modules["ipsreport.outputs.facts"]) is types.ModuleType  # no __class__ swap
     assert package.facts is facts and callable(facts) and isinstance(Facts, type)
     assert package.__all__ == ["facts", "Facts"]
 

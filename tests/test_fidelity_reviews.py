@@ -18,22 +18,22 @@ import pandas as pd
 import pytest
 
 import ipsreport.api as ips
-from ipsreport.codebook import load_codebook
-from ipsreport.consistency import check_against_settings
-from ipsreport.disclosed import disclosed
-from ipsreport.facts import Facts
-from ipsreport.manifest import check_manifest
+from ipsreport.inputs.codebook.codebook import load_codebook
+from ipsreport.inputs.consistency import check_against_settings
+from ipsreport.analysis.disclosed.layer import disclosed
+from ipsreport.outputs.facts import Facts
+from ipsreport.inputs.manifest import check_manifest
 from ipsreport.paths import PROJECT_DIR, SYNTHETIC_DIR
-from ipsreport.summaries.fidelity_reviews import (
+from ipsreport.analysis.summaries.fidelity_reviews import (
     NO_REVIEWS_SENTENCE,
     fidelity_band,
     fidelity_bands,
     summarise_fidelity_items,
     summarise_fidelity_reviews,
 )
-from ipsreport.tables.absent import AbsentTable
-from ipsreport.tables_fidelity import tab_fidelity_reviews
-from ipsreport.validate import validate_dir
+from ipsreport.outputs.tables.absent import AbsentTable
+from ipsreport.outputs.tables.fidelity import tab_fidelity_reviews
+from ipsreport.inputs.validate import validate_dir
 
 CODEBOOK = load_codebook()
 ITEMS = [v.name for v in CODEBOOK["fidelity"].group("fidelity_items")]
@@ -239,7 +239,7 @@ def test_bad_date_reviewer_and_site_are_errors(tmp_path):
 
 
 def test_review_after_evaluation_end_contradicts_the_settings(tmp_path):
-    from ipsreport.settings import get_settings
+    from ipsreport.config.settings import get_settings
 
     report = validate_dir(data_folder(tmp_path, csv_text([review(review_date="2025-06-01")])))
     assert report.ok
@@ -263,7 +263,7 @@ def test_example_folder_is_valid_synthetic_but_not_the_twin():
 
 @pytest.mark.twin
 def test_example_folder_facts_and_table_show_the_reviews():
-    from ipsreport.edition import edition
+    from ipsreport.inputs.edition import edition
 
     ed = edition(EXAMPLE_DIR)
     assert len(ed.fidelity) == 4 and ed.settings.min_cell == 3  # synthetic, not the twin: the rule is on
@@ -280,7 +280,7 @@ def test_example_folder_facts_and_table_show_the_reviews():
 
 
 def test_split_by_site_filters_reviews_by_site(tmp_path):
-    from ipsreport.sites import split_by_site
+    from ipsreport.book.sites import split_by_site
 
     sites = {s.site: s for s in split_by_site(EXAMPLE_DIR, tmp_path / "sites")}
     for name, site in sites.items():

@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 
 from ipsreport.paths import PROJECT_DIR, SYNTHETIC_DIR
-from ipsreport.settings import get_settings
+from ipsreport.config.settings import get_settings
 from ipsreport.synth.sample import write_cohort
 
 pytestmark = pytest.mark.render
@@ -180,12 +180,12 @@ def test_copied_manifest_does_not_make_real_data_synthetic(tmp_path):
     shutil.copy(SYNTHETIC_DIR / "manifest.yml", data / "manifest.yml")
     proc = _run("validate", "--data", str(data))
     assert proc.returncode == 0, proc.stderr
-    from ipsreport.edition import edition
+    from ipsreport.inputs.edition import edition
 
     ed = edition(data)
     assert not ed.synthetic and not ed.twin and ed.settings.min_cell == 3
     assert ed.manifest_problems
-    from ipsreport.facts import facts
+    from ipsreport.outputs.facts import facts
 
     assert facts(ed).synthetic_notice == ""
 

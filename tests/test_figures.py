@@ -20,15 +20,15 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-import ipsreport.fmt as fmt
-from ipsreport import figures, theme
-from ipsreport.figures import layout, paired
-from ipsreport.summaries.mental_health import (
+import ipsreport.outputs.fmt as fmt
+from ipsreport.outputs import figures, theme
+from ipsreport.outputs.figures import layout, paired
+from ipsreport.analysis.summaries.mental_health import (
     summarise_paired,
     summarise_paired_long,
     summarise_who5_bands,
 )
-from ipsreport.summaries.supplementary import (
+from ipsreport.analysis.summaries.supplementary import (
     summarise_effect,
     summarise_experience,
     summarise_statements,
@@ -204,7 +204,7 @@ def test_fig_paired_no_pairs(make_edition):
 
 
 def test_paired_trajectories_counts_distinct_pairs():
-    from ipsreport.disclosed import paired_trajectories
+    from ipsreport.analysis.disclosed.rules import paired_trajectories
 
     pairs, counts = paired_trajectories(np.array([1.0, 2, 1, 1, 3, 2]), np.array([2.0, 2, 2, 2, 1, 2]))
     # (1, 2) x3, (2, 2) x2, (3, 1) x1; least frequent first.
@@ -272,7 +272,7 @@ def test_single_item_bars_one_bar_per_answer_even_with_repeated_labels():
     """seaborn groups bars by category: two answers with the same label must still get a bar each."""
     import pandas as pd
 
-    from ipsreport.figures.bilag5 import single_item_bars
+    from ipsreport.outputs.figures.bilag5 import single_item_bars
 
     summary = pd.DataFrame({"variable": "x", "code": [1, 2, 3], "category": ["Godt", "Godt", "Dårligt"],
                             "n": [5, 3, 2], "base": 10, "pct": [50.0, 30.0, 20.0], "suppression": "",

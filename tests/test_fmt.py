@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipsreport import fmt
+from ipsreport.outputs import fmt
 
 
 @pytest.mark.parametrize(

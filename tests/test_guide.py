@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ipsreport.guide import GuideError, book_files, heading, outline_key, reading_guide
+from ipsreport.book.guide import GuideError, book_files, heading, outline_key, reading_guide
 from ipsreport.paths import PROJECT_DIR
 
 

@@ -251,7 +251,7 @@ def test_module_has_one_job_size(name):
 #: The modules that may read an ``IPSREPORT_*`` environment variable: the command line (its
 #: arguments' defaults, the debug switch, the cache folder) and the engine's hand-off of the cover to
 #: Quarto's filter. Everything below them gets its inputs as arguments, the chapters as parameters.
-ENVIRONMENT_READERS = {"ipsreport/cli.py", "ipsreport/cli_inputs.py", "ipsreport/book.py", "ipsreport/render/quarto.py"}
+ENVIRONMENT_READERS = {"ipsreport/cli.py", "ipsreport/cli_inputs.py", "ipsreport/book/hooks.py", "ipsreport/render/quarto.py"}
 
 
 def test_no_ipsreport_variable_is_read_below_the_command_line():

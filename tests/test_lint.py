@@ -1,4 +1,4 @@
-"""Tests of the chapter linter (ipsreport.lint): one hand-made snippet per rule."""
+"""Tests of the chapter linter (ipsreport.book.lint): one hand-made snippet per rule."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from ipsreport.lint import default_paths, lint_chapters, main, parse_chapter, typed_numbers
+from ipsreport.book.lint import default_paths, lint_chapters, main, parse_chapter, typed_numbers
 
 PREAMBLE = """\
 ```{python}

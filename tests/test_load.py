@@ -1,4 +1,4 @@
-"""Tests of ipsreport.load: finding files, reading CSV/XLSX/SAV as text, converting."""
+"""Tests of ipsreport.inputs.load: finding files, reading CSV/XLSX/SAV as text, converting."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from ipsreport.codebook import load_codebook
-from ipsreport.load import DATASETS, convert, find_data_files, load_raw, raw_from_frames
+from ipsreport.inputs.codebook.codebook import load_codebook
+from ipsreport.inputs.load import DATASETS, convert, find_data_files, load_raw, raw_from_frames
 from ipsreport.paths import SYNTHETIC_DIR
 from ipsreport.synth.sample import sample_cohort
-from ipsreport.validate import validate_dir
+from ipsreport.inputs.validate import validate_dir
 
 CODEBOOK = load_codebook()
 KINDS = ("csv", "semicolon_decimal_comma", "cp1252", "bom", "xlsx", "sav")

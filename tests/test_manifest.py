@@ -1,4 +1,4 @@
-"""Synthetic only when the package recognises the bytes: ipsreport.manifest never believes a manifest."""
+"""Synthetic only when the package recognises the bytes: ipsreport.inputs.manifest never believes a manifest."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import shutil
 import pytest
 import yaml
 
-from ipsreport.manifest import check_manifest
+from ipsreport.inputs.manifest import check_manifest
 from ipsreport.paths import DATA_DIR, SYNTHETIC_DIR
 from ipsreport.synth import checksums
 
@@ -62,7 +62,7 @@ def test_a_changed_file_is_real_data(tmp_path):
 @pytest.mark.twin
 def test_a_hand_written_manifest_with_the_files_own_checksums_is_not_believed(tmp_path):
     """Issue 17: five lines claiming the twin, with the real files' checksums, switched the rule off."""
-    from ipsreport.edition import edition
+    from ipsreport.inputs.edition import edition
     from ipsreport.synth.sample import write_cohort
 
     folder = write_cohort(tmp_path / "real", 8, sites=2, seed=0)

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from ipsreport.scoring import mastery_index, who5_score
-from ipsreport.summaries.mental_health import (
+from ipsreport.analysis.scoring import mastery_index, who5_score
+from ipsreport.analysis.summaries.mental_health import (
     PAIRED_COLUMNS,
     SCORES,
     _paired_values,
@@ -286,7 +286,7 @@ def test_paired_values_match_a_string_merge(make_fake, score):
 def test_paired_values_are_joined_once_per_edition(ed, monkeypatch):
     import dataclasses
 
-    import ipsreport.summaries.mental_health as mh
+    import ipsreport.analysis.summaries.mental_health as mh
 
     fresh = dataclasses.replace(ed)  # a new Edition object: nothing cached yet
     calls = []

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from ipsreport.models import EPV_MIN, RegressionResult, fit_logit, fit_regression, newton_logit, stars
-from ipsreport.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
+from ipsreport.analysis.models import EPV_MIN, RegressionResult, fit_logit, fit_regression, newton_logit, stars
+from ipsreport.analysis.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
 
 
 def two_by_two(a, b, c, d) -> pd.DataFrame:
@@ -168,8 +168,8 @@ def test_few_events_per_predictor_warns(simulated):
     small = simulated.iloc[:60]
     res = fit_logit(small, "y", ["a", "b", "c"])
     assert res.events_per_predictor < EPV_MIN
-    # The warning is the caveat the prose prints too (ipsreport.evidence), not a text of its own.
-    from ipsreport.evidence import regression_caveat
+    # The warning is the caveat the prose prints too (ipsreport.analysis.evidence), not a text of its own.
+    from ipsreport.analysis.evidence import regression_caveat
 
     caveat = regression_caveat(res)
     assert caveat and caveat.full in res.warnings

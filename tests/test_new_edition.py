@@ -1,4 +1,4 @@
-"""``ipsreport new-edition YEAR``: the next ipsreport.yml and the archived bundle (ipsreport.new_edition)."""
+"""``ipsreport new-edition YEAR``: the next ipsreport.yml and the archived bundle (ipsreport.book.new_edition)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ipsreport.cli import main
-from ipsreport.new_edition import EXIT_REFUSED, new_edition, shift_years
+from ipsreport.book.new_edition import EXIT_REFUSED, new_edition, shift_years
 from ipsreport.results import read_bundle
 from ipsreport.results.bundle import write_bundle
 from test_results_bundle import made  # tests/ is on sys.path under pytest
@@ -72,7 +72,7 @@ def test_cohort_period_moves_the_whole_period(project):
 
 
 def test_the_written_settings_load(project, monkeypatch):
-    from ipsreport.settings import get_settings
+    from ipsreport.config.settings import get_settings
 
     new_edition(2027, project)
     settings = get_settings(edition_file=project / "ipsreport.yml")

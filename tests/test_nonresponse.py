@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from ipsreport import scoring
-from ipsreport.disclosed import disclosed
-from ipsreport.facts import Facts
-from ipsreport.facts.sources import NONRESPONSE
-from ipsreport.summaries.nonresponse import AGE_SPLIT, summarise_nonresponse
-from ipsreport.tables import tab_nonresponse
+from ipsreport.analysis import scoring
+from ipsreport.analysis.disclosed.layer import disclosed
+from ipsreport.outputs.facts import Facts
+from ipsreport.outputs.facts.sources import NONRESPONSE
+from ipsreport.analysis.summaries.nonresponse import AGE_SPLIT, summarise_nonresponse
+from ipsreport.outputs.tables import tab_nonresponse
 from test_tables import text_of  # tests/ is on sys.path under pytest
 
 WHO5_ITEMS = ("who5_1", "who5_2", "who5_3", "who5_4", "who5_5")

@@ -191,7 +191,7 @@ def test_file_saved_into_the_output_during_a_render_survives(book, tmp_path, pin
 
 def test_by_site_root_with_foreign_files_is_refused(book, tmp_path, pinned):
     from ipsreport.render.outdir import OutputRefused
-    from ipsreport.sites import render_by_site
+    from ipsreport.book.sites import render_by_site
 
     out = tmp_path / "steder"
     out.mkdir()
@@ -410,7 +410,7 @@ def test_cli_stops_promptly_on_signal(book, tmp_path, signum, code):
 
 def test_validated_data_are_kept_once_per_folder(tmp_path, monkeypatch):
     from ipsreport.render.store import open_store
-    from ipsreport.verdicts import shared_path, validate_shared
+    from ipsreport.inputs.verdicts import shared_path, validate_shared
 
     if not (SYNTHETIC_DIR / "registry.csv").exists():
         pytest.skip("synthetic edition not generated yet")
@@ -422,12 +422,12 @@ def test_validated_data_are_kept_once_per_folder(tmp_path, monkeypatch):
     assert report.ok and str(first.resolve()) in report.format()
     assert shared_path(first, cache).name in open_store(cache) and shared_path(copy, cache) != shared_path(first, cache)
 
-    import ipsreport.validate
+    import ipsreport.inputs.validate
 
     def not_again(*args, **kwargs):
         raise AssertionError("validated again")
 
-    monkeypatch.setattr(ipsreport.validate, "validate_dir", not_again)
+    monkeypatch.setattr(ipsreport.inputs.validate, "validate_dir", not_again)
     assert validate_shared(first, cache).format() == report.format()  # read back
     with pytest.raises(AssertionError, match="validated again"):
         validate_shared(copy, cache)  # a copy is its own folder: never reported under the first's name

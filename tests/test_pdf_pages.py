@@ -40,7 +40,7 @@ TOP, BOTTOM = 2.6 * PT_PER_CM, 2.4 * PT_PER_CM
 MIN_FULL = 0.40
 #: The zebra fill of data rows (book.typ `ips-zebra`).
 ZEBRA = (0xF3, 0xF6, 0xF9)
-#: How notes under a table begin (GT source notes written by ipsreport.tables).
+#: How notes under a table begin (GT source notes written by ipsreport.outputs.tables).
 NOTE_START = re.compile(r"^(Anm\.|Note:|Kilde:|Bemærk:)")
 
 
@@ -304,7 +304,7 @@ def absent_captions() -> set[str]:
     A table without data, and the edition comparison's table and figure without an earlier edition.
     """
     import ipsreport.api as ips
-    from ipsreport.tables.absent import AbsentTable
+    from ipsreport.outputs.tables.absent import AbsentTable
 
     ed = ips.edition(SYNTHETIC_DIR)
     found = set()

@@ -15,16 +15,19 @@ import pytest
 from great_tables import GT
 from matplotlib.figure import Figure
 
-from ipsreport import explore, figures, figures_fidelity, pipeline, tables, tables_fidelity
-from ipsreport.disclosed import Disclosed, disclosed
-from ipsreport.edition import Edition
-from ipsreport.facts import Facts
-from ipsreport.models import RegressionResult
+from ipsreport import explore, pipeline
+from ipsreport.outputs import figures, tables
+from ipsreport.outputs.figures import fidelity as figures_fidelity
+from ipsreport.outputs.tables import fidelity as tables_fidelity
+from ipsreport.analysis.disclosed.layer import Disclosed, disclosed
+from ipsreport.inputs.edition import Edition
+from ipsreport.outputs.facts import Facts
+from ipsreport.analysis.models import RegressionResult
 from ipsreport.paths import SYNTHETIC_DIR
-from ipsreport.tables.absent import AbsentTable
+from ipsreport.outputs.tables.absent import AbsentTable
 from ipsreport.results import Results
-from ipsreport.tables.download import ReportTable
-from ipsreport.validate import DataValidationError, ValidationReport
+from ipsreport.outputs.tables.download import ReportTable
+from ipsreport.inputs.validate import DataValidationError, ValidationReport
 
 
 def _close(result: pipeline.PipelineResult) -> None:
@@ -73,10 +76,11 @@ def test_every_table_and_figure_of_the_package_is_an_output():
 
 
 def test_the_one_list_of_tables_and_figures_is_the_books():
-    """ipsreport.items lists exactly the book's table and figure cells, each once; the other lists derive from it."""
+    """ipsreport.outputs.items lists exactly the book's table and figure cells, each once; the other lists derive from it."""
     import re
 
-    from ipsreport import api, items
+    from ipsreport import api
+    from ipsreport.outputs import items
     from ipsreport.paths import PROJECT_DIR
     from ipsreport.render.config import load_project
 
@@ -84,7 +88,7 @@ def test_the_one_list_of_tables_and_figures_is_the_books():
     chapters = project.files
     labels = [m for path in chapters for m in re.findall(r"^#\| label: ((?:tbl|fig)-[\w-]+)\s*$",
                                                           path.read_text(encoding="utf-8"), re.M)]
-    labels = [label for label in labels if not label.startswith("fig-case-")]  # one per case file (ipsreport.cases)
+    labels = [label for label in labels if not label.startswith("fig-case-")]  # one per case file (ipsreport.outputs.cases)
     assert len(labels) == len(set(labels))
     tables_listed = (*items.TABLES, *items.EDITION_TABLES)
     figures_listed = (*items.FIGURES, *items.EDITION_FIGURES)
@@ -122,7 +126,7 @@ def test_invalid_data_stop_at_validate(tmp_path):
 
 
 def test_a_validation_handed_in_is_not_made_again_but_must_pass():
-    from ipsreport.datafiles import Violation
+    from ipsreport.inputs.datafiles import Violation
 
     broken = Violation("registry.csv", 3, "exit_status", "9", "tilladte_værdier", "kode 9 findes ikke")
     with pytest.raises(DataValidationError, match="kode 9 findes ikke"):
@@ -213,9 +217,9 @@ def test_sampled_cohort_runs_under_the_small_number_rule(cohort):
 
 @pytest.mark.twin
 def test_absent_labels_name_the_cells_that_show_nothing(ed):
-    """What Quarto's numbering leaves out (ipsreport.absent.absent_labels, via freeze_key.py) is what prints nothing."""
-    from ipsreport.absent import absent_labels
-    from ipsreport.edition import edition
+    """What Quarto's numbering leaves out (ipsreport.book.absent.absent_labels, via freeze_key.py) is what prints nothing."""
+    from ipsreport.book.absent import absent_labels
+    from ipsreport.inputs.edition import edition
     from ipsreport.paths import PROJECT_DIR
 
     # The twin has no fidelity reviews, and a render without --previous has no earlier edition.

@@ -75,8 +75,8 @@ def test_watched_paths_cover_chapters_their_folders_config_and_the_hooks_watch(t
 
 
 def test_the_report_watches_everything_its_cache_key_covers(tmp_path):
-    # What ipsreport.bookkeys.inputs_key hashes: a change there re-executes chapters, so a preview must see it.
-    from ipsreport.book import book_hooks
+    # What ipsreport.book.keys.inputs_key hashes: a change there re-executes chapters, so a preview must see it.
+    from ipsreport.book.hooks import book_hooks
     from ipsreport.paths import CASES_DIR, CODEBOOK_PATH, EDITION_SETTINGS_PATH, PACKAGE_DIR, PUBLISHED_PATH
 
     data = tmp_path / "data"

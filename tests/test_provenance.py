@@ -1,6 +1,6 @@
 """Provenance of the prose's numbers: a tooltip in the HTML, plain text everywhere else.
 
-``f.<name>`` returns a :class:`~ipsreport.facts.fact.FactText`: an ordinary
+``f.<name>`` returns a :class:`~ipsreport.outputs.facts.fact.FactText`: an ordinary
 string that also names the fact, its base and its source. The engine's
 inline path (:func:`ipsreport.render.kernel_helpers.inline_attrs`,
 :func:`ipsreport.render.outputs.inline_span`) turns its ``_inline_attrs_()``
@@ -16,8 +16,8 @@ import pickle
 
 import pytest
 
-from ipsreport.facts import facts
-from ipsreport.facts.fact import FactText
+from ipsreport.outputs.facts import facts
+from ipsreport.outputs.facts.fact import FactText
 from ipsreport.render.kernel_helpers import inline_attrs
 from ipsreport.render.outputs import inline_span
 from ipsreport.render.pandoc import run_pandoc
@@ -55,7 +55,7 @@ def test_sentences_without_numbers_stay_plain(fake):
 def test_a_hidden_base_is_not_printed(make_edition):
     ed = make_edition(followup=[{"duration": 7}, {"duration": 7}], min_cell=3)
     value = facts(ed).duration_over12_pct
-    # Neither its size nor "under 3": a hidden base says nothing (ipsreport.disclosed.plan.marks).
+    # Neither its size nor "under 3": a hidden base says nothing (ipsreport.analysis.disclosed.plan.marks).
     assert "N\u00a0=" not in value.provenance and "N under" not in value.provenance
 
 
@@ -154,7 +154,7 @@ def test_the_check_finds_what_the_2025_review_found():
 
 def test_every_fact_is_described_in_danish():
     """The registry's descriptions are the tooltips (and CONTRACT.md's meanings): Danish, no keys, no code."""
-    from ipsreport.facts.registry import REGISTRY
+    from ipsreport.outputs.facts.registry import REGISTRY
 
     bad = {name: d.doc for name, d in REGISTRY.items() if english_in(re.sub(r"\(\d{4}: [^()]*\)$", "", d.doc))}
     assert not bad
@@ -182,8 +182,8 @@ def test_every_tooltip_is_danish(which, request):
 
 
 def test_every_source_has_a_danish_label():
-    from ipsreport.facts import sources
-    from ipsreport.facts.provenance import SOURCE_LABELS
+    from ipsreport.outputs.facts import sources
+    from ipsreport.outputs.facts.provenance import SOURCE_LABELS
 
     constants = {getattr(sources, n) for n in sources.__all__ if n not in ("Source", "SOURCES")}
     assert constants == set(sources.SOURCES.values())  # the table's frame names reach every source
@@ -194,7 +194,7 @@ def test_every_source_has_a_danish_label():
 @pytest.mark.twin
 def test_every_number_in_a_generated_sentence_has_its_tooltip(ed):
     """Odds ratios, means, counts: a number inside a sentence fact is a traced part, never bare text."""
-    from ipsreport.facts.traced import NUMBER, TracedText
+    from ipsreport.outputs.facts.traced import NUMBER, TracedText
 
     f = facts(ed)
     bare = {}
@@ -216,7 +216,7 @@ def test_every_number_in_a_generated_sentence_has_its_tooltip(ed):
 
 
 def test_a_number_two_quantities_share_gets_no_tooltip():
-    from ipsreport.facts.traced import TracedText, trace
+    from ipsreport.outputs.facts.traced import TracedText, trace
 
     text = trace("Odds ratioen er 0,47 og grænsen 1,01.", {"0,47": None, "1,01": "Øvre grænse"})
     assert isinstance(text, TracedText) and text == "Odds ratioen er 0,47 og grænsen 1,01."
@@ -226,7 +226,7 @@ def test_a_number_two_quantities_share_gets_no_tooltip():
 
 
 def test_each_number_of_a_sentence_gets_its_own_span_in_html_only():
-    from ipsreport.facts.traced import TracedText
+    from ipsreport.outputs.facts.traced import TracedText
     from ipsreport.render.kernel import fill_inline
 
     value = TracedText(["odds ratioen er ", FactText("2,20", "Odds ratio for a", "a_or"), " og ",
@@ -244,7 +244,7 @@ def test_each_number_of_a_sentence_gets_its_own_span_in_html_only():
 
 def test_the_words_before_a_shared_number_say_which_quantity_it_is():
     """'2,24' as an odds ratio and as another factor's upper bound: the cue before it decides; no cue, no tooltip."""
-    from ipsreport.facts.traced import CUE_BOUND, CUE_ODDS_RATIO, TracedText, trace
+    from ipsreport.outputs.facts.traced import CUE_BOUND, CUE_ODDS_RATIO, TracedText, trace
 
     shared = {"2,24": (("Odds ratio for mestring", CUE_ODDS_RATIO), ("Øvre grænse for varighed", CUE_BOUND))}
     text = trace("mestring (odds ratio 2,24) og et interval fra 0,80 til 2,24.", shared)

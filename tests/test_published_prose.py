@@ -19,8 +19,8 @@ import re
 
 import pytest
 
-from ipsreport.audit import compute_key
-from ipsreport.facts import facts
+from ipsreport.analysis.audit import compute_key
+from ipsreport.outputs.facts import facts
 from ipsreport.paths import PROJECT_DIR, REPORT_DIR
 
 PLACED = "followup[had_placement==1]"

@@ -208,7 +208,7 @@ _MARKUP = re.compile(r"\*\*|__|(?<!\w)_\w[^_]*_(?!\w)|`|\[[^\]]+\]\(|^#|<[a-z]+[
 
 @pytest.mark.parametrize("twin", [True, False])
 def test_synthetic_notice_is_plain_text(make_edition, twin):
-    from ipsreport.facts import Facts
+    from ipsreport.outputs.facts import Facts
 
     ed = make_edition()
     ed = replace(ed, synthetic=True, twin=twin)
@@ -219,7 +219,7 @@ def test_synthetic_notice_is_plain_text(make_edition, twin):
 
 def test_every_inline_fact_is_plain_text(make_edition):
     # Quarto inserts an inline value as text; markdown belongs in an asis cell.
-    from ipsreport.facts import Facts
+    from ipsreport.outputs.facts import Facts
 
     ed = make_edition()
     ed = replace(ed, synthetic=True, twin=True)

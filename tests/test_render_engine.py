@@ -44,7 +44,7 @@ def book(tmp_path_factory):
 
 
 def test_code_key(tmp_path):
-    from ipsreport.bookkeys import code_key
+    from ipsreport.book.keys import code_key
 
     (tmp_path / "a.py").write_text("x = 1\n")
     (tmp_path / "notes.txt").write_text("ignored\n")
@@ -196,7 +196,7 @@ def test_pdf_only_to_other_folder(book, tmp_path):
 def test_inputs_key_follows_the_published_numbers(tmp_path, monkeypatch):
     """Bilag 7 compares with published.yml, so editing it must re-execute chapters."""
     from ipsreport import paths
-    from ipsreport.bookkeys import inputs_key
+    from ipsreport.book.keys import inputs_key
 
     monkeypatch.setattr(paths, "PUBLISHED_PATH", tmp_path / "published.yml")
     (tmp_path / "published.yml").write_text("- key: registry.n\n  value: 66\n", encoding="utf-8")

@@ -368,7 +368,7 @@ def test_odds_ratios_in_chapter_7_carry_their_tooltips(book):
 
 
 def test_the_reading_guide_names_every_chapter_and_appendix(book):
-    from ipsreport.guide import book_files
+    from ipsreport.book.guide import book_files
 
     chapters, appendices = book_files()
     page = re.sub(r"<[^>]+>", " ", (book / "01-indledning.html").read_text(encoding="utf-8"))

@@ -164,7 +164,7 @@ def _saved_run(data_dir: Path) -> dict[str, str]:
     """The chapters' parameters for a book of ``data_dir``: its run made once and saved, as a render does."""
     import tempfile
 
-    from ipsreport.book import book_hooks
+    from ipsreport.book.hooks import book_hooks
     from ipsreport.results.build import book_chapters
 
     hooks = book_hooks(data_dir, None, cache_dir=Path(tempfile.gettempdir()) / "ipsreport-prose-test-cache")

@@ -34,14 +34,14 @@ from ipsreport.results.specs import ELSEWHERE, FIGURES, PRODUCERS, TABLES
 def _frame(rows, kinds=None) -> Frame:
     kinds = kinds or {"category": ColumnKind.LABEL, "n": ColumnKind.COUNT, "pct": ColumnKind.SHARE,
                       "suppression": ColumnKind.STATE}
-    return Frame(name="duration", source="ipsreport.summaries.target_group:summarise_duration",
+    return Frame(name="duration", source="ipsreport.analysis.summaries.target_group:summarise_duration",
                  columns=tuple(Column(name=c, kind=k) for c, k in kinds.items()), rows=tuple(rows))
 
 
 def _fact(key="x_n", value=5, kind=FactKind.COUNT, rule="min_cell", **kw) -> FactRecord:
     base = dict(key=key, kind=kind, value=value, text=str(value), n=value if kind in (FactKind.COUNT, FactKind.OF) else None,
                 base=10, suppression=Suppression.SHOWN, description="d", rule=rule, reads="registry_counts",
-                source="ipsreport.summaries.pathways:summarise_registry_counts", variables=("exit_status",))
+                source="ipsreport.analysis.summaries.pathways:summarise_registry_counts", variables=("exit_status",))
     return FactRecord(**{**base, **kw})
 
 
@@ -276,7 +276,7 @@ def test_twin_results_hold_the_numbers_the_book_prints(twin, published):
     assert r.edition.twin and r.edition.min_cell == 0 and r.edition.edition_year == 2025
     success = r.fact("success_pct")
     assert (success.text, success.n, success.base, success.suppression) == ("60 %", 26, 43, Suppression.SHOWN)
-    assert success.source == "ipsreport.summaries.pathways:summarise_registry_counts"
+    assert success.source == "ipsreport.analysis.summaries.pathways:summarise_registry_counts"
     assert success.variables == ("exit_status",)
     assert r.fact("registry_n").value == published["registry.n"]["value"] == 66
     assert r.fact("who5_start").variables == ("who5_1", "who5_2", "who5_3", "who5_4", "who5_5")
@@ -388,8 +388,8 @@ def test_tiny_cohorts_publish_no_hidden_number(tmp_path, n, seed):
 ])
 def test_the_over_20_share_hides_a_small_base_whole(make_edition, ages, state, printed):
     """Found by the bundle's check on a cohort of two: the book printed "<3 ud af 2"."""
-    from ipsreport.disclosed import disclosed
-    from ipsreport.facts import facts
+    from ipsreport.analysis.disclosed.layer import disclosed
+    from ipsreport.outputs.facts import facts
 
     ed = make_edition(baseline=[{"age": a} for a in ages], min_cell=3)
     assert disclosed(ed).age["over20_suppression"].iloc[0] == state

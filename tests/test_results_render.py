@@ -38,7 +38,7 @@ def test_write_before_the_run_is_refused(tmp_path):
 def test_a_failed_pipeline_stops_the_render_before_any_chapter(tmp_path):
     """The engine's start runs the pipeline; its failure is a RenderError (the CLI's exit 1), nothing is saved."""
     from ipsreport.render.base import RenderError
-    from ipsreport.settings import get_settings
+    from ipsreport.config.settings import get_settings
 
     empty = tmp_path / "data"
     empty.mkdir()
@@ -124,7 +124,7 @@ def test_render_writes_the_bundle_of_the_numbers_it_prints(tmp_path, monkeypatch
 @pytest.mark.render
 def test_render_by_site_writes_one_bundle_per_site(tmp_path, monkeypatch):
     from ipsreport import cli
-    from ipsreport.sites import slugify
+    from ipsreport.book.sites import slugify
     from ipsreport.synth.sample import write_cohort
 
     data = write_cohort(tmp_path / "data", n=60, sites=2, seed=11)

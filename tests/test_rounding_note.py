@@ -2,7 +2,7 @@
 
 Table 6 of the twin prints 7 % + 16 % for »i meget høj grad« + »i høj grad«
 overskud, while the text says 24 % (13 of 55 pooled): the table must say why
-its cells add up to 23 (:mod:`ipsreport.tables.rounding`).
+its cells add up to 23 (:mod:`ipsreport.outputs.tables.rounding`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ipsreport.tables.rounding import ROUNDING_NOTE, partitions_off, rounding_note
+from ipsreport.outputs.tables.rounding import ROUNDING_NOTE, partitions_off, rounding_note
 
 
 def frame(counts, base=None, variable="q", suppression=None):
@@ -53,7 +53,7 @@ def test_only_the_groups_that_miss_100_are_named():
 
 @pytest.mark.twin
 def test_table6_carries_the_note_and_table1_does_not(ed):
-    from ipsreport.tables import tab_duration, tab_resources
+    from ipsreport.outputs.tables import tab_duration, tab_resources
 
     assert ROUNDING_NOTE in tab_resources(ed).as_raw_html()
     assert ROUNDING_NOTE not in tab_duration(ed).as_raw_html()
@@ -62,8 +62,8 @@ def test_table6_carries_the_note_and_table1_does_not(ed):
 @pytest.mark.twin
 def test_the_text_pools_counts_where_the_table_rounds_cells(ed):
     """The text's 24 % is 13 of 55, not the sum of the printed 7 % and 16 %."""
-    from ipsreport.disclosed import disclosed
-    from ipsreport.facts import facts
+    from ipsreport.analysis.disclosed.layer import disclosed
+    from ipsreport.outputs.facts import facts
 
     f = facts(ed)
     cells = disclosed(ed).resources.set_index(["variable", "code"])

@@ -10,10 +10,10 @@ import pytest
 import statsmodels.api as sm
 import yaml
 
-from ipsreport.codebook import load_codebook
-from ipsreport.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
+from ipsreport.inputs.codebook.codebook import load_codebook
+from ipsreport.analysis.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
 from ipsreport.synth.sample import DEFAULT_PROBABILITIES, sample_cohort, write_cohort
-from ipsreport.validate import validate, validate_dir
+from ipsreport.inputs.validate import validate, validate_dir
 
 pytestmark = pytest.mark.twin  # sampled cohorts, validated
 

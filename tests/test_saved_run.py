@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from ipsreport.book import book_hooks, resolve_settings
-from ipsreport.disclosed import disclosed
-from ipsreport.facts import facts
+from ipsreport.book.hooks import book_hooks, resolve_settings
+from ipsreport.analysis.disclosed.layer import disclosed
+from ipsreport.outputs.facts import facts
 from ipsreport.paths import SYNTHETIC_DIR
 from ipsreport.render.store import RUN, open_store
 from ipsreport.results.build import book_chapters, printed_facts

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ipsreport.scoring import MASTERY_RANGE, mastery_index, meaning_index, who5_band, who5_score
-from ipsreport.spec import TERM_NAMES, regression_frame
+from ipsreport.analysis.scoring import MASTERY_RANGE, mastery_index, meaning_index, who5_band, who5_score
+from ipsreport.analysis.spec import TERM_NAMES, regression_frame
 
 
 def _frame(rows, cols):

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from ipsreport.paths import PROJECT_DIR
-from ipsreport.settings import (
+from ipsreport.config.settings import (
     Settings,
     SettingsError,
     default_data_dir,
@@ -30,7 +30,7 @@ def _clean_env(monkeypatch):
 def test_defaults_resolve_relative_data_dir_from_project(tmp_path):
     s = get_settings(edition_file=tmp_path / "absent.yml")
     assert s.data_dir == (PROJECT_DIR / "data" / "synthetic").resolve()
-    assert s.min_cell is None  # auto: resolved per data folder by ipsreport.edition
+    assert s.min_cell is None  # auto: resolved per data folder by ipsreport.inputs.edition
 
 
 def test_edition_file_overrides_defaults(tmp_path):
@@ -130,10 +130,10 @@ def test_ranges_are_declared_on_the_model_and_documented():
 
 
 def test_settings_doc_table_is_generated_from_the_model():
-    from ipsreport.settings_doc import DOC_PATH, render_doc
+    from ipsreport.config.doc import DOC_PATH, render_doc
 
     text = DOC_PATH.read_text(encoding="utf-8")
-    assert render_doc(text) == text, "docs/settings.md is out of date: run python -m ipsreport.settings_doc"
+    assert render_doc(text) == text, "docs/settings.md is out of date: run python -m ipsreport.config.doc"
     rows = [line for line in text.splitlines() if line.startswith("| `")]
     assert [r.split("`")[1] for r in rows] == list(Settings.model_fields)  # every key, in one table
 

@@ -20,9 +20,9 @@ import pandas as pd
 import pytest
 
 from ipsreport import cli
-from ipsreport.consistency import check_against_settings
+from ipsreport.inputs.consistency import check_against_settings
 from ipsreport.paths import SYNTHETIC_DIR
-from ipsreport.settings import SettingsError, get_settings
+from ipsreport.config.settings import SettingsError, get_settings
 
 D = dt.date
 
@@ -126,7 +126,7 @@ def test_settings_alone_exit_2(tmp_path, capsys):
 
 @pytest.mark.twin
 def test_edition_year_at_most_one_year_after_the_data(tmp_path):
-    from ipsreport.validate import validate_dir
+    from ipsreport.inputs.validate import validate_dir
 
     report = validate_dir(SYNTHETIC_DIR)  # the latest date is 2025-04-27
     settings = resolve(tmp_path)
@@ -148,8 +148,8 @@ def test_edition_year_far_beyond_the_data_exits_3(capsys):
 @pytest.mark.twin
 def test_a_sites_part_is_judged_by_the_whole_edition(tmp_path):
     # A site of two whose young people finished by 2023 is still part of the 2025 edition.
-    from ipsreport.sites import split_by_site
-    from ipsreport.validate import validate_dir
+    from ipsreport.book.sites import split_by_site
+    from ipsreport.inputs.validate import validate_dir
 
     data = tmp_path / "data"
     shutil.copytree(SYNTHETIC_DIR, data)

@@ -6,7 +6,7 @@
   and the references between files see one spelling (the most used one, in
   NFC), and a Danish warning names both spellings;
 * a site name too long for a file name gets a shortened, unique folder name;
-* one site's failure never stops the others (:func:`ipsreport.sites.render_each`).
+* one site's failure never stops the others (:func:`ipsreport.book.sites.render_each`).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 
 from minibook_hooks import minibook_hooks
 
-from ipsreport.load.names import name_key
+from ipsreport.inputs.load.names import name_key
 from ipsreport.paths import FIXTURES_DIR, PROJECT_DIR, SYNTHETIC_DIR
-from ipsreport.sites import MAX_SLUG, slugify, split_by_site, unique_slugs
-from ipsreport.validate import validate_dir
+from ipsreport.book.sites import MAX_SLUG, slugify, split_by_site, unique_slugs
+from ipsreport.inputs.validate import validate_dir
 
 NFC = unicodedata.normalize("NFC", "Århus")
 NFD = unicodedata.normalize("NFD", "Århus")
@@ -132,7 +132,7 @@ def test_a_300_character_site_splits(tmp_path):
 @pytest.mark.render
 def test_one_failing_book_never_stops_the_others(tmp_path):
     from ipsreport.render.hooks import Variant
-    from ipsreport.sites import render_each
+    from ipsreport.book.sites import render_each
 
     root = tmp_path / "bog"
     shutil.copytree(FIXTURES_DIR / "minibook", root, ignore=shutil.ignore_patterns("_book", ".ipsreport-cache"))
@@ -150,7 +150,7 @@ def test_one_failing_book_never_stops_the_others(tmp_path):
 
 def test_sites_failed_names_each_site_and_the_exit_code_is_documented():
     from ipsreport import cli
-    from ipsreport.sites import SitesFailed
+    from ipsreport.book.sites import SitesFailed
 
     exc = SitesFailed({"Jobcenter": None}, {"Ungeenheden": "Cell failed in report/03.qmd"})
     assert "1 af 2 steders rapporter" in str(exc) and "(Jobcenter)" in str(exc)

@@ -14,9 +14,9 @@ from ipsreport import cli
 from ipsreport.paths import FIXTURES_DIR, PROJECT_DIR
 from ipsreport.render import engine
 from ipsreport.render.hooks import Variant
-from ipsreport.sites import slugify, split_by_site
+from ipsreport.book.sites import slugify, split_by_site
 from ipsreport.synth.sample import write_cohort
-from ipsreport.validate import validate_dir
+from ipsreport.inputs.validate import validate_dir
 
 MINIBOOK = FIXTURES_DIR / "minibook"
 

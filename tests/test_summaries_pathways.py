@@ -2,8 +2,8 @@
 
 import pytest
 
-from ipsreport.summaries import pathways as pw
-from ipsreport.summaries.target_group import Pooled, combine_codes
+from ipsreport.analysis.summaries import pathways as pw
+from ipsreport.analysis.summaries.target_group import Pooled, combine_codes
 
 
 def test_summarise_motivation(make_edition):

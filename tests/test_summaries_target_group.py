@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from ipsreport.summaries import target_group as tg
+from ipsreport.analysis.summaries import target_group as tg
 
 DURATION_CATEGORIES = [
     "Under 2 måneder", "2–4 måneder", "4–6 måneder", "6–8 måneder",
@@ -197,7 +197,7 @@ def test_synthetic_category_counts_match_published(ed, published):
             computed = summary["base"].iloc[0]
         else:
             computed = getattr(tg.combine_codes(summary, variable, [int(c) for c in codes.split("+")]), stat)
-        # A correction of the edition is checked against the corrected number (ipsreport.published).
+        # A correction of the edition is checked against the corrected number (ipsreport.analysis.published).
         expected = entry.get("corrected", entry["value"])
         assert abs(computed - expected) <= entry["tolerance"] + 1e-9, (key, computed, entry)
         checked += 1

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from ipsreport.summaries.supplementary import (
+from ipsreport.analysis.summaries.supplementary import (
     summarise_effect,
     summarise_experience,
     summarise_statements,

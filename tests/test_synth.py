@@ -12,14 +12,14 @@ import pytest
 import yaml
 from scipy import stats
 
-from ipsreport.codebook import load_codebook
-from ipsreport.derived import duration_code, months_enrolled
+from ipsreport.inputs.codebook.codebook import load_codebook
+from ipsreport.analysis.derived import duration_code, months_enrolled
 from ipsreport.paths import SYNTHETIC_DIR
-from ipsreport.scoring import mastery_index, who5_score
-from ipsreport.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
+from ipsreport.analysis.scoring import mastery_index, who5_score
+from ipsreport.analysis.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
 from ipsreport.synth import twin
 from ipsreport.synth.draws import fixed_sum
-from ipsreport.validate import validate_dir
+from ipsreport.inputs.validate import validate_dir
 
 pytestmark = pytest.mark.twin  # the generator of the twin, and the shipped twin
 
@@ -261,7 +261,7 @@ def test_bilag5_items_mostly_positive(frames):
 def test_margins_hold_for_any_seed_by_construction(tmp_path):
     """Steps 1-2 are exact for every seed: with almost no calibration, every
     published number except Table 9's is still reproduced."""
-    from ipsreport import audit
+    from ipsreport.analysis import audit
 
     twin.write_twin(tmp_path, seed=3, iterations=200)
     table = audit.summarise_audit(read_frames(tmp_path))

@@ -13,7 +13,7 @@ import pytest
 from great_tables import GT
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from ipsreport import tables
+from ipsreport.outputs import tables
 
 # The audit tables (Bilag 7) and the codebook content are tested in test_audit.py and test_codebook.py.
 TABLES = [name for name in tables.__all__ if name not in ("tab_audit", "tab_audit_summary")]
@@ -177,7 +177,7 @@ def test_tab_exit_min_cell_at_the_boundary_shows_a_total_of_three(make_edition):
 
 def test_tab_regression(make_fake):
     ed = make_fake(seed=7, n_registry=260, n_baseline=240, n_followup=220)
-    from ipsreport.models import fit_regression
+    from ipsreport.analysis.models import fit_regression
 
     res = fit_regression(ed)
     text = text_of(tables.tab_regression(ed))
@@ -202,7 +202,7 @@ def test_tab_regression_prints_model_warnings(make_edition):
 
 
 def test_tab_regression_spec(fake):
-    from ipsreport.spec import REGRESSION_TERMS
+    from ipsreport.analysis.spec import REGRESSION_TERMS
 
     text = text_of(tables.tab_regression_spec(fake))
     assert text.startswith("Faktor Kodning")

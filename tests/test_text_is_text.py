@@ -2,9 +2,9 @@
 
 Two layers, both tested here with the payloads of the issue:
 
-* :func:`ipsreport.plaintext.check` refuses markup when a case file or a
+* :func:`ipsreport.inputs.plaintext.check` refuses markup when a case file or a
   setting is read (a Danish message naming file or layer, field and value);
-* :func:`ipsreport.plaintext.inline_markdown` / ``block_markdown`` are the only
+* :func:`ipsreport.inputs.plaintext.inline_markdown` / ``block_markdown`` are the only
   way such text enters pandoc markdown: whatever they are given, pandoc reads
   nothing but text, emphasis and bullet lists from it (checked on pandoc's own
   syntax tree, for the payloads and for random text), and Typst prints it as
@@ -23,12 +23,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ipsreport import plaintext
-from ipsreport.cases import CaseError, case_appendix, case_vignette, load_case
+from ipsreport.inputs import plaintext
+from ipsreport.outputs.cases import CaseError, case_appendix, case_vignette, load_case
 from ipsreport.paths import PROJECT_DIR
-from ipsreport.plaintext import PlainTextError, block_markdown, check, inline_markdown, plain
+from ipsreport.inputs.plaintext import PlainTextError, block_markdown, check, inline_markdown, plain
 from ipsreport.render.pandoc import run_pandoc
-from ipsreport.settings import SettingsError, get_settings
+from ipsreport.config.settings import SettingsError, get_settings
 from test_cases import write_case
 
 #: The issue's payloads that are markup: refused when read.
@@ -251,7 +251,7 @@ def test_typst_prints_the_payloads_as_written(tmp_path):
     """``#read`` and ``#str(6*7)`` in text and on the cover print as themselves, never run."""
     from pypdf import PdfReader
 
-    from ipsreport.book import cover
+    from ipsreport.book.hooks import cover
     from ipsreport.render.typst import book_arguments, compile_book, convert_chapter
 
     (tmp_path / "index.html").write_text("HEMMELIGT-INDHOLD", encoding="utf-8")
@@ -326,7 +326,7 @@ def test_special_characters_in_a_case_print_as_written(tmp_path):
 
 def test_shipped_cases_read_as_before():
     """The shipped cases use no markup: pandoc reads the same from them escaped as unescaped."""
-    from ipsreport.cases import load_cases
+    from ipsreport.outputs.cases import load_cases
 
     for case in load_cases().values():
         texts = [case.background, case.vignette, case.highlight or "x", *(s.text for s in case.story)]
@@ -361,7 +361,7 @@ def test_text_settings_refuse_markup_in_the_edition_file(tmp_path):
 
 
 def test_settings_in_code_and_from_the_kernel_are_checked_too():
-    from ipsreport.settings import settings_from_json, settings_to_json
+    from ipsreport.config.settings import settings_from_json, settings_to_json
 
     base = get_settings()
     with pytest.raises(SettingsError, match="indstillingen evaluator"):
@@ -382,7 +382,7 @@ def test_text_settings_with_special_characters_print_as_written(make_edition):
 
 
 def test_cover_prints_plain_text():
-    from ipsreport.book import cover
+    from ipsreport.book.hooks import cover
 
     s = get_settings({"evaluator": "*DEFACTUM*", "title": 'Evaluering af "IPS UNG"'})
     c = cover(s, PROJECT_DIR / "data" / "synthetic")

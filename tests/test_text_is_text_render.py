@@ -1,12 +1,12 @@
 """Text is text in a rendered book (issue 17): the payloads in a PDF and in Chromium.
 
 A small book rendered by the real engine with the report's own hooks
-(:func:`ipsreport.book.book_hooks`: settings, cover, kernels reading the
+(:func:`ipsreport.book.hooks.book_hooks`: settings, cover, kernels reading the
 synthetic twin) and a case file of its own. Its text settings and case file
 hold the payloads the check lets through as text (``#read("/index.html")``,
 ``#str(6*7)``, ``$``, ``@``, ``<3``, a backslash); one chapter also prints the
 payloads the check refuses (``<img onerror>``, ``<script>{=html}``,
-``javascript:``, ``{=typst}``) through :func:`ipsreport.plaintext.block_markdown`
+``javascript:``, ``{=typst}``) through :func:`ipsreport.inputs.plaintext.block_markdown`
 alone, to show that the escaping holds even where the check would not.
 
 * PDF: the payloads print as written; nothing ran (no "42", no page of the book).
@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from ipsreport.paths import SYNTHETIC_DIR
-from ipsreport.plaintext import plain
+from ipsreport.inputs.plaintext import plain
 from test_cases import write_case
 from test_text_is_text import IMG, JS_LINK, SCRIPT, TYPST_RAW, TYPST_READ
 
@@ -83,7 +83,7 @@ def _project(root: Path, cases: Path) -> None:
 
         ```{{python}}
         #| output: asis
-        from ipsreport.plaintext import block_markdown
+        from ipsreport.inputs.plaintext import block_markdown
         for payload in {REFUSED!r}:
             print(block_markdown(payload) + "\\n")
         ```
@@ -92,7 +92,7 @@ def _project(root: Path, cases: Path) -> None:
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory) -> Path:
-    from ipsreport.book import book_hooks
+    from ipsreport.book.hooks import book_hooks
     from ipsreport.render.engine import render_book
 
     root = tmp_path_factory.mktemp("tekst")

@@ -1,6 +1,6 @@
 """One typography in every word a reader sees: minus signs, en dashes, one apostrophe, copyable checksums.
 
-The rules (``ipsreport.fmt``): a negative number starts with U+2212, never a
+The rules (``ipsreport.outputs.fmt``): a negative number starts with U+2212, never a
 hyphen; a range of numbers is joined by an en dash ("2–4 måneder"); the
 apostrophe is ’ (U+2019) throughout ("IPS UNG’s", "Tobias’"); the 2025
 edition's numbers quoted in Bilag 8 take the decimal comma; no zero-width
@@ -78,7 +78,7 @@ def test_danish_texts_in_the_data_folder_keep_the_typography():
     """Case files, the published numbers' explanations and the codebook's Danish texts (printed in the book).
 
     The edition's own words (``printed`` in the published numbers) are quoted
-    as printed and set by :func:`ipsreport.fmt.house_typography` instead; the
+    as printed and set by :func:`ipsreport.outputs.fmt.house_typography` instead; the
     codebook's English ``description`` of each file and its pandas
     expressions are not printed.
     """
@@ -97,7 +97,7 @@ def test_danish_texts_in_the_data_folder_keep_the_typography():
 @pytest.mark.twin
 def test_quoted_edition_numbers_in_bilag_8_take_decimal_commas(ed):
     """Tabel 16 quotes the 2025 edition's Table 9 (printed there as "[0.48; 3.04]") with decimal commas."""
-    from ipsreport.tables import tab_audit
+    from ipsreport.outputs.tables import tab_audit
 
     html = tab_audit(ed).as_raw_html()
     printed = [unescape(c) for c in re.findall(r'<td headers="[^"]*printed"[^>]*>(.*?)</td>', html, re.S)]
@@ -114,9 +114,9 @@ def test_every_figure_of_the_book_keeps_the_typography(ed):
 
     import ipsreport.api as ips
 
-    from ipsreport.items import FIGURES
+    from ipsreport.outputs.items import FIGURES
 
-    # The edition series (ipsreport.items.EDITION_FIGURES) needs earlier editions: tests/test_editions_twin.py.
+    # The edition series (ipsreport.outputs.items.EDITION_FIGURES) needs earlier editions: tests/test_editions_twin.py.
     figures = [(name, getattr(ips, name)(ed)) for name, _ in FIGURES]
     figures += [(case.stem, ips.fig_case_timeline(case.stem)) for case in sorted(CASES_DIR.glob("*.yml"))]
     assert len(figures) >= 12
@@ -129,7 +129,7 @@ def test_every_figure_of_the_book_keeps_the_typography(ed):
 
 
 def test_lint_flags_straight_apostrophes_and_hyphen_ranges(tmp_path):
-    from ipsreport.lint import lint_chapters
+    from ipsreport.book.lint import lint_chapters
 
     path = tmp_path / "kapitel.qmd"
     path.write_text(textwrap.dedent("""\
@@ -154,9 +154,9 @@ def test_lint_flags_straight_apostrophes_and_hyphen_ranges(tmp_path):
 
 def test_spss_labels_with_hyphens_match_the_codebooks_en_dashes():
     """An SPSS file labelling code 2 "2-4 måneder" agrees with the codebook's "2–4 måneder": no warning."""
-    from ipsreport.codebook import load_codebook
-    from ipsreport.load import Source
-    from ipsreport.validate.file_warnings import label_warnings
+    from ipsreport.inputs.codebook.codebook import load_codebook
+    from ipsreport.inputs.load import Source
+    from ipsreport.inputs.validate.file_warnings import label_warnings
 
     followup = load_codebook()["followup"]
     assert followup["duration"].values[2] == "2–4 måneder"

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from ipsreport.paths import SYNTHETIC_DIR
-from ipsreport.validate import validate_dir
+from ipsreport.inputs.validate import validate_dir
 from validate_helpers import _copy, _read, _save, corrupt, messages  # tests/ is on sys.path under pytest
 
 pytestmark = pytest.mark.twin  # the synthetic twin or a generated cohort

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from ipsreport.paths import SYNTHETIC_DIR
-from ipsreport.validate import Violation, build_schema, validate, validate_dir
+from ipsreport.inputs.validate import Violation, build_schema, validate, validate_dir
 from validate_helpers import CODEBOOK, _fidelity, _only, tiny  # tests/ is on sys.path under pytest
 
 
@@ -120,7 +120,7 @@ def test_violation_is_a_plain_record():
 
 
 def test_many_duplicate_ids_list_the_first_and_count_the_rest(monkeypatch):
-    from ipsreport import validate as validate_module
+    from ipsreport.inputs import validate as validate_module
 
     calls = []
     original = pd.Series.duplicated

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from ipsreport.load import load_raw
-from ipsreport.validate import DataValidationError, validate, validate_dir
+from ipsreport.inputs.load import load_raw
+from ipsreport.inputs.validate import DataValidationError, validate, validate_dir
 from validate_helpers import _copy, _read, _save, corrupt  # tests/ is on sys.path under pytest
 
 pytestmark = pytest.mark.twin  # the synthetic twin or a generated cohort

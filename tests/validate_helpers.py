@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ipsreport.codebook import load_codebook
-from ipsreport.validate import ValidationReport, validate, validate_dir
+from ipsreport.inputs.codebook.codebook import load_codebook
+from ipsreport.inputs.validate import ValidationReport, validate, validate_dir
 
 CODEBOOK = load_codebook()
 def _copy(src: Path, dst: Path) -> Path:

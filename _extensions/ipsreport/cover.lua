@@ -5,14 +5,14 @@
 -- both engines print the same cover for the same data and settings:
 -- * `ipsreport render --engine quarto` passes the cover its BookHooks carry
 --   as JSON in IPSREPORT_COVER (ipsreport/render/quarto.py);
--- * a plain `quarto render` asks ipsreport.book.cover for it, with the
+-- * a plain `quarto render` asks ipsreport.book.hooks.cover for it, with the
 --   Python that runs the chapters (QUARTO_PYTHON, else python3) and the same
 --   IPSREPORT_DATA / IPSREPORT_SETTINGS the chapters see.
 
 local CODE = [[
 import json
 from pathlib import Path
-from ipsreport.book import cover, resolve_settings
+from ipsreport.book.hooks import cover, resolve_settings
 s = resolve_settings(None, None)
 c = cover(s, Path(s.data_dir).expanduser().resolve())
 print(json.dumps({"edition": c.edition, "lines": list(c.lines), "notice": c.notice}))
@@ -24,7 +24,7 @@ local function cover_json()
   local python = os.getenv("QUARTO_PYTHON") or "python3"
   local ok, out = pcall(pandoc.pipe, python, { "-c", CODE }, "")
   if not ok then
-    quarto.log.warning("ipsreport cover.lua: no cover facts (" .. python .. " could not run ipsreport.book.cover): " .. tostring(out))
+    quarto.log.warning("ipsreport cover.lua: no cover facts (" .. python .. " could not run ipsreport.book.hooks.cover): " .. tostring(out))
     return nil
   end
   return out

@@ -4,7 +4,7 @@ Quarto re-executes a frozen chapter only when the chapter's own source
 changes; the report's chapters also depend on the data folder, the
 settings, the package code and the locked environment. Before every
 ``quarto render`` of the project this step computes the same key the own
-engine's chapter cache uses (:func:`ipsreport.book.book_hooks`'s
+engine's chapter cache uses (:func:`ipsreport.book.hooks.book_hooks`'s
 ``cache_inputs``: data bytes, codebook, cases, published numbers,
 ``ipsreport/**/*.py``, environment, resolved settings): under
 ``ipsreport render --engine quarto`` the place of the run the chapters read
@@ -28,7 +28,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ipsreport.book import book_hooks
+from ipsreport.book.hooks import book_hooks
 
 KEY_FILE = "ipsreport-inputs.key"
 #: Read by ipsreport/render/assets/numbering.lua (Quarto path).
@@ -51,7 +51,7 @@ def refresh(project: Path, key: str) -> bool:
 def write_absent(project: Path, results: str | None) -> list[str]:
     """Write the labels of the cells that show nothing for this render's run; return them."""
     from ipsreport import api
-    from ipsreport.absent import absent_labels
+    from ipsreport.book.absent import absent_labels
 
     labels = absent_labels(api.results(results).edition)
     (project / "_freeze" / ABSENT_FILE).write_text(json.dumps(labels), encoding="utf-8")

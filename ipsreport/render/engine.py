@@ -34,7 +34,7 @@ class VariantFailed(RenderError):
     """One book of :func:`render_variants` failed; ``index`` is its place in the list of variants.
 
     The caller may render the others again without it (their finished
-    chapters come from the cache): :func:`ipsreport.sites.render_each`.
+    chapters come from the cache): :func:`ipsreport.book.sites.render_each`.
     """
 
     def __init__(self, message: str, index: int):

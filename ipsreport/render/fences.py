@@ -1,7 +1,7 @@
 """Where the fenced code blocks of a markdown text are: the one fence scanner of the house.
 
 ``qmd`` (code cells, inline expressions), ``placement`` (a fenced block is one
-block) and ``ipsreport.lint`` (prose lines) all ask this module which lines
+block) and ``ipsreport.book.lint`` (prose lines) all ask this module which lines
 are fenced code, so they cannot disagree about it. The scanning is
 markdown-it-py's CommonMark block parser with only the rules that decide
 where a fence starts and ends: fences (```` ``` ```` and ``~~~``), lists (a

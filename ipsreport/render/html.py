@@ -151,7 +151,7 @@ def write_page(
         previous=book.chapters[index - 1] if index > 0 else None,
         next=book.chapters[index + 1] if index + 1 < len(book.chapters) else None,
         # pandoc's HTML of the chapter: pandoc escaped its text, and text from files reached the
-        # markdown only through ipsreport.plaintext.
+        # markdown only through ipsreport.inputs.plaintext.
         body=Markup(_with_toc(body, w["on_this_page"])),
         words=w,
     )

@@ -9,7 +9,7 @@ kind            value                                                  written b
 ==============  =====================================================  ==========================================
 ``chapter``     an executed chapter (:class:`ExecutedChapter` JSON)    :func:`ipsreport.render.plan.store`
 ``pandoc``      one pandoc conversion's output text                    :func:`ipsreport.render.pandoc.run_pandoc`
-``validation``  a valid data folder's validation report (pickled)      :func:`ipsreport.verdicts.validate_shared`
+``validation``  a valid data folder's validation report (pickled)      :func:`ipsreport.inputs.verdicts.validate_shared`
 ``run``         a book's run of the pipeline (pickled), its chapters'   :func:`ipsreport.results.saved.save_run`
                 parameter ``results``
 ==============  =====================================================  ==========================================

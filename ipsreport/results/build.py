@@ -1,7 +1,7 @@
 """Build a :class:`~ipsreport.results.schema.Results` from one edition's disclosed summaries and facts.
 
-Everything is read from :class:`ipsreport.disclosed.Disclosed` and the
-:class:`~ipsreport.facts.Facts` accessor, the two layers the book prints
+Everything is read from :class:`ipsreport.analysis.disclosed.layer.Disclosed` and the
+:class:`~ipsreport.outputs.facts.Facts` accessor, the two layers the book prints
 from, so the bundle holds exactly the numbers the book may print. Only the
 columns :mod:`ipsreport.results.specs` lists are published, and
 :func:`check_disclosure` refuses a bundle holding a count below the rule.
@@ -114,7 +114,7 @@ def _score_items(score: str, codebook) -> tuple[str, ...]:
 
 
 def _frame_variables(source, summaries, codebook) -> tuple[str, ...]:
-    """The codebook variables a disclosed frame (a :class:`ipsreport.facts.sources.Source`) rests on."""
+    """The codebook variables a disclosed frame (a :class:`ipsreport.outputs.facts.sources.Source`) rests on."""
     name = source.name
     declared = PRODUCERS[name].variables
     if declared:
@@ -194,7 +194,7 @@ def _software() -> Software:
     import statsmodels
 
     import ipsreport
-    from ipsreport.facts.provenance import git_commit
+    from ipsreport.outputs.facts.provenance import git_commit
 
     commit = git_commit()
     return Software(python=platform.python_version(), pandas=pandas.__version__,
@@ -209,9 +209,9 @@ def build_results(ed, summaries, f, report, chapters: Iterable[Path]) -> Results
     ----------
     ed : Edition
     summaries : Disclosed
-        ``ipsreport.disclosed.disclosed(ed)``.
+        ``ipsreport.analysis.disclosed.layer.disclosed(ed)``.
     f : Facts
-        ``ipsreport.facts.facts(ed)``.
+        ``ipsreport.outputs.facts.facts(ed)``.
     report : ValidationReport
         The folder's validation.
     chapters : iterable of Path
@@ -228,9 +228,9 @@ def build_results(ed, summaries, f, report, chapters: Iterable[Path]) -> Results
     """
     import json
 
-    from ipsreport.facts.provenance import render_date
-    from ipsreport.models import EPV_MIN
-    from ipsreport.settings import settings_to_json
+    from ipsreport.outputs.facts.provenance import render_date
+    from ipsreport.analysis.models import EPV_MIN
+    from ipsreport.config.settings import settings_to_json
 
     variables: dict[str, tuple[str, ...]] = {}
     facts = tuple(_fact(key, f, summaries, ed.codebook, variables) for key in printed_facts(chapters))
@@ -261,7 +261,7 @@ def build_results(ed, summaries, f, report, chapters: Iterable[Path]) -> Results
 def fact_records(keys: Iterable[str], ed, summaries, f) -> dict[str, FactRecord]:
     """Only the facts ``keys``, each exactly as :func:`build_results` would publish it.
 
-    For the edition comparison (:mod:`ipsreport.editions`), which reads a few
+    For the edition comparison (:mod:`ipsreport.results.editions`), which reads a few
     of this edition's numbers in the same form as a previous edition's bundle
     holds them, without building the whole bundle in a chapter's kernel.
     """
@@ -327,4 +327,4 @@ def check_disclosure(results: Results) -> None:
     if problems:
         shown = "; ".join(problems[:5]) + (f" og {len(problems) - 5} til" if len(problems) > 5 else "")
         raise DisclosureBreach(f"resultatsættet ville vise antal under småtalsreglen ({m}): {shown}. Intet blev "
-                               "skrevet; det er en fejl i ipsreport, som skal rettes i ipsreport/disclosed/.")
+                               "skrevet; det er en fejl i ipsreport, som skal rettes i ipsreport/analysis/disclosed/.")

@@ -15,8 +15,8 @@ import typing
 
 from pydantic import BaseModel
 
-from ipsreport import docblock
-from ipsreport.docblock import Block
+from ipsreport.book import docblock
+from ipsreport.book.docblock import Block
 from ipsreport.paths import PROJECT_DIR
 
 from ipsreport.results.bundle import BundleFile, Manifest
@@ -84,7 +84,7 @@ def table() -> str:
     return "\n".join(lines)
 
 
-#: The field tables in docs/RESULTS.md (:mod:`ipsreport.docblock`).
+#: The field tables in docs/RESULTS.md (:mod:`ipsreport.book.docblock`).
 BLOCK = Block(BEGIN, END, COMMAND, "field tables", table, PROJECT_DIR / "docs" / "RESULTS.md")
 
 

@@ -1,7 +1,7 @@
 """The render's run of the pipeline: once per book, in the command, before any chapter.
 
 :class:`ResultsBundle` is the book's :class:`~ipsreport.render.hooks.Attachment`
-(:func:`ipsreport.book.book_hooks` hands it to the engine). Its
+(:func:`ipsreport.book.hooks.book_hooks` hands it to the engine). Its
 :meth:`~ResultsBundle.prepare` runs :func:`ipsreport.pipeline.trace` on the
 book's data and saves the run in the render's one disk cache (an entry of
 kind ``run``, :mod:`ipsreport.results.saved`); the engine calls
@@ -14,7 +14,7 @@ that does not belong to the book beside it.
 
 The run's key is the book's ``cache_inputs`` (data, settings with the render
 date, codebook, published numbers, package source and environment:
-:func:`ipsreport.bookkeys.inputs_key`) and the git commit: a render after a
+:func:`ipsreport.book.keys.inputs_key`) and the git commit: a render after a
 prose edit reads the saved run instead of running the pipeline again. Old runs
 age out by the store's one pruning policy (:mod:`ipsreport.render.store`).
 """
@@ -40,18 +40,18 @@ class ResultsBundle:
     data_dir : Path
         The book's data folder.
     settings : Settings
-        Resolved once for the render (:func:`ipsreport.book.resolve_settings`).
+        Resolved once for the render (:func:`ipsreport.book.hooks.resolve_settings`).
     cache_dir : Path
         The render's store (:mod:`ipsreport.render.store`): the validated data
-        (:func:`ipsreport.verdicts.validate_shared`) and the saved runs.
+        (:func:`ipsreport.inputs.verdicts.validate_shared`) and the saved runs.
     inputs : str
-        The book's ``cache_inputs`` (:func:`ipsreport.bookkeys.inputs_key`; it covers ``previous`` too).
+        The book's ``cache_inputs`` (:func:`ipsreport.book.keys.inputs_key`; it covers ``previous`` too).
     write : bool, default True
         Write ``resultater/`` into the book (a preview does not).
     """
 
     def __init__(self, data_dir: Path, settings: Any, cache_dir: Path, inputs: str, write: bool = True) -> None:
-        from ipsreport.facts.provenance import git_commit
+        from ipsreport.outputs.facts.provenance import git_commit
         from ipsreport.results.saved import run_place
 
         self.data_dir, self.settings, self.cache_dir = Path(data_dir), settings, Path(cache_dir)
@@ -80,7 +80,7 @@ class ResultsBundle:
         """
         from ipsreport import pipeline
         from ipsreport.results.saved import RunMissing, open_run, save_run
-        from ipsreport.verdicts import validate_shared
+        from ipsreport.inputs.verdicts import validate_shared
 
         with _ONE_AT_A_TIME:
             if self._run is None:
@@ -137,8 +137,8 @@ class ResultsBundle:
                 # The run's results were made for other chapters (a saved run kept across a prose edit).
                 results = pipeline.results(run.edition, run.disclosed, run.validation, self._sources)
             if self.settings.previous is not None:
-                from ipsreport.editions.locate import previous_of
-                from ipsreport.editions.published import with_edition_change
+                from ipsreport.results.editions.locate import previous_of
+                from ipsreport.results.editions.published import with_edition_change
 
                 results = with_edition_change(results, previous_of(self.settings), self.data_dir)
             write_bundle(results, folder)

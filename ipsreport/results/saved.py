@@ -21,8 +21,8 @@ as their one parameter and read it::
     ```
 
 :func:`open_run` loads it and makes the edition's summaries and facts the
-saved ones (:func:`ipsreport.disclosed.disclosed`,
-:func:`ipsreport.facts.facts` return them), so every table, figure and number
+saved ones (:func:`ipsreport.analysis.disclosed.layer.disclosed`,
+:func:`ipsreport.outputs.facts.facts` return them), so every table, figure and number
 a chapter prints is drawn from what the pipeline computed, never computed
 again in the chapter. The run holds the typed data, so it stays in the cache
 beside the validated data (never in the book's folder); what the book
@@ -74,8 +74,8 @@ def open_run(place: str | Path) -> "PipelineResult":
     RunMissing
         With a Danish message, when nothing is saved there.
     """
-    from ipsreport.disclosed import disclosed
-    from ipsreport.facts import facts
+    from ipsreport.analysis.disclosed.layer import disclosed
+    from ipsreport.outputs.facts import facts
     from ipsreport.render.store import open_store
 
     place = Path(place)

@@ -4,7 +4,7 @@
 the chapters print, the data behind every table and figure, Table 9's model,
 the validation verdict, the data files' checksums, the resolved settings and
 the software that made it. Every number in it has passed the disclosure layer
-(:mod:`ipsreport.disclosed`): a hidden value is ``null`` with its suppression
+(:mod:`ipsreport.analysis.disclosed`): a hidden value is ``null`` with its suppression
 state beside it. The same models are written to and read from the
 ``resultater/`` folder (:mod:`ipsreport.results.bundle`) and documented field
 by field in ``docs/RESULTS.md`` (:mod:`ipsreport.results.doc`).
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ipsreport.kinds import FactKind, Suppression  # noqa: F401 - part of the schema; defined beside the facts that use them
+from ipsreport.results.kinds import FactKind, Suppression  # noqa: F401 - part of the schema; defined beside the facts that use them
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,7 +70,7 @@ class Column(_Frozen):
 class Frame(_Frozen):
     """One disclosure-controlled frame behind a table or figure."""
 
-    name: str = Field(description="the `ipsreport.disclosed.Disclosed` attribute it was read from")
+    name: str = Field(description="the `ipsreport.analysis.disclosed.layer.Disclosed` attribute it was read from")
     source: str = Field(description="the function that computed it, `module:function`")
     columns: tuple[Column, ...] = Field(description="the published columns, in order")
     rows: tuple[dict[str, Scalar], ...] = Field(description="one object per row; a hidden value is `null`")
@@ -131,7 +131,7 @@ class Model(_Frozen):
     n: int | None = Field(description="respondents in the model")
     events: int | None = Field(description="respondents in job or education at the end")
     events_per_variable: float | None = Field(description="the smaller outcome group per factor")
-    epv_min: int = Field(description="the events per variable the report asks for (`ipsreport.models.EPV_MIN`)")
+    epv_min: int = Field(description="the events per variable the report asks for (`ipsreport.analysis.models.EPV_MIN`)")
     alpha: float = Field(description="significance level")
     ci_method: str = Field(description="how the intervals were computed (`wald` or `profile`)")
     separated: bool = Field(description="the outcome is (almost) perfectly predicted")
@@ -189,7 +189,7 @@ class Results(_Frozen):
     model: Model = Field(description="Table 9")
     validation: Verdict = Field(description="the validation of the data folder")
     data_files: tuple[DataFile, ...] = Field(description="the data files read, with checksums")
-    settings: dict[str, Any] = Field(description="the resolved settings (`ipsreport.settings.settings_to_json`)")
+    settings: dict[str, Any] = Field(description="the resolved settings (`ipsreport.config.settings.settings_to_json`)")
     software: Software = Field(description="versions and commit")
 
     def fact(self, key: str) -> FactRecord:

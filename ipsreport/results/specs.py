@@ -1,7 +1,7 @@
 """What the bundle publishes of each table and figure: frames, columns and their kinds.
 
 Each :class:`DatasetSpec` names the chapter label, the chapter API function
-that draws it and the frames of :class:`ipsreport.disclosed.Disclosed` it is
+that draws it and the frames of :class:`ipsreport.analysis.disclosed.layer.Disclosed` it is
 drawn from. Of each frame only the columns listed are published, each with
 its kind (:class:`~ipsreport.results.schema.ColumnKind`), so a helper column
 the layer does not protect (the audit's raw ``counts``, a caseload's
@@ -41,12 +41,12 @@ class Producer:
     variables: tuple[str, ...] = ()
 
 
-_TG = "ipsreport.summaries.target_group"
-_PW = "ipsreport.summaries.pathways"
-_MH = "ipsreport.summaries.mental_health"
-_SP = "ipsreport.summaries.supplementary"
-_CL = "ipsreport.summaries.caseload"
-_FR = "ipsreport.summaries.fidelity_reviews"
+_TG = "ipsreport.analysis.summaries.target_group"
+_PW = "ipsreport.analysis.summaries.pathways"
+_MH = "ipsreport.analysis.summaries.mental_health"
+_SP = "ipsreport.analysis.summaries.supplementary"
+_CL = "ipsreport.analysis.summaries.caseload"
+_FR = "ipsreport.analysis.summaries.fidelity_reviews"
 _DATES = ("start_date", "end_date", "exit_status")
 
 #: ``Disclosed`` attribute -> the function that computed it (``tests/test_results_bundle.py`` imports each).
@@ -72,7 +72,7 @@ PRODUCERS: Mapping[str, Producer] = {
     "paired": Producer(f"{_MH}:summarise_paired"),
     "paired_pairs": Producer(f"{_MH}:summarise_paired_long"),
     "who5_bands": Producer(f"{_MH}:summarise_who5_bands", ("who5_1", "who5_2", "who5_3", "who5_4", "who5_5")),
-    "regression": Producer("ipsreport.models:fit_regression", (
+    "regression": Producer("ipsreport.analysis.models:fit_regression", (
         "in_job_education", "still_enrolled", "education", "duration", "age", "gender", "work_experience",
         "work_experience_years", "meaning_everyday", "meaning_social", "mastery_1", "mastery_2", "mastery_3",
         "who5_1", "who5_2", "who5_3", "who5_4", "who5_5", "loneliness", "burden")),
@@ -84,8 +84,8 @@ PRODUCERS: Mapping[str, Producer] = {
     "caseload_facts": Producer(f"{_CL}:summarise_caseload_facts", ("consultant", *_DATES)),
     "fidelity_reviews": Producer(f"{_FR}:summarise_fidelity_reviews", ("site", "review_date", "reviewer_type")),
     "fidelity_items": Producer(f"{_FR}:summarise_fidelity_items", ("site", "review_date")),
-    "audit": Producer("ipsreport.audit:summarise_audit"),
-    "nonresponse": Producer("ipsreport.summaries.nonresponse:summarise_nonresponse", (
+    "audit": Producer("ipsreport.analysis.audit:summarise_audit"),
+    "nonresponse": Producer("ipsreport.analysis.summaries.nonresponse:summarise_nonresponse", (
         "id", "age", "gender", "referral_status", "education", "who5_1", "who5_2", "who5_3", "who5_4", "who5_5",
         "mastery_1", "mastery_2", "mastery_3")),
 }
@@ -142,7 +142,7 @@ class DatasetSpec:
     frames: tuple[FrameSpec, ...]
 
 
-#: The columns of a tidy count frame (:func:`ipsreport.disclosed.protect_counts`).
+#: The columns of a tidy count frame (:func:`ipsreport.analysis.disclosed.rules.protect_counts`).
 _COUNTS = {"variable": K.LABEL, "label": K.LABEL, "code": K.CODE, "category": K.LABEL,
            "n": K.COUNT, "base": K.COUNT, "pct": K.SHARE, "suppression": K.STATE}
 _PAIRED = {"score": K.LABEL, "label": K.LABEL, "n": K.COUNT, "mean_start": K.STATISTIC, "mean_end": K.STATISTIC,
@@ -216,7 +216,7 @@ FIGURES: tuple[DatasetSpec, ...] = (
 
 #: Tables whose numbers are published elsewhere in the bundle, or that hold no data (function -> where).
 ELSEWHERE: Mapping[str, str] = {
-    "tab_regression_spec": "the factors and their codings are `ipsreport/spec.py`; the fit is `model.json`",
+    "tab_regression_spec": "the factors and their codings are `ipsreport/analysis/spec.py`; the fit is `model.json`",
     "tab_codebook": "describes `data/codebook.yml`, not the data",
     "tab_sources": "`bundle.json`, `data_files`",
     "tab_audit_summary": "counts the rows of `tbl-audit.json` by `table` and `status`",

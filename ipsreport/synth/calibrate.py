@@ -2,8 +2,8 @@
 
 A seeded simulated annealing search over moves that keep every published
 margin (see :mod:`ipsreport.synth.twin`). The Table 9 design is
-:func:`ipsreport.derived.regression_terms`, the coding the analysis uses; the
-fit inside the loop is :func:`ipsreport.models.newton_logit`, the fast
+:func:`ipsreport.analysis.derived.regression_terms`, the coding the analysis uses; the
+fit inside the loop is :func:`ipsreport.analysis.models.newton_logit`, the fast
 maximum-likelihood logit the tests check against statsmodels (tens of
 thousands of fits: statsmodels itself would be far slower, and another
 solver's last-digit differences would send the search down another path and
@@ -16,9 +16,9 @@ import math
 
 import numpy as np
 
-from ipsreport.derived import regression_terms
-from ipsreport.models import newton_logit
-from ipsreport.scoring import WHO5_BANDS
+from ipsreport.analysis.derived import regression_terms
+from ipsreport.analysis.models import newton_logit
+from ipsreport.analysis.scoring import WHO5_BANDS
 from ipsreport.synth.draws import edu_ok, years_ok
 from ipsreport.synth.targets import (
     BASELINE,
@@ -53,8 +53,8 @@ LOSS_DECIMALS = 6
 
 def _design(s: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """The Table 9 design on the finished respondents: a constant and the
-    terms of :func:`ipsreport.derived.regression_terms`, the coding the
-    analysis (:func:`ipsreport.spec.regression_frame`) uses."""
+    terms of :func:`ipsreport.analysis.derived.regression_terms`, the coding the
+    analysis (:func:`ipsreport.analysis.spec.regression_frame`) uses."""
     inputs = ("education", "duration", "age", "gender", "work_experience", "work_experience_years",
               "meaning_everyday", "meaning_social", "mastery_end", "who5_start", "who5_end",
               "loneliness_end", "burden_end")
@@ -212,7 +212,7 @@ def _propose(rng, s: dict[str, np.ndarray]):
 
 
 def _band(score: float) -> int:
-    """WHO-5 band (1-3) of a score, as :func:`ipsreport.scoring.who5_band` bands it."""
+    """WHO-5 band (1-3) of a score, as :func:`ipsreport.analysis.scoring.who5_band` bands it."""
     return 1 if score <= WHO5_BANDS[0] else 2 if score <= WHO5_BANDS[1] else 3
 
 

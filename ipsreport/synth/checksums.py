@@ -2,7 +2,7 @@
 
 A folder is the synthetic twin (rendered without the small-number rule) only
 when its data files are exactly these bytes, whatever its ``manifest.yml``
-says (:func:`ipsreport.manifest.check_manifest`); the shipped examples are
+says (:func:`ipsreport.inputs.manifest.check_manifest`); the shipped examples are
 recognised the same way (synthetic, but the rule stays on). This module is
 written by :func:`write_checksums` (``make synth`` calls it through
 :func:`ipsreport.synth.twin.write_twin`; after editing a shipped file by
@@ -33,7 +33,7 @@ EXAMPLES = {
 
 
 def _folder_checksums(folder) -> dict[str, str]:
-    from ipsreport.datafiles import file_sha256, find_data_files
+    from ipsreport.inputs.datafiles import file_sha256, find_data_files
 
     files, _ = find_data_files(folder)
     return {path.name: file_sha256(path) for path in sorted(files.values())}

@@ -12,7 +12,7 @@ import datetime as dt
 
 import numpy as np
 
-from ipsreport.derived import ACTIVE_CODE, DAYS_PER_MONTH, DURATION_BOUNDS, SUCCESS_CODES, is_success, meaning_score
+from ipsreport.analysis.derived import ACTIVE_CODE, DAYS_PER_MONTH, DURATION_BOUNDS, SUCCESS_CODES, is_success, meaning_score
 from ipsreport.synth.draws import choose, multiset
 from ipsreport.synth.targets import (
     ACTIVE,

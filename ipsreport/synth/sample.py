@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ipsreport.codebook import Codebook, Dataset, Variable, load_codebook
-from ipsreport.derived import ACTIVE_CODE, DAYS_PER_MONTH, duration_code, is_success, months_enrolled
+from ipsreport.inputs.codebook.codebook import Codebook, Dataset, Variable, load_codebook
+from ipsreport.analysis.derived import ACTIVE_CODE, DAYS_PER_MONTH, duration_code, is_success, months_enrolled
 
 __all__ = ["sample_cohort", "write_cohort", "DEFAULT_PROBABILITIES", "SHARES"]
 

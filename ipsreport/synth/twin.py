@@ -40,10 +40,10 @@ all driven by one ``numpy.random.Generator`` seeded with ``seed``:
    units between two paired respondents; editing the unpublished meaning
    items), so every published margin stays exact while the search moves the
    logistic regression of Table 9 (the terms of
-   :func:`ipsreport.derived.regression_terms`, as the analysis codes them)
+   :func:`ipsreport.analysis.derived.regression_terms`, as the analysis codes them)
    towards the published odds ratios, Wald confidence intervals and
    significance marks. The fit inside the loop is
-   :func:`ipsreport.models.newton_logit` (the model statsmodels ``Logit``
+   :func:`ipsreport.analysis.models.newton_logit` (the model statsmodels ``Logit``
    fits, without its overhead); tests check the final fit with statsmodels. The objective also keeps the
    paired changes non-significant with realistic start-end correlations
    (r >= 0.4) and the unpublished meaning items mostly positive. The last
@@ -83,7 +83,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ipsreport.codebook import load_codebook
+from ipsreport.inputs.codebook.codebook import load_codebook
 from ipsreport.paths import SYNTHETIC_DIR
 from ipsreport.synth.calibrate import calibrate
 from ipsreport.synth.draws import initial_state, split_items
@@ -253,7 +253,7 @@ def write_twin(out_dir: str | Path = SYNTHETIC_DIR, seed: int = DEFAULT_SEED, it
     path.write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True), encoding="utf-8")
     written[path.name] = path
     if out.resolve() == Path(SYNTHETIC_DIR).resolve():
-        # The package recognises the twin by these bytes (ipsreport.manifest), never by the manifest.
+        # The package recognises the twin by these bytes (ipsreport.inputs.manifest), never by the manifest.
         from ipsreport.synth.checksums import write_checksums
 
         write_checksums()

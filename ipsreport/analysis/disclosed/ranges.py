@@ -1,0 +1,326 @@
+"""The feasible range of every hidden count, given everything published: the audit tau-Argus performs.
+
+For a cell the report hides, :meth:`Solver.range` computes the least and the
+greatest value it can take such that every published number of the
+:class:`~ipsreport.analysis.disclosed.ledger.Ledger` (and its structure) still holds,
+with :func:`scipy.optimize.linprog` (HiGHS). :func:`audit` calls a small count
+*disclosed* when that range is narrower than ``min_cell``: a reader could then
+tell "one or two persons" from the published numbers alone.
+
+Counts are whole numbers, so a range is rounded inwards. The ledger is split
+into independent parts first (counts fixed by a published number are
+substituted; what is left falls apart into small groups of cells that
+constrain each other), so each linear program is small, and a part whose rows
+did not change is not solved again (the answers are kept in a cache shared
+by the rounds of a plan and the final audit).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import coo_array
+
+from ipsreport.analysis.disclosed.ledger import Entry, Key, Ledger, Row
+
+__all__ = ["Failure", "Solver", "audit"]
+
+#: Slack for floating point in the rows and the rounding of a range.
+_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A small count that the published numbers pin down too closely.
+
+    Attributes
+    ----------
+    key : Key
+        The cell or size.
+    truth : int
+    low, high : float
+        Its feasible range (``high`` may be ``inf``).
+    entries : tuple of Entry
+        The published numbers that constrain it (directly or through other
+        hidden cells): what the plan may hide, and what a message names.
+    """
+
+    key: Key
+    truth: int
+    low: float
+    high: float
+    entries: tuple[Entry, ...]
+    #: The marks alone ("<3" beside "–") pin it: no hiding helps, only printing no marks.
+    inherent: bool = False
+
+
+class _Parts:
+    """The rows of a ledger with fixed counts substituted, split into independent parts."""
+
+    def __init__(self, rows: list[tuple[Row, Entry | None]]):
+        fixed: dict[Key, float] = {}
+        sources: dict[Key, list[Entry]] = {}
+        pending = list(rows)
+        # Substitute counts fixed by a one-term equality, until nothing changes.
+        changed = True
+        while changed:
+            changed = False
+            rest = []
+            for row, entry in pending:
+                terms = [(k, c) for k, c in row.terms if k not in fixed and c != 0]
+                if len(terms) == 1 and row.low is not None and row.low == row.high:
+                    const = sum(c * fixed[k] for k, c in row.terms if k in fixed)
+                    k, c = terms[0]
+                    fixed[k] = (row.low - const) / c
+                    found = sources.setdefault(k, [])
+                    if entry is not None:
+                        found.append(entry)
+                    for other, _ in row.terms:
+                        if other != k:
+                            found.extend(sources.get(other, []))
+                    changed = True
+                else:
+                    rest.append((row, entry))
+            pending = rest
+        self.fixed = fixed
+        self.sources = sources
+        self.rows: list[tuple[Row, Entry | None, tuple]] = []
+        self._parent: dict[Key, Key] = {}
+        for row, entry in pending:
+            terms = tuple((k, c) for k, c in row.terms if k not in fixed and c != 0)
+            if not terms:
+                continue
+            const = sum(c * fixed[k] for k, c in row.terms if k in fixed)
+            used = tuple(k for k, _ in row.terms if k in fixed)
+            low = None if row.low is None else row.low - const
+            high = None if row.high is None else row.high - const
+            self.rows.append((Row(terms, low, high), entry, used))
+            for (a, _), (b, _) in zip(terms, terms[1:]):
+                self._parent[self.part(a)] = self.part(b)
+            self.part(terms[0][0])
+
+    def part(self, key: Key) -> Key:
+        """The representative of the part ``key`` belongs to."""
+        parent = self._parent
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+
+class Solver:
+    """Feasible ranges for one ledger, each independent part solved once.
+
+    Parameters
+    ----------
+    ledger : Ledger
+        Its structure (the entries are passed separately).
+    entries : list of Entry
+        The published numbers.
+    cache : dict, optional
+        Ranges already computed (keyed by the part's rows): shared between
+        the rounds of a plan and its final audit.
+    """
+
+    def __init__(self, ledger: Ledger, entries: list[Entry], cache: dict | None = None):
+        rows: list[tuple[Row, Entry | None]] = [(r, None) for r in ledger.structure()]
+        for entry in entries:
+            rows.extend((r, entry) for r in entry.rows)
+        self.parts = _Parts(rows)
+        self._cache: dict = {} if cache is None else cache
+        self._rows: dict[Key, list] = {}
+        for item in self.parts.rows:
+            self._rows.setdefault(self.parts.part(item[0].terms[0][0]), []).append(item)
+
+    def entries_of(self, key: Key) -> tuple[Entry, ...]:
+        """The published numbers that constrain ``key`` (directly, or through its part)."""
+        p = self.parts
+        if key in p.fixed:
+            return tuple(dict.fromkeys(p.sources.get(key, [])))
+        found: list[Entry] = []
+        for _, entry, used in self._rows.get(p.part(key), []):
+            if entry is not None:
+                found.append(entry)
+            for k in used:
+                found.extend(p.sources.get(k, []))
+        return tuple(dict.fromkeys(found))
+
+    def _rows_of(self, keys) -> tuple[Row, ...]:
+        roots = dict.fromkeys(self.parts.part(k) for k in keys if k not in self.parts.fixed)
+        return tuple(row for root in roots for row, _, _ in self._rows.get(root, []))
+
+    def range(self, key: Key, truth: float | None = None, width: float | None = None) -> tuple[float, float]:
+        """The least and greatest value of ``key`` (whole numbers; ``inf`` when unbounded).
+
+        Given the true value and the width asked for, the least value is not
+        computed when the greatest is that far above the truth (the range
+        then holds ``[truth, greatest]``, wide enough whatever the least is).
+        """
+        if key in self.parts.fixed:
+            return self.parts.fixed[key], self.parts.fixed[key]
+        rows = self._rows_of([key])
+        signature = ("range", key, rows, truth, width)
+        if signature not in self._cache:
+            objective = ((key, 1.0),)
+            high = _optimum(objective, (), rows, -1.0)
+            high = math.floor(high + _EPS) if not math.isinf(high) else math.inf
+            if truth is not None and width is not None and high - truth >= width:
+                self._cache[signature] = (float(truth), float(high))
+            else:
+                low = max(0.0, math.ceil(_optimum(objective, (), rows, 1.0) - _EPS))
+                self._cache[signature] = (float(low), float(high))
+        return self._cache[signature]
+
+    def expression_range(self, numerator: tuple[Key, ...], denominator: tuple[Key, ...] = ()) -> tuple[float, float]:
+        """The least and greatest value of a sum of counts, or of a share ``100 * sum(num) / sum(den)``.
+
+        A share is optimised by the Charnes-Cooper substitution (one linear
+        program each way); its range leaves out the points where the base is 0.
+        """
+        fixed = self.parts.fixed
+        rows = self._rows_of([*numerator, *denominator])
+        num = [(k, 1.0) for k in numerator]
+        den = [(k, 1.0) for k in denominator]
+        signature = ("expression", tuple(numerator), tuple(denominator), rows)
+        if signature in self._cache:
+            return self._cache[signature]
+        if not denominator:
+            const = sum(fixed.get(k, 0.0) for k in numerator)
+            terms = tuple((k, c) for k, c in num if k not in fixed)
+            result = (const, const) if not terms else (
+                const + _optimum(terms, (), rows, 1.0), const + _optimum(terms, (), rows, -1.0))
+        else:
+            result = (_share_optimum(num, den, rows, fixed, 1.0), _share_optimum(num, den, rows, fixed, -1.0))
+        self._cache[signature] = result
+        return result
+
+
+def _program(objective: tuple, rows: tuple[Row, ...], sign: float, scale_key: Key | None = None,
+             unscaled: tuple[Row, ...] = ()):
+    """The matrices of: minimise ``sign * objective`` subject to ``rows`` (and ``unscaled``).
+
+    With ``scale_key`` every bound of ``rows`` is multiplied by that variable
+    (the Charnes-Cooper substitution); ``unscaled`` rows keep their bounds.
+    """
+    index: dict[Key, int] = {}
+    for k, _ in objective:
+        index.setdefault(k, len(index))
+    ub = ([], [], [], [])
+    eq = ([], [], [], [])
+
+    def add(target, terms, scale, bound, scaled=True):
+        r = len(target[3])
+        for k, c in terms:
+            target[0].append(r)
+            target[1].append(index.setdefault(k, len(index)))
+            target[2].append(scale * c)
+        if scale_key is None or not scaled:
+            target[3].append(bound)
+        else:  # a bound b becomes b * t: moved to the left as -b t
+            target[0].append(r)
+            target[1].append(index.setdefault(scale_key, len(index)))
+            target[2].append(-scale * bound)
+            target[3].append(0.0)
+
+    for row in rows:
+        if row.low is not None and row.high is not None and row.low == row.high:
+            add(eq, row.terms, 1.0, row.low)
+            continue
+        if row.high is not None:
+            add(ub, row.terms, 1.0, row.high + _EPS)
+        if row.low is not None:
+            add(ub, row.terms, -1.0, -row.low + _EPS)
+    for row in unscaled:
+        add(eq, row.terms, 1.0, row.low, scaled=False)
+    n = len(index)
+    vector = np.zeros(n)
+    for k, c in objective:
+        vector[index[k]] += sign * c
+    a_ub = coo_array((ub[2], (ub[0], ub[1])), shape=(len(ub[3]), n)).tocsr() if ub[3] else None
+    a_eq = coo_array((eq[2], (eq[0], eq[1])), shape=(len(eq[3]), n)).tocsr() if eq[3] else None
+    return vector, index, a_ub, (np.array(ub[3]) if ub[3] else None), a_eq, (np.array(eq[3]) if eq[3] else None)
+
+
+def _solve(vector, a_ub, b_ub, a_eq, b_eq, sign: float):
+    # Dual simplex: these programs are small, and it starts faster than the interior-point method.
+    res = linprog(vector, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs-ds")
+    if res.status == 2:
+        return None
+    if res.status == 3:
+        return sign * math.inf
+    return sign * res.fun
+
+
+def _optimum(objective: tuple, extra: tuple, rows: tuple[Row, ...], sign: float) -> float:
+    """The least (``sign`` 1) or greatest (-1) value of a linear objective over the rows."""
+    vector, _, a_ub, b_ub, a_eq, b_eq = _program(objective, rows + extra, sign)
+    result = _solve(vector, a_ub, b_ub, a_eq, b_eq, sign)
+    if result is None:  # the ledger contradicts itself: a bug, never data
+        raise ValueError(f"the published numbers about {objective} contradict each other")
+    return result
+
+
+def _share_optimum(num, den, rows, fixed, sign: float) -> float:
+    """Least or greatest ``100 num / den`` (den > 0): with y = t x and t = 1 / den, optimise 100 num(y), den(y) = 1."""
+    scale = ("scale",)
+    const_num = sum(c * fixed[k] for k, c in num if k in fixed)
+    const_den = sum(c * fixed[k] for k, c in den if k in fixed)
+    objective = tuple((k, 100.0 * c) for k, c in num if k not in fixed) + ((scale, 100.0 * const_num),)
+    denominator = tuple((k, c) for k, c in den if k not in fixed) + ((scale, const_den),)
+    vector, _, a_ub, b_ub, a_eq, b_eq = _program(objective, rows, sign, scale_key=scale,
+                                                 unscaled=(Row(denominator, 1.0, 1.0),))
+    result = _solve(vector, a_ub, b_ub, a_eq, b_eq, sign)
+    if result is None:  # the base is 0 wherever the rows hold: no share at all
+        return math.nan
+    return result
+
+
+def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None) -> list[Failure]:
+    """Every small count the published numbers pin down more closely than the rule allows.
+
+    A small count (``0 < n < min_cell``) is safe when its feasible range is
+    at least ``min_cell`` wide. One printed as ``"<3"`` (a mark,
+    :func:`ipsreport.analysis.disclosed.plan.marks`) cannot be: it is safe when its
+    range still holds every value from 1 to ``min_cell - 1``, so a reader
+    learns no more than the mark. So is a count whose range is what the marks
+    alone make it and still holds 1 to ``min_cell - 1`` (of "<3 pairs" every
+    subgroup is small too). A count the marks alone pin down more narrowly is
+    reported as ``inherent``: only a book without marks protects it.
+
+    Parameters
+    ----------
+    ledger : Ledger
+        Its entries include the marks of hidden numbers.
+    min_cell : int
+        The rule; ``0`` audits nothing.
+    solver : Solver, optional
+        One already built for ``ledger.entries`` (its answers are reused).
+
+    Returns
+    -------
+    list of Failure
+        Empty when no small count can be narrowed down.
+    """
+    if not min_cell:
+        return []
+    solver = solver or Solver(ledger, ledger.entries)
+    marked = {e.handle[1] for e in ledger.entries if e.handle[0] == "mark" and e.handle[2] == "small"}
+    inherent = None
+    failures = []
+    for key in ledger.sensitive(min_cell):
+        low, high = solver.range(key, ledger.truth[key], min_cell)
+        if high - low >= min_cell:
+            continue
+        holds_all = low <= 1 and high >= min_cell - 1
+        if key in marked and holds_all:
+            continue
+        if inherent is None:  # what the marks and the structure alone say (shared cache: cheap)
+            inherent = Solver(ledger, [e for e in ledger.entries if e.handle[0] == "mark"], solver._cache)
+        alone = inherent.range(key) == (low, high)
+        if alone and holds_all:
+            continue
+        failures.append(Failure(key, ledger.truth[key], low, high, solver.entries_of(key), alone and bool(marked)))
+    return failures

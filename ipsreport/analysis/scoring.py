@@ -1,0 +1,72 @@
+"""Scores and indices built from questionnaire items.
+
+Each function takes a survey frame (baseline or follow-up, codebook column
+names, integer codes) and returns a ``Float64`` Series aligned with it. A
+respondent missing any item gets no score (``<NA>``): partial sums would not
+be comparable across respondents.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ipsreport.analysis.derived import meaning_score
+
+WHO5_ITEMS = ["who5_1", "who5_2", "who5_3", "who5_4", "who5_5"]
+MASTERY_ITEMS = ["mastery_1", "mastery_2", "mastery_3"]
+MEANING_ITEMS = ["meaning_everyday", "meaning_social"]
+
+#: Upper bounds (inclusive) of the three WHO-5 bands used in the report.
+WHO5_BANDS = (35, 50, 100)
+WHO5_BAND_LABELS = ("Under 36", "36–50", "Over 50")
+WHO5_POPULATION_MEAN = 68
+
+#: Possible range of the mastery index (three items scored 1-4).
+MASTERY_RANGE = (3, 12)
+
+
+def _complete_sum(frame: pd.DataFrame, items: list[str]) -> pd.Series:
+    values = frame[items].astype("Float64")
+    total = values.sum(axis=1, skipna=True)
+    return total.where(values.notna().all(axis=1)).astype("Float64")
+
+
+def who5_score(frame: pd.DataFrame) -> pd.Series:
+    """WHO-5 well-being index, 0-100.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Must hold ``who5_1`` ... ``who5_5`` coded 0-5.
+
+    Returns
+    -------
+    Series
+        Raw sum times 4; ``<NA>`` where any item is missing.
+    """
+    return (_complete_sum(frame, WHO5_ITEMS) * 4).rename("who5")
+
+
+def who5_band(score: pd.Series) -> pd.Series:
+    """Band 1 (0-35), 2 (36-50) or 3 (over 50) for WHO-5 scores; ``<NA>`` stays."""
+    out = pd.Series(pd.NA, index=score.index, dtype="Int64", name="who5_band")
+    s = score.astype("Float64")
+    out = out.mask(s.notna() & (s <= WHO5_BANDS[0]), 1)
+    out = out.mask(s.notna() & (s > WHO5_BANDS[0]) & (s <= WHO5_BANDS[1]), 2)
+    out = out.mask(s.notna() & (s > WHO5_BANDS[1]), 3)
+    return out.astype("Int64")
+
+
+def mastery_index(frame: pd.DataFrame) -> pd.Series:
+    """Mastery/self-esteem index: sum of three items scored 1-4 (range 3-12)."""
+    return _complete_sum(frame, MASTERY_ITEMS).rename("mastery")
+
+
+def meaning_index(frame: pd.DataFrame) -> pd.Series:
+    """Perceived meaning of the programme, 1-5 (5 = "i meget høj grad").
+
+    The two items are coded 1 = "I meget høj grad" ... 5 = "Slet ikke"; they
+    are reversed (6 - code) so that higher means more benefit, then averaged.
+    """
+    items = frame[MEANING_ITEMS].astype("Float64")
+    return meaning_score(items["meaning_everyday"], items["meaning_social"]).astype("Float64").rename("meaning")

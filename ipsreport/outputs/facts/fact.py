@@ -1,0 +1,205 @@
+"""The :class:`Fact` value type and its Danish rendering.
+
+A fact is a value plus how to print it in a sentence. Small-number
+suppression is decided upstream (:mod:`ipsreport.analysis.disclosed`); a fact only
+carries how its value was hidden and turns that into words: a count below
+``min_cell`` prints as ``"<3"``, a share of it as ``"<3 unge"``, and a value
+hidden as the complement of a small cell as ``"et skjult antal"`` /
+``"en skjult andel"``, so prose and tables cannot be combined to recover a
+hidden count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ipsreport.outputs import fmt
+from ipsreport.results.kinds import FactKind, Suppression
+
+__all__ = [
+    "Fact", "FactText", "HIDDEN_SHARE", "HIDDEN_COUNT", "NOT_COMPUTED", "NOT_COMPARED", "NO_ANSWERS",
+    "label", "small_people", "from_pool", "share_phrase", "join", "in_sentence",
+]
+
+#: Prose for a value hidden as the complement of a small cell (secondary
+#: suppression). A table shows "–" with a note; a sentence needs words.
+HIDDEN_SHARE = "en skjult andel"
+HIDDEN_COUNT = "et skjult antal"
+#: Prose for a comparison that has nothing to compare (too few or no answers).
+NOT_COMPUTED = "kunne ikke beregnes"
+#: Prose for a start/end change without enough pairs: "Trivslen målt med WHO-5 {...}."
+NOT_COMPARED = "kan ikke sammenlignes, fordi for få har svaret både ved start og afslutning"
+#: Prose for a share of nobody: an optional question nobody answered.
+NO_ANSWERS = "ingen svar"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact: its raw value and how to print it.
+
+    Attributes
+    ----------
+    value : Any
+        What :meth:`ipsreport.outputs.facts.Facts.raw` returns (a count for ``count``
+        and ``of``, 0-100 for ``pct``).
+    kind : str
+        ``"count"``, ``"pct"``, ``"of"``, ``"num"`` or ``"text"``.
+    n, base : float, optional
+        The count behind a share and its base.
+    decimals : int
+    strip_zeros : bool
+    text : str, optional
+        The printed text of a ``"text"`` fact.
+    share : float, optional
+        Fraction 0-1 for :meth:`ipsreport.outputs.facts.Facts.share_words`.
+    suppression : str
+        How the disclosure layer hid the value: ``"primary"`` (a small count),
+        ``"secondary"``/``"pooled"`` (hidden to protect another), ``"base"``
+        (its base is small); empty when shown.
+    """
+
+    value: Any
+    kind: FactKind
+    n: float | None = None
+    base: float | None = None
+    decimals: int = 0
+    strip_zeros: bool = False
+    text: str | None = None
+    share: float | None = None
+    suppression: Suppression = Suppression.SHOWN
+
+    def __post_init__(self):
+        # Frames carry plain strings (or a missing value where nothing was hidden); a fact carries the members.
+        object.__setattr__(self, "kind", FactKind(self.kind))
+        state = self.suppression if isinstance(self.suppression, str) else ""
+        object.__setattr__(self, "suppression", Suppression(state))
+
+    def render(self, min_cell: int) -> str:
+        """The fact as Danish prose under the small-number rule ``min_cell``."""
+        if self.kind == "count":
+            if self.suppression == "primary":
+                return label(min_cell)
+            return HIDDEN_COUNT if self.suppression else fmt.count(self.value)
+        if self.kind == "pct":
+            if self.suppression == "primary":
+                return small_people(min_cell)
+            if self.suppression:
+                return HIDDEN_SHARE
+            if self.base is not None and not pd.isna(self.base) and self.base == 0:
+                return "ingen"  # a share of nobody: no answers to count
+            return fmt.pct(self.value, self.decimals, self.strip_zeros)
+        if self.kind == "of":
+            if self.suppression and (self.base is None or pd.isna(self.base)):
+                # A hidden base says nothing of its size: "under 3" would tell what the audit must then
+                # protect as well (ipsreport.analysis.disclosed.plan.marks), and is untrue for a base hidden to protect another.
+                return f"{HIDDEN_COUNT} ud af {HIDDEN_COUNT}"
+            if self.suppression == "primary":
+                return f"{label(min_cell)} ud af {fmt.count(self.base)}"
+            if self.suppression:
+                return f"{HIDDEN_COUNT} ud af {fmt.count(self.base)}"
+            return f"{fmt.count(self.n)} ud af {fmt.count(self.base)}"
+        if self.kind == "num":
+            return fmt.num(self.value, self.decimals, self.strip_zeros)
+        return str(self.text)
+
+
+class FactText(str):
+    """A fact as printed (a plain ``str`` to every reader) that knows where it comes from.
+
+    ``provenance`` is one Danish line saying what the number is, its base and
+    its source (:func:`ipsreport.outputs.facts.provenance.tooltip`); ``name`` is the
+    fact's registry name. :meth:`_inline_attrs_` offers both to the render
+    engine, which puts the line in a tooltip on the HTML page (hover and
+    keyboard focus) and the name in ``data-fact`` (for a reviewer's
+    ``grep``), and prints the text alone everywhere else (PDF, Quarto).
+    Concatenation, formatting and ``str()`` give ordinary strings.
+    """
+
+    provenance: str
+    name: str
+
+    def __new__(cls, text: str, provenance: str = "", name: str = "") -> "FactText":
+        obj = super().__new__(cls, text)
+        obj.provenance = provenance
+        obj.name = name
+        return obj
+
+    def __reduce__(self):
+        return (FactText, (str(self), self.provenance, self.name))
+
+    def _inline_attrs_(self) -> dict[str, str] | None:
+        """HTML attributes of the value's span on the page (see :mod:`ipsreport.render.kernel_helpers`)."""
+        if not self.provenance:
+            return None
+        attrs = {"class": "fact", "tabindex": "0", "title": self.provenance}
+        if self.name:
+            attrs["data-fact"] = self.name
+        return attrs
+
+
+def label(min_cell: int) -> str:
+    """The label of a count below the rule: ``"<3"``."""
+    return f"<{fmt.count(min_cell)}"
+
+
+def small_people(min_cell: int) -> str:
+    """Prose for a share whose count is below ``min_cell``: ``"<5 unge"``.
+
+    The count label rather than "–", so the sentence still reads
+    ("og <5 unge angiver et andet køn"); "unge" keeps it from being read
+    as a percentage ("andelen var <5 unge").
+    """
+    return f"<{fmt.count(min_cell)} unge"
+
+
+def from_pool(p: dict, kind: str) -> Fact:
+    """A fact from a pooled cell (``n, base, pct, suppression``) as ``kind`` ``"pct"``, ``"n"`` or ``"of"``.
+
+    The cell comes from :func:`ipsreport.analysis.disclosed.rules.pool_cells` or a row of
+    the registry counts.
+    """
+    suppression = p.get("suppression", "")
+    share = p["pct"] / 100 if not suppression and p["base"] else None
+    if kind == "pct":
+        return Fact(p["pct"], "pct", n=p["n"], base=p["base"], share=share, suppression=suppression)
+    if kind == "n":
+        return Fact(p["n"], "count", n=p["n"], base=p["base"], share=share, suppression=suppression)
+    return Fact(p["n"], "of", n=p["n"], base=p["base"], share=share, suppression=suppression)
+
+
+def in_sentence(text: str) -> str:
+    """A Table 9 label inside a sentence: lower-case first letter unless it starts an acronym (WHO-5)."""
+    return text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def join(items) -> str:
+    """Danish list; "samt" before the last item when one of the last two
+    contains "og" ("vurdering af forløbets betydning samt selvværd og mestring")."""
+    items = list(items)
+    last = "samt" if len(items) > 1 and any(" og " in x for x in items[-2:]) else "og"
+    return fmt.join_words(items, last=last)
+
+
+def share_phrase(share, n=None, base=None, **kwargs) -> str:
+    """:func:`ipsreport.outputs.fmt.share_words`, kept true at the ends of the scale.
+
+    The named fractions are matched within a tolerance, so 1 of 60 would
+    read "ingen" and 59 of 60 "alle"; with the count at hand those become
+    "under én ud af ti" and "næsten alle". Shares of 0.95 and more that are
+    not all read "næsten alle" too.
+    """
+    if share is None or share != share:
+        return fmt.MISSING
+    some = n is not None and n > 0
+    all_ = n is not None and base is not None and n >= base
+    if share >= 0.95 and not all_ and (n is not None or share < 1):
+        return "næsten alle"
+    phrase = fmt.share_words(share, **kwargs)
+    if phrase == "ingen" and some:
+        return "under én ud af ti"
+    if phrase == "alle" and n is not None and not all_:
+        return "næsten alle"
+    return phrase
