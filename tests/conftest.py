@@ -27,12 +27,12 @@ from ipsreport.config.settings import get_settings
 #: Lanes that are not the unit lane (see pyproject.toml [tool.pytest.ini_options]).
 _SLOW_LANES = ("twin", "render", "browser")
 #: Fixtures that load the shipped synthetic twin or write or draw a generated cohort (``ed`` and
-#: ``valid_dir`` here; ``crowded`` in test_caseload.py, ``frames`` in test_synth.py, ``twin_frames`` in
-#: test_audit_published.py and test_every_input_renders.py, ``twin`` and ``cohort`` in test_pipeline.py,
+#: ``valid_dir`` here; ``crowded`` in test_caseload.py, ``frames`` in test_synth.py, ``twin_edition`` in
+#: test_audit_published.py, ``twin_frames`` in test_every_input_renders.py, ``twin`` and ``cohort`` in test_pipeline.py,
 #: test_results_bundle.py, test_cli.py, test_load.py and test_sites.py, ``data_dir`` in test_edition.py,
 #: ``other_cohort`` in test_report_prose.py). A test using one belongs in the twin lane (or a slower one)
 #: and must say so with its marker.
-TWIN_FIXTURES = frozenset({"ed", "valid_dir", "crowded", "frames", "twin_frames", "twin", "cohort", "data_dir",
+TWIN_FIXTURES = frozenset({"ed", "valid_dir", "crowded", "frames", "twin_frames", "twin_edition", "twin", "cohort", "data_dir",
                            "other_cohort"})
 
 

@@ -96,11 +96,6 @@ def test_percentage_of_no_answers_is_nan(small):
     assert math.isnan(audit.compute_key(small, "followup.eval_support.pct.1"))
 
 
-def test_accepts_a_plain_dict(small):
-    frames = {"registry": small.registry, "baseline": small.baseline, "followup": small.followup}
-    assert audit.compute_key(frames, "registry.success.n") == 2
-
-
 def test_paired_tests_match_scipy(small):
     start, end = np.array([6.0, 9.0, 3.0]), np.array([6.0, 12.0, 6.0])
     assert audit.compute_key(small, "paired.mastery.p_ttest") == pytest.approx(stats.ttest_rel(end, start).pvalue)

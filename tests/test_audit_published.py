@@ -8,7 +8,6 @@ import pytest
 from ipsreport.analysis import audit
 from ipsreport.paths import SYNTHETIC_DIR
 
-from test_synth import read_frames  # noqa: E402  (tests/ is on sys.path under pytest)
 
 PUBLISHED = audit.load_published()
 
@@ -69,26 +68,28 @@ def test_table9_p_values_are_audited_as_significance_only():
 
 
 @pytest.fixture(scope="module")
-def twin_frames():
+def twin_edition():
     if not (SYNTHETIC_DIR / "registry.csv").exists():
         pytest.fail(f"the synthetic twin is missing from {SYNTHETIC_DIR}; run `make synth`")
-    return read_frames()
+    from ipsreport.inputs.edition import edition
+
+    return edition(SYNTHETIC_DIR)
 
 
 @pytest.mark.twin
 @pytest.mark.parametrize("entry", PUBLISHED, ids=[e["key"] for e in PUBLISHED])
-def test_published_values(twin_frames, entry):
+def test_published_values(twin_edition, entry):
     """The twin reproduces every entry within its tolerance (a corrected entry: the corrected number), or,
     where it is known not to (``twin_tolerance``), within the distance it was built to and with the reason."""
-    got = audit.compute_key(twin_frames, entry["key"])
+    got = audit.compute_key(twin_edition, entry["key"])
     slack = max(entry["tolerance"], entry.get("twin_tolerance", 0))
     target = entry.get("corrected", entry["value"])
     assert abs(got - target) <= slack + 1e-9, (entry["printed"], got, entry["reason"])
 
 
 @pytest.mark.twin
-def test_summarise_audit_on_the_twin(twin_frames):
-    table = audit.summarise_audit(twin_frames)
+def test_summarise_audit_on_the_twin(twin_edition):
+    table = audit.summarise_audit(twin_edition)
     assert list(table.columns) == [
         "key", "where", "table", "printed", "published", "reproduced", "difference", "tolerance", "rounding",
         "corrected", "within", "status", "reason", "counts",
@@ -129,10 +130,10 @@ def test_a_correction_is_checked_against_the_corrected_number(reproduced, expect
 
 
 @pytest.mark.twin
-def test_corrections_and_rounding_on_the_twin(twin_frames):
+def test_corrections_and_rounding_on_the_twin(twin_edition):
     """Bilag 8 files the edition's 67 % (text against Table 1) and its 14 % »ikke positiv« (one of two answers
     left out) as corrections, and the burden mean 3,225 (printed 3,23 here, 3,22 in 2025) as not exact."""
-    table = audit.summarise_audit(twin_frames).set_index("key")
+    table = audit.summarise_audit(twin_edition).set_index("key")
     duration = table.loc["followup.duration.pct.4+5+6+7"]
     assert duration["status"] == "correction" and duration["corrected"] == 60
     assert duration["reproduced"] == pytest.approx(100 * 26 / 43)
@@ -180,14 +181,14 @@ def test_load_published_rejects_unknown_fields(tmp_path):
 
 
 @pytest.mark.twin
-def test_summarise_audit_flags_a_wrong_value(twin_frames, tmp_path):
+def test_summarise_audit_flags_a_wrong_value(twin_edition, tmp_path):
     path = tmp_path / "p.yml"
     path.write_text(
         "- {key: registry.n, where: x, printed: '67', value: 67, tolerance: 0, reason: null}\n"
         "- {key: registry.nonsense.n.1, where: x, printed: '1', value: 1, tolerance: 0, reason: null}\n",
         encoding="utf-8",
     )
-    table = audit.summarise_audit(twin_frames, path)
+    table = audit.summarise_audit(twin_edition, path)
     assert table["within"].tolist() == [False, False]
     assert table.loc[0, "difference"] == -1
     assert pd.isna(table.loc[1, "reproduced"])

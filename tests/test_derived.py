@@ -127,17 +127,6 @@ def test_summaries_and_audit_use_the_same_months(registry_edition):
     assert audit.compute_key(registry_edition, "registry.months_enrolled.mean") == pytest.approx(expected)
 
 
-def test_audit_of_plain_frames_counts_to_the_settings_evaluation_end(registry_edition):
-    """Without an edition's settings the project settings' evaluation end applies, not the generator's."""
-    from ipsreport.config.settings import get_settings
-
-    frames = {"registry": registry_edition.registry, "baseline": registry_edition.baseline,
-              "followup": registry_edition.followup}
-    end = pd.Timestamp(get_settings().evaluation_end)
-    expected = ((182 + 61 + 304) + (end - pd.Timestamp("2024-11-01")).days) / 4 / MONTH
-    assert audit.compute_key(frames, "registry.months_enrolled.mean") == pytest.approx(expected)
-
-
 def test_summaries_and_audit_use_the_same_success_codes(registry_edition):
     counts = summarise_registry_counts(registry_edition)
     assert (counts.loc["finished", "n"], counts.loc["success", "n"]) == (3, 2)

@@ -66,19 +66,12 @@ _EPS = 1e-9
 # Access to the edition
 # ---------------------------------------------------------------------------
 def _frame(ed, name: str) -> pd.DataFrame:
-    if isinstance(ed, dict):
-        return ed[name]
-    return getattr(ed, name)
+    return ed.frame(name)
 
 
 def _evaluation_end(ed):
-    settings = ed.get("settings") if isinstance(ed, dict) else getattr(ed, "settings", None)
-    end = getattr(settings, "evaluation_end", None)
-    if end is None:  # a plain dict of frames: the project's settings decide
-        from ipsreport.config.settings import get_settings
-
-        end = get_settings().evaluation_end
-    return end
+    # The edition's own settings: no fallback to the project's (settings are arguments).
+    return ed.settings.evaluation_end
 
 
 _HEAD = re.compile(r"^([a-z_]+)(?:\[([^\]]+)\])?$")
@@ -108,24 +101,7 @@ def _variable(ed, dataset: str, var: str) -> pd.Series:
 # Paired scores and the regression (small and cached per edition)
 # ---------------------------------------------------------------------------
 def _cached(ed, what: str, compute):
-    frames = tuple(_frame(ed, n) for n in _DATASETS)
-    # Keyed on the frames, not the edition: a plain dict of frames is accepted too.
-    return remember(("audit", what), frames[0], compute, inputs=frames[1:])
-
-
-def _as_edition(ed):
-    """``ed`` as something the summaries accept: frames as attributes and
-    ``settings`` (package defaults when a plain dict of frames is given)."""
-    if not isinstance(ed, dict) and hasattr(ed, "settings"):
-        return ed
-    from types import SimpleNamespace
-
-    from ipsreport.inputs.codebook.codebook import load_codebook
-    from ipsreport.config.settings import get_settings
-
-    return SimpleNamespace(
-        **{n: _frame(ed, n) for n in _DATASETS}, settings=get_settings(), codebook=load_codebook()
-    )
+    return remember(("audit", what), ed, compute)
 
 
 def _paired(ed) -> pd.DataFrame:
@@ -136,13 +112,13 @@ def _paired(ed) -> pd.DataFrame:
     """
     from ipsreport.analysis.summaries.mental_health import summarise_paired
 
-    return _cached(ed, "paired", lambda: summarise_paired(_as_edition(ed)).set_index("score"))
+    return _cached(ed, "paired", lambda: summarise_paired(ed).set_index("score"))
 
 
 def _who5_bands(ed) -> pd.DataFrame:
     from ipsreport.analysis.summaries.mental_health import summarise_who5_bands
 
-    return _cached(ed, "who5_bands", lambda: summarise_who5_bands(_as_edition(ed)))
+    return _cached(ed, "who5_bands", lambda: summarise_who5_bands(ed))
 
 
 def _paired_stat(ed, score: str, stat: str, arg: str | None) -> float:
@@ -168,7 +144,7 @@ def _regression(ed):
     """Table 9 as the report prints it (:func:`ipsreport.analysis.models.fit_regression`)."""
     from ipsreport.analysis.models import fit_regression
 
-    return _cached(ed, "regression", lambda: fit_regression(_as_edition(ed)))
+    return _cached(ed, "regression", lambda: fit_regression(ed))
 
 
 # ---------------------------------------------------------------------------
@@ -186,9 +162,9 @@ def compute_key(ed, key: str) -> float:
 
     Parameters
     ----------
-    ed : Edition or dict
-        Anything with ``registry``, ``baseline`` and ``followup`` frames (as
-        attributes or dict items), codebook column names, integer codes.
+    ed : Edition
+        Its ``registry``, ``baseline`` and ``followup`` frames (codebook column
+        names, integer codes) and settings.
     key : str
         A key in the grammar of the module docstring, e.g.
         ``"followup.duration.pct.1"`` or ``"regression.meaning.or"``.
@@ -273,7 +249,7 @@ def key_counts(ed, key: str, value: float | None = None) -> list[float]:
 
     Parameters
     ----------
-    ed : Edition or dict
+    ed : Edition
     key : str
         As for :func:`compute_key`.
     value : float, optional
@@ -316,7 +292,7 @@ def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
 
     Parameters
     ----------
-    ed : Edition or dict
+    ed : Edition
         The data to audit (see :func:`compute_key`).
     path : str or Path, optional
         ``published.yml`` to audit against.
@@ -340,12 +316,10 @@ def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
     stat = resolved.stat()
     # The table, the appendix facts and the benchmark all ask for the same
     # audit; computing every published key is costly on large cohorts, so it
-    # is made once per edition (and published.yml version). Keyed weakly on the
-    # Edition object; plain dicts of frames cannot be weakly referenced and
-    # are computed afresh.
+    # is made once per edition (and published.yml version), keyed weakly on
+    # the Edition object.
     key = ("audit", str(resolved), stat.st_mtime_ns, stat.st_size)
-    frames = tuple(_frame(ed, n) for n in _DATASETS)
-    return remember(key, ed, lambda: _summarise_audit(ed, resolved), inputs=frames).copy()
+    return remember(key, ed, lambda: _summarise_audit(ed, resolved)).copy()
 
 
 #: The audit's verdicts, in the order the appendix reports them.
