@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ipsreport.analysis.disclosed.layer import disclosed
-from ipsreport.analysis.disclosed.rules import pool_cells, protect_counts
+from ipsreport.analysis.disclosed.rules import PooledCell, pool_cells, protect_counts
 from ipsreport.paths import PACKAGE_DIR
 
 #: Modules (or packages) that format numbers for readers: they may read ipsreport.analysis.disclosed only.
@@ -70,12 +70,12 @@ def test_pool_cells():
                                     ("x", 3, "c", 0, 30, 0.0), ("x", 4, "d", 29, 30, 0.0)]), 3)
     # The complement of the 1 is the 29: the empty cells would leave the hidden ones adding up to 1.
     assert out["suppression"].tolist() == ["primary", "", "", "secondary"]
-    assert pool_cells(out, "x", (2, 3)) == {"n": 0, "base": 30, "pct": 0.0, "suppression": ""}
+    assert pool_cells(out, "x", (2, 3)) == PooledCell(n=0, base=30, pct=0.0, suppression="")
     # A hidden cell pooled with visible empty ones is that cell.
-    assert pool_cells(out, "x", (1, 2, 3))["suppression"] == "primary"
+    assert pool_cells(out, "x", (1, 2, 3)).suppression == "primary"
     # A pool of two hidden cells would give their sum away.
-    assert pool_cells(out, "x", (1, 4))["suppression"] == "pooled"
-    assert pool_cells(out, "x", (4,))["suppression"] == "secondary"
+    assert pool_cells(out, "x", (1, 4)).suppression == "pooled"
+    assert pool_cells(out, "x", (4,)).suppression == "secondary"
     with pytest.raises(KeyError):
         pool_cells(out, "x", (9,))
 

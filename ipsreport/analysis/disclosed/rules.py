@@ -11,6 +11,7 @@ two-group comparison (counts, means and the tests computed from them).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ import pandas as pd
 from ipsreport.analysis.disclosed import disclosure
 
 __all__ = ["protect_counts", "pool_cells", "paired_trajectories", "hide_stats", "protect_comparison",
-           "DisclosedRegression"]
+           "DisclosedRegression", "PooledCell"]
 
 
 def protect_counts(frame: pd.DataFrame, min_cell: int, by: str | list[str] | None = "variable",
@@ -59,7 +60,29 @@ def protect_counts(frame: pd.DataFrame, min_cell: int, by: str | list[str] | Non
     return out
 
 
-def pool_cells(protected: pd.DataFrame, variable: str, codes) -> dict:
+@dataclass(frozen=True)
+class PooledCell:
+    """Categories of one variable taken together, as the disclosure layer lets them print.
+
+    Attributes
+    ----------
+    n, base : int or NA
+        The pooled count and the variable's base (NA where hidden).
+    pct : float
+        ``n / base * 100``: the share of the pooled count, not a sum of rounded shares (NaN where hidden).
+    suppression : str
+        ``""`` when every pooled cell is visible; the cell's own suppression for a single hidden cell;
+        ``"pooled"`` when the pool includes a hidden cell (its sum would reveal it); ``"base"`` when the
+        variable's base is small, ``"secondary"`` when it is hidden to protect another count.
+    """
+
+    n: Any
+    base: Any
+    pct: float
+    suppression: str = ""
+
+
+def pool_cells(protected: pd.DataFrame, variable: str, codes) -> PooledCell:
     """Pool categories of a protected frame: e.g. "høj + meget høj grad".
 
     Parameters
@@ -71,12 +94,7 @@ def pool_cells(protected: pd.DataFrame, variable: str, codes) -> dict:
 
     Returns
     -------
-    dict
-        ``n, base, pct`` of the pool (the percentage of the pooled count, not
-        a sum of rounded percentages) and ``suppression``: ``""`` when every
-        pooled cell is visible; the cell's own suppression for a single hidden
-        cell; ``"pooled"`` when a pool includes a hidden cell (its sum would
-        reveal it); ``"base"`` when the variable's base is hidden.
+    PooledCell
 
     Raises
     ------
@@ -93,17 +111,16 @@ def pool_cells(protected: pd.DataFrame, variable: str, codes) -> dict:
     if bool(rows["base_suppressed"].any()):
         # "base" only when the base is small; a base hidden to protect another count is no small number.
         small = bool((rows["suppression"] == "base").any())
-        return {"n": pd.NA, "base": pd.NA, "pct": float("nan"), "suppression": "base" if small else "secondary"}
+        return PooledCell(pd.NA, pd.NA, float("nan"), "base" if small else "secondary")
     cells = rows[rows["code"].isin(codes)]
     base = int(rows["base"].iloc[0])
     hidden = [x for x in cells["suppression"] if x]
     if hidden:
         # One hidden cell pooled with empty ones is that cell: "<3" still holds.
         alone = len(hidden) == 1 and bool((cells.loc[cells["suppression"] == "", "n"] == 0).all())
-        return {"n": pd.NA, "base": base, "pct": float("nan"),
-                "suppression": hidden[0] if alone else "pooled"}
+        return PooledCell(pd.NA, base, float("nan"), hidden[0] if alone else "pooled")
     n = int(cells["n"].sum())
-    return {"n": n, "base": base, "pct": n / base * 100 if base else float("nan"), "suppression": ""}
+    return PooledCell(n, base, n / base * 100 if base else float("nan"))
 
 
 def paired_trajectories(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -15,7 +15,7 @@ from typing import Any
 from ipsreport.outputs import fmt
 from ipsreport.analysis.memo import remember
 from ipsreport.analysis.disclosed.layer import disclosed
-from ipsreport.analysis.disclosed.rules import pool_cells
+from ipsreport.analysis.disclosed.rules import PooledCell, pool_cells
 from ipsreport.outputs.facts.definition import FactDef
 from ipsreport.outputs.facts.provenance import tooltip
 from ipsreport.outputs.facts.traced import NUMBER, is_value, source_numbers, trace
@@ -155,14 +155,14 @@ class Facts:
             self._summaries[source] = source.read(self.layer)
         return self._summaries[source]
 
-    def pool_of(self, source: Source, variable: str, codes) -> dict:
+    def pool_of(self, source: Source, variable: str, codes) -> PooledCell:
         """Categories ``codes`` of ``variable`` pooled (:func:`ipsreport.analysis.disclosed.rules.pool_cells`)."""
         return pool_cells(self.summary_of(source), variable, codes)
 
-    def registry_row(self, measure: str) -> dict:
+    def registry_row(self, measure: str) -> PooledCell:
         """One row of the registry counts as a pooled cell."""
         row = self.summary_of(REGISTRY_COUNTS).loc[measure]
-        return {"n": row["n"], "base": row["base"], "pct": float(row["pct"]), "suppression": row["suppression"]}
+        return PooledCell(row["n"], row["base"], float(row["pct"]), row["suppression"])
 
 
 def facts(ed, saved: Facts | None = None) -> Facts:

@@ -155,19 +155,19 @@ def small_people(min_cell: int) -> str:
     return f"<{fmt.count(min_cell)} unge"
 
 
-def from_pool(p: dict, kind: str) -> Fact:
-    """A fact from a pooled cell (``n, base, pct, suppression``) as ``kind`` ``"pct"``, ``"n"`` or ``"of"``.
+def from_pool(p, kind: str) -> Fact:
+    """A fact from a pooled cell (:class:`~ipsreport.analysis.disclosed.rules.PooledCell`) as ``kind`` ``"pct"``, ``"n"`` or ``"of"``.
 
     The cell comes from :func:`ipsreport.analysis.disclosed.rules.pool_cells` or a row of
     the registry counts.
     """
-    suppression = p.get("suppression", "")
-    share = p["pct"] / 100 if not suppression and p["base"] else None
+    suppression = p.suppression
+    share = p.pct / 100 if not suppression and p.base else None
     if kind == "pct":
-        return Fact(p["pct"], "pct", n=p["n"], base=p["base"], share=share, suppression=suppression)
+        return Fact(p.pct, "pct", n=p.n, base=p.base, share=share, suppression=suppression)
     if kind == "n":
-        return Fact(p["n"], "count", n=p["n"], base=p["base"], share=share, suppression=suppression)
-    return Fact(p["n"], "of", n=p["n"], base=p["base"], share=share, suppression=suppression)
+        return Fact(p.n, "count", n=p.n, base=p.base, share=share, suppression=suppression)
+    return Fact(p.n, "of", n=p.n, base=p.base, share=share, suppression=suppression)
 
 
 def in_sentence(text: str) -> str:

@@ -80,11 +80,11 @@ def who5_population_sentence(f) -> Fact:
 def placement_now_vs_ever(f) -> Fact:
     """Share in a placement among the still enrolled compared with all enrolled (whole percent)."""
     now, ever = f.registry_row("placement_now"), f.registry_row("placement_ever")
-    if now["suppression"] or ever["suppression"]:
+    if now.suppression or ever.suppression:
         return Fact(None, "text", text="ikke til at sammenligne, fordi tallene er for små")
-    if not now["base"] or not ever["base"]:
+    if not now.base or not ever.base:
         return Fact(None, "text", text="ikke til at sammenligne, fordi ingen var i forløb ved afslutningen")
-    a, b = fmt.round_half_up(now["pct"]), fmt.round_half_up(ever["pct"])
+    a, b = fmt.round_half_up(now.pct), fmt.round_half_up(ever.pct)
     if a > b:
         text = "højere blandt de aktive end blandt alle deltagere"
     elif a < b:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ipsreport.analysis.disclosed import disclosure
+from ipsreport.analysis.disclosed.rules import PooledCell
 from ipsreport.outputs import fmt
 from ipsreport.outputs.facts.fact import HIDDEN_SHARE, NO_ANSWERS, Fact, from_pool, \
     share_phrase, small_people
@@ -38,20 +39,20 @@ def age_over20(f, kind: str) -> Fact:
     age = f.summary_of(AGE).iloc[0]
     # The number who gave their age as the layer lets it be printed (missing where it is hidden).
     base = age["over20_base"]
-    return from_pool({"n": age["over20_n"], "base": pd.NA if pd.isna(base) else int(base),
-                      "pct": float(age["over20_pct"]), "suppression": age["over20_suppression"]}, kind)
+    return from_pool(PooledCell(age["over20_n"], pd.NA if pd.isna(base) else int(base),
+                                float(age["over20_pct"]), age["over20_suppression"]), kind)
 
 
-def words_of(f, p: dict) -> Fact:
+def words_of(f, p: PooledCell) -> Fact:
     """A pooled cell as a share in words ("seks ud af ti"); hidden cells read as their label."""
-    suppression = p.get("suppression", "")
+    suppression = p.suppression
     if suppression == "primary":
         return Fact(None, "text", text=small_people(f.cell_rule), suppression=suppression)
     if suppression:
         return Fact(None, "text", text=HIDDEN_SHARE, suppression=suppression)
-    share = p["n"] / p["base"] if p["base"] else float("nan")
-    text = share_phrase(share, p["n"], p["base"]) if p["base"] else NO_ANSWERS
-    return Fact(share, "text", n=p["n"], base=p["base"], text=text, share=share)
+    share = p.n / p.base if p.base else float("nan")
+    text = share_phrase(share, p.n, p.base) if p.base else NO_ANSWERS
+    return Fact(share, "text", n=p.n, base=p.base, text=text, share=share)
 
 
 def target_met(f) -> Fact:

@@ -48,9 +48,9 @@ def evaluation_summary(f) -> Fact:
     shares = []
     for var in f.edition.codebook["followup"].group("evaluation"):
         cell = f.pool_of(EVALUATION, var.name, (1, 2))
-        if cell["suppression"] or not cell["base"]:
+        if cell.suppression or not cell.base:
             return Fact(None, "text", text="")
-        shares.append(cell["n"] / cell["base"])
+        shares.append(cell.n / cell.base)
     lowest = min(shares)
     if lowest >= 0.75:
         text = ("Langt de fleste oplever altså IPS UNG som støttende og inddragende og som en indsats, der tager "
@@ -67,12 +67,12 @@ def evaluation_summary(f) -> Fact:
 def education_choice_sentence(f) -> Fact:
     """Chapter 5: the edition's reading of the many who choose education, when the share supports it."""
     pool = exit_pool(f, 3)
-    if pool["suppression"] or not pool["base"] or pool["n"] / pool["base"] < 0.25:
+    if pool.suppression or not pool.base or pool.n / pool.base < 0.25:
         return Fact(None, "text", text="")
     # The chapter's sentence before this one calls education "et stort skridt"; no second "skridt" here.
     text = ("At så mange alligevel vælger uddannelse, kan tyde på, at IPS UNG har været med til at ændre de unges "
             "syn på uddannelse.")
-    return Fact(pool["n"] / pool["base"], "text", text=text)
+    return Fact(pool.n / pool.base, "text", text=text)
 
 def enrolled_sentence(f) -> Fact:
     """Chapter 3: why the still enrolled respondents are included, with the shortest time they had been in."""
@@ -93,17 +93,17 @@ def placement_noanswer_sentence(f) -> Fact:
     parts, blank_total = [], 0
     for var in f.edition.codebook["followup"].group("placement"):
         cell = f.pool_of(PLACEMENT_OF_PLACED, var.name, (0,))
-        if cell["suppression"] == "base":
+        if cell.suppression == "base":
             return Fact(None, "text", text="")
-        if not cell["suppression"] and not cell["n"]:
+        if not cell.suppression and not cell.n:
             continue
-        if cell["suppression"] == "primary":
+        if cell.suppression == "primary":
             who = f"de {label(f.cell_rule)} unge"
-        elif cell["suppression"]:
+        elif cell.suppression:
             who = HIDDEN_COUNT
         else:
-            who = "den ene" if cell["n"] == 1 else f"de {fmt.words(cell['n'])}"
-            blank_total += int(cell["n"])
+            who = "den ene" if cell.n == 1 else f"de {fmt.words(cell.n)}"
+            blank_total += int(cell.n)
         topic = PLACEMENT_TOPICS.get(var.name, f"»{var.label}«")
         parts.append(f"{who}, der ikke besvarede spørgsmålet om {topic}")
     if not parts:
