@@ -379,7 +379,8 @@ def test_cli_stops_promptly_on_signal(book, tmp_path, signum, code):
     runner.write_text(_RUNNER, encoding="utf-8")
     env = {**os.environ, "CI": "true", "IPSREPORT_TEST_MARK": str(mark), "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen(
-        [sys.executable, str(runner), "render", "--project", str(root), "--data", str(root / "data"),
+        # The twin's data: the command runs the pipeline on them before any chapter (the minibook's are no export).
+        [sys.executable, str(runner), "render", "--project", str(root), "--data", str(SYNTHETIC_DIR),
          "--engine", "pandoc", "--to", "html", "--workers", "2"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )

@@ -194,6 +194,8 @@ def _tagged(say: Progress, name: str) -> Progress:
 
 def _render_variants(variants, project_dir, to, workers, say: Progress) -> list[RenderResult]:
     cancel = threading.Event()
+    for v in variants:  # every book's folder checked before any is planned (planning opens its cache)
+        identify(project_dir, v.output_dir, to, v.hooks, v.cache_dir, v.label)
     plans: list[tuple[Plan, Progress]] = []
     for v in variants:
         tagged = _tagged(say, Path(v.output_dir).name)
