@@ -288,8 +288,9 @@ def test_words_come_from_quarto_yml_with_english_defaults(book, tmp_path):
     config = yaml.safe_load((english / "_quarto.yml").read_text(encoding="utf-8"))
     del config["crossref"], config["language"]
     (english / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    # Same chapters, data and cache: only the words differ, nothing runs again.
-    result = render_book(english, to="html", hooks=minibook_hooks(english / "data"),
+    # Same chapters, data (the same folder: a parameter's value is part of a chapter's key) and cache:
+    # only the words differ, nothing runs again.
+    result = render_book(english, to="html", hooks=minibook_hooks(root / "data"),
                          cache_dir=root / ".ipsreport-cache")
     assert not result.executed
     out = english / "_book"
@@ -316,7 +317,7 @@ def test_kernels_reset_between_chapters_without_patching(tmp_path):
         "print('secret' in globals(), [n for n in dir(builtins) if '__ips' in n], gc.collect.__module__)\n```\n",
         encoding="utf-8",
     )
-    worker = KernelWorker({}, tmp_path, preamble="import json\npreamble_ran = True\n")
+    worker = KernelWorker(tmp_path, preamble="import json\npreamble_ran = True\n")
     try:
         a = worker.run_chapter(read_qmd(first))
         b = worker.run_chapter(read_qmd(second))
@@ -325,6 +326,29 @@ def test_kernels_reset_between_chapters_without_patching(tmp_path):
     assert "Svar: 42." in a.blocks[-1]["text"]
     printed = b.blocks[-1]["outputs"][0]["data"]
     assert printed.strip() == "False [] gc"
+
+
+def test_parameters_are_set_after_the_parameters_cell_as_text(tmp_path):
+    """papermill's and Quarto's convention: defaults in the cell tagged parameters, the given values right after."""
+    from ipsreport.render.kernel import KernelWorker, injected_parameters
+    from ipsreport.render.qmd import read_qmd
+
+    tagged, untagged = tmp_path / "a.qmd", tmp_path / "b.qmd"
+    tagged.write_text("```{python}\n#| tags: [parameters]\nresults = None\nother = 'default'\n```\n\n"
+                      "Her: `{python} results`, `{python} other`.\n", encoding="utf-8")
+    untagged.write_text("Uden celle: `{python} results`.\n", encoding="utf-8")
+    hostile = "x'); import os; os.remove('y"  # a value is a string literal, never code
+    assert injected_parameters({"results": hostile}) == f"results = {hostile!r}"
+    with pytest.raises(ValueError, match="identifier"):
+        injected_parameters({"not a name": "x"})
+    worker = KernelWorker(tmp_path)
+    try:
+        a = worker.run_chapter(read_qmd(tagged), {"results": hostile})
+        b = worker.run_chapter(read_qmd(untagged), {"results": "/et/sted"})
+    finally:
+        worker.close()
+    assert f"Her: {hostile}, default." in a.blocks[-1]["text"]
+    assert "Uden celle: /et/sted." in b.blocks[-1]["text"]
 
 
 def test_editing_the_lock_file_reexecutes_every_chapter(book):
