@@ -62,10 +62,16 @@ def _project(root: Path, cases: Path) -> None:
         # Forord
 
         ```{python}
+        #| tags: [parameters]
+        #| include: false
+        results = None
+        ```
+
+        ```{python}
         #| include: false
         import ipsreport.api as ips
-        d = ips.edition()
-        f = ips.facts(d)
+        r = ips.results(results)
+        d, f = r.edition, r.facts
         ```
 
         Evalueret af `{python} f.evaluator` i `{python} f.municipality` med støtte fra `{python} f.funder`.
