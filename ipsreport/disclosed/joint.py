@@ -17,7 +17,7 @@ from pathlib import Path
 from ipsreport.disclosed.catalogue import book_entries, fill_structure
 from ipsreport.disclosed.ledger import Ledger
 from ipsreport.disclosed.plan import Plan, fix_all, make_plan, marks, relabel, released
-from ipsreport.disclosed.ranges import Solver, audit
+from ipsreport.disclosed.ranges import Solver, Wide, audit
 from ipsreport.disclosed.site_plan import write_site_plan
 from ipsreport.disclosed.unprotected import candidate_ledger, derived_counts, unprotected_frames
 
@@ -65,15 +65,17 @@ def joint_plans(whole, sites: dict, min_cell: int, final: dict | None = None) ->
     fill_structure(ledger, books, codebook)
     cache: dict = {}
     own_cache: dict = {name: {} for name in sites}  # each site's ranges, kept between rounds
+    # The counts found wide enough, kept between rounds: each round only hides more (ranges.Wide).
+    wide, own_wide = Wide(), {name: Wide() for name in sites}
     while True:
         plans = {name: make_plan(own[name][0], own[name][1], min_cell, start=extra[name], cache=own_cache[name],
-                                 marked=False) for name in sites}
+                                 marked=False, wide=own_wide[name]) for name in sites}
         joint = Plan({relabel(h, name) for name, p in plans.items() for h in p.hidden}, truth=ledger.truth)
         # Site books print every hidden value as "–" (Disclosed.marks): only the cohort's book carries marks.
         site_candidates = [e for c in named.values() for e in c]
         ledger.entries = [*fixed, *released(site_candidates, joint)]
         solver = Solver(ledger, ledger.entries, cache)
-        failures = audit(ledger, min_cell, solver)
+        failures = audit(ledger, min_cell, solver, wide)
         if not failures:
             if final is not None:
                 final.update(plans)
