@@ -151,10 +151,15 @@ class Solver:
     cache : dict, optional
         Ranges already computed (keyed by the part's rows): shared between
         the rounds of a plan and its final audit.
+    structure : tuple of Row, optional
+        ``ledger.structure()``, when the caller has it.
     """
 
-    def __init__(self, ledger: Ledger, entries: list[Entry], cache: dict | None = None):
-        rows: list[tuple[Row, Entry | None]] = [(r, None) for r in ledger.structure()]
+    def __init__(self, ledger: Ledger, entries: list[Entry], cache: dict | None = None,
+                 structure: tuple[Row, ...] | None = None):
+        #: ``ledger.structure()`` (given by a caller that has it already: another solver of the same ledger).
+        self.structure = tuple(ledger.structure()) if structure is None else structure
+        rows: list[tuple[Row, Entry | None]] = [(r, None) for r in self.structure]
         for entry in entries:
             rows.extend((r, entry) for r in entry.rows)
         #: Every row the ranges must satisfy (structure and published numbers): what :class:`Wide` compares.
@@ -323,6 +328,8 @@ class Wide:
         self.rows: frozenset | None = None
         self.min_cell: int | None = None
         self.keys: set = set()
+        #: The solver of what the marks and the structure alone say (:func:`audit`), while they stay the same.
+        self.inherent: Solver | None = None
 
     def known(self, rows: frozenset, min_cell: int) -> set:
         """The counts known to be wide enough under ``rows``."""
@@ -381,7 +388,7 @@ def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None, wide: Wid
         if key in marked and holds_all:
             continue
         if inherent is None:  # what the marks and the structure alone say (shared cache: cheap)
-            inherent = Solver(ledger, [e for e in ledger.entries if e.handle[0] == "mark"], solver._cache)
+            inherent = _inherent(ledger, solver, wide)
         alone = inherent.range(key) == (low, high)
         if alone and holds_all:
             continue
@@ -389,3 +396,16 @@ def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None, wide: Wid
     if wide is not None:
         wide.remember(solver.constraints, min_cell, found)
     return failures
+
+
+def _inherent(ledger: Ledger, solver: Solver, wide: Wide | None) -> Solver:
+    """The solver of the marks and the structure alone; the one kept in ``wide`` when its rows are the same."""
+    printed = [e for e in ledger.entries if e.handle[0] == "mark"]
+    if wide is not None and wide.inherent is not None:
+        rows = frozenset([*solver.structure, *(r for e in printed for r in e.rows)])
+        if wide.inherent.constraints == rows:
+            return wide.inherent
+    found = Solver(ledger, printed, solver._cache, structure=solver.structure)
+    if wide is not None:
+        wide.inherent = found
+    return found
