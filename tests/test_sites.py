@@ -112,6 +112,33 @@ def test_render_variants_share_kernels_but_not_numbers(minibook, tmp_path):
 
 
 @pytest.mark.render
+def test_books_rendered_together_share_one_pandoc_memo(minibook, tmp_path):
+    """A chapter that reads the same in both books is converted once: one memo, in the first book's cache."""
+    other = tmp_path / "other-data"
+    shutil.copytree(minibook / "data", other)
+    (other / "numbers.csv").write_text(
+        (other / "numbers.csv").read_text(encoding="utf-8") + "Ny,5\n", encoding="utf-8"
+    )
+    alone = engine.render_book(minibook, tmp_path / "alone", to="html", hooks=minibook_hooks(minibook / "data"),
+                               cache_dir=tmp_path / "cache-alone", workers=1)
+    one_book = len(list((tmp_path / "cache-alone" / "pandoc").iterdir()))
+    variants = [
+        Variant(output_dir=tmp_path / "out" / "a", hooks=minibook_hooks(minibook / "data"),
+                cache_dir=tmp_path / "cache-a", label="Sted A"),
+        Variant(output_dir=tmp_path / "out" / "b", hooks=minibook_hooks(other),
+                cache_dir=tmp_path / "cache-b", label="Sted B"),
+    ]
+    a, b = engine.render_variants(variants, minibook, to="html", workers=1)
+    assert not (tmp_path / "cache-b" / "pandoc").exists()
+    shared = len(list((tmp_path / "cache-a" / "pandoc").iterdir()))
+    # Book b differs in one chapter's numbers and in its title, not in every chapter.
+    assert one_book < shared < 2 * one_book
+    assert "Der er 30 i alt" in (a.output_dir / "01-tabeller.html").read_text(encoding="utf-8")
+    assert "Der er 35 i alt" in (b.output_dir / "01-tabeller.html").read_text(encoding="utf-8")
+    assert alone.html_pages and not alone.unchanged
+
+
+@pytest.mark.render
 def test_failing_inline_expression_names_its_line(minibook):
     chapter = minibook / "chapters" / "01-tabeller.qmd"
     lines = chapter.read_text(encoding="utf-8").splitlines()

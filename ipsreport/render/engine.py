@@ -199,6 +199,9 @@ def _render_variants(variants, project_dir, to, workers, say: Progress) -> list[
         tagged = _tagged(say, Path(v.output_dir).name)
         plan = make_plan(project_dir, v.output_dir, to, v.hooks, v.cache_dir, tagged, v.label)
         plan.cancel = cancel
+        # One pandoc memo for all books: a chapter that reads the same in every site's book (the
+        # prose chapters, the case appendices) is converted once, not once per book.
+        plan.pandoc_memo = plans[0][0].cache / "pandoc" if plans else None
         plans.append((plan, tagged))
     from ipsreport.render.execute import CellError, Job, execute_jobs  # nbclient: only when needed
 

@@ -48,6 +48,9 @@ class Plan:
     todo: list = field(default_factory=list)
     #: Set when a render of several books is stopped: no book is swapped in.
     cancel: threading.Event | None = None
+    #: Folder of the pandoc memo; default ``<cache>/pandoc``. Books rendered together share one
+    #: (:func:`ipsreport.render.engine.render_variants`): conversions are content-addressed.
+    pandoc_memo: Path | None = None
 
     @property
     def guard(self) -> dict:

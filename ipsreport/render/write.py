@@ -69,6 +69,7 @@ def book_meta(project: Project, cover: Cover, label: str | None = None) -> dict[
 def finish(plan: Plan, say: Progress) -> RenderResult:
     """Number, cross-reference and write the book; swap it into place."""
     project, result, out, to, cache = plan.project, plan.result, plan.out, plan.to, plan.cache
+    memo = plan.pandoc_memo or cache / "pandoc"
     meta = book_meta(project, plan.hooks.cover, plan.label)
     # Private (0o700) until swap() puts it in place: a render killed outright leaves nothing readable.
     tmp = staging_dir(out)
@@ -88,7 +89,7 @@ def finish(plan: Plan, say: Progress) -> RenderResult:
         # The pandoc memo is content-addressed, so books written at the same
         # time may share one folder.
         with _PANDOC_CACHE_LOCK:
-            _PANDOC_CACHE_USERS.append(cache / "pandoc")
+            _PANDOC_CACHE_USERS.append(memo)
             set_cache_dir(_PANDOC_CACHE_USERS[0])
         try:
             # Numbered by numbering.lua through pandoc, so within the pandoc memo.
@@ -105,7 +106,7 @@ def finish(plan: Plan, say: Progress) -> RenderResult:
             _write(book, project, tmp, to, meta, cache, result, say, resources)
         finally:
             with _PANDOC_CACHE_LOCK:
-                _PANDOC_CACHE_USERS.remove(cache / "pandoc")
+                _PANDOC_CACHE_USERS.remove(memo)
                 set_cache_dir(_PANDOC_CACHE_USERS[0] if _PANDOC_CACHE_USERS else None)
         result.warnings = list(dict.fromkeys(book.warnings))
         if plan.hooks.attachment is not None:
