@@ -147,11 +147,10 @@ def merge_results(path: Path, fresh: str, measured: list[str], runs: int, info: 
     """Put the sections of ``fresh`` (a run of some parts only) into RESULTS.md, keeping every other section.
 
     The header says which parts this run measured; the sections of the
-    other parts stay as an earlier run wrote them.
+    other parts stay as an earlier run wrote them. The hand-written analysis
+    is taken from ``ANALYSIS.md`` as it is now.
     """
-    analysis = fresh.find("\n## Where the time went")
-    body = fresh[:analysis] if analysis >= 0 else fresh
-    for section in body.split("\n## ")[1:]:
+    for section in fresh.split("\n## ")[1:]:
         heading = "## " + section.splitlines()[0]
         write_section(heading, ("## " + section).rstrip() + "\n", path)
     text = path.read_text(encoding="utf-8")
