@@ -6,7 +6,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import HERE, Stat
+from benchmarks.measure import HERE, Stat, write_section
 from benchmarks.project import EDIT_CHAPTER
 from benchmarks.renders import SITE_COUNTS, SITES_COHORT
 
@@ -139,5 +139,27 @@ def write_results(path: Path, info: dict[str, Any], runs: int, render=None, floo
         # The hand-written part: where the time goes, what was cut, what is left.
         lines += ["", ANALYSIS.read_text(encoding="utf-8").strip()]
     text = "\n".join(lines).rstrip() + "\n"
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def merge_results(path: Path, fresh: str, measured: list[str], runs: int, info: dict[str, Any]) -> str:
+    """Put the sections of ``fresh`` (a run of some parts only) into RESULTS.md, keeping every other section.
+
+    The header says which parts this run measured; the sections of the
+    other parts stay as an earlier run wrote them. The hand-written analysis
+    is taken from ``ANALYSIS.md`` as it is now.
+    """
+    for section in fresh.split("\n## ")[1:]:
+        heading = "## " + section.splitlines()[0]
+        write_section(heading, ("## " + section).rstrip() + "\n", path)
+    text = path.read_text(encoding="utf-8")
+    note = (f"Parts measured again on {info['date']} (commit {info['commit'] or '?'}, median of {runs} runs): "
+            f"{', '.join(measured)}; the machine section is that run's. Other sections are from earlier runs.")
+    lines = text.splitlines()
+    lines = [line for line in lines if not line.startswith("Parts measured again on ")]
+    at = next((i for i, line in enumerate(lines) if line.startswith("Every figure is the median")), 1)
+    lines.insert(at + 1, note)
+    text = "\n".join(lines) + "\n"
     path.write_text(text, encoding="utf-8")
     return text

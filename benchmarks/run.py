@@ -30,6 +30,9 @@ preview
     ``ipsreport preview``: a prose edit until the served page shows it
     (``benchmarks/preview.py``, run last; it replaces its own section of
     RESULTS.md, so ``--only preview`` updates that section alone).
+
+``--only`` with some of render, floor, compute and sites replaces those
+sections (and the machine's) and keeps every other section of RESULTS.md.
 bundle
     The results bundle's cost (``benchmarks/results_bundle.py``, its own
     section, written last).
@@ -66,7 +69,7 @@ from benchmarks.measure import HERE, RESULTS, machine_info
 from benchmarks.preview import main as preview_main
 from benchmarks.renders import bench_render, bench_sites
 from benchmarks.results_bundle import main as bundle_main
-from benchmarks.results_md import write_results
+from benchmarks.results_md import merge_results, write_results
 
 BASELINE = HERE / "baseline.json"
 
@@ -121,7 +124,13 @@ def main(argv: list[str] | None = None) -> int:
             print({k: v.cell() for k, v in sites.items()}, file=sys.stderr)
         baseline = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.exists() else None
         info["loadavg_end"] = os.getloadavg() if hasattr(os, "getloadavg") else None
-        text = write_results(args.out, info, runs, render, floor, compute, sites, baseline, quick=args.quick)
+        measured = [name for name in ("render", "floor", "compute", "sites") if name in parts]
+        if set(measured) == {"render", "floor", "compute", "sites"} or not args.out.exists():
+            text = write_results(args.out, info, runs, render, floor, compute, sites, baseline, quick=args.quick)
+        else:  # a part measured again: its sections replaced, every other section kept
+            fresh = work / "RESULTS.md"
+            write_results(fresh, info, runs, render, floor, compute, sites, baseline, quick=args.quick)
+            text = merge_results(args.out, fresh.read_text(encoding="utf-8"), measured, runs, info)
         print(text)
         print(f"wrote {args.out}", file=sys.stderr)
     finally:

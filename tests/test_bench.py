@@ -81,6 +81,33 @@ def test_compute_on_the_twin_and_results(tmp_path):
     assert "< 12 × single = 24.0 s" in text
 
 
+def test_a_run_of_some_parts_replaces_their_sections_and_keeps_the_others(tmp_path):
+    """``--only render,sites``: the render, sites and machine sections are new; compute, preview and the analysis stay."""
+    out = tmp_path / "RESULTS.md"
+    out.write_text("# Benchmark results\n\nWritten by `make bench` on then.\nEvery figure is the median of 5 runs.\n\n"
+                   "## Machine\n\nold machine\n\n## Full render of the reference edition (HTML + PDF, pandoc engine)\n\n"
+                   "old render 9.47\n\n## Compute only: load\n\nold compute 3.41\n\n## One report per site\n\n"
+                   "old sites 5.04\n\n## Live preview\n\nold preview 0.49\n\n"
+                   "## Where the time went, what was cut, what is left\n\nanalysis\n",
+                   encoding="utf-8")
+    info = measure.machine_info()
+    render = {k: measure.Stat(k, [1.0, 2.0], cpu=[1.0, 1.0]) for k in ("cold", "warm", "edit")}
+    sites = {"single": measure.Stat("one report", [2.0]), 3: measure.Stat("3 site reports", [3.0]),
+             12: measure.Stat("12 site reports", [9.0])}
+    fresh = tmp_path / "fresh.md"
+    results_md.write_results(fresh, info, 3, render, None, None, sites)
+    text = results_md.merge_results(out, fresh.read_text(encoding="utf-8"), ["render", "sites"], 3, info)
+    assert out.read_text(encoding="utf-8") == text
+    for kept in ("old compute 3.41", "old preview 0.49", "Written by `make bench` on then."):
+        assert kept in text
+    for replaced in ("old render 9.47", "old sites 5.04", "old machine", "left\n\nanalysis"):
+        assert replaced not in text
+    assert results_md.ANALYSIS.read_text(encoding="utf-8").strip() in text
+    assert "< 12 × single = 24.0 s" in text and "| cold (no output, no cache) | 1.50 (1.00–2.00)" in text
+    assert text.count("Parts measured again on") == 1 and "render, sites" in text
+    assert text.index("## Full render") < text.index("## Compute only") < text.index("## One report per site")
+
+
 @pytest.mark.twin  # writes a sampled cohort
 def test_make_cohort(tmp_path):
     assert project.make_cohort(66, tmp_path) == SYNTHETIC_DIR

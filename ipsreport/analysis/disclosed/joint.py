@@ -17,7 +17,7 @@ from pathlib import Path
 from ipsreport.analysis.disclosed.catalogue import book_entries, fill_structure
 from ipsreport.analysis.disclosed.ledger import Ledger
 from ipsreport.analysis.disclosed.plan import Plan, fix_all, make_plan, marks, relabel, released
-from ipsreport.analysis.disclosed.ranges import Solver, audit
+from ipsreport.analysis.disclosed.ranges import Solver, Wide, audit
 from ipsreport.analysis.disclosed.site_plan import write_site_plan
 from ipsreport.analysis.disclosed.unprotected import candidate_ledger, derived_counts, unprotected_frames
 
@@ -65,15 +65,24 @@ def joint_plans(whole, sites: dict, min_cell: int, final: dict | None = None) ->
     fill_structure(ledger, books, codebook)
     cache: dict = {}
     own_cache: dict = {name: {} for name in sites}  # each site's ranges, kept between rounds
+    # The counts found wide enough, kept between rounds: each round only hides more (ranges.Wide).
+    wide, own_wide = Wide(), {name: Wide() for name in sites}
+    plans: dict = {}
+    made: dict = {}  # site -> the extra hiding its plan was made from
     while True:
-        plans = {name: make_plan(own[name][0], own[name][1], min_cell, start=extra[name], cache=own_cache[name],
-                                 marked=False) for name in sites}
+        for name in sites:
+            # A site's plan depends only on its own extra hiding: made again only when a round added to it.
+            start = frozenset(extra[name].hidden)
+            if made.get(name) != start:
+                plans[name] = make_plan(own[name][0], own[name][1], min_cell, start=extra[name],
+                                        cache=own_cache[name], marked=False, wide=own_wide[name])
+                made[name] = start
         joint = Plan({relabel(h, name) for name, p in plans.items() for h in p.hidden}, truth=ledger.truth)
         # Site books print every hidden value as "–" (Disclosed.marks): only the cohort's book carries marks.
         site_candidates = [e for c in named.values() for e in c]
         ledger.entries = [*fixed, *released(site_candidates, joint)]
         solver = Solver(ledger, ledger.entries, cache)
-        failures = audit(ledger, min_cell, solver)
+        failures = audit(ledger, min_cell, solver, wide)
         if not failures:
             if final is not None:
                 final.update(plans)

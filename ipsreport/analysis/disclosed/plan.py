@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ipsreport.analysis.disclosed.ledger import MISSING, Entry, Ledger, Row, describe_key
-from ipsreport.analysis.disclosed.ranges import Failure, Solver, audit
+from ipsreport.analysis.disclosed.ranges import Failure, Solver, Wide, audit
 
 __all__ = ["Plan", "DisclosureAuditError", "make_plan", "released", "marks", "handle_value", "fix_failure", "fix_all",
            "relabel"]
@@ -278,7 +278,8 @@ def fix_failure(failure: Failure, plan: Plan, ledger: Ledger, fixed_sites) -> bo
 
 
 def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: list[Entry] = (),
-              fixed_sites=(), start: Plan | None = None, cache: dict | None = None, marked: bool = True) -> Plan:
+              fixed_sites=(), start: Plan | None = None, cache: dict | None = None, marked: bool = True,
+              wide: Wide | None = None) -> Plan:
     """The suppression plan for ``candidates`` (every number the book could publish).
 
     Parameters
@@ -300,6 +301,9 @@ def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: lis
     marked : bool
         The book prints small hidden counts as ``"<3"`` (:func:`marks`); a site book does not. Where the
         marks alone would give a count away, the plan is made without them (``Plan.marked`` False).
+    wide : Wide, optional
+        The counts earlier audits of this ledger found wide enough (:class:`~ipsreport.disclosed.ranges.Wide`),
+        shared with later plans of the same ledger (a joint audit's rounds).
 
     Returns
     -------
@@ -317,16 +321,17 @@ def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: lis
     _primary(candidates, ledger.truth, min_cell, plan, fixed_sites)
     _complements(ledger, candidates, min_cell, plan, fixed_sites)
     cache = {} if cache is None else cache
+    wide = Wide() if wide is None else wide
     while True:
         printed = marks(plan, ledger.truth, min_cell, candidates) if marked else []
         ledger.entries = [*fixed, *released(candidates, plan), *printed]
         solver = Solver(ledger, ledger.entries, cache)
-        failures = audit(ledger, min_cell, solver)
+        failures = audit(ledger, min_cell, solver, wide)
         if not failures:
             return plan
         if marked and any(f.inherent for f in failures):
             # "<3" beside "–" alone gives a count away (a tiny cohort): the book prints every hidden value as "–".
-            return make_plan(ledger, candidates, min_cell, fixed, fixed_sites, start, cache, marked=False)
+            return make_plan(ledger, candidates, min_cell, fixed, fixed_sites, start, cache, marked=False, wide=wide)
         fix_all(failures, plan, ledger, fixed_sites, min_cell)
 
 

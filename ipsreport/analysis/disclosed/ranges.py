@@ -17,6 +17,7 @@ by the rounds of a plan and the final audit).
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ from scipy.sparse import coo_array
 
 from ipsreport.analysis.disclosed.ledger import Entry, Key, Ledger, Row
 
-__all__ = ["Failure", "Solver", "audit"]
+__all__ = ["Failure", "Solver", "Wide", "audit"]
 
 #: Slack for floating point in the rows and the rounding of a range.
 _EPS = 1e-6
@@ -63,28 +64,8 @@ class _Parts:
     def __init__(self, rows: list[tuple[Row, Entry | None]]):
         fixed: dict[Key, float] = {}
         sources: dict[Key, list[Entry]] = {}
-        pending = list(rows)
-        # Substitute counts fixed by a one-term equality, until nothing changes.
-        changed = True
-        while changed:
-            changed = False
-            rest = []
-            for row, entry in pending:
-                terms = [(k, c) for k, c in row.terms if k not in fixed and c != 0]
-                if len(terms) == 1 and row.low is not None and row.low == row.high:
-                    const = sum(c * fixed[k] for k, c in row.terms if k in fixed)
-                    k, c = terms[0]
-                    fixed[k] = (row.low - const) / c
-                    found = sources.setdefault(k, [])
-                    if entry is not None:
-                        found.append(entry)
-                    for other, _ in row.terms:
-                        if other != k:
-                            found.extend(sources.get(other, []))
-                    changed = True
-                else:
-                    rest.append((row, entry))
-            pending = rest
+        spent = self._substitute(rows, fixed, sources)
+        pending = [item for i, item in enumerate(rows) if i not in spent]
         self.fixed = fixed
         self.sources = sources
         self.rows: list[tuple[Row, Entry | None, tuple]] = []
@@ -101,6 +82,53 @@ class _Parts:
             for (a, _), (b, _) in zip(terms, terms[1:]):
                 self._parent[self.part(a)] = self.part(b)
             self.part(terms[0][0])
+
+    @staticmethod
+    def _substitute(rows: list[tuple[Row, Entry | None]], fixed: dict, sources: dict) -> set[int]:
+        """Substitute counts fixed by a one-term equality, until nothing changes; the rows used.
+
+        The rows are read in passes, in order, as often as a pass fixes a count, and a row whose
+        other terms are fixed fixes its last one (so the values and their sources are those of
+        exactly that reading). Only the equalities with one unfixed term left are visited: a
+        row is looked at again only when one of its counts was fixed, so the work is linear in
+        the rows rather than in rows times passes.
+        """
+        left: dict[int, int] = {}  # equality row -> its terms whose count is not fixed
+        where: dict[Key, list[int]] = {}
+        for i, (row, _) in enumerate(rows):
+            if row.low is None or row.low != row.high:
+                continue
+            terms = [k for k, c in row.terms if c != 0]
+            left[i] = len(terms)
+            for k in terms:
+                where.setdefault(k, []).append(i)
+        now = [i for i, n in left.items() if n == 1]  # this pass, in order
+        later: list[int] = []  # the next pass
+        heapq.heapify(now)
+        used: set[int] = set()
+        while now or later:
+            if not now:  # the next pass
+                now, later = later, []
+            at = heapq.heappop(now)
+            row, entry = rows[at]
+            terms = [(k, c) for k, c in row.terms if k not in fixed and c != 0]
+            if len(terms) != 1:
+                continue  # its last count was fixed by an earlier row: nothing left to fix
+            const = sum(c * fixed[k] for k, c in row.terms if k in fixed)
+            k, c = terms[0]
+            fixed[k] = (row.low - const) / c
+            used.add(at)
+            found = sources.setdefault(k, [])
+            if entry is not None:
+                found.append(entry)
+            for other, _ in row.terms:
+                if other != k:
+                    found.extend(sources.get(other, []))
+            for j in where.get(k, ()):
+                left[j] -= 1
+                if left[j] == 1:
+                    heapq.heappush(now if j > at else later, j)
+        return used
 
     def part(self, key: Key) -> Key:
         """The representative of the part ``key`` belongs to."""
@@ -123,12 +151,19 @@ class Solver:
     cache : dict, optional
         Ranges already computed (keyed by the part's rows): shared between
         the rounds of a plan and its final audit.
+    structure : tuple of Row, optional
+        ``ledger.structure()``, when the caller has it.
     """
 
-    def __init__(self, ledger: Ledger, entries: list[Entry], cache: dict | None = None):
-        rows: list[tuple[Row, Entry | None]] = [(r, None) for r in ledger.structure()]
+    def __init__(self, ledger: Ledger, entries: list[Entry], cache: dict | None = None,
+                 structure: tuple[Row, ...] | None = None):
+        #: ``ledger.structure()`` (given by a caller that has it already: another solver of the same ledger).
+        self.structure = tuple(ledger.structure()) if structure is None else structure
+        rows: list[tuple[Row, Entry | None]] = [(r, None) for r in self.structure]
         for entry in entries:
             rows.extend((r, entry) for r in entry.rows)
+        #: Every row the ranges must satisfy (structure and published numbers): what :class:`Wide` compares.
+        self.constraints = frozenset(r for r, _ in rows)
         self.parts = _Parts(rows)
         self._cache: dict = {} if cache is None else cache
         self._rows: dict[Key, list] = {}
@@ -278,7 +313,35 @@ def _share_optimum(num, den, rows, fixed, sign: float) -> float:
     return result
 
 
-def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None) -> list[Failure]:
+class Wide:
+    """The counts an audit found at least ``min_cell`` wide, and the rows it held them against.
+
+    A plan audits again after each hiding. When the rows of the next audit
+    are a subset of this one's (numbers were hidden, none published), every
+    feasible range can only be as wide or wider: with fewer constraints the
+    feasible set contains the old one. Those counts are then not solved
+    again, and the audit's failures are exactly those of a full audit.
+    Any other change (a new mark, another ``min_cell``) forgets them.
+    """
+
+    def __init__(self) -> None:
+        self.rows: frozenset | None = None
+        self.min_cell: int | None = None
+        self.keys: set = set()
+        #: The solver of what the marks and the structure alone say (:func:`audit`), while they stay the same.
+        self.inherent: Solver | None = None
+
+    def known(self, rows: frozenset, min_cell: int) -> set:
+        """The counts known to be wide enough under ``rows``."""
+        if self.rows is None or min_cell != self.min_cell or not rows <= self.rows:
+            return set()
+        return self.keys
+
+    def remember(self, rows: frozenset, min_cell: int, keys: set) -> None:
+        self.rows, self.min_cell, self.keys = rows, min_cell, keys
+
+
+def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None, wide: Wide | None = None) -> list[Failure]:
     """Every small count the published numbers pin down more closely than the rule allows.
 
     A small count (``0 < n < min_cell``) is safe when its feasible range is
@@ -298,6 +361,8 @@ def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None) -> list[F
         The rule; ``0`` audits nothing.
     solver : Solver, optional
         One already built for ``ledger.entries`` (its answers are reused).
+    wide : Wide, optional
+        What the previous audit of the same plan found wide enough; updated.
 
     Returns
     -------
@@ -310,17 +375,37 @@ def audit(ledger: Ledger, min_cell: int, solver: Solver | None = None) -> list[F
     marked = {e.handle[1] for e in ledger.entries if e.handle[0] == "mark" and e.handle[2] == "small"}
     inherent = None
     failures = []
+    known = wide.known(solver.constraints, min_cell) if wide is not None else set()
+    found = set(known)
     for key in ledger.sensitive(min_cell):
+        if key in known:
+            continue
         low, high = solver.range(key, ledger.truth[key], min_cell)
         if high - low >= min_cell:
+            found.add(key)
             continue
         holds_all = low <= 1 and high >= min_cell - 1
         if key in marked and holds_all:
             continue
         if inherent is None:  # what the marks and the structure alone say (shared cache: cheap)
-            inherent = Solver(ledger, [e for e in ledger.entries if e.handle[0] == "mark"], solver._cache)
+            inherent = _inherent(ledger, solver, wide)
         alone = inherent.range(key) == (low, high)
         if alone and holds_all:
             continue
         failures.append(Failure(key, ledger.truth[key], low, high, solver.entries_of(key), alone and bool(marked)))
+    if wide is not None:
+        wide.remember(solver.constraints, min_cell, found)
     return failures
+
+
+def _inherent(ledger: Ledger, solver: Solver, wide: Wide | None) -> Solver:
+    """The solver of the marks and the structure alone; the one kept in ``wide`` when its rows are the same."""
+    printed = [e for e in ledger.entries if e.handle[0] == "mark"]
+    if wide is not None and wide.inherent is not None:
+        rows = frozenset([*solver.structure, *(r for e in printed for r in e.rows)])
+        if wide.inherent.constraints == rows:
+            return wide.inherent
+    found = Solver(ledger, printed, solver._cache, structure=solver.structure)
+    if wide is not None:
+        wide.inherent = found
+    return found
