@@ -1,11 +1,11 @@
-"""The audit's rounds reuse what cannot have changed (ipsreport.disclosed.ranges): same answers, less work.
+"""The audit's rounds reuse what cannot have changed (ipsreport.analysis.disclosed.ranges): same answers, less work.
 
 A plan audits again after every hiding. Two shortcuts keep those rounds
 cheap, and both must give exactly what the plain computation gives:
 
 * counts fixed by one-term equalities are substituted in passes over the
   rows (``_Parts``), visiting only rows whose counts changed;
-* :class:`~ipsreport.disclosed.ranges.Wide` remembers the counts found wide
+* :class:`~ipsreport.analysis.disclosed.ranges.Wide` remembers the counts found wide
   enough; an audit of a subset of those rows (more hidden, nothing new
   published) does not solve them again.
 """
@@ -15,8 +15,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ipsreport.disclosed.ledger import MISSING, Entry, Ledger, Partition, Population, Row, cell, exact, size
-from ipsreport.disclosed.ranges import Solver, Wide, _Parts, audit
+from ipsreport.analysis.disclosed.ledger import MISSING, Entry, Ledger, Partition, Population, Row, cell, exact, size
+from ipsreport.analysis.disclosed.ranges import Solver, Wide, _Parts, audit
 
 
 def _passes(rows):

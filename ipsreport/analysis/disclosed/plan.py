@@ -302,7 +302,7 @@ def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: lis
         The book prints small hidden counts as ``"<3"`` (:func:`marks`); a site book does not. Where the
         marks alone would give a count away, the plan is made without them (``Plan.marked`` False).
     wide : Wide, optional
-        The counts earlier audits of this ledger found wide enough (:class:`~ipsreport.disclosed.ranges.Wide`),
+        The counts earlier audits of this ledger found wide enough (:class:`~ipsreport.analysis.disclosed.ranges.Wide`),
         shared with later plans of the same ledger (a joint audit's rounds).
 
     Returns
