@@ -55,7 +55,7 @@ def resolve_settings(data_dir: Path | None, overrides: dict[str, Any] | None):
         With ``render_date`` set (today unless a layer gives it), so the book,
         its bundle and its cache keys agree on one date.
     """
-    from ipsreport.outputs.facts.provenance import today
+    from ipsreport.results.software import today
     from ipsreport.config.settings import get_settings
 
     # The overrides are the command line's own layer, so a bad value is reported as coming from it.

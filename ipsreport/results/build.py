@@ -194,7 +194,7 @@ def _software() -> Software:
     import statsmodels
 
     import ipsreport
-    from ipsreport.outputs.facts.provenance import git_commit
+    from ipsreport.results.software import git_commit
 
     commit = git_commit()
     return Software(python=platform.python_version(), pandas=pandas.__version__,
@@ -228,7 +228,7 @@ def build_results(ed, summaries, f, report, chapters: Iterable[Path]) -> Results
     """
     import json
 
-    from ipsreport.outputs.facts.provenance import render_date
+    from ipsreport.results.software import render_date
     from ipsreport.analysis.models import EPV_MIN
     from ipsreport.config.settings import settings_to_json
 

@@ -51,7 +51,7 @@ class ResultsBundle:
     """
 
     def __init__(self, data_dir: Path, settings: Any, cache_dir: Path, inputs: str, write: bool = True) -> None:
-        from ipsreport.outputs.facts.provenance import git_commit
+        from ipsreport.results.software import git_commit
         from ipsreport.results.saved import run_place
 
         self.data_dir, self.settings, self.cache_dir = Path(data_dir), settings, Path(cache_dir)

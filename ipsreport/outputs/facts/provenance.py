@@ -1,8 +1,5 @@
-"""Provenance: of a rendered edition, and of each number in its prose.
+"""Provenance of each number in the prose (the edition's own, version, commit and date: :mod:`ipsreport.results.software`).
 
-* The edition: package version, git commit and render date (read-only; used
-  by the colophon and the appendices through the facts ``package_version``,
-  ``git_commit`` and ``render_date``).
 * A number: :func:`tooltip` writes the Danish line the HTML page shows when a
   reader points at a computed number (what it is, its base, its source), from
   the fact's registry ``doc`` and :data:`SOURCE_LABELS`.
@@ -10,54 +7,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
-import subprocess
 
-__all__ = ["package_version", "git_commit", "render_date", "tooltip", "SOURCE_LABELS"]
-
-
-def package_version() -> str:
-    """``ipsreport.__version__`` ("ukendt" when unset)."""
-    import ipsreport
-
-    return str(getattr(ipsreport, "__version__", "ukendt"))
-
-
-def git_commit() -> str:
-    """Short commit of the project checkout, read-only; says so when unknown or modified."""
-    from ipsreport.paths import PROJECT_DIR
-
-    def git(*args):
-        return subprocess.run(["git", "-C", str(PROJECT_DIR), *args], capture_output=True, text=True, timeout=10)
-
-    try:
-        head = git("rev-parse", "--short", "HEAD")
-        if head.returncode != 0:
-            return "ikke tilgængelig"
-        dirty = git("status", "--porcelain", "--untracked-files=no").stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "ikke tilgængelig"
-    return head.stdout.strip() + (" (med ændringer, der ikke er committet)" if dirty else "")
-
-
-def render_date(settings) -> dt.date:
-    """The render date: the setting ``render_date`` (the command line resolves it once per
-    render, :func:`ipsreport.book.hooks.resolve_settings`), else :func:`today`."""
-    return settings.render_date or today()
-
-
-def today() -> dt.date:
-    """Today, or the date of a non-zero ``SOURCE_DATE_EPOCH`` (reproducible builds).
-
-    ``SOURCE_DATE_EPOCH=0`` is ignored: the render engine sets it for
-    reproducible SVG metadata, and "1. januar 1970" is not a render date.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and int(epoch) > 0:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-    return dt.date.today()
+__all__ = ["tooltip", "SOURCE_LABELS"]
 
 
 # ---------------------------------------------------------------------------

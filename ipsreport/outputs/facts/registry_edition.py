@@ -9,7 +9,8 @@ from __future__ import annotations
 from ipsreport.analysis.disclosed import disclosure
 from ipsreport.analysis import evidence
 from ipsreport.outputs import fmt
-from ipsreport.outputs.facts import editions, findings, provenance
+from ipsreport.outputs.facts import editions, findings
+from ipsreport.results import software
 from ipsreport.outputs.facts import reading as rd
 from ipsreport.outputs.facts import sentences as fs
 from ipsreport.outputs.facts.definition import computed, written
@@ -175,10 +176,10 @@ FACTS = (
              doc="Faktorer i regressionsanalysen i Tabel 9"),
     computed("synthetic_notice", findings.synthetic_notice, kind="text", rule="none",
              doc="Bemærkning om syntetiske data (tom for rigtige data)"),
-    written("package_version", lambda ed: provenance.package_version(), rule="none", doc="Rapportsystemets version"),
-    written("git_commit", lambda ed: provenance.git_commit(), rule="none",
+    written("package_version", lambda ed: software.package_version(), rule="none", doc="Rapportsystemets version"),
+    written("git_commit", lambda ed: software.git_commit(), rule="none",
             doc="Den version af rapportsystemets kode, rapporten er dannet med"),
-    computed("render_date", lambda f: _date(provenance.render_date(f.edition.settings)), kind="text", rule="none",
+    computed("render_date", lambda f: _date(software.render_date(f.edition.settings)), kind="text", rule="none",
              doc="Den dag, rapporten blev dannet"),
     computed("min_cell", lambda f: Fact(f.cell_rule, "text", text=disclosure.describe_rule(f.cell_rule)),
              kind="text", rule="the rule itself", doc="Reglen for små tal, der gælder i denne udgave"),
