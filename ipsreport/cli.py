@@ -43,7 +43,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from ipsreport.inputs.codebook.codebook import CodebookError
 from ipsreport.book.new_edition import run_new_edition
@@ -207,11 +207,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if stop is None else stop
 
 
-def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Path, Any, dict[str, Any], Any] | int:
+def _checked_inputs(args: argparse.Namespace, quarto: bool = False,
+                    ahead: Callable[[Path, Any], None] | None = None) -> tuple[Path, Any, dict[str, Any], Any] | int:
     """Project, settings, overrides and the book's hooks once the data passed; or the exit code.
 
     The settings are resolved once; the hooks (:func:`ipsreport.book.hooks.book_hooks`)
-    are built from them.
+    are built from them. ``ahead(project, hooks)`` is called once the book is
+    known to need rendering, before the checks (the render starts its kernels there).
     """
     from ipsreport import paths
 
@@ -249,6 +251,8 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False) -> tuple[Pat
         # the engine will report "unchanged". Saves loading pandas to validate again.
         _say_provenance(data_dir, settings)
         return project, settings, overrides, hooks
+    if hooks is not None and ahead is not None:
+        ahead(project, hooks)
     # After the shortcut above: a book rendered from these case files (they are in its key) read them then.
     stop = check_cases()
     if stop is not None:
@@ -323,7 +327,27 @@ def _hooks(settings: Any, overrides: dict[str, Any], results: bool = True, previ
 
 def cmd_render(args: argparse.Namespace) -> int:
     """``ipsreport render``: validate the data, then render with the chosen engine."""
-    checked = _checked_inputs(args, quarto=args.engine == "quarto")
+    from ipsreport.render import engine
+
+    kernels: list = []
+
+    def start_kernels(project: Path, hooks: Any) -> None:
+        # The own engine's kernels start now, while the data are checked and the pipeline runs
+        # (their start and imports are the render's largest fixed cost).
+        if args.engine != "quarto" and args.by is None:
+            count = engine.chapters_to_run(project, args.output, args.to, hooks)
+            kernels.append(engine.start_kernels(project, count, args.workers, hooks.kernel_preamble))
+
+    try:
+        checked = _checked_inputs(args, quarto=args.engine == "quarto", ahead=start_kernels)
+        return _render(args, checked, kernels[0] if kernels else None)
+    finally:
+        for ahead in kernels:
+            ahead.close()
+
+
+def _render(args: argparse.Namespace, checked: tuple | int, kernels: Any) -> int:
+    """The render of :func:`cmd_render` once the inputs are checked (``kernels``: started ahead, or None)."""
     if isinstance(checked, int):
         return checked
     project, settings, overrides, hooks = checked
@@ -358,7 +382,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     try:
         result = engine.render_book(
             project, output_dir=args.output, to=args.to, hooks=hooks,
-            progress=reporter, workers=args.workers,
+            progress=reporter, workers=args.workers, kernels=kernels,
         )
     except OutputRefused as exc:
         return _fail(EXIT_OUTPUT, str(exc))

@@ -386,3 +386,48 @@ def test_a_second_render_is_served_by_the_store_and_a_damaged_chapter_runs_again
     third = render_book(root, hooks=hooks, to="html", output_dir=tmp_path / "b")
     assert [p.name for p in third.executed] == ["01-tabeller.qmd"] and len(third.cached) == 3
     assert (tmp_path / "b" / "01-tabeller.html").read_bytes() == (tmp_path / "a" / "01-tabeller.html").read_bytes()
+
+
+def test_kernels_started_ahead_run_the_chapters(tmp_path):
+    """The command starts kernels before its checks (engine.start_kernels); the render runs the chapters on them."""
+    root = tmp_path / "minibook"
+    shutil.copytree(MINIBOOK, root)
+    hooks = minibook_hooks(root / "data")
+    assert engine.chapters_to_run(root, None, "html", hooks) == 4  # cold: every chapter
+    chapter = root / "chapters" / "02-figurer.qmd"
+    # Only a kernel that ran the ahead preamble has this mark (its process environment: a chapter's names are
+    # reset before it runs); a kernel started by the render prints "nej".
+    chapter.write_text(chapter.read_text(encoding="utf-8")
+                       + "\nStartet før: `{python} __import__('os').environ.get('AHEAD_MARK', 'nej')`.\n",
+                       encoding="utf-8")
+    preamble = "import os; os.environ['AHEAD_MARK'] = 'kerne-startet-i-forvejen'"
+    with engine.start_kernels(root, 1, workers=1, preamble=preamble) as ahead:
+        result = render_book(root, to="html", hooks=hooks, workers=1, kernels=ahead)
+        assert ahead.take() is None  # the one kernel was taken
+    assert len(result.executed) == 4
+    assert "Startet før: kerne-startet-i-forvejen." in (root / "_book" / "02-figurer.html").read_text(encoding="utf-8")
+    assert engine.chapters_to_run(root, None, "html", hooks) == 0  # current
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nEkstra.\n", encoding="utf-8")
+    assert engine.chapters_to_run(root, None, "html", hooks) == 1  # one chapter edited
+
+
+def test_kernels_started_ahead_are_closed_when_not_taken(tmp_path):
+    """A render stopped by a failed check kills the kernels it started ahead; none is handed out after."""
+    ahead = engine.start_kernels(tmp_path, 2, workers=2)
+    ahead.close()
+    assert ahead.take() is None
+    with engine.start_kernels(tmp_path, 0) as none_started:
+        assert none_started.take() is None
+
+
+def test_kernels_started_ahead_close_while_setting_up(tmp_path):
+    """Closing kills a kernel still running its set-up without touching its channels from this thread.
+
+    (Closing its channels here, while its starting thread waits on them, hung the command.)
+    """
+    import time
+
+    ahead = engine.start_kernels(tmp_path, 1, workers=1, preamble="import time; time.sleep(30)")
+    time.sleep(3)  # the kernel runs the preamble now
+    ahead.close()
+    assert ahead.take() is None

@@ -14,11 +14,12 @@ lives in :mod:`ipsreport.render.quarto`.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ipsreport.render.base import Progress, RenderError, RenderResult
 from ipsreport.render.hooks import BookHooks, Variant
@@ -27,7 +28,11 @@ from ipsreport.render.plan import Plan, cell_error, identify, make_plan, store
 from ipsreport.render.signals import stop_on_signals
 from ipsreport.render.write import finish
 
-__all__ = ["RenderError", "RenderResult", "VariantFailed", "book_is_current", "render_book", "render_variants"]
+if TYPE_CHECKING:  # nbclient is imported only when chapters run
+    from ipsreport.render.execute import KernelsAhead
+
+__all__ = ["RenderError", "RenderResult", "VariantFailed", "book_is_current", "chapters_to_run", "render_book",
+           "render_variants", "start_kernels"]
 
 
 class VariantFailed(RenderError):
@@ -55,6 +60,7 @@ def render_book(
     workers: int | None = None,
     progress: Progress | None = None,
     execute: Callable[..., dict[Path, Any]] | None = None,
+    kernels: "KernelsAhead | None" = None,
 ) -> RenderResult:
     """Render a Quarto book project to HTML and/or PDF without Quarto.
 
@@ -79,6 +85,9 @@ def render_book(
         Runs the chapters that are not cached; same signature as
         :func:`ipsreport.render.execute.execute_chapters` (the default).
         A preview passes one that keeps a kernel warm.
+    kernels : KernelsAhead, optional
+        Kernels the caller started ahead (:func:`start_kernels`), for the
+        default ``execute``; the caller closes them.
 
     Returns
     -------
@@ -105,7 +114,9 @@ def render_book(
             plan.hooks.attachment.start(tuple(plan.project.files))
         from ipsreport.render.execute import CellError, execute_chapters  # nbclient: only when needed
 
-        run = execute or execute_chapters
+        if execute is not None and kernels is not None:
+            raise ValueError("kernels started ahead run on the default execute only")
+        run = execute or functools.partial(execute_chapters, kernels=kernels)
         try:
             ran = run(plan.todo, dict(plan.hooks.parameters), workers=workers,
                       on_done=lambda doc, res: store(plan, doc, res, say), preamble=plan.hooks.kernel_preamble)
@@ -133,6 +144,56 @@ def book_is_current(
     except (RenderError, OSError):  # a refused output folder, an unreadable file: the render itself says why
         return False
     return stamp_key(plan.out) == plan.book_key
+
+
+def chapters_to_run(
+    project_dir: Path,
+    output_dir: Path | None = None,
+    to: str = "all",
+    hooks: BookHooks | None = None,
+    cache_dir: Path | None = None,
+) -> int:
+    """How many chapters a render would execute: 0 when the book is current, else those not in the store.
+
+    A prediction for :func:`start_kernels` (an entry found here may still
+    prove unreadable and be executed again); never raises.
+    """
+    try:
+        plan = identify(project_dir, output_dir, to, hooks, cache_dir, None)
+    except (RenderError, OSError):
+        return 0
+    if stamp_key(plan.out) == plan.book_key:
+        return 0
+    from ipsreport.render.store import open_store
+
+    kept = open_store(plan.cache)
+    return sum(1 for p in plan.project.files if plan.keys[p] not in kept)
+
+
+def start_kernels(project_dir: Path, chapters: int, workers: int | None = None,
+                  preamble: str = "") -> "KernelsAhead":
+    """Start the kernels ``chapters`` chapters will need, before the caller's own checks and pipeline.
+
+    Parameters
+    ----------
+    project_dir : Path
+        The book's folder (the kernels' working folder).
+    chapters : int
+        Chapters to run (:func:`chapters_to_run`); one kernel per chapter up to ``workers``.
+    workers : int, optional
+        As for :func:`render_book`; default: number of cores.
+    preamble : str, optional
+        The hooks' ``kernel_preamble``.
+
+    Returns
+    -------
+    KernelsAhead
+        Hand it to :func:`render_book` and close it afterwards (a ``with`` block).
+    """
+    from ipsreport.render.execute import KernelsAhead
+
+    count = max(0, min(workers or os.cpu_count() or 1, chapters))
+    return KernelsAhead(count, Path(project_dir), preamble)
 
 
 def render_variants(

@@ -23,7 +23,7 @@ from ipsreport.render.kernel import CellError, KernelWorker
 from ipsreport.render.outputs import ExecutedChapter
 from ipsreport.render.qmd import QmdDoc
 
-__all__ = ["CellError", "Job", "execute_chapters", "execute_jobs"]
+__all__ = ["CellError", "Job", "KernelsAhead", "execute_chapters", "execute_jobs"]
 
 
 def execute_chapters(
@@ -32,6 +32,7 @@ def execute_chapters(
     workers: int | None = None,
     on_done: Callable[[QmdDoc, ExecutedChapter], None] | None = None,
     preamble: str = "",
+    kernels: "KernelsAhead | None" = None,
 ) -> dict[Path, ExecutedChapter]:
     """Execute chapters on up to ``workers`` kernels in parallel.
 
@@ -48,6 +49,8 @@ def execute_chapters(
         thread), e.g. to report progress.
     preamble : str, optional
         The book's set-up code, run once per kernel.
+    kernels : KernelsAhead, optional
+        Kernels started earlier with the same preamble; used first.
 
     Returns
     -------
@@ -61,7 +64,7 @@ def execute_chapters(
     """
     jobs = [Job(doc.path, doc, dict(parameters)) for doc in docs]
     done = (lambda job, res: on_done(job.doc, res)) if on_done else None
-    return execute_jobs(jobs, workers=workers, on_done=done, preamble=preamble)
+    return execute_jobs(jobs, workers=workers, on_done=done, preamble=preamble, kernels=kernels)
 
 
 @dataclass
@@ -78,6 +81,7 @@ def execute_jobs(
     workers: int | None = None,
     on_done: Callable[[Job, ExecutedChapter], None] | None = None,
     preamble: str = "",
+    kernels: "KernelsAhead | None" = None,
 ) -> dict[Any, ExecutedChapter]:
     """Execute chapters (possibly of several renders) on shared kernels.
 
@@ -90,6 +94,9 @@ def execute_jobs(
         Called as ``on_done(job, result)`` after each chapter (worker thread).
     preamble : str, optional
         Set-up code run once per kernel.
+    kernels : KernelsAhead, optional
+        Kernels started earlier with the same preamble: each worker takes
+        one of them before it starts a kernel of its own.
 
     Returns
     -------
@@ -125,7 +132,11 @@ def execute_jobs(
         worker = None
         job = None
         try:
-            worker = KernelWorker(jobs[0].doc.path.parent, on_start=started, preamble=preamble)
+            worker = kernels.take() if kernels is not None else None
+            if worker is not None:
+                started(worker)
+            else:
+                worker = KernelWorker(jobs[0].doc.path.parent, on_start=started, preamble=preamble)
             while not stop.is_set():
                 try:
                     job = todo.get_nowait()
@@ -169,6 +180,106 @@ def execute_jobs(
     if errors:
         raise errors[0]
     return results
+
+
+class KernelsAhead:
+    """Kernels started before the chapters they will run are known to be ready to run.
+
+    The command starts them as soon as it knows chapters must run (the book
+    is not current), so that their start and imports - the largest fixed
+    cost of a render - overlap the command's own work: reading the case
+    files, validating the data, the disclosure audit and the pipeline.
+    :func:`execute_jobs` takes them before starting kernels of its own.
+
+    Parameters
+    ----------
+    count : int
+        Kernels to start (0 starts none).
+    cwd : Path
+        Their working folder (each chapter moves to its own folder first).
+    preamble : str
+        The book's set-up code, run once per kernel after the engine's.
+
+    Notes
+    -----
+    Use it as a context manager or call :meth:`close`: kernels not taken
+    by then are killed.
+    """
+
+    def __init__(self, count: int, cwd: Path, preamble: str = "") -> None:
+        self._ready: "queue.Queue[KernelWorker | BaseException]" = queue.Queue()
+        self._lock = threading.Lock()
+        self._closed = False
+        #: Kernels whose process runs while their set-up runs (thread of _start), and those ready for take().
+        self._starting: list[KernelWorker] = []
+        self._idle: list[KernelWorker] = []
+        self._waiting = count
+        self._threads = [threading.Thread(target=self._start, args=(Path(cwd), preamble), daemon=True,
+                                          name=f"ipsreport-kernel-ahead-{i}") for i in range(count)]
+        for t in self._threads:
+            t.start()
+
+    def _start(self, cwd: Path, preamble: str) -> None:
+        try:
+            worker = KernelWorker(cwd, on_start=self._started, preamble=preamble)
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever takes this kernel
+            self._ready.put(exc)
+            return
+        with self._lock:
+            self._starting.remove(worker)
+            closed = self._closed
+            if not closed:
+                self._idle.append(worker)
+        if closed:  # closed while it started: nobody will take it
+            worker.kill()
+            worker.close()
+            self._ready.put(_Stopped())
+            return
+        self._ready.put(worker)
+
+    def _started(self, worker: KernelWorker) -> None:
+        with self._lock:
+            if self._closed:
+                raise _Stopped()
+            self._starting.append(worker)
+
+    def take(self) -> KernelWorker | None:
+        """A started kernel (waiting until one is ready), or None when none is left.
+
+        Raises the exception that stopped a kernel from starting.
+        """
+        with self._lock:
+            if self._closed or self._waiting == 0:
+                return None
+            self._waiting -= 1
+        got = self._ready.get()
+        if isinstance(got, BaseException):
+            raise got
+        with self._lock:
+            self._idle.remove(got)
+        return got
+
+    def close(self) -> None:
+        """Kill the kernels nobody took.
+
+        A kernel still starting is only killed here (its starting thread, the
+        one using its channels, then closes it); an idle one is also closed.
+        """
+        with self._lock:
+            self._closed = True
+            starting, idle = list(self._starting), list(self._idle)
+            self._idle.clear()
+        for worker in starting:
+            worker.kill()
+        for worker in idle:
+            worker.kill()
+            worker.close()
+
+    def __enter__(self) -> "KernelsAhead":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 #: Seconds :func:`execute_jobs` waits for its threads after killing the kernels.
