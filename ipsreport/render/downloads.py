@@ -35,7 +35,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-__all__ = ["FORMULA_STARTS", "safe_text", "table_resources", "write_csv", "write_xlsx", "write_downloads"]
+__all__ = ["FORMULA_STARTS", "download_links", "safe_text", "table_resources", "write_csv", "write_xlsx",
+           "write_downloads"]
 
 #: The fixed timestamp of the Excel files (their zip entries and properties).
 _EPOCH = datetime(2000, 1, 1)
@@ -199,6 +200,13 @@ def _fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def download_links(folder: str, resources: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Label -> (CSV link, Excel link), relative to the pages, of the files :func:`write_downloads` writes."""
+    folder = _SAFE.sub("-", folder) or "tables"
+    return {label: (f"{folder}/{_SAFE.sub('-', label)}.csv", f"{folder}/{_SAFE.sub('-', label)}.xlsx")
+            for label in resources}
+
+
 def write_downloads(out_dir: Path, folder: str, resources: dict[str, dict[str, Any]],
                     titles: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:
     """Write ``<folder>/<label>.csv`` and ``.xlsx`` for every resource.
@@ -217,15 +225,13 @@ def write_downloads(out_dir: Path, folder: str, resources: dict[str, dict[str, A
     Returns
     -------
     dict
-        Label -> (CSV link, Excel link), relative to the pages.
+        Label -> (CSV link, Excel link), relative to the pages (:func:`download_links`).
     """
-    folder = _SAFE.sub("-", folder) or "tables"
-    target = out_dir / folder
-    links: dict[str, tuple[str, str]] = {}
+    links = download_links(folder, resources)
+    target = out_dir / (_SAFE.sub("-", folder) or "tables")
     for label, resource in resources.items():
         target.mkdir(parents=True, exist_ok=True)
-        stem = _SAFE.sub("-", label)
-        write_csv(target / f"{stem}.csv", resource)
-        write_xlsx(target / f"{stem}.xlsx", resource, (titles or {}).get(label))
-        links[label] = (f"{folder}/{stem}.csv", f"{folder}/{stem}.xlsx")
+        csv_link, xlsx_link = links[label]
+        write_csv(out_dir / csv_link, resource)
+        write_xlsx(out_dir / xlsx_link, resource, (titles or {}).get(label))
     return links

@@ -167,13 +167,14 @@ def _figure_files(book, tmp: Path) -> dict[tuple[int, int], str]:
     return figure_files
 
 
-def _downloads(book, project: Project, tmp: Path, resources: dict) -> dict[str, tuple[str, str]]:
-    """Write each table's CSV and Excel file (:mod:`ipsreport.render.downloads`); label -> links."""
+def _downloads(book, project: Project, tmp: Path, resources: dict, pool: ThreadPoolExecutor):
+    """Each table's CSV and Excel file (:mod:`ipsreport.render.downloads`): label -> links, and the job writing them."""
     folder = project.words.get("download_folder") or UI_WORDS["download_folder"]
     shutil.rmtree(tmp / folder, ignore_errors=True)
     captions = {fl.label: fl.caption_text for ch in book.chapters for fl in ch.floats if fl.label in resources}
-    return table_downloads.write_downloads(tmp, folder, {k: v for k, v in resources.items() if k in captions},
-                                           captions)
+    tables = {k: v for k, v in resources.items() if k in captions}
+    return (table_downloads.download_links(folder, tables),
+            pool.submit(table_downloads.write_downloads, tmp, folder, tables, captions))
 
 
 def _write(book, project: Project, tmp: Path, to: str, meta: dict, cache: Path, result: RenderResult, say,
@@ -182,14 +183,7 @@ def _write(book, project: Project, tmp: Path, to: str, meta: dict, cache: Path, 
     _copy_local_images(book, tmp)
     workers = max(1, os.cpu_count() or 1)
     with _pool(workers) as pool:
-        html_jobs = []
-        if to in ("html", "all"):
-            say("write", "HTML")
-            html_writer.copy_assets(tmp)
-            links = _downloads(book, project, tmp, resources or {})
-            for ci, ch in enumerate(book.chapters):
-                md = html_writer.chapter_markdown_html(book, ch, figure_files, ci, links, project.words)
-                html_jobs.append(pool.submit(html_writer.convert_chapter, md, str(ch.source)))
+        # The PDF's chapters first: Typst compiles only once all are converted, so it is the longest path.
         typ_jobs = []
         if to in ("pdf", "all"):
             for ci, ch in enumerate(book.chapters):
@@ -200,9 +194,23 @@ def _write(book, project: Project, tmp: Path, to: str, meta: dict, cache: Path, 
                         )
                     )
                 )
-        # Every page links to the PDF when the book has one (a partial HTML render keeps the old PDF).
         pdf_name = f"{project.output_file}.pdf"
+        pdf_job = None
+        if typ_jobs:
+            # Queued after every conversion, so the pool has started them all before this job waits on them;
+            # Typst then compiles on one core while the HTML pages convert on the other.
+            pdf_job = pool.submit(lambda: typst_writer.compile_book(tmp, [j.result() for j in typ_jobs], meta,
+                                                                    pdf_name, keep_dir=cache / "typst"))
+        # Every page links to the PDF when the book has one (a partial HTML render keeps the old PDF).
         has_pdf = to in ("pdf", "all") or (tmp / pdf_name).exists()
+        html_jobs, downloads = [], None
+        if to in ("html", "all"):
+            say("write", "HTML")
+            html_writer.copy_assets(tmp)
+            links, downloads = _downloads(book, project, tmp, resources or {}, pool)
+            for ci, ch in enumerate(book.chapters):
+                md = html_writer.chapter_markdown_html(book, ch, figure_files, ci, links, project.words)
+                html_jobs.append(pool.submit(html_writer.convert_chapter, md, str(ch.source)))
         for ci, job in enumerate(html_jobs):
             body = job.result()
             result.html_pages.append(
@@ -211,10 +219,11 @@ def _write(book, project: Project, tmp: Path, to: str, meta: dict, cache: Path, 
             )
         if html_jobs:
             html_writer.write_search_index(tmp, result.html_pages)
-        if typ_jobs:
-            chapters_typ = [j.result() for j in typ_jobs]
+        if downloads is not None:
+            downloads.result()
+        if pdf_job is not None:
             say("write", "PDF")
-            result.pdf = typst_writer.compile_book(tmp, chapters_typ, meta, pdf_name, keep_dir=cache / "typst")
+            result.pdf = pdf_job.result()
     if to == "pdf" and not any(tmp.glob("*.html")):
         # PDF only: the figure files were needed for Typst only.
         shutil.rmtree(tmp / "figures", ignore_errors=True)
