@@ -187,7 +187,7 @@ def test_not_estimable_returns_nan_terms_with_reason():
     res = fit_logit(frame, "y", ["x"])
     assert res.terms["odds_ratio"].isna().all() and not res.terms["significant"].any()
     assert any("kunne ikke estimeres" in w for w in res.warnings)
-    assert res.model is None
+    assert not res.fitted
 
 
 def test_outcome_without_variation():
@@ -245,3 +245,15 @@ def test_synthetic_table_9(ed, published):
     # The 2025 table prints no significance stars ("**" after the row name marks a footnote), only that both
     # are significant (p < 0.05); the twin's meaning has p = 0.013.
     assert terms.loc["meaning", "stars"] == "*" and terms.loc["mastery", "stars"] == "*"
+
+
+def test_fitted_result_is_read_without_statsmodels(simulated):
+    """The chapters' kernels read the saved run: a fitted result names no statsmodels class to unpickle."""
+    import pickle
+    import pickletools
+
+    res = fit_logit(simulated, "y", ["a", "b", "c"], labels=["A", "B", "C"])
+    assert res.fitted
+    data = pickle.dumps(res)
+    names = [str(arg) for op, arg, _ in pickletools.genops(data) if isinstance(arg, str)]
+    assert not [n for n in names if n.startswith("statsmodels")]

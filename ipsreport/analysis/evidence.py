@@ -186,7 +186,7 @@ def regression_caveat(result) -> Caveat:
         ``alpha``, ``model`` and ``separated``.
     """
     k = len(result.terms)
-    if result.model is None or getattr(result, "separated", False) or not k or not result.n:
+    if not result.fitted or getattr(result, "separated", False) or not k or not result.n:
         return Caveat("adequate")
     level, epv = support(int(result.events), int(result.n), k)
     if level == "adequate":

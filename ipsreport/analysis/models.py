@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import warnings as _warnings
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,7 +57,9 @@ class RegressionResult:
     n: int
     events: int
     warnings: list[str] = field(default_factory=list)
-    model: Any = None
+    #: A model was fitted (the estimates exist); the statsmodels fit itself is not kept, so a
+    #: saved run needs no statsmodels to be read (the chapters' kernels do not import it).
+    fitted: bool = False
     alpha: float = 0.05
     ci_method: str = "wald"
     #: The outcome is (almost) perfectly predicted: estimates exist but say nothing.
@@ -310,7 +311,7 @@ def fit_logit(frame: pd.DataFrame, outcome: str, terms, labels=None, alpha: floa
     out["stars"] = out["p"].map(stars)
     out["significant"] = out["p"] < alpha
     result.terms = out[_TERM_COLUMNS]
-    result.model = fitted
+    result.fitted = True
     # The note under Table 9 is the caveat the prose prints too (one function, ipsreport.analysis.evidence).
     caveat = regression_caveat(result)
     if caveat:

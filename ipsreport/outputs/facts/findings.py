@@ -31,7 +31,7 @@ def burden_sentence(f) -> Fact:
     """
     row = term(f, "burden")
     result = f.summary_of(REGRESSION)
-    if result.model is None or getattr(result, "separated", False) or pd.isna(row["odds_ratio"]):
+    if not result.fitted or getattr(result, "separated", False) or pd.isna(row["odds_ratio"]):
         text = ("I denne udgave kan sammenhængen med psykisk belastning ikke beregnes pålideligt "
                 "(se noten under tabellen).")
         return Fact(None, "text", text=text)

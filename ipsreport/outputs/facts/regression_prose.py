@@ -87,7 +87,7 @@ def _unusable(result) -> str | None:
     if getattr(result, "separated", False):
         return ("kunne ikke estimeres pålideligt, fordi de målte forhold (næsten) perfekt forudsiger, hvem der er i "
                 "job eller uddannelse (se noten under Tabel 9)")
-    if result.model is None:
+    if not result.fitted:
         return "kunne ikke gennemføres på disse data (se noten under Tabel 9)"
     return None
 
