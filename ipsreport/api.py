@@ -77,14 +77,18 @@ __all__ = [
 
 
 def results(folder: str | None = None) -> PipelineResult:
-    """The run of the pipeline a chapter reads: the one the render saved, or one made here.
+    """The run of the pipeline a chapter reads: the one the render saved, or the project's.
 
     Parameters
     ----------
     folder : str, optional
-        The chapter's parameter ``results``: the folder where the render saved
-        its run (:mod:`ipsreport.results.saved`). Without it (a notebook, a
-        chapter run by hand) the pipeline runs here on the settings' data.
+        The chapter's parameter ``results``: where the render saved its run
+        (:mod:`ipsreport.results.saved`). Without it (a plain ``quarto render``,
+        a notebook, a chapter run by hand) the run of the project's settings is
+        looked up in the project's render store under the key the command uses
+        (:func:`ipsreport.book.hooks.book_hooks`, :class:`ipsreport.results.publish.ResultsBundle`):
+        the first chapter runs the pipeline and saves it, every later one (in
+        its own kernel) reads it.
 
     Returns
     -------
@@ -93,9 +97,9 @@ def results(folder: str | None = None) -> PipelineResult:
         the edition's summaries and facts are the run's.
     """
     if folder is None:
-        from ipsreport.pipeline import trace
+        from ipsreport.book.hooks import book_hooks
 
-        return trace()
+        return book_hooks().attachment.prepare()
     from ipsreport.results.saved import open_run
 
     return open_run(folder)

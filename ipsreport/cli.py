@@ -103,14 +103,12 @@ def _fail(code: int, text: str) -> int:
 
 
 def _validate(data_dir: Path):
-    """Validate a data folder once; the report is kept for the render's kernels.
+    """Validate a data folder once; the render's run is made from this report (``ResultsBundle.validation``).
 
-    The full report (typed frames and warnings, which the settings check and
-    the warning summary need) is kept per content (data bytes, codebook,
-    package source, environment) in ``$IPSREPORT_CACHE_DIR`` or the project's
-    ``.ipsreport-cache`` (``editions/``, see :mod:`ipsreport.inputs.verdicts`), so a
-    re-render skips the pandera import and the validation, and the chapter
-    kernels read it instead of validating again. Invalid data are never kept.
+    The full report (typed frames and warnings, which the settings check and the
+    warning summary need) is kept per content in the render's store
+    (:mod:`ipsreport.inputs.verdicts`), so a re-render of the same bytes skips the
+    pandera import and the validation. Invalid data are never kept.
     """
     from ipsreport.book.hooks import default_cache_dir
     from ipsreport.inputs.verdicts import validate_shared
@@ -273,9 +271,10 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False,
             audit_before_render(data_dir, settings, report)
         except DisclosureAuditError as exc:
             return _fail(EXIT_DISCLOSURE, f"{exc}\nintet blev lavet; tjek data i {data_dir}, eller hæv min_cell.")
-    # The engine runs the pipeline once, before any chapter (ResultsBundle.start); the chapters read the run.
-    return project, settings, overrides, hooks if hooks is not None else _hooks(settings, overrides,
-                                                                                previous=previous)
+    hooks = hooks if hooks is not None else _hooks(settings, overrides, previous=previous)
+    # The engine runs the pipeline once, before any chapter (ResultsBundle.start), on this very validation.
+    hooks.attachment.validation = report
+    return project, settings, overrides, hooks
 
 
 def _previous(args: argparse.Namespace, settings: Any):

@@ -39,6 +39,9 @@ FAKE_QUARTO = """#!{python}
 import os, pathlib, sys
 args = sys.argv[1:]
 pathlib.Path(os.environ["FAKE_QUARTO_LOG"]).write_text(" ".join(args), encoding="utf-8")
+# What the project's pre-render step (freeze_key.py) would read: it sees the environment, not -P.
+pathlib.Path(__file__).with_name("pre-render.json").write_text(os.environ.get("IPSREPORT_PARAMETERS", "-"),
+                                                               encoding="utf-8")
 out = pathlib.Path(args[args.index("--output-dir") + 1])
 out.mkdir(parents=True, exist_ok=True)
 # The book's parameters arrive as -P name:value, as for the real quarto render.
@@ -76,6 +79,19 @@ def test_success_swaps_a_finished_book_into_place(fake_quarto, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "out", "quarto-calls.txt"]
     # A second render may replace the first (it is ipsreport's own output).
     assert render_with_quarto(MINIBOOK, out, "html", minibook_hooks(data)) == 0
+
+
+def test_the_chapters_and_the_pre_render_step_get_one_dict(fake_quarto, tmp_path):
+    import json
+
+    from ipsreport.render.quarto import hand_off
+
+    hooks = minibook_hooks(MINIBOOK / "data")
+    assert render_with_quarto(MINIBOOK, tmp_path / "out", "html", hooks) == 0
+    args = fake_quarto.read_text(encoding="utf-8").split()
+    chapters = dict(args[i + 1].split(":", 1) for i, a in enumerate(args) if a == "-P")
+    pre_render = json.loads((tmp_path / "bin" / "pre-render.json").read_text(encoding="utf-8"))
+    assert chapters == pre_render == dict(hooks.parameters) == hand_off(hooks)[0]
 
 
 def test_failure_keeps_the_previous_book(fake_quarto, tmp_path, monkeypatch):

@@ -394,3 +394,18 @@ def test_the_over_20_share_hides_a_small_base_whole(make_edition, ages, state, p
     ed = make_edition(baseline=[{"age": a} for a in ages], min_cell=3)
     assert disclosed(ed).age["over20_suppression"].iloc[0] == state
     assert facts(ed).age_over20_of == printed
+
+
+def test_git_commit_names_the_checkout():
+    """One git call gives what rev-parse and status give: the commit, and whether tracked files changed."""
+    import subprocess
+
+    from ipsreport.paths import PROJECT_DIR
+    from ipsreport.results.software import git_commit
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(PROJECT_DIR), *args], capture_output=True, text=True).stdout.strip()
+
+    head = git("rev-parse", "HEAD")[:7]
+    modified = bool(git("status", "--porcelain", "--untracked-files=no"))
+    assert git_commit() == head + (" (med ændringer, der ikke er committet)" if modified else "")

@@ -90,3 +90,73 @@ def test_two_hops_from_printed_numbers_picked_at_random(saved):
         assert callable(getattr(importlib.import_module(module), function)), record.source  # hop 1
         assert record.variables, record.key
         assert set(record.variables) <= known, record.key  # hop 2
+
+
+# A render validates once: the command's report is the one the run is made from (read neither again nor twice).
+_COMMAND = """
+import sys
+from ipsreport.cli import _checked_inputs
+from ipsreport.cli_args import build_parser
+
+hooks = _checked_inputs(build_parser().parse_args(["render", "--data", sys.argv[1]]))[3]
+handed = hooks.attachment.validation
+run = hooks.attachment.prepare()
+print(handed is not None and handed.ok, run.validation is handed)
+"""
+
+
+def test_the_run_is_made_from_the_validation_the_command_made(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    # A fresh store, so the pipeline runs (a saved run holds its own copy of the validation).
+    env = {**os.environ, "IPSREPORT_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run([sys.executable, "-c", _COMMAND, str(SYNTHETIC_DIR)], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["True", "True"]
+
+
+def test_book_hooks_hand_the_validation_to_the_run(tmp_path):
+    from ipsreport.inputs.verdicts import validate_shared
+
+    report = validate_shared(SYNTHETIC_DIR, tmp_path)
+    hooks = book_hooks(SYNTHETIC_DIR, None, cache_dir=tmp_path, settings=resolve_settings(SYNTHETIC_DIR, None),
+                       validation=report)
+    assert hooks.attachment.validation is report
+
+
+# A chapter of a plain `quarto render` (no parameter): the run of the project's settings, from the render's store.
+_CHAPTER = """
+import json
+import ipsreport.api as ips
+
+run = ips.results(None)
+print(json.dumps(run.seconds))
+"""
+
+
+def test_without_a_parameter_the_first_chapter_saves_the_run_and_the_next_reads_it(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from ipsreport.paths import PROJECT_DIR
+
+    cache = tmp_path / "cache"
+    env = {**os.environ, "IPSREPORT_CACHE_DIR": str(cache)}
+
+    def chapter() -> dict:
+        proc = subprocess.run([sys.executable, "-c", _CHAPTER], capture_output=True, text=True, env=env,
+                              cwd=PROJECT_DIR, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout.splitlines()[-1])
+
+    first = chapter()
+    # Saved where the command saves the run of the project's settings (book_hooks' key).
+    place = book_hooks(cache_dir=cache).parameters["results"]
+    assert open_store(cache).keys(RUN) == [os.path.basename(place)]
+    # The second kernel did not run the pipeline: its step timings are the ones the first measured and saved.
+    assert chapter() == first == open_run(place).seconds

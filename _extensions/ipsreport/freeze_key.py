@@ -9,8 +9,10 @@ engine's chapter cache uses (:func:`ipsreport.book.hooks.book_hooks`'s
 ``ipsreport/**/*.py``, environment, resolved settings): under
 ``ipsreport render --engine quarto`` the place of the run the chapters read
 (their parameter ``results``, handed here in ``IPSREPORT_PARAMETERS``, whose
-key is that key and the commit); under a plain ``quarto render`` the
-project's own settings. When it
+key is that key and the commit; :func:`ipsreport.render.quarto.hand_off`);
+under a plain ``quarto render`` the project's own settings, and the run is
+made here once and saved in the project's store for the chapters
+(:func:`ipsreport.api.results`). When it
 differs from the key of the frozen results, deletes ``_freeze/`` so that
 every chapter runs again. Nothing else invalidates: an unchanged key keeps
 the frozen chapters, and an edited chapter re-runs alone (Quarto's own rule).
@@ -59,8 +61,11 @@ def write_absent(project: Path, results: str | None) -> list[str]:
 
 
 if __name__ == "__main__":
-    # Set by ipsreport.render.quarto (the chapters get the same values as -P); absent for a plain quarto render.
-    parameters = json.loads(os.environ.get("IPSREPORT_PARAMETERS") or "{}")
+    from ipsreport.render.quarto import PARAMETERS_ENV
+
+    # Set by ipsreport.render.quarto.hand_off from the dict the chapters get as -P (a pre-render script sees no -P
+    # values); absent for a plain quarto render, whose run api.results(None) takes from the project's store.
+    parameters = json.loads(os.environ.get(PARAMETERS_ENV) or "{}")
     results = parameters.get("results")
     refresh(Path.cwd(), results or book_hooks().cache_inputs)
     write_absent(Path.cwd(), results)

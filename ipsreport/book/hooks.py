@@ -111,6 +111,7 @@ def book_hooks(
     settings=None,
     results: bool = True,
     previous=None,
+    validation=None,
 ) -> BookHooks:
     """Everything the engine needs to render the report on ``data_dir``.
 
@@ -130,6 +131,9 @@ def book_hooks(
     previous : ipsreport.results.editions.locate.Previous, optional
         The earlier editions the settings name (``render --previous``),
         checked by the command: their bundles' bytes are part of the cache key.
+    validation : ValidationReport, optional
+        The command's validation of the data, handed to the run
+        (:attr:`ipsreport.results.publish.ResultsBundle.validation`) so it is not read again.
     """
     from ipsreport.results.publish import ResultsBundle
 
@@ -139,7 +143,8 @@ def book_hooks(
     if previous is not None:
         key_text += "\nprevious:" + previous.key()
     inputs = inputs_key(data, key_text)
-    bundle = ResultsBundle(data, settings, cache_dir or default_cache_dir(), inputs, write=results)
+    bundle = ResultsBundle(data, settings, cache_dir or default_cache_dir(), inputs, write=results,
+                           validation=validation)
     return BookHooks(
         # The one hand-off to the chapters: their parameters cell receives the saved run's folder.
         parameters={"results": str(bundle.folder)},

@@ -369,6 +369,7 @@ def render_by_site(
     failures: dict[str, str] = {}
     variants, rendered = [], []
     for s in sites:
+        report = None
         if validate:
             # Kept for the site's kernels (ipsreport.inputs.verdicts): validated once here.
             report = validate_shared(s.data_dir, store)
@@ -377,7 +378,7 @@ def render_by_site(
                 continue
         variants.append(Variant(
             output_dir=out / s.slug,
-            hooks=book_hooks(s.data_dir, overrides, cache_dir=store, settings=settings[s.site]),
+            hooks=book_hooks(s.data_dir, overrides, cache_dir=store, settings=settings[s.site], validation=report),
             cache_dir=store,
             label=s.site,
         ))

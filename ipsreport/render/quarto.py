@@ -15,13 +15,13 @@ from ipsreport.render.config import load_project
 from ipsreport.render.hooks import BookHooks
 from ipsreport.render.outdir import check_output, staging_dir, swap, write_stamp
 
-__all__ = ["COVER_ENV", "PARAMETERS_ENV", "cover_json", "pdf_format", "quarto_available", "quarto_command", "render_with_quarto"]
+__all__ = ["COVER_ENV", "PARAMETERS_ENV", "cover_json", "hand_off", "pdf_format", "quarto_available", "quarto_command", "render_with_quarto"]
 
 #: The cover facts of the hooks, as JSON, for the project's Quarto filter
 #: (``_extensions/ipsreport/cover.lua`` prints them on the PDF's cover).
 COVER_ENV = "IPSREPORT_COVER"
-#: The book's parameters (JSON), for the project's pre-render step (``_extensions/ipsreport/freeze_key.py``):
-#: Quarto gives ``-P`` values to the chapters only, and the pre-render keys ``_freeze/`` on the same run.
+#: The book's parameters (JSON), for the project's pre-render step (``_extensions/ipsreport/freeze_key.py``),
+#: which keys ``_freeze/`` on the same run: Quarto gives ``-P`` values to the chapters only (see :func:`hand_off`).
 PARAMETERS_ENV = "IPSREPORT_PARAMETERS"
 
 
@@ -47,6 +47,28 @@ def cover_json(hooks: BookHooks) -> str:
     """The hooks' cover (edition, lines, notice) as the JSON the cover filter reads."""
     c = hooks.cover
     return json.dumps({"edition": c.edition, "lines": list(c.lines), "notice": c.notice}, ensure_ascii=False)
+
+
+def hand_off(hooks: BookHooks) -> tuple[dict[str, str], dict[str, str]]:
+    """What ``quarto render`` is handed: the chapters' ``-P`` values and the environment, from one dict.
+
+    The chapters get the book's parameters as ``-P name:value`` (Quarto injects
+    them after the cell tagged ``parameters``). A project's ``pre-render``
+    script does not see ``-P`` values: Quarto runs it with the process's
+    environment plus its own ``QUARTO_PROJECT_*`` variables (render-all,
+    output folder, input files; https://quarto.org/docs/projects/scripts.html),
+    so the same dict reaches ``freeze_key.py`` as JSON in :data:`PARAMETERS_ENV`,
+    beside the cover for ``cover.lua`` (:data:`COVER_ENV`).
+
+    Returns
+    -------
+    parameters : dict
+        For :func:`quarto_command` (``-P``).
+    env : dict
+        The variables to add to Quarto's environment.
+    """
+    parameters = dict(hooks.parameters)
+    return parameters, {COVER_ENV: cover_json(hooks), PARAMETERS_ENV: json.dumps(parameters)}
 
 
 def quarto_command(
@@ -79,7 +101,7 @@ def render_with_quarto(
     to: str = "all",
     hooks: BookHooks | None = None,
 ) -> int:
-    """Run ``quarto render`` with the hooks' ``parameters`` (``-P``).
+    """Run ``quarto render`` with the hooks' ``parameters`` (``-P``, and for the pre-render step, :func:`hand_off`).
 
     The hooks' cover travels to the project's cover filter as JSON in
     :data:`COVER_ENV`, so both engines print the same cover facts.
@@ -108,14 +130,15 @@ def render_with_quarto(
     hooks = hooks or BookHooks()
     project = load_project(Path(project_dir))
     out = Path(output_dir).expanduser().resolve() if output_dir is not None else project.output_dir
-    env = {**os.environ, COVER_ENV: cover_json(hooks), PARAMETERS_ENV: json.dumps(dict(hooks.parameters))}
+    parameters, handed = hand_off(hooks)
+    env = {**os.environ, **handed}
     guard = {"protected": dict(hooks.protected_paths), "project_dir": project.root}
     check_output(out, **guard)
     tmp = staging_dir(out)
     if hooks.attachment is not None:
         hooks.attachment.start(tuple(project.files))
     try:
-        code = subprocess.run(quarto_command(project.root, to, tmp, quarto, pdf_format(project.root), dict(hooks.parameters)), env=env, cwd=project.root).returncode
+        code = subprocess.run(quarto_command(project.root, to, tmp, quarto, pdf_format(project.root), parameters), env=env, cwd=project.root).returncode
         if code == 0:
             if hooks.attachment is not None:
                 hooks.attachment.write(tmp)

@@ -4,7 +4,9 @@
 (:func:`ipsreport.book.hooks.book_hooks` hands it to the engine). Its
 :meth:`~ResultsBundle.prepare` runs :func:`ipsreport.pipeline.trace` on the
 book's data and saves the run in the render's one disk cache (an entry of
-kind ``run``, :mod:`ipsreport.results.saved`); the engine calls
+kind ``run``, :mod:`ipsreport.results.saved`) from the validation the
+command made (:attr:`~ResultsBundle.validation`, handed over once, so a
+render reads or makes the data's validation exactly once); the engine calls
 :meth:`~ResultsBundle.start` before the chapters run (the command may call
 :meth:`~ResultsBundle.prepare` earlier), and the chapters get that folder as
 their parameter ``results``. :meth:`~ResultsBundle.write` writes
@@ -48,14 +50,28 @@ class ResultsBundle:
         The book's ``cache_inputs`` (:func:`ipsreport.book.keys.inputs_key`; it covers ``previous`` too).
     write : bool, default True
         Write ``resultater/`` into the book (a preview does not).
+    validation : ValidationReport, optional
+        The command's validation of ``data_dir``; see :attr:`validation`.
+
+    Attributes
+    ----------
+    validation : ValidationReport or None
+        The validation the run is made from. The command validates before
+        the engine starts (:func:`ipsreport.cli._checked_inputs`,
+        :func:`ipsreport.book.sites.render_by_site`) and sets it, here or
+        after the hooks were made; the run then uses that very report instead
+        of reading the stored one again. Left ``None`` (a test, a plain
+        ``quarto render``), :meth:`prepare` reads or makes it once
+        (:func:`ipsreport.inputs.verdicts.validate_shared`) and keeps it here.
     """
 
-    def __init__(self, data_dir: Path, settings: Any, cache_dir: Path, inputs: str, write: bool = True) -> None:
+    def __init__(self, data_dir: Path, settings: Any, cache_dir: Path, inputs: str, write: bool = True,
+                 validation: Any = None) -> None:
         from ipsreport.results.software import git_commit
         from ipsreport.results.saved import run_place
 
         self.data_dir, self.settings, self.cache_dir = Path(data_dir), settings, Path(cache_dir)
-        self.inputs, self.writes = inputs, write
+        self.inputs, self.writes, self.validation = inputs, write, validation
         #: Where the run is saved (the store's folder and the entry's key): the chapters' parameter ``results``.
         self.folder = run_place(self.cache_dir, f"{inputs}\n{git_commit()}")
         self._run: Any = None
@@ -64,13 +80,14 @@ class ResultsBundle:
     def __repr__(self) -> str:
         return f"ResultsBundle({self.data_dir})"
 
-    def prepare(self, report: Any = None, sources: Sequence[Path] | None = None):
+    def prepare(self, sources: Sequence[Path] | None = None):
         """The book's run: read from :attr:`folder` when saved, else the pipeline run now and saved.
+
+        The pipeline runs on :attr:`validation` (read or made here only when
+        the command handed none).
 
         Parameters
         ----------
-        report : ValidationReport, optional
-            The validation the command made (else read from the cache or made).
         sources : sequence of Path, optional
             The book's chapter sources (default: the project's); their printed facts are published.
 
@@ -87,8 +104,9 @@ class ResultsBundle:
                 try:
                     self._run = open_run(self.folder)
                 except RunMissing:  # none saved (or one the store could not read back): run the pipeline
-                    report = report if report is not None else validate_shared(self.data_dir, self.cache_dir)
-                    self._run = pipeline.trace(self.data_dir, self.settings, report=report, chapters=sources)
+                    if self.validation is None:
+                        self.validation = validate_shared(self.data_dir, self.cache_dir)
+                    self._run = pipeline.trace(self.data_dir, self.settings, report=self.validation, chapters=sources)
                     save_run(self._run, self.folder)
             if sources is not None:
                 self._sources = tuple(sources)

@@ -69,9 +69,17 @@ class Disclosed(FidelitySummaries):
 
         return unprotected_frames(self.ed)
 
-    @cached_property
+    #: A plan made and audited for this book together with others (:meth:`adopt_plan`); None: the book makes its own.
+    handed_plan = None
+
+    @property
     def plan(self):
-        """What the book hides (:func:`ipsreport.analysis.disclosed.plan.make_plan`): empty when the rule is off.
+        """What the book hides: :attr:`handed_plan` when one was handed over, else :attr:`own_plan`."""
+        return self.handed_plan if self.handed_plan is not None else self.own_plan
+
+    @cached_property
+    def own_plan(self):
+        """The plan this book makes itself (:func:`ipsreport.analysis.disclosed.plan.make_plan`): empty when the rule is off.
 
         Raises :class:`~ipsreport.analysis.disclosed.plan.DisclosureAuditError` when no
         plan can keep every small count's feasible range ``min_cell`` wide.
@@ -93,7 +101,7 @@ class Disclosed(FidelitySummaries):
         plan instead of making its own again (the same :class:`Disclosed`: the
         command holds one edition per data folder and settings).
         """
-        self.__dict__["plan"] = plan  # the cached_property's own slot: read as if computed here
+        self.handed_plan = plan  # read by :attr:`plan`; the book's own plan is then never made
 
     @cached_property
     def candidates(self):
