@@ -51,6 +51,8 @@ from ipsreport.render.signals import Interrupted
 from ipsreport.config.settings import SettingsError
 
 from ipsreport.cli_inputs import overrides_from as _overrides
+from ipsreport.cli_output import Reporter as _Reporter
+from ipsreport.cli_output import fail as _fail
 from ipsreport.cli_inputs import settings_for as _settings
 from ipsreport.cli_args import (  # noqa: F401 - EXIT_* are part of the CLI's documented interface
     EXIT_DATA,
@@ -66,40 +68,6 @@ from ipsreport.cli_args import (  # noqa: F401 - EXIT_* are part of the CLI's do
     build_parser,
     parse_sets,
 )
-
-
-class _Reporter:
-    """Per-chapter progress: rich on a TTY, plain lines otherwise."""
-
-    def __init__(self) -> None:
-        self.plain = bool(os.environ.get("CI")) or not sys.stderr.isatty()
-        self.console = None
-        if not self.plain:
-            try:
-                from rich.console import Console
-
-                self.console = Console(stderr=True)
-            except ImportError:
-                self.plain = True
-
-    def __call__(self, event: str, detail: str) -> None:
-        words = {"cached": "cached  ", "executed": "executed", "write": "writing ", "unchanged": "unchanged"}
-        if self.console is not None:
-            style = {"cached": "dim", "executed": "green", "write": "cyan", "unchanged": "yellow"}.get(event, "")
-            self.console.print(f"[{style}]{words.get(event, event)}[/] {detail}", highlight=False)
-        else:
-            print(f"{words.get(event, event).strip()}: {detail}", file=sys.stderr, flush=True)
-
-    def message(self, text: str) -> None:
-        if self.console is not None:
-            self.console.print(text, highlight=False)
-        else:
-            print(text, file=sys.stderr)
-
-
-def _fail(code: int, text: str) -> int:
-    print(f"ipsreport: {text}", file=sys.stderr)
-    return code
 
 
 def _validate(data_dir: Path):
