@@ -65,10 +65,12 @@ def main() -> int:
     from ipsreport.inputs import edition as edition_module
     from ipsreport.inputs.codebook.codebook import load_codebook
     from ipsreport.analysis.disclosed.layer import Disclosed, disclosed
+    from ipsreport.analysis.disclosed.scored import ScoredSummaries
     from ipsreport.analysis.scoring import edition_scores
     from ipsreport.outputs.facts.access import Facts, facts
 
-    props = [n for n, v in vars(Disclosed).items() if isinstance(v, cached_property)]
+    # The layer's own cached properties and those of its score-reading part (the fidelity part is counted apart).
+    props = [n for part in (Disclosed, ScoredSummaries) for n, v in vars(part).items() if isinstance(v, cached_property)]
     asked: Counter = Counter()
 
     class Counting(Disclosed):
