@@ -112,6 +112,15 @@ def test_only_the_derive_step_scores_the_surveys():
     assert len(re.findall(r"\bscore_surveys\(ed\.baseline", scoring_text)) == 1
 
 
+def test_scores_of_other_rows_are_refused(fake):
+    scores = pipeline.derive(fake)
+    shuffled = Derived(baseline=scores.baseline, followup=scores.followup.iloc[::-1])
+    with pytest.raises(ValueError, match="followup scores are not those"):
+        regression_frame(fake.baseline, fake.followup, shuffled)
+    with pytest.raises(ValueError, match="followup scores are not those"):
+        Disclosed(fake, shuffled).paired("who5")
+
+
 def test_derived_frames_align_with_the_surveys(fake):
     scores = pipeline.derive(fake)
     assert scores.baseline.index.equals(fake.baseline.index)

@@ -103,6 +103,20 @@ class Derived:
     baseline: pd.DataFrame
     followup: pd.DataFrame
 
+    def of(self, baseline: pd.DataFrame, followup: pd.DataFrame) -> "Derived":
+        """These scores, checked to be those of the surveys ``baseline`` and ``followup`` (their rows, in order).
+
+        Raises
+        ------
+        ValueError
+            When a frame's index differs from its survey's: the scores
+            would be matched to the wrong respondents.
+        """
+        for name, scores, survey in (("baseline", self.baseline, baseline), ("followup", self.followup, followup)):
+            if not scores.index.equals(survey.index):
+                raise ValueError(f"the {name} scores are not those of this {name} survey (rows differ)")
+        return self
+
 
 def score_surveys(baseline: pd.DataFrame, followup: pd.DataFrame) -> Derived:
     """Score every respondent of the two surveys (:func:`who5_score`, :func:`who5_band`, :func:`mastery_index`,

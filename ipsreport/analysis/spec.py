@@ -68,7 +68,7 @@ def regression_frame(baseline, followup, derived):
 
     finished = (followup["still_enrolled"] == 0).fillna(False).to_numpy(dtype=bool)
     fu = followup[finished].set_index("id")
-    end = derived.followup[finished]  # the Derived frames share the surveys' rows
+    end = derived.of(baseline, followup).followup[finished]  # the Derived frames share the surveys' rows
     bl = baseline.set_index("id").reindex(fu.index)
     start = derived.baseline.set_index("id")["who5"].reindex(fu.index)
     columns = {name: floats(bl[name]) for name in ("education", "age", "gender", "work_experience",

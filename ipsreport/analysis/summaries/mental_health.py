@@ -137,7 +137,8 @@ def _survey_values(ed, derived, column: str) -> tuple[pd.Series, pd.Series]:
     """
     if column in SCORES and not SCORES[column].derived:
         return ed.baseline[column].astype("Float64"), ed.followup[column].astype("Float64")
-    return derived.baseline[column].astype("Float64"), derived.followup[column].astype("Float64")
+    scores = derived.of(ed.baseline, ed.followup)
+    return scores.baseline[column].astype("Float64"), scores.followup[column].astype("Float64")
 
 
 def _compute_paired_values(ed, derived, column: str, positions: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:

@@ -182,11 +182,12 @@ def summarise_nonresponse(ed, derived) -> pd.DataFrame:
         on its rows; NaN where no test is possible).
     """
     groups = _groups(ed)
+    scores = derived.of(ed.baseline, ed.followup)
     rows = []
     for spec in CATEGORIES:
         rows += _category_rows(ed, groups, spec)
     for name in SCORES:
-        rows += _score_rows(derived, groups, name)
+        rows += _score_rows(scores, groups, name)
     frame = pd.DataFrame(rows, columns=NONRESPONSE_COLUMNS)
     frame["code"] = frame["code"].astype("Int64")
     frame[["n", "base", "decimals"]] = frame[["n", "base", "decimals"]].astype("int64")
