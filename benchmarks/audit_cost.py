@@ -38,11 +38,12 @@ COHORTS = {"12 persons, 2 sites": (12, 2), "10,000 rows": (10_000, 4)}
 def child(data: str, min_cell: str) -> dict:
     """One measurement in this (fresh) process: summaries, plan, audit (seconds) and ranges solved."""
     from ipsreport.analysis.disclosed.layer import Disclosed
+    from ipsreport.analysis.scoring import edition_scores
     from ipsreport.inputs.edition import edition
 
     overrides = {} if min_cell == "auto" else {"min_cell": int(min_cell)}
     ed = edition(Path(data), overrides or None)
-    protected = Disclosed(ed)
+    protected = Disclosed(ed, edition_scores(ed))
     out = {"min_cell": int(ed.settings.min_cell)}
     start = time.perf_counter()
     if ed.settings.min_cell:

@@ -1,7 +1,7 @@
 """Profile: what each in-memory cache saves one book's computations (the table in docs/CONTRACT.md).
 
 One process, the synthetic twin. A book's work is what a render's kernels do
-(:func:`ipsreport.pipeline.explore`: every table, figure and the facts object)
+(:func:`ipsreport.explore.explore`: every table, figure and the facts object)
 plus every fact the chapters print. It runs once under :mod:`cProfile`,
 which counts how often each cache is asked (its public entry) and how often
 it computes (the function behind it). Then each cache's miss and hit are
@@ -43,12 +43,12 @@ def book_work():
     """What one book computes: every table and figure, and every fact its chapters print."""
     import matplotlib.pyplot as plt
 
-    from ipsreport import pipeline
+    from ipsreport.explore import explore
     from ipsreport.outputs.facts import facts
     from ipsreport.render.config import load_project
     from ipsreport.results.build import printed_facts
 
-    run = pipeline.explore(paths.SYNTHETIC_DIR, SETTINGS)
+    run = explore(paths.SYNTHETIC_DIR, SETTINGS)
     f = facts(run.edition)
     for name in printed_facts(load_project(paths.PROJECT_DIR).files):
         getattr(f, name)
@@ -65,9 +65,12 @@ def main() -> int:
     from ipsreport.inputs import edition as edition_module
     from ipsreport.inputs.codebook.codebook import load_codebook
     from ipsreport.analysis.disclosed.layer import Disclosed, disclosed
+    from ipsreport.analysis.disclosed.scored import ScoredSummaries
+    from ipsreport.analysis.scoring import edition_scores
     from ipsreport.outputs.facts.access import Facts, facts
 
-    props = [n for n, v in vars(Disclosed).items() if isinstance(v, cached_property)]
+    # The layer's own cached properties and those of its score-reading part (the fidelity part is counted apart).
+    props = [n for part in (Disclosed, ScoredSummaries) for n, v in vars(part).items() if isinstance(v, cached_property)]
     asked: Counter = Counter()
 
     class Counting(Disclosed):
@@ -83,7 +86,8 @@ def main() -> int:
     memo.forget_all()
     ed = edition_module.edition(paths.SYNTHETIC_DIR, SETTINGS)  # the one explore() finds in edition._CACHE
     # Seeded through the cache's own key, so every disclosed(ed) of the book returns the counting layer.
-    memo.remember(("disclosed", disclosure.get_min_cell(ed)), ed, lambda: Counting(ed))
+    scores = edition_scores(ed)  # the edition's one Derived, which disclosed(ed) keys on too
+    memo.remember(("disclosed", disclosure.get_min_cell(ed)), ed, lambda: Counting(ed, scores), inputs=(scores,))
     profile = cProfile.Profile()
     profile.enable()
     run = book_work()
@@ -91,10 +95,11 @@ def main() -> int:
     assert run.edition is ed
     stats = pstats.Stats(profile)
 
-    fresh = Disclosed(ed)
+    fresh = Disclosed(ed, scores)
     plan_ms = _ms(lambda: fresh.plan)
-    miss = {n: _ms(lambda n=n: getattr(fresh, n)) for n in props if n != "plan"}
-    miss["plan"] = plan_ms
+    # own_plan: the book's own plan (Disclosed.plan returns it when no plan was handed over).
+    miss = {n: _ms(lambda n=n: getattr(fresh, n)) for n in props if n != "own_plan"}
+    miss["own_plan"] = plan_ms
     hit_ms = _ms(lambda: [getattr(fresh, n) for n in props], 50) / len(props)
     rows = []
 
@@ -103,7 +108,7 @@ def main() -> int:
 
     requests = _calls(stats, "layer.py", "disclosed") + 1  # and the seeding call
     row("`memo` `('disclosed', min_cell)`", "edition object, min_cell", requests, 1,
-        _ms(lambda: Disclosed(ed).plan), _ms(lambda: disclosed(ed), 100), (requests - 1) * plan_ms)
+        _ms(lambda: Disclosed(ed, scores).plan), _ms(lambda: disclosed(ed), 100), (requests - 1) * plan_ms)
     row(f"`Disclosed` cached properties ({len(props)})", "the Disclosed object (one per edition)",
         sum(asked.values()), len([n for n in props if asked[n]]), sum(miss[n] for n in props if asked[n]), hit_ms,
         sum((asked[n] - 1) * miss[n] for n in props if asked[n]))

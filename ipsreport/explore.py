@@ -64,7 +64,7 @@ def outputs(ed: Edition, summaries: Disclosed) -> Outputs:
     from ipsreport import api
 
     if summaries is not disclosed(ed):
-        raise ValueError("the summaries are not those of this edition; pass the result of summarise(ed)")
+        raise ValueError("the summaries are not those of this edition; pass the result of summarise(ed, derive(ed))")
     seconds: dict[str, float] = {}
 
     def timed(name: str, build: Callable[[Edition], Any]) -> Any:

@@ -9,8 +9,9 @@
 Each step is a plain function whose result is the next step's input:
 :func:`validate` (the codebook's rules; a render hands in the validation it
 already made) -> :func:`load` (the typed :class:`~ipsreport.inputs.edition.Edition`,
-the small-number rule decided) -> :func:`derive` (per-person scores) ->
-:func:`summarise` (the disclosure-controlled summaries,
+the small-number rule decided) -> :func:`derive` (every respondent's scores,
+the :class:`Derived`) -> :func:`summarise` (the disclosure-controlled
+summaries of the edition and those scores,
 :func:`ipsreport.analysis.disclosed.layer.disclosed`) -> :func:`model` (Table 9, fitted once
 in that layer) -> :func:`results` (everything the book publishes, the frozen
 :class:`~ipsreport.results.Results` a render writes beside the book as
@@ -24,8 +25,15 @@ site with ``--by site``) in the command, before any chapter, and saves it
 :func:`ipsreport.explore.explore` adds the tables and figures as the chapters
 draw them, for the notebooks and benchmarks. The steps compose the
 package's public functions and add no computation of their own.
-:func:`derive` is a view for the reader: the summaries score the surveys
-with the same functions (:mod:`ipsreport.analysis.scoring`) where they need a score.
+
+:func:`derive` is where the report scores its respondents (WHO-5, its band,
+mastery, meaning), once per edition
+(:func:`ipsreport.analysis.scoring.edition_scores`); :func:`summarise` hands
+that :class:`Derived` to the summaries (chapter 6's paired scores and bands,
+Bilag 6's non-response, Table 9, the audit), which read the scores from it
+and score nothing themselves. The chapters' summaries
+(:func:`~ipsreport.analysis.disclosed.layer.disclosed` of the edition) are
+made from the same object, so a book's scores are computed once.
 """
 
 from __future__ import annotations
@@ -35,10 +43,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-import pandas as pd
-
-from ipsreport.analysis import scoring
 from ipsreport.analysis.disclosed.layer import Disclosed, disclosed
+from ipsreport.analysis.scoring import Derived, edition_scores
 from ipsreport.inputs.edition import Edition, edition
 from ipsreport.outputs.facts import Facts, facts
 from ipsreport.outputs.items import FIGURES, TABLES
@@ -65,21 +71,6 @@ __all__ = [
 
 #: The step names, in the order :func:`trace` takes them (keys of ``PipelineResult.seconds``).
 STEPS = ("validate", "load", "derive", "summarise", "model", "results")
-
-
-@dataclass(frozen=True)
-class Derived:
-    """Per-person derived variables of the two surveys.
-
-    Attributes
-    ----------
-    baseline, followup : DataFrame
-        One row per respondent (same index as the survey), columns ``id``,
-        ``who5``, ``who5_band``, ``mastery`` and, at follow-up, ``meaning``.
-    """
-
-    baseline: pd.DataFrame
-    followup: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -165,27 +156,36 @@ def load(report: ValidationReport, data_dir: str | Path | None = None,
 
 
 def derive(ed: Edition) -> Derived:
-    """Step 3: the scores and indices of each respondent (:mod:`ipsreport.analysis.scoring`)."""
-    frames = {}
-    for name in ("baseline", "followup"):
-        survey = ed.frame(name)
-        who5 = scoring.who5_score(survey)
-        columns = {"id": survey["id"], "who5": who5, "who5_band": scoring.who5_band(who5),
-                   "mastery": scoring.mastery_index(survey)}
-        if name == "followup":
-            columns["meaning"] = scoring.meaning_index(survey)
-        frames[name] = pd.DataFrame(columns, index=survey.index)
-    return Derived(baseline=frames["baseline"], followup=frames["followup"])
+    """Step 3: the scores and indices of each respondent, scored once per edition.
+
+    Returns
+    -------
+    Derived
+        :func:`ipsreport.analysis.scoring.edition_scores` of ``ed``: the same
+        object on every call for this edition, the one the edition's
+        summaries (:func:`ipsreport.analysis.disclosed.layer.disclosed`) read.
+    """
+    return edition_scores(ed)
 
 
-def summarise(ed: Edition) -> Disclosed:
+def summarise(ed: Edition, derived: Derived) -> Disclosed:
     """Step 4: the summaries every output reads, small-number rule applied, all computed here.
 
-    Every frame the book publishes is computed now
-    (:meth:`~ipsreport.analysis.disclosed.layer.Disclosed.frames`), so a chapter reading the
-    saved run computes none of them.
+    Parameters
+    ----------
+    ed : Edition
+    derived : Derived
+        The result of :func:`derive`: every summary that needs a score reads it here.
+
+    Returns
+    -------
+    Disclosed
+        ``disclosed(ed, derived)``: for the result of :func:`derive`, the
+        edition's summaries, those the chapters read. Every frame the book
+        publishes is computed now (:meth:`~ipsreport.analysis.disclosed.layer.Disclosed.frames`),
+        so a chapter reading the saved run computes none of them.
     """
-    summaries = disclosed(ed)
+    summaries = disclosed(ed, derived)
     summaries.frames()
     return summaries
 
@@ -230,7 +230,7 @@ def results(ed: Edition, summaries: Disclosed, report: ValidationReport,
     from ipsreport.results.build import book_chapters, build_results
 
     if summaries is not disclosed(ed):
-        raise ValueError("the summaries are not those of this edition; pass the result of summarise(ed)")
+        raise ValueError("the summaries are not those of this edition; pass the result of summarise(ed, derive(ed))")
     files = [Path(p) for p in chapters] if chapters is not None else book_chapters()
     return build_results(ed, summaries, facts(ed), report, files)
 
@@ -278,7 +278,7 @@ def trace(data_dir: str | Path | None = None, settings: Settings | dict | None =
     lap("load")
     derived = derive(ed)
     lap("derive")
-    summaries = summarise(ed)
+    summaries = summarise(ed, derived)
     lap("summarise")
     fitted = model(summaries)
     lap("model")

@@ -45,7 +45,7 @@ def audit_frame() -> pd.DataFrame:
 
 @pytest.fixture
 def fake_audit(monkeypatch, make_edition):
-    monkeypatch.setattr(audit, "summarise_audit", lambda ed: audit_frame())
+    monkeypatch.setattr(audit, "summarise_audit", lambda ed, derived: audit_frame())
     # Data said to be those behind the publication: the audit is shown (twin detection is by checksums).
     return make_edition(reproduces_reference=True)
 
@@ -56,7 +56,7 @@ def test_the_audit_is_left_out_when_the_data_are_not_meant_to_reproduce_the_publ
     from ipsreport.outputs.tables import tab_audit, tab_audit_summary
     from ipsreport.outputs.tables.absent import AbsentTable
 
-    monkeypatch.setattr(audit, "summarise_audit", lambda ed: audit_frame())
+    monkeypatch.setattr(audit, "summarise_audit", lambda ed, derived: audit_frame())
     other = make_edition()
     assert isinstance(tab_audit_summary(other), AbsentTable) and isinstance(tab_audit(other), AbsentTable)
     f = Facts(other)
@@ -151,7 +151,7 @@ def test_audit_tables_hide_values_resting_on_small_counts(monkeypatch, make_edit
 
     frame = audit_frame()
     frame["counts"] = [[40.0], [40.0], [2.0]]  # the mean rests on two persons
-    monkeypatch.setattr(audit, "summarise_audit", lambda ed: frame)
+    monkeypatch.setattr(audit, "summarise_audit", lambda ed, derived: frame)
     ed = make_edition(min_cell=3, reproduces_reference=True)
     summary = _text_of(tab_audit_summary(ed))
     assert "Ikke genskabt Skjult" in summary and "I alt 3 1 1 0 0 1" in summary

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from ipsreport.analysis.scoring import edition_scores
 from ipsreport.analysis import audit
 
 PUBLISHED = audit.load_published()
@@ -83,23 +84,23 @@ def small(make_edition):
     ],
 )
 def test_compute_key_by_hand(small, key, expected):
-    assert audit.compute_key(small, key) == pytest.approx(expected)
+    assert audit.compute_key(small, edition_scores(small), key) == pytest.approx(expected)
 
 
 def test_months_enrolled_mean_by_hand(small):
     # a: 182 days, b: 61, c: 181 (to 2025-05-01), d: 304.
     expected = (182 + 61 + 181 + 304) / 4 / (365.25 / 12)
-    assert audit.compute_key(small, "registry.months_enrolled.mean") == pytest.approx(expected)
+    assert audit.compute_key(small, edition_scores(small), "registry.months_enrolled.mean") == pytest.approx(expected)
 
 
 def test_percentage_of_no_answers_is_nan(small):
-    assert math.isnan(audit.compute_key(small, "followup.eval_support.pct.1"))
+    assert math.isnan(audit.compute_key(small, edition_scores(small), "followup.eval_support.pct.1"))
 
 
 def test_paired_tests_match_scipy(small):
     start, end = np.array([6.0, 9.0, 3.0]), np.array([6.0, 12.0, 6.0])
-    assert audit.compute_key(small, "paired.mastery.p_ttest") == pytest.approx(stats.ttest_rel(end, start).pvalue)
-    assert audit.compute_key(small, "paired.mastery.p_wilcoxon") == pytest.approx(stats.wilcoxon(end, start).pvalue)
+    assert audit.compute_key(small, edition_scores(small), "paired.mastery.p_ttest") == pytest.approx(stats.ttest_rel(end, start).pvalue)
+    assert audit.compute_key(small, edition_scores(small), "paired.mastery.p_wilcoxon") == pytest.approx(stats.wilcoxon(end, start).pvalue)
 
 
 @pytest.mark.parametrize(
@@ -109,7 +110,7 @@ def test_paired_tests_match_scipy(small):
 )
 def test_bad_keys_raise(small, key):
     with pytest.raises(KeyError):
-        audit.compute_key(small, key)
+        audit.compute_key(small, edition_scores(small), key)
 
 
 def test_regression_matches_statsmodels(make_fake):
@@ -120,16 +121,16 @@ def test_regression_matches_statsmodels(make_fake):
 
     from ipsreport.analysis.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
 
-    data = regression_frame(fake.baseline, fake.followup)
+    data = regression_frame(fake.baseline, fake.followup, edition_scores(fake))
     fit = sm.Logit(data[REGRESSION_OUTCOME], sm.add_constant(data[list(TERM_NAMES)])).fit(disp=0)
     ci = fit.conf_int()
-    assert audit.compute_key(fake, "regression.n") == len(data)
-    assert audit.compute_key(fake, "regression.events") == data[REGRESSION_OUTCOME].sum()
+    assert audit.compute_key(fake, edition_scores(fake), "regression.n") == len(data)
+    assert audit.compute_key(fake, edition_scores(fake), "regression.events") == data[REGRESSION_OUTCOME].sum()
     for term in TERM_NAMES:
-        assert audit.compute_key(fake, f"regression.{term}.or") == pytest.approx(np.exp(fit.params[term]))
-        assert audit.compute_key(fake, f"regression.{term}.ci_low") == pytest.approx(np.exp(ci.loc[term, 0]))
-        assert audit.compute_key(fake, f"regression.{term}.ci_high") == pytest.approx(np.exp(ci.loc[term, 1]))
-        assert audit.compute_key(fake, f"regression.{term}.p") == pytest.approx(fit.pvalues[term])
+        assert audit.compute_key(fake, edition_scores(fake), f"regression.{term}.or") == pytest.approx(np.exp(fit.params[term]))
+        assert audit.compute_key(fake, edition_scores(fake), f"regression.{term}.ci_low") == pytest.approx(np.exp(ci.loc[term, 0]))
+        assert audit.compute_key(fake, edition_scores(fake), f"regression.{term}.ci_high") == pytest.approx(np.exp(ci.loc[term, 1]))
+        assert audit.compute_key(fake, edition_scores(fake), f"regression.{term}.p") == pytest.approx(fit.pvalues[term])
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # tests on three rows warn about precision
@@ -142,10 +143,10 @@ def test_every_key_parses(small, make_fake):
     for entry in PUBLISHED:
         key = entry["key"]
         if key.startswith("regression."):  # a 3-row edition cannot be fitted
-            value = audit.compute_key(fake, key)
+            value = audit.compute_key(fake, edition_scores(fake), key)
             assert isinstance(value, float) and math.isfinite(value), key
             continue
-        value = audit.compute_key(small, key)
+        value = audit.compute_key(small, edition_scores(small), key)
         assert isinstance(value, float), key
         if not math.isnan(value):
             continue

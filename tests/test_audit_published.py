@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from ipsreport.analysis.scoring import edition_scores
 from ipsreport.analysis import audit
 from ipsreport.paths import SYNTHETIC_DIR
 
@@ -81,7 +82,7 @@ def twin_edition():
 def test_published_values(twin_edition, entry):
     """The twin reproduces every entry within its tolerance (a corrected entry: the corrected number), or,
     where it is known not to (``twin_tolerance``), within the distance it was built to and with the reason."""
-    got = audit.compute_key(twin_edition, entry["key"])
+    got = audit.compute_key(twin_edition, edition_scores(twin_edition), entry["key"])
     slack = max(entry["tolerance"], entry.get("twin_tolerance", 0))
     target = entry.get("corrected", entry["value"])
     assert abs(got - target) <= slack + 1e-9, (entry["printed"], got, entry["reason"])
@@ -89,7 +90,7 @@ def test_published_values(twin_edition, entry):
 
 @pytest.mark.twin
 def test_summarise_audit_on_the_twin(twin_edition):
-    table = audit.summarise_audit(twin_edition)
+    table = audit.summarise_audit(twin_edition, edition_scores(twin_edition))
     assert list(table.columns) == [
         "key", "where", "table", "printed", "published", "reproduced", "difference", "tolerance", "rounding",
         "corrected", "within", "status", "reason", "counts",
@@ -133,7 +134,7 @@ def test_a_correction_is_checked_against_the_corrected_number(reproduced, expect
 def test_corrections_and_rounding_on_the_twin(twin_edition):
     """Bilag 8 files the edition's 67 % (text against Table 1) and its 14 % »ikke positiv« (one of two answers
     left out) as corrections, and the burden mean 3,225 (printed 3,23 here, 3,22 in 2025) as not exact."""
-    table = audit.summarise_audit(twin_edition).set_index("key")
+    table = audit.summarise_audit(twin_edition, edition_scores(twin_edition)).set_index("key")
     duration = table.loc["followup.duration.pct.4+5+6+7"]
     assert duration["status"] == "correction" and duration["corrected"] == 60
     assert duration["reproduced"] == pytest.approx(100 * 26 / 43)
@@ -188,7 +189,7 @@ def test_summarise_audit_flags_a_wrong_value(twin_edition, tmp_path):
         "- {key: registry.nonsense.n.1, where: x, printed: '1', value: 1, tolerance: 0, reason: null}\n",
         encoding="utf-8",
     )
-    table = audit.summarise_audit(twin_edition, path)
+    table = audit.summarise_audit(twin_edition, edition_scores(twin_edition), path)
     assert table["within"].tolist() == [False, False]
     assert table.loc[0, "difference"] == -1
     assert pd.isna(table.loc[1, "reproduced"])
@@ -197,7 +198,7 @@ def test_summarise_audit_flags_a_wrong_value(twin_edition, tmp_path):
 @pytest.mark.twin
 def test_summarise_audit_on_the_edition(ed):
     """The same audit through the project's loader (ipsreport.inputs.edition)."""
-    table = audit.summarise_audit(ed)
+    table = audit.summarise_audit(ed, edition_scores(ed))
     known = {e["key"] for e in PUBLISHED if e.get("twin_tolerance", 0) > e["tolerance"] + 1e-12 or "corrected" in e}
     assert set(table.loc[~table["within"], "key"]) <= known, table.loc[~table["within"], ["key", "reproduced"]]
 
@@ -214,16 +215,17 @@ def test_summarise_audit_is_computed_once_per_edition(ed, monkeypatch, tmp_path)
                     encoding="utf-8")
     calls = []
     real = audit.compute_key
-    monkeypatch.setattr(audit, "compute_key", lambda e, key: calls.append(key) or real(e, key))
-    first = audit.summarise_audit(ed, path)
+    monkeypatch.setattr(audit, "compute_key", lambda e, scores, key: calls.append(key) or real(e, scores, key))
+    first = audit.summarise_audit(ed, edition_scores(ed), path)
     first.loc[0, "reproduced"] = -5.0  # a caller's change must not reach the cache
-    second = audit.summarise_audit(ed, path)
+    second = audit.summarise_audit(ed, edition_scores(ed), path)
     assert calls == ["registry.n"]
     assert second.loc[0, "reproduced"] == len(ed.registry)
     # Another edition object, or an edited published.yml, is audited afresh.
-    audit.summarise_audit(dataclasses.replace(ed), path)
+    other = dataclasses.replace(ed)
+    audit.summarise_audit(other, edition_scores(other), path)
     assert len(calls) == 2
     path.write_text("- {key: registry.n, where: x, printed: '66', value: 66, tolerance: 0, reason: 'changed'}\n",
                     encoding="utf-8")
-    assert audit.summarise_audit(ed, path)["reason"].tolist() == ["changed"]
+    assert audit.summarise_audit(ed, edition_scores(ed), path)["reason"].tolist() == ["changed"]
     assert len(calls) == 3

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ipsreport.analysis.scoring import edition_scores, score_surveys
 from ipsreport.analysis import audit, derived
 from ipsreport.analysis.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
 from ipsreport.analysis.summaries.pathways import summarise_exit, summarise_registry_counts
@@ -73,8 +74,7 @@ def test_regression_terms_coding_and_order():
         "gender": np.array([2.0, 1.0, nan]),
         "work_experience": np.array([1.0, 0.0, nan]),
         "work_experience_years": np.array([3.5, nan, nan]),
-        "meaning_everyday": np.array([1.0, 3.0, 2.0]),
-        "meaning_social": np.array([2.0, 5.0, 2.0]),
+        "meaning": derived.meaning_score(np.array([1.0, 3.0, 2.0]), np.array([2.0, 5.0, 2.0])),
         "mastery_end": np.array([10.0, 6.0, 6.0]),
         "who5_start": np.array([40.0, 60.0, 20.0]),
         "who5_end": np.array([60.0, 60.0, nan]),
@@ -95,11 +95,12 @@ def test_regression_frame_drops_an_unanswered_work_experience():
     items = {f"who5_{i}": [2, 2] for i in range(1, 6)}
     base = pd.DataFrame({"id": ["a", "b"], "education": [2, 2], "age": [20, 22], "gender": [1, 2],
                          "work_experience": pd.array([0, None], dtype="Int64"),
-                         "work_experience_years": pd.array([None, None], dtype="Float64"), **items})
+                         "work_experience_years": pd.array([None, None], dtype="Float64"), **items,
+                         **{f"mastery_{i}": [3, 3] for i in range(1, 4)}})
     fu = pd.DataFrame({"id": ["a", "b"], "still_enrolled": [0, 0], "in_job_education": [1, 0], "duration": [3, 3],
                        "meaning_everyday": [2, 2], "meaning_social": [2, 2], "loneliness": [2, 2], "burden": [2, 2],
                        **{f"mastery_{i}": [3, 3] for i in range(1, 4)}, **items})
-    out = regression_frame(base, fu)
+    out = regression_frame(base, fu, score_surveys(base, fu))
     assert list(out.index) == ["a"]
     assert out.loc["a", "work_experience"] == 0.0 and out.loc["a", REGRESSION_OUTCOME] == 1.0
 
@@ -124,7 +125,7 @@ def test_summaries_and_audit_use_the_same_months(registry_edition):
     row = summarise_duration_months(registry_edition).iloc[0]
     assert row["mean"] == pytest.approx(expected)
     assert row["mean_finished"] == pytest.approx((182 + 61 + 304) / 3 / MONTH)
-    assert audit.compute_key(registry_edition, "registry.months_enrolled.mean") == pytest.approx(expected)
+    assert audit.compute_key(registry_edition, edition_scores(registry_edition), "registry.months_enrolled.mean") == pytest.approx(expected)
 
 
 def test_summaries_and_audit_use_the_same_success_codes(registry_edition):
@@ -132,9 +133,9 @@ def test_summaries_and_audit_use_the_same_success_codes(registry_edition):
     assert (counts.loc["finished", "n"], counts.loc["success", "n"]) == (3, 2)
     exits = summarise_exit(registry_edition)
     assert exits.loc[exits["success"], "code"].tolist() == [1, 2, 3]
-    assert audit.compute_key(registry_edition, "registry.finished.n") == 3
-    assert audit.compute_key(registry_edition, "registry.success.n") == 2
-    assert audit.compute_key(registry_edition, "registry.success.pct") == pytest.approx(200 / 3)
+    assert audit.compute_key(registry_edition, edition_scores(registry_edition), "registry.finished.n") == 3
+    assert audit.compute_key(registry_edition, edition_scores(registry_edition), "registry.success.n") == 2
+    assert audit.compute_key(registry_edition, edition_scores(registry_edition), "registry.success.pct") == pytest.approx(200 / 3)
 
 
 def test_generator_and_audit_import_derived_not_each_other():

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ipsreport.analysis.scoring import edition_scores
 from ipsreport.analysis.disclosed.audit_keys import key_quantity, verdict_implied
 from ipsreport.analysis.disclosed.ledger import MISSING, Entry, Ledger, Partition, Population, cell, exact, share, size
 from ipsreport.analysis.disclosed.plan import DisclosureAuditError, Plan, make_plan, marks, released
@@ -216,7 +217,7 @@ def test_no_small_count_can_be_worked_out_of_a_small_cohorts_book(n, sites, seed
     from ipsreport.synth.sample import sample_cohort
 
     ed = _stand_in(sample_cohort(n, sites=sites, seed=seed))
-    protected = Disclosed(ed)
+    protected = Disclosed(ed, edition_scores(ed))
     protected.verify()  # the linear programs over everything published
     assert partition_leaks(ed) == []  # and the simple subtraction, independently
     for frame in (protected.status, protected.duration, protected.exit, protected.goals):
@@ -241,10 +242,10 @@ def test_the_site_books_with_the_cohorts_give_no_small_count_away(tmp_path_facto
     folders = {site: tmp_path_factory.mktemp("site") for site in _split(frames)}
     sites = {site: _stand_in(part, folders[site], site=site) for site, part in _split(frames).items()}
     extra = joint_plans(whole, sites, 3)
-    books = {None: Disclosed(whole)}
+    books = {None: Disclosed(whole, edition_scores(whole))}
     for site, plan in extra.items():
         write_site_plan(folders[site], plan)  # as render --by site hands it to the site's chapters
-        books[site] = Disclosed(sites[site])
+        books[site] = Disclosed(sites[site], edition_scores(sites[site]))
     codebook = whole.codebook
     ledger = Ledger(sites=tuple(sites),
                     entries=[e for site, d in books.items() for e in book_entries(d.frames(), codebook, site)])

@@ -9,6 +9,7 @@ import pytest
 
 import importlib
 
+from ipsreport.analysis.scoring import edition_scores
 from ipsreport.outputs.facts import Facts, facts
 from ipsreport.outputs.facts.changes import direction
 from ipsreport.outputs.facts.findings import who5_vs_population
@@ -172,7 +173,7 @@ def test_regression_facts(make_fake):
 
     ed = make_fake(seed=7, n_registry=260, n_baseline=240, n_followup=220)
     f = facts(ed)
-    res = fit_regression(ed)
+    res = fit_regression(ed, edition_scores(ed))
     terms = res.terms.set_index("term")
     assert f.regression_n == str(res.n) and f.regression_events == str(res.events)
     from ipsreport.outputs import fmt
@@ -185,7 +186,7 @@ def test_mental_health_facts(fake):
     from ipsreport.analysis.summaries import summarise_paired
 
     f = facts(fake)
-    paired = summarise_paired(fake).set_index("score")
+    paired = summarise_paired(fake, edition_scores(fake)).set_index("score")
     start, end = paired.loc["who5", ["mean_start", "mean_end"]]
     assert f.who5_start == str(int(round(start))) or abs(float(f.who5_start) - start) <= 0.5
     assert f.who5_direction in ("steg", "faldt", "lå på niveau med starten")

@@ -20,6 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
+from ipsreport.analysis.scoring import edition_scores
 import ipsreport.outputs.fmt as fmt
 from ipsreport.outputs import figures, theme
 from ipsreport.outputs.figures import layout, paired
@@ -95,8 +96,8 @@ def _note(fig: Figure) -> str:
 
 
 def _check_paired(fig: Figure, ed, score: str) -> None:
-    row = summarise_paired(ed, score).iloc[0]
-    long = summarise_paired_long(ed, score)
+    row = summarise_paired(ed, edition_scores(ed), score).iloc[0]
+    long = summarise_paired_long(ed, edition_scores(ed), score)
     means = _by_gid(fig, "means", Line2D)[0]
     assert means.get_ydata() == pytest.approx([row["mean_start"], row["mean_end"]], nan_ok=True)
     lines = _by_gid(fig, "individual", LineCollection)[0] if row["n"] else None
@@ -173,7 +174,7 @@ def test_fig_who5(edition):
     assert list(ref.get_ydata()) == [68, 68]
     assert ref.get_linestyle() == "--"
     assert "68" in _by_gid(fig, "population_label", Text)[0].get_text()
-    bands = summarise_who5_bands(edition)
+    bands = summarise_who5_bands(edition, edition_scores(edition))
     for band in (1, 2, 3):
         bars = _by_gid(fig, f"share_band_{band}", Rectangle)
         expected = bands[bands["band"] == band].set_index("time").loc[["start", "end"], "pct"]
@@ -360,12 +361,12 @@ def test_svg_keeps_danish_letters_through_typst(small, tmp_path):
 
 
 def test_alt_text(small):
-    row = summarise_paired(small, "who5").iloc[0]
+    row = summarise_paired(small, edition_scores(small), "who5").iloc[0]
     text = figures.alt_text("fig_who5", small)
     assert f"fra {fmt.num(row['mean_start'], 0)} ved start til {fmt.num(row['mean_end'], 0)}" in text
     assert "de samme 4 unge" in text and "68" in text
     assert figures.alt_text("fig-who5", small) == figures.alt_text("who5", small) == text
-    mastery = summarise_paired(small, "mastery").iloc[0]
+    mastery = summarise_paired(small, edition_scores(small), "mastery").iloc[0]
     assert fmt.num(mastery["mean_start"], 2) in figures.alt_text("fig_mastery", small)
     exp = figures.alt_text("fig_experience", small)
     assert "Meget godt 50 %" in exp and "4 unge" in exp

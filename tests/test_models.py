@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
+from ipsreport.analysis.scoring import edition_scores
 from ipsreport.analysis.models import EPV_MIN, RegressionResult, fit_logit, fit_regression, newton_logit, stars
 from ipsreport.analysis.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
 
@@ -98,14 +99,14 @@ def test_fit_regression_profile_ci_argument(make_fake):
     from scipy import stats
 
     ed = make_fake(seed=7, n_registry=260, n_baseline=240, n_followup=220)
-    wald = fit_regression(ed, ci_method="wald")
-    prof = fit_regression(ed, ci_method="profile")
+    wald = fit_regression(ed, edition_scores(ed), ci_method="wald")
+    prof = fit_regression(ed, edition_scores(ed), ci_method="profile")
     assert (wald.ci_method, prof.ci_method) == ("wald", "profile")
     np.testing.assert_allclose(prof.terms["odds_ratio"], wald.terms["odds_ratio"])
     np.testing.assert_allclose(prof.terms["p"], wald.terms["p"])
     assert not np.allclose(prof.terms["ci_low"], wald.terms["ci_low"])
 
-    frame = regression_frame(ed.baseline, ed.followup)
+    frame = regression_frame(ed.baseline, ed.followup, edition_scores(ed))
     y = frame[REGRESSION_OUTCOME]
     X = sm.add_constant(frame[list(TERM_NAMES)])
     llf_max = sm.Logit(y, X).fit(disp=0).llf
@@ -139,7 +140,7 @@ def test_newton_logit_reports_separation():
 @pytest.mark.twin
 def test_newton_logit_fits_table9_as_fit_logit(ed):
     """On the shipped twin the calibration's logit gives Table 9's estimates."""
-    frame = regression_frame(ed.baseline, ed.followup)
+    frame = regression_frame(ed.baseline, ed.followup, edition_scores(ed))
     X = np.column_stack([np.ones(len(frame)), frame[list(TERM_NAMES)].to_numpy()])
     beta, se = newton_logit(X, frame[REGRESSION_OUTCOME].to_numpy())
     terms = fit_logit(frame, REGRESSION_OUTCOME, TERM_NAMES).terms
@@ -206,9 +207,9 @@ def test_singular_design():
 
 def test_fit_regression_matches_direct_call_on_edition(make_fake):
     ed = make_fake(seed=7, n_registry=260, n_baseline=240, n_followup=220)
-    res = fit_regression(ed)
+    res = fit_regression(ed, edition_scores(ed))
     assert isinstance(res, RegressionResult)
-    frame = regression_frame(ed.baseline, ed.followup)
+    frame = regression_frame(ed.baseline, ed.followup, edition_scores(ed))
     direct = sm.Logit(frame[REGRESSION_OUTCOME], sm.add_constant(frame[list(TERM_NAMES)])).fit(disp=0, maxiter=200)
     assert res.n == len(frame)
     assert res.events == int(frame[REGRESSION_OUTCOME].sum())
@@ -221,7 +222,7 @@ def test_fit_regression_matches_direct_call_on_edition(make_fake):
 @pytest.mark.twin
 def test_synthetic_table_9(ed, published):
     """The twin's Table 9 against every ``regression.*`` entry of published.yml (Wald CIs)."""
-    res = fit_regression(ed)
+    res = fit_regression(ed, edition_scores(ed))
     terms = res.terms.set_index("term")
     columns = {"or": "odds_ratio", "ci_low": "ci_low", "ci_high": "ci_high", "p": "p"}
     checked = 0

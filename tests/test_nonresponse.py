@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from ipsreport.analysis.scoring import edition_scores
 from ipsreport.analysis import scoring
 from ipsreport.analysis.disclosed.layer import disclosed
 from ipsreport.outputs.facts import Facts
@@ -46,7 +47,8 @@ def known_edition(make_edition, **settings):
 
 
 def test_summarise_nonresponse_known_answers(make_edition):
-    frame = summarise_nonresponse(known_edition(make_edition))
+    known = known_edition(make_edition)
+    frame = summarise_nonresponse(known, edition_scores(known))
     age = frame[frame["variable"] == "age_group"].set_index(["code", "group"])
     assert age.loc[(1, "responded"), "n"] == 4 and age.loc[(1, "not_responded"), "n"] == 0
     assert age.loc[(2, "not_responded"), "pct"] == 100.0
@@ -69,7 +71,7 @@ def test_summarise_nonresponse_known_answers(make_edition):
 
 def test_summarise_nonresponse_against_scipy(fake):
     """Oracle: every p-value equals a direct scipy call on a cross-table built independently here."""
-    frame = summarise_nonresponse(fake)
+    frame = summarise_nonresponse(fake, edition_scores(fake))
     answered = fake.baseline["id"].isin(fake.followup["id"])
     registry = fake.registry.set_index("id")["referral_status"]
     split = {

@@ -142,6 +142,8 @@ def test_each_step_hands_on_its_result(twin):
     assert isinstance(twin.validation, ValidationReport) and twin.validation.ok
     assert isinstance(twin.edition, Edition) and twin.edition.data_dir == SYNTHETIC_DIR.resolve()
     assert isinstance(twin.derived, pipeline.Derived)
+    # derive's result is summarise's input: the summaries read that one object, the edition's scores.
+    assert twin.disclosed.derived is twin.derived is pipeline.derive(twin.edition)
     assert isinstance(twin.disclosed, Disclosed) and twin.disclosed is disclosed(twin.edition)
     # Table 9 is fitted once: the model step is the disclosure layer's fit, which the table draws.
     assert isinstance(twin.model, RegressionResult) and twin.model is twin.disclosed.regression.result

@@ -10,6 +10,7 @@ import pytest
 import statsmodels.api as sm
 import yaml
 
+from ipsreport.analysis.scoring import score_surveys
 from ipsreport.inputs.codebook.codebook import load_codebook
 from ipsreport.analysis.spec import REGRESSION_OUTCOME, TERM_NAMES, regression_frame
 from ipsreport.synth.sample import DEFAULT_PROBABILITIES, sample_cohort, write_cohort
@@ -108,7 +109,7 @@ def test_conditional_items_are_blank_when_not_asked():
 
 def test_regression_of_table_9_can_be_fitted():
     frames = sample_cohort(300, seed=0)
-    data = regression_frame(frames["baseline"], frames["followup"])
+    data = regression_frame(frames["baseline"], frames["followup"], score_surveys(frames["baseline"], frames["followup"]))
     y = data[REGRESSION_OUTCOME]
     assert len(data) >= 60
     assert 10 <= y.sum() <= len(data) - 10  # both outcomes well represented

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ipsreport.analysis.scoring import MASTERY_RANGE, mastery_index, meaning_index, who5_band, who5_score
+from ipsreport.analysis.scoring import MASTERY_RANGE, mastery_index, meaning_index, score_surveys, who5_band, who5_score
 from ipsreport.analysis.spec import TERM_NAMES, regression_frame
 
 
@@ -55,6 +55,7 @@ def test_regression_frame_codes_terms_and_keeps_finished_complete_cases():
             "work_experience": [1, 0, 1],
             "work_experience_years": [3.5, None, None],
             **{f"who5_{i}": [2, 3, 1] for i in range(1, 6)},
+            **{f"mastery_{i}": [2, 2, 2] for i in range(1, 4)},  # scored by the derive step, unused by Table 9
         }
     )
     fu = pd.DataFrame(
@@ -73,7 +74,7 @@ def test_regression_frame_codes_terms_and_keeps_finished_complete_cases():
             **{f"who5_{i}": [3, 3, 1] for i in range(1, 6)},
         }
     )
-    out = regression_frame(base, fu)
+    out = regression_frame(base, fu, score_surveys(base, fu))
     assert list(out.index) == ["a", "b"]
     assert list(out.columns) == ["in_job_education", *TERM_NAMES]
     a = out.loc["a"]

@@ -13,6 +13,7 @@ import pytest
 from great_tables import GT
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
+from ipsreport.analysis.scoring import edition_scores
 from ipsreport.outputs import tables
 
 # The audit tables (Bilag 7) and the codebook content are tested in test_audit.py and test_codebook.py.
@@ -179,7 +180,7 @@ def test_tab_regression(make_fake):
     ed = make_fake(seed=7, n_registry=260, n_baseline=240, n_followup=220)
     from ipsreport.analysis.models import fit_regression
 
-    res = fit_regression(ed)
+    res = fit_regression(ed, edition_scores(ed))
     text = text_of(tables.tab_regression(ed))
     assert "Variabel" in text and "Odds ratio" in text and "95 %-konfidensinterval" in text
     for _, row in res.terms.iterrows():

@@ -100,11 +100,11 @@ def _variable(ed, dataset: str, var: str) -> pd.Series:
 # ---------------------------------------------------------------------------
 # Paired scores and the regression (small and cached per edition)
 # ---------------------------------------------------------------------------
-def _cached(ed, what: str, compute):
-    return remember(("audit", what), ed, compute)
+def _cached(ed, derived, what: str, compute):
+    return remember(("audit", what), ed, compute, inputs=(derived,))
 
 
-def _paired(ed) -> pd.DataFrame:
+def _paired(ed, derived) -> pd.DataFrame:
     """The chapter 6 paired comparison, one row per score (indexed by score).
 
     The same function that prints Figures 1-4 and their notes, so the audit
@@ -112,20 +112,20 @@ def _paired(ed) -> pd.DataFrame:
     """
     from ipsreport.analysis.summaries.mental_health import summarise_paired
 
-    return _cached(ed, "paired", lambda: summarise_paired(ed).set_index("score"))
+    return _cached(ed, derived, "paired", lambda: summarise_paired(ed, derived).set_index("score"))
 
 
-def _who5_bands(ed) -> pd.DataFrame:
+def _who5_bands(ed, derived) -> pd.DataFrame:
     from ipsreport.analysis.summaries.mental_health import summarise_who5_bands
 
-    return _cached(ed, "who5_bands", lambda: summarise_who5_bands(ed))
+    return _cached(ed, derived, "who5_bands", lambda: summarise_who5_bands(ed, derived))
 
 
-def _paired_stat(ed, score: str, stat: str, arg: str | None) -> float:
+def _paired_stat(ed, derived, score: str, stat: str, arg: str | None) -> float:
     if stat in ("band_pct_start", "band_pct_end"):
         if score != "who5" or arg is None:
             raise KeyError("bands exist for who5 only, as band_pct_start.<k> / band_pct_end.<k>")
-        bands = _who5_bands(ed)
+        bands = _who5_bands(ed, derived)
         time = "start" if stat.endswith("start") else "end"
         hit = bands[(bands["time"] == time) & (bands["band"] == int(arg))]
         if hit.empty:
@@ -133,18 +133,18 @@ def _paired_stat(ed, score: str, stat: str, arg: str | None) -> float:
         return float(hit["pct"].iloc[0])
     if stat not in ("n", "mean_start", "mean_end", "p_ttest", "p_wilcoxon"):
         raise KeyError(f"unknown paired statistic {stat!r}")
-    return float(_paired(ed).loc[score, stat])
+    return float(_paired(ed, derived).loc[score, stat])
 
 
 #: Audit statistic -> column of ``RegressionResult.terms``.
 _REGRESSION_COLUMNS = {"or": "odds_ratio", "ci_low": "ci_low", "ci_high": "ci_high", "p": "p"}
 
 
-def _regression(ed):
+def _regression(ed, derived):
     """Table 9 as the report prints it (:func:`ipsreport.analysis.models.fit_regression`)."""
     from ipsreport.analysis.models import fit_regression
 
-    return _cached(ed, "regression", lambda: fit_regression(ed))
+    return _cached(ed, derived, "regression", lambda: fit_regression(ed, derived))
 
 
 # ---------------------------------------------------------------------------
@@ -157,7 +157,7 @@ def _codes(part: str) -> list[int]:
         raise KeyError(f"codes must be integers joined by '+', got {part!r}") from exc
 
 
-def compute_key(ed, key: str) -> float:
+def compute_key(ed, derived, key: str) -> float:
     """Compute the number a ``published.yml`` key refers to.
 
     Parameters
@@ -165,6 +165,9 @@ def compute_key(ed, key: str) -> float:
     ed : Edition
         Its ``registry``, ``baseline`` and ``followup`` frames (codebook column
         names, integer codes) and settings.
+    derived : Derived
+        The respondents' scores (:func:`ipsreport.pipeline.derive`), read by the
+        ``paired`` and ``regression`` keys.
     key : str
         A key in the grammar of the module docstring, e.g.
         ``"followup.duration.pct.1"`` or ``"regression.meaning.or"``.
@@ -185,14 +188,14 @@ def compute_key(ed, key: str) -> float:
     if head == "paired":
         if len(parts) not in (3, 4) or parts[1] not in _SCORES:
             raise KeyError(f"bad paired key {key!r}")
-        return _paired_stat(ed, parts[1], parts[2], parts[3] if len(parts) == 4 else None)
+        return _paired_stat(ed, derived, parts[1], parts[2], parts[3] if len(parts) == 4 else None)
     if head == "regression":
         from ipsreport.analysis.spec import TERM_NAMES
 
         if len(parts) == 2 and parts[1] in ("n", "events"):
-            return float(getattr(_regression(ed), parts[1]))
+            return float(getattr(_regression(ed, derived), parts[1]))
         if len(parts) == 3 and parts[1] in TERM_NAMES and parts[2] in _REGRESSION_COLUMNS:
-            terms = _regression(ed).terms.set_index("term")
+            terms = _regression(ed, derived).terms.set_index("term")
             return float(terms.loc[parts[1], _REGRESSION_COLUMNS[parts[2]]])
         raise KeyError(f"bad regression key {key!r}")
     match = _HEAD.match(head)
@@ -238,7 +241,7 @@ def compute_key(ed, key: str) -> float:
     raise KeyError(f"bad key {key!r}")
 
 
-def key_counts(ed, key: str, value: float | None = None) -> list[float]:
+def key_counts(ed, derived, key: str, value: float | None = None) -> list[float]:
     """The head counts a key's value rests on, for the small-number rule.
 
     A value may be shown only when none of these counts is small
@@ -250,6 +253,7 @@ def key_counts(ed, key: str, value: float | None = None) -> list[float]:
     Parameters
     ----------
     ed : Edition
+    derived : Derived
     key : str
         As for :func:`compute_key`.
     value : float, optional
@@ -263,23 +267,23 @@ def key_counts(ed, key: str, value: float | None = None) -> list[float]:
     parts = key.split(".")
     try:
         if parts[0] == "paired":
-            return [compute_key(ed, f"paired.{parts[1]}.n")]
+            return [compute_key(ed, derived, f"paired.{parts[1]}.n")]
         if parts[0] == "regression":
-            result = _regression(ed)
+            result = _regression(ed, derived)
             return [float(result.n), float(min(result.events, result.n - result.events))]
         head = parts[0]
         if len(parts) == 2 and parts[1] == "n":
-            return [compute_key(ed, key) if value is None else value]
+            return [compute_key(ed, derived, key) if value is None else value]
         if len(parts) == 3 and parts[1] == "share_of":
-            return [compute_key(ed, f"{head}.n"), compute_key(ed, f"{parts[2]}.n")]
+            return [compute_key(ed, derived, f"{head}.n"), compute_key(ed, derived, f"{parts[2]}.n")]
         if head == "registry" and len(parts) == 3 and parts[1] in ("finished", "success"):
-            return [compute_key(ed, "registry.success.n"), compute_key(ed, "registry.finished.n")]
+            return [compute_key(ed, derived, "registry.success.n"), compute_key(ed, derived, "registry.finished.n")]
         stat = parts[2]
         if stat == "pct_all" and len(parts) == 4:
-            return [compute_key(ed, f"{head}.{parts[1]}.n.{parts[3]}"), compute_key(ed, f"{head}.n")]
-        base = compute_key(ed, f"{head}.{parts[1]}.base")
+            return [compute_key(ed, derived, f"{head}.{parts[1]}.n.{parts[3]}"), compute_key(ed, derived, f"{head}.n")]
+        base = compute_key(ed, derived, f"{head}.{parts[1]}.base")
         if stat in ("n", "pct") and len(parts) == 4:
-            return [compute_key(ed, f"{head}.{parts[1]}.n.{parts[3]}"), base]
+            return [compute_key(ed, derived, f"{head}.{parts[1]}.n.{parts[3]}"), base]
         if stat in ("min", "max"):
             return [base / 2]
         return [base]
@@ -287,13 +291,15 @@ def key_counts(ed, key: str, value: float | None = None) -> list[float]:
         return []
 
 
-def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
+def summarise_audit(ed, derived, path: str | Path | None = None) -> pd.DataFrame:
     """Published versus reproduced, one row per published number.
 
     Parameters
     ----------
     ed : Edition
         The data to audit (see :func:`compute_key`).
+    derived : Derived
+        Its respondents' scores (:func:`ipsreport.pipeline.derive`).
     path : str or Path, optional
         ``published.yml`` to audit against.
 
@@ -309,7 +315,7 @@ def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
 
     Notes
     -----
-    Memoised per Edition object and ``published.yml`` (path, modification
+    Memoised per Edition and Derived object and ``published.yml`` (path, modification
     time, size); each call returns a copy, so callers may modify it.
     """
     resolved = Path(path or PUBLISHED_PATH).resolve()
@@ -319,7 +325,7 @@ def summarise_audit(ed, path: str | Path | None = None) -> pd.DataFrame:
     # is made once per edition (and published.yml version), keyed weakly on
     # the Edition object.
     key = ("audit", str(resolved), stat.st_mtime_ns, stat.st_size)
-    return remember(key, ed, lambda: _summarise_audit(ed, resolved)).copy()
+    return remember(key, ed, lambda: _summarise_audit(ed, derived, resolved), inputs=(derived,)).copy()
 
 
 #: The audit's verdicts, in the order the appendix reports them.
@@ -383,11 +389,11 @@ def published_table(where: str) -> str:
     return first[:1].upper() + first[1:]
 
 
-def _summarise_audit(ed, path: Path) -> pd.DataFrame:
+def _summarise_audit(ed, derived, path: Path) -> pd.DataFrame:
     rows = []
     for entry in load_published(path):
         try:
-            reproduced = compute_key(ed, entry["key"])
+            reproduced = compute_key(ed, derived, entry["key"])
         except (KeyError, ValueError, ZeroDivisionError):
             reproduced = math.nan
         published = float(entry["value"])
@@ -409,7 +415,7 @@ def _summarise_audit(ed, path: Path) -> pd.DataFrame:
                 "within": bool(np.isfinite(diff) and abs(diff) <= tolerance + _EPS),
                 "status": audit_status(reproduced, published, tolerance, corrected),
                 "reason": entry["reason"],
-                "counts": key_counts(ed, entry["key"], reproduced),
+                "counts": key_counts(ed, derived, entry["key"], reproduced),
             }
         )
     columns = ["key", "where", "table", "printed", "published", "reproduced", "difference", "tolerance", "rounding",

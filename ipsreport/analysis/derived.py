@@ -8,7 +8,8 @@ data made to reproduce it cannot drift apart.
   up to the evaluation end) and the follow-up duration category they fall in;
 * the exit codes: success (job, flexjob, education), still enrolled, finished;
 * the meaning index (two follow-up items, reversed and averaged);
-* the ten Table 9 predictors from the respondents' answers and scores.
+* the ten Table 9 predictors from the respondents' answers and scores (the
+  scores as the pipeline's ``derive`` step made them).
 
 The functions work on numpy arrays and on pandas Series alike where noted;
 they hold the coding only. Item scores (WHO-5, mastery) are in
@@ -126,9 +127,9 @@ def regression_terms(c: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         One value per respondent (``NaN`` = missing), all aligned:
         ``education``, ``age``, ``gender``, ``work_experience``,
         ``work_experience_years`` (baseline); ``duration``,
-        ``meaning_everyday``, ``meaning_social``, ``mastery_end``,
-        ``loneliness_end``, ``burden_end`` (follow-up); ``who5_start``,
-        ``who5_end`` (WHO-5 scores 0-100 at start and end).
+        ``loneliness_end``, ``burden_end`` (follow-up); ``meaning``
+        (:func:`meaning_score` of the follow-up items), ``mastery_end``,
+        ``who5_start``, ``who5_end`` (the scores, WHO-5 0-100 at start and end).
 
     Returns
     -------
@@ -144,7 +145,7 @@ def regression_terms(c: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         "age": c["age"],
         "gender": np.where(np.isnan(gender), np.nan, (gender == WOMAN_CODE).astype(float)),
         "work_experience": np.where(c["work_experience"] == 0, 0.0, c["work_experience_years"]),
-        "meaning": meaning_score(c["meaning_everyday"], c["meaning_social"]),
+        "meaning": c["meaning"],
         "mastery": c["mastery_end"],
         "who5_change": c["who5_end"] - c["who5_start"],
         "loneliness": c["loneliness_end"],

@@ -334,13 +334,16 @@ def _terms_frame(terms, labels, params, bse, conf, pvalues) -> pd.DataFrame:
     )
 
 
-def fit_regression(ed, ci_method: str | None = None) -> RegressionResult:
+def fit_regression(ed, derived, ci_method: str | None = None) -> RegressionResult:
     """Fit the Table 9 model on an edition.
 
     Parameters
     ----------
     ed : Edition
         Uses ``ed.baseline``, ``ed.followup`` and ``ed.settings.alpha``.
+    derived : Derived
+        The respondents' scores (:func:`ipsreport.pipeline.derive`), as
+        :func:`ipsreport.analysis.spec.regression_frame` reads them.
     ci_method : {"wald", "profile"}, optional
         Confidence-interval method (see the module docstring); default the
         setting ``ci_method`` when the settings have it, else ``"wald"``.
@@ -353,7 +356,7 @@ def fit_regression(ed, ci_method: str | None = None) -> RegressionResult:
         ``n``, ``events`` (in job or education), ``warnings`` (Danish),
         ``model`` (the statsmodels result, or ``None``).
     """
-    frame = regression_frame(ed.baseline, ed.followup)
+    frame = regression_frame(ed.baseline, ed.followup, derived)
     alpha = float(ed.settings.alpha)
     if ci_method is None:
         ci_method = str(ed.settings.ci_method)

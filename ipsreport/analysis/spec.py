@@ -38,13 +38,18 @@ REGRESSION_TERMS: tuple[Term, ...] = (
 TERM_NAMES = tuple(t.name for t in REGRESSION_TERMS)
 
 
-def regression_frame(baseline, followup):
+def regression_frame(baseline, followup, derived):
     """Build the Table 9 analysis frame: one row per finished respondent.
 
     Parameters
     ----------
     baseline, followup : DataFrame
         Survey frames with codebook columns (integer codes).
+    derived : Derived
+        The respondents' scores (:func:`ipsreport.pipeline.derive`, or
+        :func:`ipsreport.analysis.scoring.score_surveys` of the two frames):
+        WHO-5 at start and end, mastery and meaning at the end are read
+        from it, not scored here.
 
     Returns
     -------
@@ -57,23 +62,25 @@ def regression_frame(baseline, followup):
     import pandas as pd
 
     from ipsreport.analysis.derived import regression_terms
-    from ipsreport.analysis.scoring import mastery_index, who5_score
 
     def floats(values) -> np.ndarray:
         return pd.Series(values).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 
-    fu = followup.set_index("id")
-    fu = fu[fu["still_enrolled"] == 0]
+    finished = (followup["still_enrolled"] == 0).fillna(False).to_numpy(dtype=bool)
+    fu = followup[finished].set_index("id")
+    end = derived.of(baseline, followup).followup[finished]  # the Derived frames share the surveys' rows
     bl = baseline.set_index("id").reindex(fu.index)
+    start = derived.baseline.set_index("id")["who5"].reindex(fu.index)
     columns = {name: floats(bl[name]) for name in ("education", "age", "gender", "work_experience",
                                                    "work_experience_years")}
-    columns.update({name: floats(fu[name]) for name in ("duration", "meaning_everyday", "meaning_social")})
+    columns.update({name: floats(fu[name]) for name in ("duration",)})
     columns.update(
-        mastery_end=floats(mastery_index(fu)),
+        meaning=floats(end["meaning"]),
+        mastery_end=floats(end["mastery"]),
         loneliness_end=floats(fu["loneliness"]),
         burden_end=floats(fu["burden"]),
-        who5_start=floats(who5_score(bl)),
-        who5_end=floats(who5_score(fu)),
+        who5_start=floats(start),
+        who5_end=floats(end["who5"]),
     )
     out = pd.DataFrame(
         {REGRESSION_OUTCOME: floats(fu[REGRESSION_OUTCOME]), **regression_terms(columns)},

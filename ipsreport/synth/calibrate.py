@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from ipsreport.analysis.derived import regression_terms
+from ipsreport.analysis.derived import meaning_score, regression_terms
 from ipsreport.analysis.models import newton_logit
 from ipsreport.analysis.scoring import WHO5_BANDS
 from ipsreport.synth.draws import edu_ok, years_ok
@@ -56,9 +56,10 @@ def _design(s: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     terms of :func:`ipsreport.analysis.derived.regression_terms`, the coding the
     analysis (:func:`ipsreport.analysis.spec.regression_frame`) uses."""
     inputs = ("education", "duration", "age", "gender", "work_experience", "work_experience_years",
-              "meaning_everyday", "meaning_social", "mastery_end", "who5_start", "who5_end",
-              "loneliness_end", "burden_end")
-    terms = regression_terms({name: s[name][F] for name in inputs})
+              "mastery_end", "who5_start", "who5_end", "loneliness_end", "burden_end")
+    columns = {name: s[name][F] for name in inputs}
+    columns["meaning"] = meaning_score(s["meaning_everyday"][F], s["meaning_social"][F])
+    terms = regression_terms(columns)
     X = np.column_stack([np.ones(len(F)), *(terms[t] for t in TERMS)])
     return X, s["in_job_education"][F]
 

@@ -20,6 +20,7 @@ from ipsreport.analysis.disclosed.plan import Plan, fix_all, make_plan, marks, r
 from ipsreport.analysis.disclosed.ranges import Solver, Wide, audit
 from ipsreport.analysis.disclosed.site_plan import write_site_plan
 from ipsreport.analysis.disclosed.unprotected import candidate_ledger, derived_counts, unprotected_frames
+from ipsreport.analysis.scoring import edition_scores
 
 __all__ = ["joint_plans", "plan_site_books"]
 
@@ -52,15 +53,16 @@ def joint_plans(whole, sites: dict, min_cell: int, final: dict | None = None) ->
     if not min_cell:
         return extra
     codebook = whole.codebook
-    whole_ledger, whole_candidates = candidate_ledger(whole)
+    whole_frames = unprotected_frames(whole, edition_scores(whole))
+    whole_ledger, whole_candidates = candidate_ledger(whole, whole_frames)
     whole_plan = make_plan(whole_ledger, whole_candidates, min_cell)
     printed = marks(whole_plan, whole_ledger.truth, min_cell, whole_candidates) if whole_plan.marked else []
     fixed = [*released(whole_candidates, whole_plan), *printed]
-    frames = {name: unprotected_frames(ed) for name, ed in sites.items()}
+    frames = {name: unprotected_frames(ed, edition_scores(ed)) for name, ed in sites.items()}
     own = {name: candidate_ledger(ed, frames[name]) for name, ed in sites.items()}
     named = {name: book_entries(frames[name], codebook, name) for name in sites}
     ledger = Ledger(sites=tuple(sites), entries=[*fixed, *(e for c in named.values() for e in c)])
-    books = {None: (whole, derived_counts(unprotected_frames(whole)))}
+    books = {None: (whole, derived_counts(whole_frames))}
     books.update({name: (ed, derived_counts(frames[name])) for name, ed in sites.items()})
     fill_structure(ledger, books, codebook)
     cache: dict = {}

@@ -1,5 +1,12 @@
 """The :class:`Disclosed` summaries of one edition, and :func:`disclosed`, its per-edition cache.
 
+A :class:`Disclosed` is made from an edition and its respondents' scores
+(:class:`~ipsreport.analysis.scoring.Derived`, the pipeline's ``derive``
+step): the summaries that need a score read it there
+(:class:`~ipsreport.analysis.disclosed.scored.ScoredSummaries`). :func:`disclosed`
+gives an edition's summaries from its scores of
+:func:`~ipsreport.analysis.scoring.edition_scores`, scored once per edition.
+
 Every property is a ``summarise_*``/``fit_*`` result with the suppression
 plan of the whole book applied (:attr:`Disclosed.plan`, made by
 :mod:`ipsreport.analysis.disclosed.plan` from every number the book could publish);
@@ -11,19 +18,17 @@ from __future__ import annotations
 
 from functools import cached_property
 
-import numpy as np
 import pandas as pd
 
 from ipsreport.analysis.memo import remember
+from ipsreport.analysis.scoring import Derived, edition_scores
 from ipsreport.analysis.disclosed import disclosure
 from ipsreport.analysis.disclosed.apply import mark, suppression_of
 from ipsreport.analysis.disclosed.fidelity import FidelitySummaries
 from ipsreport.analysis.disclosed.plan import Plan
-from ipsreport.analysis.disclosed.quantities import AGE_OVER_20, OUTCOME, TRAJECTORY, q_cell, q_size, q_total
-from ipsreport.analysis.disclosed.rules import (DisclosedRegression, hide_stats, paired_trajectories, protect_comparison,
-                                       protect_counts)
-from ipsreport.analysis.summaries import mental_health as mh
-from ipsreport.analysis.summaries import nonresponse as nr
+from ipsreport.analysis.disclosed.quantities import AGE_OVER_20, q_cell, q_total
+from ipsreport.analysis.disclosed.rules import DisclosedRegression, hide_stats, protect_counts
+from ipsreport.analysis.disclosed.scored import ScoredSummaries
 from ipsreport.analysis.summaries import pathways as pw
 from ipsreport.analysis.summaries import supplementary as sp
 from ipsreport.analysis.summaries import target_group as tg
@@ -39,7 +44,7 @@ _REGISTRY_GROUPS = {
 }
 
 
-class Disclosed(FidelitySummaries):
+class Disclosed(ScoredSummaries, FidelitySummaries):
     """The disclosure-controlled summaries of one edition.
 
     Parameters
@@ -47,10 +52,14 @@ class Disclosed(FidelitySummaries):
     ed : Edition
         Its ``settings.min_cell`` is the rule (resolved by
         :func:`ipsreport.inputs.edition.edition`).
+    derived : Derived
+        The scores of ``ed``'s respondents (:func:`ipsreport.pipeline.derive`):
+        every summary that needs a score reads it here.
     """
 
-    def __init__(self, ed) -> None:
+    def __init__(self, ed, derived: Derived) -> None:
         self.ed = ed
+        self.derived = derived
         self.min_cell = disclosure.get_min_cell(ed)
         #: A site book (ipsreport.book.sites writes ``site`` in its manifest) is read beside the cohort's book and
         #: the other sites': it prints every hidden value as "–".
@@ -67,7 +76,7 @@ class Disclosed(FidelitySummaries):
         """Every summary this layer protects, as computed (:func:`~ipsreport.analysis.disclosed.unprotected.unprotected_frames`)."""
         from ipsreport.analysis.disclosed.unprotected import unprotected_frames
 
-        return unprotected_frames(self.ed)
+        return unprotected_frames(self.ed, self.derived)
 
     #: A plan made and audited for this book together with others (:meth:`adopt_plan`); None: the book makes its own.
     handed_plan = None
@@ -284,11 +293,6 @@ class Disclosed(FidelitySummaries):
         return self._counts("exit", pw.summarise_exit)
 
     @cached_property
-    def nonresponse(self) -> pd.DataFrame:
-        """Bilag 6: who answered at the end against who did not (:func:`~ipsreport.analysis.disclosed.rules.protect_comparison`)."""
-        return protect_comparison(nr.summarise_nonresponse(self.ed), self.min_cell)
-
-    @cached_property
     def registry_counts(self) -> pd.DataFrame:
         """Head counts for the prose, each row on its own (pairs that add up protected together)."""
         if self.min_cell:
@@ -310,94 +314,7 @@ class Disclosed(FidelitySummaries):
             return None
         return bool(raw["pct"] >= float(self.ed.settings.success_target_pct))
 
-    # -- chapter 6 ----------------------------------------------------------
-
-    def paired(self, score: str | None = None) -> pd.DataFrame:
-        """Paired start/end comparisons; every statistic hidden below ``min_cell`` pairs."""
-        if score not in self._paired:
-            frame = mh.summarise_paired(self.ed, score)
-            stats = ["mean_start", "mean_end", "diff", "ci_low", "ci_high", "t", "p_ttest", "w", "p_wilcoxon",
-                     "sd_start", "sd_end"]
-            frame = hide_stats(frame, "n", stats, self.min_cell)
-            # Withheld below the rule, or where the plan hides the number of pairs (a site book beside others).
-            frame["withheld"] = [bool(self.min_cell) and (0 < n < self.min_cell
-                                                          or not self.shown(q_size(f"paired.{score_}")))
-                                 for score_, n in zip(frame["score"], frame["n"])]
-            frame.loc[frame["withheld"], stats] = np.nan
-            hidden = frame["withheld"] & ~frame["n"].map(lambda v: disclosure.is_small(v, self.min_cell))
-            if hidden.any():  # hidden to protect another book's count: the number of pairs is not printed either
-                frame["n"] = frame["n"].astype("Int64").mask(hidden)
-            frame.loc[frame["withheld"], "significant"] = False
-            self._paired[score] = frame
-        return self._paired[score]
-
-    def paired_pairs(self, score: str) -> pd.DataFrame:
-        """Distinct (start, end) trajectories of a paired figure and how many share each.
-
-        Returns
-        -------
-        DataFrame
-            Columns ``start, end, n``, least frequent first; trajectories
-            shared by fewer than ``min_cell`` persons are left out (and the
-            frame's ``attrs["hidden"]`` is True when any was).
-        """
-        long = mh.summarise_paired_long(self.ed, score)
-        wide = long.pivot(index="id", columns="time", values="value")
-        if wide.empty:
-            out = pd.DataFrame({"start": [], "end": [], "n": []})
-            out.attrs["hidden"] = False
-            return out
-        pairs, counts = paired_trajectories(wide["Start"].to_numpy(dtype=float), wide["Afslutning"].to_numpy(dtype=float))
-        out = pd.DataFrame({"start": pairs[:, 0], "end": pairs[:, 1], "n": counts})
-        if self.min_cell:
-            from ipsreport.analysis.disclosed.catalogue import trajectory_code
-
-            keep = pd.Series([self.shown(q_cell(f"paired.{score}", TRAJECTORY, trajectory_code(s, e)))
-                              for s, e in zip(out["start"], out["end"])], index=out.index, dtype=bool)
-        else:
-            keep = pd.Series(True, index=out.index)
-        shown = out[keep].reset_index(drop=True)
-        shown.attrs["hidden"] = bool((~keep).any())
-        return shown
-
-    @cached_property
-    def who5_bands(self) -> pd.DataFrame:
-        """WHO-5 bands at start and end, protected per time point."""
-        return self._counts("who5_bands", mh.summarise_who5_bands, by="time")
-
-    # -- chapter 7 and Bilag 5 ---------------------------------------------
-
-    @cached_property
-    def regression(self) -> DisclosedRegression:
-        """Table 9 with the interval method of the settings (see :meth:`regression_with`)."""
-        return self.regression_with(None)
-
-    def regression_with(self, ci_method: str | None) -> DisclosedRegression:
-        """Table 9; withheld when either outcome group is below the rule.
-
-        Parameters
-        ----------
-        ci_method : {"wald", "profile"} or None
-            As for :func:`ipsreport.analysis.models.fit_regression`.
-        """
-        from ipsreport.analysis.models import fit_regression
-
-        if ci_method in self._regressions:
-            return self._regressions[ci_method]
-        result = fit_regression(self.ed, ci_method=ci_method)
-        small = bool(self.min_cell) and (min(result.events, result.n - result.events) < self.min_cell
-                                         or not self.shown(q_cell("regression", OUTCOME, 1))
-                                         or not self.shown(q_size("regression")))
-        if small:
-            terms = result.terms.copy()
-            for column in ("coef", "se", "odds_ratio", "ci_low", "ci_high", "p"):
-                terms[column] = np.nan
-            terms["stars"] = ""
-            terms["significant"] = False
-            result = type(result)(terms, result.n, result.events, [], None, result.alpha, result.ci_method)
-        n_shown = not disclosure.is_small(result.n, self.min_cell) and self.shown(q_size("regression"))
-        self._regressions[ci_method] = DisclosedRegression(result, small, n_shown)
-        return self._regressions[ci_method]
+    # -- Bilag 5 (chapter 6, 7 and Bilag 6: ipsreport.analysis.disclosed.scored) ------
 
     @cached_property
     def experience(self) -> pd.DataFrame:
@@ -460,11 +377,25 @@ class Disclosed(FidelitySummaries):
         verify(self)
 
 
-def disclosed(ed, saved: Disclosed | None = None) -> Disclosed:
-    """The :class:`Disclosed` summaries of ``ed`` (one object per edition and rule).
+def disclosed(ed, derived: Derived | None = None, saved: Disclosed | None = None) -> Disclosed:
+    """The :class:`Disclosed` summaries of ``ed`` and its scores (one object per edition, scores and rule).
 
-    ``saved``: the summaries a saved run holds for ``ed``
-    (:func:`ipsreport.results.saved.open_run`), taken as ed's instead of computing them.
+    Parameters
+    ----------
+    ed : Edition
+    derived : Derived, optional
+        The scores the summaries read (:func:`ipsreport.pipeline.summarise`
+        hands in those of its ``derive`` step). Without them, the edition's
+        own, :func:`~ipsreport.analysis.scoring.edition_scores` (scored once
+        per edition: the same object the pipeline's ``derive`` returns).
+    saved : Disclosed, optional
+        The summaries a saved run holds for ``ed`` (:func:`ipsreport.results.saved.open_run`),
+        taken as ed's instead of computing them; their scores become ed's scores.
     """
+    if saved is not None:
+        derived = edition_scores(ed, saved=saved.derived)
+    elif derived is None:
+        derived = edition_scores(ed)
     # Keyed on the rule too: a stand-in edition's settings may change between calls.
-    return remember(("disclosed", disclosure.get_min_cell(ed)), ed, lambda: saved if saved is not None else Disclosed(ed))
+    return remember(("disclosed", disclosure.get_min_cell(ed)), ed,
+                    lambda: saved if saved is not None else Disclosed(ed, derived), inputs=(derived,))

@@ -22,7 +22,7 @@ def protected_audit(d) -> pd.DataFrame:
     from ipsreport.analysis.audit import summarise_audit
     from ipsreport.analysis.disclosed.audit_keys import key_quantity, verdict_implied
 
-    frame = summarise_audit(d.ed)
+    frame = summarise_audit(d.ed, d.derived)
     if not d.min_cell:
         frame["suppressed"] = False
         return frame

@@ -21,11 +21,11 @@ from ipsreport.analysis.disclosed.rules import paired_trajectories
 __all__ = ["unprotected_frames", "derived_counts", "candidate_ledger", "trajectories"]
 
 
-def trajectories(ed, score: str) -> pd.DataFrame:
+def trajectories(ed, derived, score: str) -> pd.DataFrame:
     """Every distinct paired (start, end) trajectory of a score and how many share it (``start, end, n``)."""
     from ipsreport.analysis.summaries import mental_health as mh
 
-    long = mh.summarise_paired_long(ed, score)
+    long = mh.summarise_paired_long(ed, derived, score)
     wide = long.pivot(index="id", columns="time", values="value")
     if wide.empty:
         return pd.DataFrame({"start": pd.Series([], dtype=float), "end": pd.Series([], dtype=float),
@@ -34,8 +34,12 @@ def trajectories(ed, score: str) -> pd.DataFrame:
     return pd.DataFrame({"start": pairs[:, 0], "end": pairs[:, 1], "n": counts})
 
 
-def unprotected_frames(ed) -> dict:
-    """Every summary the layer protects, as computed (keys as :func:`~ipsreport.analysis.disclosed.catalogue.book_entries`)."""
+def unprotected_frames(ed, derived) -> dict:
+    """Every summary the layer protects, as computed (keys as :func:`~ipsreport.analysis.disclosed.catalogue.book_entries`).
+
+    ``derived``: the scores of ``ed``'s respondents (:func:`ipsreport.pipeline.derive`,
+    :attr:`Disclosed.derived <ipsreport.analysis.disclosed.layer.Disclosed>`), read by the summaries that need a score.
+    """
     from ipsreport.analysis.audit import summarise_audit
     from ipsreport.analysis.disclosed.rules import DisclosedRegression
     from ipsreport.analysis.models import fit_regression
@@ -53,17 +57,17 @@ def unprotected_frames(ed) -> dict:
         "statements": sp.summarise_statements(ed), "effect": sp.summarise_effect(ed),
         "placement_of_placed": pw.summarise_placement_of_placed(ed), "exit": pw.summarise_exit(ed),
         "registry_counts": pw.summarise_registry_counts(ed), "age": tg.summarise_age(ed),
-        "no_placement_duration": pw.summarise_no_placement_duration(ed), "who5_bands": mh.summarise_who5_bands(ed),
-        "audit": summarise_audit(ed),
+        "no_placement_duration": pw.summarise_no_placement_duration(ed),
+        "who5_bands": mh.summarise_who5_bands(ed, derived), "audit": summarise_audit(ed, derived),
     }
     # Table 9 is withheld by its own rule when an outcome group is small: then its events are never printed.
-    result = fit_regression(ed)
+    result = fit_regression(ed, derived)
     m = disclosure.get_min_cell(ed)
     frames["regression"] = DisclosedRegression(result, bool(m) and min(result.events, result.n - result.events) < m)
-    paired = mh.summarise_paired(ed)
+    paired = mh.summarise_paired(ed, derived)
     for score in SCORES:
         frames[("paired", score)] = paired[paired["score"] == score].assign(withheld=False)
-        frames[("pairs", score)] = trajectories(ed, score)
+        frames[("pairs", score)] = trajectories(ed, derived, score)
     success = frames["registry_counts"].loc["success"]
     frames["target_met"] = bool(success["pct"] >= float(ed.settings.success_target_pct)) if success["base"] else None
     frames["target_pct"] = float(ed.settings.success_target_pct)
@@ -89,18 +93,17 @@ def derived_counts(frames: dict) -> dict:
     return extra
 
 
-def candidate_ledger(ed, frames: dict | None = None, site=None) -> tuple[Ledger, list[Entry]]:
+def candidate_ledger(ed, frames: dict, site=None) -> tuple[Ledger, list[Entry]]:
     """The structure and truths of an edition's book, and every number it could publish.
 
     Parameters
     ----------
     ed : Edition
-    frames : dict, optional
-        :func:`unprotected_frames` of ``ed`` when already computed.
+    frames : dict
+        :func:`unprotected_frames` of ``ed``.
     site : str, optional
         The name the cells carry (``None``: one book on its own).
     """
-    frames = unprotected_frames(ed) if frames is None else frames
     candidates = book_entries(frames, ed.codebook, site)
     ledger = Ledger(entries=list(candidates))
     fill_structure(ledger, {site: (ed, derived_counts(frames))}, ed.codebook)

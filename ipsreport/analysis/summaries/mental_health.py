@@ -2,8 +2,11 @@
 
 Every comparison uses the *same* young people at both times: follow-up
 respondents joined to their baseline answers by ``id``, kept only when the
-score can be computed at both times (a respondent missing one WHO-5 item has
-no WHO-5 score, see :mod:`ipsreport.analysis.scoring`). The four scores:
+score exists at both times (a respondent missing one WHO-5 item has no
+WHO-5 score, see :mod:`ipsreport.analysis.scoring`). WHO-5 and mastery are
+read from the :class:`~ipsreport.analysis.scoring.Derived` scores each
+function is handed (the pipeline's ``derive`` step), never scored here;
+loneliness and burden are single items, read from the survey. The four scores:
 
 ========== ================================ ======= ===========================
 score      items                            range   higher means
@@ -21,7 +24,6 @@ give 3-12, and that is what the frames and labels say.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -40,70 +42,36 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ScoreSpec:
-    """How one chapter-6 score is computed and described."""
+    """Where one chapter-6 score is read and how it is described."""
 
     name: str
     label: str  # Danish, as printed; includes the range
     short: str  # Danish noun phrase for alt texts ("WHO-5-score")
     low: float  # possible minimum
     high: float  # possible maximum
-    compute: Callable[[pd.DataFrame], pd.Series]
+    #: True: a column of the Derived scores (the derive step); False: the survey's item of that name.
+    derived: bool
     #: Codebook variable whose value labels name the scale anchors (1-5 items).
     anchors_from: str | None = None
     decimals: int = 2  # decimals used when printing means of this score
     axis_label: str = ""  # Danish y-axis label of the figure (short)
 
 
-def _item(name: str) -> Callable[[pd.DataFrame], pd.Series]:
-    def compute(frame: pd.DataFrame) -> pd.Series:
-        return frame[name].astype("Float64").rename(name)
-
-    return compute
-
-
 #: The chapter-6 scores in print order (Figur 1-4 follow the same order as
 #: the chapter: mastery, loneliness, WHO-5, burden; the frame keeps WHO-5 first
 #: as the contract lists it).
 SCORES: dict[str, ScoreSpec] = {
-    "who5": ScoreSpec(
-        "who5",
-        "WHO-5 trivselsindeks (0–100)",
-        "WHO-5-score",
-        0,
-        100,
-        scoring.who5_score,
-        decimals=0,
-        axis_label="WHO-5 trivselsindeks (0–100)",
-    ),
+    "who5": ScoreSpec("who5", "WHO-5 trivselsindeks (0–100)", "WHO-5-score", 0, 100, derived=True, decimals=0,
+                      axis_label="WHO-5 trivselsindeks (0–100)"),
     "mastery": ScoreSpec(
-        "mastery",
-        f"Indeks for mestring og selvværd ({scoring.MASTERY_RANGE[0]}–{scoring.MASTERY_RANGE[1]})",
-        "score for mestring og selvværd",
-        scoring.MASTERY_RANGE[0],
-        scoring.MASTERY_RANGE[1],
-        scoring.mastery_index,
-        axis_label=f"Mestring og selvværd ({scoring.MASTERY_RANGE[0]}–{scoring.MASTERY_RANGE[1]})",
-    ),
-    "loneliness": ScoreSpec(
-        "loneliness",
-        "Ensomhed (1 = aldrig, 5 = meget ofte)",
-        "ensomhedsscore",
-        1,
-        5,
-        _item("loneliness"),
-        anchors_from="loneliness",
-        axis_label="Ensomhed (1–5)",
-    ),
-    "burden": ScoreSpec(
-        "burden",
-        "Psykisk belastning (1 = slet ikke, 5 = i meget høj grad)",
-        "score for psykisk belastning",
-        1,
-        5,
-        _item("burden"),
-        anchors_from="burden",
-        axis_label="Psykisk belastning (1–5)",
-    ),
+        "mastery", f"Indeks for mestring og selvværd ({scoring.MASTERY_RANGE[0]}–{scoring.MASTERY_RANGE[1]})",
+        "score for mestring og selvværd", scoring.MASTERY_RANGE[0], scoring.MASTERY_RANGE[1], derived=True,
+        axis_label=f"Mestring og selvværd ({scoring.MASTERY_RANGE[0]}–{scoring.MASTERY_RANGE[1]})"),
+    "loneliness": ScoreSpec("loneliness", "Ensomhed (1 = aldrig, 5 = meget ofte)", "ensomhedsscore", 1, 5,
+                            derived=False, anchors_from="loneliness", axis_label="Ensomhed (1–5)"),
+    "burden": ScoreSpec("burden", "Psykisk belastning (1 = slet ikke, 5 = i meget høj grad)",
+                        "score for psykisk belastning", 1, 5, derived=False, anchors_from="burden",
+                        axis_label="Psykisk belastning (1–5)"),
 }
 
 PAIRED_COLUMNS = [
@@ -138,9 +106,9 @@ def _spec(score: str) -> ScoreSpec:
         raise KeyError(f"unknown score {score!r}; use one of {list(SCORES)}") from None
 
 
-# The baseline/follow-up join and each score's pairs are computed once per
-# edition (ipsreport.analysis.memo). Editions are frozen; code that edits an edition's
-# frames in place after use must build a new Edition.
+# The baseline/follow-up join is made once per edition and each score's pairs
+# once per edition and Derived (ipsreport.analysis.memo). Editions are frozen; code
+# that edits an edition's frames in place after use must build a new Edition.
 
 
 def _join_positions(ed) -> tuple[np.ndarray, np.ndarray]:
@@ -161,28 +129,43 @@ def _join_positions(ed) -> tuple[np.ndarray, np.ndarray]:
     return joined["fpos"].to_numpy(), joined["bpos"].to_numpy()
 
 
-def _compute_paired_values(ed, score: str, positions: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
-    spec = _spec(score)
+def _survey_values(ed, derived, column: str) -> tuple[pd.Series, pd.Series]:
+    """``column`` at start and end, aligned with ``ed.baseline`` and ``ed.followup``.
+
+    A score of the derive step (``who5``, ``who5_band``, ``mastery``) is read
+    from ``derived``; a single item (``loneliness``, ``burden``) from the surveys.
+    """
+    if column in SCORES and not SCORES[column].derived:
+        return ed.baseline[column].astype("Float64"), ed.followup[column].astype("Float64")
+    scores = derived.of(ed.baseline, ed.followup)
+    return scores.baseline[column].astype("Float64"), scores.followup[column].astype("Float64")
+
+
+def _compute_paired_values(ed, derived, column: str, positions: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
     fpos, bpos = positions
-    start = spec.compute(ed.baseline).array.take(bpos)
-    end = spec.compute(ed.followup).array.take(fpos)
+    start, end = _survey_values(ed, derived, column)
+    start, end = start.array.take(bpos), end.array.take(fpos)
     ids = ed.followup["id"].array.take(fpos)
     joined = pd.DataFrame({"start": start, "end": end}, index=pd.Index(ids, name="id"))
     joined = joined.dropna(subset=["start", "end"]).sort_index()
     return joined[["start", "end"]].astype("Float64")
 
 
-def _paired_values(ed, score: str) -> pd.DataFrame:
+def _paired_values(ed, derived, score: str) -> pd.DataFrame:
     """Start and end values of ``score`` for respondents with both.
 
     Returns a frame indexed by ``id`` (sorted) with Float64 columns
     ``start`` and ``end``; no missing values. The join is made once per
-    edition and each score's pairs once per edition (a copy is returned).
+    edition and each score's pairs once per edition and ``derived`` (a copy
+    is returned). ``score`` may also be ``"who5_band"`` (the WHO-5 band of
+    the respondents paired on WHO-5: a band is missing exactly where the score is).
     """
-    _spec(score)
+    if score != "who5_band":
+        _spec(score)
     frames = (ed.followup, ed.baseline)
     positions = remember("paired_positions", ed, lambda: _join_positions(ed), inputs=frames)
-    return remember(("paired", score), ed, lambda: _compute_paired_values(ed, score, positions), inputs=frames).copy()
+    return remember(("paired", score), ed, lambda: _compute_paired_values(ed, derived, score, positions),
+                    inputs=(*frames, derived)).copy()
 
 
 def _mean_diff_ci(diffs: np.ndarray, level: float = 0.95) -> tuple[float, float]:
@@ -195,9 +178,9 @@ def _mean_diff_ci(diffs: np.ndarray, level: float = 0.95) -> tuple[float, float]
     return (float(mean - half), float(mean + half))
 
 
-def _paired_row(ed, score: str) -> dict:
+def _paired_row(ed, derived, score: str) -> dict:
     spec = _spec(score)
-    pairs = _paired_values(ed, score)
+    pairs = _paired_values(ed, derived, score)
     start = pairs["start"].to_numpy(dtype=float)
     end = pairs["end"].to_numpy(dtype=float)
     diffs = end - start
@@ -245,13 +228,15 @@ def _paired_row(ed, score: str) -> dict:
     return row
 
 
-def summarise_paired(ed, score: str | None = None) -> pd.DataFrame:
+def summarise_paired(ed, derived, score: str | None = None) -> pd.DataFrame:
     """Paired start/end comparison of the chapter-6 scores.
 
     Parameters
     ----------
     ed : Edition
         Needs ``baseline``, ``followup`` and ``settings.alpha``.
+    derived : Derived
+        The respondents' scores (:func:`ipsreport.pipeline.derive`).
     score : {"who5", "mastery", "loneliness", "burden"}, optional
         Only this score; default all four in that order.
 
@@ -277,19 +262,21 @@ def summarise_paired(ed, score: str | None = None) -> pd.DataFrame:
     and ``False`` when the test is missing.
     """
     names = list(SCORES) if score is None else [_spec(score).name]
-    rows = [_paired_row(ed, name) for name in names]
+    rows = [_paired_row(ed, derived, name) for name in names]
     frame = pd.DataFrame(rows, columns=PAIRED_COLUMNS)
     frame["n"] = frame["n"].astype("int64")
     frame["significant"] = frame["significant"].astype(bool)
     return frame
 
 
-def summarise_paired_long(ed, score: str) -> pd.DataFrame:
+def summarise_paired_long(ed, derived, score: str) -> pd.DataFrame:
     """Paired values in long form, for plotting individual lines.
 
     Parameters
     ----------
     ed : Edition
+    derived : Derived
+        The respondents' scores (:func:`ipsreport.pipeline.derive`).
     score : {"who5", "mastery", "loneliness", "burden"}
 
     Returns
@@ -299,7 +286,7 @@ def summarise_paired_long(ed, score: str) -> pd.DataFrame:
         ``value`` (float); two rows per paired respondent, sorted by time
         then id. Empty (same columns) when nobody has both values.
     """
-    pairs = _paired_values(ed, score)
+    pairs = _paired_values(ed, derived, score)
     parts = []
     for key, label in TIME_LABELS.items():
         parts.append(
@@ -317,12 +304,14 @@ def summarise_paired_long(ed, score: str) -> pd.DataFrame:
     return out[["id", "time", "value"]]
 
 
-def summarise_paired_means(ed, score: str) -> pd.DataFrame:
+def summarise_paired_means(ed, derived, score: str) -> pd.DataFrame:
     """Mean of ``score`` at start and end among the paired respondents.
 
     Parameters
     ----------
     ed : Edition
+    derived : Derived
+        The respondents' scores (:func:`ipsreport.pipeline.derive`).
     score : {"who5", "mastery", "loneliness", "burden"}
 
     Returns
@@ -337,7 +326,7 @@ def summarise_paired_means(ed, score: str) -> pd.DataFrame:
     The per-time intervals describe each mean on its own; whether the change
     is significant is judged from the paired test in :func:`summarise_paired`.
     """
-    pairs = _paired_values(ed, score)
+    pairs = _paired_values(ed, derived, score)
     rows = []
     for key, label in TIME_LABELS.items():
         values = pairs[key].to_numpy(dtype=float)
@@ -360,12 +349,14 @@ def _who5_band_labels(ed) -> dict[int, str]:
     return {i + 1: label for i, label in enumerate(scoring.WHO5_BAND_LABELS)}
 
 
-def summarise_who5_bands(ed) -> pd.DataFrame:
+def summarise_who5_bands(ed, derived) -> pd.DataFrame:
     """WHO-5 band shares at start and end for the paired respondents.
 
     Parameters
     ----------
     ed : Edition
+    derived : Derived
+        The respondents' scores and bands (:func:`ipsreport.pipeline.derive`).
 
     Returns
     -------
@@ -376,12 +367,12 @@ def summarise_who5_bands(ed) -> pd.DataFrame:
         ``base`` is 0). Six rows (every band at both times) sorted by time
         (start first) then band, also when a band is empty.
     """
-    pairs = _paired_values(ed, "who5")
+    pairs = _paired_values(ed, derived, "who5_band")
     labels = _who5_band_labels(ed)
     base = len(pairs)
     rows = []
     for key in TIME_LABELS:
-        bands = scoring.who5_band(pairs[key])
+        bands = pairs[key]
         for band, label in labels.items():
             n = int((bands == band).sum())
             rows.append(

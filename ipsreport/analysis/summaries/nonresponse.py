@@ -5,7 +5,9 @@ Everyone who answered at the start is compared in two groups: those who also
 answered at the end (``responded``) and those who did not
 (``not_responded``), on what is known about all of them from the start:
 age group, gender, education (start survey), referral status (registry),
-and the WHO-5 and mastery scores at the start.
+and the WHO-5 and mastery scores at the start (read from the
+:class:`~ipsreport.analysis.scoring.Derived` scores handed in, the pipeline's
+``derive`` step).
 
 Tests, chosen for groups this small:
 
@@ -82,11 +84,11 @@ CATEGORIES: tuple[Category, ...] = (
              ((1, "Folkeskolen eller mindre", _codes(1, 2)), (2, "Mere end folkeskolen", _codes(3, 4, 5, 6, 7)))),
 )
 
-#: The two scores at the start: name -> (Danish label, scoring function, decimals printed as in chapter 6).
-SCORES: dict[str, tuple[str, Callable[[pd.DataFrame], pd.Series], int]] = {
-    "who5": ("Trivsel ved start (WHO-5, 0–100)", scoring.who5_score, 0),
-    "mastery": (f"Mestring og selvværd ved start ({scoring.MASTERY_RANGE[0]}–{scoring.MASTERY_RANGE[1]})",
-                scoring.mastery_index, 2),
+#: The two scores at the start (columns of ``Derived.baseline``): name -> (Danish label, decimals printed as in
+#: chapter 6).
+SCORES: dict[str, tuple[str, int]] = {
+    "who5": ("Trivsel ved start (WHO-5, 0–100)", 0),
+    "mastery": (f"Mestring og selvværd ved start ({scoring.MASTERY_RANGE[0]}–{scoring.MASTERY_RANGE[1]})", 2),
 }
 #: The row of a score under its label.
 MEAN_LABEL = "Gennemsnit"
@@ -140,9 +142,9 @@ def _category_rows(ed, groups: pd.Series, spec: Category) -> list[dict]:
     return rows
 
 
-def _score_rows(ed, groups: pd.Series, name: str) -> list[dict]:
-    label, compute, places = SCORES[name]
-    values = compute(ed.baseline).astype(float)
+def _score_rows(derived, groups: pd.Series, name: str) -> list[dict]:
+    label, places = SCORES[name]
+    values = derived.baseline[name].astype(float)
     by_group = {g: values[(groups == g) & values.notna()].to_numpy(dtype=float) for g in GROUPS}
     p = _welch(by_group["responded"], by_group["not_responded"])
     rows = []
@@ -155,7 +157,7 @@ def _score_rows(ed, groups: pd.Series, name: str) -> list[dict]:
     return rows
 
 
-def summarise_nonresponse(ed) -> pd.DataFrame:
+def summarise_nonresponse(ed, derived) -> pd.DataFrame:
     """Start respondents who answered at the end against those who did not.
 
     Parameters
@@ -163,6 +165,9 @@ def summarise_nonresponse(ed) -> pd.DataFrame:
     ed : Edition
         Uses ``baseline`` (everyone compared), ``followup`` (who answered at
         the end) and ``registry`` (referral status).
+    derived : Derived
+        The respondents' scores (:func:`ipsreport.pipeline.derive`): the
+        start scores compared.
 
     Returns
     -------
@@ -177,11 +182,12 @@ def summarise_nonresponse(ed) -> pd.DataFrame:
         on its rows; NaN where no test is possible).
     """
     groups = _groups(ed)
+    scores = derived.of(ed.baseline, ed.followup)
     rows = []
     for spec in CATEGORIES:
         rows += _category_rows(ed, groups, spec)
     for name in SCORES:
-        rows += _score_rows(ed, groups, name)
+        rows += _score_rows(scores, groups, name)
     frame = pd.DataFrame(rows, columns=NONRESPONSE_COLUMNS)
     frame["code"] = frame["code"].astype("Int64")
     frame[["n", "base", "decimals"]] = frame[["n", "base", "decimals"]].astype("int64")
