@@ -84,6 +84,17 @@ def test_valid_file_loads(tmp_path):
     assert case.timeline[0].label == "januar 2024"
 
 
+def test_a_case_file_edited_is_read_again(tmp_path):
+    """Cases are kept per file text: the same text gives the same case, an edit is seen, a broken edit fails."""
+    first = load_case(write_case(tmp_path, age=21))
+    assert load_case(tmp_path / "ida.yml") is first  # same text: read once per process
+    assert load_case(write_case(tmp_path, age=22)).age == 22
+    write_case(tmp_path, age=12)
+    for _ in range(2):  # a failing file is not kept: it fails every time
+        with pytest.raises(CaseError):
+            load_case(tmp_path / "ida.yml")
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "rule"),
     [

@@ -14,6 +14,7 @@ no later function can print a declared name or an exact age by mistake.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,8 +129,17 @@ def load_case(path: Path | str) -> Case:
         word) and the rule.
     """
     path = Path(path)
+    return _case_from_text(path, path.read_text(encoding="utf-8"))
+
+
+#: Keyed by the file's path and its whole text, so an edited file is read again; the chapters
+#: of a case appendix and the reading guide ask for the cases many times per kernel (profiled:
+#: about a tenth of the chapters' time before). A file that fails raises each time (not cached).
+@functools.lru_cache(maxsize=32)
+def _case_from_text(path: Path, source: str) -> Case:
+    """The :class:`Case` of ``source``, the text of the case file ``path`` (see :func:`load_case`)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (linje {mark.line + 1}, kolonne {mark.column + 1})" if mark is not None else ""
