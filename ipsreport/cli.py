@@ -300,9 +300,11 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     def start_kernels(project: Path, hooks: Any) -> None:
         # The own engine's kernels start now, while the data are checked and the pipeline runs
-        # (their start and imports are the render's largest fixed cost).
-        if args.engine != "quarto" and args.by is None:
-            count = engine.chapters_to_run(project, args.output, args.to, hooks)
+        # (their start and imports are the render's largest fixed cost). Site books: as many as the
+        # workers, as which chapters must run is known only once the data are split and audited.
+        if args.engine != "quarto":
+            count = (args.workers or os.cpu_count() or 1) if args.by is not None else engine.chapters_to_run(
+                project, args.output, args.to, hooks)
             kernels.append(engine.start_kernels(project, count, args.workers, hooks.kernel_preamble))
 
     try:
@@ -329,7 +331,7 @@ def _render(args: argparse.Namespace, checked: tuple | int, kernels: Any) -> int
     if args.by is not None:
         if choice == "quarto":
             raise UsageError("--by site kræver pandoc-motoren (udelad --engine, eller brug --engine pandoc).")
-        return _render_by_site(args, project, data_dir, overrides)
+        return _render_by_site(args, project, data_dir, overrides, kernels)
     # The default is the engine the project tests; Quarto on PATH changes
     # nothing ("auto" is kept as a name for the default, not a switch).
     reporter = _Reporter()
@@ -392,7 +394,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, overrides: dict[str, Any]) -> int:
+def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, overrides: dict[str, Any],
+                    kernels: Any = None) -> int:
     """``ipsreport render --by site``: one report per site, in parallel."""
     from ipsreport.render import engine
     from ipsreport.render.outdir import OutputRefused
@@ -404,7 +407,7 @@ def _render_by_site(args: argparse.Namespace, project: Path, data_dir: Path, ove
     try:
         results = render_by_site(
             project, data_dir, output_dir=args.output, to=args.to, overrides=overrides or None,
-            workers=args.workers, progress=reporter,
+            workers=args.workers, progress=reporter, kernels=kernels,
         )
     except SitesFailed as exc:  # one site's failure never stops the others
         for site, result in exc.results.items():

@@ -29,7 +29,7 @@ import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -38,6 +38,9 @@ from ipsreport.inputs.load.names import spelling_map
 from ipsreport.render.base import Progress, RenderError, RenderResult
 from ipsreport.render.engine import VariantFailed, render_variants
 from ipsreport.render.hooks import Variant
+
+if TYPE_CHECKING:  # nbclient only when chapters run
+    from ipsreport.render.execute import KernelsAhead
 from ipsreport.inputs.verdicts import validate_shared
 
 __all__ = ["MAX_SLUG", "SITE_COLUMN", "SiteData", "SitesFailed", "render_by_site", "render_each", "slugify",
@@ -248,7 +251,8 @@ class SitesFailed(RenderError):
 
 
 def render_each(variants: list[Variant], project_dir: Path, to: str = "all", workers: int | None = None,
-                progress: Progress | None = None) -> tuple[dict[int, RenderResult], dict[int, str]]:
+                progress: Progress | None = None,
+                kernels: "KernelsAhead | None" = None) -> tuple[dict[int, RenderResult], dict[int, str]]:
     """Render every variant that can be rendered; one that fails never stops the others.
 
     :func:`~ipsreport.render.engine.render_variants` stops at the first
@@ -261,8 +265,9 @@ def render_each(variants: list[Variant], project_dir: Path, to: str = "all", wor
     ----------
     variants : list of Variant
     project_dir : Path
-    to, workers, progress
-        As for :func:`~ipsreport.render.engine.render_variants`.
+    to, workers, progress, kernels
+        As for :func:`~ipsreport.render.engine.render_variants` (the kernels
+        started ahead serve the first attempt).
 
     Returns
     -------
@@ -282,7 +287,7 @@ def render_each(variants: list[Variant], project_dir: Path, to: str = "all", wor
     while remaining:
         try:
             results = render_variants([variants[i] for i in remaining], project_dir, to=to, workers=workers,
-                                      progress=progress)
+                                      progress=progress, kernels=kernels)
         except VariantFailed as exc:
             failures[remaining.pop(exc.index)] = str(exc)
             continue
@@ -300,6 +305,7 @@ def render_by_site(
     progress: Progress | None = None,
     validate: bool = True,
     cache_dir: Path | None = None,
+    kernels: "KernelsAhead | None" = None,
 ) -> dict[str, RenderResult]:
     """Render one report per site into ``output_dir/<slug>/``.
 
@@ -326,6 +332,9 @@ def render_by_site(
         The render's store (:mod:`ipsreport.render.store`), shared by every
         site's book; the split data are kept in its ``sites/data/``.
         Default: the project's ``.ipsreport-cache``.
+    kernels : KernelsAhead, optional
+        Kernels the command started ahead (:func:`ipsreport.render.engine.start_kernels`):
+        they start while the sites are split and audited together.
 
     Returns
     -------
@@ -383,7 +392,8 @@ def render_by_site(
             label=s.site,
         ))
         rendered.append(s.site)
-    results, failed = render_each(variants, project.root, to=to, workers=workers, progress=progress)
+    results, failed = render_each(variants, project.root, to=to, workers=workers, progress=progress,
+                                  kernels=kernels)
     failures.update({rendered[i]: why for i, why in failed.items()})
     done = {rendered[i]: r for i, r in sorted(results.items())}
     if failures:

@@ -202,6 +202,7 @@ def render_variants(
     to: str = "all",
     workers: int | None = None,
     progress: Progress | None = None,
+    kernels: "KernelsAhead | None" = None,
 ) -> list[RenderResult]:
     """Render the same project several times (e.g. one report per site) at once.
 
@@ -223,6 +224,8 @@ def render_variants(
     progress : callable, optional
         As for :func:`render_book`; the detail is prefixed with the output
         folder's name.
+    kernels : KernelsAhead, optional
+        Kernels the caller started ahead (:func:`start_kernels`); the caller closes them.
 
     Returns
     -------
@@ -243,7 +246,7 @@ def render_variants(
     if len(preambles) > 1:
         raise ValueError("variants rendered together must share one kernel_preamble")
     with stop_on_signals():
-        return _render_variants(variants, project_dir, to, workers, progress or _quiet)
+        return _render_variants(variants, project_dir, to, workers, progress or _quiet, kernels)
 
 
 def _tagged(say: Progress, name: str) -> Progress:
@@ -253,7 +256,7 @@ def _tagged(say: Progress, name: str) -> Progress:
     return tagged
 
 
-def _render_variants(variants, project_dir, to, workers, say: Progress) -> list[RenderResult]:
+def _render_variants(variants, project_dir, to, workers, say: Progress, kernels=None) -> list[RenderResult]:
     cancel = threading.Event()
     for v in variants:  # every book's folder checked before any is planned (planning opens its cache)
         identify(project_dir, v.output_dir, to, v.hooks, v.cache_dir, v.label)
@@ -273,7 +276,7 @@ def _render_variants(variants, project_dir, to, workers, say: Progress) -> list[
     preamble = plans[0][0].hooks.kernel_preamble if plans else ""
     try:
         ran = execute_jobs(
-            jobs, workers=workers, preamble=preamble,
+            jobs, workers=workers, preamble=preamble, kernels=kernels,
             on_done=lambda job, res: store(plans[job.key[0]][0], job.doc, res, plans[job.key[0]][1]),
         )
     except CellError as exc:
