@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from ipsreport.render.crossref import Book, Chapter, Float, fill_placeholders, with_index
 from ipsreport.render.gtable import html_for_page, is_wide_table
-from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, NUMBERING_LUA, TYPOGRAPHY_LUA, run_pandoc
+from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, NUMBERING_LUA, TYPOGRAPHY_LUA, Conversion, convert_all
 from ipsreport.render.templates import render_template
 from ipsreport.render.words import UI_WORDS
 
@@ -105,8 +105,13 @@ def chapter_markdown_html(book: Book, ch: Chapter, figure_files: dict[tuple[int,
 def convert_chapter(md: str, where: str) -> str:
     """pandoc markdown → HTML fragment: numbers and references (numbering.lua, first, while callouts
     are still divs), callouts, typography."""
-    filters = ["--lua-filter", str(NUMBERING_LUA), "--lua-filter", str(CALLOUTS_LUA), "--lua-filter", str(TYPOGRAPHY_LUA)]
-    return run_pandoc(md, "markdown", "html5", [*filters, "--mathml"], where=where)
+    return convert_chapters([(md, where)])[0]
+
+
+def convert_chapters(chapters: list[tuple[str, str]]) -> list[str]:
+    """:func:`convert_chapter` for every ``(markdown, where)`` of a book, in one pandoc process."""
+    filters = ("--lua-filter", str(NUMBERING_LUA), "--lua-filter", str(CALLOUTS_LUA), "--lua-filter", str(TYPOGRAPHY_LUA))
+    return convert_all([Conversion(md, "markdown", "html5", (*filters, "--mathml"), where) for md, where in chapters])
 
 
 def _toc(body: str, title: str) -> str:

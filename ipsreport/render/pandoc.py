@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import json
 import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ipsreport.render.store import PANDOC, Store, entry_key
@@ -14,6 +17,8 @@ CALLOUTS_LUA = ASSETS_DIR / "callouts.lua"
 TYPOGRAPHY_LUA = ASSETS_DIR / "typography.lua"
 #: The book's numbering and cross-references (both engines: Quarto lists it in ``_quarto.yml``).
 NUMBERING_LUA = ASSETS_DIR / "numbering.lua"
+#: Runs many conversions in one pandoc process (:func:`convert_all`).
+CONVERT_ALL_LUA = ASSETS_DIR / "convert_all.lua"
 
 
 #: Where conversions are memoised (set by the engine while it writes a book); None: not memoised.
@@ -49,7 +54,7 @@ def pandoc_version() -> str:
 
 
 def run_pandoc(text: str, src: str, dst: str, args: list[str] | None = None, where: str = "") -> str:
-    """Convert ``text`` from ``src`` to ``dst`` format.
+    """Convert ``text`` from ``src`` to ``dst`` format (one :class:`Conversion` of :func:`convert_all`).
 
     Parameters
     ----------
@@ -58,21 +63,86 @@ def run_pandoc(text: str, src: str, dst: str, args: list[str] | None = None, whe
     src, dst : str
         pandoc reader and writer names (e.g. ``"markdown"``, ``"typst"``).
     args : list of str, optional
-        Extra command-line options.
+        ``--lua-filter PATH`` (any number, run in order) and ``--mathml``.
     where : str
         Names the chapter in error messages.
     """
-    cmd = [pandoc_path(), "-f", src, "-t", dst, "--wrap=none", *(args or [])]
-    store, key = _store, None
-    if store is not None:
-        filters = b"".join(Path(arg).read_bytes() for arg in args or [] if arg.endswith(".lua"))
-        key = entry_key(PANDOC, pandoc=pandoc_version(), command="\0".join(cmd[1:]), text=text, filters=filters)
-        kept = store.get(key)
-        if kept is not None:
-            return kept
-    proc = subprocess.run(cmd, input=text, capture_output=True, text=True, encoding="utf-8")
-    if proc.returncode != 0:
-        raise PandocError(f"pandoc failed{' on ' + where if where else ''}: {proc.stderr.strip()}")
-    if store is not None:
-        store.put(key, proc.stdout)
-    return proc.stdout
+    return convert_all([Conversion(text, src, dst, tuple(args or ()), where)])[0]
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """One pandoc conversion: ``pandoc -f src -t dst --wrap=none *args`` on ``text``.
+
+    ``args`` may hold ``--lua-filter PATH`` (run in order) and ``--mathml``;
+    ``where`` names the chapter in error messages.
+    """
+
+    text: str
+    src: str
+    dst: str
+    args: tuple[str, ...] = ()
+    where: str = ""
+
+    def job(self) -> dict[str, object]:
+        """This conversion as ``assets/convert_all.lua`` reads it."""
+        filters, mathml, rest = [], False, list(self.args)
+        while rest:
+            option = rest.pop(0)
+            if option == "--lua-filter" and rest:
+                filters.append(rest.pop(0))
+            elif option == "--mathml":
+                mathml = True
+            else:
+                raise ValueError(f"pandoc option {option!r} is not supported by convert_all")
+        return {"text": self.text, "from": self.src, "to": self.dst, "filters": filters, "mathml": mathml}
+
+    def key(self) -> str:
+        """Its key in the store: pandoc's version, the command, the text and the filters' code."""
+        filters = b"".join(Path(arg).read_bytes() for arg in self.args if arg.endswith(".lua"))
+        command = "\0".join(["-f", self.src, "-t", self.dst, "--wrap=none", *self.args])
+        return entry_key(PANDOC, pandoc=pandoc_version(), command=command, text=self.text, filters=filters)
+
+
+def convert_all(conversions: Sequence[Conversion]) -> list[str]:
+    """Run ``conversions`` in one pandoc process; their outputs, in order.
+
+    pandoc's own Lua interpreter (``pandoc lua``) runs ``assets/convert_all.lua``,
+    which reads, filters and writes each one as the pandoc command would; a
+    book's chapters cost one start of the pandoc binary instead of one each.
+    Conversions the store holds (:func:`set_store`) are not run again.
+
+    Raises
+    ------
+    PandocError
+        Naming the first conversion that failed (its ``where``).
+    """
+    store = _store
+    out: list[str] = [""] * len(conversions)
+    keys: dict[int, str] = {}
+    todo = []
+    for i, conversion in enumerate(conversions):
+        kept = None
+        if store is not None:
+            keys[i] = conversion.key()
+            kept = store.get(keys[i])
+        if kept is None:
+            todo.append(i)
+        else:
+            out[i] = kept
+    if todo:
+        jobs = json.dumps([conversions[i].job() for i in todo])
+        proc = subprocess.run([pandoc_path(), "lua", str(CONVERT_ALL_LUA)], input=jobs, capture_output=True,
+                              text=True, encoding="utf-8")
+        if proc.returncode != 0:
+            raise PandocError(f"pandoc failed: {proc.stderr.strip()}")
+        for i, result in zip(todo, json.loads(proc.stdout)):
+            if "err" in result:
+                where = conversions[i].where
+                raise PandocError(f"pandoc failed{' on ' + where if where else ''}: {result['err'].strip()}")
+            # As the pandoc command writes it: ending in one newline.
+            text = result["out"] if result["out"].endswith("\n") else result["out"] + "\n"
+            if store is not None:
+                store.put(keys[i], text)
+            out[i] = text
+    return out

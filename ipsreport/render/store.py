@@ -8,7 +8,7 @@ the render's cache folder (``.ipsreport-cache/`` or ``$IPSREPORT_CACHE_DIR``;
 kind            value                                                  written by
 ==============  =====================================================  ==========================================
 ``chapter``     an executed chapter (:class:`ExecutedChapter` JSON)    :func:`ipsreport.render.plan.store`
-``pandoc``      one pandoc conversion's output text                    :func:`ipsreport.render.pandoc.run_pandoc`
+``pandoc``      one pandoc conversion's output text                    :func:`ipsreport.render.pandoc.convert_all`
 ``validation``  a valid data folder's validation report (pickled)      :func:`ipsreport.inputs.verdicts.validate_shared`
 ``run``         a book's run of the pipeline (pickled), its chapters'   :func:`ipsreport.results.saved.save_run`
                 parameter ``results``

@@ -9,7 +9,8 @@ from pathlib import Path
 from ipsreport.render.crossref import Book, Chapter, Float, fill_placeholders, with_index
 from ipsreport.render.gtable import header_rows, html_for_typst, split_notes
 from ipsreport.render.html import _raw
-from ipsreport.render.pandoc import ASSETS_DIR, CALLOUTS_LUA, NUMBERING_LUA, TYPOGRAPHY_LUA, run_pandoc
+from ipsreport.render.pandoc import (ASSETS_DIR, CALLOUTS_LUA, NUMBERING_LUA, TYPOGRAPHY_LUA, Conversion, convert_all,
+                                     run_pandoc)
 from ipsreport.render.placement import place_floats
 
 
@@ -101,8 +102,13 @@ def chapter_markdown_typst(book: Book, ch: Chapter, figure_files: dict[tuple[int
 
 def convert_chapter(md: str, where: str) -> str:
     """pandoc markdown → Typst (no automatic ids: one document, many chapters); filters as in HTML."""
-    filters = ["--lua-filter", str(NUMBERING_LUA), "--lua-filter", str(CALLOUTS_LUA), "--lua-filter", str(TYPOGRAPHY_LUA)]
-    return run_pandoc(md, "markdown-auto_identifiers", "typst", filters, where=where)
+    return convert_chapters([(md, where)])[0]
+
+
+def convert_chapters(chapters: list[tuple[str, str]]) -> list[str]:
+    """:func:`convert_chapter` for every ``(markdown, where)`` of a book, in one pandoc process."""
+    filters = ("--lua-filter", str(NUMBERING_LUA), "--lua-filter", str(CALLOUTS_LUA), "--lua-filter", str(TYPOGRAPHY_LUA))
+    return convert_all([Conversion(md, "markdown-auto_identifiers", "typst", filters, where) for md, where in chapters])
 
 
 def font_dir() -> Path:

@@ -186,38 +186,35 @@ def _write(book, project: Project, tmp: Path, to: str, meta: dict, cache: Path, 
         # The PDF's chapters first: Typst compiles only once all are converted, so it is the longest path.
         typ_jobs = []
         if to in ("pdf", "all"):
-            for ci, ch in enumerate(book.chapters):
-                typ_jobs.append(
-                    pool.submit(
-                        lambda ci=ci, ch=ch: typst_writer.convert_chapter(
-                            typst_writer.chapter_markdown_typst(book, ch, figure_files, ci), str(ch.source)
-                        )
-                    )
-                )
+            typ_jobs = [pool.submit(typst_writer.chapter_markdown_typst, book, ch, figure_files, ci)
+                        for ci, ch in enumerate(book.chapters)]
         pdf_name = f"{project.output_file}.pdf"
         pdf_job = None
         if typ_jobs:
-            # Queued after every conversion, so the pool has started them all before this job waits on them;
-            # Typst then compiles on one core while the HTML pages convert on the other.
-            pdf_job = pool.submit(lambda: typst_writer.compile_book(tmp, [j.result() for j in typ_jobs], meta,
-                                                                    pdf_name, keep_dir=cache / "typst"))
+            # Queued after every chapter's markdown, so the pool has started them all before this job waits on
+            # them; the chapters then convert in one pandoc process and Typst compiles, while the HTML converts.
+            def pdf() -> Path:
+                chapters = typst_writer.convert_chapters([(j.result(), str(ch.source))
+                                                          for j, ch in zip(typ_jobs, book.chapters)])
+                return typst_writer.compile_book(tmp, chapters, meta, pdf_name, keep_dir=cache / "typst")
+
+            pdf_job = pool.submit(pdf)
         # Every page links to the PDF when the book has one (a partial HTML render keeps the old PDF).
         has_pdf = to in ("pdf", "all") or (tmp / pdf_name).exists()
-        html_jobs, downloads = [], None
+        bodies, downloads = [], None
         if to in ("html", "all"):
             say("write", "HTML")
             html_writer.copy_assets(tmp)
             links, downloads = _downloads(book, project, tmp, resources or {}, pool)
-            for ci, ch in enumerate(book.chapters):
-                md = html_writer.chapter_markdown_html(book, ch, figure_files, ci, links, project.words)
-                html_jobs.append(pool.submit(html_writer.convert_chapter, md, str(ch.source)))
-        for ci, job in enumerate(html_jobs):
-            body = job.result()
+            pages = [(html_writer.chapter_markdown_html(book, ch, figure_files, ci, links, project.words), str(ch.source))
+                     for ci, ch in enumerate(book.chapters)]
+            bodies = html_writer.convert_chapters(pages)  # here, beside the pool's PDF work
+        for ci, body in enumerate(bodies):
             result.html_pages.append(
                 html_writer.write_page(tmp, book, ci, body, str(meta["title"]), project.lang,
                                        pdf_name=pdf_name if has_pdf else None, words=project.words)
             )
-        if html_jobs:
+        if bodies:
             html_writer.write_search_index(tmp, result.html_pages)
         if downloads is not None:
             downloads.result()
