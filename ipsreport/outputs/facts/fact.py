@@ -34,6 +34,7 @@ NOT_COMPUTED = "kunne ikke beregnes"
 NOT_COMPARED = "kan ikke sammenlignes, fordi for få har svaret både ved start og afslutning"
 #: Prose for a share of nobody: an optional question nobody answered.
 NO_ANSWERS = "ingen svar"
+NO_ANSWERS_COUNT = "et ukendt antal"
 
 
 @dataclass(frozen=True)
