@@ -533,13 +533,32 @@ def test_a_share_of_nobody_does_not_read_as_none(make_edition, min_cell):
 
 
 @given(kind=st.sampled_from(["pct", "of", "count"]), n=st.integers(0, 50), base=st.integers(0, 50),
-       min_cell=st.integers(0, 5))
-def test_only_a_base_of_nobody_reads_as_no_answers(kind, n, base, min_cell):
+       min_cell=st.integers(0, 5), nobody_answered=st.booleans())
+def test_a_fact_of_nobody_prints_no_number(kind, n, base, min_cell, nobody_answered):
+    """The rule behind Fact.render: an unanswered item prints the unknown phrase, anything else a number."""
     from ipsreport.outputs.facts.fact import NO_ANSWERS, NO_ANSWERS_COUNT, Fact
 
     n = min(n, base)
     value = {"pct": 100 * n / base if base else 0.0, "of": n, "count": n}[kind]
-    text = Fact(value, kind, n=n, base=base).render(min_cell)
+    text = Fact(value, kind, n=n, base=base, nobody_answered=nobody_answered).render(min_cell)
     unknown = NO_ANSWERS if kind == "pct" else NO_ANSWERS_COUNT
-    assert (text == unknown) == (base == 0)
-    assert base == 0 or any(c.isdigit() for c in text)
+    assert (text == unknown) == nobody_answered
+    assert nobody_answered or any(c.isdigit() for c in text) or (kind == "pct" and base == 0 and text == "ingen")
+
+
+def test_only_a_survey_base_of_nobody_is_unanswered(make_edition):
+    """A base of 0 is "nobody answered" for a survey item only: a registry group may simply be empty."""
+    # Nobody still enrolled: the share of the active in a placement has a base of 0, which is no gap in the data.
+    ed = hand_made(make_edition)
+    registry = ed.registry[ed.registry["exit_status"] != 5].reset_index(drop=True)
+    f = facts(replace(ed, registry=registry))
+    assert f.fact("placement_now_pct").base == 0 and not f.fact("placement_now_pct").nobody_answered
+    assert f.placement_now_pct == "ingen"
+    # The boundary: a survey base of 0 is unanswered, of 1 it is a share again.
+    f = facts(hand_made(make_edition))
+    assert f.fact("goal_job_pct").nobody_answered
+    baseline = ed.baseline.copy()
+    baseline.loc[0, "goal_job"] = 0
+    f = facts(replace(ed, baseline=baseline))
+    assert f.fact("goal_job_pct").base == 1 and not f.fact("goal_job_pct").nobody_answered
+    assert f.goal_job_pct == "0 %"  # the one who answered did not choose it
