@@ -6,7 +6,9 @@ carries how its value was hidden and turns that into words: a count below
 ``min_cell`` prints as ``"<3"``, a share of it as ``"<3 unge"``, and a value
 hidden as the complement of a small cell as ``"et skjult antal"`` /
 ``"en skjult andel"``, so prose and tables cannot be combined to recover a
-hidden count.
+hidden count. A share of a survey item nobody answered is no share of
+people: it prints as :data:`NO_ANSWERS`, its count as :data:`NO_ANSWERS_COUNT`
+(see ``Fact.nobody_answered``).
 """
 
 from __future__ import annotations
