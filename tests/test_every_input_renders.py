@@ -17,6 +17,7 @@ from ipsreport.inputs.edition import Edition
 from ipsreport.outputs import figures, tables
 from ipsreport.inputs.codebook.codebook import load_codebook
 from ipsreport.outputs.facts import Facts
+from ipsreport.outputs.facts.fact import NO_ANSWERS, NO_ANSWERS_COUNT
 
 pytestmark = pytest.mark.twin  # the synthetic twin or a generated cohort
 
@@ -82,8 +83,18 @@ def test_every_optional_item_blank_at_once(ed, twin_frames):
     for min_cell in (0, 3):
         texts = _render_everything(_edition(ed, frames, min_cell))
         assert not _broken(texts)
-        # A share of nobody reads as a word, never as "nan %" or a crash.
-        assert texts["duration_over12_pct"] in ("ingen", "ingen svar", "–")
+        # A share of nobody says nobody answered: never "ingen" (as if all answered and none chose it), "nan %" or a crash.
+        assert texts["duration_over12_pct"] == NO_ANSWERS
+        # The whole class: every share, count or "x ud af y" of an item nobody answered says so.
+        f = Facts(_edition(ed, frames, min_cell))
+        unanswered = [name for name in f.names if f.fact(name).nobody_answered]
+        assert {"female_pct", "goal_job_pct", "psych_dialogue_of", "support_mentor_n"} <= set(unanswered)
+        for name in unanswered:
+            assert getattr(f, name) in (NO_ANSWERS, NO_ANSWERS_COUNT), name
+        for name in f.names:
+            fact, source = f.fact(name), f.definition(name).source
+            if source is not None and source.survey and fact.kind in ("pct", "of", "count") and fact.base == 0:
+                assert fact.nobody_answered, name
 
 
 def test_absent_categories_render(ed, twin_frames):

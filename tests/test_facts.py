@@ -492,3 +492,4 @@ def test_fact_definitions_use_only_the_accessors_public_members():
     private = {path.name: re.findall(r"\bf\._[a-z]\w*", path.read_text(encoding="utf-8"))
                for path in Path(package.__file__).parent.glob("*.py")}
     assert not {name: found for name, found in private.items() if found}
+

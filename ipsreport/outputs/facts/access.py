@@ -10,7 +10,10 @@ returns the same object for the same edition.
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from typing import Any
+
+import pandas as pd
 
 from ipsreport.outputs import fmt
 from ipsreport.analysis.memo import remember
@@ -19,8 +22,8 @@ from ipsreport.analysis.disclosed.rules import PooledCell, pool_cells
 from ipsreport.outputs.facts.definition import FactDef
 from ipsreport.outputs.facts.provenance import tooltip
 from ipsreport.outputs.facts.traced import NUMBER, is_value, source_numbers, trace
-from ipsreport.outputs.facts.fact import (HIDDEN_COUNT, HIDDEN_SHARE, NO_ANSWERS, Fact, FactText, label,
-                                  share_phrase, small_people)
+from ipsreport.outputs.facts.fact import (HIDDEN_COUNT, HIDDEN_SHARE, NO_ANSWERS, NO_ANSWERS_COUNT, NO_BASE_WORDS,
+                                          Fact, FactText, label, share_phrase, small_people)
 from ipsreport.outputs.facts.registry import REGISTRY
 from ipsreport.outputs.facts.sources import REGISTRY_COUNTS, Source
 
@@ -95,13 +98,16 @@ class Facts:
                 # "<3", or "et skjult antal": never a number in words.
                 return self._traced(name, fact.render(self.cell_rule) if fact.kind == "count" else (
                     label(self.cell_rule) if fact.suppression == "primary" else HIDDEN_COUNT))
+            if fact.nobody_answered:
+                return self._traced(name, NO_ANSWERS_COUNT)
             return self._traced(name, fmt.words(fact.n if fact.kind == "of" else fact.value))
         return fmt.words(n)
 
     def share_words(self, name: str, **kwargs) -> str:
         """A share fact in words: ``f.share_words("success_pct") == "seks ud af ti"``.
 
-        A share of no answers reads ``"ingen svar"``; a hidden one as its fact renders.
+        A share of a survey item nobody answered reads :data:`~ipsreport.outputs.facts.fact.NO_ANSWERS`;
+        a hidden one as its fact renders.
         """
         fact = self.get_fact(name)
         if fact.kind not in ("pct", "of", "text") and fact.share is None:
@@ -110,8 +116,10 @@ class Facts:
             return self._traced(name, small_people(self.cell_rule))
         if fact.suppression:
             return self._traced(name, HIDDEN_SHARE)
-        if fact.share is None or fact.share != fact.share:
+        if fact.nobody_answered:
             return self._traced(name, NO_ANSWERS)
+        if fact.share is None or fact.share != fact.share:
+            return self._traced(name, NO_BASE_WORDS)
         return self._traced(name, share_phrase(fact.share, fact.n, fact.base, **kwargs))
 
     def as_dict(self) -> dict[str, str]:
@@ -146,7 +154,7 @@ class Facts:
                 close = difflib.get_close_matches(name, self._defs, n=5, cutoff=0.6)
                 hint = f"; did you mean {', '.join(close)}?" if close else ""
                 raise AttributeError(f"unknown fact {name!r}{hint}")
-            self._facts[name] = self._defs[name].compute(self)
+            self._facts[name] = _answered(self._defs[name], self._defs[name].compute(self))
         return self._facts[name]
 
     def summary_of(self, source: Source):
@@ -163,6 +171,21 @@ class Facts:
         """One row of the registry counts as a pooled cell."""
         row = self.summary_of(REGISTRY_COUNTS).loc[measure]
         return PooledCell(row["n"], row["base"], float(row["pct"]), row["suppression"])
+
+
+def _answered(definition: FactDef, fact: Fact) -> Fact:
+    """``fact``, marked ``nobody_answered`` when it is a share or count of a survey item nobody answered.
+
+    The one place a base of 0 is told apart: a survey source's base counts
+    answers, so 0 means the share is unknown; a registry base of 0 is an
+    empty group. Hidden facts keep their suppression (the disclosure layer decides first).
+    """
+    source = definition.source
+    if source is None or not source.survey or fact.kind not in ("pct", "of", "count") or fact.suppression:
+        return fact
+    if fact.base is None or pd.isna(fact.base) or fact.base != 0:
+        return fact
+    return replace(fact, nobody_answered=True)
 
 
 def facts(ed, saved: Facts | None = None) -> Facts:

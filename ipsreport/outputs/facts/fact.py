@@ -6,7 +6,9 @@ carries how its value was hidden and turns that into words: a count below
 ``min_cell`` prints as ``"<3"``, a share of it as ``"<3 unge"``, and a value
 hidden as the complement of a small cell as ``"et skjult antal"`` /
 ``"en skjult andel"``, so prose and tables cannot be combined to recover a
-hidden count.
+hidden count. A share of a survey item nobody answered is no share of
+people: it prints as :data:`NO_ANSWERS`, its count as :data:`NO_ANSWERS_COUNT`
+(see ``Fact.nobody_answered``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ipsreport.results.kinds import FactKind, Suppression
 
 __all__ = [
     "Fact", "FactText", "HIDDEN_SHARE", "HIDDEN_COUNT", "NOT_COMPUTED", "NOT_COMPARED", "NO_ANSWERS",
+    "NO_ANSWERS_COUNT", "NO_BASE_WORDS",
     "label", "small_people", "from_pool", "share_phrase", "join", "in_sentence",
 ]
 
@@ -32,8 +35,15 @@ HIDDEN_COUNT = "et skjult antal"
 NOT_COMPUTED = "kunne ikke beregnes"
 #: Prose for a start/end change without enough pairs: "Trivslen målt med WHO-5 {...}."
 NOT_COMPARED = "kan ikke sammenlignes, fordi for få har svaret både ved start og afslutning"
-#: Prose for a share of nobody: an optional question nobody answered.
-NO_ANSWERS = "ingen svar"
+#: Prose for a share of a survey item nobody answered (an optional item left blank by all, or asked of
+#: nobody): its base is 0, so the share is unknown, not "ingen". A noun phrase, so that it reads wherever a
+#: share does ("En ukendt andel (ingen har svaret) er kvinder", "Andelen ... var en ukendt andel ...").
+NO_ANSWERS = "en ukendt andel (ingen har svaret)"
+#: The count or "x ud af y" behind such a share. No reason in brackets: the chapters print it in brackets
+#: after the share ("vurderer en ukendt andel (ingen har svaret) (et ukendt antal), at ...").
+NO_ANSWERS_COUNT = "et ukendt antal"
+#: A share in words of an empty registry group (nobody finished): not a survey gap, printed as before.
+NO_BASE_WORDS = "ingen svar"
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,11 @@ class Fact:
         How the disclosure layer hid the value: ``"primary"`` (a small count),
         ``"secondary"``/``"pooled"`` (hidden to protect another), ``"base"``
         (its base is small); empty when shown.
+    nobody_answered : bool
+        Its base counts the answers to a survey item and nobody answered:
+        the share is unknown and prints as :data:`NO_ANSWERS` (a count or
+        ``"of"`` as :data:`NO_ANSWERS_COUNT`), never as "ingen" or "0 ud af 0".
+        Set by :meth:`ipsreport.outputs.facts.Facts.get_fact` from the fact's source.
     """
 
     value: Any
@@ -70,6 +85,7 @@ class Fact:
     text: str | None = None
     share: float | None = None
     suppression: Suppression = Suppression.SHOWN
+    nobody_answered: bool = False
 
     def __post_init__(self):
         # Frames carry plain strings (or a missing value where nothing was hidden); a fact carries the members.
@@ -82,14 +98,18 @@ class Fact:
         if self.kind == "count":
             if self.suppression == "primary":
                 return label(min_cell)
-            return HIDDEN_COUNT if self.suppression else fmt.count(self.value)
+            if self.suppression:
+                return HIDDEN_COUNT
+            return NO_ANSWERS_COUNT if self.nobody_answered else fmt.count(self.value)
         if self.kind == "pct":
             if self.suppression == "primary":
                 return small_people(min_cell)
             if self.suppression:
                 return HIDDEN_SHARE
+            if self.nobody_answered:
+                return NO_ANSWERS
             if self.base is not None and not pd.isna(self.base) and self.base == 0:
-                return "ingen"  # a share of nobody: no answers to count
+                return "ingen"  # a share of an empty registry group (nobody finished): nobody to count
             return fmt.pct(self.value, self.decimals, self.strip_zeros)
         if self.kind == "of":
             if self.suppression and (self.base is None or pd.isna(self.base)):
@@ -100,6 +120,8 @@ class Fact:
                 return f"{label(min_cell)} ud af {fmt.count(self.base)}"
             if self.suppression:
                 return f"{HIDDEN_COUNT} ud af {fmt.count(self.base)}"
+            if self.nobody_answered:
+                return NO_ANSWERS_COUNT
             return f"{fmt.count(self.n)} ud af {fmt.count(self.base)}"
         if self.kind == "num":
             return fmt.num(self.value, self.decimals, self.strip_zeros)

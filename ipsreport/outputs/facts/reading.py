@@ -13,7 +13,7 @@ import pandas as pd
 from ipsreport.analysis.disclosed import disclosure
 from ipsreport.analysis.disclosed.rules import PooledCell
 from ipsreport.outputs import fmt
-from ipsreport.outputs.facts.fact import HIDDEN_SHARE, NO_ANSWERS, Fact, from_pool, \
+from ipsreport.outputs.facts.fact import HIDDEN_SHARE, NO_BASE_WORDS, Fact, from_pool, \
     share_phrase, small_people
 from ipsreport.outputs.facts.sources import AGE, AUDIT, CASELOAD_FACTS, EXIT, PAIRED, REGRESSION, WHO5_BANDS
 
@@ -51,7 +51,7 @@ def words_of(f, p: PooledCell) -> Fact:
     if suppression:
         return Fact(None, "text", text=HIDDEN_SHARE, suppression=suppression)
     share = p.n / p.base if p.base else float("nan")
-    text = share_phrase(share, p.n, p.base) if p.base else NO_ANSWERS
+    text = share_phrase(share, p.n, p.base) if p.base else NO_BASE_WORDS
     return Fact(share, "text", n=p.n, base=p.base, text=text, share=share)
 
 

@@ -34,6 +34,9 @@ PLACEMENT_TOPICS = {
 def edu_higher_sentence(f) -> Fact:
     """Chapter 4: how many have a medium or long higher education, as a sentence ("Ingen har ...")."""
     fact = f.get_fact("edu_higher_mvu_lvu_n")
+    if fact.nobody_answered:  # "Ingen har ..." would say everyone answered and none has one
+        return Fact(None, "text", text="Det vides ikke, hvor mange der har en mellemlang eller lang videregående "
+                                       "uddannelse, for ingen har svaret på spørgsmålet.")
     if fact.suppression:
         who = fact.render(f.cell_rule)
     elif fact.value == 0:

@@ -29,39 +29,45 @@ class Source:
         The attribute's name, for CONTRACT.md and error messages only.
     read : callable
         ``Disclosed -> frame``; reads the attribute directly.
+    survey : bool
+        Its bases count the respondents who answered a survey item, so a base
+        of 0 means nobody answered it (an optional item left blank by all, or
+        asked of nobody) and its share is unknown, not "ingen". A registry
+        base of 0 is an empty group (nobody finished), which is no gap in the data.
     """
 
     name: str
     read: Callable[[Any], Any]
+    survey: bool = False
 
     def __repr__(self) -> str:
         return f"Source({self.name})"
 
 
-DURATION = Source("duration", lambda d: d.duration)
+DURATION = Source("duration", lambda d: d.duration, survey=True)
 DURATION_MONTHS = Source("duration_months", lambda d: d.duration_months)
-BACKGROUND = Source("background", lambda d: d.background)
-AGE = Source("age", lambda d: d.age)
-WORK_EXPERIENCE_YEARS = Source("work_experience_years", lambda d: d.work_experience_years)
-SUPPORTS = Source("supports", lambda d: d.supports)
-GOALS = Source("goals", lambda d: d.goals)
-MOTIVATION = Source("motivation", lambda d: d.motivation)
-RESOURCES = Source("resources", lambda d: d.resources)
-EVALUATION = Source("evaluation", lambda d: d.evaluation)
-PSYCHIATRY = Source("psychiatry", lambda d: d.psychiatry)
-PLACEMENT = Source("placement", lambda d: d.placement)
-NO_PLACEMENT_DURATION = Source("no_placement_duration", lambda d: d.no_placement_duration)
+BACKGROUND = Source("background", lambda d: d.background, survey=True)
+AGE = Source("age", lambda d: d.age, survey=True)
+WORK_EXPERIENCE_YEARS = Source("work_experience_years", lambda d: d.work_experience_years, survey=True)
+SUPPORTS = Source("supports", lambda d: d.supports, survey=True)
+GOALS = Source("goals", lambda d: d.goals, survey=True)
+MOTIVATION = Source("motivation", lambda d: d.motivation, survey=True)
+RESOURCES = Source("resources", lambda d: d.resources, survey=True)
+EVALUATION = Source("evaluation", lambda d: d.evaluation, survey=True)
+PSYCHIATRY = Source("psychiatry", lambda d: d.psychiatry, survey=True)
+PLACEMENT = Source("placement", lambda d: d.placement, survey=True)
+NO_PLACEMENT_DURATION = Source("no_placement_duration", lambda d: d.no_placement_duration, survey=True)
 #: Section 5.4 gives the four placement items as shares of all with a placement, blanks included (as 2025).
-PLACEMENT_OF_PLACED = Source("placement_of_placed", lambda d: d.placement_of_placed)
-ENROLLED_DURATION = Source("enrolled_duration", lambda d: d.enrolled_duration)
+PLACEMENT_OF_PLACED = Source("placement_of_placed", lambda d: d.placement_of_placed, survey=True)
+ENROLLED_DURATION = Source("enrolled_duration", lambda d: d.enrolled_duration, survey=True)
 EXIT = Source("exit", lambda d: d.exit)
 REGISTRY_COUNTS = Source("registry_counts", lambda d: d.registry_counts)
 #: Start respondents who answered at the end against those who did not (chapter 3, Bilag 6).
-NONRESPONSE = Source("nonresponse", lambda d: d.nonresponse)
-PAIRED = Source("paired", lambda d: d.paired())
-WHO5_BANDS = Source("who5_bands", lambda d: d.who5_bands)
-EFFECT = Source("effect", lambda d: d.effect)
-EXPERIENCE = Source("experience", lambda d: d.experience)
+NONRESPONSE = Source("nonresponse", lambda d: d.nonresponse, survey=True)
+PAIRED = Source("paired", lambda d: d.paired(), survey=True)
+WHO5_BANDS = Source("who5_bands", lambda d: d.who5_bands, survey=True)
+EFFECT = Source("effect", lambda d: d.effect, survey=True)
+EXPERIENCE = Source("experience", lambda d: d.experience, survey=True)
 REGRESSION = Source("regression", lambda d: d.regression.result)
 #: Consultants and consultant-days are not counts of young people (no small-number rule); the peak caseload is.
 CASELOAD_FACTS = Source("caseload_facts", lambda d: d.caseload_facts)
