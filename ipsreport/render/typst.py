@@ -23,7 +23,22 @@ def typst_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def float_typst(fl: Float, figure_src: str | None, where: str) -> str:
+def table_conversion(fl: Float, where: str) -> Conversion:
+    """The pandoc conversion of a table float's HTML, its notes after a mark, to Typst (for :func:`float_typst`)."""
+    table_html, notes_html = split_notes(html_for_typst(fl.data, None, None))
+    return Conversion(table_html + _NOTES_MARK + "".join(f"<p>{n}</p>" for n in notes_html), "html", "typst", (),
+                      where)
+
+
+def convert_tables(book: Book) -> dict[tuple[int, int], str]:
+    """Every table float of ``book`` converted to Typst in one pandoc process: (chapter, float) -> Typst."""
+    places = [(ci, n) for ci, ch in enumerate(book.chapters) for n, fl in enumerate(ch.floats)
+              if fl.mime not in ("svg", "png")]
+    conversions = [table_conversion(book.chapters[ci].floats[n], str(book.chapters[ci].source)) for ci, n in places]
+    return dict(zip(places, convert_all(conversions)))
+
+
+def float_typst(fl: Float, figure_src: str | None, where: str, converted: str | None = None) -> str:
     """Typst for one table or figure, in the flow of the text.
 
     Nothing floats: a table or figure stands where the chapter puts it (after
@@ -33,7 +48,8 @@ def float_typst(fl: Float, figure_src: str | None, where: str) -> str:
     HTML reader and becomes ``ips-table(...)`` of ``assets/book.typ``, which
     keeps a short table whole and lets a long one break with its header rows
     repeated. The table's source notes are a plain block under the table,
-    not table rows.
+    not table rows. ``converted``: the table's :func:`table_conversion`
+    already made (:func:`convert_tables`), else it is made here.
     """
     cap = fl.caption_text
     label = f" <{fl.label}>" if fl.label else ""
@@ -45,8 +61,8 @@ def float_typst(fl: Float, figure_src: str | None, where: str) -> str:
             f'#figure(image({typst_string(figure_src)}, alt: {typst_string(alt)}, width: 100%), kind: {kind}{caption})'
             f"{label}"
         )
-    table_html, notes_html = split_notes(html_for_typst(fl.data, None, None))
-    typ = run_pandoc(table_html + _NOTES_MARK + "".join(f"<p>{n}</p>" for n in notes_html), "html", "typst", where=where)
+    table_html, _notes = split_notes(html_for_typst(fl.data, None, None))
+    typ = converted if converted is not None else convert_all([table_conversion(fl, where)])[0]
     table_typ, _, notes_typ = break_points(typ).partition(_NOTES_MARK_TYP)
     m = _PANDOC_TABLE.match(table_typ)
     if not m:  # not the shape pandoc writes for a bare table: its own figure, notes as rows
@@ -90,13 +106,19 @@ def _sticky(paragraph: str) -> str:
     return f"{_raw('#block(sticky: true)[', 'typst')}{paragraph}{_raw(']', 'typst')}".strip("\n")
 
 
-def chapter_markdown_typst(book: Book, ch: Chapter, figure_files: dict[tuple[int, int], str], index: int) -> str:
-    """The chapter's markdown with floats after their citing paragraph, as raw Typst, and the book's index in front."""
+def chapter_markdown_typst(book: Book, ch: Chapter, figure_files: dict[tuple[int, int], str], index: int,
+                           tables: dict[tuple[int, int], str] | None = None) -> str:
+    """The chapter's markdown with floats after their citing paragraph, as raw Typst, and the book's index in front.
+
+    ``tables``: the book's tables already converted (:func:`convert_tables`).
+    """
+    tables = tables or {}
     labels = {n: fl.label for n, fl in enumerate(ch.floats) if fl.label}
     md = place_floats(ch.markdown, labels, keep_with=_sticky)
     md = with_index(md, book, ch, "typst")
     return fill_placeholders(
-        md, lambda n: _raw(float_typst(ch.floats[n], figure_files.get((index, n)), str(ch.source)), "typst")
+        md, lambda n: _raw(float_typst(ch.floats[n], figure_files.get((index, n)), str(ch.source),
+                                       tables.get((index, n))), "typst")
     )
 
 

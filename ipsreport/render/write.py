@@ -183,19 +183,16 @@ def _write(book, project: Project, tmp: Path, to: str, meta: dict, cache: Path, 
     _copy_local_images(book, tmp)
     workers = max(1, os.cpu_count() or 1)
     with _pool(workers) as pool:
-        # The PDF's chapters first: Typst compiles only once all are converted, so it is the longest path.
-        typ_jobs = []
-        if to in ("pdf", "all"):
-            typ_jobs = [pool.submit(typst_writer.chapter_markdown_typst, book, ch, figure_files, ci)
-                        for ci, ch in enumerate(book.chapters)]
         pdf_name = f"{project.output_file}.pdf"
         pdf_job = None
-        if typ_jobs:
-            # Queued after every chapter's markdown, so the pool has started them all before this job waits on
-            # them; the chapters then convert in one pandoc process and Typst compiles, while the HTML converts.
+        if to in ("pdf", "all"):
+            # The PDF on one core (its tables, then its chapters, each in one pandoc process, then Typst)
+            # while the HTML pages are made on the other.
             def pdf() -> Path:
-                chapters = typst_writer.convert_chapters([(j.result(), str(ch.source))
-                                                          for j, ch in zip(typ_jobs, book.chapters)])
+                tables = typst_writer.convert_tables(book)
+                chapters = typst_writer.convert_chapters([
+                    (typst_writer.chapter_markdown_typst(book, ch, figure_files, ci, tables), str(ch.source))
+                    for ci, ch in enumerate(book.chapters)])
                 return typst_writer.compile_book(tmp, chapters, meta, pdf_name, keep_dir=cache / "typst")
 
             pdf_job = pool.submit(pdf)
