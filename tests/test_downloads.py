@@ -174,6 +174,11 @@ def test_xlsx_holds_numbers_and_is_reproducible(tmp_path):
     assert sheet[1][3].date().isoformat() == "2025-03-01"
     assert sheet[2] == ["Pære; og sæt", None, None, None]
     assert write_xlsx(tmp_path / "b.xlsx", RESOURCE, "Tabel 1: Demo").read_bytes() == first
+    # Not only within one second: no date in the file comes from the clock (openpyxl's save() stamps "modified").
+    import zipfile
+
+    core = zipfile.ZipFile(tmp_path / "a.xlsx").read("docProps/core.xml").decode()
+    assert "2000-01-01T00:00:00Z</dcterms:modified>" in core
 
 
 def test_reduce_outputs_keeps_the_resource_beside_the_html():

@@ -142,6 +142,7 @@ def write_xlsx(path: Path, resource: dict[str, Any], title: str | None = None) -
     """Write the resource as one Excel sheet: bold frozen header, numbers as numbers, dates as dates."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.writer.excel import ExcelWriter
 
     fields = _fields(resource)
     wb = Workbook()
@@ -164,7 +165,8 @@ def write_xlsx(path: Path, resource: dict[str, Any], title: str | None = None) -
     wb.properties.title = title or None
     wb.properties.created = wb.properties.modified = _EPOCH
     raw = io.BytesIO()
-    wb.save(raw)
+    # openpyxl's save() stamps "modified" with the clock; its writer keeps the date set above.
+    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
     path.write_bytes(_fixed_zip(raw.getvalue()))
     return path
 
