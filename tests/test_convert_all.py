@@ -52,3 +52,9 @@ def test_a_failing_conversion_names_its_chapter():
 def test_an_option_the_batch_cannot_run_is_refused():
     with pytest.raises(ValueError, match="--standalone"):
         convert_all([Conversion("x", "markdown", "html5", ("--standalone",))])
+
+
+def test_shared_out_over_processes_the_order_is_kept():
+    """processes=2 deals the conversions out over two pandoc processes; the outputs come back in order."""
+    many = [Conversion(f"Afsnit {i}.", "markdown", "html5") for i in range(7)]
+    assert convert_all(many, processes=2) == convert_all(many) == [f"<p>Afsnit {i}.</p>\n" for i in range(7)]

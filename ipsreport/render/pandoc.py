@@ -6,6 +6,7 @@ import functools
 import json
 import subprocess
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,13 +105,24 @@ class Conversion:
         return entry_key(PANDOC, pandoc=pandoc_version(), command=command, text=self.text, filters=filters)
 
 
-def convert_all(conversions: Sequence[Conversion]) -> list[str]:
-    """Run ``conversions`` in one pandoc process; their outputs, in order.
+def _run_batch(conversions: list[Conversion]) -> list[dict[str, str]]:
+    """``assets/convert_all.lua`` on ``conversions`` in one ``pandoc lua`` process: ``{out}`` or ``{err}`` each."""
+    proc = subprocess.run([pandoc_path(), "lua", str(CONVERT_ALL_LUA)], input=json.dumps([c.job() for c in conversions]),
+                          capture_output=True, text=True, encoding="utf-8")
+    if proc.returncode != 0:
+        raise PandocError(f"pandoc failed: {proc.stderr.strip()}")
+    return json.loads(proc.stdout)
+
+
+def convert_all(conversions: Sequence[Conversion], processes: int = 1) -> list[str]:
+    """Run ``conversions`` in ``processes`` pandoc processes (default one); their outputs, in order.
 
     pandoc's own Lua interpreter (``pandoc lua``) runs ``assets/convert_all.lua``,
     which reads, filters and writes each one as the pandoc command would; a
     book's chapters cost one start of the pandoc binary instead of one each.
-    Conversions the store holds (:func:`set_store`) are not run again.
+    Conversions the store holds (:func:`set_store`) are not run again. With
+    ``processes`` > 1 the others are shared out over that many processes run
+    side by side (a book's PDF, the longest path of its writing).
 
     Raises
     ------
@@ -130,13 +142,16 @@ def convert_all(conversions: Sequence[Conversion]) -> list[str]:
             todo.append(i)
         else:
             out[i] = kept
-    if todo:
-        jobs = json.dumps([conversions[i].job() for i in todo])
-        proc = subprocess.run([pandoc_path(), "lua", str(CONVERT_ALL_LUA)], input=jobs, capture_output=True,
-                              text=True, encoding="utf-8")
-        if proc.returncode != 0:
-            raise PandocError(f"pandoc failed: {proc.stderr.strip()}")
-        for i, result in zip(todo, json.loads(proc.stdout)):
+    # Dealt out over the processes in turn (a long chapter beside short ones), each run from a thread of its own.
+    processes = max(1, processes)
+    shares = [todo[k::processes] for k in range(processes) if todo[k::processes]]
+    if len(shares) > 1:
+        with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+            done = list(pool.map(lambda share: _run_batch([conversions[i] for i in share]), shares))
+    else:
+        done = [_run_batch([conversions[i] for i in share]) for share in shares]
+    for share, results in zip(shares, done):
+        for i, result in zip(share, results):
             if "err" in result:
                 where = conversions[i].where
                 raise PandocError(f"pandoc failed{' on ' + where if where else ''}: {result['err'].strip()}")

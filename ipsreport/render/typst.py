@@ -30,12 +30,12 @@ def table_conversion(fl: Float, where: str) -> Conversion:
                       where)
 
 
-def convert_tables(book: Book) -> dict[tuple[int, int], str]:
-    """Every table float of ``book`` converted to Typst in one pandoc process: (chapter, float) -> Typst."""
+def convert_tables(book: Book, processes: int = 1) -> dict[tuple[int, int], str]:
+    """Every table float of ``book`` converted to Typst in ``processes`` pandoc processes: (chapter, float) -> Typst."""
     places = [(ci, n) for ci, ch in enumerate(book.chapters) for n, fl in enumerate(ch.floats)
               if fl.mime not in ("svg", "png")]
     conversions = [table_conversion(book.chapters[ci].floats[n], str(book.chapters[ci].source)) for ci, n in places]
-    return dict(zip(places, convert_all(conversions)))
+    return dict(zip(places, convert_all(conversions, processes)))
 
 
 def float_typst(fl: Float, figure_src: str | None, where: str, converted: str | None = None) -> str:
@@ -127,10 +127,11 @@ def convert_chapter(md: str, where: str) -> str:
     return convert_chapters([(md, where)])[0]
 
 
-def convert_chapters(chapters: list[tuple[str, str]]) -> list[str]:
-    """:func:`convert_chapter` for every ``(markdown, where)`` of a book, in one pandoc process."""
+def convert_chapters(chapters: list[tuple[str, str]], processes: int = 1) -> list[str]:
+    """:func:`convert_chapter` for every ``(markdown, where)`` of a book, in ``processes`` pandoc processes."""
     filters = ("--lua-filter", str(NUMBERING_LUA), "--lua-filter", str(CALLOUTS_LUA), "--lua-filter", str(TYPOGRAPHY_LUA))
-    return convert_all([Conversion(md, "markdown-auto_identifiers", "typst", filters, where) for md, where in chapters])
+    return convert_all([Conversion(md, "markdown-auto_identifiers", "typst", filters, where) for md, where in chapters],
+                       processes)
 
 
 def font_dir() -> Path:

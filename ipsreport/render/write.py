@@ -186,13 +186,13 @@ def _write(book, project: Project, tmp: Path, to: str, meta: dict, cache: Path, 
         pdf_name = f"{project.output_file}.pdf"
         pdf_job = None
         if to in ("pdf", "all"):
-            # The PDF on one core (its tables, then its chapters, each in one pandoc process, then Typst)
-            # while the HTML pages are made on the other.
+            # The PDF is the longest path (its tables, then its chapters, then Typst): its conversions run in
+            # as many pandoc processes as there are cores, beside the HTML pages' one.
             def pdf() -> Path:
-                tables = typst_writer.convert_tables(book)
+                tables = typst_writer.convert_tables(book, workers)
                 chapters = typst_writer.convert_chapters([
                     (typst_writer.chapter_markdown_typst(book, ch, figure_files, ci, tables), str(ch.source))
-                    for ci, ch in enumerate(book.chapters)])
+                    for ci, ch in enumerate(book.chapters)], workers)
                 return typst_writer.compile_book(tmp, chapters, meta, pdf_name, keep_dir=cache / "typst")
 
             pdf_job = pool.submit(pdf)
