@@ -174,12 +174,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _checked_inputs(args: argparse.Namespace, quarto: bool = False,
-                    ahead: Callable[[Path, Any], None] | None = None) -> tuple[Path, Any, dict[str, Any], Any] | int:
+                    ahead: Callable[[Path, Any, int], None] | None = None) -> tuple[Path, Any, dict[str, Any], Any] | int:
     """Project, settings, overrides and the book's hooks once the data passed; or the exit code.
 
     The settings are resolved once; the hooks (:func:`ipsreport.book.hooks.book_hooks`)
-    are built from them. ``ahead(project, hooks)`` is called once the book is
-    known to need rendering, before the checks (the render starts its kernels there).
+    are built from them. ``ahead(project, hooks, chapters)`` is called once the book
+    is known to need rendering, with the number of chapters to run, before the
+    checks (the render starts its kernels there).
     """
     from ipsreport import paths
 
@@ -210,15 +211,16 @@ def _checked_inputs(args: argparse.Namespace, quarto: bool = False,
         hooks = _hooks(settings, overrides, previous=previous)
     except OSError:  # an unreadable data file: the validation below names it
         hooks = None
-    if hooks is not None and not quarto and not args.strict and getattr(args, "by", None) is None and engine.book_is_current(
-        project, getattr(args, "output", None), getattr(args, "to", "all"), hooks
-    ):
-        # Rendered before from exactly these bytes, code and settings, so the data validated then;
-        # the engine will report "unchanged". Saves loading pandas to validate again.
-        _say_provenance(data_dir, settings)
-        return project, settings, overrides, hooks
+    pending = 0  # chapters the own engine would run; None: the book is current
+    if hooks is not None and not quarto and getattr(args, "by", None) is None:
+        pending = engine.chapters_to_run(project, getattr(args, "output", None), getattr(args, "to", "all"), hooks)
+        if pending is None and not args.strict:
+            # Rendered before from exactly these bytes, code and settings, so the data validated then;
+            # the engine will report "unchanged". Saves loading pandas to validate again.
+            _say_provenance(data_dir, settings)
+            return project, settings, overrides, hooks
     if hooks is not None and ahead is not None:
-        ahead(project, hooks)
+        ahead(project, hooks, pending or 0)
     # After the shortcut above: a book rendered from these case files (they are in its key) read them then.
     stop = check_cases()
     if stop is not None:
@@ -298,13 +300,12 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     kernels: list = []
 
-    def start_kernels(project: Path, hooks: Any) -> None:
+    def start_kernels(project: Path, hooks: Any, pending: int) -> None:
         # The own engine's kernels start now, while the data are checked and the pipeline runs
         # (their start and imports are the render's largest fixed cost). Site books: as many as the
         # workers, as which chapters must run is known only once the data are split and audited.
         if args.engine != "quarto":
-            count = (args.workers or os.cpu_count() or 1) if args.by is not None else engine.chapters_to_run(
-                project, args.output, args.to, hooks)
+            count = (args.workers or os.cpu_count() or 1) if args.by is not None else pending
             kernels.append(engine.start_kernels(project, count, args.workers, hooks.kernel_preamble))
 
     try:

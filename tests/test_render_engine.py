@@ -406,16 +406,37 @@ def test_kernels_started_ahead_run_the_chapters(tmp_path):
         assert ahead.take() is None  # the one kernel was taken
     assert len(result.executed) == 4
     assert "Startet før: kerne-startet-i-forvejen." in (root / "_book" / "02-figurer.html").read_text(encoding="utf-8")
-    assert engine.chapters_to_run(root, None, "html", hooks) == 0  # current
+    assert engine.chapters_to_run(root, None, "html", hooks) is None  # current: nothing to do
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\nEkstra.\n", encoding="utf-8")
     assert engine.chapters_to_run(root, None, "html", hooks) == 1  # one chapter edited
 
 
+def _kernels_alive(wait: float = 20.0) -> list:
+    """This process's kernel processes still running after up to ``wait`` seconds (a killed one exits at once)."""
+    import time
+
+    import psutil
+
+    deadline = time.monotonic() + wait
+    while True:
+        alive = [c for c in psutil.Process().children(recursive=True)
+                 if c.is_running() and c.status() != psutil.STATUS_ZOMBIE
+                 and any("ipykernel" in part for part in c.cmdline())]
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)
+
+
 def test_kernels_started_ahead_are_closed_when_not_taken(tmp_path):
     """A render stopped by a failed check kills the kernels it started ahead; none is handed out after."""
+    import time
+
     ahead = engine.start_kernels(tmp_path, 2, workers=2)
+    time.sleep(1)  # their processes run now
+    assert _kernels_alive(wait=0)
     ahead.close()
     assert ahead.take() is None
+    assert _kernels_alive() == []
     with engine.start_kernels(tmp_path, 0) as none_started:
         assert none_started.take() is None
 
@@ -429,5 +450,7 @@ def test_kernels_started_ahead_close_while_setting_up(tmp_path):
 
     ahead = engine.start_kernels(tmp_path, 1, workers=1, preamble="import time; time.sleep(30)")
     time.sleep(3)  # the kernel runs the preamble now
+    assert _kernels_alive(wait=0)
     ahead.close()
     assert ahead.take() is None
+    assert _kernels_alive() == []

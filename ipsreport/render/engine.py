@@ -134,16 +134,12 @@ def book_is_current(
     hooks: BookHooks | None = None,
     cache_dir: Path | None = None,
 ) -> bool:
-    """True when the output was rendered from exactly these sources, hooks and tools.
+    """True when the output was rendered from exactly these sources, hooks and tools (:func:`chapters_to_run` is None).
 
     Lets a caller skip expensive work of its own (validating data) when the
     render would only say "unchanged".
     """
-    try:
-        plan = identify(project_dir, output_dir, to, hooks, cache_dir, None)
-    except (RenderError, OSError):  # a refused output folder, an unreadable file: the render itself says why
-        return False
-    return stamp_key(plan.out) == plan.book_key
+    return chapters_to_run(project_dir, output_dir, to, hooks, cache_dir) is None
 
 
 def chapters_to_run(
@@ -152,18 +148,20 @@ def chapters_to_run(
     to: str = "all",
     hooks: BookHooks | None = None,
     cache_dir: Path | None = None,
-) -> int:
-    """How many chapters a render would execute: 0 when the book is current, else those not in the store.
+) -> int | None:
+    """What a render would do: None when the book is current, else how many chapters it would execute.
 
-    A prediction for :func:`start_kernels` (an entry found here may still
-    prove unreadable and be executed again); never raises.
+    The count (chapters not in the store) is a prediction for
+    :func:`start_kernels` (an entry found here may still prove unreadable and
+    be executed again). Never raises: a refused output folder or an
+    unreadable file gives 0, and the render itself says why.
     """
     try:
         plan = identify(project_dir, output_dir, to, hooks, cache_dir, None)
     except (RenderError, OSError):
         return 0
     if stamp_key(plan.out) == plan.book_key:
-        return 0
+        return None
     from ipsreport.render.store import open_store
 
     kept = open_store(plan.cache)
