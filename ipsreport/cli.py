@@ -40,6 +40,7 @@ printed by ``render`` (the count and the first few); ``--strict`` on
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -322,6 +323,9 @@ def _render(args: argparse.Namespace, checked: tuple | int, kernels: Any) -> int
         return checked
     project, settings, overrides, hooks = checked
     data_dir = settings.data_dir
+    # What the checks imported and read lives until the command ends: frozen (gc.freeze), full collections
+    # walk only what was made since; see docs/CONTRACT.md "In-memory caches and the collector".
+    gc.freeze()
 
     from ipsreport.render import engine
     from ipsreport.render.base import ToolMissingError

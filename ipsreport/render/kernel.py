@@ -50,12 +50,19 @@ import ipsreport.render.kernel_helpers
 get_ipython().events.register("post_run_cell", ipsreport.render.kernel_helpers.warn_restore)
 """
 
+#: Run once per kernel after the book's preamble: its imports leave the collector's reach (kernel_helpers.freeze_heap).
+_KERNEL_SETTLED = r"""
+import ipsreport.render.kernel_helpers
+ipsreport.render.kernel_helpers.freeze_heap()
+"""
+
 #: Run before each chapter (its folder is formatted in).
 _CHAPTER_SETUP = r"""
 import ipsreport.render.kernel_helpers as __ips_kernel
 __ips_kernel.reset()
 # The namespace is empty again: bring back the helpers the engine's cells call.
 import ipsreport.render.kernel_helpers as __ips_kernel
+__ips_kernel.settle()
 from ipsreport.render.kernel_helpers import inline as __ips_inline
 from ipsreport.render.kernel_helpers import inline_batch as __ips_inline_batch
 from ipsreport.render.kernel_helpers import warn_off as __ips_warn_off
@@ -175,8 +182,7 @@ class KernelWorker:
                 on_start(self)
             self.client.start_new_kernel_client()
             self._run(_KERNEL_SETUP)
-            if preamble.strip():
-                self._run(preamble)
+            self._run(preamble + "\n" + _KERNEL_SETTLED)
         except BaseException:
             self.kill()
             self.close()

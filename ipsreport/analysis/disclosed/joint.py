@@ -71,6 +71,7 @@ def joint_plans(whole, sites: dict, min_cell: int, final: dict | None = None) ->
     wide, own_wide = Wide(), {name: Wide() for name in sites}
     plans: dict = {}
     made: dict = {}  # site -> the extra hiding its plan was made from
+    structure = tuple(ledger.structure())  # the rounds change only the entries
     while True:
         for name in sites:
             # A site's plan depends only on its own extra hiding: made again only when a round added to it.
@@ -83,7 +84,7 @@ def joint_plans(whole, sites: dict, min_cell: int, final: dict | None = None) ->
         # Site books print every hidden value as "–" (Disclosed.marks): only the cohort's book carries marks.
         site_candidates = [e for c in named.values() for e in c]
         ledger.entries = [*fixed, *released(site_candidates, joint)]
-        solver = Solver(ledger, ledger.entries, cache)
+        solver = Solver(ledger, ledger.entries, cache, structure=structure)
         failures = audit(ledger, min_cell, solver, wide)
         if not failures:
             if final is not None:

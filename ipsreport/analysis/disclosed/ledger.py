@@ -54,11 +54,28 @@ def size(population: str, site: str | None = None) -> Key:
 
 @dataclass(frozen=True)
 class Row:
-    """``low <= sum(coefficient * key) <= high`` (``None``: no bound on that side)."""
+    """``low <= sum(coefficient * key) <= high`` (``None``: no bound on that side).
+
+    Its hash is computed once and kept: an audit hashes the same rows again
+    and again (the solver's cache is keyed by the rows of a part, the rounds
+    of a plan compare their sets of rows), each a tuple of tuples. The kept
+    hash is never pickled (a string's hash differs from one process to the next).
+    """
 
     terms: tuple[tuple[Key, float], ...]
     low: float | None
     high: float | None
+
+    def __hash__(self) -> int:
+        try:
+            return self.__dict__["_hash"]
+        except KeyError:
+            found = hash((self.terms, self.low, self.high))
+            object.__setattr__(self, "_hash", found)
+            return found
+
+    def __getstate__(self) -> dict:
+        return {name: value for name, value in self.__dict__.items() if name != "_hash"}
 
 
 @dataclass(frozen=True)

@@ -322,10 +322,11 @@ def make_plan(ledger: Ledger, candidates: list[Entry], min_cell: int, fixed: lis
     _complements(ledger, candidates, min_cell, plan, fixed_sites)
     cache = {} if cache is None else cache
     wide = Wide() if wide is None else wide
+    structure = tuple(ledger.structure())  # the rounds change only the entries
     while True:
         printed = marks(plan, ledger.truth, min_cell, candidates) if marked else []
         ledger.entries = [*fixed, *released(candidates, plan), *printed]
-        solver = Solver(ledger, ledger.entries, cache)
+        solver = Solver(ledger, ledger.entries, cache, structure=structure)
         failures = audit(ledger, min_cell, solver, wide)
         if not failures:
             return plan
