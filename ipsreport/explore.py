@@ -8,6 +8,7 @@ render never calls it (its chapters draw them from the saved run).
 from __future__ import annotations
 
 import time
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -88,6 +89,5 @@ def explore(data_dir: str | Path | None = None, settings: Settings | dict | None
     traced = trace(data_dir, settings)
     start = time.perf_counter()
     shown = outputs(traced.edition, traced.disclosed)
-    return PipelineResult(validation=traced.validation, edition=traced.edition, derived=traced.derived,
-                          disclosed=traced.disclosed, model=traced.model, facts=traced.facts, results=traced.results,
-                          seconds={**traced.seconds, "outputs": time.perf_counter() - start}, outputs=shown)
+    return dataclasses.replace(traced, seconds={**traced.seconds, "outputs": time.perf_counter() - start},
+                               outputs=shown)

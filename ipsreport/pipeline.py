@@ -13,7 +13,9 @@ the small-number rule decided) -> :func:`derive` (every respondent's scores,
 the :class:`Derived`) -> :func:`summarise` (the disclosure-controlled
 summaries of the edition and those scores,
 :func:`ipsreport.analysis.disclosed.layer.disclosed`) -> :func:`model` (Table 9, fitted once
-in that layer) -> :func:`results` (everything the book publishes, the frozen
+in that layer) -> :func:`compare` (this edition against the previous ones of
+``render --previous``, from those summaries and the previous bundles; ``None``
+without any) -> :func:`results` (everything the book publishes, the frozen
 :class:`~ipsreport.results.Results` a render writes beside the book as
 ``resultater/``).
 
@@ -21,7 +23,9 @@ in that layer) -> :func:`results` (everything the book publishes, the frozen
 every step's result and time. A render runs :func:`trace` once per book (per
 site with ``--by site``) in the command, before any chapter, and saves it
 (:mod:`ipsreport.results.saved`); the chapters read that saved run
-(``ips.results``) and draw every table, figure and number from it.
+(``ips.results``) and draw every table, figure and number from it; the
+edition comparison's tables, figure and sentences format the run's
+``comparison`` (``ips.tab_edition_change(r.comparison)``) and compute nothing.
 :func:`ipsreport.explore.explore` adds the tables and figures as the chapters
 draw them, for the notebooks and benchmarks. The steps compose the
 package's public functions and add no computation of their own.
@@ -49,6 +53,7 @@ from ipsreport.inputs.edition import Edition, edition
 from ipsreport.outputs.facts import Facts, facts
 from ipsreport.outputs.items import FIGURES, TABLES
 from ipsreport.analysis.models import RegressionResult
+from ipsreport.results.editions.compare import Comparison
 from ipsreport.results import Results
 from ipsreport.config.settings import Settings, get_settings
 from ipsreport.inputs.validate import DataValidationError, ValidationReport, validate_dir
@@ -64,13 +69,14 @@ __all__ = [
     "derive",
     "summarise",
     "model",
+    "compare",
     "results",
     "run",
     "trace",
 ]
 
 #: The step names, in the order :func:`trace` takes them (keys of ``PipelineResult.seconds``).
-STEPS = ("validate", "load", "derive", "summarise", "model", "results")
+STEPS = ("validate", "load", "derive", "summarise", "model", "compare", "results")
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,8 @@ class PipelineResult:
     disclosed : Disclosed
     model : RegressionResult
         Table 9 as released (its terms empty when the rule withholds it).
+    comparison : Comparison or None
+        This edition against the previous ones (:func:`compare`); ``None`` without ``--previous``.
     facts : Facts
         The numbers and sentences of the prose, those the chapters print computed.
     results : Results
@@ -101,6 +109,7 @@ class PipelineResult:
     derived: Derived
     disclosed: Disclosed
     model: RegressionResult
+    comparison: Comparison | None
     facts: Facts
     results: Results
     seconds: dict[str, float]
@@ -207,9 +216,43 @@ def model(summaries: Disclosed) -> RegressionResult:
     return summaries.regression.result
 
 
+def compare(ed: Edition, summaries: Disclosed) -> Comparison | None:
+    """Step 6: this edition against the previous editions its settings name (``render --previous``), once.
+
+    Parameters
+    ----------
+    ed : Edition
+        Its settings ``previous`` and ``previous_data`` name the earlier
+        editions (the command checked them,
+        :func:`ipsreport.results.editions.locate.previous_for_render`).
+    summaries : Disclosed
+        The result of :func:`summarise`: this edition's side is read from it
+        as its bundle publishes it (:func:`ipsreport.results.editions.record.current_record`).
+
+    Returns
+    -------
+    Comparison or None
+        :func:`ipsreport.results.editions.compare.compare_editions` of the
+        previous editions' bundles and this edition; ``None`` without a
+        previous edition. The book's tables, figure and sentences on the
+        comparison, and the bundle, read this object.
+    """
+    from ipsreport.results.editions.compare import compare_editions, overlap, read_records
+    from ipsreport.results.editions.locate import previous_of
+    from ipsreport.results.editions.record import current_record
+
+    previous = previous_of(ed.settings)
+    if previous is None:
+        return None
+    records = read_records(previous)
+    shared, checked = overlap(ed, previous, records[-1])
+    return compare_editions(records, current_record(ed, summaries, facts(ed)), shared, checked,
+                            float(ed.settings.alpha))
+
+
 def results(ed: Edition, summaries: Disclosed, report: ValidationReport,
-            chapters: Iterable[str | Path] | None = None) -> Results:
-    """Step 6: everything the book publishes from this edition (:mod:`ipsreport.results`).
+            chapters: Iterable[str | Path] | None = None, comparison: Comparison | None = None) -> Results:
+    """Step 7: everything the book publishes from this edition (:mod:`ipsreport.results`).
 
     Parameters
     ----------
@@ -222,6 +265,10 @@ def results(ed: Edition, summaries: Disclosed, report: ValidationReport,
         The book's chapter sources (default: the project's,
         :func:`ipsreport.results.build.book_chapters`); the facts they print
         are published.
+    comparison : Comparison, optional
+        The result of :func:`compare`: published as the tables
+        ``tbl-edition-change`` and ``tbl-edition-series``
+        (:func:`ipsreport.results.editions.published.with_comparison`).
 
     Returns
     -------
@@ -232,7 +279,12 @@ def results(ed: Edition, summaries: Disclosed, report: ValidationReport,
     if summaries is not disclosed(ed):
         raise ValueError("the summaries are not those of this edition; pass the result of summarise(ed, derive(ed))")
     files = [Path(p) for p in chapters] if chapters is not None else book_chapters()
-    return build_results(ed, summaries, facts(ed), report, files)
+    published = build_results(ed, summaries, facts(ed), report, files)
+    if comparison is None:
+        return published
+    from ipsreport.results.editions.published import with_comparison
+
+    return with_comparison(published, comparison)
 
 
 def trace(data_dir: str | Path | None = None, settings: Settings | dict | None = None, *,
@@ -260,6 +312,8 @@ def trace(data_dir: str | Path | None = None, settings: Settings | dict | None =
         From :func:`validate`, when the data break a codebook rule.
     ipsreport.inputs.consistency.DataSettingsError
         From :func:`load`, when the settings contradict the data.
+    ipsreport.results.editions.locate.PreviousError
+        From :func:`compare`, when a previous edition the settings name cannot be read.
     ipsreport.results.build.DisclosureBreach
         From :func:`results`, when a count below the rule would be published.
     """
@@ -282,10 +336,12 @@ def trace(data_dir: str | Path | None = None, settings: Settings | dict | None =
     lap("summarise")
     fitted = model(summaries)
     lap("model")
-    published = results(ed, summaries, checked, chapters)
+    compared = compare(ed, summaries)
+    lap("compare")
+    published = results(ed, summaries, checked, chapters, compared)
     lap("results")
     return PipelineResult(validation=checked, edition=ed, derived=derived, disclosed=summaries, model=fitted,
-                          facts=facts(ed), results=published, seconds=seconds)
+                          comparison=compared, facts=facts(ed), results=published, seconds=seconds)
 
 
 def run(data_dir: str | Path | None = None, settings: Settings | dict | None = None, *,

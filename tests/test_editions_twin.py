@@ -6,16 +6,18 @@ statsmodels, scipy), not through ipsreport's summaries.
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 from statsmodels.stats.proportion import confint_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from ipsreport.inputs.edition import edition
-from ipsreport.results.editions.locate import Previous, PreviousError, resolve_previous
+from ipsreport.results.editions.locate import PreviousError, resolve_previous
 from ipsreport.results.editions.record import possibly_shared, shared_persons
 from ipsreport.paths import SYNTHETIC_DIR
-from ipsreport.pipeline import run
+from ipsreport.pipeline import run, trace
 from ipsreport.results import write_bundle
 from ipsreport.config.settings import get_settings
 from ipsreport.analysis.summaries.editions import summarise_edition_change
@@ -120,16 +122,18 @@ def test_resolve_previous_refuses_an_edition_that_is_not_earlier(twin_bundle):
     assert resolve_previous(twin_bundle, 2026).bundles == ((twin_bundle / "resultater").resolve(),)
 
 
-def _edition_2026(folder):
-    return edition(folder, get_settings(SETTINGS_2026 | {"data_dir": str(folder)}))
+def _run_2026(folder, previous=None, data=None):
+    """The pipeline's run of the 2026 cohort with the settings ``previous`` and ``previous_data`` (as a render sets)."""
+    return trace(folder, SETTINGS_2026 | {"previous": previous, "previous_data": data})
 
 
 def test_tab_edition_change(twin_bundle, cohort_2026):
-    ed = _edition_2026(cohort_2026)
-    assert isinstance(tab_edition_change(ed), AbsentTable) and str(tab_edition_change(ed)) == ""
-    assert edition_change_section(ed) == "" and edition_change_text(ed, "success") == ""
-    previous = Previous(((twin_bundle / "resultater").resolve(),), SYNTHETIC_DIR)
-    table = tab_edition_change(ed, previous)
+    alone = _run_2026(cohort_2026)
+    assert alone.comparison is None
+    assert isinstance(tab_edition_change(alone.comparison), AbsentTable) and str(tab_edition_change(None)) == ""
+    assert edition_change_section(None) == "" and edition_change_text(None, "success") == ""
+    comp = _run_2026(cohort_2026, twin_bundle, SYNTHETIC_DIR).comparison
+    table = tab_edition_change(comp)
     assert isinstance(table, ReportTable)
     html = table.as_raw_html()
     assert ">2025<" in html and ">2026<" in html and ">Vurdering<" in html
@@ -139,27 +143,34 @@ def test_tab_edition_change(twin_bundle, cohort_2026):
     assert success["previous"] == pytest.approx(100 * 26 / 43) and success["current"] == pytest.approx(100 * 36 / 43)
     assert success["verdict"] == "steget"
     assert data.loc["Unge i forløb", "verdict"] == "uændret"
-    text = edition_change_text(ed, "success", previous=previous)
+    text = edition_change_text(comp, "success")
     assert text.startswith("Siden udgaven fra 2025 er andelen af de afsluttede, der gik videre til job, fleksjob "
                            "eller uddannelse, steget fra 60 % til 84 % (forskel +23 procentpoint; "
                            "95 %-konfidensinterval 4 til 40).")
-    section = edition_change_section(ed, previous)
+    section = edition_change_section(comp)
     assert section.startswith("## Udvikling siden sidste udgave {#sec-konklusion-udvikling}")
     assert "Ingen af de unge i denne udgave indgik i udgaven fra 2025" in section
 
 
 def test_tab_edition_series_and_figure_over_three_editions(twin_bundle, cohort_2026, tmp_path):
     older = write_2026(tmp_path / "2024", years=-1, change_outcomes=False)
-    write_bundle(run(older, settings_for(2024)), tmp_path / "b2024")
-    previous = Previous(((tmp_path / "b2024" / "resultater").resolve(), (twin_bundle / "resultater").resolve()))
-    ed = _edition_2026(cohort_2026)
-    assert isinstance(tab_edition_series(ed), AbsentTable)  # fewer than two previous editions: absent
-    table = tab_edition_series(ed, previous)
+    editions = tmp_path / "editions"
+    write_bundle(run(older, settings_for(2024)), editions / "2024")
+    shutil.copytree(twin_bundle, editions / "2025")
+    one = _run_2026(cohort_2026, twin_bundle).comparison
+    assert isinstance(tab_edition_series(one), AbsentTable)  # fewer than two previous editions: absent
+    assert isinstance(fig_edition_series(one), AbsentTable)
+    both = _run_2026(cohort_2026, editions)
+    comp = both.comparison
+    table = tab_edition_series(comp)
     assert set(table.data["year"]) == {2024, 2025, 2026} and len(table.data) == 48
     success = table.data[table.data["label"].str.startswith("Afsluttet til job")].set_index("year")
     assert success.loc[2026, "value"] == pytest.approx(100 * 36 / 43)
     assert success.loc[2025, "ci_low"] < success.loc[2025, "value"] < success.loc[2025, "ci_high"]
-    figure = fig_edition_series(ed, previous)
+    # The bundle publishes the series the table shows.
+    published = both.results.dataset("tbl-edition-series").frame("edition_series").to_pandas()
+    assert list(published["value"].fillna(-1)) == list(comp.series["value"].fillna(-1))
+    figure = fig_edition_series(comp)
     assert sum(ax.get_visible() for ax in figure.axes) == 16
     from matplotlib.text import Text
     from test_typography import defects  # the book's typography rules, as for every other figure
@@ -167,7 +178,7 @@ def test_tab_edition_series_and_figure_over_three_editions(twin_bundle, cohort_2
     figure.draw_without_rendering()
     texts = [t.get_text() for t in figure.findobj(Text) if t.get_visible() and t.get_text()]
     assert not [(text, d) for text in texts for d in defects(text)]
-    section = edition_change_section(ed, previous)
+    section = edition_change_section(comp)
     assert "alle tre udgaver (2024, 2025 og 2026)" in section
     # What lint counts as referenced by this call (ipsreport.book.lint.GENERATED_REFERENCES) is referenced.
     from ipsreport.book.lint import GENERATED_REFERENCES
@@ -177,12 +188,10 @@ def test_tab_edition_series_and_figure_over_three_editions(twin_bundle, cohort_2
 
 
 def test_the_comparison_is_published_in_this_editions_bundle(twin_bundle, cohort_2026, tmp_path):
-    from ipsreport.results.editions.published import with_edition_change
     from ipsreport.results import read_bundle
     from ipsreport.results.build import check_disclosure
 
-    previous = Previous(((twin_bundle / "resultater").resolve(),), SYNTHETIC_DIR)
-    results = with_edition_change(run(cohort_2026, SETTINGS_2026), previous, cohort_2026)
+    results = _run_2026(cohort_2026, twin_bundle, SYNTHETIC_DIR).results
     check_disclosure(results)
     write_bundle(results, tmp_path / "book")
     again = read_bundle(tmp_path / "book")
@@ -193,6 +202,6 @@ def test_the_comparison_is_published_in_this_editions_bundle(twin_bundle, cohort
     assert rows["success"]["verdict"] == "up" and rows["success"]["method"] == "newcombe"
     assert rows["success"]["shared"] == 0 and rows["success"]["shared_checked"] is True
     # Without the previous data folder: the persons who started before 1 May 2025 may be shared.
-    maybe = with_edition_change(run(cohort_2026, SETTINGS_2026), Previous(previous.bundles), cohort_2026)
+    maybe = _run_2026(cohort_2026, twin_bundle).results
     row = maybe.dataset("tbl-edition-change").frame().rows[2]
     assert row["shared_checked"] is False and row["shared"] == 42 and row["verdict"] == "untested"

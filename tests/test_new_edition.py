@@ -151,6 +151,10 @@ def test_the_previous_edition_is_named_in_a_bundle_as_the_data_folder_is(tmp_pat
     from ipsreport import pipeline
     from ipsreport.synth.sample import write_cohort
 
+    from ipsreport.results import write_bundle
+
     folder = write_cohort(tmp_path / "data", n=20, sites=1)
-    outside = pipeline.run(folder, settings={"previous": str(tmp_path / "editions" / "2025")})
+    # The run compares itself with the previous edition, so that edition's bundle must be there.
+    write_bundle(pipeline.run(), tmp_path / "editions" / "2025")
+    outside = pipeline.run(folder, settings={"previous": str(tmp_path / "editions" / "2025"), "edition_year": 2026})
     assert outside.settings["previous"] == "2025"

@@ -224,8 +224,9 @@ def test_absent_labels_name_the_cells_that_show_nothing(ed):
     from ipsreport.inputs.edition import edition
     from ipsreport.paths import PROJECT_DIR
 
-    # The twin has no fidelity reviews, and a render without --previous has no earlier edition.
-    assert absent_labels(ed) == ["tbl-fidelity-reviews", "tbl-edition-change", "tbl-edition-series",
+    # The twin has no fidelity reviews, and a render without --previous has no earlier edition (the run's
+    # comparison is None).
+    assert absent_labels(ed, None) == ["tbl-fidelity-reviews", "tbl-edition-change", "tbl-edition-series",
                                        "fig-edition-series"]
     with_reviews = edition(PROJECT_DIR / "data" / "examples" / "fidelity")
     assert "tbl-fidelity-reviews" not in absent_labels(with_reviews)

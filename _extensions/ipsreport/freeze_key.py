@@ -55,7 +55,8 @@ def write_absent(project: Path, results: str | None) -> list[str]:
     from ipsreport import api
     from ipsreport.book.absent import absent_labels
 
-    labels = absent_labels(api.results(results).edition)
+    run = api.results(results)
+    labels = absent_labels(run.edition, run.comparison)
     (project / "_freeze" / ABSENT_FILE).write_text(json.dumps(labels), encoding="utf-8")
     return labels
 

@@ -133,6 +133,9 @@ class ResultsBundle:
     def write(self, folder: Path) -> None:
         """Write ``folder/resultater/`` from the run (nothing when the bundle is not wanted).
 
+        The run's results hold everything, the edition comparison included
+        (:func:`ipsreport.pipeline.compare`); nothing is computed again here.
+
         Raises
         ------
         ipsreport.render.base.RenderError
@@ -153,12 +156,7 @@ class ResultsBundle:
             printed = tuple(sorted(r.key for r in results.facts))
             if self._sources is not None and printed_facts(self._sources) != printed:
                 # The run's results were made for other chapters (a saved run kept across a prose edit).
-                results = pipeline.results(run.edition, run.disclosed, run.validation, self._sources)
-            if self.settings.previous is not None:
-                from ipsreport.results.editions.locate import previous_of
-                from ipsreport.results.editions.published import with_edition_change
-
-                results = with_edition_change(results, previous_of(self.settings), self.data_dir)
+                results = pipeline.results(run.edition, run.disclosed, run.validation, self._sources, run.comparison)
             write_bundle(results, folder)
         except Exception as exc:
             detail = " ".join(f"{type(exc).__name__}: {exc}".split())

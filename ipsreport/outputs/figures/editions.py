@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 import ipsreport.outputs.theme as th
-from ipsreport.results.editions.compare import series
+from ipsreport.results.editions.compare import Comparison
 from ipsreport.results.editions.text import level
 from ipsreport.outputs.figures.layout import add_note, danish_number_formatter, new_figure, wrap
 from ipsreport.outputs.tables.absent import AbsentTable, absent_table
@@ -28,18 +28,18 @@ __all__ = ["fig_edition_series"]
 _COLUMNS = 4
 
 
-def fig_edition_series(ed, previous=None) -> Figure | AbsentTable:
+def fig_edition_series(comp: Comparison | None) -> Figure | AbsentTable:
     """Conclusion: each key indicator in every edition, with its 95 % interval (three or more editions).
 
-    ``previous``: default the render's ``--previous`` (:func:`ipsreport.results.editions.compare.series`).
+    ``comp``: the run's comparison (``r.comparison``, :func:`ipsreport.pipeline.compare`); its ``series`` is drawn.
     """
-    frame = series(ed, previous)
+    frame = comp.series if comp is not None else None
     if frame is None:
         return absent_table("")
     keys = list(dict.fromkeys(frame["indicator"]))
     years = sorted(int(y) for y in frame["year"].unique())
     rows = math.ceil(len(keys) / _COLUMNS)
-    note = (f"Lodrette streger: {level(ed.settings.alpha)}-konfidensinterval for udgavens eget tal (Wilson for "
+    note = (f"Lodrette streger: {level(comp.alpha)}-konfidensinterval for udgavens eget tal (Wilson for "
             "andele, t for gennemsnit). "
             "Et tal skjult efter reglen for små tal er udeladt.")
     with th.theme():

@@ -1,11 +1,10 @@
 """The edition comparison's tables: this edition against the previous one, and every edition side by side.
 
-Formatting only: the numbers are :func:`ipsreport.analysis.summaries.editions.summarise_edition_change`
-and :func:`~ipsreport.analysis.summaries.editions.summarise_edition_series`, read from
-the previous editions' bundles and this edition's disclosed summaries
-(:mod:`ipsreport.results.editions.compare`). A value the small-number rule hid in
-either edition prints as »–« and is not compared. Without a previous edition
-the table is absent (:func:`ipsreport.outputs.tables.absent.absent_table` with no
+Formatting only: each takes the run's comparison (``ips.tab_edition_change(r.comparison)``,
+the :class:`~ipsreport.results.editions.compare.Comparison` the pipeline's compare
+step made, :func:`ipsreport.pipeline.compare`) and computes nothing. A value the
+small-number rule hid in either edition prints as »–« and is not compared.
+Without a previous edition (``None``) the table is absent (:func:`ipsreport.outputs.tables.absent.absent_table` with no
 sentence): no number, nothing printed.
 """
 
@@ -14,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ipsreport.outputs import fmt
-from ipsreport.results.editions.compare import comparison, series
+from ipsreport.results.editions.compare import Comparison
 from ipsreport.results.editions.text import format_diff, format_value, level
 from ipsreport.analysis.evidence import EDITION_WORDS
 from ipsreport.outputs.tables.absent import AbsentTable, absent_table
@@ -40,21 +39,19 @@ def _value(row, column: str) -> str:
     return format_value(row["kind"], row[column], int(row["decimals"]))
 
 
-def tab_edition_change(ed, previous=None) -> ReportTable | AbsentTable:
+def tab_edition_change(comp: Comparison | None) -> ReportTable | AbsentTable:
     """Conclusion: each key indicator in the previous and this edition, the difference and its 95 % interval.
 
     Parameters
     ----------
-    ed : Edition
-    previous : Previous, optional
-        Default: the render's ``--previous`` (:func:`ipsreport.results.editions.compare.comparison`).
+    comp : Comparison or None
+        The run's comparison (``r.comparison``).
 
     Returns
     -------
     ReportTable or AbsentTable
         Absent (nothing printed, no table number) without ``--previous``.
     """
-    comp = comparison(ed, previous)
     if comp is None:
         return absent_table("")
     change = comp.change
@@ -95,15 +92,20 @@ def tab_edition_change(ed, previous=None) -> ReportTable | AbsentTable:
     })
 
 
-def tab_edition_series(ed, previous=None) -> ReportTable | AbsentTable:
+def tab_edition_series(comp: Comparison | None) -> ReportTable | AbsentTable:
     """Conclusion: every key indicator in each edition with its own 95 % interval (three or more editions).
+
+    Parameters
+    ----------
+    comp : Comparison or None
+        The run's comparison (``r.comparison``).
 
     Returns
     -------
     ReportTable or AbsentTable
         Absent with fewer than two previous editions.
     """
-    frame = series(ed, previous)
+    frame = comp.series if comp is not None else None
     if frame is None:
         return absent_table("")
     years = sorted(frame["year"].unique())
@@ -125,7 +127,7 @@ def tab_edition_series(ed, previous=None) -> ReportTable | AbsentTable:
     table = gt_table(table_frame, "edition-series", first_width="34%")
     table = table.cols_label(label="Indikator")
     table = table.cols_align("right", columns=[str(y) for y in years])
-    ci = f"{level(ed.settings.alpha)}-KI"
+    ci = f"{level(comp.alpha)}-KI"
     table = add_notes(table, [f"I parentes: {ci} for udgavens eget tal (Wilson for andele, t for "
                               "gennemsnit). »–«: skjult efter reglen for små tal."])
     data = frame[["label", "year", "value", "ci_low", "ci_high"]]

@@ -1,34 +1,38 @@
-"""The edition comparison as the chapters see it: the previous editions of this render, compared once.
+"""The edition comparison, computed once per run by the pipeline's compare step.
 
-:func:`previous_records` reads the bundles the render handed the kernel
-(:func:`ipsreport.results.editions.locate.previous_of`); :func:`comparison`
-compares this edition with the latest of them once per edition
-(:func:`ipsreport.analysis.memo.remember`: the conclusion and four chapters ask).
-Without ``--previous`` both are empty, and every output of the comparison
-is absent from the book.
+:func:`ipsreport.pipeline.compare` reads the previous editions' bundles
+(:func:`read_records`), counts the persons both editions may share
+(:func:`overlap`) and hands them, with this edition's record
+(:func:`ipsreport.results.editions.record.current_record`, from the disclosed
+summaries), to :func:`compare_editions`. The :class:`Comparison` it returns
+is held by the run (``PipelineResult.comparison``); the conclusion's tables
+and figure, the chapters' sentences and the results bundle format that one
+object and compute nothing. Without ``--previous`` the run holds ``None``
+and every output of the comparison is absent from the book.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import pandas as pd
 
-from ipsreport.results.editions.locate import Previous, previous_of
-from ipsreport.results.editions.record import EditionRecord, current_record, datasets_for, possibly_shared, shared_persons
-from ipsreport.analysis.memo import remember
+from ipsreport.results.editions.locate import Previous
+from ipsreport.results.editions.record import EditionRecord, possibly_shared, shared_persons
 
-__all__ = ["Comparison", "previous_records", "comparison", "series"]
+__all__ = ["Comparison", "read_records", "overlap", "compare_editions"]
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """This edition against the previous one.
+    """This edition against the previous one (and, with two or more previous editions, all of them).
 
     Attributes
     ----------
     change : DataFrame
-        :func:`ipsreport.analysis.summaries.editions.summarise_edition_change`.
+        :func:`ipsreport.analysis.summaries.editions.summarise_edition_change`
+        of the latest previous edition and this one.
     previous_year, current_year : int
     shared : int
         Persons in both editions (``0``: none, or the cohorts cannot overlap).
@@ -40,6 +44,9 @@ class Comparison:
         The small-number rule of this edition (``shared`` is a count of persons).
     alpha : float
         The setting ``alpha``: the intervals are at ``1 - alpha``.
+    series : DataFrame or None
+        :func:`~ipsreport.analysis.summaries.editions.summarise_edition_series`
+        of every edition, this one last; ``None`` with fewer than two previous editions.
     """
 
     change: pd.DataFrame
@@ -49,80 +56,53 @@ class Comparison:
     shared_checked: bool
     min_cell: int
     alpha: float = 0.05
+    series: pd.DataFrame | None = None
 
 
-def _chosen(ed, previous: Previous | None) -> Previous | None:
-    """``previous`` when given (tests, notebooks), else the edition's settings' (:func:`~ipsreport.results.editions.locate.previous_of`)."""
-    return previous if previous is not None else previous_of(ed.settings)
+def read_records(previous: Previous) -> tuple[EditionRecord, ...]:
+    """The records of the previous editions' bundles, oldest first (as :class:`Previous` lists them)."""
+    from ipsreport.results import read_bundle
+
+    return tuple(EditionRecord.from_results(read_bundle(folder)) for folder in previous.bundles)
 
 
-def previous_records(ed, previous: Previous | None = None) -> tuple[EditionRecord, ...]:
-    """The previous editions, oldest first (empty without ``--previous``).
+def overlap(ed, previous: Previous, last: EditionRecord) -> tuple[int, bool]:
+    """Persons in both editions, and whether their ids were compared.
+
+    With the previous data folder (``--previous-data``) the ids of both are
+    compared (:func:`~ipsreport.results.editions.record.shared_persons`);
+    without it, the persons of ``ed`` who started before ``last`` closed may
+    be in it (:func:`~ipsreport.results.editions.record.possibly_shared`).
+    """
+    if previous.data is not None:
+        return shared_persons(ed, previous.data), True
+    return possibly_shared(ed, last.evaluation_end), False
+
+
+def compare_editions(previous: Sequence[EditionRecord], current: EditionRecord, shared: int, shared_checked: bool,
+                     alpha: float) -> Comparison | None:
+    """This edition against the previous ones; ``None`` without a previous edition.
 
     Parameters
     ----------
-    ed : Edition
-    previous : Previous, optional
-        Default: the settings' (:func:`ipsreport.results.editions.locate.previous_of`).
+    previous : sequence of EditionRecord
+        The previous editions, oldest first (:func:`read_records`).
+    current : EditionRecord
+        This edition, as its bundle publishes it (:func:`~ipsreport.results.editions.record.current_record`).
+    shared, shared_checked
+        :func:`overlap` of this edition and the latest previous one.
+    alpha : float
+        The setting ``alpha``.
+
+    Returns
+    -------
+    Comparison or None
     """
-    chosen = _chosen(ed, previous)
+    from ipsreport.analysis.summaries.editions import summarise_edition_change, summarise_edition_series
 
-    def load() -> tuple[EditionRecord, ...]:
-        from ipsreport.results import read_bundle
-
-        if chosen is None:
-            return ()
-        return tuple(EditionRecord.from_results(read_bundle(folder)) for folder in chosen.bundles)
-
-    return remember(("previous_records", chosen), ed, load)
-
-
-def _overlap(ed, chosen: Previous | None, last: EditionRecord) -> tuple[int, bool]:
-    """Persons in both editions and whether the ids were compared (once per edition: it reads a data folder)."""
-    def count() -> tuple[int, bool]:
-        if chosen is not None and chosen.data is not None:
-            return shared_persons(ed, chosen.data), True
-        return possibly_shared(ed, last.evaluation_end), False
-
-    return remember(("edition_overlap", chosen), ed, count)
-
-
-def comparison(ed, previous: Previous | None = None, indicators: tuple[str, ...] | None = None) -> Comparison | None:
-    """This edition against the latest previous one; ``None`` without a previous edition.
-
-    ``indicators``: only these need to be right (a chapter's sentence); the
-    others may read as missing. Default all (the conclusion's table).
-    """
-    chosen = _chosen(ed, previous)
-    labels = datasets_for(indicators)
-
-    def compare() -> Comparison | None:
-        from ipsreport.analysis.disclosed.layer import disclosed
-        from ipsreport.analysis.summaries.editions import summarise_edition_change
-
-        records = previous_records(ed, chosen)
-        if not records:
-            return None
-        last = records[-1]
-        shared, checked = _overlap(ed, chosen, last)
-        change = summarise_edition_change(last, current_record(ed, labels), shared=shared,
-                                          alpha=float(ed.settings.alpha))
-        return Comparison(change, last.year, int(ed.settings.edition_year), shared, checked,
-                          int(disclosed(ed).min_cell), float(ed.settings.alpha))
-
-    return remember(("edition_comparison", chosen, labels), ed, compare)
-
-
-def series(ed, previous: Previous | None = None) -> pd.DataFrame | None:
-    """Every key indicator over all editions, this one last; ``None`` with fewer than two previous editions."""
-    chosen = _chosen(ed, previous)
-
-    def build() -> pd.DataFrame | None:
-        from ipsreport.analysis.summaries.editions import summarise_edition_series
-
-        records = previous_records(ed, chosen)
-        if len(records) < 2:
-            return None
-        return summarise_edition_series((*records, current_record(ed)), alpha=float(ed.settings.alpha))
-
-    return remember(("edition_series", chosen), ed, build)
+    if not previous:
+        return None
+    last = previous[-1]
+    change = summarise_edition_change(last, current, shared=shared, alpha=alpha)
+    series = summarise_edition_series((*previous, current), alpha=alpha) if len(previous) >= 2 else None
+    return Comparison(change, last.year, current.year, shared, shared_checked, current.min_cell, alpha, series)

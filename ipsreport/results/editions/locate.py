@@ -11,9 +11,10 @@
 newer bundle, or one that is not earlier than this edition, stops the render
 before anything runs, with a Danish message (exit 8,
 :data:`ipsreport.cli_args.EXIT_PREVIOUS`). The checked folders are settings
-(``previous``, ``previous_data``), so the pipeline and the chapters find them
-where they find every other input: :func:`previous_of` of the edition's
-settings.
+(``previous``, ``previous_data``), so the pipeline finds them where it finds
+every other input: its compare step (:func:`ipsreport.pipeline.compare`) reads
+:func:`previous_of` of the edition's settings, once per run; the chapters
+read the run's comparison.
 """
 
 from __future__ import annotations

@@ -96,22 +96,6 @@ FACT_KEYS = ("registry_n", "finished_n", "success_pct")
 DATASET_LABELS = ("tbl-exit", "tbl-caseload", "fig-who5", "fig-mastery", "fig-loneliness", "fig-burden")
 #: The frames of those datasets the comparison reads (``Disclosed`` attributes); the others are not built.
 FRAME_NAMES = ("exit", "caseload", "paired")
-#: Indicator -> the datasets it is read from (none: a fact), so a chapter that prints one indicator
-#: builds only what that one needs (chapter 3 needs no caseload).
-INDICATOR_DATASETS = {
-    "success_job": ("tbl-exit",), "success_flexjob": ("tbl-exit",), "success_education": ("tbl-exit",),
-    **{f"{score}_{time}": (f"fig-{score}",) for score in ("who5", "mastery", "loneliness", "burden")
-       for time in ("start", "end")},
-    "caseload_peak": ("tbl-caseload",), "caseload_mean": ("tbl-caseload",),
-}
-
-
-def datasets_for(indicators) -> tuple[str, ...]:
-    """The datasets the indicators are read from, in :data:`DATASET_LABELS` order (all for ``None``)."""
-    if indicators is None:
-        return DATASET_LABELS
-    wanted = {label for key in indicators for label in INDICATOR_DATASETS.get(key, ())}
-    return tuple(label for label in DATASET_LABELS if label in wanted)
 #: ``exit_status`` code (data/codebook.yml) -> the indicator of its share.
 EXIT_SPLIT = {1: "success_job", 2: "success_flexjob", 3: "success_education"}
 _COUNT_FACTS = {"enrolled": "registry_n", "finished": "finished_n"}
@@ -151,19 +135,21 @@ class EditionRecord:
                    results.settings.get("evaluation_end"), facts, sets)
 
 
-def current_record(ed, labels: tuple[str, ...] = DATASET_LABELS) -> EditionRecord:
+def current_record(ed, summaries, f) -> EditionRecord:
     """The record of the edition being rendered, built as its bundle will publish it.
 
-    ``labels``: only these datasets (an indicator whose dataset is left out reads as missing).
+    Parameters
+    ----------
+    ed : Edition
+    summaries : Disclosed
+        Its disclosed summaries (the pipeline's summarise step).
+    f : Facts
+        Its facts (:func:`ipsreport.outputs.facts.facts`).
     """
-    from ipsreport.analysis.disclosed.layer import disclosed
-    from ipsreport.outputs.facts import facts
     from ipsreport.results.build import datasets, fact_records
 
-    summaries = disclosed(ed)
     return EditionRecord(int(ed.settings.edition_year), int(summaries.min_cell), str(ed.settings.evaluation_end),
-                         fact_records(FACT_KEYS, ed, summaries, facts(ed)),
-                         datasets(labels, summaries, FRAME_NAMES))
+                         fact_records(FACT_KEYS, ed, summaries, f), datasets(DATASET_LABELS, summaries, FRAME_NAMES))
 
 
 def _row(key: str, value=None, n=None, base=None, sd=None, hidden: bool = False, state: str = "") -> dict:

@@ -6,8 +6,9 @@ Every verb comes from the comparison's verdict
 niveau med" when it does not, and neither when no interval could be computed
 (the cohorts share persons, or the previous bundle lacks the spread). Counts
 of persons pass the small-number rule (:func:`ipsreport.analysis.disclosed.disclosure.fmt_count`).
-Without a previous edition every function returns ``""`` and the book is as
-it was.
+Each takes the run's comparison (``r.comparison``, made once by
+:func:`ipsreport.pipeline.compare`) and computes nothing. Without a previous
+edition (``None``) every function returns ``""`` and the book is as it was.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pandas as pd
 
 from ipsreport.outputs import fmt
 from ipsreport.analysis.disclosed.disclosure import fmt_count
-from ipsreport.results.editions.compare import Comparison, comparison, series
+from ipsreport.results.editions.compare import Comparison
 from ipsreport.results.editions.record import INDICATORS
 from ipsreport.analysis.evidence import EDITION_WORDS
 
@@ -116,21 +117,19 @@ def change_sentence(row, comp: Comparison) -> str:
     return f"{_capital(_subject(ind.noun))} var {before} i udgaven fra {year} og er {now} i denne udgave."
 
 
-def edition_change_text(ed, *indicators: str, previous=None) -> str:
+def edition_change_text(comp: Comparison | None, *indicators: str) -> str:
     """Sentences on the named indicators' change since the previous edition, for a chapter (``""`` without one).
 
     Parameters
     ----------
-    ed : Edition
+    comp : Comparison or None
+        The run's comparison (``r.comparison``).
     *indicators : str
         Keys of :data:`ipsreport.results.editions.record.INDICATORS` (``"success"``, ``"who5_end"``).
-    previous : Previous, optional
-        Default: the render's ``--previous`` (:func:`ipsreport.results.editions.compare.comparison`).
     """
     unknown = [k for k in indicators if k not in _BY_KEY]
     if unknown:
         raise KeyError(f"no key indicator {unknown}; use {list(_BY_KEY)}")
-    comp = comparison(ed, previous, tuple(indicators))
     if comp is None:
         return ""
     rows = comp.change.set_index("indicator")
@@ -160,9 +159,11 @@ def _summary(comp: Comparison) -> str:
     return _capital(" og ".join(parts)) + tail + "."
 
 
-def edition_change_section(ed, previous=None) -> str:
-    """The conclusion's section "Udvikling siden sidste udgave" (heading and text; ``""`` without one)."""
-    comp = comparison(ed, previous)
+def edition_change_section(comp: Comparison | None) -> str:
+    """The conclusion's section "Udvikling siden sidste udgave" (heading and text; ``""`` without one).
+
+    ``comp``: the run's comparison (``r.comparison``).
+    """
     if comp is None:
         return ""
     intro = (f"Denne udgave kan sammenlignes med udgaven fra {comp.previous_year}. @Tbl-edition-change viser de "
@@ -175,7 +176,7 @@ def edition_change_section(ed, previous=None) -> str:
     extra = " ".join(s for s in (overlap_sentence(comp), _summary(comp)) if s)
     if extra:
         paragraphs.append(extra)
-    editions = series(ed, previous)
+    editions = comp.series
     if editions is not None:
         years = [str(y) for y in sorted(editions["year"].unique())]
         paragraphs.append(f"@Tbl-edition-series og @fig-edition-series viser nøgletallene i alle "
