@@ -335,3 +335,16 @@ def test_two_small_marks_and_their_shown_total_give_both_away():
     assert not plan.shows(total.handle) and plan.marked
     ledger.entries = [*released(candidates, plan), *marks(plan, ledger.truth, 3, candidates)]
     assert audit(ledger, 3) == []
+
+
+def test_a_row_keeps_its_hash_but_never_pickles_it():
+    """Row hashes once (an audit hashes the same rows again and again); a string's hash differs per process."""
+    import pickle
+
+    from ipsreport.analysis.disclosed.ledger import Row
+
+    row = exact([cell("followup", "goal", 1), cell("followup", "goal", 2)], 3)[0]
+    assert hash(row) == hash((row.terms, row.low, row.high)) and row.__dict__["_hash"] == hash(row)
+    back = pickle.loads(pickle.dumps(row))
+    assert "_hash" not in back.__dict__ and back == row and hash(back) == hash(row)
+    assert {row: 1}[Row(row.terms, 3.0, 3.0)] == 1

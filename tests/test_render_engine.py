@@ -328,6 +328,28 @@ def test_kernels_reset_between_chapters_without_patching(tmp_path):
     assert printed.strip() == "False [] gc"
 
 
+def test_a_chapters_garbage_is_collected_and_what_stays_is_frozen(tmp_path):
+    """The kernel freezes its set-up's heap; between chapters it collects the last chapter's cycles, then freezes."""
+    from ipsreport.render.kernel import KernelWorker
+    from ipsreport.render.qmd import read_qmd
+
+    first, second = tmp_path / "a.qmd", tmp_path / "b.qmd"
+    # A cycle only the chapter's namespace refers to: garbage once the next chapter resets the namespace.
+    first.write_text("```{python}\nimport sys, types, weakref\nclass Node:\n    pass\n"
+                     "node = Node()\nnode.me = node\nprobe = types.ModuleType('probe')\n"
+                     "probe.ref = weakref.ref(node)\nsys.modules['probe'] = probe\n```\n", encoding="utf-8")
+    second.write_text("```{python}\nimport gc, probe\nprint(probe.ref() is None, gc.get_freeze_count() > 0)\n```\n",
+                      encoding="utf-8")
+    worker = KernelWorker(tmp_path)
+    try:
+        worker.run_chapter(read_qmd(first))
+        b = worker.run_chapter(read_qmd(second))
+    finally:
+        worker.close()
+    # Collected (not frozen with the rest), and the rest frozen.
+    assert b.blocks[-1]["outputs"][0]["data"].strip() == "True True"
+
+
 def test_parameters_are_set_after_the_parameters_cell_as_text(tmp_path):
     """papermill's and Quarto's convention: defaults in the cell tagged parameters, the given values right after."""
     from ipsreport.render.kernel import KernelWorker, injected_parameters

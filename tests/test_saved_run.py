@@ -160,3 +160,23 @@ def test_without_a_parameter_the_first_chapter_saves_the_run_and_the_next_reads_
     assert open_store(cache).keys(RUN) == [os.path.basename(place)]
     # The second kernel did not run the pipeline: its step timings are the ones the first measured and saved.
     assert chapter() == first == open_run(place).seconds
+
+
+def test_a_process_opens_a_run_once_and_keeps_the_last_few(saved):
+    """A kernel runs a book's chapters one after another: the second chapter reads the run the first opened."""
+    from ipsreport.results import saved as saved_module
+
+    hooks, cache = saved
+    place = hooks.parameters["results"]
+    first = open_run(place)
+    assert open_run(place) is first
+    # Kept by place: a place names one run for good (its key hashes the run's inputs).
+    store = open_store(cache)
+    others = [cache / f"run-kept-{i}" for i in range(saved_module.OPENED_KEPT)]
+    for other in others:
+        store.put(other.name, first)
+        open_run(other)
+    # Only the last OPENED_KEPT places stay: the first was dropped and is read from the store again.
+    assert list(saved_module._OPENED) == [str(p) for p in others]
+    again = open_run(place)
+    assert again is not first and again.results == first.results
