@@ -324,7 +324,7 @@ def _render(args: argparse.Namespace, checked: tuple | int, kernels: Any) -> int
     project, settings, overrides, hooks = checked
     data_dir = settings.data_dir
     # What the checks imported and read lives until the command ends: frozen (gc.freeze), full collections
-    # walk only what was made since; see docs/CONTRACT.md "In-memory caches and the collector".
+    # walk only what was made since; see docs/CONTRACT.md, "The collector".
     gc.freeze()
 
     from ipsreport.render import engine
