@@ -18,6 +18,7 @@ from ipsreport.outputs import figures, tables
 from ipsreport.inputs.codebook.codebook import load_codebook
 from ipsreport.outputs.facts import Facts
 from ipsreport.outputs.facts.fact import NO_ANSWERS, NO_ANSWERS_COUNT
+from test_prose_context import ADJACENT, DETERMINER_BEFORE_PHRASE, NESTED
 
 pytestmark = pytest.mark.twin  # the synthetic twin or a generated cohort
 
@@ -66,6 +67,9 @@ def _broken(texts: dict[str, str]) -> dict[str, str]:
         if name.startswith("tab_"):
             continue
         if "[–; –]" in text or "nan" in text.split() or "None" in text.split() or "<NA>" in text:
+            bad[name] = text
+        # A phrase for a number inside a generated sentence: "alle et skjult antal", "(… (ingen har svaret))".
+        if DETERMINER_BEFORE_PHRASE.search(text) or NESTED.search(text) or ADJACENT.search(text):
             bad[name] = text
     return bad
 

@@ -91,7 +91,10 @@ class Facts:
         return self._defs[name]
 
     def words(self, n) -> str:
-        """Danish word for a number or a count fact: ``f.words(1) == "én"``, ``f.words("edu_vocational_n")``."""
+        """Danish word for a number or a count fact: ``f.words(1) == "én"``, ``f.words("edu_vocational_n")``.
+
+        A count fact of 0 reads "ingen"; a ``num`` fact is rounded to its declared ``decimals`` first.
+        """
         if isinstance(n, str):
             name, fact = n, self.get_fact(n)
             if fact.suppression:
@@ -100,7 +103,11 @@ class Facts:
                     label(self.cell_rule) if fact.suppression == "primary" else HIDDEN_COUNT))
             if fact.nobody_answered:
                 return self._traced(name, NO_ANSWERS_COUNT)
-            return self._traced(name, fmt.words(fact.n if fact.kind == "of" else fact.value))
+            if fact.kind == "num":  # a mean in words at the precision its declaration gives ("omkring ni måneder")
+                return self._traced(name, fmt.words(fmt.round_half_up(fact.value, fact.decimals)))
+            value = fact.n if fact.kind == "of" else fact.value
+            # A count of nobody in a sentence: "havde ingen været i indsatsen", not "havde nul været".
+            return self._traced(name, "ingen" if value == 0 else fmt.words(value))
         return fmt.words(n)
 
     def share_words(self, name: str, **kwargs) -> str:

@@ -22,8 +22,8 @@ from ipsreport.outputs import fmt
 from ipsreport.results.kinds import FactKind, Suppression
 
 __all__ = [
-    "Fact", "FactText", "HIDDEN_SHARE", "HIDDEN_COUNT", "NOT_COMPUTED", "NOT_COMPARED", "NO_ANSWERS",
-    "NO_ANSWERS_COUNT", "NO_BASE_WORDS",
+    "Fact", "FactText", "TracedText", "HIDDEN_SHARE", "HIDDEN_COUNT", "NOT_COMPUTED", "NOT_COMPARED", "NO_ANSWERS",
+    "NO_ANSWERS_COUNT", "NO_ANSWERS_REASON", "NO_ANSWERS_SHARE", "NO_BASE_WORDS", "PHRASES",
     "label", "small_people", "from_pool", "share_phrase", "join", "in_sentence",
 ]
 
@@ -38,10 +38,15 @@ NOT_COMPARED = "kan ikke sammenlignes, fordi for få har svaret både ved start 
 #: Prose for a share of a survey item nobody answered (an optional item left blank by all, or asked of
 #: nobody): its base is 0, so the share is unknown, not "ingen". A noun phrase, so that it reads wherever a
 #: share does ("En ukendt andel (ingen har svaret) er kvinder", "Andelen ... var en ukendt andel ...").
-NO_ANSWERS = "en ukendt andel (ingen har svaret)"
-#: The count or "x ud af y" behind such a share. No reason in brackets: the chapters print it in brackets
-#: after the share ("vurderer en ukendt andel (ingen har svaret) (et ukendt antal), at ...").
+NO_ANSWERS_SHARE = "en ukendt andel"
+NO_ANSWERS_REASON = "ingen har svaret"
+NO_ANSWERS = f"{NO_ANSWERS_SHARE} ({NO_ANSWERS_REASON})"
+#: The count or "x ud af y" behind such a share. No reason in brackets: a chapter that prints the two
+#: together says it once (:meth:`FactText.aside`: "vurderer en ukendt andel (ingen har svaret), at ...").
 NO_ANSWERS_COUNT = "et ukendt antal"
+#: What a count or share prints instead of a number: an indefinite noun phrase. It takes no determiner
+#: ("de et skjult antal") and no bracket inside a bracket; see :meth:`FactText.definite` and :meth:`FactText.aside`.
+PHRASES = (HIDDEN_COUNT, HIDDEN_SHARE, NO_ANSWERS_COUNT, NO_ANSWERS_SHARE)
 #: A share in words of an empty registry group (nobody finished): not a survey gap, printed as before.
 NO_BASE_WORDS = "ingen svar"
 
@@ -160,6 +165,73 @@ class FactText(str):
         if self.name:
             attrs["data-fact"] = self.name
         return attrs
+
+    # -- the forms a sentence needs around a number that may print as a phrase (tests/test_prose_context.py);
+    # the chapters write `{python} f.no_placement_n.definite('de')`, so the fact is still named where it is printed.
+
+    @property
+    def is_phrase(self) -> bool:
+        """The fact printed a phrase instead of a number (hidden, or nobody answered): :data:`PHRASES`."""
+        return self.startswith(PHRASES)
+
+    def definite(self, determiner: str, alone: str | None = None) -> "TracedText | FactText":
+        """The number after a definite determiner: ``"de 15"``, ``"alle 66"``; without it for a phrase.
+
+        "Af de `{python} f.no_placement_n`, der ..." would read "Af de et skjult antal, der ..." when the
+        count is hidden, and "alle `{python} f.registry_n` unge" "alle et skjult antal unge". A phrase
+        leaves the number out: the determiner alone ("omfatter alle unge"), or ``alone`` where the
+        determiner cannot stand alone ("Af `{python} f.no_placement_n.definite('de', alone='dem')`, der
+        ..." reads "Af dem, der ..."). The word keeps the fact's tooltip, so the hidden count is still traced.
+        """
+        if self.is_phrase:
+            return FactText(alone or determiner, self.provenance, self.name)
+        return TracedText([f"{determiner} ", self])
+
+    def aside(self, other: str, unit: str = "") -> "TracedText | FactText":
+        """The fact with ``other`` in brackets: ``"40 % (2 ud af 5)"``, ``"50 % (4 unge)"`` with ``unit``.
+
+        When nobody answered, the pair says so once: ``"en ukendt andel (ingen har svaret)"``, or
+        ``"et ukendt antal (ingen har svaret)"`` for a count first, never two brackets side by side
+        or one inside the other.
+        """
+        if _unknown(self) or _unknown(other):
+            return self if NO_ANSWERS_REASON in self else TracedText([self, f" ({NO_ANSWERS_REASON})"])
+        return TracedText([self, " (", other, f" {unit})" if unit else ")"])
+
+    def in_brackets(self) -> "FactText":
+        """The fact inside a bracket: an unknown share without its own bracketed reason (the sentence gave it)."""
+        if self == NO_ANSWERS:
+            return FactText(NO_ANSWERS_SHARE, self.provenance, self.name)
+        return self
+
+
+class TracedText(str):
+    """A sentence (a plain ``str`` to every reader) whose numbers carry their own tooltips.
+
+    ``parts`` are the sentence's pieces in order: plain ``str`` and
+    :class:`~ipsreport.outputs.facts.fact.FactText` (a number with its tooltip).
+    :meth:`_inline_parts_` offers them to the render engine.
+    """
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, parts) -> "TracedText":
+        parts = tuple(p for p in parts if p)
+        obj = super().__new__(cls, "".join(str(p) for p in parts))
+        obj.parts = parts
+        return obj
+
+    def __reduce__(self):
+        return (TracedText, (self.parts,))
+
+    def _inline_parts_(self) -> tuple[str, ...]:
+        """The pieces, each a ``str`` or a :class:`FactText` (see :mod:`ipsreport.render.kernel_helpers`)."""
+        return self.parts
+
+
+def _unknown(text: str) -> bool:
+    """``text`` is what a count or share of an item nobody answered prints."""
+    return str(text).startswith((NO_ANSWERS_COUNT, NO_ANSWERS_SHARE))
 
 
 def label(min_cell: int) -> str:

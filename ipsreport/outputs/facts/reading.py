@@ -8,6 +8,8 @@ fact, e.g. ``computed("who5_start", lambda f: mean(f, "who5", "mean_start"), ...
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from ipsreport.analysis.disclosed import disclosure
@@ -18,7 +20,7 @@ from ipsreport.outputs.facts.fact import HIDDEN_SHARE, NO_BASE_WORDS, Fact, from
 from ipsreport.outputs.facts.sources import AGE, AUDIT, CASELOAD_FACTS, EXIT, PAIRED, REGRESSION, WHO5_BANDS
 
 __all__ = [
-    "protected_count", "age_over20", "words_of", "target_met", "exit_pool", "exit_fact", "paired", "decimals",
+    "protected_count", "short_without_placement", "age_over20", "words_of", "target_met", "exit_pool", "exit_fact", "paired", "decimals",
     "paired_n", "mean", "band", "term", "odds_ratio", "p_value", "regression_n", "regression_events", "caseload",
     "audit",
 ]
@@ -32,6 +34,16 @@ def protected_count(n) -> Fact:
     if n is None or pd.isna(n):
         return Fact(None, "count", suppression="secondary")
     return Fact(int(n), "count")
+
+
+def short_without_placement(f, n) -> Fact:
+    """Those without a placement who had been in the programme under four months (``n``, from the frame).
+
+    Its base is those who answered the placement question: when nobody did, the count is unknown
+    ("et ukendt antal"), not "ingen" (see :func:`ipsreport.outputs.facts.access._answered`).
+    """
+    fact = protected_count(n)
+    return replace(fact, base=0) if f.get_fact("had_placement_of").nobody_answered else fact
 
 
 def age_over20(f, kind: str) -> Fact:

@@ -24,7 +24,7 @@ FACTS = (
 
     # Placements (the shares of the psychiatry and placement items: data/codebook_facts.csv).
     computed("no_placement_short_n",
-             lambda f: rd.protected_count(f.summary_of(NO_PLACEMENT_DURATION)["short_n"].iloc[0]),
+             lambda f: rd.short_without_placement(f, f.summary_of(NO_PLACEMENT_DURATION)["short_n"].iloc[0]),
              kind="count", source=NO_PLACEMENT_DURATION, rule="min_cell",
              doc="Unge uden virksomhedsforløb, der havde været under fire måneder i forløb"),
     computed("placement_noanswer_sentence", placement_noanswer_sentence, kind="text", source=PLACEMENT_OF_PLACED,

@@ -78,7 +78,10 @@ FACTS = (
                  "registreringer)")),
 
     # Table 1 and months enrolled.
-    computed("duration_mean_months", lambda f: Fact(float(f.summary_of(DURATION_MONTHS)["mean"].iloc[0]), "num"),
+    # Whole months: the chapter says "omkring ni måneder" (in words, as the 2025 edition prints it);
+    # "omkring 9,71 måneder" would claim a precision "omkring" denies.
+    computed("duration_mean_months",
+             lambda f: Fact(float(f.summary_of(DURATION_MONTHS)["mean"].iloc[0]), "num", decimals=0),
              kind="num", source=DURATION_MONTHS, rule="none (a mean)",
              doc="Gennemsnitligt antal måneder i forløb, regnet fra start- og slutdato i projektets registreringer"),
 

@@ -111,7 +111,8 @@ def placement_noanswer_sentence(f) -> Fact:
         parts.append(f"{who}, der ikke besvarede spørgsmålet om {topic}")
     if not parts:
         return Fact(0, "text", text="")
-    text = (f"Andelene er regnet af alle {f.had_placement_n} med et virksomhedsforløb, også "
+    # "af alle 28 med ...", or "af alle med ..." when the count is hidden (never "alle et skjult antal").
+    text = (f"Andelene er regnet af {f.had_placement_n.definite('alle')} med et virksomhedsforløb, også "
             f"{join(parts)}.")
     return Fact(blank_total, "text", text=text)
 

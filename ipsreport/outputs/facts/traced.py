@@ -24,7 +24,7 @@ from typing import Callable
 import pandas as pd
 
 from ipsreport.outputs import fmt
-from ipsreport.outputs.facts.fact import Fact, FactText, in_sentence
+from ipsreport.outputs.facts.fact import Fact, FactText, TracedText, in_sentence
 from ipsreport.outputs.facts.provenance import tooltip
 from ipsreport.outputs.facts.sources import AUDIT, NONRESPONSE, PAIRED, PLACEMENT_OF_PLACED, REGRESSION, Source
 
@@ -32,30 +32,6 @@ __all__ = ["NUMBER", "TracedText", "trace", "source_numbers", "is_value"]
 
 #: A number as prose prints it ("2,20", "0,053", "1.234", "95"), not part of a name ("WHO-5", "2025-udgaven").
 NUMBER = re.compile(r"(?<![\w\-–\u2212])\u2212?\d+(?:[.,]\d+)*(?![\w%]*-\w)(?![\w])")
-
-
-class TracedText(str):
-    """A sentence (a plain ``str`` to every reader) whose numbers carry their own tooltips.
-
-    ``parts`` are the sentence's pieces in order: plain ``str`` and
-    :class:`~ipsreport.outputs.facts.fact.FactText` (a number with its tooltip).
-    :meth:`_inline_parts_` offers them to the render engine.
-    """
-
-    parts: tuple[str, ...]
-
-    def __new__(cls, parts) -> "TracedText":
-        parts = tuple(p for p in parts if p)
-        obj = super().__new__(cls, "".join(str(p) for p in parts))
-        obj.parts = parts
-        return obj
-
-    def __reduce__(self):
-        return (TracedText, (self.parts,))
-
-    def _inline_parts_(self) -> tuple[str, ...]:
-        """The pieces, each a ``str`` or a :class:`FactText` (see :mod:`ipsreport.render.kernel_helpers`)."""
-        return self.parts
 
 
 def is_value(text: str) -> bool:

@@ -1,0 +1,143 @@
+"""A fact printed as a phrase still reads where the chapter puts it.
+
+A hidden count prints "et skjult antal", a count of an item nobody answered
+"et ukendt antal", its share "en ukendt andel (ingen har svaret)". Written
+after a definite determiner ("Af de `{python} f.no_placement_n`, der ...")
+or beside a bracketed companion ("… (`{python} f.psych_dialogue_of`)"),
+these read "Af de et ukendt antal" or "en ukendt andel (ingen har svaret)
+(et ukendt antal)". The printed fact offers the forms a sentence needs
+(:class:`ipsreport.outputs.facts.fact.FactText`): ``.definite("de")``,
+``.aside(other)`` and ``.in_brackets()``; the chapters use them, and every
+chapter's prose is read here with hidden and unknown counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from ipsreport.outputs.facts import facts
+from ipsreport.outputs.facts.fact import HIDDEN_COUNT, HIDDEN_SHARE, NO_ANSWERS, NO_ANSWERS_COUNT, FactText
+from ipsreport.paths import REPORT_DIR
+from ipsreport.render.qmd import Markdown, read_qmd, split_inline
+from test_facts import hand_made
+from test_facts_unanswered import _nobody_asked
+
+#: Every chapter: a count printed after a determiner is not only a chapter 4-7 habit.
+CHAPTERS = tuple(sorted(p.stem for p in REPORT_DIR.glob("*.qmd")))
+#: A definite determiner before an indefinite phrase: "Af de et ukendt antal", "alle et skjult antal".
+DETERMINER_BEFORE_PHRASE = re.compile(r"\b(?:de|alle)\s+(?:et|en)\s+(?:skjult|ukendt)", re.IGNORECASE)
+#: A bracket inside a bracket, or two brackets side by side: "(et ukendt antal (en ukendt andel (…)))".
+NESTED = re.compile(r"\([^()]*\(")
+ADJACENT = re.compile(r"\)\s*\(")
+
+
+def chapter_prose(chapter: str, f) -> list[str]:
+    """The paragraphs of a chapter whose inline expressions read only the facts, filled in with ``f``."""
+    out = []
+    for block in read_qmd(REPORT_DIR / f"{chapter}.qmd").blocks:
+        if not isinstance(block, Markdown):
+            continue
+        pieces = split_inline(block.text)
+        exprs = [p[0] for p in pieces if isinstance(p, tuple)]
+        if not exprs or not all(e.startswith("f.") for e in exprs):
+            continue
+        values = iter([str(eval(e, {"f": f})) for e in exprs])
+        text = "".join(p if isinstance(p, str) else next(values) for p in pieces)
+        out += [para.strip() for para in text.split("\n\n") if "{python}" not in para]
+    return out
+
+
+def _no_placement_answers(make_edition, min_cell=0):
+    """hand_made (its follow-up asks nothing about placements) with nobody reporting contact with psychiatry."""
+    return _nobody_asked(make_edition, min_cell)
+
+
+def _placement_hidden(make_edition):
+    """Follow-up with placements answered, few without one: the counts of the paragraph are hidden."""
+    ed = hand_made(make_edition, min_cell=3)
+    followup = ed.followup.copy()
+    followup["had_placement"] = pd.array([1] * 8 + [0] * 2, dtype="Int64")
+    return replace(ed, followup=followup)
+
+
+@pytest.mark.parametrize("variant", ["nobody-answered", "nobody-answered-min3", "hidden"])
+def test_chapter_prose_reads_with_phrases_for_numbers(make_edition, variant):
+    ed = {"nobody-answered": lambda: _no_placement_answers(make_edition),
+          "nobody-answered-min3": lambda: _no_placement_answers(make_edition, 3),
+          "hidden": lambda: _placement_hidden(make_edition)}[variant]()
+    f = facts(ed)
+    bad = [para for chapter in CHAPTERS for para in chapter_prose(chapter, f)
+           if DETERMINER_BEFORE_PHRASE.search(para) or NESTED.search(para) or ADJACENT.search(para)]
+    assert not bad, "\n\n".join(bad)
+
+
+def test_section_5_4_opening_when_nobody_answered_the_placement_question(make_edition):
+    f = facts(_no_placement_answers(make_edition))
+    assert f.fact("had_placement_of").nobody_answered and f.fact("no_placement_n").nobody_answered
+    (para,) = [p for p in chapter_prose("05-job-og-uddannelse", f) if p.startswith("Blandt dem, der svarede")]
+    assert para == ("Blandt dem, der svarede ved afslutning, har et ukendt antal været i et virksomhedsforløb – "
+                    "praktik, hybridpraktik, lønnede timer eller ordinært job. Af dem, der ikke havde været det, havde et ukendt antal været i indsatsen i under fire måneder "
+                    "og dermed haft kort tid til at få en fod inden for på en arbejdsplads.")
+
+
+def _text(text, name="x"):
+    return FactText(text, "tooltip", name)
+
+
+@pytest.mark.parametrize(("text", "alone", "expected"), [
+    ("15", None, "de 15"), ("15", "dem", "de 15"), ("<3", None, "de <3"), ("0", None, "de 0"),
+    (HIDDEN_COUNT, None, "de"), (HIDDEN_COUNT, "dem", "dem"), (NO_ANSWERS_COUNT, "dem", "dem"),
+    (f"{HIDDEN_COUNT} ud af {HIDDEN_COUNT}", None, "de"),
+])
+def test_definite_keeps_the_number_only_when_there_is_one(text, alone, expected):
+    out = _text(text).definite("de", alone)
+    assert out == expected
+    # The number, or the word standing for it, keeps the fact's tooltip.
+    parts = out._inline_parts_() if hasattr(out, "_inline_parts_") else [out]
+    assert [getattr(p, "provenance", None) for p in parts][-1] == "tooltip"
+
+
+@pytest.mark.parametrize(("main", "other", "unit", "expected"), [
+    ("40 %", "2 ud af 5", "", "40 % (2 ud af 5)"),
+    ("50 %", "4", "unge", "50 % (4 unge)"),
+    (HIDDEN_SHARE, f"{HIDDEN_COUNT} ud af {HIDDEN_COUNT}", "", f"{HIDDEN_SHARE} ({HIDDEN_COUNT} ud af {HIDDEN_COUNT})"),
+    (NO_ANSWERS, NO_ANSWERS_COUNT, "", NO_ANSWERS),
+    (NO_ANSWERS, NO_ANSWERS_COUNT, "unge", NO_ANSWERS),
+    (NO_ANSWERS_COUNT, NO_ANSWERS, "", f"{NO_ANSWERS_COUNT} (ingen har svaret)"),
+    ("8 ud af 28", "29 %", "", "8 ud af 28 (29 %)"),
+])
+def test_aside_says_why_once(main, other, unit, expected):
+    out = _text(main).aside(_text(other, "y"), unit)
+    assert out == expected
+    assert out.count("(") == out.count(")") <= 1
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("0 %", "0 %"), (HIDDEN_SHARE, HIDDEN_SHARE), ("<3 unge", "<3 unge"),
+    (NO_ANSWERS, "en ukendt andel"), (NO_ANSWERS_COUNT, NO_ANSWERS_COUNT),
+])
+def test_in_brackets_drops_the_bracketed_reason(text, expected):
+    assert _text(text).in_brackets() == expected
+
+
+def test_words_of_a_count_of_nobody_is_ingen(make_edition):
+    """"havde ingen været i indsatsen", never "havde nul været"; the digits elsewhere are unchanged."""
+    f = facts(hand_made(make_edition))
+    assert f.followup_enrolled_n == "0" and f.words("followup_enrolled_n") == "ingen"
+    assert f.words("followup_n") == "ti" and f.words(0) == "nul"  # a plain number keeps its word
+
+
+@pytest.mark.twin
+def test_the_mean_duration_is_whole_months_in_words(ed):
+    """"omkring ni måneder", as the 2025 edition prints it (published.yml registry.months_enrolled.mean):
+    the fact declares decimals=0, and words() rounds to it (9,00 once printed as "9", 9,70 as "9,7")."""
+    f = facts(ed)
+    assert f.raw("duration_mean_months") == pytest.approx(8.998, abs=1e-3)
+    assert f.fact("duration_mean_months").decimals == 0
+    assert f.words("duration_mean_months") == "ni" and f.duration_mean_months == "9"
+    chapter = (REPORT_DIR / "04-maalgruppen.qmd").read_text(encoding="utf-8")
+    assert "i gennemsnit omkring `{python} f.words('duration_mean_months')` måneder" in chapter
