@@ -159,3 +159,26 @@ def test_variants_share_one_kernel_preamble(minibook, tmp_path):
     with pytest.raises(ValueError, match="kernel_preamble"):
         engine.render_variants(variants, minibook, to="html", workers=1)
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+@pytest.mark.twin
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_joint_audit_leaves_the_collector_as_it_found_it(cohort, tmp_path, enabled):
+    """The joint audit pauses the cyclic collector (its rows hold no cycles) and restores it, also after an error."""
+    import gc
+
+    from ipsreport.analysis.disclosed.joint import plan_site_books
+    from ipsreport.book.hooks import resolve_settings
+
+    sites = split_by_site(cohort, tmp_path / "sites")
+    settings = {s.site: resolve_settings(s.data_dir, {"min_cell": 3}) for s in sites}
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        plan_site_books(cohort, sites, settings, resolve_settings(cohort, {"min_cell": 3}), tmp_path / "store")
+        assert gc.isenabled() is enabled
+        with pytest.raises(TypeError):
+            plan_site_books(cohort, sites, None, None, tmp_path / "store")  # no settings: fails inside
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -12,6 +12,8 @@ run), so the site's kernels make exactly the plan audited here.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from pathlib import Path
 
 from ipsreport.analysis.disclosed.catalogue import book_entries, fill_structure
@@ -128,6 +130,30 @@ def plan_site_books(data_dir: Path, sites: list, settings: dict, whole_settings,
     DisclosureAuditError
         When no hiding in the site books protects a small count.
     """
+    with _collector_paused():
+        _plan_site_books(data_dir, sites, settings, whole_settings, cache_dir)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """No cyclic garbage collection while the books are audited together; as it was afterwards.
+
+    The joint audit makes hundreds of thousands of rows, keys and cached
+    ranges that live until it ends and hold no cycles; the collector's full
+    collections walked them again and again (about a sixth of a 12-site
+    audit's time, measured with and without). What is freed by reference
+    counting is freed as always.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _plan_site_books(data_dir: Path, sites: list, settings: dict, whole_settings, cache_dir: Path) -> None:
     from ipsreport.analysis.disclosed.layer import disclosed
     from ipsreport.inputs.edition import edition
     from ipsreport.inputs.verdicts import validate_shared
