@@ -247,6 +247,18 @@ def render_variants(
         return _render_variants(variants, project_dir, to, workers, progress or _quiet, kernels)
 
 
+def _start(plan: Plan, index: int) -> None:
+    """A book's run of the pipeline (its attachment's ``start``); its failure is that book's."""
+    if plan.hooks.attachment is None:
+        return
+    try:
+        plan.hooks.attachment.start(tuple(plan.project.files))
+    except RenderError as exc:
+        if isinstance(exc, OutputRefused):
+            raise
+        raise VariantFailed(str(exc), index) from None
+
+
 def _tagged(say: Progress, name: str) -> Progress:
     def tagged(event: str, detail: str) -> None:
         say(event, f"{name}: {detail}")
@@ -266,43 +278,67 @@ def _render_variants(variants, project_dir, to, workers, say: Progress, kernels=
         plans.append((plan, tagged))
     from ipsreport.render.execute import CellError, Job, execute_jobs  # nbclient: only when needed
 
-    for plan, _ in plans:
-        if not plan.result.unchanged and plan.hooks.attachment is not None:
-            plan.hooks.attachment.start(tuple(plan.project.files))
-    jobs = [Job((i, doc.path), doc, dict(plan.hooks.parameters))
-            for i, (plan, _) in enumerate(plans) if not plan.result.unchanged for doc in plan.todo]
+    # Each book as soon as it can be: its run made in one thread, book after book (a book's chapters wait
+    # only for their own run); its chapters on the kernels, book after book; it is written as soon as its
+    # last chapter is done, while the kernels run the next book's.
+    live = [i for i, (plan, _) in enumerate(plans) if not plan.result.unchanged]
+    n = max(1, min(workers or os.cpu_count() or 1, len(live) or 1))
+    starts, pool = ThreadPoolExecutor(max_workers=1), ThreadPoolExecutor(max_workers=n)
+    started = {i: starts.submit(_start, plans[i][0], i) for i in live}
+    remaining = {i: len(plans[i][0].todo) for i in live}
+    writes: dict = {}
+    lock, failed = threading.Lock(), threading.Event()
+
+    def write(i: int) -> None:
+        plan, tagged = plans[i]
+        started[i].result()  # a book without chapters to run still needs its run for the bundle
+        plan.result.executed = [d.path for d in plan.todo]
+        finish(plan, tagged)
+
+    def done(job, res) -> None:
+        i, path = job.key
+        store(plans[i][0], job.doc, res, plans[i][1])
+        with lock:
+            plans[i][0].executed[path] = res
+            remaining[i] -= 1
+            last = remaining[i] == 0
+        if last and not (cancel.is_set() or failed.is_set()):
+            writes[i] = pool.submit(write, i)
+
+    for i in live:
+        if remaining[i] == 0:
+            writes[i] = pool.submit(write, i)
+    jobs = [Job((i, doc.path), doc, dict(plans[i][0].hooks.parameters), order=i, ready=started[i].result)
+            for i in live for doc in plans[i][0].todo]
     preamble = plans[0][0].hooks.kernel_preamble if plans else ""
     try:
-        ran = execute_jobs(
-            jobs, workers=workers, preamble=preamble, kernels=kernels,
-            on_done=lambda job, res: store(plans[job.key[0]][0], job.doc, res, plans[job.key[0]][1]),
-        )
-    except CellError as exc:
-        if exc.job_key is None:  # not one book's chapter (e.g. a kernel that would not start)
-            raise cell_error(plans[0][0], exc) from None
-        raise VariantFailed(str(cell_error(plans[exc.job_key[0]][0], exc)), exc.job_key[0]) from None
-    for (i, path), res in ran.items():
-        plans[i][0].executed[path] = res
-    for plan, _ in plans:
-        plan.result.executed = [d.path for d in plan.todo]
-    pending = [(i, plan, tagged) for i, (plan, tagged) in enumerate(plans) if not plan.result.unchanged]
-    n = max(1, min(workers or os.cpu_count() or 1, len(pending) or 1))
-    pool = ThreadPoolExecutor(max_workers=n)
-    try:
-        for i, fut in [(i, pool.submit(finish, plan, tagged)) for i, plan, tagged in pending]:
+        try:
+            execute_jobs(jobs, workers=workers, preamble=preamble, kernels=kernels, on_done=done)
+        except CellError as exc:
+            if exc.job_key is None:  # not one book's chapter (e.g. a kernel that would not start)
+                raise cell_error(plans[0][0], exc) from None
+            raise VariantFailed(str(cell_error(plans[exc.job_key[0]][0], exc)), exc.job_key[0]) from None
+        for i in live:
             try:
-                fut.result()
+                writes[i].result()
+            except VariantFailed:
+                raise
             except RenderError as exc:
                 if isinstance(exc, OutputRefused):
                     raise
                 raise VariantFailed(str(exc), i) from None
     except Exception:
-        pool.shutdown(wait=True)  # one book failed: the others are still written
+        # One book failed: the books already being written are finished and swapped in, no other is started.
+        failed.set()
+        starts.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True)
         raise
     except BaseException:
         # Stopped by a signal: books not yet swapped in stay as they were.
         cancel.set()
+        starts.shutdown(wait=True, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
         raise
+    starts.shutdown(wait=True)
     pool.shutdown(wait=True)
     return [plan.result for plan, _ in plans]

@@ -69,11 +69,20 @@ def execute_chapters(
 
 @dataclass
 class Job:
-    """One chapter to execute: a key for the result, the chapter, its parameters."""
+    """One chapter to execute: a key for the result, the chapter, its parameters.
+
+    ``order``: jobs run by order first (a book's chapters before the next
+    book's, so each book is done, and can be written, as early as it can),
+    then longest first. ``ready``: called in the worker before the chapter
+    runs (waits for what the chapter reads, e.g. its book's saved run); what
+    it raises stops the jobs like a failing chapter.
+    """
 
     key: Any
     doc: QmdDoc
     parameters: Mapping[str, str] = field(default_factory=dict)
+    order: int = 0
+    ready: Callable[[], Any] | None = None
 
 
 def execute_jobs(
@@ -111,9 +120,9 @@ def execute_jobs(
     if not jobs:
         return {}
     n = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    # Longest chapters first so the parallel schedule stays balanced.
+    # By order, then longest chapters first so the parallel schedule stays balanced.
     todo: "queue.Queue[Job]" = queue.Queue()
-    for job in sorted(jobs, key=lambda j: -len(j.doc.cells)):
+    for job in sorted(jobs, key=lambda j: (j.order, -len(j.doc.cells))):
         todo.put(job)
     results: dict[Any, ExecutedChapter] = {}
     errors: list[BaseException] = []
@@ -142,6 +151,8 @@ def execute_jobs(
                     job = todo.get_nowait()
                 except queue.Empty:
                     return
+                if job.ready is not None:
+                    job.ready()
                 result = worker.run_chapter(job.doc, job.parameters)
                 with lock:
                     results[job.key] = result
