@@ -141,3 +141,35 @@ def test_the_mean_duration_is_whole_months_in_words(ed):
     assert f.words("duration_mean_months") == "ni" and f.duration_mean_months == "9"
     chapter = (REPORT_DIR / "04-maalgruppen.qmd").read_text(encoding="utf-8")
     assert "i gennemsnit omkring `{python} f.words('duration_mean_months')` måneder" in chapter
+
+
+# -- Table 9 without a model: the chapter says so once and describes no results -----------------------------
+
+#: What only a shown model may be followed by: its reading, its table, its findings.
+RESULT_WORDS = ("odds ratio", "@tbl-regression", "Tabel 9", "Den bygger på", "Der er tale om statistiske sammenhænge",
+                "konfidensinterval")
+NO_MODEL = re.compile(r"kunne ikke gennemføres|ikke vises|vises ikke|ikke beregnes|ingen analyse", re.IGNORECASE)
+
+
+def _section(chapter: str, f, heading: str) -> list[str]:
+    """The paragraphs of ``chapter`` from the one starting with ``heading`` up to the next ``###`` heading."""
+    paras = chapter_prose(chapter, f)
+    start = next(i for i, p in enumerate(paras) if p.startswith(heading))
+    section = []
+    for para in paras[start + 1:]:
+        if para.startswith("#"):
+            break
+        section.append(para)
+    return section
+
+
+@pytest.mark.parametrize("min_cell", [0, 3])  # not fitted (too few), and withheld by the small-number rule
+def test_chapter_7_without_a_model_says_so_once_and_shows_no_results(make_edition, min_cell):
+    f = facts(hand_made(make_edition, min_cell=min_cell))
+    assert not f.layer.regression.result.fitted
+    section = _section("07-udbytte", f, "## Hvilke unge får mest ud af IPS UNG?")
+    text = "\n\n".join(section)
+    assert len(NO_MODEL.findall(text)) == 1, text
+    assert not [w for w in RESULT_WORDS if w.lower() in text.lower()], text
+    conclusion = "\n\n".join(chapter_prose("02-konklusion", f))
+    assert "Der er tale om statistiske sammenhænge" not in conclusion
