@@ -91,7 +91,7 @@ def _text(text, name="x"):
 @pytest.mark.parametrize(("text", "alone", "expected"), [
     ("15", None, "de 15"), ("15", "dem", "de 15"), ("<3", None, "de <3"), ("0", None, "de 0"),
     (HIDDEN_COUNT, None, "de"), (HIDDEN_COUNT, "dem", "dem"), (NO_ANSWERS_COUNT, "dem", "dem"),
-    (f"{HIDDEN_COUNT} ud af {HIDDEN_COUNT}", None, "de"),
+    (f"{HIDDEN_COUNT} ud af {HIDDEN_COUNT}", None, "de"), ("ingen", None, "ingen"), ("ingen", "dem", "ingen"),
 ])
 def test_definite_keeps_the_number_only_when_there_is_one(text, alone, expected):
     out = _text(text).definite("de", alone)
@@ -127,7 +127,7 @@ def test_in_brackets_drops_the_bracketed_reason(text, expected):
 def test_words_of_a_count_of_nobody_is_ingen(make_edition):
     """"havde ingen været i indsatsen", never "havde nul været"; the digits elsewhere are unchanged."""
     f = facts(hand_made(make_edition))
-    assert f.followup_enrolled_n == "0" and f.words("followup_enrolled_n") == "ingen"
+    assert f.followup_enrolled_n == "ingen" and f.words("followup_enrolled_n") == "ingen"
     assert f.words("followup_n") == "ti" and f.words(0) == "nul"  # a plain number keeps its word
 
 
@@ -141,3 +141,50 @@ def test_the_mean_duration_is_whole_months_in_words(ed):
     assert f.words("duration_mean_months") == "ni" and f.duration_mean_months == "9"
     chapter = (REPORT_DIR / "04-maalgruppen.qmd").read_text(encoding="utf-8")
     assert "i gennemsnit omkring `{python} f.words('duration_mean_months')` måneder" in chapter
+
+
+# -- Table 9 without a model: the chapter says so once and describes no results -----------------------------
+
+#: What only a shown model may be followed by: its reading, its table, its findings.
+RESULT_WORDS = ("odds ratio", "@tbl-regression", "Tabel 9", "Den bygger på", "Der er tale om statistiske sammenhænge",
+                "konfidensinterval")
+NO_MODEL = re.compile(r"kunne ikke gennemføres|ikke vises|vises ikke|ikke beregnes|ingen analyse", re.IGNORECASE)
+
+
+def _section(chapter: str, f, heading: str) -> list[str]:
+    """The paragraphs of ``chapter`` from the one starting with ``heading`` up to the next ``###`` heading."""
+    paras = chapter_prose(chapter, f)
+    start = next(i for i, p in enumerate(paras) if p.startswith(heading))
+    section = []
+    for para in paras[start + 1:]:
+        if para.startswith("#"):
+            break
+        section.append(para)
+    return section
+
+
+@pytest.mark.parametrize("min_cell", [0, 3])  # not fitted (too few), and withheld by the small-number rule
+def test_chapter_7_without_a_model_says_so_once_and_shows_no_results(make_edition, min_cell):
+    f = facts(hand_made(make_edition, min_cell=min_cell))
+    assert not f.layer.regression.result.fitted
+    section = _section("07-udbytte", f, "## Hvilke unge får mest ud af IPS UNG?")
+    text = "\n\n".join(section)
+    assert len(NO_MODEL.findall(text)) == 1, text
+    assert not [w for w in RESULT_WORDS if w.lower() in text.lower()], text
+    conclusion = "\n\n".join(chapter_prose("02-konklusion", f))
+    assert "Der er tale om statistiske sammenhænge" not in conclusion
+
+
+# -- a count of nobody in running text reads "ingen" ("Ingen er under udredning", never "0 er under udredning") ---
+
+#: A bare zero as a count before a word: not part of a number ("10", "0,5"), a share ("0 %"), "0 ud af 5",
+#: nor a scale's end ("fra 0 til 100", "0 (på intet tidspunkt)", "min_cell = 0").
+ZERO_COUNT = re.compile(r"(?<![\d,.\w=–-])(?<!fra )0 (?!til\b|ud af\b|%)[a-zæøå]")
+
+
+@pytest.mark.parametrize("min_cell", [0, 3])
+def test_a_count_of_nobody_reads_ingen_in_every_chapter(make_edition, min_cell):
+    f = facts(hand_made(make_edition, min_cell=min_cell))
+    assert f.raw("followup_enrolled_n") == 0  # the value, for tables and the results bundle, stays a number
+    bad = [para for chapter in CHAPTERS for para in chapter_prose(chapter, f) if ZERO_COUNT.search(para)]
+    assert not bad, "\n\n".join(bad)

@@ -23,7 +23,7 @@ from ipsreport.results.kinds import FactKind, Suppression
 
 __all__ = [
     "Fact", "FactText", "TracedText", "HIDDEN_SHARE", "HIDDEN_COUNT", "NOT_COMPUTED", "NOT_COMPARED", "NO_ANSWERS",
-    "NO_ANSWERS_COUNT", "NO_ANSWERS_REASON", "NO_ANSWERS_SHARE", "NO_BASE_WORDS", "PHRASES",
+    "NO_ANSWERS_COUNT", "NO_ANSWERS_REASON", "NO_ANSWERS_SHARE", "NO_BASE_WORDS", "NOBODY", "PHRASES",
     "label", "small_people", "from_pool", "share_phrase", "join", "in_sentence",
 ]
 
@@ -49,6 +49,9 @@ NO_ANSWERS_COUNT = "et ukendt antal"
 PHRASES = (HIDDEN_COUNT, HIDDEN_SHARE, NO_ANSWERS_COUNT, NO_ANSWERS_SHARE)
 #: A share in words of an empty registry group (nobody finished): not a survey gap, printed as before.
 NO_BASE_WORDS = "ingen svar"
+#: A count of 0 as a sentence prints it ("Ingen er under udredning", never "0 er under udredning"); the value
+#: (``Facts.raw``, the results bundle's ``n``) stays 0, and tables print their own digits.
+NOBODY = "ingen"
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,9 @@ class Fact:
                 return label(min_cell)
             if self.suppression:
                 return HIDDEN_COUNT
-            return NO_ANSWERS_COUNT if self.nobody_answered else fmt.count(self.value)
+            if self.nobody_answered:
+                return NO_ANSWERS_COUNT
+            return NOBODY if self.value == 0 else fmt.count(self.value)
         if self.kind == "pct":
             if self.suppression == "primary":
                 return small_people(min_cell)
@@ -182,9 +187,12 @@ class FactText(str):
         leaves the number out: the determiner alone ("omfatter alle unge"), or ``alone`` where the
         determiner cannot stand alone ("Af `{python} f.no_placement_n.definite('de', alone='dem')`, der
         ..." reads "Af dem, der ..."). The word keeps the fact's tooltip, so the hidden count is still traced.
+        A count of nobody (:data:`NOBODY`) takes no determiner: "bygger på ingen unge".
         """
         if self.is_phrase:
             return FactText(alone or determiner, self.provenance, self.name)
+        if self == NOBODY:  # "bygger på ingen unge", not "på de ingen unge"
+            return self
         return TracedText([f"{determiner} ", self])
 
     def aside(self, other: str, unit: str = "") -> "TracedText | FactText":

@@ -31,7 +31,10 @@ def burden_sentence(f) -> Fact:
     """
     row = term(f, "burden")
     result = f.summary_of(REGRESSION)
-    if not result.fitted or getattr(result, "separated", False) or pd.isna(row["odds_ratio"]):
+    if not result.fitted and not getattr(result, "separated", False):
+        # No model at all: chapter 7 said why once (regression_absent_sentence); no second reason, no table.
+        return Fact(None, "text", text="Om det gælder igen i denne udgave, kan ikke afgøres.")
+    if getattr(result, "separated", False) or pd.isna(row["odds_ratio"]):
         text = ("I denne udgave kan sammenhængen med psykisk belastning ikke beregnes pålideligt "
                 "(se noten under tabellen).")
         return Fact(None, "text", text=text)

@@ -10,7 +10,7 @@ from ipsreport.outputs.facts import changes as ch
 from ipsreport.outputs.facts import findings
 from ipsreport.outputs.facts import reading as rd
 from ipsreport.outputs.facts import regression_prose as rp
-from ipsreport.outputs.facts.definition import computed, written
+from ipsreport.outputs.facts.definition import computed
 from ipsreport.outputs.facts.fact import Fact
 from ipsreport.outputs.facts.sources import PAIRED, REGRESSION, WHO5_BANDS
 
@@ -18,6 +18,11 @@ __all__ = ["FACTS"]
 
 #: Table 9 is withheld as a whole when a group is below the rule (Disclosed.regression).
 _MODEL = "model withheld when a group is small"
+
+def _model_text(f, write) -> Fact:
+    """A sentence about Table 9 written from the model and whether the small-number rule withholds it."""
+    return Fact(None, "text", text=write(f.summary_of(REGRESSION), f.layer.regression.withheld))
+
 
 FACTS = (
     # Chapter 6 (summaries/mental_health.py).
@@ -112,10 +117,24 @@ FACTS = (
              doc="p-værdi for psykisk belastning (Tabel 9)"),
     computed("burden_or_sentence", findings.burden_sentence, kind="text", source=REGRESSION, rule=_MODEL,
              doc="Sætning om psykisk belastning i Tabel 9, eller hvorfor der ikke er et estimat"),
-    # The same findings in running Danish (regression_prose): what chapters 2 and 7 print.
-    written("regression_summary", rp.summary, source=REGRESSION, rule=_MODEL,
+    # The same findings in running Danish (regression_prose): what chapters 2 and 7 print. Each reads whether the
+    # model is shown (rp.absent): without one, chapter 7 says so once and prints no reading of results.
+    computed("regression_summary", lambda f: _model_text(f, rp.summary), kind="text", source=REGRESSION, rule=_MODEL,
              doc="Afsnit, der sammenfatter Tabel 9 med forbeholdet fra noten under tabellen"),
-    written("regression_result_sentence", rp.result_sentence, source=REGRESSION, rule=_MODEL,
+    computed("regression_result_sentence", lambda f: _model_text(f, rp.result_sentence), kind="text",
+             source=REGRESSION, rule=_MODEL,
              doc="Sætning om de faktorer, analysen peger på, deres odds ratioer og forbeholdet"),
-    written("regression_rest_sentence", rp.rest_sentence, source=REGRESSION, rule=_MODEL, doc="Sætning om de øvrige faktorer i Tabel 9"),
+    computed("regression_rest_sentence", lambda f: _model_text(f, rp.rest_sentence), kind="text", source=REGRESSION,
+             rule=_MODEL, doc="Sætning om de øvrige faktorer i Tabel 9 og om usikkerheden"),
+    computed("regression_design", lambda f: _model_text(f, rp.design), kind="text", source=REGRESSION, rule=_MODEL,
+             doc="Om regressionsanalysen er lavet eller kun var planlagt"),
+    computed("regression_absent_sentence", lambda f: _model_text(f, rp.absent_sentence), kind="text",
+             source=REGRESSION, rule=_MODEL, doc="Sætning om, hvorfor der ingen regressionsanalyse er (tom, når der er en)"),
+    computed("regression_reading", lambda f: Fact(None, "text", text=rp.reading(
+        f.summary_of(REGRESSION), f.layer.regression.withheld, str(f.alpha))), kind="text", source=REGRESSION,
+             rule=_MODEL, doc="Hvordan odds ratioerne i Tabel 9 læses (tom uden en model)"),
+    computed("regression_causality", lambda f: _model_text(f, rp.causality), kind="text", source=REGRESSION,
+             rule=_MODEL, doc="Afsnit om, at en sammenhæng ikke nødvendigvis er en årsag (tom uden en model)"),
+    computed("regression_causes_sentence", lambda f: _model_text(f, rp.causes_sentence), kind="text",
+             source=REGRESSION, rule=_MODEL, doc="Sætning om, at sammenhængene ikke nødvendigvis er årsager (tom uden en model)"),
 )

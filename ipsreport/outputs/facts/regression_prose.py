@@ -19,7 +19,8 @@ from __future__ import annotations
 from ipsreport.analysis import evidence
 from ipsreport.outputs import fmt
 
-__all__ = ["PHRASES", "summary", "result_sentence", "rest_sentence", "noun", "split"]
+__all__ = ["PHRASES", "summary", "result_sentence", "rest_sentence", "noun", "split", "absent", "design",
+           "absent_sentence", "reading", "causality", "causes_sentence"]
 
 #: term -> (noun phrase in a list, group with higher values, group with lower values).
 PHRASES: dict[str, tuple[str, str, str]] = {
@@ -82,13 +83,84 @@ def _listing(groups: list[str]) -> str:
     return text
 
 
-def _unusable(result) -> str | None:
-    """Why the model says nothing (separation, no fit), or None."""
+def absent(result, withheld: bool = False) -> str | None:
+    """Why Table 9 holds no model, as a clause after "fordi"; None when a model is shown.
+
+    The one place the chapters learn the model's state: withheld by the small-number rule
+    (:class:`ipsreport.analysis.disclosed.rules.DisclosedRegression`), or not fitted
+    (:func:`ipsreport.analysis.models.fit_logit`: too few rows, no variation in the outcome, factors that
+    cannot be told apart). A separated fit is shown, with its own note.
+    """
+    if result.n == 0:  # nothing to fit, whatever the rule would have hidden
+        return "ingen af de afsluttede unge havde svaret på alle de relevante spørgsmål"
+    if withheld:
+        return ("en af de to grupper, den sammenligner – unge i job eller uddannelse og unge uden – er mindre, end "
+                "reglen for små tal tillader at vise")
+    if result.fitted or getattr(result, "separated", False):
+        return None
+    k = len(result.terms)
+    if result.n <= k + 1:
+        return f"de er for få til at vurdere {fmt.words(k)} faktorer på én gang"
+    if result.events in (0, result.n):
+        return "de alle havde samme udfald, så der er intet at sammenligne"
+    return "nogle af faktorerne var ens for alle eller faldt helt sammen, så deres betydning ikke kan skilles ad"
+
+
+def design(result, withheld: bool = False) -> str:
+    """Chapter 7, before "de N unge": the analysis that was made, or the one that was planned."""
+    if absent(result, withheld):
+        return "var der planlagt en logistisk regressionsanalyse af"
+    return "er der lavet en logistisk regressionsanalyse. Den bygger på"
+
+
+def absent_sentence(result, withheld: bool = False) -> str:
+    """Chapter 7: the one sentence that says there is no model and why ("" when there is one)."""
+    why = absent(result, withheld)
+    if not why:
+        return ""
+    verb = "kan ikke vises" if withheld and result.n else "kunne ikke gennemføres"
+    return (f"Analysen {verb}, fordi {why}. Afsnittet har derfor ingen resultater af den, og fagpersonernes "
+            "vurdering nedenfor står alene.")
+
+
+def reading(result, withheld: bool, alpha: str) -> str:
+    """Chapter 7: how to read Table 9's odds ratios, with ``alpha`` printed ("" without a model)."""
+    if absent(result, withheld):
+        return ""
+    return ("Resultaterne vises som odds ratioer (@tbl-regression). En odds ratio siger, hvor meget chancen for at "
+            "være i job eller uddannelse ændrer sig, når én faktor ændres, og alle de andre holdes fast:\n\n"
+            "- En odds ratio over 1 betyder, at faktoren øger chancen.\n"
+            "- En odds ratio under 1 betyder, at faktoren mindsker chancen.\n"
+            "- En odds ratio tæt på 1 betyder, at faktoren ikke gør nogen nævneværdig forskel.\n\n"
+            f"Kun statistisk signifikante resultater – her med en p-værdi under {alpha} og et konfidensinterval, "
+            "der ikke rummer 1 – bør tolkes som sammenhænge frem for tilfældige udsving, og selv de skal læses "
+            "varsomt, når analysen bygger på få unge. Hvordan hver faktor er målt, står i @sec-data-og-metode.")
+
+
+def causes_sentence(result, withheld: bool = False) -> str:
+    """Chapter 2, after the summary: associations are not causes ("" without a model)."""
+    return "" if absent(result, withheld) else "Der er tale om statistiske sammenhænge og ikke nødvendigvis om årsager."
+
+
+def causality(result, withheld: bool = False) -> str:
+    """Chapter 7 after the findings: why an association need not be a cause ("" without a model)."""
+    if absent(result, withheld):
+        return ""
+    return (f"{causes_sentence(result)} Hænger for eksempel selvværd sammen med udfaldet, kan det være, fordi "
+            "forløbet har styrket de unges selvværd og tro på sig selv, og at det har hjulpet dem i job eller "
+            "uddannelse. Men det kan også være de unge, der i forvejen havde mest overskud og selvtillid, der har "
+            "fået mest ud af forløbet. Analysen kan ikke skille de to ad, og sandsynligvis påvirker de hinanden.")
+
+
+def _unusable(result, withheld: bool = False) -> str | None:
+    """Why the model says nothing (withheld, separation, no fit), or None."""
+    if withheld:
+        return "kan ikke vises efter reglen for små tal"
     if getattr(result, "separated", False):
         return ("kunne ikke estimeres pålideligt, fordi de målte forhold (næsten) perfekt forudsiger, hvem der er i "
                 "job eller uddannelse (se noten under Tabel 9)")
     if not result.fitted:
-        return "kunne ikke gennemføres på disse data (se noten under Tabel 9)"
+        return "kunne ikke gennemføres på disse data"
     return None
 
 
@@ -127,7 +199,7 @@ def _strength(odds: list[float]) -> str:
     return ""
 
 
-def summary(result) -> str:
+def summary(result, withheld: bool = False) -> str:
     """Chapter 2 and the summary of chapter 7: who is more often in job or education, and what does not matter.
 
     The wording follows :func:`ipsreport.analysis.evidence.support`: with enough
@@ -143,7 +215,7 @@ def summary(result) -> str:
     vurderer, at forløbet har gjort dem bedre til ..., og unge med højere selvværd og mestring. Analysen bygger dog på
     få unge: ... Uddannelsesniveau, forløbets længde, alder, ... hænger derimod ikke påviseligt sammen med ..."
     """
-    why = _unusable(result)
+    why = _unusable(result, withheld)
     if why:
         return f"Den statistiske analyse af, hvem der er i job eller uddannelse ved afslutningen, {why}."
     shown, others, verdicts = split(result)
@@ -175,8 +247,13 @@ def summary(result) -> str:
     return text
 
 
-def result_sentence(result) -> str:
-    """Chapter 7 after Table 9: which factors matter, their odds ratios in words, and the caveat."""
+def result_sentence(result, withheld: bool = False) -> str:
+    """Chapter 7 after Table 9: which factors matter, their odds ratios in words, and the caveat.
+
+    Without a model "": the chapter said so once (:func:`absent_sentence`).
+    """
+    if absent(result, withheld):
+        return ""
     why = _unusable(result)
     if why:
         return f"Analysen {why}."
@@ -207,11 +284,14 @@ def result_sentence(result) -> str:
     return f"{text} {caveat.short}" if caveat else text
 
 
-def rest_sentence(result) -> str:
-    """Chapter 7: the factors without a shown association ("" when there are none or no model)."""
-    if _unusable(result):
+def rest_sentence(result, withheld: bool = False) -> str:
+    """Chapter 7: the factors without a shown association, and what a missing one means ("" without estimates)."""
+    if _unusable(result, withheld):
         return ""
     shown, others, _ = split(result)
+    uncertain = ("At en sammenhæng ikke er signifikant, betyder dog ikke, at den ikke findes: konfidensintervallernes "
+                 "bredde viser, hvor usikre estimaterne er, og usikkerheden vokser, når analysen bygger på få unge.")
     if shown.empty or others.empty:
-        return ""
-    return f"For de øvrige faktorer – {_nouns(others)} – viser analysen ingen statistisk signifikant sammenhæng."
+        return uncertain
+    return (f"For de øvrige faktorer – {_nouns(others)} – viser analysen ingen statistisk signifikant sammenhæng. "
+            f"{uncertain}")
