@@ -101,7 +101,12 @@ def test_render_variants_share_kernels_but_not_numbers(minibook, tmp_path):
         Variant(output_dir=tmp_path / "out" / "b", hooks=minibook_hooks(other),
                 cache_dir=tmp_path / "cache-b", label="Sted B"),
     ]
-    a, b = engine.render_variants(variants, minibook, to="html", workers=1)
+    events: list[tuple[str, str]] = []
+    a, b = engine.render_variants(variants, minibook, to="html", workers=1,
+                                  progress=lambda event, detail: events.append((event, detail)))
+    # Book by book: every chapter of the first book runs before the second's (so it is written while they run).
+    executed = [detail.split(":")[0] for event, detail in events if event == "executed"]
+    assert executed == ["a"] * 4 + ["b"] * 4
     page_a = (a.output_dir / "01-tabeller.html").read_text(encoding="utf-8")
     page_b = (b.output_dir / "01-tabeller.html").read_text(encoding="utf-8")
     assert "Der er 30 i alt" in page_a and "Der er 35 i alt" in page_b
