@@ -134,7 +134,7 @@ def _say_provenance(data_dir: Path, settings: Any) -> None:
     not believed (the data are treated as real), and a rule switched off for
     real data is a warning the evaluator sees each time.
     """
-    from ipsreport.analysis.disclosed.small_number_rule import AUTO_MIN_CELL, resolve_min_cell
+    from ipsreport.config.fields import AUTO_MIN_CELL, resolve_min_cell
     from ipsreport.inputs.manifest import MANIFEST_NAME, check_manifest
 
     check = check_manifest(data_dir)

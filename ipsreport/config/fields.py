@@ -18,7 +18,8 @@ from pydantic_core import PydanticCustomError
 from ipsreport.paths import PROJECT_DIR
 from ipsreport.inputs.plaintext import PlainTextError, check
 
-__all__ = ["PLAIN_TEXT_ERROR", "Day", "DayOrNone", "Folder", "FolderOrNone", "Number", "PlainText", "Whole", "WholeOrAuto"]
+__all__ = ["AUTO_MIN_CELL", "PLAIN_TEXT_ERROR", "Day", "DayOrNone", "Folder", "FolderOrNone", "Number", "PlainText", "Whole",
+           "WholeOrAuto", "resolve_min_cell"]
 
 #: Pydantic error type of a text setting holding markup (turned into a Danish sentence by ipsreport.config.settings).
 PLAIN_TEXT_ERROR = "plain_text"
@@ -36,6 +37,35 @@ def _auto(value: Any) -> Any:
     if value is None or (isinstance(value, str) and value.strip().lower() == "auto"):
         return None
     return _not_bool(value)
+
+
+#: The small-number rule ``min_cell: auto`` stands for, for every data folder but the twin.
+AUTO_MIN_CELL = 3
+
+
+def resolve_min_cell(setting: int | None, twin: bool) -> int:
+    """The small-number rule in force for a data folder (``min_cell``; no pandas: the command asks on every run).
+
+    :mod:`ipsreport.analysis.disclosed` applies the rule; this only decides it.
+
+    Parameters
+    ----------
+    setting : int or None
+        The ``min_cell`` setting; ``None`` means ``auto``.
+    twin : bool
+        The folder is the verified synthetic twin
+        (:attr:`ipsreport.inputs.manifest.ManifestCheck.twin`): its numbers are the
+        2025 edition's published ones and describe no person.
+
+    Returns
+    -------
+    int
+        ``setting`` when given explicitly; else ``0`` for the twin and
+        :data:`AUTO_MIN_CELL` for anything else.
+    """
+    if setting is not None:
+        return int(setting)
+    return 0 if twin else AUTO_MIN_CELL
 
 
 def _none(value: Any) -> Any:

@@ -89,7 +89,7 @@ class Settings(BaseModel):
     min_cell: WholeOrAuto = Field(ge=0, le=20, description=(
         "Small-number rule. `auto` = 3 for every data folder except the synthetic twin (its files byte for byte "
         "those whose checksums the package lists, `ipsreport/synth/checksums.py`; a manifest proves nothing), "
-        "which renders with the rule off (resolved by `ipsreport.analysis.disclosed.disclosure.resolve_min_cell`). Counts below the "
+        "which renders with the rule off (resolved by `ipsreport.config.fields.resolve_min_cell`). Counts below the "
         "rule print as \"<3\", their shares are hidden, more cells are hidden until no count below the rule can "
         "be worked out from everything the book publishes together, and a table, figure or model whose base is "
         "below the rule is replaced by a note (see `ipsreport/analysis/disclosed/`). `0` turns the rule off and `1` or `2` "

@@ -25,7 +25,7 @@ import yaml
 from ipsreport.inputs.codebook.codebook import Codebook, load_codebook
 from ipsreport.inputs.cohort import cohort_masks
 from ipsreport.inputs.consistency import require_consistent
-from ipsreport.analysis.disclosed.small_number_rule import resolve_min_cell
+from ipsreport.config.fields import resolve_min_cell
 from ipsreport.inputs.manifest import check_manifest
 from ipsreport.inputs.load import ALL_DATASETS, Source, Violation, file_sha256, find_data_files
 from ipsreport.config.settings import Settings, get_settings

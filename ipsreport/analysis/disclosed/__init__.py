@@ -56,10 +56,10 @@ to hide, and hiding it), :mod:`~ipsreport.analysis.disclosed.layer` (the
 read back and verified), :mod:`~ipsreport.analysis.disclosed.joint` and
 :mod:`~ipsreport.analysis.disclosed.gate`.
 
-The small-number rule itself: ``small_number_rule`` (which rule protects a data
-folder; no pandas, the command line asks on every run) and ``disclosure`` (the
-rule for one frame, and how its cells print). This package imports nothing, so
-that module stays light; import from the modules: ``layer.Disclosed``,
+The small-number rule itself: ``disclosure`` (the rule for one frame, and how
+its cells print); which rule is in force is the setting ``min_cell``, resolved
+by :func:`ipsreport.config.fields.resolve_min_cell` (no pandas: the command line
+asks on every run). This package imports nothing; import from the modules: ``layer.Disclosed``,
 ``layer.DisclosedRegression``, ``layer.disclosed``,
 ``rules.paired_trajectories``, ``rules.pool_cells``, ``rules.protect_counts``.
 """

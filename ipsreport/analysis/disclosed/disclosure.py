@@ -37,7 +37,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ipsreport.outputs import fmt
-from ipsreport.analysis.disclosed.small_number_rule import AUTO_MIN_CELL, resolve_min_cell
+from ipsreport.config.fields import AUTO_MIN_CELL, resolve_min_cell
 
 __all__ = [
     "AUTO_MIN_CELL",
