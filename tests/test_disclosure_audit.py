@@ -348,3 +348,51 @@ def test_a_row_keeps_its_hash_but_never_pickles_it():
     back = pickle.loads(pickle.dumps(row))
     assert "_hash" not in back.__dict__ and back == row and hash(back) == hash(row)
     assert {row: 1}[Row(row.terms, 3.0, 3.0)] == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(truth=st.lists(st.integers(0, 9), min_size=2, max_size=5),
+       shape=st.lists(st.tuples(st.lists(st.integers(-2, 3), min_size=5, max_size=5),
+                                st.sampled_from(["eq", "le", "ge", "both"]), st.integers(0, 4)),
+                      min_size=1, max_size=6))
+def test_a_parts_program_gives_linprogs_ranges(truth, shape):
+    """Oracle: the part's HiGHS program (built once, re-solved per count) against scipy.optimize.linprog per count."""
+    import math
+
+    import numpy as np
+    from scipy.optimize import linprog
+
+    from ipsreport.analysis.disclosed.ledger import Row
+    from ipsreport.analysis.disclosed.ranges import _EPS, _Model
+
+    keys = [cell("p", "v", i) for i in range(len(truth))]
+    rows = []
+    for coefficients, kind, slack in shape:
+        terms = tuple((k, float(c)) for k, c in zip(keys, coefficients) if c)
+        if not terms:
+            continue
+        value = sum(c * truth[keys.index(k)] for k, c in terms)  # the truth satisfies every row
+        low, high = {"eq": (value, value), "le": (None, value + slack), "ge": (value - slack, None),
+                     "both": (value - slack, value + slack)}[kind]
+        rows.append(Row(terms, low, high))
+    rows = tuple(rows)
+    # The direct call: every row as a dense inequality pair or equality, as the audit reads it.
+    a_ub, b_ub, a_eq, b_eq = [], [], [], []
+    for row in rows:
+        vector = [dict(row.terms).get(k, 0.0) for k in keys]
+        if row.low is not None and row.low == row.high:
+            a_eq.append(vector), b_eq.append(row.low)
+            continue
+        if row.high is not None:
+            a_ub.append(vector), b_ub.append(row.high + _EPS)
+        if row.low is not None:
+            a_ub.append([-c for c in vector]), b_ub.append(-row.low + _EPS)
+    model = _Model(rows)
+    for i, key in enumerate(keys):
+        for sign in (-1.0, 1.0):
+            c = np.zeros(len(keys))
+            c[i] = sign
+            res = linprog(c, A_ub=a_ub or None, b_ub=b_ub or None, A_eq=a_eq or None, b_eq=b_eq or None,
+                          bounds=(0, None), method="highs-ds", options={"presolve": False})
+            expected = math.inf if res.status == 3 else sign * res.fun
+            assert res.status in (0, 3) and model.optimum(key, sign) == pytest.approx(expected, abs=1e-7)

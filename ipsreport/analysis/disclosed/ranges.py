@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linprog
+from scipy.optimize._highspy import _core as _highs
 from scipy.sparse import coo_array
 
 from ipsreport.analysis.disclosed.ledger import Entry, Key, Ledger, Row
@@ -166,6 +167,7 @@ class Solver:
         self.constraints = frozenset(r for r, _ in rows)
         self.parts = _Parts(rows)
         self._cache: dict = {} if cache is None else cache
+        self._models: dict[tuple[Row, ...], _Model] = {}  # a part's program, solved for each of its counts
         self._rows: dict[Key, list] = {}
         for item in self.parts.rows:
             self._rows.setdefault(self.parts.part(item[0].terms[0][0]), []).append(item)
@@ -199,13 +201,15 @@ class Solver:
         rows = self._rows_of([key])
         signature = ("range", key, rows, truth, width)
         if signature not in self._cache:
-            objective = ((key, 1.0),)
-            high = _optimum(objective, (), rows, -1.0)
+            model = self._models.get(rows)
+            if model is None:
+                model = self._models[rows] = _Model(rows)
+            high = model.optimum(key, -1.0)
             high = math.floor(high + _EPS) if not math.isinf(high) else math.inf
             if truth is not None and width is not None and high - truth >= width:
                 self._cache[signature] = (float(truth), float(high))
             else:
-                low = max(0.0, math.ceil(_optimum(objective, (), rows, 1.0) - _EPS))
+                low = max(0.0, math.ceil(model.optimum(key, 1.0) - _EPS))
                 self._cache[signature] = (float(low), float(high))
         return self._cache[signature]
 
@@ -231,6 +235,82 @@ class Solver:
             result = (_share_optimum(num, den, rows, fixed, 1.0), _share_optimum(num, den, rows, fixed, -1.0))
         self._cache[signature] = result
         return result
+
+
+#: The model states that answer a solve (anything else: solved again from scratch).
+_DECIDED = (_highs.HighsModelStatus.kOptimal, _highs.HighsModelStatus.kUnbounded,
+            _highs.HighsModelStatus.kUnboundedOrInfeasible, _highs.HighsModelStatus.kInfeasible)
+
+
+class _Model:
+    """One part's rows as a HiGHS linear program: built once, solved for the least or greatest value of each count.
+
+    HiGHS through scipy's own binding (the solver and options
+    :func:`scipy.optimize.linprog` runs with ``method="highs-ds"``), so the
+    ranges are linprog's (``tests/test_disclosure_audit.py`` holds them
+    against it), without rebuilding the program for every count and
+    direction: only the objective changes, and each solve starts from the
+    last one's basis. Rows read as in :func:`_program`: an equality exactly,
+    an inequality with :data:`_EPS` of slack.
+    """
+
+    def __init__(self, rows: tuple[Row, ...]):
+        self.index: dict[Key, int] = {}
+        starts, columns, values, lower, upper = [0], [], [], [], []
+        for row in rows:
+            merged: dict[int, float] = {}
+            for k, c in row.terms:
+                j = self.index.setdefault(k, len(self.index))
+                merged[j] = merged.get(j, 0.0) + c
+            columns.extend(merged)
+            values.extend(merged.values())
+            starts.append(len(columns))
+            if row.low is not None and row.low == row.high:
+                lower.append(row.low)
+                upper.append(row.high)
+            else:
+                lower.append(-math.inf if row.low is None else row.low - _EPS)
+                upper.append(math.inf if row.high is None else row.high + _EPS)
+        n = len(self.index)
+        lp = _highs.HighsLp()
+        lp.num_col_, lp.num_row_ = n, len(rows)
+        lp.col_cost_, lp.col_lower_, lp.col_upper_ = np.zeros(n), np.zeros(n), np.full(n, math.inf)
+        lp.row_lower_, lp.row_upper_ = np.array(lower, dtype=float), np.array(upper, dtype=float)
+        matrix = lp.a_matrix_
+        matrix.format_ = _highs.MatrixFormat.kRowwise
+        matrix.num_col_, matrix.num_row_ = n, len(rows)
+        matrix.start_, matrix.index_, matrix.value_ = starts, columns, values
+        self.highs = _highs._Highs()
+        self.highs.setOptionValue("output_flag", False)  # before anything else: HiGHS writes a banner otherwise
+        self.highs.setOptionValue("solver", "simplex")
+        self.highs.setOptionValue("simplex_strategy", 1)  # dual, as linprog's "highs-ds"
+        self.highs.setOptionValue("presolve", "off")  # small programs; and an unbounded one is told from an infeasible one
+        self.highs.passModel(lp)
+        self._costly: int | None = None  # the column the objective is on
+
+    def optimum(self, key: Key, sign: float) -> float:
+        """The least (``sign`` 1) or greatest (-1) value of ``key`` over the rows (``inf`` when unbounded)."""
+        j = self.index.get(key)
+        if j is None:  # in no row: anything from 0 up
+            return 0.0 if sign > 0 else math.inf
+        if self._costly is not None and self._costly != j:
+            self.highs.changeColCost(self._costly, 0.0)
+        self.highs.changeColCost(j, sign)
+        self._costly = j
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status not in _DECIDED:
+            # The last solve's basis did not lead anywhere (e.g. after an unbounded one): solve from scratch.
+            self.highs.clearSolver()
+            self.highs.run()
+            status = self.highs.getModelStatus()
+        if status == _highs.HighsModelStatus.kOptimal:
+            return sign * self.highs.getInfo().objective_function_value
+        if sign < 0 and status in (_highs.HighsModelStatus.kUnbounded, _highs.HighsModelStatus.kUnboundedOrInfeasible):
+            return math.inf  # the rows hold (the truth meets them): no greatest value
+        # Infeasible: the ledger contradicts itself (a bug, never data), as _optimum says.
+        raise ValueError(f"the published numbers about {key} contradict each other "
+                         f"({self.highs.modelStatusToString(status)})")
 
 
 def _program(objective: tuple, rows: tuple[Row, ...], sign: float, scale_key: Key | None = None,
@@ -284,8 +364,8 @@ def _solve(vector, a_ub, b_ub, a_eq, b_eq, sign: float):
     res = linprog(vector, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs-ds")
     if res.status == 2:
         return None
-    if res.status == 3:
-        return sign * math.inf
+    if res.status == 3:  # sign * objective has no least value: the objective grows without end that way
+        return -sign * math.inf
     return sign * res.fun
 
 
