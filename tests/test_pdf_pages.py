@@ -311,8 +311,10 @@ def absent_captions() -> set[str]:
     for qmd in sorted((PROJECT_DIR / "report").glob("*.qmd")):
         for cell in re.findall(r"```\{python\}\n(.*?)```", qmd.read_text(encoding="utf-8"), re.S):
             cap = re.search(r'^#\|\s*(?:tbl|fig)-cap:\s*"(.*)"\s*$', cell, re.M)
-            call = re.search(r"^ips\.((?:tab|fig)_\w+)\(d\)\s*$", cell, re.M)
-            if cap and call and isinstance(getattr(ips, call.group(1))(ed), AbsentTable):
+            call = re.search(r"^ips\.((?:tab|fig)_\w+)\((d|r\.comparison)\)\s*$", cell, re.M)
+            # The edition comparison's outputs take the run's comparison: None for the twin (no --previous).
+            argument = ed if call is not None and call.group(2) == "d" else None
+            if cap and call and isinstance(getattr(ips, call.group(1))(argument), AbsentTable):
                 found.add(cap.group(1))
     return found
 
