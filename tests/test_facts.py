@@ -208,7 +208,8 @@ REFERENCE = {
     "female_pct": "53 %", "male_pct": "44 %", "other_gender_pct": "4 %",
     "age_mean": "22", "age_min": "16", "age_max": "29", "age_over20_of": "36 ud af 55",
     "edu_primary_pct": "55 %", "edu_not_primary_pct": "8 %", "edu_upper_secondary_pct": "31 %",
-    "edu_vocational_n": "1", "edu_higher_mvu_lvu_n": "0", "work_experience_pct": "85 %",
+    "edu_vocational_n": "1", "edu_higher_mvu_lvu_n": "ingen",  # a count of 0 prints "ingen" (fact.NOBODY); its value stays 0
+    "work_experience_pct": "85 %",
     "aktivitetsparat_n": "28", "uddannelsesparat_n": "38",
     "support_psychiatry_n": "13", "support_assessment_n": "7", "support_mentor_n": "11",
     "support_psychologist_n": "8", "support_home_guide_n": "3", "support_other_n": "12",

@@ -23,7 +23,8 @@ from ipsreport.outputs.facts.definition import FactDef
 from ipsreport.outputs.facts.provenance import tooltip
 from ipsreport.outputs.facts.traced import NUMBER, is_value, source_numbers, trace
 from ipsreport.outputs.facts.fact import (HIDDEN_COUNT, HIDDEN_SHARE, NO_ANSWERS, NO_ANSWERS_COUNT, NO_BASE_WORDS,
-                                          Fact, FactText, label, share_phrase, small_people)
+                                          Fact, FactText, TracedText, label, share_phrase,
+                                          small_people)
 from ipsreport.outputs.facts.registry import REGISTRY
 from ipsreport.outputs.facts.sources import REGISTRY_COUNTS, Source
 
@@ -147,13 +148,22 @@ class Facts:
         fact = self.get_fact(name)
         source = definition.source.name if definition.source is not None else None
         if definition.kind == "text":
+            if isinstance(fact.text, TracedText) and str(fact.text) == text:
+                # A sentence built with some numbers' own tooltips (a setting's): its other pieces traced.
+                pieces = [p if isinstance(p, FactText) else self._trace_sentence(definition.source, p)
+                          for p in fact.text.parts]
+                return TracedText([q for p in pieces for q in (p.parts if isinstance(p, TracedText) else [p])])
             if not NUMBER.search(text) and fact.share is None:
                 return text
             if not is_value(text):
-                if definition.source not in self._numbers:
-                    self._numbers[definition.source] = source_numbers(self, definition.source)
-                return trace(text, self._numbers[definition.source])
+                return self._trace_sentence(definition.source, text)
         return FactText(text, tooltip(definition.doc, fact, source, self.cell_rule), name)
+
+    def _trace_sentence(self, source, text: str) -> str:
+        """``text`` with the numbers of ``source``'s frame traced (:func:`ipsreport.outputs.facts.traced.trace`)."""
+        if source not in self._numbers:
+            self._numbers[source] = source_numbers(self, source)
+        return trace(text, self._numbers[source])
 
     def get_fact(self, name: str) -> Fact:
         if name not in self._facts:

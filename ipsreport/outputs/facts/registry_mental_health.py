@@ -131,7 +131,7 @@ FACTS = (
     computed("regression_absent_sentence", lambda f: _model_text(f, rp.absent_sentence), kind="text",
              source=REGRESSION, rule=_MODEL, doc="Sætning om, hvorfor der ingen regressionsanalyse er (tom, når der er en)"),
     computed("regression_reading", lambda f: Fact(None, "text", text=rp.reading(
-        f.summary_of(REGRESSION), f.layer.regression.withheld, str(f.alpha))), kind="text", source=REGRESSION,
+        f.summary_of(REGRESSION), f.layer.regression.withheld, f.alpha)), kind="text", source=REGRESSION,
              rule=_MODEL, doc="Hvordan odds ratioerne i Tabel 9 læses (tom uden en model)"),
     computed("regression_causality", lambda f: _model_text(f, rp.causality), kind="text", source=REGRESSION,
              rule=_MODEL, doc="Afsnit om, at en sammenhæng ikke nødvendigvis er en årsag (tom uden en model)"),

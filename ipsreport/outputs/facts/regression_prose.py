@@ -16,6 +16,8 @@ the note under Table 9, so the conclusion cannot print the finding without it.
 
 from __future__ import annotations
 
+from ipsreport.outputs.facts.fact import TracedText
+
 from ipsreport.analysis import evidence
 from ipsreport.outputs import fmt
 
@@ -124,17 +126,23 @@ def absent_sentence(result, withheld: bool = False) -> str:
 
 
 def reading(result, withheld: bool, alpha: str) -> str:
-    """Chapter 7: how to read Table 9's odds ratios, with ``alpha`` printed ("" without a model)."""
+    """Chapter 7: how to read Table 9's odds ratios ("" without a model).
+
+    ``alpha`` is the printed fact (its tooltip kept: the sentence is a
+    :class:`~ipsreport.outputs.facts.fact.TracedText`). The chapter's own prose
+    points to the table, so the pointer is there whether or not it shows a model.
+    """
     if absent(result, withheld):
         return ""
-    return ("Resultaterne vises som odds ratioer (@tbl-regression). En odds ratio siger, hvor meget chancen for at "
-            "være i job eller uddannelse ændrer sig, når én faktor ændres, og alle de andre holdes fast:\n\n"
-            "- En odds ratio over 1 betyder, at faktoren øger chancen.\n"
-            "- En odds ratio under 1 betyder, at faktoren mindsker chancen.\n"
-            "- En odds ratio tæt på 1 betyder, at faktoren ikke gør nogen nævneværdig forskel.\n\n"
-            f"Kun statistisk signifikante resultater – her med en p-værdi under {alpha} og et konfidensinterval, "
-            "der ikke rummer 1 – bør tolkes som sammenhænge frem for tilfældige udsving, og selv de skal læses "
-            "varsomt, når analysen bygger på få unge. Hvordan hver faktor er målt, står i @sec-data-og-metode.")
+    return TracedText([
+        "Resultaterne vises som odds ratioer. En odds ratio siger, hvor meget chancen for at "
+        "være i job eller uddannelse ændrer sig, når én faktor ændres, og alle de andre holdes fast:\n\n"
+        "- En odds ratio over 1 betyder, at faktoren øger chancen.\n"
+        "- En odds ratio under 1 betyder, at faktoren mindsker chancen.\n"
+        "- En odds ratio tæt på 1 betyder, at faktoren ikke gør nogen nævneværdig forskel.\n\n"
+        "Kun statistisk signifikante resultater – her med en p-værdi under ", alpha, " og et konfidensinterval, "
+        "der ikke rummer 1 – bør tolkes som sammenhænge frem for tilfældige udsving, og selv de skal læses "
+        "varsomt, når analysen bygger på få unge. Hvordan hver faktor er målt, står i @sec-data-og-metode."])
 
 
 def causes_sentence(result, withheld: bool = False) -> str:
