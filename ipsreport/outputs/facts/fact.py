@@ -176,7 +176,7 @@ class FactText(str):
         return attrs
 
     # -- the forms a sentence needs around a number that may print as a phrase (tests/test_prose_context.py);
-    # the chapters write `{python} f.no_placement_n.definite('de')`, so the fact is still named where it is printed.
+    # the chapters write `{python} f.registry_n.definite('alle')`, so the fact is still named where it is printed.
 
     @property
     def is_phrase(self) -> bool:
