@@ -53,6 +53,8 @@ READ_OUTSIDE_THE_CHAPTERS = {
     "audit_result_sentence": "Bilag 8's method text (ipsreport.outputs.facts.editions.audit_method)",
     "edu_higher_mvu_lvu_n": "edu_higher_mvu_lvu_sentence (ipsreport.outputs.facts.sentences)",
     "had_placement_n": "placement_noanswer_sentence (ipsreport.outputs.facts.sentences)",
+    "no_placement_n": "no_placement_sentence (ipsreport.outputs.facts.sentences)",
+    "no_placement_short_n": "no_placement_sentence (ipsreport.outputs.facts.sentences)",
     "followup_finished_n": "the published 2025 value (tests/test_facts.py REFERENCE)",
     "who5_direction": "the published 2025 value (tests/test_facts.py REFERENCE)",
     "any_mental_health_significant": "the published 2025 value (tests/test_facts.py REFERENCE)",

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from ipsreport.outputs.facts import facts
-from ipsreport.outputs.facts.fact import HIDDEN_COUNT, HIDDEN_SHARE, NO_ANSWERS, NO_ANSWERS_COUNT, FactText
+from ipsreport.outputs.facts.fact import HIDDEN_COUNT, HIDDEN_SHARE, NO_ANSWERS, NO_ANSWERS_COUNT, FactText, TracedText
 from ipsreport.paths import REPORT_DIR
 from ipsreport.render.qmd import Markdown, read_qmd, split_inline
 from test_facts import hand_made
@@ -33,6 +33,10 @@ DETERMINER_BEFORE_PHRASE = re.compile(r"\b(?:de|alle)\s+(?:et|en)\s+(?:skjult|uk
 #: A bracket inside a bracket, or two brackets side by side: "(et ukendt antal (en ukendt andel (…)))".
 NESTED = re.compile(r"\([^()]*\(")
 ADJACENT = re.compile(r"\)\s*\(")
+#: A count of nobody as the group a sentence speaks of: "Af ingen, der ikke havde været det, havde ingen ...".
+NOBODY_AS_GROUP = re.compile(r"\b(?:af|blandt) ingen\b", re.IGNORECASE)
+#: A share printed as a count of people: "Andelen med meget lav trivsel var ... <3 unge ved afslutning".
+SHARE_AS_PEOPLE = re.compile(r"\bandel(?:en|ene)?\b[^.]*?(?<!svarende til )<\d+ unge", re.IGNORECASE)
 
 
 def chapter_prose(chapter: str, f) -> list[str]:
@@ -64,15 +68,58 @@ def _placement_hidden(make_edition):
     return replace(ed, followup=followup)
 
 
-@pytest.mark.parametrize("variant", ["nobody-answered", "nobody-answered-min3", "hidden"])
+def _everyone_placed(make_edition):
+    """Follow-up where every respondent had a placement: nobody is without one (``no_placement_n`` is 0)."""
+    ed = hand_made(make_edition)
+    followup = ed.followup.copy()
+    followup["had_placement"] = pd.array([1] * len(followup), dtype="Int64")
+    return replace(ed, followup=followup)
+
+
+def _who5_small(make_edition):
+    """WHO-5 at start and end: 6 of 20 with very low well-being at start, 1 of 10 at the end (below the rule 3)."""
+    ed = hand_made(make_edition, min_cell=3)
+    baseline, followup = ed.baseline.copy(), ed.followup.copy()
+    for i in range(1, 6):  # every item answered 1 (score 20: very low) or 4 (score 80)
+        baseline[f"who5_{i}"] = pd.array([1] * 6 + [4] * 14, dtype="Int64")
+        followup[f"who5_{i}"] = pd.array([1] * 1 + [4] * 9, dtype="Int64")
+    return replace(ed, baseline=baseline, followup=followup)
+
+
+VARIANTS = {
+    "nobody-answered": _no_placement_answers,
+    "nobody-answered-min3": lambda make_edition: _no_placement_answers(make_edition, 3),
+    "hidden": _placement_hidden,
+    "everyone-placed": _everyone_placed,
+    "who5-small": _who5_small,
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_chapter_prose_reads_with_phrases_for_numbers(make_edition, variant):
-    ed = {"nobody-answered": lambda: _no_placement_answers(make_edition),
-          "nobody-answered-min3": lambda: _no_placement_answers(make_edition, 3),
-          "hidden": lambda: _placement_hidden(make_edition)}[variant]()
-    f = facts(ed)
+    f = facts(VARIANTS[variant](make_edition))
     bad = [para for chapter in CHAPTERS for para in chapter_prose(chapter, f)
-           if DETERMINER_BEFORE_PHRASE.search(para) or NESTED.search(para) or ADJACENT.search(para)]
+           if DETERMINER_BEFORE_PHRASE.search(para) or NESTED.search(para) or ADJACENT.search(para)
+           or NOBODY_AS_GROUP.search(para) or SHARE_AS_PEOPLE.search(para)]
     assert not bad, "\n\n".join(bad)
+
+
+def test_section_5_4_opening_when_everyone_had_a_placement(make_edition):
+    """Nobody without a placement: no sentence about them ("Af ingen, der ikke havde været det, ...")."""
+    f = facts(_everyone_placed(make_edition))
+    assert f.raw("no_placement_n") == 0 and f.had_placement_of == "10 ud af 10"
+    (para,) = [p for p in chapter_prose("05-job-og-uddannelse", f) if p.startswith("Blandt dem, der svarede")]
+    assert para == ("Blandt dem, der svarede ved afslutning, har 10 ud af 10 været i et virksomhedsforløb – "
+                    "praktik, hybridpraktik, lønnede timer eller ordinært job.")
+
+
+def test_a_share_below_the_rule_reads_as_a_share(make_edition):
+    """"Andelen med meget lav trivsel var 60 % ved start og en andel svarende til <3 unge ved afslutning"."""
+    f = facts(_who5_small(make_edition))
+    assert f.who5_band_low_end_pct == "<3 unge" and f.fact("who5_band_low_end_pct").suppression == "primary"
+    (para,) = [p for p in chapter_prose("06-mental-sundhed", f) if p.startswith("Figuren viser også")]
+    assert ("Andelen med meget lav trivsel var 60 % ved start og en andel svarende til <3 unge ved afslutning."
+            in para), para
 
 
 def test_section_5_4_opening_when_nobody_answered_the_placement_question(make_edition):
@@ -99,6 +146,34 @@ def test_definite_keeps_the_number_only_when_there_is_one(text, alone, expected)
     # The number, or the word standing for it, keeps the fact's tooltip.
     parts = out._inline_parts_() if hasattr(out, "_inline_parts_") else [out]
     assert [getattr(p, "provenance", None) for p in parts][-1] == "tooltip"
+
+
+@pytest.mark.parametrize(("text", "expected"), [("ingen", "de"), ("15", "de 15"), (HIDDEN_COUNT, "de")])
+def test_definite_reads_a_word_for_a_count_of_nobody_where_asked(text, expected):
+    """"en analyse af de unge, der ...", never "af ingen unge, der ..."; the word keeps the tooltip."""
+    out = _text(text).definite("de", nobody="de")
+    assert out == expected
+    parts = out._inline_parts_() if hasattr(out, "_inline_parts_") else [out]
+    assert parts[-1].provenance == "tooltip"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("<3 unge", "en andel svarende til <3 unge"), ("<5 unge", "en andel svarende til <5 unge"),
+    ("23 %", "23 %"), ("0 %", "0 %"), (HIDDEN_SHARE, HIDDEN_SHARE), (NO_ANSWERS, NO_ANSWERS), ("<3", "<3"),
+])
+def test_as_share_names_a_share_below_the_rule_a_share(text, expected):
+    out = _text(text).as_share()
+    assert out == expected
+    parts = out._inline_parts_() if hasattr(out, "_inline_parts_") else [out]
+    assert [p for p in parts if getattr(p, "provenance", None) == "tooltip"] == [text]  # the label keeps it
+
+
+def test_a_sentence_of_traced_pieces_keeps_each_number_traced():
+    """A piece built by definite() inside a sentence fact gives its own parts, the number still a FactText."""
+    sentence = TracedText(["Af ", _text("15", "a").definite("de"), ", havde ", _text("fem", "b"), "."])
+    assert sentence == "Af de 15, havde fem."
+    assert [p.name for p in sentence.parts if isinstance(p, FactText)] == ["a", "b"]
+    assert not [p for p in sentence.parts if isinstance(p, TracedText)]
 
 
 @pytest.mark.parametrize(("main", "other", "unit", "expected"), [

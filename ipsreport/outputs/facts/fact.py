@@ -49,6 +49,10 @@ NO_ANSWERS_COUNT = "et ukendt antal"
 PHRASES = (HIDDEN_COUNT, HIDDEN_SHARE, NO_ANSWERS_COUNT, NO_ANSWERS_SHARE)
 #: A share in words of an empty registry group (nobody finished): not a survey gap, printed as before.
 NO_BASE_WORDS = "ingen svar"
+#: The people a share below the rule is printed as (:func:`small_people`: "<3 unge"), and what puts such a
+#: label where a sentence names a share (:meth:`FactText.as_share`: "en andel svarende til <3 unge").
+SMALL_PEOPLE_UNIT = "unge"
+SHARE_OF_PEOPLE = "en andel svarende til"
 #: A count of 0 as a sentence prints it ("Ingen er under udredning", never "0 er under udredning"); the value
 #: (``Facts.raw``, the results bundle's ``n``) stays 0, and tables print their own digits.
 NOBODY = "ingen"
@@ -172,14 +176,15 @@ class FactText(str):
         return attrs
 
     # -- the forms a sentence needs around a number that may print as a phrase (tests/test_prose_context.py);
-    # the chapters write `{python} f.no_placement_n.definite('de')`, so the fact is still named where it is printed.
+    # the chapters write `{python} f.registry_n.definite('alle')`, so the fact is still named where it is printed.
 
     @property
     def is_phrase(self) -> bool:
         """The fact printed a phrase instead of a number (hidden, or nobody answered): :data:`PHRASES`."""
         return self.startswith(PHRASES)
 
-    def definite(self, determiner: str, alone: str | None = None) -> "TracedText | FactText":
+    def definite(self, determiner: str, alone: str | None = None,
+                 nobody: str | None = None) -> "TracedText | FactText":
         """The number after a definite determiner: ``"de 15"``, ``"alle 66"``; without it for a phrase.
 
         "Af de `{python} f.no_placement_n`, der ..." would read "Af de et skjult antal, der ..." when the
@@ -187,12 +192,14 @@ class FactText(str):
         leaves the number out: the determiner alone ("omfatter alle unge"), or ``alone`` where the
         determiner cannot stand alone ("Af `{python} f.no_placement_n.definite('de', alone='dem')`, der
         ..." reads "Af dem, der ..."). The word keeps the fact's tooltip, so the hidden count is still traced.
-        A count of nobody (:data:`NOBODY`) takes no determiner: "bygger på ingen unge".
+        A count of nobody (:data:`NOBODY`) takes no determiner: "bygger på ingen unge"; or reads ``nobody``
+        where "ingen" would make the group the sentence speaks of empty ("en analyse af ingen unge, der
+        ..." with ``nobody="de"`` reads "en analyse af de unge, der ...", and the next sentence says none did).
         """
         if self.is_phrase:
             return FactText(alone or determiner, self.provenance, self.name)
         if self == NOBODY:  # "bygger på ingen unge", not "på de ingen unge"
-            return self
+            return FactText(nobody, self.provenance, self.name) if nobody else self
         return TracedText([f"{determiner} ", self])
 
     def aside(self, other: str, unit: str = "") -> "TracedText | FactText":
@@ -205,6 +212,18 @@ class FactText(str):
         if _unknown(self) or _unknown(other):
             return self if NO_ANSWERS_REASON in self else TracedText([self, f" ({NO_ANSWERS_REASON})"])
         return TracedText([self, " (", other, f" {unit})" if unit else ")"])
+
+    def as_share(self) -> "TracedText | FactText":
+        """The share where the sentence calls it a share: "Andelen med meget lav trivsel var 23 %".
+
+        A share of a count below the rule prints as people (:func:`small_people`: "og <3 unge angiver et
+        andet køn"), which after "Andelen ... var" would call a share a number of people; here it reads
+        "en andel svarende til <3 unge", the label keeping the fact's tooltip. Anything else is unchanged
+        (a phrase such as "en skjult andel" is already a share).
+        """
+        if self.startswith("<") and self.endswith(f" {SMALL_PEOPLE_UNIT}"):
+            return TracedText([f"{SHARE_OF_PEOPLE} ", self])
+        return self
 
     def in_brackets(self) -> "FactText":
         """The fact inside a bracket: an unknown share without its own bracketed reason (the sentence gave it)."""
@@ -224,7 +243,9 @@ class TracedText(str):
     parts: tuple[str, ...]
 
     def __new__(cls, parts) -> "TracedText":
-        parts = tuple(p for p in parts if p)
+        # A traced piece inside a sentence (``f.no_placement_n.definite("de")``) gives its own pieces, so each
+        # number keeps its tooltip: the render engine and Facts._traced look one level deep.
+        parts = tuple(q for p in parts if p for q in (p.parts if isinstance(p, TracedText) else (p,)))
         obj = super().__new__(cls, "".join(str(p) for p in parts))
         obj.parts = parts
         return obj
@@ -254,7 +275,7 @@ def small_people(min_cell: int) -> str:
     ("og <5 unge angiver et andet køn"); "unge" keeps it from being read
     as a percentage ("andelen var <5 unge").
     """
-    return f"<{fmt.count(min_cell)} unge"
+    return f"<{fmt.count(min_cell)} {SMALL_PEOPLE_UNIT}"
 
 
 def from_pool(p, kind: str) -> Fact:

@@ -12,7 +12,7 @@ from ipsreport.outputs.facts import reading as rd
 from ipsreport.outputs.facts.definition import computed
 from ipsreport.outputs.facts.findings import placement_now_vs_ever
 from ipsreport.outputs.facts.sentences import (education_choice_sentence, enrolled_sentence, evaluation_summary,
-                                       placement_noanswer_sentence)
+                                               no_placement_sentence, placement_noanswer_sentence)
 from ipsreport.outputs.facts.sources import (ENROLLED_DURATION, EVALUATION, EXIT, NO_PLACEMENT_DURATION, PLACEMENT_OF_PLACED, REGISTRY_COUNTS)
 
 __all__ = ["FACTS"]
@@ -27,6 +27,10 @@ FACTS = (
              lambda f: rd.short_without_placement(f, f.summary_of(NO_PLACEMENT_DURATION)["short_n"].iloc[0]),
              kind="count", source=NO_PLACEMENT_DURATION, rule="min_cell",
              doc="Unge uden virksomhedsforløb, der havde været under fire måneder i forløb"),
+    computed("no_placement_sentence", no_placement_sentence, kind="text", source=NO_PLACEMENT_DURATION,
+             rule="min_cell (its counts)",
+             doc=("Sætning om, hvor mange af dem uden virksomhedsforløb der havde været under fire måneder i "
+                  "forløb (tom, når alle havde et)")),
     computed("placement_noanswer_sentence", placement_noanswer_sentence, kind="text", source=PLACEMENT_OF_PLACED,
              rule="min_cell (labels)",
              doc="Sætning om, at andelene også tæller dem med virksomhedsforløb, der ikke svarede"),

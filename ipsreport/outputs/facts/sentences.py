@@ -13,13 +13,13 @@ from __future__ import annotations
 import pandas as pd
 
 from ipsreport.outputs import fmt
-from ipsreport.outputs.facts.fact import HIDDEN_COUNT, Fact, join, label
+from ipsreport.outputs.facts.fact import HIDDEN_COUNT, Fact, TracedText, join, label
 from ipsreport.outputs.facts.reading import exit_pool
 from ipsreport.outputs.facts.sources import ENROLLED_DURATION, EVALUATION, PLACEMENT_OF_PLACED
 
 __all__ = [
     "edu_higher_sentence", "evaluation_summary", "education_choice_sentence",
-    "enrolled_sentence", "placement_noanswer_sentence", "period", "months_long", "epv_min", "cases_count",
+    "enrolled_sentence", "no_placement_sentence", "placement_noanswer_sentence", "period", "months_long", "epv_min", "cases_count",
 ]
 
 #: What each placement item asks about, for "... der ikke besvarede spørgsmålet om {topic}".
@@ -115,6 +115,22 @@ def placement_noanswer_sentence(f) -> Fact:
     text = (f"Andelene er regnet af {f.had_placement_n.definite('alle')} med et virksomhedsforløb, også "
             f"{join(parts)}.")
     return Fact(blank_total, "text", text=text)
+
+
+def no_placement_sentence(f) -> Fact:
+    """Section 5.4: how many of those without a placement had been in for under four months.
+
+    Empty when every respondent had a placement ("Af ingen, der ikke havde været det, havde ingen ..." says
+    nothing the count before it did not: "10 ud af 10"). The two counts keep their tooltips (a
+    :class:`~ipsreport.outputs.facts.fact.TracedText` of the printed facts).
+    """
+    fact = f.get_fact("no_placement_n")
+    if not fact.suppression and not fact.nobody_answered and fact.value == 0:
+        return Fact(0, "text", text="")
+    text = TracedText(["Af ", f.no_placement_n.definite("de", alone="dem"), ", der ikke havde været det, havde ",
+                       f.words("no_placement_short_n"), " været i indsatsen i under fire måneder og dermed haft "
+                       "kort tid til at få en fod inden for på en arbejdsplads."])
+    return Fact(fact.value, "text", text=text)
 
 
 def epv_min() -> int:
