@@ -187,3 +187,33 @@ def test_the_joint_audit_leaves_the_collector_as_it_found_it(cohort, tmp_path, e
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+class _FailingRun:
+    """An attachment whose run of the pipeline fails (as ResultsBundle.start reports it)."""
+
+    def start(self, sources) -> None:
+        raise engine.RenderError("beregningerne til rapporten kunne ikke laves: ValueError: prøve")
+
+    def write(self, folder) -> None:
+        raise AssertionError("a book whose run failed is never written")
+
+
+@pytest.mark.render
+def test_a_books_failing_run_is_that_books_failure(minibook, tmp_path):
+    """Site books: one site's pipeline failing stops neither the other books nor the kernels' work on them."""
+    import dataclasses
+
+    from ipsreport.book.sites import render_each
+
+    variants = [
+        Variant(output_dir=tmp_path / "out" / "a", hooks=minibook_hooks(minibook / "data"),
+                cache_dir=tmp_path / "cache", label="Sted A"),
+        Variant(output_dir=tmp_path / "out" / "b",
+                hooks=dataclasses.replace(minibook_hooks(minibook / "data"), attachment=_FailingRun()),
+                cache_dir=tmp_path / "cache", label="Sted B"),
+    ]
+    done, failed = render_each(variants, minibook, to="html", workers=1)
+    assert list(done) == [0] and (done[0].output_dir / "01-tabeller.html").exists()
+    assert list(failed) == [1] and "kunne ikke laves" in failed[1]
+    assert not (tmp_path / "out" / "b").exists()
