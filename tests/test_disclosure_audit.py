@@ -363,7 +363,7 @@ def test_a_parts_program_gives_linprogs_ranges(truth, shape):
     from scipy.optimize import linprog
 
     from ipsreport.analysis.disclosed.ledger import Row
-    from ipsreport.analysis.disclosed.ranges import _EPS, _Model
+    from ipsreport.analysis.disclosed.programs import EPS, Program
 
     keys = [cell("p", "v", i) for i in range(len(truth))]
     rows = []
@@ -384,10 +384,10 @@ def test_a_parts_program_gives_linprogs_ranges(truth, shape):
             a_eq.append(vector), b_eq.append(row.low)
             continue
         if row.high is not None:
-            a_ub.append(vector), b_ub.append(row.high + _EPS)
+            a_ub.append(vector), b_ub.append(row.high + EPS)
         if row.low is not None:
-            a_ub.append([-c for c in vector]), b_ub.append(-row.low + _EPS)
-    model = _Model(rows)
+            a_ub.append([-c for c in vector]), b_ub.append(-row.low + EPS)
+    model = Program(rows)
     for i, key in enumerate(keys):
         for sign in (-1.0, 1.0):
             c = np.zeros(len(keys))

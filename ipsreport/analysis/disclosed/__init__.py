@@ -48,7 +48,8 @@ Modules: :mod:`~ipsreport.analysis.disclosed.rules` (the rule on tidy frames),
 :mod:`~ipsreport.analysis.disclosed.ledger`, :mod:`~ipsreport.analysis.disclosed.quantities`,
 :mod:`~ipsreport.analysis.disclosed.catalogue`, :mod:`~ipsreport.analysis.disclosed.audit_keys`,
 :mod:`~ipsreport.analysis.disclosed.unprotected` (what is published, as a ledger),
-:mod:`~ipsreport.analysis.disclosed.ranges` (the linear programs),
+:mod:`~ipsreport.analysis.disclosed.ranges` (the feasible ranges) with
+:mod:`~ipsreport.analysis.disclosed.programs` (their linear programs),
 :mod:`~ipsreport.analysis.disclosed.plan` and :mod:`~ipsreport.analysis.disclosed.apply` (what
 to hide, and hiding it), :mod:`~ipsreport.analysis.disclosed.layer` (the
 :class:`Disclosed` summaries of an edition, one object per edition by
