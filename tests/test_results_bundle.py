@@ -21,7 +21,7 @@ from ipsreport import pipeline
 from ipsreport.paths import PROJECT_DIR, SYNTHETIC_DIR
 from ipsreport.results import BUNDLE_DIR, SCHEMA_VERSION, BundleError, Results, read_bundle, write_bundle
 from ipsreport.results import doc as results_doc
-from ipsreport.results.build import DisclosureBreach, book_chapters, check_disclosure, printed_facts
+from ipsreport.results.build import DisclosureBreach, book_chapters, check_disclosure, printed_facts, published_facts
 from ipsreport.results.schema import (
     Column, ColumnKind, DataFile, Dataset, EditionInfo, FactKind, FactRecord, Frame, Model, Software, Suppression,
     Verdict,
@@ -293,7 +293,9 @@ def test_twin_results_hold_the_numbers_the_book_prints(twin, published):
 
 @pytest.mark.twin
 def test_twin_facts_are_those_the_chapters_print_with_codebook_variables(twin):
-    used = printed_facts(book_chapters())
+    used = published_facts(twin.facts, book_chapters())
+    # The chapters' fact uses, and the numbers printed inside their sentence facts (§5.4's two counts).
+    assert set(printed_facts(book_chapters())) < set(used) and {"no_placement_n", "no_placement_short_n"} <= set(used)
     assert [f.key for f in twin.results.facts] == list(used) and len(used) > 100
     names = {v.name for ds in twin.edition.codebook.datasets.values() for v in ds.variables}
     for record in twin.results.facts:

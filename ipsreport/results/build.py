@@ -25,7 +25,8 @@ from ipsreport.results.schema import (
 )
 from ipsreport.results.specs import FIGURES, PRODUCERS, REGISTRY_ROW_VARIABLES, TABLES, TERMS, DatasetSpec, FrameSpec
 
-__all__ = ["build_results", "fact_records", "datasets", "book_chapters", "printed_facts", "scalar", "check_disclosure", "DisclosureBreach"]
+__all__ = ["build_results", "fact_records", "datasets", "book_chapters", "printed_facts", "published_facts", "scalar",
+           "check_disclosure", "DisclosureBreach"]
 
 #: ``f.name`` in a chapter (not the accessor's methods), and ``f.words("name")`` / ``share_words`` / ``raw``.
 _FACT_USE = re.compile(r"\bf\.(?!words\b|share_words\b|raw\b|names\b|as_dict\b|fact\b|definition\b)"
@@ -55,6 +56,24 @@ def printed_facts(chapters: Iterable[Path]) -> tuple[str, ...]:
         text = Path(path).read_text(encoding="utf-8")
         names.update(_FACT_USE.findall(text))
         names.update(_FACT_BY_NAME.findall(text))
+    return tuple(sorted(names))
+
+
+def published_facts(facts, chapters: Iterable[Path]) -> tuple[str, ...]:
+    """The facts the book shows, sorted: those its chapters print and the named numbers inside them.
+
+    :func:`printed_facts`, and the named parts of each printed sentence fact
+    (:class:`~ipsreport.outputs.facts.fact.TracedText`): every number the HTML
+    marks with its fact (``data-fact``) is then in ``facts.json``.
+    """
+    from ipsreport.outputs.facts.fact import FactText
+
+    printed = printed_facts(chapters)
+    names = set(printed)
+    for key in printed:
+        for part in getattr(getattr(facts, key), "parts", ()):
+            if isinstance(part, FactText) and part.name:
+                names.add(part.name)
     return tuple(sorted(names))
 
 
@@ -233,7 +252,7 @@ def build_results(ed, summaries, f, report, chapters: Iterable[Path]) -> Results
     from ipsreport.config.settings import settings_to_json
 
     variables: dict[str, tuple[str, ...]] = {}
-    facts = tuple(_fact(key, f, summaries, ed.codebook, variables) for key in printed_facts(chapters))
+    facts = tuple(_fact(key, f, summaries, ed.codebook, variables) for key in published_facts(f, chapters))
     files = tuple(DataFile(dataset=s.name, file=s.file, format=str(s.format), rows=len(ed.frame(s.name)),
                            sha256=str(s.sha256)) for s in ed.sources)
     settings = json.loads(settings_to_json(ed.settings))

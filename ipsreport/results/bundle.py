@@ -4,7 +4,7 @@ A bundle is the folder ``resultater/`` in a rendered book's output folder::
 
     resultater/
       bundle.json       schema version, edition, validation, data checksums, settings, software, file list
-      facts.json        every fact the chapters print
+      facts.json        every fact the chapters print (and the numbers inside their sentences)
       model.json        Table 9
       tbl-<name>.json   the data of each table (one file per table label)
       fig-<name>.json   the data of each figure

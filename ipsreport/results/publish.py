@@ -144,7 +144,7 @@ class ResultsBundle:
         from ipsreport import pipeline
         from ipsreport.render.base import RenderError
         from ipsreport.results import BUNDLE_DIR, write_bundle
-        from ipsreport.results.build import printed_facts
+        from ipsreport.results.build import published_facts
 
         if not self.writes:
             return
@@ -154,7 +154,7 @@ class ResultsBundle:
         try:
             results = run.results
             printed = tuple(sorted(r.key for r in results.facts))
-            if self._sources is not None and printed_facts(self._sources) != printed:
+            if self._sources is not None and published_facts(run.facts, self._sources) != printed:
                 # The run's results were made for other chapters (a saved run kept across a prose edit).
                 results = pipeline.results(run.edition, run.disclosed, run.validation, self._sources, run.comparison)
             write_bundle(results, folder)
