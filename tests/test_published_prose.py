@@ -22,7 +22,7 @@ import pytest
 from ipsreport.analysis.scoring import edition_scores
 from ipsreport.analysis.audit import compute_key
 from ipsreport.outputs.facts import facts
-from ipsreport.outputs.facts.fact import FactText, TracedText
+from ipsreport.results.build import book_chapters, published_facts
 from ipsreport.paths import PROJECT_DIR, REPORT_DIR
 
 PLACED = "followup[had_placement==1]"
@@ -105,18 +105,6 @@ def test_key_is_audited(name, published):
     assert PROSE[name] in published, f"{PROSE[name]} is not in published.yml, so Bilag 7 does not audit it"
 
 
-def _printed_by_sentences(f, text: str) -> set[str]:
-    """The facts printed inside the sentence facts the chapters print (each number a named traced part)."""
-    names = set()
-    for name in f.names:
-        if f.definition(name).kind != "text" or not re.search(rf"\bf\.{name}\b", text):
-            continue
-        value = getattr(f, name)
-        if isinstance(value, TracedText):
-            names |= {p.name for p in value.parts if isinstance(p, FactText) and p.name}
-    return names
-
-
 @pytest.mark.parametrize("name", sorted(PROSE))
 def test_fact_is_printed(name, make_edition):
     """A chapter prints ``f.<name>``, or a sentence fact it prints does, with the number (on a cohort where
@@ -125,7 +113,7 @@ def test_fact_is_printed(name, make_edition):
     if re.search(rf"\bf\.{name}\b|f\.words\(['\"]{name}['\"]\)", text):
         return
     f = facts(_with_blanks(make_edition))
-    assert name in _printed_by_sentences(f, text), f"no chapter prints f.{name}"
+    assert name in published_facts(f, book_chapters()), f"no chapter prints f.{name}"
 
 
 @pytest.mark.twin
